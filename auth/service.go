@@ -1,0 +1,206 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"kntc/ingest"
+)
+
+// Service is the account logic on top of a Store: login, token checks, the first
+// administrator. Safe for concurrent use.
+type Service struct {
+	Store    Store
+	TokenTTL time.Duration    // lifetime of login tokens
+	Now      func() time.Time // for tests; time.Now when nil
+}
+
+// dummyHash is compared against when the user does not exist, so an unknown
+// username costs the same time as a wrong password.
+var dummyHash, _ = HashPassword("kntc-dummy-password-for-timing")
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Login checks a username and password and returns a new bearer token.
+// Every kind of refusal is ErrBadCredentials.
+func (s *Service) Login(ctx context.Context, username, password string) (string, User, error) {
+	u, err := s.Store.UserByUsername(ctx, strings.ToLower(strings.TrimSpace(username)))
+	if errors.Is(err, ingest.ErrNotFound) {
+		CheckPassword(dummyHash, password)
+		return "", User{}, ErrBadCredentials
+	}
+	if err != nil {
+		return "", User{}, fmt.Errorf("login %q: %w", username, err)
+	}
+	if !CheckPassword(u.PasswordHash, password) || u.Disabled {
+		return "", User{}, ErrBadCredentials
+	}
+	token, err := s.IssueToken(ctx, u.ID, "login", s.TokenTTL)
+	if err != nil {
+		return "", User{}, err
+	}
+	return token, u, nil
+}
+
+// IssueToken creates a bearer token for a user, valid for ttl.
+func (s *Service) IssueToken(ctx context.Context, userID int64, name string, ttl time.Duration) (string, error) {
+	if ttl <= 0 {
+		ttl = 12 * time.Hour
+	}
+	token := "kntc_" + NewSecret(32)
+	now := s.now().UTC()
+	err := s.Store.CreateToken(ctx, Token{Hash: HashToken(token), UserID: userID, Name: name, CreatedAt: now, ExpiresAt: now.Add(ttl)})
+	if err != nil {
+		return "", fmt.Errorf("issue token for user %d: %w", userID, err)
+	}
+	return token, nil
+}
+
+// Authenticate returns the user a bearer token belongs to, or an error wrapping
+// ingest.ErrNotFound when the token is unknown, expired or its user disabled.
+func (s *Service) Authenticate(ctx context.Context, token string) (User, error) {
+	if token == "" {
+		return User{}, fmt.Errorf("empty token: %w", ingest.ErrNotFound)
+	}
+	u, err := s.Store.TokenUser(ctx, HashToken(token), s.now().UTC())
+	if err != nil {
+		return User{}, fmt.Errorf("authenticate: %w", err)
+	}
+	if u.Disabled {
+		return User{}, fmt.Errorf("authenticate: account disabled: %w", ingest.ErrNotFound)
+	}
+	return u, nil
+}
+
+// Logout deletes a token.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	return s.Store.DeleteToken(ctx, HashToken(token))
+}
+
+// AddUnit validates u, checks its parent, and stores it. The root (ParentID 0) must be
+// a province and there is only one; every other unit needs an existing parent.
+func (s *Service) AddUnit(ctx context.Context, u *Unit) error {
+	if err := ValidateUnit(u); err != nil {
+		return err
+	}
+	if u.ParentID == 0 {
+		units, err := s.Store.Units(ctx)
+		if err != nil {
+			return err
+		}
+		for _, x := range units {
+			if x.ParentID == 0 {
+				return fmt.Errorf("đã có đơn vị gốc %s; đơn vị mới cần đơn vị cấp trên (a root unit exists already; give a parent): %w", x.Code, ingest.ErrInvalid)
+			}
+		}
+	} else if _, err := s.Store.Unit(ctx, u.ParentID); err != nil {
+		return fmt.Errorf("parent unit %d: %w", u.ParentID, err)
+	}
+	u.CreatedAt = s.now().UTC()
+	return s.Store.CreateUnit(ctx, u)
+}
+
+// AddUser validates the fields, hashes the password and stores the user. A zero
+// ScopeUnitID means the user's own unit.
+func (s *Service) AddUser(ctx context.Context, u *User, password string) error {
+	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
+	var probs []string
+	if p := usernameProblem(u.Username); p != "" {
+		probs = append(probs, p)
+	}
+	if !u.Role.Valid() {
+		probs = append(probs, fmt.Sprintf("vai trò %q không hợp lệ (role must be one of administrator, clerk, handler, leader, inspector)", u.Role))
+	}
+	if u.ScopeUnitID == 0 {
+		u.ScopeUnitID = u.UnitID
+	}
+	if _, err := s.Store.Unit(ctx, u.UnitID); err != nil {
+		probs = append(probs, fmt.Sprintf("đơn vị %d không tồn tại (unit does not exist)", u.UnitID))
+	}
+	if _, err := s.Store.Unit(ctx, u.ScopeUnitID); err != nil {
+		probs = append(probs, fmt.Sprintf("đơn vị phạm vi %d không tồn tại (scope unit does not exist)", u.ScopeUnitID))
+	}
+	if p := passwordProblem(password); p != "" {
+		probs = append(probs, p)
+	}
+	if len(probs) > 0 {
+		return fmt.Errorf("add user %q: %s: %w", u.Username, strings.Join(probs, "; "), ingest.ErrInvalid)
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	u.PasswordHash = hash
+	now := s.now().UTC()
+	u.CreatedAt, u.UpdatedAt = now, now
+	return s.Store.CreateUser(ctx, u)
+}
+
+// Bootstrap prepares an empty database: when there is no user at all it creates the
+// root unit (when there is none) and the account "admin". The password is the given
+// one, or a generated one when empty; generated reports which. When users exist,
+// Bootstrap does nothing and returns "", false.
+func (s *Service) Bootstrap(ctx context.Context, rootCode, rootName, password string) (pw string, generated bool, err error) {
+	n, err := s.Store.CountUsers(ctx)
+	if err != nil {
+		return "", false, fmt.Errorf("bootstrap: %w", err)
+	}
+	if n > 0 {
+		return "", false, nil
+	}
+	units, err := s.Store.Units(ctx)
+	if err != nil {
+		return "", false, fmt.Errorf("bootstrap: %w", err)
+	}
+	var root Unit
+	for _, u := range units {
+		if u.ParentID == 0 {
+			root = u
+			break
+		}
+	}
+	if root.ID == 0 {
+		root = Unit{Code: rootCode, Name: rootName, Level: LevelProvince}
+		if err := s.AddUnit(ctx, &root); err != nil {
+			return "", false, fmt.Errorf("bootstrap root unit: %w", err)
+		}
+	}
+	if password == "" {
+		password, generated = NewSecret(15), true
+	}
+	admin := User{Username: "admin", FullName: "Quản trị hệ thống", Role: RoleAdministrator, UnitID: root.ID}
+	if err := s.AddUser(ctx, &admin, password); err != nil {
+		return "", false, fmt.Errorf("bootstrap admin: %w", err)
+	}
+	return password, generated, nil
+}
+
+// Subtree returns the IDs of unit root and every unit below it.
+func Subtree(units []Unit, root int64) []int64 {
+	children := make(map[int64][]int64, len(units))
+	for _, u := range units {
+		children[u.ParentID] = append(children[u.ParentID], u.ID)
+	}
+	var out []int64
+	stack := []int64{root}
+	seen := map[int64]bool{}
+	for len(stack) > 0 {
+		id := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[id] {
+			continue // a cycle cannot be stored, but never loop on bad data
+		}
+		seen[id] = true
+		out = append(out, id)
+		stack = append(stack, children[id]...)
+	}
+	return out
+}

@@ -1,0 +1,115 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"time"
+)
+
+// Errors shared by every store. Implementations wrap them so callers compare
+// with errors.Is.
+var (
+	// ErrNotFound: the object, row or account does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrChecksum: the bytes stored or read do not have the expected SHA-256.
+	ErrChecksum = errors.New("checksum mismatch")
+	// ErrInvalid: the input breaks a rule (bad key, bad field value).
+	ErrInvalid = errors.New("invalid")
+	// ErrConflict: the change collides with existing data (duplicate code, name).
+	ErrConflict = errors.New("conflict")
+)
+
+// BlobInfo describes one stored object.
+type BlobInfo struct {
+	Key     string
+	Size    int64
+	ModTime time.Time
+}
+
+// PutResult is what Put learned while writing: the size and the SHA-256 (lower-case hex)
+// of the bytes that are now durable under the key.
+type PutResult struct {
+	Key    string
+	Size   int64
+	SHA256 string
+}
+
+// BlobStore keeps immutable objects under slash-separated keys: originals, PDF/A copies,
+// page texts. Implementations: local disk and S3. All methods are safe for concurrent
+// use; concurrent Puts of one key leave one complete object, never a mix.
+type BlobStore interface {
+	// Put stores the bytes of r under key, replacing any object there. size is the
+	// byte count when known, or -1. The SHA-256 is computed while writing; when
+	// wantSHA256 is not empty and differs, Put returns an error wrapping ErrChecksum and
+	// leaves no object behind under key (an earlier object under the key is kept).
+	// The object is durable when Put returns nil.
+	Put(ctx context.Context, key string, r io.Reader, size int64, wantSHA256 string) (PutResult, error)
+	// Get reads length bytes starting at offset; length < 0 reads to the end. A missing
+	// key returns an error wrapping ErrNotFound; an offset beyond the end returns an
+	// empty reader. The caller closes the reader.
+	Get(ctx context.Context, key string, offset, length int64) (io.ReadCloser, error)
+	// Stat describes the object, or returns an error wrapping ErrNotFound.
+	Stat(ctx context.Context, key string) (BlobInfo, error)
+	// Delete removes the object. Deleting a missing key is not an error, so an
+	// interrupted clean-up can simply run again.
+	Delete(ctx context.Context, key string) error
+	// List calls fn for every object whose key starts with prefix, in key order.
+	// An error from fn stops the listing and is returned.
+	List(ctx context.Context, prefix string, fn func(BlobInfo) error) error
+}
+
+// ValidateKey reports whether key is acceptable to every BlobStore: 1–1024 bytes of
+// ASCII letters, digits and "._-/", no leading or trailing slash, no empty, "." or
+// ".." segment. Keys are built by kntc, never taken from users, so the rule is strict.
+func ValidateKey(key string) error {
+	if key == "" || len(key) > 1024 {
+		return invalidKey(key, "length must be 1–1024 bytes")
+	}
+	for _, c := range []byte(key) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == '.', c == '_', c == '-', c == '/':
+		default:
+			return invalidKey(key, "only ASCII letters, digits and ._-/ are allowed")
+		}
+	}
+	for _, seg := range strings.Split(key, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return invalidKey(key, "empty, . or .. path segment")
+		}
+	}
+	return nil
+}
+
+// ValidatePrefix accepts "" (everything) or a prefix made of valid key characters.
+func ValidatePrefix(prefix string) error {
+	if prefix == "" {
+		return nil
+	}
+	// A prefix may end in "/" or in a partial segment; check it as a key without that.
+	return ValidateKey(strings.TrimSuffix(prefix, "/"))
+}
+
+func invalidKey(key, why string) error {
+	return &KeyError{Key: key, Why: why}
+}
+
+// KeyError reports a key that ValidateKey refused; it wraps ErrInvalid.
+type KeyError struct {
+	Key string
+	Why string
+}
+
+func (e *KeyError) Error() string { return "invalid object key " + quoteShort(e.Key) + ": " + e.Why }
+
+// Unwrap makes errors.Is(err, ErrInvalid) true.
+func (e *KeyError) Unwrap() error { return ErrInvalid }
+
+func quoteShort(s string) string {
+	if len(s) > 80 {
+		s = s[:80] + "…"
+	}
+	return `"` + s + `"`
+}

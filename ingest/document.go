@@ -1,0 +1,111 @@
+package ingest
+
+import (
+	"context"
+	"time"
+)
+
+// Status is where a document is in its life. The values are the API's.
+type Status string
+
+// The statuses of the API contract (../shared/DESIGN.md).
+const (
+	StatusReceived    Status = "received"    // claimed into the spool, waiting for a worker
+	StatusProcessing  Status = "processing"  // a worker is on it
+	StatusStored      Status = "stored"      // original, PDF/A, texts, rows and index entry are durable
+	StatusFailed      Status = "failed"      // the last attempt failed; a retry is scheduled
+	StatusQuarantined Status = "quarantined" // retries exhausted or input refused; Error says why
+	StatusDuplicate   Status = "duplicate"   // same SHA-256 as DuplicateOf; not processed again
+)
+
+// Valid reports whether s is one of the known statuses.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusReceived, StatusProcessing, StatusStored, StatusFailed, StatusQuarantined, StatusDuplicate:
+		return true
+	}
+	return false
+}
+
+// Metadata is what the document header says (Nghị định 30/2020): number and symbol,
+// date, issuing body, type line and subject. Empty fields are unknown.
+type Metadata struct {
+	Number  string // "47/2015/QĐ-UBND"
+	Date    string // YYYY-MM-DD
+	Issuer  string
+	Type    string // "QUYẾT ĐỊNH", "THÔNG BÁO", …
+	Subject string // the "Về việc …" line
+}
+
+// Document is one file that arrived (hot folder, upload or command line) and what
+// kntc made of it.
+type Document struct {
+	ID          string // UUIDv7, time-ordered
+	Status      Status
+	SHA256      string // of the original bytes, lower-case hex
+	Size        int64  // of the original, in bytes
+	Filename    string // the name the file arrived with
+	SourcePath  string // where it came from (hot-folder path, "upload", CLI path)
+	ContentType string // sniffed from the content, e.g. "application/pdf"
+	UnitCode    string // routing unit (hot-folder sub-folder or uploader's unit)
+	CaseCode    string // case code it was routed or linked to; the case may not exist yet
+	DuplicateOf string // for StatusDuplicate: the document with the same bytes
+	Pages       int
+	Kind        string // document kind (quyet_dinh_thu_ly, …, khac); empty until known
+	Meta        Metadata
+	Error       string // why it failed or was quarantined, for people to read
+	Attempts    int    // processing attempts so far
+	Pipeline    string // version of the pipeline that made the derived files
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Page is one page's result, saved as soon as that page is done so a crash redoes
+// only the pages not saved.
+type Page struct {
+	DocumentID string
+	Number     int     // 1-based
+	Text       string  // UTF-8 NFC
+	Confidence float64 // mean word confidence 0–100; -1 when the text came from the file
+	WordsKey   string  // object key of the word boxes (JSON)
+	Width      int     // pixels
+	Height     int     // pixels
+	DPI        int
+	Source     string // "ocr" or "text" (a PDF page that already carried text)
+	DurationMS int64
+	CreatedAt  time.Time
+}
+
+// DocumentFilter selects documents for listing. Zero values do not filter.
+type DocumentFilter struct {
+	Status   Status
+	CaseCode string
+	UnitCode string
+	Limit    int // 0 means 50; at most 1000
+	Offset   int
+}
+
+// DocumentStore keeps documents and their pages in the metadata database.
+// Implementations are safe for concurrent use.
+type DocumentStore interface {
+	// CreateDocument inserts d, assigning ID (when empty), CreatedAt and UpdatedAt.
+	// An existing ID returns an error wrapping ErrConflict.
+	CreateDocument(ctx context.Context, d *Document) error
+	// Document returns one document or an error wrapping ErrNotFound.
+	Document(ctx context.Context, id string) (Document, error)
+	// DocumentBySHA256 returns the earliest non-duplicate document with these bytes,
+	// or an error wrapping ErrNotFound.
+	DocumentBySHA256(ctx context.Context, sha256 string) (Document, error)
+	// UpdateDocument writes every field of d (matched by ID) and sets UpdatedAt.
+	// A missing document returns an error wrapping ErrNotFound.
+	UpdateDocument(ctx context.Context, d *Document) error
+	// Documents lists the documents matching f, newest first, and the total count.
+	Documents(ctx context.Context, f DocumentFilter) ([]Document, int, error)
+	// DeleteDocument removes the document and its pages; a missing one is ErrNotFound.
+	DeleteDocument(ctx context.Context, id string) error
+	// SavePage inserts or replaces one page of an existing document (ErrNotFound
+	// when the document does not exist).
+	SavePage(ctx context.Context, p *Page) error
+	// Pages returns the saved pages of a document in page order (empty when none).
+	Pages(ctx context.Context, documentID string) ([]Page, error)
+}

@@ -1,0 +1,187 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"kntc/ingest"
+)
+
+const documentColumns = `id, status, sha256, size, filename, source_path, content_type, unit_code, case_code,
+	duplicate_of, pages, kind, meta_number, meta_date, meta_issuer, meta_type, meta_subject,
+	error, attempts, pipeline, created_at, updated_at`
+
+func scanDocument(row interface{ Scan(...any) error }) (ingest.Document, error) {
+	var d ingest.Document
+	err := row.Scan(&d.ID, &d.Status, &d.SHA256, &d.Size, &d.Filename, &d.SourcePath, &d.ContentType,
+		&d.UnitCode, &d.CaseCode, &d.DuplicateOf, &d.Pages, &d.Kind, &d.Meta.Number, &d.Meta.Date,
+		&d.Meta.Issuer, &d.Meta.Type, &d.Meta.Subject, &d.Error, &d.Attempts, &d.Pipeline,
+		&d.CreatedAt, &d.UpdatedAt)
+	d.CreatedAt, d.UpdatedAt = ts(d.CreatedAt), ts(d.UpdatedAt)
+	return d, err
+}
+
+func validateDocument(d *ingest.Document) error {
+	if !d.Status.Valid() {
+		return fmt.Errorf("document status %q: %w", d.Status, ingest.ErrInvalid)
+	}
+	return nil
+}
+
+// CreateDocument implements ingest.DocumentStore.
+func (db *DB) CreateDocument(ctx context.Context, d *ingest.Document) error {
+	if err := validateDocument(d); err != nil {
+		return err
+	}
+	if d.ID == "" {
+		d.ID = uuid.Must(uuid.NewV7()).String()
+	}
+	d.CreatedAt = now()
+	d.UpdatedAt = d.CreatedAt
+	_, err := db.sql.ExecContext(ctx, db.q(`INSERT INTO documents (`+documentColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		d.ID, d.Status, d.SHA256, d.Size, d.Filename, d.SourcePath, d.ContentType, d.UnitCode, d.CaseCode,
+		d.DuplicateOf, d.Pages, d.Kind, d.Meta.Number, d.Meta.Date, d.Meta.Issuer, d.Meta.Type, d.Meta.Subject,
+		d.Error, d.Attempts, d.Pipeline, d.CreatedAt, d.UpdatedAt)
+	return db.classify("create document "+d.ID, err)
+}
+
+// Document implements ingest.DocumentStore.
+func (db *DB) Document(ctx context.Context, id string) (ingest.Document, error) {
+	d, err := scanDocument(db.sql.QueryRowContext(ctx, db.q(`SELECT `+documentColumns+` FROM documents WHERE id = ?`), id))
+	return d, db.classify("get document "+id, err)
+}
+
+// DocumentBySHA256 implements ingest.DocumentStore.
+func (db *DB) DocumentBySHA256(ctx context.Context, sha256 string) (ingest.Document, error) {
+	d, err := scanDocument(db.sql.QueryRowContext(ctx, db.q(`SELECT `+documentColumns+` FROM documents
+		WHERE sha256 = ? AND status <> 'duplicate' ORDER BY created_at, id LIMIT 1`), sha256))
+	return d, db.classify("get document by sha256 "+sha256, err)
+}
+
+// UpdateDocument implements ingest.DocumentStore.
+func (db *DB) UpdateDocument(ctx context.Context, d *ingest.Document) error {
+	if err := validateDocument(d); err != nil {
+		return err
+	}
+	d.UpdatedAt = now()
+	res, err := db.sql.ExecContext(ctx, db.q(`UPDATE documents SET status = ?, sha256 = ?, size = ?, filename = ?,
+		source_path = ?, content_type = ?, unit_code = ?, case_code = ?, duplicate_of = ?, pages = ?, kind = ?,
+		meta_number = ?, meta_date = ?, meta_issuer = ?, meta_type = ?, meta_subject = ?, error = ?, attempts = ?,
+		pipeline = ?, updated_at = ? WHERE id = ?`),
+		d.Status, d.SHA256, d.Size, d.Filename, d.SourcePath, d.ContentType, d.UnitCode, d.CaseCode, d.DuplicateOf,
+		d.Pages, d.Kind, d.Meta.Number, d.Meta.Date, d.Meta.Issuer, d.Meta.Type, d.Meta.Subject, d.Error, d.Attempts,
+		d.Pipeline, d.UpdatedAt, d.ID)
+	return db.mustAffect("update document "+d.ID, res, err)
+}
+
+func (db *DB) mustAffect(op string, res sql.Result, err error) error {
+	if err != nil {
+		return db.classify(op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", op, ingest.ErrNotFound)
+	}
+	return nil
+}
+
+// Documents implements ingest.DocumentStore.
+func (db *DB) Documents(ctx context.Context, f ingest.DocumentFilter) ([]ingest.Document, int, error) {
+	var where []string
+	var args []any
+	if f.Status != "" {
+		where, args = append(where, "status = ?"), append(args, f.Status)
+	}
+	if f.CaseCode != "" {
+		where, args = append(where, "case_code = ?"), append(args, f.CaseCode)
+	}
+	if f.UnitCode != "" {
+		where, args = append(where, "unit_code = ?"), append(args, f.UnitCode)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	limit := f.Limit
+	switch {
+	case limit <= 0:
+		limit = 50
+	case limit > 1000:
+		limit = 1000
+	}
+	offset := max(f.Offset, 0)
+	var total int
+	if err := db.sql.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM documents`+cond), args...).Scan(&total); err != nil {
+		return nil, 0, db.classify("count documents", err)
+	}
+	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT `+documentColumns+` FROM documents`+cond+
+		` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`), append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, db.classify("list documents", err)
+	}
+	defer rows.Close()
+	docs := []ingest.Document{}
+	for rows.Next() {
+		d, err := scanDocument(rows)
+		if err != nil {
+			return nil, 0, db.classify("list documents", err)
+		}
+		docs = append(docs, d)
+	}
+	return docs, total, db.classify("list documents", rows.Err())
+}
+
+// DeleteDocument implements ingest.DocumentStore.
+func (db *DB) DeleteDocument(ctx context.Context, id string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM pages WHERE document_id = ?`), id); err != nil {
+			return db.classify("delete pages of "+id, err)
+		}
+		res, err := tx.ExecContext(ctx, db.q(`DELETE FROM documents WHERE id = ?`), id)
+		return db.mustAffect("delete document "+id, res, err)
+	})
+}
+
+// SavePage implements ingest.DocumentStore.
+func (db *DB) SavePage(ctx context.Context, p *ingest.Page) error {
+	if p.Number < 1 {
+		return fmt.Errorf("save page %d of %s: page numbers start at 1: %w", p.Number, p.DocumentID, ingest.ErrInvalid)
+	}
+	p.CreatedAt = now()
+	_, err := db.sql.ExecContext(ctx, db.q(`INSERT INTO pages (document_id, page_no, text, confidence, words_key,
+		width, height, dpi, source, duration_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (document_id, page_no) DO UPDATE SET text = excluded.text, confidence = excluded.confidence,
+		words_key = excluded.words_key, width = excluded.width, height = excluded.height, dpi = excluded.dpi,
+		source = excluded.source, duration_ms = excluded.duration_ms, created_at = excluded.created_at`),
+		p.DocumentID, p.Number, p.Text, p.Confidence, p.WordsKey, p.Width, p.Height, p.DPI, p.Source, p.DurationMS, p.CreatedAt)
+	return db.classify(fmt.Sprintf("save page %d of %s", p.Number, p.DocumentID), err)
+}
+
+// Pages implements ingest.DocumentStore.
+func (db *DB) Pages(ctx context.Context, documentID string) ([]ingest.Page, error) {
+	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT document_id, page_no, text, confidence, words_key, width,
+		height, dpi, source, duration_ms, created_at FROM pages WHERE document_id = ? ORDER BY page_no`), documentID)
+	if err != nil {
+		return nil, db.classify("pages of "+documentID, err)
+	}
+	defer rows.Close()
+	pages := []ingest.Page{}
+	for rows.Next() {
+		var p ingest.Page
+		if err := rows.Scan(&p.DocumentID, &p.Number, &p.Text, &p.Confidence, &p.WordsKey, &p.Width, &p.Height,
+			&p.DPI, &p.Source, &p.DurationMS, &p.CreatedAt); err != nil {
+			return nil, db.classify("pages of "+documentID, err)
+		}
+		p.CreatedAt = ts(p.CreatedAt)
+		pages = append(pages, p)
+	}
+	return pages, db.classify("pages of "+documentID, rows.Err())
+}
