@@ -1,0 +1,102 @@
+// Command kntc is the one binary of kntc: the server, and the administration and
+// ingestion commands around it. See README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "kntc:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+func exitCode(err error) int {
+	if errors.Is(err, flag.ErrHelp) || errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+// errUsage: the command line was wrong; the usage has been printed.
+var errUsage = errors.New("usage error")
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "chạy máy chủ web, API và xử lý tài liệu (run the server)", runServe},
+		{"unit", "quản lý đơn vị: add, list (manage units)", runUnit},
+		{"user", "quản lý tài khoản: add, list, passwd (manage user accounts)", runUser},
+		{"version", "in phiên bản (print the version)", runVersion},
+	}
+}
+
+// run is kntc's whole command line, testable without a process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	usage := func(w io.Writer) {
+		fmt.Fprintln(w, "kntc — hệ thống quản lý hồ sơ khiếu nại, tố cáo (complaint and denunciation case files)")
+		fmt.Fprintln(w, "\nCách dùng (usage): kntc COMMAND [flags]\n\nCommands:")
+		for _, c := range commands() {
+			fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		}
+		fmt.Fprintln(w, "\n`kntc COMMAND --help` shows the flags of each command.")
+	}
+	if len(args) == 0 {
+		usage(stderr)
+		return errUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		usage(stdout)
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], getenv, stdin, stdout, stderr)
+		}
+	}
+	usage(stderr)
+	return fmt.Errorf("unknown command %q: %w", args[0], errUsage)
+}
+
+// version is set by the build (-ldflags "-X main.version=…").
+var version = "dev"
+
+func runVersion(_ context.Context, args []string, _ func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlagSet("version", "", "print the version", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "kntc", version)
+	return nil
+}
+
+// newFlagSet makes a subcommand's flag set with a usage text that lists the flags
+// and the environment variables behind them.
+func newFlagSet(name, argsUsage, summary string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("kntc "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: kntc %s [flags] %s\n\n%s\n\nFlags:\n", name, argsUsage, summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}

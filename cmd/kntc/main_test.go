@@ -1,0 +1,376 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"kntc/internal/testenv"
+	"kntc/storage/sqldb"
+	"kntc/storage/sqlite"
+)
+
+// syncBuffer is a bytes.Buffer safe to write from the server and read from the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func envFunc(env map[string]string) func(string) string {
+	return func(k string) string { return env[k] }
+}
+
+// server is a running `kntc serve`.
+type server struct {
+	url    string
+	stdout *syncBuffer
+	stderr *syncBuffer
+	stop   func() error
+}
+
+// startServe runs `kntc serve --addr 127.0.0.1:0` in-process and waits until it
+// prints its URL and /healthz answers 200.
+func startServe(t *testing.T, env map[string]string, args ...string) *server {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &server{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), envFunc(env), strings.NewReader(""), s.stdout, s.stderr)
+	}()
+	var once sync.Once
+	var stopErr error
+	s.stop = func() error {
+		once.Do(func() { cancel(); stopErr = <-done })
+		return stopErr
+	}
+	t.Cleanup(func() { _ = s.stop() })
+	urlRE := regexp.MustCompile(`running at\) (http://\S+)`)
+	for {
+		if m := urlRE.FindStringSubmatch(s.stdout.String()); m != nil {
+			s.url = m[1]
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited before listening: %v\nstdout:\n%s\nstderr:\n%s", err, s.stdout, s.stderr)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	for {
+		resp, err := http.Get(s.url + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (s *server) do(t *testing.T, method, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, s.url+path, rd)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if len(raw) > 0 && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			t.Fatalf("%s %s: bad JSON %q: %v", method, path, raw, err)
+		}
+	}
+	return resp.StatusCode, out
+}
+
+const adminPassword = "mật khẩu quản trị thử"
+
+// exerciseServer is what every shape of deployment must do alike.
+func exerciseServer(t *testing.T, s *server) {
+	code, body := s.do(t, "POST", "/api/v1/login", "", map[string]string{"username": "admin", "password": adminPassword})
+	if code != http.StatusOK || body["token"] == "" {
+		t.Fatalf("login: %d %v", code, body)
+	}
+	token := body["token"].(string)
+	code, body = s.do(t, "GET", "/api/v1/me", token, nil)
+	if code != http.StatusOK || body["username"] != "admin" || body["role"] != "administrator" {
+		t.Fatalf("me: %d %v", code, body)
+	}
+	if code, _ := s.do(t, "GET", "/api/v1/me", "", nil); code != http.StatusUnauthorized {
+		t.Fatalf("me without a token: %d, want 401", code)
+	}
+	if code, _ := s.do(t, "GET", "/api/v1/me", token+"x", nil); code != http.StatusUnauthorized {
+		t.Fatalf("me with a wrong token: %d, want 401", code)
+	}
+	code, body = s.do(t, "POST", "/api/v1/login", "", map[string]string{"username": "admin", "password": "sai"})
+	if code != http.StatusUnauthorized || !strings.Contains(body["error"].(string), "mật khẩu") {
+		t.Fatalf("wrong password: %d %v", code, body)
+	}
+	if code, _ := s.do(t, "POST", "/api/v1/logout", token, nil); code != http.StatusNoContent {
+		t.Fatalf("logout: %d", code)
+	}
+	if code, _ := s.do(t, "GET", "/api/v1/me", token, nil); code != http.StatusUnauthorized {
+		t.Fatalf("me after logout: %d, want 401", code)
+	}
+	resp, err := http.Get(s.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`kntc_http_requests_total{code="200",method="POST",route="/api/v1/login"}`, "go_goroutines"} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if code, _ := s.do(t, "GET", "/khong-co", "", nil); code != http.StatusNotFound {
+		t.Fatalf("unknown path: %d, want 404", code)
+	}
+	if err := s.stop(); err != nil {
+		t.Fatalf("graceful shutdown: %v", err)
+	}
+	if !strings.Contains(s.stderr.String(), "kntc stopped") {
+		t.Fatalf("no shutdown log line:\n%s", s.stderr)
+	}
+	if strings.Contains(s.stderr.String(), adminPassword) {
+		t.Fatalf("the admin password reached the log")
+	}
+}
+
+func TestServeEmbedded(t *testing.T) {
+	dir := t.TempDir()
+	s := startServe(t, map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}, "--data-dir", dir)
+	for _, sub := range []string{"kntc.db", "objects", "hotfolder", "spool", "quarantine"} {
+		if _, err := os.Stat(filepath.Join(dir, sub)); err != nil {
+			t.Errorf("data dir: %v", err)
+		}
+	}
+	if !strings.Contains(s.stdout.String(), "KNTC_ADMIN_PASSWORD") {
+		t.Errorf("stdout does not say how to log in:\n%s", s.stdout)
+	}
+	exerciseServer(t, s)
+}
+
+func TestServePostgresAndS3(t *testing.T) {
+	s3 := testenv.RequireS3(t)
+	dbURL := testenv.PostgresDatabase(t)
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	env := map[string]string{
+		"KNTC_ADMIN_PASSWORD": adminPassword,
+		"KNTC_DATABASE_URL":   dbURL,
+		"KNTC_S3_ENDPOINT":    s3.Endpoint,
+		"KNTC_S3_ACCESS_KEY":  s3.AccessKey,
+		"KNTC_S3_SECRET_KEY":  s3.SecretKey,
+		"KNTC_S3_BUCKET":      "kntc-serve-" + hex.EncodeToString(b),
+	}
+	s := startServe(t, env, "--data-dir", t.TempDir())
+	if !strings.Contains(s.stderr.String(), `"database":"postgres"`) {
+		t.Fatalf("serve did not use PostgreSQL:\n%s", s.stderr)
+	}
+	exerciseServer(t, s)
+}
+
+func TestServeGeneratesAdminPasswordOnce(t *testing.T) {
+	dir := t.TempDir()
+	s := startServe(t, nil, "--data-dir", dir)
+	m := regexp.MustCompile(`\(password\) (\S+)`).FindStringSubmatch(s.stdout.String())
+	if m == nil {
+		t.Fatalf("no generated password printed:\n%s", s.stdout)
+	}
+	code, _ := s.do(t, "POST", "/api/v1/login", "", map[string]string{"username": "admin", "password": m[1]})
+	if code != http.StatusOK {
+		t.Fatalf("login with the printed password: %d", code)
+	}
+	if strings.Contains(s.stderr.String(), m[1]) {
+		t.Fatalf("the generated password reached the log")
+	}
+	must(t, s.stop())
+	s2 := startServe(t, nil, "--data-dir", dir)
+	if strings.Contains(s2.stdout.String(), "(password)") {
+		t.Fatalf("second start printed a password again:\n%s", s2.stdout)
+	}
+}
+
+func TestLoginRateLimited(t *testing.T) {
+	s := startServe(t, map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}, "--data-dir", t.TempDir(), "--login-limit", "3")
+	for i := range 3 {
+		if code, _ := s.do(t, "POST", "/api/v1/login", "", map[string]string{"username": "admin", "password": "sai"}); code != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: %d, want 401", i+1, code)
+		}
+	}
+	code, body := s.do(t, "POST", "/api/v1/login", "", map[string]string{"username": "admin", "password": adminPassword})
+	if code != http.StatusTooManyRequests {
+		t.Fatalf("fourth attempt within a minute: %d %v, want 429", code, body)
+	}
+}
+
+func TestServeRefusesNewerSchema(t *testing.T) {
+	dir := t.TempDir()
+	db, err := sqlite.Open(t.Context(), filepath.Join(dir, "kntc.db"))
+	must(t, err)
+	_, err = db.Migrate(t.Context())
+	must(t, err)
+	_, err = db.SQL().Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from the future', 'x')`)
+	must(t, err)
+	db.Close()
+	var stdout, stderr bytes.Buffer
+	err = run(t.Context(), []string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir}, envFunc(nil), nil, &stdout, &stderr)
+	if !errors.Is(err, sqldb.ErrSchemaTooNew) {
+		t.Fatalf("serve on a newer schema: %v, want ErrSchemaTooNew", err)
+	}
+}
+
+func TestConfigReportsEveryProblem(t *testing.T) {
+	env := map[string]string{"KNTC_TOKEN_TTL": "mãi mãi", "KNTC_LOGIN_LIMIT": "0", "KNTC_LOG_LEVEL": "ồn"}
+	var stdout, stderr bytes.Buffer
+	err := run(t.Context(), []string{"serve", "--addr", "khong-co-cong", "--database-url", "mysql://x", "--s3-endpoint", "minio:9000"}, envFunc(env), nil, &stdout, &stderr)
+	if err == nil {
+		t.Fatal("serve accepted a broken configuration")
+	}
+	for _, want := range []string{"KNTC_TOKEN_TTL", "login-limit", "log-level", "addr", "database-url", "s3-access-key"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error does not report %s:\n%v", want, err)
+		}
+	}
+}
+
+func TestSecretFromFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "admin-password")
+	must(t, os.WriteFile(path, []byte(adminPassword+"\n"), 0o600))
+	s := startServe(t, map[string]string{"KNTC_ADMIN_PASSWORD_FILE": path}, "--data-dir", t.TempDir())
+	if code, _ := s.do(t, "POST", "/api/v1/login", "", map[string]string{"username": "admin", "password": adminPassword}); code != http.StatusOK {
+		t.Fatalf("login with the password from KNTC_ADMIN_PASSWORD_FILE: %d", code)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	cmds := [][]string{{"serve"}, {"unit", "add"}, {"unit", "list"}, {"user", "add"}, {"user", "list"}, {"user", "passwd"}, {"version"}}
+	for _, c := range cmds {
+		t.Run(strings.Join(c, "_"), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(t.Context(), append(c, "--help"), envFunc(map[string]string{"KNTC_S3_SECRET_KEY": "bi-mat"}), nil, &stdout, &stderr)
+			if !errors.Is(err, flag.ErrHelp) {
+				t.Fatalf("--help returned %v", err)
+			}
+			out := stderr.String()
+			if !strings.Contains(out, "Usage: kntc "+strings.Join(c, " ")) {
+				t.Fatalf("no usage line:\n%s", out)
+			}
+			if strings.Contains(out, "bi-mat") {
+				t.Fatalf("--help printed a secret from the environment")
+			}
+		})
+	}
+	var stdout bytes.Buffer
+	must(t, run(t.Context(), []string{"--help"}, envFunc(nil), nil, &stdout, io.Discard))
+	for _, c := range commands() {
+		if !strings.Contains(stdout.String(), c.name) {
+			t.Errorf("kntc --help does not list %s", c.name)
+		}
+	}
+	if err := run(t.Context(), []string{"bay"}, envFunc(nil), nil, io.Discard, io.Discard); !errors.Is(err, errUsage) {
+		t.Errorf("unknown command: %v", err)
+	}
+}
+
+func TestUnitAndUserCommands(t *testing.T) {
+	dir := t.TempDir()
+	kntc := func(stdin string, args ...string) (string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(t.Context(), append(args, "--data-dir", dir), envFunc(nil), strings.NewReader(stdin), &stdout, &stderr)
+		if err != nil {
+			stderr.WriteString(err.Error())
+		}
+		return stdout.String() + stderr.String(), err
+	}
+	steps := []struct {
+		name  string
+		stdin string
+		args  []string
+		want  string
+		fails bool
+	}{
+		{"root", "", []string{"unit", "add", "--code", "TINH", "--name", "Ủy ban nhân dân tỉnh Tây Ninh", "--level", "province"}, "TINH", false},
+		{"department", "", []string{"unit", "add", "--code", "STNMT", "--name", "Sở Tài nguyên và Môi trường", "--level", "department", "--parent", "TINH"}, "STNMT", false},
+		{"missing parent", "", []string{"unit", "add", "--code", "X", "--name", "X", "--level", "commune", "--parent", "KHONG"}, "KHONG", true},
+		{"user with password", "mật-khẩu-chuyên-viên\n", []string{"user", "add", "--username", "lan.nguyen", "--full-name", "Nguyễn Thị Lan", "--role", "handler", "--unit", "STNMT", "--password-stdin"}, "lan.nguyen", false},
+		{"user generated password", "", []string{"user", "add", "--username", "van.thu", "--role", "clerk", "--unit", "STNMT", "--scope", "TINH"}, "Mật khẩu (password): ", false},
+		{"duplicate user", "mật-khẩu-chuyên-viên\n", []string{"user", "add", "--username", "lan.nguyen", "--role", "handler", "--unit", "STNMT", "--password-stdin"}, "", true},
+		{"bad role", "", []string{"user", "add", "--username", "ai.do", "--role", "vua", "--unit", "STNMT"}, "", true},
+		{"unit list", "", []string{"unit", "list"}, "  STNMT", false},
+		{"user list", "", []string{"user", "list"}, "Nguyễn Thị Lan", false},
+		{"passwd", "mật-khẩu-mới-toanh\n", []string{"user", "passwd", "lan.nguyen", "--password-stdin"}, "lan.nguyen", false},
+	}
+	for _, st := range steps {
+		out, err := kntc(st.stdin, st.args...)
+		if (err != nil) != st.fails {
+			t.Fatalf("%s: err %v, output:\n%s", st.name, err, out)
+		}
+		if !strings.Contains(out, st.want) {
+			t.Fatalf("%s: output lacks %q:\n%s", st.name, st.want, out)
+		}
+	}
+	s := startServe(t, nil, "--data-dir", dir)
+	if code, body := s.do(t, "POST", "/api/v1/login", "", map[string]string{"username": "lan.nguyen", "password": "mật-khẩu-mới-toanh"}); code != http.StatusOK {
+		t.Fatalf("login with the password set by `kntc user passwd`: %d %v", code, body)
+	}
+	if !strings.Contains(s.stdout.String(), "kntc user add") {
+		t.Errorf("with users already present, serve should not bootstrap an admin:\n%s", s.stdout)
+	}
+}
+
+func TestReadmeListsEveryVariable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	must(t, err)
+	for _, v := range configVars() {
+		if !strings.Contains(string(readme), "`"+v.env+"`") {
+			t.Errorf("README.md does not document `%s`", v.env)
+		}
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"kntc/ingest"
+	"kntc/storage/localfs"
+	"kntc/storage/postgres"
+	"kntc/storage/s3"
+	"kntc/storage/sqldb"
+	"kntc/storage/sqlite"
+)
+
+// stores are the metadata database and the object store the configuration names.
+type stores struct {
+	db    *sqldb.DB
+	blobs ingest.BlobStore
+}
+
+func (s *stores) Close() error { return s.db.Close() }
+
+// openDatabase opens PostgreSQL when a URL is configured, else the SQLite file in the
+// data directory. migrate applies pending migrations; without it a database that is
+// not at exactly this binary's schema is refused.
+func openDatabase(ctx context.Context, cfg *Config, migrate bool, logger *slog.Logger) (*sqldb.DB, error) {
+	var db *sqldb.DB
+	var err error
+	if cfg.DatabaseURL != "" {
+		db, _, err = postgres.Open(ctx, cfg.DatabaseURL)
+	} else {
+		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		db, err = sqlite.Open(ctx, cfg.dbPath())
+	}
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		applied, err := db.Migrate(ctx)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		if len(applied) > 0 {
+			logger.Info("database migrated", "database", db.Dialect(), "applied", applied, "schema_version", db.KnownVersion())
+		}
+	} else if err := db.CheckSchema(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// openStores opens the database (migrating it when asked) and the object store.
+func openStores(ctx context.Context, cfg *Config, migrate bool, logger *slog.Logger) (*stores, error) {
+	db, err := openDatabase(ctx, cfg, migrate, logger)
+	if err != nil {
+		return nil, err
+	}
+	var blobs ingest.BlobStore
+	if cfg.S3Endpoint != "" {
+		blobs, err = s3.New(ctx, s3.Config{
+			Endpoint: cfg.S3Endpoint, Bucket: cfg.S3Bucket, AccessKey: cfg.S3AccessKey,
+			SecretKey: cfg.S3SecretKey, Region: cfg.S3Region, UseSSL: cfg.S3UseSSL,
+		})
+	} else {
+		blobs, err = localfs.New(cfg.objectsDir())
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open object store: %w", err)
+	}
+	return &stores{db: db, blobs: blobs}, nil
+}

@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"kntc/auth"
+	"kntc/storage/sqldb"
+)
+
+func runUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	sub := subcommands{
+		{"add", "thêm tài khoản (add a user)", runUserAdd},
+		{"list", "liệt kê tài khoản (list users)", runUserList},
+		{"passwd", "đặt lại mật khẩu (set a user's password)", runUserPasswd},
+	}
+	return sub.run(ctx, "user", args, getenv, stdin, stdout, stderr)
+}
+
+func runUserAdd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlagSet("user add", "", "Adds a staff account. The password is read from standard input with\n--password-stdin, or generated and printed once.\n\nExample: kntc user add --username lan.nguyen --full-name \"Nguyễn Thị Lan\" --role handler --unit STNMT", stderr)
+	username := fs.String("username", "", "login name: lower-case ASCII letters, digits, . _ -")
+	fullName := fs.String("full-name", "", "full name")
+	role := fs.String("role", "", "administrator, clerk, handler, leader or inspector")
+	unit := fs.String("unit", "", "code of the unit the user works in")
+	scope := fs.String("scope", "", "code of the unit whose subtree the user may see (default: --unit)")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	cfg := bindConfig(fs, getenv)
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	password, generated, err := readPassword(stdin, *pwStdin)
+	if err != nil {
+		return err
+	}
+	return withAccounts(ctx, cfg, stderr, func(svc *auth.Service) error {
+		u := auth.User{Username: *username, FullName: *fullName, Role: auth.Role(*role)}
+		var probs []string
+		if x, err := svc.Store.UnitByCode(ctx, *unit); err == nil {
+			u.UnitID = x.ID
+		} else {
+			probs = append(probs, fmt.Sprintf("đơn vị %q không tồn tại (unit not found)", *unit))
+		}
+		if *scope != "" {
+			if x, err := svc.Store.UnitByCode(ctx, *scope); err == nil {
+				u.ScopeUnitID = x.ID
+			} else {
+				probs = append(probs, fmt.Sprintf("đơn vị phạm vi %q không tồn tại (scope unit not found)", *scope))
+			}
+		}
+		if len(probs) > 0 {
+			return errors.New(strings.Join(probs, "; "))
+		}
+		if err := svc.AddUser(ctx, &u, password); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Đã thêm tài khoản (user added): %s (%s)\n", u.Username, u.Role.Label())
+		if generated {
+			fmt.Fprintf(stdout, "Mật khẩu (password): %s\n", password)
+		}
+		return nil
+	})
+}
+
+func runUserList(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlagSet("user list", "", "Lists the staff accounts.", stderr)
+	cfg := bindConfig(fs, getenv)
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	return withAccounts(ctx, cfg, stderr, func(svc *auth.Service) error {
+		users, err := svc.Store.Users(ctx)
+		if err != nil {
+			return err
+		}
+		units, err := svc.Store.Units(ctx)
+		if err != nil {
+			return err
+		}
+		code := map[int64]string{}
+		for _, u := range units {
+			code[u.ID] = u.Code
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "TÊN ĐĂNG NHẬP (USERNAME)\tHỌ TÊN (NAME)\tVAI TRÒ (ROLE)\tĐƠN VỊ (UNIT)\tPHẠM VI (SCOPE)\tTRẠNG THÁI (STATE)")
+		for _, u := range users {
+			state := "hoạt động (active)"
+			if u.Disabled {
+				state = "khoá (disabled)"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", u.Username, u.FullName, u.Role, code[u.UnitID], code[u.ScopeUnitID], state)
+		}
+		return tw.Flush()
+	})
+}
+
+func runUserPasswd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlagSet("user passwd", "USERNAME", "Sets a user's password: read from standard input with --password-stdin, or\ngenerated and printed once.", stderr)
+	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	cfg := bindConfig(fs, getenv)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return fmt.Errorf("user passwd takes one USERNAME: %w", errUsage)
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	password, generated, err := readPassword(stdin, *pwStdin)
+	if err != nil {
+		return err
+	}
+	return withAccounts(ctx, cfg, stderr, func(svc *auth.Service) error {
+		u, err := svc.Store.UserByUsername(ctx, strings.ToLower(pos[0]))
+		if err != nil {
+			return fmt.Errorf("tài khoản %q không tồn tại (user not found): %w", pos[0], err)
+		}
+		if u.PasswordHash, err = auth.HashPassword(password); err != nil {
+			return err
+		}
+		if err := svc.Store.UpdateUser(ctx, &u); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Đã đặt mật khẩu cho (password set for) %s\n", u.Username)
+		if generated {
+			fmt.Fprintf(stdout, "Mật khẩu (password): %s\n", password)
+		}
+		return nil
+	})
+}
+
+func readPassword(stdin io.Reader, fromStdin bool) (password string, generated bool, err error) {
+	if !fromStdin {
+		return auth.NewSecret(15), true, nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", false, fmt.Errorf("read password from standard input: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), false, nil
+}
+
+// withAccounts opens the configured database (migrating it) and runs fn with the
+// account service on it.
+func withAccounts(ctx context.Context, cfg *Config, stderr io.Writer, fn func(*auth.Service) error) error {
+	db, err := openDatabase(ctx, cfg, true, cfg.Logger(stderr))
+	if err != nil {
+		return err
+	}
+	defer func(db *sqldb.DB) { _ = db.Close() }(db)
+	return fn(&auth.Service{Store: db, TokenTTL: cfg.TokenTTL})
+}
+
+// parseArgs parses flags anywhere among the arguments ("passwd lan --password-stdin"
+// as well as "passwd --password-stdin lan") and returns the positional ones.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(pos, rest...), nil // after "--" everything is positional
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func parseNoArgs(fs *flag.FlagSet, args []string) error {
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		fs.Usage()
+		return fmt.Errorf("unexpected arguments %q: %w", pos, errUsage)
+	}
+	return nil
+}
+
+// subcommands dispatches "kntc unit add", "kntc user list", ….
+type subcommands []command
+
+func (s subcommands) run(ctx context.Context, parent string, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "Usage: kntc %s COMMAND [flags]\n\nCommands:\n", parent)
+		for _, c := range s {
+			fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		}
+		fmt.Fprintf(w, "\n`kntc %s COMMAND --help` shows the flags.\n", parent)
+	}
+	if len(args) == 0 {
+		usage(stderr)
+		return errUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		usage(stdout)
+		return nil
+	}
+	for _, c := range s {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], getenv, stdin, stdout, stderr)
+		}
+	}
+	usage(stderr)
+	return fmt.Errorf("unknown command %q: %w", parent+" "+args[0], errUsage)
+}

@@ -1,0 +1,37 @@
+# Shared by deploy/run.sh and deploy/test.sh: idempotent installation of what kntc
+# needs on Debian. Sourced, not run.
+
+# as_root runs a command as root (directly when we are root, else through sudo).
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# ensure_go puts Go on PATH when it is installed in the usual place but not on PATH.
+ensure_go() {
+	if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+		export PATH="/usr/local/go/bin:$PATH"
+	fi
+	command -v go >/dev/null 2>&1 || { echo "kntc: Go is required (https://go.dev/doc/install)" >&2; exit 1; }
+}
+
+_apt_updated=
+# apt_install installs the Debian packages that are not installed yet; nothing when
+# all are there (no apt-get update either).
+apt_install() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "kntc: installing ${missing[*]}" >&2
+	if [ -z "$_apt_updated" ]; then
+		as_root apt-get update -qq >&2
+		_apt_updated=1
+	fi
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# What building and running kntc needs: a C toolchain for cgo (Tesseract through
+# gosseract, the race detector) and Tesseract with the Vietnamese and orientation models.
+KNTC_RUNTIME_PACKAGES=(ca-certificates gcc g++ libc6-dev pkg-config
+	tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libtesseract-dev libleptonica-dev)

@@ -1,0 +1,130 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/httprate"
+
+	"kntc/auth"
+	"kntc/ingest"
+)
+
+type loginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+type loginResponse struct {
+	Token string       `json:"token"`
+	User  userResponse `json:"user"`
+}
+
+type userResponse struct {
+	ID          int64     `json:"id"`
+	Username    string    `json:"username"`
+	FullName    string    `json:"full_name"`
+	Role        auth.Role `json:"role"`
+	UnitID      int64     `json:"unit_id"`
+	ScopeUnitID int64     `json:"scope_unit_id"`
+}
+
+func newUserResponse(u auth.User) userResponse {
+	return userResponse{ID: u.ID, Username: u.Username, FullName: u.FullName, Role: u.Role, UnitID: u.UnitID, ScopeUnitID: u.ScopeUnitID}
+}
+
+// handleLogin checks a username and password and returns a bearer token. Attempts are
+// limited per client address and per username, so guessing one account's password
+// from many addresses is slowed as much as guessing many from one.
+func handleLogin(logger *slog.Logger, accounts *auth.Service, limiter *httprate.RateLimiter) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req loginRequest
+		if err := decodeJSON(r, &req); err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		name := strings.ToLower(strings.TrimSpace(req.Username))
+		if limiter.OnLimit(w, r, "ip:"+clientIP(r)) || limiter.OnLimit(w, r, "user:"+name) {
+			logger.WarnContext(r.Context(), "login rate limited", "username", name, "client_ip", clientIP(r))
+			writeJSON(w, http.StatusTooManyRequests, errorResponse{Error: "đăng nhập sai quá nhiều lần, vui lòng thử lại sau một phút (too many login attempts, try again in a minute)"})
+			return
+		}
+		if name == "" || req.Password == "" {
+			respondError(w, r, logger, fmt.Errorf("cần tên đăng nhập và mật khẩu (username and password are required): %w", ingest.ErrInvalid))
+			return
+		}
+		token, u, err := accounts.Login(r.Context(), name, req.Password)
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		logger.InfoContext(r.Context(), "login", "user_id", u.ID, "username", u.Username, "client_ip", clientIP(r))
+		writeJSON(w, http.StatusOK, loginResponse{Token: token, User: newUserResponse(u)})
+	})
+}
+
+func handleLogout(logger *slog.Logger, accounts *auth.Service) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := accounts.Logout(r.Context(), bearer(r)); err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func handleMe() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, newUserResponse(currentUser(r.Context())))
+	})
+}
+
+type ctxKey int
+
+const userKey ctxKey = 1
+
+// requireUser lets a request through only with a valid bearer token, and puts the
+// user in the request's context.
+func requireUser(logger *slog.Logger, accounts *auth.Service) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			u, err := accounts.Authenticate(r.Context(), bearer(r))
+			if err != nil {
+				if errors.Is(err, ingest.ErrNotFound) {
+					err = errUnauthorized
+				}
+				respondError(w, r, logger, err)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey, u)))
+		})
+	}
+}
+
+func currentUser(ctx context.Context) auth.User {
+	u, _ := ctx.Value(userKey).(auth.User)
+	return u
+}
+
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// clientIP is the TCP peer's address. Forwarded headers are not trusted: behind a
+// reverse proxy every client shares the proxy's limit, which errs on the safe side.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,37 @@
+package web
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"kntc/ingest"
+)
+
+// addRoutes declares every route of kntc.
+func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
+	r.Use(middleware.Recoverer)
+	r.Use(instrument(deps.Registry))
+
+	r.Method("GET", "/healthz", handleHealthz(deps.Ready))
+	r.Method("GET", "/metrics", promhttp.HandlerFor(deps.Registry, promhttp.HandlerOpts{Registry: deps.Registry}))
+
+	r.Route("/api/v1", func(r chi.Router) {
+		r.Method("POST", "/login", handleLogin(logger, deps.Accounts, newLoginLimiter(cfg.LoginLimit)))
+		r.Group(func(r chi.Router) {
+			r.Use(requireUser(logger, deps.Accounts))
+			r.Method("POST", "/logout", handleLogout(logger, deps.Accounts))
+			r.Method("GET", "/me", handleMe())
+		})
+	})
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		respondError(w, r, logger, fmt.Errorf("no route %s: %w", r.URL.Path, ingest.ErrNotFound))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusMethodNotAllowed, errorResponse{Error: "phương thức không được hỗ trợ (method not allowed)"})
+	})
+}
