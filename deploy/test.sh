@@ -21,7 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-apt_install "${KNTC_RUNTIME_PACKAGES[@]}" postgresql postgresql-client qpdf poppler-utils
+apt_install "${KNTC_RUNTIME_PACKAGES[@]}" postgresql postgresql-client qpdf poppler-utils fonts-dejavu-core
 
 # --- PostgreSQL -------------------------------------------------------------------
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432; }

@@ -11,9 +11,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"kntc/ocr/tesseract"
 )
 
 func main() {
+	// One Tesseract thread per page, pages in parallel (see ocr/tesseract).
+	tesseract.ReexecWithThreadLimit()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {

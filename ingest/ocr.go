@@ -1,0 +1,33 @@
+package ingest
+
+import (
+	"context"
+	"image"
+)
+
+// Word is one recognised word with its box in page pixels (origin top left) and the
+// engine's confidence (0–100).
+type Word struct {
+	Text       string  `json:"text"`
+	X0         int     `json:"x0"`
+	Y0         int     `json:"y0"`
+	X1         int     `json:"x1"`
+	Y1         int     `json:"y1"`
+	Confidence float64 `json:"conf"`
+	Block      int     `json:"block"`
+	Par        int     `json:"par"`
+	Line       int     `json:"line"` // line number within the paragraph, from 1
+}
+
+// Recognition is what OCR read on one page image.
+type Recognition struct {
+	Text       string  // lines joined by "\n", paragraphs by a blank line; UTF-8 NFC
+	Words      []Word  // in reading order
+	Confidence float64 // mean word confidence, 0–100 (0 when no words)
+}
+
+// Recognizer reads text from a decoded page image scanned at dpi dots per inch.
+// Implementations are safe for concurrent use and bound their own concurrency.
+type Recognizer interface {
+	Recognize(ctx context.Context, page image.Image, dpi int) (Recognition, error)
+}

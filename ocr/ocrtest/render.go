@@ -1,0 +1,186 @@
+// Package ocrtest renders Vietnamese text into page images with known ground truth,
+// for OCR tests and benchmarks. Texts come from ../shared/samples at run time or from
+// sentences written for the tests; nothing rendered is committed.
+package ocrtest
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
+)
+
+// fontDirs are where Debian puts the fonts (fonts-dejavu-core, fonts-liberation2).
+var fontDirs = []string{"/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/liberation"}
+
+var (
+	fontOnce sync.Once
+	fontData *opentype.Font
+	fontErr  error
+)
+
+// Font returns a serif font with every Vietnamese letter (Liberation Serif, metric
+// twin of the Times New Roman that decisions are typed in, else DejaVu Serif).
+func Font() (*opentype.Font, error) {
+	fontOnce.Do(func() {
+		for _, name := range []string{"LiberationSerif-Regular.ttf", "DejaVuSerif.ttf"} {
+			for _, dir := range fontDirs {
+				b, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					continue
+				}
+				fontData, fontErr = opentype.Parse(b)
+				return
+			}
+		}
+		fontErr = errors.New("no serif font with Vietnamese letters found; install fonts-dejavu-core")
+	})
+	return fontData, fontErr
+}
+
+// Options describe the page.
+type Options struct {
+	DPI        int     // 300 when 0
+	WidthMM    float64 // 210 (A4) when 0
+	HeightMM   float64 // 297 (A4) when 0
+	MarginMM   float64 // 20 when 0
+	FontSizePt float64 // 13 when 0 (Nghị định 30/2020: 13–14 pt)
+}
+
+func (o *Options) defaults() {
+	if o.DPI == 0 {
+		o.DPI = 300
+	}
+	if o.WidthMM == 0 {
+		o.WidthMM = 210
+	}
+	if o.HeightMM == 0 {
+		o.HeightMM = 297
+	}
+	if o.MarginMM == 0 {
+		o.MarginMM = 20
+	}
+	if o.FontSizePt == 0 {
+		o.FontSizePt = 13
+	}
+}
+
+// Render draws text (paragraphs separated by "\n") in black on a white page, wrapping
+// at the margins, and returns the page and the lines as drawn — the ground truth.
+// Text that does not fit on the page is left out of both.
+func Render(text string, o Options) (*image.Gray, []string, error) {
+	o.defaults()
+	f, err := Font()
+	if err != nil {
+		return nil, nil, err
+	}
+	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: o.FontSizePt, DPI: float64(o.DPI), Hinting: font.HintingFull})
+	if err != nil {
+		return nil, nil, fmt.Errorf("font face: %w", err)
+	}
+	defer face.Close()
+	px := func(mm float64) int { return int(mm / 25.4 * float64(o.DPI)) }
+	w, h, margin := px(o.WidthMM), px(o.HeightMM), px(o.MarginMM)
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	draw.Draw(img, img.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+	d := &font.Drawer{Dst: img, Src: image.NewUniform(color.Black), Face: face}
+	lineHeight := face.Metrics().Height.Ceil() * 13 / 10
+	maxWidth := fixed.I(w - 2*margin)
+	y := margin + face.Metrics().Ascent.Ceil()
+	var lines []string
+	for _, para := range strings.Split(text, "\n") {
+		for _, line := range wrap(d, strings.Fields(para), maxWidth) {
+			if y+face.Metrics().Descent.Ceil() > h-margin {
+				return img, lines, nil
+			}
+			d.Dot = fixed.P(margin, y)
+			d.DrawString(line)
+			lines = append(lines, line)
+			y += lineHeight
+		}
+	}
+	return img, lines, nil
+}
+
+func wrap(d *font.Drawer, words []string, maxWidth fixed.Int26_6) []string {
+	var lines []string
+	cur := ""
+	for _, word := range words {
+		try := word
+		if cur != "" {
+			try = cur + " " + word
+		}
+		if cur != "" && d.MeasureString(try) > maxWidth {
+			lines = append(lines, cur)
+			cur = word
+			continue
+		}
+		cur = try
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+// CER is the character error rate of got against want: the edit distance between
+// their runes (after joining whitespace runs to one space) divided by want's length.
+func CER(got, want string) float64 {
+	g := []rune(strings.Join(strings.Fields(got), " "))
+	w := []rune(strings.Join(strings.Fields(want), " "))
+	if len(w) == 0 {
+		if len(g) == 0 {
+			return 0
+		}
+		return 1
+	}
+	prev := make([]int, len(g)+1)
+	cur := make([]int, len(g)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(w); i++ {
+		cur[0] = i
+		for j := 1; j <= len(g); j++ {
+			cost := 1
+			if w[i-1] == g[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return float64(prev[len(g)]) / float64(len(w))
+}
+
+// SamplesDir is ../shared/samples seen from the repository root, found by walking up
+// from the working directory (tests run in their package directory).
+func SamplesDir() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		cand := filepath.Join(dir, "..", "shared", "samples")
+		if st, err := os.Stat(cand); err == nil && st.IsDir() {
+			return filepath.Clean(cand), nil
+		}
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return "", errors.New("../shared/samples not found beside the repository")
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("../shared/samples not found")
+		}
+		dir = parent
+	}
+}

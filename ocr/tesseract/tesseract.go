@@ -1,0 +1,195 @@
+// Package tesseract is kntc's OCR engine: Tesseract 5 with the Vietnamese model,
+// through gosseract (cgo). It is the only package that links C code.
+//
+// Tesseract parallelises one page over OpenMP threads; on the two-core machines kntc
+// runs on, those threads fight each other (5.3 s a page against 1.6 s with one). kntc
+// therefore runs one thread per page and several pages at once: OMP_THREAD_LIMIT=1
+// must be in the environment when the process starts (OpenMP reads it at load time),
+// which ReexecWithThreadLimit arranges.
+package tesseract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/otiai10/gosseract/v2"
+	"golang.org/x/text/unicode/norm"
+
+	"kntc/ingest"
+)
+
+// ReexecWithThreadLimit re-executes the running program with OMP_THREAD_LIMIT=1 when
+// it is not set, so that Tesseract uses one thread per page. It returns (doing
+// nothing) when the variable is set or re-execution is impossible.
+func ReexecWithThreadLimit() {
+	if os.Getenv("OMP_THREAD_LIMIT") != "" {
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return
+	}
+	env := append(os.Environ(), "OMP_THREAD_LIMIT=1")
+	_ = syscall.Exec(exe, os.Args, env) // returns only on failure
+}
+
+// Languages lists the installed Tesseract models.
+func Languages() ([]string, error) { return gosseract.GetAvailableLanguages() }
+
+// Engine recognises page images with a fixed number of Tesseract instances, one per
+// slot; Recognize waits for a free slot. Safe for concurrent use.
+type Engine struct {
+	lang  string
+	slots chan *gosseract.Client
+	all   []*gosseract.Client
+}
+
+// New starts slots Tesseract instances for the language (e.g. "vie").
+func New(slots int, lang string) (*Engine, error) {
+	if slots < 1 {
+		slots = 1
+	}
+	langs, err := Languages()
+	if err != nil {
+		return nil, fmt.Errorf("list Tesseract languages: %w", err)
+	}
+	for _, l := range strings.Split(lang, "+") {
+		if !slices.Contains(langs, l) {
+			return nil, fmt.Errorf("Tesseract has no %q model (installed: %s); install tesseract-ocr-%s", l, strings.Join(langs, ", "), l)
+		}
+	}
+	e := &Engine{lang: lang, slots: make(chan *gosseract.Client, slots)}
+	for range slots {
+		c := gosseract.NewClient()
+		if err := c.SetLanguage(strings.Split(lang, "+")...); err != nil {
+			e.Close()
+			return nil, fmt.Errorf("tesseract language %s: %w", lang, err)
+		}
+		// Automatic page segmentation without orientation detection: orientation is
+		// decided before OCR, on the whole page.
+		if err := c.SetPageSegMode(gosseract.PSM_AUTO); err != nil {
+			e.Close()
+			return nil, fmt.Errorf("tesseract page segmentation: %w", err)
+		}
+		e.all = append(e.all, c)
+		e.slots <- c
+	}
+	return e, nil
+}
+
+// Slots is the number of pages the engine reads at once.
+func (e *Engine) Slots() int { return len(e.all) }
+
+// Close releases the Tesseract instances. No Recognize may run or follow.
+func (e *Engine) Close() {
+	for _, c := range e.all {
+		c.Close()
+	}
+	e.all = nil
+}
+
+// ErrNoImage: the page has no pixels.
+var ErrNoImage = errors.New("empty page image")
+
+// Recognize implements ingest.Recognizer. The image reaches Tesseract as an 8-bit
+// grey PNM written here: Tesseract (through leptonica and gosseract) crashes the
+// process on bytes it cannot decode, so it is only ever given an image Go has
+// decoded. The context bounds the wait for a slot; Tesseract cannot be interrupted
+// once it has started on a page, so a deadline that passes during recognition is
+// reported when it ends.
+func (e *Engine) Recognize(ctx context.Context, page image.Image, dpi int) (ingest.Recognition, error) {
+	b := page.Bounds()
+	if b.Dx() < 1 || b.Dy() < 1 {
+		return ingest.Recognition{}, fmt.Errorf("recognize: %w", ErrNoImage)
+	}
+	pnm := encodePGM(page)
+	if dpi < 70 || dpi > 2400 {
+		dpi = 300 // unknown: the usual scanner setting
+	}
+	var c *gosseract.Client
+	select {
+	case c = <-e.slots:
+	case <-ctx.Done():
+		return ingest.Recognition{}, fmt.Errorf("recognize: waiting for an OCR slot: %w", ctx.Err())
+	}
+	defer func() { e.slots <- c }()
+	if err := c.SetVariable("user_defined_dpi", strconv.Itoa(dpi)); err != nil {
+		return ingest.Recognition{}, fmt.Errorf("recognize: set dpi: %w", err)
+	}
+	if err := c.SetImageFromBytes(pnm); err != nil {
+		return ingest.Recognition{}, fmt.Errorf("recognize: %w", err)
+	}
+	boxes, err := c.GetBoundingBoxesVerbose()
+	if err != nil {
+		return ingest.Recognition{}, fmt.Errorf("recognize: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return ingest.Recognition{}, fmt.Errorf("recognize: %w", err)
+	}
+	return assemble(boxes), nil
+}
+
+// encodePGM writes page as a binary 8-bit grey PNM (P5).
+func encodePGM(page image.Image) []byte {
+	b := page.Bounds()
+	header := fmt.Sprintf("P5\n%d %d\n255\n", b.Dx(), b.Dy())
+	out := make([]byte, len(header), len(header)+b.Dx()*b.Dy())
+	copy(out, header)
+	if g, ok := page.(*image.Gray); ok {
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			i := g.PixOffset(b.Min.X, y)
+			out = append(out, g.Pix[i:i+b.Dx()]...)
+		}
+		return out
+	}
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			out = append(out, color.GrayModel.Convert(page.At(x, y)).(color.Gray).Y)
+		}
+	}
+	return out
+}
+
+// assemble builds the page text from the words in reading order: words of a line
+// joined by spaces, lines by "\n", paragraphs and blocks by a blank line.
+func assemble(boxes []gosseract.BoundingBox) ingest.Recognition {
+	var r ingest.Recognition
+	var b strings.Builder
+	var sum float64
+	prevBlock, prevPar, prevLine := -1, -1, -1
+	for _, bx := range boxes {
+		word := strings.TrimSpace(norm.NFC.String(bx.Word))
+		if word == "" {
+			continue
+		}
+		switch {
+		case prevBlock == -1:
+		case bx.BlockNum != prevBlock || bx.ParNum != prevPar:
+			b.WriteString("\n\n")
+		case bx.LineNum != prevLine:
+			b.WriteString("\n")
+		default:
+			b.WriteString(" ")
+		}
+		b.WriteString(word)
+		prevBlock, prevPar, prevLine = bx.BlockNum, bx.ParNum, bx.LineNum
+		r.Words = append(r.Words, ingest.Word{
+			Text: word, X0: bx.Box.Min.X, Y0: bx.Box.Min.Y, X1: bx.Box.Max.X, Y1: bx.Box.Max.Y,
+			Confidence: bx.Confidence, Block: bx.BlockNum, Par: bx.ParNum, Line: bx.LineNum,
+		})
+		sum += bx.Confidence
+	}
+	r.Text = b.String()
+	if len(r.Words) > 0 {
+		r.Confidence = sum / float64(len(r.Words))
+	}
+	return r
+}
