@@ -204,3 +204,61 @@ func Subtree(units []Unit, root int64) []int64 {
 	}
 	return out
 }
+
+// Scope is what a user may see: every unit (All) or the listed unit codes.
+type Scope struct {
+	All   bool
+	Codes []string
+}
+
+// Allows reports whether a document of unit code is within the scope.
+func (s Scope) Allows(code string) bool {
+	if s.All {
+		return true
+	}
+	for _, c := range s.Codes {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}
+
+// ScopeOf returns the units user u may see: the subtree of u.ScopeUnitID; a user whose
+// scope is the root unit sees every unit, including codes not (yet) in the tree.
+func (s *Service) ScopeOf(ctx context.Context, u User) (Scope, error) {
+	units, err := s.Store.Units(ctx)
+	if err != nil {
+		return Scope{}, fmt.Errorf("scope of %s: %w", u.Username, err)
+	}
+	byID := make(map[int64]Unit, len(units))
+	for _, x := range units {
+		byID[x.ID] = x
+	}
+	root, ok := byID[u.ScopeUnitID]
+	if !ok {
+		return Scope{Codes: []string{}}, nil
+	}
+	if root.ParentID == 0 {
+		return Scope{All: true}, nil
+	}
+	sc := Scope{Codes: []string{}}
+	for _, id := range Subtree(units, root.ID) {
+		sc.Codes = append(sc.Codes, byID[id].Code)
+	}
+	return sc, nil
+}
+
+// RootUnit returns the root of the unit tree.
+func (s *Service) RootUnit(ctx context.Context) (Unit, error) {
+	units, err := s.Store.Units(ctx)
+	if err != nil {
+		return Unit{}, err
+	}
+	for _, u := range units {
+		if u.ParentID == 0 {
+			return u, nil
+		}
+	}
+	return Unit{}, fmt.Errorf("no root unit: %w", ingest.ErrNotFound)
+}

@@ -81,7 +81,10 @@ type DocumentFilter struct {
 	Status   Status
 	CaseCode string
 	UnitCode string
-	Limit    int // 0 means 50; at most 1000
+	// UnitCodes, when not nil, keeps only documents of these units (a user's scope);
+	// an empty non-nil list matches nothing.
+	UnitCodes []string
+	Limit     int // 0 means 50; at most 1000
 	Offset   int
 }
 

@@ -26,6 +26,12 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 			r.Use(requireUser(logger, deps.Accounts))
 			r.Method("POST", "/logout", handleLogout(logger, deps.Accounts))
 			r.Method("GET", "/me", handleMe())
+			r.Method("GET", "/documents", handleDocumentList(logger, deps.Accounts, deps.Documents))
+			r.Method("POST", "/documents", handleDocumentUpload(logger, deps.Accounts, deps.Claim, deps.SpoolDir, deps.MaxUploadBytes))
+			r.Method("GET", "/documents/{id}", handleDocumentGet(logger, deps.Accounts, deps.Documents))
+			r.Method("GET", "/documents/{id}/pdf", handleDocumentFile(logger, deps.Accounts, deps.Documents, deps.Blobs, "pdf"))
+			r.Method("GET", "/documents/{id}/original", handleDocumentFile(logger, deps.Accounts, deps.Documents, deps.Blobs, "original"))
+			r.Method("GET", "/documents/{id}/text", handleDocumentText(logger, deps.Accounts, deps.Documents))
 		})
 	})
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {

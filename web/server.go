@@ -28,6 +28,12 @@ type Config struct {
 type Deps struct {
 	Accounts  *auth.Service
 	Documents ingest.DocumentStore
+	Blobs     ingest.BlobStore
+	// Claim takes uploads into the pipeline; SpoolDir is where uploads are written
+	// first (the same file system as the spool, so the claim is a rename).
+	Claim          Claimer
+	SpoolDir       string
+	MaxUploadBytes int64
 	// Ready reports whether the server can serve (database reachable, …); /healthz
 	// answers 503 with the error while it fails.
 	Ready    func(ctx context.Context) error

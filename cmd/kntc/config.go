@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"kntc/ingest"
 )
 
 // Config is kntc's whole configuration, from flags and KNTC_* environment variables
@@ -38,6 +40,18 @@ type Config struct {
 	TokenTTL   time.Duration // KNTC_TOKEN_TTL
 	LoginLimit int           // KNTC_LOGIN_LIMIT: attempts per minute per address and per username
 
+	HotFolders     string        // KNTC_HOTFOLDERS: extra hot folders, comma-separated
+	HotFolderPoll  time.Duration // KNTC_HOTFOLDER_POLL
+	StableDelay    time.Duration // KNTC_STABLE_DELAY
+	RescanInterval time.Duration // KNTC_RESCAN_INTERVAL
+	OCRWorkers     int           // KNTC_OCR_WORKERS: 0 = one per CPU
+	OCRLang        string        // KNTC_OCR_LANG
+	PageTimeout    time.Duration // KNTC_PAGE_TIMEOUT
+	MaxAttempts    int           // KNTC_MAX_ATTEMPTS
+	MaxFileSize    int64         // KNTC_MAX_FILE_SIZE
+	MaxPages       int           // KNTC_MAX_PAGES
+	MaxPixels      int64         // KNTC_MAX_PIXELS
+
 	LogFormat string // KNTC_LOG_FORMAT: json or text
 	LogLevel  string // KNTC_LOG_LEVEL: debug, info, warn, error
 
@@ -47,109 +61,102 @@ type Config struct {
 	envSecrets map[*string]string
 }
 
-// configVar documents one KNTC_* variable; README's table is made from the same list
-// (TestReadmeListsEveryVariable keeps them in step).
+// configVar documents one KNTC_* variable and binds it to its Config field; README's
+// table lists the same variables (TestReadmeListsEveryVariable keeps them in step).
 type configVar struct {
 	env, flag, def, help string
+	ptr                  any // *string, *bool, *int, *int64 or *time.Duration
+	secret               bool
 }
 
-func configVars() []configVar {
+func configVars(c *Config) []configVar {
 	return []configVar{
-		{"KNTC_ADDR", "addr", ":8080", "address to listen on (host:port)"},
-		{"KNTC_BASE_URL", "base-url", "", "public URL of kntc, e.g. https://kntc.tayninh.gov.vn (default: from --addr)"},
-		{"KNTC_DATA_DIR", "data-dir", "./data", "data directory: SQLite database, objects, index, hot folder, spool, quarantine"},
-		{"KNTC_DATABASE_URL", "database-url", "", "PostgreSQL URL postgres://USER:PASS@HOST:5432/DB (default: SQLite file DATA/kntc.db)"},
-		{"KNTC_S3_ENDPOINT", "s3-endpoint", "", "S3 endpoint host:port, e.g. minio.internal:9000 (default: objects in DATA/objects)"},
-		{"KNTC_S3_BUCKET", "s3-bucket", "kntc", "S3 bucket (created when absent)"},
-		{"KNTC_S3_ACCESS_KEY", "s3-access-key", "", "S3 access key (or KNTC_S3_ACCESS_KEY_FILE)"},
-		{"KNTC_S3_SECRET_KEY", "s3-secret-key", "", "S3 secret key (or KNTC_S3_SECRET_KEY_FILE)"},
-		{"KNTC_S3_REGION", "s3-region", "", "S3 region (default: ask the server)"},
-		{"KNTC_S3_USE_SSL", "s3-use-ssl", "false", "connect to S3 with TLS"},
-		{"KNTC_ADMIN_PASSWORD", "admin-password", "", "password of the first 'admin' account, used only on an empty database (or KNTC_ADMIN_PASSWORD_FILE; default: generated and printed once)"},
-		{"KNTC_ROOT_UNIT_CODE", "root-unit-code", "TINH", "code of the root unit created on an empty database"},
-		{"KNTC_ROOT_UNIT_NAME", "root-unit-name", "Ủy ban nhân dân tỉnh", "name of the root unit created on an empty database"},
-		{"KNTC_TOKEN_TTL", "token-ttl", "12h", "lifetime of a login token"},
-		{"KNTC_LOGIN_LIMIT", "login-limit", "10", "login attempts per minute per client address and per username"},
-		{"KNTC_LOG_FORMAT", "log-format", "json", "log format: json or text"},
-		{"KNTC_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn or error"},
+		{"KNTC_ADDR", "addr", ":8080", "address to listen on (host:port)", &c.Addr, false},
+		{"KNTC_BASE_URL", "base-url", "", "public URL of kntc, e.g. https://kntc.tayninh.gov.vn (default: from --addr)", &c.BaseURL, false},
+		{"KNTC_DATA_DIR", "data-dir", "./data", "data directory: SQLite database, objects, index, hot folder, spool, quarantine", &c.DataDir, false},
+		{"KNTC_DATABASE_URL", "database-url", "", "PostgreSQL URL postgres://USER:PASS@HOST:5432/DB (default: SQLite file DATA/kntc.db)", &c.DatabaseURL, true},
+		{"KNTC_S3_ENDPOINT", "s3-endpoint", "", "S3 endpoint host:port, e.g. minio.internal:9000 (default: objects in DATA/objects)", &c.S3Endpoint, false},
+		{"KNTC_S3_BUCKET", "s3-bucket", "kntc", "S3 bucket (created when absent)", &c.S3Bucket, false},
+		{"KNTC_S3_ACCESS_KEY", "s3-access-key", "", "S3 access key (or KNTC_S3_ACCESS_KEY_FILE)", &c.S3AccessKey, true},
+		{"KNTC_S3_SECRET_KEY", "s3-secret-key", "", "S3 secret key (or KNTC_S3_SECRET_KEY_FILE)", &c.S3SecretKey, true},
+		{"KNTC_S3_REGION", "s3-region", "", "S3 region (default: ask the server)", &c.S3Region, false},
+		{"KNTC_S3_USE_SSL", "s3-use-ssl", "false", "connect to S3 with TLS", &c.S3UseSSL, false},
+		{"KNTC_ADMIN_PASSWORD", "admin-password", "", "password of the first 'admin' account, used only on an empty database (or KNTC_ADMIN_PASSWORD_FILE; default: generated and printed once)", &c.AdminPassword, true},
+		{"KNTC_ROOT_UNIT_CODE", "root-unit-code", "TINH", "code of the root unit created on an empty database", &c.RootUnitCode, false},
+		{"KNTC_ROOT_UNIT_NAME", "root-unit-name", "Ủy ban nhân dân tỉnh", "name of the root unit created on an empty database", &c.RootUnitName, false},
+		{"KNTC_TOKEN_TTL", "token-ttl", "12h", "lifetime of a login token", &c.TokenTTL, false},
+		{"KNTC_LOGIN_LIMIT", "login-limit", "10", "login attempts per minute per client address and per username", &c.LoginLimit, false},
+		{"KNTC_HOTFOLDERS", "hotfolders", "", "more hot folders besides DATA/hotfolder, comma-separated (e.g. SMB or NFS mounts)", &c.HotFolders, false},
+		{"KNTC_HOTFOLDER_POLL", "hotfolder-poll", "10s", "scan interval of the extra hot folders (network shares send no file events); 0 disables polling", &c.HotFolderPoll, false},
+		{"KNTC_STABLE_DELAY", "stable-delay", "3s", "a hot-folder file is taken once its size and time have not changed for this long", &c.StableDelay, false},
+		{"KNTC_RESCAN_INTERVAL", "rescan-interval", "1m", "full rescan of every hot folder", &c.RescanInterval, false},
+		{"KNTC_OCR_WORKERS", "ocr-workers", "0", "pages recognised at once, one Tesseract thread each (0: one per CPU)", &c.OCRWorkers, false},
+		{"KNTC_OCR_LANG", "ocr-lang", "vie", "Tesseract language model(s), e.g. vie or vie+eng", &c.OCRLang, false},
+		{"KNTC_PAGE_TIMEOUT", "page-timeout", "5m", "OCR time limit per page", &c.PageTimeout, false},
+		{"KNTC_MAX_ATTEMPTS", "max-attempts", "5", "tries per document before it is quarantined", &c.MaxAttempts, false},
+		{"KNTC_MAX_FILE_SIZE", "max-file-size", "524288000", "largest accepted file in bytes", &c.MaxFileSize, false},
+		{"KNTC_MAX_PAGES", "max-pages", "2000", "most pages per file", &c.MaxPages, false},
+		{"KNTC_MAX_PIXELS", "max-pixels", "150000000", "most pixels per page (decompression bombs)", &c.MaxPixels, false},
+		{"KNTC_LOG_FORMAT", "log-format", "json", "log format: json or text", &c.LogFormat, false},
+		{"KNTC_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn or error", &c.LogLevel, false},
 	}
 }
-
-var secretVars = map[string]bool{"KNTC_S3_ACCESS_KEY": true, "KNTC_S3_SECRET_KEY": true, "KNTC_ADMIN_PASSWORD": true, "KNTC_DATABASE_URL": true}
 
 // bindConfig declares every configuration flag on fs, with defaults taken from the
 // environment, and returns the Config they fill.
 func bindConfig(fs *flag.FlagSet, getenv func(string) string) *Config {
-	c := &Config{}
-	val := func(v configVar) string {
+	c := &Config{envSecrets: map[*string]string{}}
+	for _, v := range configVars(c) {
+		def := v.def
 		if s := getenv(v.env); s != "" {
-			return s
-		}
-		if secretVars[v.env] {
-			if path := getenv(v.env + "_FILE"); path != "" {
-				b, err := os.ReadFile(path)
-				if err != nil {
-					c.envErrs = append(c.envErrs, fmt.Errorf("%s_FILE: %w", v.env, err))
-					return v.def
-				}
-				return strings.TrimRight(string(b), "\r\n")
+			def = s
+		} else if path := getenv(v.env + "_FILE"); v.secret && path != "" {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				c.envErrs = append(c.envErrs, fmt.Errorf("%s_FILE: %w", v.env, err))
+			} else {
+				def = strings.TrimRight(string(b), "\r\n")
 			}
 		}
-		return v.def
-	}
-	c.envSecrets = map[*string]string{}
-	for _, v := range configVars() {
 		help := v.help + " [" + v.env + "]"
-		def := val(v)
-		if secretVars[v.env] {
-			help = v.help + " [" + v.env + ", value not shown]"
-			ptr := map[string]*string{"KNTC_S3_ACCESS_KEY": &c.S3AccessKey, "KNTC_S3_SECRET_KEY": &c.S3SecretKey,
-				"KNTC_ADMIN_PASSWORD": &c.AdminPassword, "KNTC_DATABASE_URL": &c.DatabaseURL}[v.env]
-			c.envSecrets[ptr] = def
-			fs.StringVar(ptr, v.flag, "", help)
-			continue
+		bad := func(what string) {
+			c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q: not %s", v.env, def, what))
 		}
-		switch v.env {
-		case "KNTC_ADDR":
-			fs.StringVar(&c.Addr, v.flag, def, help)
-		case "KNTC_BASE_URL":
-			fs.StringVar(&c.BaseURL, v.flag, def, help)
-		case "KNTC_DATA_DIR":
-			fs.StringVar(&c.DataDir, v.flag, def, help)
-		case "KNTC_S3_ENDPOINT":
-			fs.StringVar(&c.S3Endpoint, v.flag, def, help)
-		case "KNTC_S3_BUCKET":
-			fs.StringVar(&c.S3Bucket, v.flag, def, help)
-		case "KNTC_S3_REGION":
-			fs.StringVar(&c.S3Region, v.flag, def, help)
-		case "KNTC_S3_USE_SSL":
+		switch p := v.ptr.(type) {
+		case *string:
+			if v.secret {
+				// Never a flag default: --help would print it. Validate applies it.
+				c.envSecrets[p] = def
+				fs.StringVar(p, v.flag, "", v.help+" ["+v.env+", value not shown]")
+				continue
+			}
+			fs.StringVar(p, v.flag, def, help)
+		case *bool:
 			b, err := strconv.ParseBool(def)
 			if err != nil {
-				c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q: not true or false", v.env, def))
+				bad("true or false")
 			}
-			fs.BoolVar(&c.S3UseSSL, v.flag, b, help)
-		case "KNTC_ROOT_UNIT_CODE":
-			fs.StringVar(&c.RootUnitCode, v.flag, def, help)
-		case "KNTC_ROOT_UNIT_NAME":
-			fs.StringVar(&c.RootUnitName, v.flag, def, help)
-		case "KNTC_TOKEN_TTL":
-			d, err := time.ParseDuration(def)
-			if err != nil {
-				c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q: not a duration such as 12h or 30m", v.env, def))
-			}
-			fs.DurationVar(&c.TokenTTL, v.flag, d, help)
-		case "KNTC_LOGIN_LIMIT":
+			fs.BoolVar(p, v.flag, b, help)
+		case *int:
 			n, err := strconv.Atoi(def)
 			if err != nil {
-				c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q: not a whole number", v.env, def))
+				bad("a whole number")
 			}
-			fs.IntVar(&c.LoginLimit, v.flag, n, help)
-		case "KNTC_LOG_FORMAT":
-			fs.StringVar(&c.LogFormat, v.flag, def, help)
-		case "KNTC_LOG_LEVEL":
-			fs.StringVar(&c.LogLevel, v.flag, def, help)
+			fs.IntVar(p, v.flag, n, help)
+		case *int64:
+			n, err := strconv.ParseInt(def, 10, 64)
+			if err != nil {
+				bad("a whole number")
+			}
+			fs.Int64Var(p, v.flag, n, help)
+		case *time.Duration:
+			d, err := time.ParseDuration(def)
+			if err != nil {
+				bad("a duration such as 12h, 30m or 3s")
+			}
+			fs.DurationVar(p, v.flag, d, help)
 		default:
-			panic("configVars has an unbound variable " + v.env)
+			panic("configVars: unsupported field type for " + v.env)
 		}
 	}
 	return c
@@ -195,6 +202,24 @@ func (c *Config) Validate() error {
 	if c.LoginLimit < 1 {
 		errs = append(errs, fmt.Errorf("login-limit %d: at least 1", c.LoginLimit))
 	}
+	if c.StableDelay < 0 || c.RescanInterval < time.Second || c.HotFolderPoll < 0 {
+		errs = append(errs, errors.New("stable-delay and hotfolder-poll must not be negative, rescan-interval at least 1s"))
+	}
+	if c.OCRWorkers < 0 || c.OCRWorkers > 256 {
+		errs = append(errs, fmt.Errorf("ocr-workers %d: 0 (one per CPU) to 256", c.OCRWorkers))
+	}
+	if c.PageTimeout < time.Second {
+		errs = append(errs, fmt.Errorf("page-timeout %s: at least 1s", c.PageTimeout))
+	}
+	if c.MaxAttempts < 1 || c.MaxAttempts > 100 {
+		errs = append(errs, fmt.Errorf("max-attempts %d: 1 to 100", c.MaxAttempts))
+	}
+	if c.MaxFileSize < 1 || c.MaxPages < 1 || c.MaxPixels < 1 {
+		errs = append(errs, errors.New("max-file-size, max-pages and max-pixels must be positive"))
+	}
+	if c.OCRLang == "" {
+		errs = append(errs, errors.New("ocr-lang is empty"))
+	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, fmt.Errorf("log-format %q: json or text", c.LogFormat))
 	}
@@ -232,4 +257,16 @@ func (c *Config) hotfolderDir() string { return filepath.Join(c.DataDir, "hotfol
 func (c *Config) spoolDir() string     { return filepath.Join(c.DataDir, "spool") }
 func (c *Config) quarantineDir() string {
 	return filepath.Join(c.DataDir, "quarantine")
+}
+func (c *Config) indexDir() string { return filepath.Join(c.DataDir, "index") }
+
+// hotFolders are the data directory's inbox plus the configured ones.
+func (c *Config) hotFolders() []ingest.HotFolder {
+	hf := []ingest.HotFolder{{Root: c.hotfolderDir()}}
+	for _, p := range strings.Split(c.HotFolders, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			hf = append(hf, ingest.HotFolder{Root: p, Poll: c.HotFolderPoll})
+		}
+	}
+	return hf
 }

@@ -360,7 +360,7 @@ func TestUnitAndUserCommands(t *testing.T) {
 func TestReadmeListsEveryVariable(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
 	must(t, err)
-	for _, v := range configVars() {
+	for _, v := range configVars(&Config{}) {
 		if !strings.Contains(string(readme), "`"+v.env+"`") {
 			t.Errorf("README.md does not document `%s`", v.env)
 		}

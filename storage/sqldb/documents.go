@@ -34,6 +34,17 @@ func validateDocument(d *ingest.Document) error {
 
 // CreateDocument implements ingest.DocumentStore.
 func (db *DB) CreateDocument(ctx context.Context, d *ingest.Document) error {
+	return db.CreateDocumentTx(ctx, db.sql, d)
+}
+
+// Execer is what a *sql.DB and a *sql.Tx share, so one method serves both.
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// CreateDocumentTx is CreateDocument inside a transaction (e.g. together with the
+// document's first job).
+func (db *DB) CreateDocumentTx(ctx context.Context, tx Execer, d *ingest.Document) error {
 	if err := validateDocument(d); err != nil {
 		return err
 	}
@@ -42,7 +53,7 @@ func (db *DB) CreateDocument(ctx context.Context, d *ingest.Document) error {
 	}
 	d.CreatedAt = now()
 	d.UpdatedAt = d.CreatedAt
-	_, err := db.sql.ExecContext(ctx, db.q(`INSERT INTO documents (`+documentColumns+`)
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO documents (`+documentColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		d.ID, d.Status, d.SHA256, d.Size, d.Filename, d.SourcePath, d.ContentType, d.UnitCode, d.CaseCode,
 		d.DuplicateOf, d.Pages, d.Kind, d.Meta.Number, d.Meta.Date, d.Meta.Issuer, d.Meta.Type, d.Meta.Subject,
@@ -105,6 +116,16 @@ func (db *DB) Documents(ctx context.Context, f ingest.DocumentFilter) ([]ingest.
 	}
 	if f.UnitCode != "" {
 		where, args = append(where, "unit_code = ?"), append(args, f.UnitCode)
+	}
+	if f.UnitCodes != nil {
+		if len(f.UnitCodes) == 0 {
+			where = append(where, "1 = 0")
+		} else {
+			where = append(where, "unit_code IN (?"+strings.Repeat(", ?", len(f.UnitCodes)-1)+")")
+			for _, c := range f.UnitCodes {
+				args = append(args, c)
+			}
+		}
 	}
 	cond := ""
 	if len(where) > 0 {

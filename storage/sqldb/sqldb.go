@@ -118,6 +118,9 @@ func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 func ts(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
+// InTx runs fn in a transaction, committing when fn returns nil.
+func (db *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error { return db.inTx(ctx, fn) }
+
 // inTx runs fn in a transaction, committing when fn returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.sql.BeginTx(ctx, nil)

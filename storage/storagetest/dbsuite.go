@@ -208,6 +208,8 @@ func testDocumentList(t *testing.T, db *sqldb.DB) {
 		{"page", ingest.DocumentFilter{Limit: 2, Offset: 2}, []string{ids[4], ids[3]}, 7},
 		{"offset past the end", ingest.DocumentFilter{Offset: 100}, nil, 7},
 		{"nothing matches", ingest.DocumentFilter{UnitCode: "KHONG-CO"}, nil, 0},
+		{"unit scope", ingest.DocumentFilter{UnitCodes: []string{"KHAC", "STNMT"}, Limit: 1}, []string{ids[6]}, 7},
+		{"empty unit scope", ingest.DocumentFilter{UnitCodes: []string{}}, nil, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,306 @@
+package ingest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Origin says where a file came from and where it is routed.
+type Origin struct {
+	Path     string // the file's path when it arrived (hot folder, upload temp file, CLI path)
+	Filename string // the name to show (the hot-folder or upload name)
+	Source   string // "hotfolder", "upload" or "cli"
+	UnitCode string
+	CaseCode string
+	// Keep leaves the source in place (kntc ingest copies); otherwise the claim moves it.
+	Keep bool
+}
+
+// claimRecord is written into the spool before the source is touched, so a crash at
+// any instant can be finished from the spool alone.
+type claimRecord struct {
+	ID     string `json:"id"`
+	Origin Origin `json:"origin"`
+}
+
+// Spool claims files: it moves (or copies) them into the spool directory and records
+// them. At every instant a claimed file is either still at its source, or in the spool
+// with a claim record or a database row. Safe for concurrent use.
+type Spool struct {
+	Dir       string
+	Docs      DocumentStore
+	Registrar Registrar
+	Logger    *slog.Logger
+	// MaxBytes refuses larger files at claim time (they go to quarantine); 0: no limit.
+	MaxBytes int64
+	// NewID returns a new document ID (UUIDv7 in production).
+	NewID func() string
+}
+
+// Path is where document id's bytes wait in the spool.
+func (s *Spool) Path(id string) string { return filepath.Join(s.Dir, id) }
+
+func (s *Spool) recordPath(id string) string { return filepath.Join(s.Dir, id+".claim.json") }
+
+// Claim takes the file at o.Path into the spool and records it: status received with
+// its job queued, or status duplicate when a document with the same bytes exists.
+func (s *Spool) Claim(ctx context.Context, o Origin) (Document, error) {
+	if o.Filename == "" {
+		o.Filename = filepath.Base(o.Path)
+	}
+	id := s.NewID()
+	if err := writeFileSync(s.recordPath(id), mustJSON(claimRecord{ID: id, Origin: o})); err != nil {
+		return Document{}, fmt.Errorf("claim %s: %w", o.Path, err)
+	}
+	sum, size, err := s.take(o, s.Path(id))
+	if err != nil {
+		_ = os.Remove(s.recordPath(id))
+		return Document{}, fmt.Errorf("claim %s: %w", o.Path, err)
+	}
+	return s.finish(ctx, id, o, sum, size)
+}
+
+// take moves the source into dst (rename on one file system; elsewhere copy, fsync and
+// verify, the source removed only by finish) and returns the bytes' SHA-256.
+func (s *Spool) take(o Origin, dst string) (string, int64, error) {
+	if !o.Keep {
+		if err := os.Rename(o.Path, dst); err == nil {
+			if err := syncDir(s.Dir); err != nil {
+				return "", 0, err
+			}
+			return hashFile(dst)
+		} else if !isCrossDevice(err) {
+			return "", 0, err
+		}
+	}
+	sum, size, err := copyFileSync(o.Path, dst+".part")
+	if err != nil {
+		_ = os.Remove(dst + ".part")
+		return "", 0, err
+	}
+	// The copy is verified against a second read of the source: a file changing under
+	// us must not be recorded with a hash its spool copy does not have.
+	check, _, err := hashFile(o.Path)
+	if err != nil || check != sum {
+		_ = os.Remove(dst + ".part")
+		if err == nil {
+			err = fmt.Errorf("the file changed while it was copied")
+		}
+		return "", 0, err
+	}
+	if err := os.Rename(dst+".part", dst); err != nil {
+		return "", 0, err
+	}
+	return sum, size, syncDir(s.Dir)
+}
+
+// finish records the spooled file and removes the claim record (and, when the file
+// was copied from elsewhere and not kept, the source).
+func (s *Spool) finish(ctx context.Context, id string, o Origin, sum string, size int64) (Document, error) {
+	d := Document{
+		ID: id, Status: StatusReceived, SHA256: sum, Size: size, Filename: o.Filename,
+		SourcePath: o.Path, UnitCode: o.UnitCode, CaseCode: o.CaseCode,
+	}
+	if s.MaxBytes > 0 && size > s.MaxBytes {
+		// Recorded and queued like any file: the pipeline quarantines it with the reason.
+		s.Logger.Info("file over the size limit", "document_id", id, "size", size)
+	}
+	orig, err := s.Docs.DocumentBySHA256(ctx, sum)
+	switch {
+	case err == nil:
+		d.Status, d.DuplicateOf = StatusDuplicate, orig.ID
+		d.Error = fmt.Sprintf("trùng với tài liệu %s đã nhận (same bytes as document %s)", orig.ID, orig.ID)
+		if err := s.Docs.CreateDocument(ctx, &d); err != nil && !errors.Is(err, ErrConflict) {
+			return Document{}, fmt.Errorf("record duplicate %s: %w", o.Path, err)
+		}
+		// The bytes are kept under the original document.
+		if err := os.Remove(s.Path(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return Document{}, fmt.Errorf("remove duplicate %s from the spool: %w", id, err)
+		}
+	case errors.Is(err, ErrNotFound):
+		if err := s.Registrar.Register(ctx, &d); err != nil && !errors.Is(err, ErrConflict) {
+			return Document{}, fmt.Errorf("record %s: %w", o.Path, err)
+		}
+	default:
+		return Document{}, fmt.Errorf("look up %s by SHA-256: %w", o.Path, err)
+	}
+	if !o.Keep {
+		// After a cross-device copy the source is still there; after a rename this
+		// finds nothing.
+		if err := os.Remove(o.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return Document{}, fmt.Errorf("remove the source %s: %w", o.Path, err)
+		}
+	}
+	if err := os.Remove(s.recordPath(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return Document{}, fmt.Errorf("remove claim record of %s: %w", id, err)
+	}
+	s.Logger.Info("file claimed", "document_id", id, "filename", o.Filename, "source", o.Source,
+		"status", string(d.Status), "size", size, "unit", o.UnitCode, "case", o.CaseCode)
+	return d, nil
+}
+
+// Recover finishes the claims a crash interrupted and clears leftovers: claim records
+// whose file reached the spool are recorded; records whose file never left its source
+// are dropped (the hot folder will offer the file again); partial copies and temporary
+// files are removed. Run it before any worker starts.
+func (s *Spool) Recover(ctx context.Context) error {
+	entries, err := os.ReadDir(s.Dir)
+	if err != nil {
+		return fmt.Errorf("read spool: %w", err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case strings.HasSuffix(name, ".part"), strings.Contains(name, ".tmp"):
+			if err := os.Remove(filepath.Join(s.Dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		case strings.HasSuffix(name, ".claim.json"):
+			if err := s.recoverClaim(ctx, filepath.Join(s.Dir, name)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Spool) recoverClaim(ctx context.Context, path string) error {
+	raw, err := os.ReadFile(path)
+	var rec claimRecord
+	if err == nil {
+		err = json.Unmarshal(raw, &rec)
+	}
+	if err != nil || rec.ID == "" {
+		// A torn record: its write never completed, so its file was never moved.
+		s.Logger.Warn("dropping unreadable claim record", "path", path, "error", err)
+		return os.Remove(path)
+	}
+	if _, err := s.Docs.Document(ctx, rec.ID); err == nil {
+		if !rec.Origin.Keep {
+			_ = os.Remove(rec.Origin.Path) // the copy is recorded; finish the move
+		}
+		return os.Remove(path)
+	}
+	if _, err := os.Stat(s.Path(rec.ID)); errors.Is(err, os.ErrNotExist) {
+		return os.Remove(path) // the source was never moved
+	}
+	sum, size, err := hashFile(s.Path(rec.ID))
+	if err != nil {
+		return err
+	}
+	s.Logger.Info("finishing an interrupted claim", "document_id", rec.ID, "filename", rec.Origin.Filename)
+	_, err = s.finish(ctx, rec.ID, rec.Origin, sum, size)
+	return err
+}
+
+// Leftovers lists spool files (document IDs) that have no claim record: the pipeline
+// decides what each one is (queued, stored and not yet removed, …).
+func (s *Spool) Leftovers() ([]string, error) {
+	entries, err := os.ReadDir(s.Dir)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, e := range entries {
+		n := e.Name()
+		if e.Type().IsRegular() && !strings.Contains(n, ".") {
+			ids = append(ids, n)
+		}
+	}
+	return ids, nil
+}
+
+func hashFile(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+func copyFileSync(src, dst string) (string, int64, error) {
+	in, err := os.Open(src)
+	if err != nil {
+		return "", 0, err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
+	if err != nil {
+		return "", 0, err
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(out, h), in)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", 0, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+func writeFileSync(path string, data []byte) error {
+	tmp := path + ".tmp-" + randomHex(4)
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only plain structs are marshalled here
+	}
+	return b
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+

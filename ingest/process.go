@@ -1,0 +1,384 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Processor turns a spooled document into stored objects, rows and an index entry.
+// Pages of all documents share one pool of Slots page workers (decode + OCR), so a
+// 40-page batch and ten 1-page scans keep the cores busy alike, and at most Slots page
+// rasters are held at once. Safe for concurrent use by many job workers.
+type Processor struct {
+	Docs       DocumentStore
+	Blobs      BlobStore
+	Index      Indexer
+	OCR        Recognizer
+	Open       PageOpener
+	Archive    Archiver
+	Spool      *Spool
+	Quarantine *Quarantine
+	Logger     *slog.Logger
+
+	Slots       int           // page workers shared by all documents
+	PageTimeout time.Duration // per page OCR limit; 0 means 5 minutes
+	MaxPages    int           // 0 means no limit
+	Pipeline    string        // version of the derived files, part of their keys
+
+	once sync.Once
+	sem  chan struct{}
+}
+
+// Keys of the objects of a document (content-addressed: the original by its SHA-256,
+// derived files by the original's SHA-256 and the pipeline version).
+func OriginalKey(sha string) string { return "originals/" + sha[:2] + "/" + sha }
+
+// ArchiveKey is where the PDF/A copy made by pipeline version v is stored.
+func ArchiveKey(sha, v string) string { return "derived/" + sha[:2] + "/" + sha + "/" + v + "/archive.pdf" }
+
+// PageKey is where page n's OCR result (text, words, boxes) made by version v is stored.
+func PageKey(sha, v string, n int) string {
+	return fmt.Sprintf("derived/%s/%s/%s/page-%04d.json", sha[:2], sha, v, n)
+}
+
+// pageResult is the JSON kept per page in the object store.
+type pageResult struct {
+	Page       int     `json:"page"`
+	Width      int     `json:"width"`
+	Height     int     `json:"height"`
+	DPI        int     `json:"dpi"`
+	Source     string  `json:"source"`
+	Confidence float64 `json:"confidence"`
+	Text       string  `json:"text"`
+	Words      []Word  `json:"words"`
+}
+
+// Process handles document id. It returns nil when the document is finished (stored,
+// quarantined, duplicate) and an error when it should be tried again. When final is
+// true (the last attempt) a failure quarantines the document instead.
+func (p *Processor) Process(ctx context.Context, id string, final bool) error {
+	p.once.Do(func() {
+		p.sem = make(chan struct{}, max(p.Slots, 1))
+		if p.PageTimeout <= 0 {
+			p.PageTimeout = 5 * time.Minute
+		}
+	})
+	d, err := p.Docs.Document(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		p.Logger.Warn("job for an unknown document", "document_id", id)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch d.Status {
+	case StatusStored, StatusDuplicate, StatusQuarantined:
+		return p.removeSpool(id) // a crash after the status change left the spool copy
+	}
+	start := time.Now()
+	d.Status, d.Attempts, d.Error = StatusProcessing, d.Attempts+1, ""
+	if err := p.Docs.UpdateDocument(ctx, &d); err != nil {
+		return err
+	}
+	err = p.run(ctx, &d)
+	if err == nil {
+		p.Logger.Info("document stored", "document_id", id, "pages", d.Pages, "duration_ms", time.Since(start).Milliseconds())
+		return nil
+	}
+	if ctx.Err() != nil {
+		return err // shutting down: the job is retried, the document stays as it is
+	}
+	if errors.Is(err, ErrBadInput) || final {
+		return p.quarantine(ctx, &d, err)
+	}
+	d.Status, d.Error = StatusFailed, err.Error()
+	if uerr := p.Docs.UpdateDocument(ctx, &d); uerr != nil {
+		p.Logger.Error("record failure", "document_id", id, "error", uerr)
+	}
+	p.Logger.Warn("document failed, will retry", "document_id", id, "attempt", d.Attempts, "error", err)
+	return err
+}
+
+func (p *Processor) quarantine(ctx context.Context, d *Document, reason error) error {
+	path := p.Spool.Path(d.ID)
+	if _, err := os.Stat(path); err == nil {
+		if _, err := p.Quarantine.Put(*d, path, reason); err != nil {
+			return err
+		}
+	}
+	d.Status, d.Error = StatusQuarantined, reason.Error()
+	if err := p.Docs.UpdateDocument(ctx, d); err != nil {
+		return err
+	}
+	p.Logger.Warn("document quarantined", "document_id", d.ID, "filename", d.Filename, "reason", reason.Error())
+	return nil
+}
+
+func (p *Processor) removeSpool(id string) error {
+	if err := os.Remove(p.Spool.Path(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// run does the work; every step can be repeated after a crash or failure.
+func (p *Processor) run(ctx context.Context, d *Document) error {
+	path := p.Spool.Path(d.ID)
+	if err := p.ensureSpool(ctx, d, path); err != nil {
+		return err
+	}
+	if err := p.storeOriginal(ctx, d, path); err != nil {
+		return err
+	}
+	f, err := p.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	d.ContentType = f.ContentType()
+	n := f.NumPages()
+	if p.MaxPages > 0 && n > p.MaxPages {
+		return fmt.Errorf("tệp có %d trang, vượt giới hạn %d trang (%d pages, over the limit of %d): %w", n, p.MaxPages, n, p.MaxPages, ErrBadInput)
+	}
+	if n == 0 {
+		return fmt.Errorf("tệp không có trang nào (no pages): %w", ErrBadInput)
+	}
+	results, err := p.recognizeAll(ctx, d, f, n)
+	if err != nil {
+		return err
+	}
+	if err := p.storeArchive(ctx, d, f, results); err != nil {
+		return err
+	}
+	pages, err := p.Docs.Pages(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	d.Pages = n
+	d.Pipeline = p.Pipeline
+	if err := p.Index.Put(ctx, *d, pages); err != nil {
+		return fmt.Errorf("index %s: %w", d.ID, err)
+	}
+	d.Status, d.Error = StatusStored, ""
+	if err := p.Docs.UpdateDocument(ctx, d); err != nil {
+		return err
+	}
+	return p.removeSpool(d.ID)
+}
+
+// ensureSpool makes sure the bytes are in the spool: after a crash that happened
+// between storing the original and finishing, they may only be in the object store.
+func (p *Processor) ensureSpool(ctx context.Context, d *Document, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	rc, err := p.Blobs.Get(ctx, OriginalKey(d.SHA256), 0, -1)
+	if errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("tệp không còn trong hàng đợi (the spooled file %s is missing): %w", path, ErrBadInput)
+	}
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	tmp := path + ".tmp"
+	out, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, rc)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	return err
+}
+
+// storeOriginal puts the original bytes, verified against the SHA-256 taken at claim
+// time, under their content address.
+func (p *Processor) storeOriginal(ctx context.Context, d *Document, path string) error {
+	key := OriginalKey(d.SHA256)
+	if info, err := p.Blobs.Stat(ctx, key); err == nil && info.Size == d.Size {
+		return nil // stored by an earlier attempt or an identical document
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if _, err := p.Blobs.Put(ctx, key, f, d.Size, d.SHA256); err != nil {
+		if errors.Is(err, ErrChecksum) {
+			return fmt.Errorf("tệp trong hàng đợi bị hỏng, mã băm không khớp (the spooled file no longer has its SHA-256): %w: %w", ErrBadInput, err)
+		}
+		return fmt.Errorf("store original of %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+// recognizeAll reads every page not already saved, in parallel on the shared pool,
+// saving each result as soon as it is done.
+func (p *Processor) recognizeAll(ctx context.Context, d *Document, f PageFile, n int) ([]pageResult, error) {
+	saved, err := p.Docs.Pages(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]pageResult, n)
+	done := make([]bool, n)
+	for _, pg := range saved {
+		if pg.Number < 1 || pg.Number > n || pg.WordsKey != PageKey(d.SHA256, p.Pipeline, pg.Number) {
+			continue
+		}
+		r, err := p.loadPage(ctx, pg.WordsKey)
+		if err != nil {
+			continue // redo the page
+		}
+		results[pg.Number-1], done[pg.Number-1] = r, true
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	for i := range n {
+		if done[i] {
+			continue
+		}
+		select {
+		case p.sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-p.sem }()
+			r, err := p.recognizePage(ctx, d, f, i)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				return
+			}
+			results[i] = r
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+func (p *Processor) recognizePage(ctx context.Context, d *Document, f PageFile, i int) (pageResult, error) {
+	start := time.Now()
+	pg, err := f.Page(ctx, i)
+	if err != nil {
+		return pageResult{}, fmt.Errorf("trang %d (page %d): %w", i+1, i+1, err)
+	}
+	b := pg.Image.Bounds()
+	r := pageResult{Page: i + 1, Width: b.Dx(), Height: b.Dy(), DPI: pg.DPI}
+	if strings.TrimSpace(pg.Text) != "" {
+		r.Source, r.Text, r.Confidence = "text", pg.Text, -1
+	} else {
+		pctx, cancel := context.WithTimeout(ctx, p.PageTimeout)
+		rec, err := p.OCR.Recognize(pctx, pg.Image, pg.DPI)
+		cancel()
+		if err != nil {
+			if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+				return pageResult{}, fmt.Errorf("nhận dạng trang %d quá thời gian %s (OCR of page %d timed out)", i+1, p.PageTimeout, i+1)
+			}
+			return pageResult{}, fmt.Errorf("nhận dạng trang %d (OCR of page %d): %w", i+1, i+1, err)
+		}
+		r.Source, r.Text, r.Words, r.Confidence = "ocr", rec.Text, rec.Words, rec.Confidence
+	}
+	key := PageKey(d.SHA256, p.Pipeline, i+1)
+	body := mustJSON(r)
+	if _, err := p.Blobs.Put(ctx, key, bytes.NewReader(body), int64(len(body)), ""); err != nil {
+		return pageResult{}, fmt.Errorf("store page %d of %s: %w", i+1, d.ID, err)
+	}
+	row := Page{
+		DocumentID: d.ID, Number: i + 1, Text: r.Text, Confidence: r.Confidence, WordsKey: key,
+		Width: r.Width, Height: r.Height, DPI: r.DPI, Source: r.Source, DurationMS: time.Since(start).Milliseconds(),
+	}
+	if err := p.Docs.SavePage(ctx, &row); err != nil {
+		return pageResult{}, err
+	}
+	return r, nil
+}
+
+func (p *Processor) loadPage(ctx context.Context, key string) (pageResult, error) {
+	rc, err := p.Blobs.Get(ctx, key, 0, -1)
+	if err != nil {
+		return pageResult{}, err
+	}
+	defer rc.Close()
+	var r pageResult
+	err = json.NewDecoder(rc).Decode(&r)
+	return r, err
+}
+
+// storeArchive writes the PDF/A copy page by page (each page decoded again, so only
+// one raster is held) into a spool temp file and stores it.
+func (p *Processor) storeArchive(ctx context.Context, d *Document, f PageFile, results []pageResult) error {
+	key := ArchiveKey(d.SHA256, p.Pipeline)
+	if _, err := p.Blobs.Stat(ctx, key); err == nil {
+		return nil
+	}
+	tmp := p.Spool.Path(d.ID) + ".pdf.tmp"
+	out, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	defer out.Close()
+	title := d.Meta.Subject
+	if title == "" {
+		title = d.Filename
+	}
+	a, err := p.Archive(out, ArchiveMeta{Title: title, CreateDate: d.CreatedAt})
+	if err != nil {
+		return fmt.Errorf("start archive copy of %s: %w", d.ID, err)
+	}
+	for i, r := range results {
+		pg, err := f.Page(ctx, i)
+		if err != nil {
+			return fmt.Errorf("trang %d (page %d): %w", i+1, i+1, err)
+		}
+		if err := a.AddPage(ArchivePage{Page: pg, Words: r.Words}); err != nil {
+			return fmt.Errorf("archive page %d of %s: %w", i+1, d.ID, err)
+		}
+	}
+	if err := a.Close(); err != nil {
+		return fmt.Errorf("finish archive copy of %s: %w", d.ID, err)
+	}
+	if err := out.Sync(); err != nil {
+		return err
+	}
+	size, err := out.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return err
+	}
+	if _, err := out.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	if _, err := p.Blobs.Put(ctx, key, out, size, ""); err != nil {
+		return fmt.Errorf("store archive copy of %s: %w", d.ID, err)
+	}
+	return nil
+}

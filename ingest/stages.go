@@ -1,0 +1,70 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"image"
+	"io"
+	"time"
+)
+
+// ErrBadInput marks a problem with the file itself (corrupt, encrypted, empty, over a
+// limit, not a supported format): retrying cannot help, so the document goes to
+// quarantine at once. The error text is for a clerk: Vietnamese, English in brackets.
+var ErrBadInput = errors.New("bad input")
+
+// PageImage is one page of an input file.
+type PageImage struct {
+	Image   image.Image // the page as scanned
+	DPI     int
+	JPEG    []byte // the page's JPEG stream, byte-identical, when the page is exactly one JPEG
+	Bilevel bool
+	Text    string // text the page already carries (PDF text layer): OCR is skipped
+}
+
+// PageFile is an opened input file, split into pages.
+type PageFile interface {
+	ContentType() string
+	NumPages() int
+	// Page decodes page i (0-based). Only one page's pixels are held per call.
+	Page(ctx context.Context, i int) (PageImage, error)
+	Close() error
+}
+
+// PageOpener opens and validates an input file; problems of the file wrap ErrBadInput.
+type PageOpener func(ctx context.Context, path string) (PageFile, error)
+
+// ArchiveMeta is the metadata of an archive copy.
+type ArchiveMeta struct {
+	Title      string
+	CreateDate time.Time
+}
+
+// ArchivePage is one page of an archive copy: the page image and its OCR words.
+type ArchivePage struct {
+	Page  PageImage
+	Words []Word
+}
+
+// Archive is an archive copy being written page by page.
+type Archive interface {
+	AddPage(p ArchivePage) error
+	Close() error
+}
+
+// Archiver starts archive copies (PDF/A) written to w.
+type Archiver func(w io.Writer, meta ArchiveMeta) (Archive, error)
+
+// Indexer keeps the search index in step with the database.
+type Indexer interface {
+	// Put (re)indexes a stored document with its pages.
+	Put(ctx context.Context, d Document, pages []Page) error
+	// Delete removes a document from the index; a missing one is not an error.
+	Delete(ctx context.Context, documentID string) error
+}
+
+// Registrar records a newly claimed document and schedules its processing in one
+// transaction, so a document is never recorded without its job or the reverse.
+type Registrar interface {
+	Register(ctx context.Context, d *Document) error
+}

@@ -1,0 +1,312 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"kntc/auth"
+	"kntc/ingest"
+)
+
+// Claimer takes a file into the pipeline (ingest.Spool.Claim).
+type Claimer func(ctx context.Context, o ingest.Origin) (ingest.Document, error)
+
+type metadataJSON struct {
+	Number  string `json:"number"`
+	Date    string `json:"date"`
+	Issuer  string `json:"issuer"`
+	Type    string `json:"type"`
+	Subject string `json:"subject"`
+}
+
+type documentJSON struct {
+	ID          string       `json:"id"`
+	Status      string       `json:"status"`
+	SHA256      string       `json:"sha256"`
+	Size        int64        `json:"size"`
+	Filename    string       `json:"filename"`
+	ContentType string       `json:"content_type"`
+	Pages       int          `json:"pages"`
+	Unit        string       `json:"unit"`
+	Case        string       `json:"case"`
+	Kind        string       `json:"kind"`
+	Metadata    metadataJSON `json:"metadata"`
+	Error       string       `json:"error"`
+	DuplicateOf string       `json:"duplicate_of,omitempty"`
+	CreatedAt   time.Time    `json:"created_at"`
+	UpdatedAt   time.Time    `json:"updated_at"`
+}
+
+func newDocumentJSON(d ingest.Document) documentJSON {
+	return documentJSON{
+		ID: d.ID, Status: string(d.Status), SHA256: d.SHA256, Size: d.Size, Filename: d.Filename,
+		ContentType: d.ContentType, Pages: d.Pages, Unit: d.UnitCode, Case: d.CaseCode, Kind: d.Kind,
+		Metadata: metadataJSON{Number: d.Meta.Number, Date: d.Meta.Date, Issuer: d.Meta.Issuer, Type: d.Meta.Type, Subject: d.Meta.Subject},
+		Error:    d.Error, DuplicateOf: d.DuplicateOf, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+	}
+}
+
+type documentListJSON struct {
+	Total     int            `json:"total"`
+	Documents []documentJSON `json:"documents"`
+}
+
+// scopeOf is the logged-in user's scope.
+func scopeOf(r *http.Request, accounts *auth.Service) (auth.Scope, error) {
+	return accounts.ScopeOf(r.Context(), currentUser(r.Context()))
+}
+
+func handleDocumentList(logger *slog.Logger, accounts *auth.Service, docs ingest.DocumentStore) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		f := ingest.DocumentFilter{Status: ingest.Status(q.Get("status")), CaseCode: q.Get("case"), UnitCode: q.Get("unit")}
+		var probs []string
+		if f.Status != "" && !f.Status.Valid() {
+			probs = append(probs, fmt.Sprintf("status %q không hợp lệ (unknown status)", f.Status))
+		}
+		var err error
+		if f.Limit, err = intParam(q.Get("limit"), 50, 1, 1000); err != nil {
+			probs = append(probs, "limit: "+err.Error())
+		}
+		if f.Offset, err = intParam(q.Get("offset"), 0, 0, 1<<30); err != nil {
+			probs = append(probs, "offset: "+err.Error())
+		}
+		if len(probs) > 0 {
+			respondError(w, r, logger, fmt.Errorf("%s: %w", strings.Join(probs, "; "), ingest.ErrInvalid))
+			return
+		}
+		sc, err := scopeOf(r, accounts)
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		if !sc.All {
+			f.UnitCodes = sc.Codes
+		}
+		list, total, err := docs.Documents(r.Context(), f)
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		out := documentListJSON{Total: total, Documents: make([]documentJSON, 0, len(list))}
+		for _, d := range list {
+			out.Documents = append(out.Documents, newDocumentJSON(d))
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
+}
+
+func intParam(s string, def, lo, hi int) (int, error) {
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("phải là số nguyên từ %d đến %d (must be a whole number from %d to %d)", lo, hi, lo, hi)
+	}
+	return n, nil
+}
+
+// visibleDocument loads the {id} document if the user's scope allows it; a document
+// outside the scope is "not found", so its existence is not revealed.
+func visibleDocument(r *http.Request, accounts *auth.Service, docs ingest.DocumentStore) (ingest.Document, error) {
+	d, err := docs.Document(r.Context(), chi.URLParam(r, "id"))
+	if err != nil {
+		return ingest.Document{}, err
+	}
+	sc, err := scopeOf(r, accounts)
+	if err != nil {
+		return ingest.Document{}, err
+	}
+	if !sc.Allows(d.UnitCode) {
+		return ingest.Document{}, fmt.Errorf("document %s outside the user's scope: %w", d.ID, ingest.ErrNotFound)
+	}
+	return d, nil
+}
+
+func handleDocumentGet(logger *slog.Logger, accounts *auth.Service, docs ingest.DocumentStore) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d, err := visibleDocument(r, accounts, docs)
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, newDocumentJSON(d))
+	})
+}
+
+// handleDocumentFile streams one of a document's objects: the original bytes or the
+// PDF/A copy (only once the document is stored).
+func handleDocumentFile(logger *slog.Logger, accounts *auth.Service, docs ingest.DocumentStore, blobs ingest.BlobStore, which string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d, err := visibleDocument(r, accounts, docs)
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		var key, ctype, name string
+		switch which {
+		case "original":
+			if d.Status == ingest.StatusDuplicate {
+				if orig, err := docs.Document(r.Context(), d.DuplicateOf); err == nil {
+					d.SHA256 = orig.SHA256
+				}
+			}
+			key, ctype, name = ingest.OriginalKey(d.SHA256), d.ContentType, d.Filename
+			if ctype == "" {
+				ctype = "application/octet-stream"
+			}
+		case "pdf":
+			if d.Status != ingest.StatusStored {
+				respondError(w, r, logger, fmt.Errorf("document %s is %s, no PDF/A yet: %w", d.ID, d.Status, ingest.ErrNotFound))
+				return
+			}
+			key, ctype = ingest.ArchiveKey(d.SHA256, d.Pipeline), "application/pdf"
+			name = strings.TrimSuffix(d.Filename, filepath.Ext(d.Filename)) + ".pdf"
+		}
+		info, err := blobs.Stat(r.Context(), key)
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		rc, err := blobs.Get(r.Context(), key, 0, -1)
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		defer rc.Close()
+		w.Header().Set("Content-Type", ctype)
+		w.Header().Set("Content-Length", strconv.FormatInt(info.Size, 10))
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		if _, err := io.Copy(w, rc); err != nil {
+			logger.WarnContext(r.Context(), "download interrupted", "document_id", d.ID, "error", err)
+		}
+	})
+}
+
+// handleDocumentText returns the text of every page, pages separated by form feeds.
+func handleDocumentText(logger *slog.Logger, accounts *auth.Service, docs ingest.DocumentStore) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d, err := visibleDocument(r, accounts, docs)
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		if d.Status != ingest.StatusStored {
+			respondError(w, r, logger, fmt.Errorf("document %s is %s, no text yet: %w", d.ID, d.Status, ingest.ErrNotFound))
+			return
+		}
+		pages, err := docs.Pages(r.Context(), d.ID)
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		texts := make([]string, len(pages))
+		for i, p := range pages {
+			texts[i] = p.Text
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, strings.Join(texts, "\f"))
+	})
+}
+
+type uploadResponse struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+}
+
+// handleDocumentUpload takes a multipart upload (field "file", optional "case") into
+// the same pipeline as the hot folders. The file is written into the spool directory
+// first, so the claim is a rename.
+func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, claim Claimer, spoolDir string, maxBytes int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if maxBytes > 0 {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBytes+1<<20)
+		}
+		mr, err := r.MultipartReader()
+		if err != nil {
+			respondError(w, r, logger, fmt.Errorf("cần tải lên dạng multipart/form-data với trường file (multipart form with a file field required): %w", ingest.ErrInvalid))
+			return
+		}
+		var tmp, filename, caseCode string
+		defer func() {
+			if tmp != "" {
+				_ = os.Remove(tmp)
+			}
+		}()
+		for {
+			part, err := mr.NextPart()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				respondError(w, r, logger, fmt.Errorf("đọc dữ liệu tải lên (reading the upload): %v: %w", err, ingest.ErrInvalid))
+				return
+			}
+			switch part.FormName() {
+			case "case":
+				b, _ := io.ReadAll(io.LimitReader(part, 256))
+				caseCode = strings.TrimSpace(string(b))
+			case "file":
+				if tmp != "" {
+					respondError(w, r, logger, fmt.Errorf("chỉ một tệp mỗi lần (one file per request): %w", ingest.ErrInvalid))
+					return
+				}
+				filename = filepath.Base(part.FileName())
+				f, err := os.CreateTemp(spoolDir, ".upload-*.tmp")
+				if err != nil {
+					respondError(w, r, logger, err)
+					return
+				}
+				tmp = f.Name()
+				_, err = io.Copy(f, part)
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+				if err != nil {
+					var mbe *http.MaxBytesError
+					if errors.As(err, &mbe) {
+						err = fmt.Errorf("tệp quá lớn, tối đa %d byte (file too large): %w", maxBytes, ingest.ErrInvalid)
+					}
+					respondError(w, r, logger, err)
+					return
+				}
+			}
+			part.Close()
+		}
+		if tmp == "" {
+			respondError(w, r, logger, fmt.Errorf("thiếu trường file (the file field is missing): %w", ingest.ErrInvalid))
+			return
+		}
+		if filename == "" || filename == "." {
+			filename = "upload"
+		}
+		u := currentUser(r.Context())
+		unit, err := accounts.Store.Unit(r.Context(), u.UnitID)
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		d, err := claim(r.Context(), ingest.Origin{Path: tmp, Filename: filename, Source: "upload", UnitCode: unit.Code, CaseCode: caseCode})
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		tmp = "" // claimed: it is the spool's now
+		logger.InfoContext(r.Context(), "upload", "document_id", d.ID, "user_id", u.ID, "filename", filename)
+		writeJSON(w, http.StatusAccepted, uploadResponse{ID: d.ID, Status: string(d.Status)})
+	})
+}
