@@ -12,3 +12,8 @@ build:
 
 vet:
 	go vet ./...
+
+# Benchmarks print their figures; KNTC_BENCH_PAGES sets the page count.
+.PHONY: bench-ingest
+bench-ingest:
+	OMP_THREAD_LIMIT=1 go test -run '^$$' -bench BenchmarkIngest -benchtime 1x -timeout 60m ./cmd/kntc

@@ -87,5 +87,6 @@ echo "kntc-test: PostgreSQL at 127.0.0.1:5432, MinIO at $KNTC_TEST_S3_ENDPOINT" 
 # --- the tests ------------------------------------------------------------------------
 # Every service above is running, so a test that cannot reach one fails, never skips.
 export KNTC_TEST_STRICT=1
+export KNTC_TEST_MINIO_BIN="$MINIO_BIN"
 go vet ./...
 go test -race -count=1 -timeout 25m -v "$@" ./...

@@ -41,8 +41,6 @@ type Spool struct {
 	Docs      DocumentStore
 	Registrar Registrar
 	Logger    *slog.Logger
-	// MaxBytes refuses larger files at claim time (they go to quarantine); 0: no limit.
-	MaxBytes int64
 	// NewID returns a new document ID (UUIDv7 in production).
 	NewID func() string
 }
@@ -110,10 +108,6 @@ func (s *Spool) finish(ctx context.Context, id string, o Origin, sum string, siz
 	d := Document{
 		ID: id, Status: StatusReceived, SHA256: sum, Size: size, Filename: o.Filename,
 		SourcePath: o.Path, UnitCode: o.UnitCode, CaseCode: o.CaseCode,
-	}
-	if s.MaxBytes > 0 && size > s.MaxBytes {
-		// Recorded and queued like any file: the pipeline quarantines it with the reason.
-		s.Logger.Info("file over the size limit", "document_id", id, "size", size)
 	}
 	orig, err := s.Docs.DocumentBySHA256(ctx, sum)
 	switch {

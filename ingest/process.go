@@ -147,10 +147,10 @@ func (p *Processor) run(ctx context.Context, d *Document) error {
 	d.ContentType = f.ContentType()
 	n := f.NumPages()
 	if p.MaxPages > 0 && n > p.MaxPages {
-		return fmt.Errorf("tệp có %d trang, vượt giới hạn %d trang (%d pages, over the limit of %d): %w", n, p.MaxPages, n, p.MaxPages, ErrBadInput)
+		return BadInput(fmt.Errorf("tệp có %d trang, vượt giới hạn %d trang (%d pages, over the limit of %d)", n, p.MaxPages, n, p.MaxPages))
 	}
 	if n == 0 {
-		return fmt.Errorf("tệp không có trang nào (no pages): %w", ErrBadInput)
+		return BadInput(errors.New("tệp không có trang nào (no pages)"))
 	}
 	results, err := p.recognizeAll(ctx, d, f, n)
 	if err != nil {
@@ -183,7 +183,7 @@ func (p *Processor) ensureSpool(ctx context.Context, d *Document, path string) e
 	}
 	rc, err := p.Blobs.Get(ctx, OriginalKey(d.SHA256), 0, -1)
 	if errors.Is(err, ErrNotFound) {
-		return fmt.Errorf("tệp không còn trong hàng đợi (the spooled file %s is missing): %w", path, ErrBadInput)
+		return BadInput(fmt.Errorf("tệp không còn trong hàng đợi (the spooled file %s is missing)", path))
 	}
 	if err != nil {
 		return err
@@ -218,7 +218,7 @@ func (p *Processor) storeOriginal(ctx context.Context, d *Document, path string)
 	defer f.Close()
 	if _, err := p.Blobs.Put(ctx, key, f, d.Size, d.SHA256); err != nil {
 		if errors.Is(err, ErrChecksum) {
-			return fmt.Errorf("tệp trong hàng đợi bị hỏng, mã băm không khớp (the spooled file no longer has its SHA-256): %w: %w", ErrBadInput, err)
+			return BadInput(fmt.Errorf("tệp trong hàng đợi bị hỏng, mã băm không khớp (the spooled file no longer has its SHA-256): %w", err))
 		}
 		return fmt.Errorf("store original of %s: %w", d.ID, err)
 	}

@@ -68,3 +68,17 @@ type Indexer interface {
 type Registrar interface {
 	Register(ctx context.Context, d *Document) error
 }
+
+// BadInput marks err as a problem of the file itself (errors.Is(err, ErrBadInput)),
+// keeping its message as it is.
+func BadInput(err error) error {
+	if err == nil {
+		return nil
+	}
+	return badInput{err}
+}
+
+type badInput struct{ err error }
+
+func (b badInput) Error() string   { return b.err.Error() }
+func (b badInput) Unwrap() []error { return []error{b.err, ErrBadInput} }

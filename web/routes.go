@@ -32,6 +32,7 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 			r.Method("GET", "/documents/{id}/pdf", handleDocumentFile(logger, deps.Accounts, deps.Documents, deps.Blobs, "pdf"))
 			r.Method("GET", "/documents/{id}/original", handleDocumentFile(logger, deps.Accounts, deps.Documents, deps.Blobs, "original"))
 			r.Method("GET", "/documents/{id}/text", handleDocumentText(logger, deps.Accounts, deps.Documents))
+			r.Method("GET", "/search", handleSearch(logger, deps.Accounts, deps.Search))
 		})
 	})
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {

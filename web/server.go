@@ -34,6 +34,7 @@ type Deps struct {
 	Claim          Claimer
 	SpoolDir       string
 	MaxUploadBytes int64
+	Search         Searcher
 	// Ready reports whether the server can serve (database reachable, …); /healthz
 	// answers 503 with the error while it fails.
 	Ready    func(ctx context.Context) error

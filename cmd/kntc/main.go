@@ -47,6 +47,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "chạy máy chủ web, API và xử lý tài liệu (run the server)", runServe},
+		{"ingest", "đưa tệp vào hệ thống (take files into kntc)", runIngest},
 		{"unit", "quản lý đơn vị: add, list (manage units)", runUnit},
 		{"user", "quản lý tài khoản: add, list, passwd (manage user accounts)", runUser},
 		{"version", "in phiên bản (print the version)", runVersion},

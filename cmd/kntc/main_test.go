@@ -55,7 +55,7 @@ type server struct {
 
 // startServe runs `kntc serve --addr 127.0.0.1:0` in-process and waits until it
 // prints its URL and /healthz answers 200.
-func startServe(t *testing.T, env map[string]string, args ...string) *server {
+func startServe(t testing.TB, env map[string]string, args ...string) *server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &server{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
@@ -94,7 +94,7 @@ func startServe(t *testing.T, env map[string]string, args ...string) *server {
 	}
 }
 
-func (s *server) do(t *testing.T, method, path, token string, body any) (int, map[string]any) {
+func (s *server) do(t testing.TB, method, path, token string, body any) (int, map[string]any) {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -282,7 +282,7 @@ func TestSecretFromFile(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	cmds := [][]string{{"serve"}, {"unit", "add"}, {"unit", "list"}, {"user", "add"}, {"user", "list"}, {"user", "passwd"}, {"version"}}
+	cmds := [][]string{{"serve"}, {"unit", "add"}, {"unit", "list"}, {"user", "add"}, {"user", "list"}, {"user", "passwd"}, {"version"}, {"ingest"}}
 	for _, c := range cmds {
 		t.Run(strings.Join(c, "_"), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -367,10 +367,9 @@ func TestReadmeListsEveryVariable(t *testing.T) {
 	}
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
 }
-

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,7 +17,7 @@ import (
 )
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "", "Runs kntc: the web server with the API, and (in later versions) the hot-folder\nwatcher and OCR workers. Migrates the database forward on start; refuses a\ndatabase made by a newer kntc.", stderr)
+	fs := newFlagSet("serve", "", "Runs kntc: the web server with the API, the hot-folder watcher and the OCR\nworkers. Migrates the database forward on start; refuses a database made by a\nnewer kntc.", stderr)
 	cfg := bindConfig(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -37,13 +36,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 		return err
 	}
 	defer st.Close()
-	if cfg.S3Endpoint == "" {
-		for _, dir := range []string{cfg.hotfolderDir(), cfg.spoolDir(), cfg.quarantineDir()} {
-			if err := os.MkdirAll(dir, 0o750); err != nil {
-				return fmt.Errorf("create %s: %w", dir, err)
-			}
-		}
-	}
 
 	accounts := &auth.Service{Store: st.db, TokenTTL: cfg.TokenTTL}
 	password, generated, err := accounts.Bootstrap(ctx, cfg.RootUnitCode, cfg.RootUnitName, cfg.AdminPassword)
@@ -51,13 +43,34 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 		return err
 	}
 
+	pl, err := newPipeline(ctx, cfg, st, logger, true)
+	if err != nil {
+		return err
+	}
+	// Stopped after the HTTP server (below), so uploads in flight still reach the queue.
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		pl.stop(stopCtx)
+	}()
+	if err := pl.start(ctx, st); err != nil {
+		return err
+	}
+	watchDone := make(chan error, 1)
+	go func() { watchDone <- pl.watcher.Run(ctx) }()
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := web.NewServer(logger, web.Config{LoginLimit: cfg.LoginLimit}, web.Deps{
-		Accounts:  accounts,
-		Documents: st.db,
-		Ready:     st.db.Ping,
-		Registry:  reg,
+		Accounts:       accounts,
+		Documents:      st.db,
+		Blobs:          st.blobs,
+		Claim:          pl.spool.Claim,
+		SpoolDir:       cfg.spoolDir(),
+		MaxUploadBytes: cfg.MaxFileSize,
+		Search:         pl.index,
+		Ready:          st.db.Ping,
+		Registry:       reg,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -94,6 +107,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-watchDone; err != nil {
+		logger.Error("hot-folder watcher", "error", err)
 	}
 	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"kntc/ingest"
 	"kntc/storage/localfs"
 	"kntc/storage/postgres"
@@ -17,6 +19,7 @@ import (
 // stores are the metadata database and the object store the configuration names.
 type stores struct {
 	db    *sqldb.DB
+	pool  *pgxpool.Pool // PostgreSQL's pool (for the job queue's listener); nil on SQLite
 	blobs ingest.BlobStore
 }
 
@@ -25,39 +28,40 @@ func (s *stores) Close() error { return s.db.Close() }
 // openDatabase opens PostgreSQL when a URL is configured, else the SQLite file in the
 // data directory. migrate applies pending migrations; without it a database that is
 // not at exactly this binary's schema is refused.
-func openDatabase(ctx context.Context, cfg *Config, migrate bool, logger *slog.Logger) (*sqldb.DB, error) {
+func openDatabase(ctx context.Context, cfg *Config, migrate bool, logger *slog.Logger) (*sqldb.DB, *pgxpool.Pool, error) {
 	var db *sqldb.DB
+	var pool *pgxpool.Pool
 	var err error
 	if cfg.DatabaseURL != "" {
-		db, _, err = postgres.Open(ctx, cfg.DatabaseURL)
+		db, pool, err = postgres.Open(ctx, cfg.DatabaseURL)
 	} else {
 		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-			return nil, fmt.Errorf("create data directory: %w", err)
+			return nil, nil, fmt.Errorf("create data directory: %w", err)
 		}
 		db, err = sqlite.Open(ctx, cfg.dbPath())
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if migrate {
 		applied, err := db.Migrate(ctx)
 		if err != nil {
 			db.Close()
-			return nil, err
+			return nil, nil, err
 		}
 		if len(applied) > 0 {
 			logger.Info("database migrated", "database", db.Dialect(), "applied", applied, "schema_version", db.KnownVersion())
 		}
 	} else if err := db.CheckSchema(ctx); err != nil {
 		db.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	return db, nil
+	return db, pool, nil
 }
 
 // openStores opens the database (migrating it when asked) and the object store.
 func openStores(ctx context.Context, cfg *Config, migrate bool, logger *slog.Logger) (*stores, error) {
-	db, err := openDatabase(ctx, cfg, migrate, logger)
+	db, pool, err := openDatabase(ctx, cfg, migrate, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -74,5 +78,5 @@ func openStores(ctx context.Context, cfg *Config, migrate bool, logger *slog.Log
 		db.Close()
 		return nil, fmt.Errorf("open object store: %w", err)
 	}
-	return &stores{db: db, blobs: blobs}, nil
+	return &stores{db: db, pool: pool, blobs: blobs}, nil
 }

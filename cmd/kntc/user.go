@@ -158,7 +158,7 @@ func readPassword(stdin io.Reader, fromStdin bool) (password string, generated b
 // withAccounts opens the configured database (migrating it) and runs fn with the
 // account service on it.
 func withAccounts(ctx context.Context, cfg *Config, stderr io.Writer, fn func(*auth.Service) error) error {
-	db, err := openDatabase(ctx, cfg, true, cfg.Logger(stderr))
+	db, _, err := openDatabase(ctx, cfg, true, cfg.Logger(stderr))
 	if err != nil {
 		return err
 	}

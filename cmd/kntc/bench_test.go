@@ -1,0 +1,170 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"kntc/ocr/ocrtest"
+)
+
+// BenchmarkIngest compares the whole pipeline (hot folder → OCR → PDF/A → objects →
+// rows → index) with raw `tesseract -l vie` (one thread per page, as many pages at
+// once as cores) and, when installed, `ocrmypdf -l vie --output-type pdfa`, on the same
+// N synthetic A4 300 dpi pages made from ../shared/samples. N is KNTC_BENCH_PAGES
+// (default 20). Run with `make bench-ingest`.
+func BenchmarkIngest(b *testing.B) {
+	n := 20
+	if s := os.Getenv("KNTC_BENCH_PAGES"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	pages := benchPages(b, n)
+	cores := runtime.NumCPU()
+	for b.Loop() {
+		raw := timeRawTesseract(b, pages, cores)
+		pipe, peakKB := timePipeline(b, pages)
+		fmt.Printf("\nbench-ingest: %d A4 300 dpi pages, %d cores\n", n, cores)
+		fmt.Printf("  kntc pipeline      %6.2f s/page  %6.2f pages/s  peak RSS %d MiB\n", pipe.Seconds()/float64(n), float64(n)/pipe.Seconds(), peakKB/1024)
+		fmt.Printf("  raw tesseract (a)  %6.2f s/page  %6.2f pages/s\n", raw.Seconds()/float64(n), float64(n)/raw.Seconds())
+		fmt.Printf("  pipeline / raw     %6.2f× the speed of raw tesseract\n", raw.Seconds()/pipe.Seconds())
+		if _, err := exec.LookPath("ocrmypdf"); err == nil {
+			om := timeOCRmyPDF(b, pages, cores)
+			fmt.Printf("  ocrmypdf (b)       %6.2f s/page  pipeline is %.2f× as fast\n", om.Seconds()/float64(n), om.Seconds()/pipe.Seconds())
+		} else {
+			fmt.Printf("  ocrmypdf (b)       not installed\n")
+		}
+		b.ReportMetric(float64(n)/pipe.Seconds(), "pages/s")
+		b.ReportMetric(raw.Seconds()/pipe.Seconds(), "x-raw-tesseract")
+	}
+}
+
+// benchPages renders n full A4 pages of real legal text into PNG files.
+func benchPages(b *testing.B, n int) []string {
+	dir, err := ocrtest.SamplesDir()
+	if err != nil {
+		b.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var words []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".txt") {
+			raw, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err != nil {
+				b.Fatal(err)
+			}
+			words = append(words, strings.Fields(string(raw))...)
+		}
+	}
+	out := b.TempDir()
+	var paths []string
+	for i := range n {
+		start := (i * 450) % max(len(words)-450, 1)
+		img, _, err := ocrtest.Render(strings.Join(words[start:start+450], " "), ocrtest.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		p := filepath.Join(out, fmt.Sprintf("trang-%03d.png", i+1))
+		if err := os.WriteFile(p, ocrtest.PNG(img), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	return paths
+}
+
+func timeRawTesseract(b *testing.B, pages []string, cores int) time.Duration {
+	out := b.TempDir()
+	start := time.Now()
+	sem := make(chan struct{}, cores)
+	var wg sync.WaitGroup
+	for i, p := range pages {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			cmd := exec.Command("tesseract", p, filepath.Join(out, strconv.Itoa(i)), "-l", "vie")
+			cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
+			if o, err := cmd.CombinedOutput(); err != nil {
+				b.Errorf("tesseract: %v %s", err, o)
+			}
+		})
+	}
+	wg.Wait()
+	return time.Since(start)
+}
+
+func timeOCRmyPDF(b *testing.B, pages []string, cores int) time.Duration {
+	out := b.TempDir()
+	start := time.Now()
+	for i, p := range pages {
+		cmd := exec.Command("ocrmypdf", "-l", "vie", "--output-type", "pdfa", "-j", strconv.Itoa(cores), "--image-dpi", "300", p, filepath.Join(out, strconv.Itoa(i)+".pdf"))
+		if o, err := cmd.CombinedOutput(); err != nil {
+			b.Errorf("ocrmypdf: %v %s", err, o)
+		}
+	}
+	return time.Since(start)
+}
+
+// timePipeline runs the real binary on the embedded default and drops the pages into
+// its hot folder; the time runs from the drop to the last document stored.
+func timePipeline(b *testing.B, pages []string) (time.Duration, int) {
+	dir := b.TempDir()
+	p := startProc(b, []string{"KNTC_ADMIN_PASSWORD=" + adminPassword}, "--data-dir", dir, "--stable-delay", "200ms")
+	s := &server{url: p.url, stdout: &syncBuffer{}, stderr: p.out}
+	token := s.login(b)
+	hot := filepath.Join(dir, "hotfolder")
+	start := time.Now()
+	for _, src := range pages {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(hot, filepath.Base(src)), data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for {
+		docs := s.documents(b, token)
+		done := 0
+		for _, d := range docs {
+			if d.Status == "stored" {
+				done++
+			} else if terminal(d.Status) {
+				b.Fatalf("%s ended %s: %s", d.Filename, d.Status, d.Error)
+			}
+		}
+		if done == len(pages) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	return elapsed, peakRSSKB(p.cmd.Process.Pid)
+}
+
+// peakRSSKB reads a process's peak resident memory (VmHWM) in KiB.
+func peakRSSKB(pid int) int {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			f := strings.Fields(line)
+			if len(f) >= 2 {
+				n, _ := strconv.Atoi(f[1])
+				return n
+			}
+		}
+	}
+	return 0
+}

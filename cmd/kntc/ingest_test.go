@@ -1,0 +1,372 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"image"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+
+	"kntc/ocr/ocrtest"
+	"kntc/ocr/pdfa"
+)
+
+// page renders a short A4-width page (to keep OCR quick) with Vietnamese text.
+func page(t testing.TB, text string) (*image.Gray, string) {
+	t.Helper()
+	img, lines, err := ocrtest.Render(text, ocrtest.Options{HeightMM: 70})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img, strings.Join(lines, "\n")
+}
+
+// imagePDF makes a scanned-style PDF: one JPEG image per page, no text.
+func imagePDF(t testing.TB, imgs ...*image.Gray) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := pdfa.NewWriter(&buf, pdfa.Meta{Title: "bản quét", CreateDate: time.Now(), Producer: "scanner"})
+	must(t, err)
+	for _, img := range imgs {
+		must(t, w.AddPage(pdfa.Page{JPEG: ocrtest.JPEG(img, 85), DPI: 300}))
+	}
+	must(t, w.Close())
+	return buf.Bytes()
+}
+
+func encryptPDF(t testing.TB, pdf []byte) []byte {
+	t.Helper()
+	api.DisableConfigDir()
+	var out bytes.Buffer
+	must(t, api.Encrypt(bytes.NewReader(pdf), &out, model.NewAESConfiguration("mat-khau", "chu-so-huu", 256)))
+	return out.Bytes()
+}
+
+func sha(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// waitFor polls cond until it is true; the test's deadline bounds the wait.
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+type docJSON struct {
+	ID       string `json:"id"`
+	Status   string `json:"status"`
+	SHA256   string `json:"sha256"`
+	Filename string `json:"filename"`
+	Pages    int    `json:"pages"`
+	Unit     string `json:"unit"`
+	Case     string `json:"case"`
+	Error    string `json:"error"`
+}
+
+func (s *server) login(t testing.TB) string {
+	t.Helper()
+	code, body := s.do(t, "POST", "/api/v1/login", "", map[string]string{"username": "admin", "password": adminPassword})
+	if code != http.StatusOK {
+		t.Fatalf("login: %d %v", code, body)
+	}
+	return body["token"].(string)
+}
+
+func (s *server) get(t testing.TB, token, path string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", s.url+path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	must(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	must(t, err)
+	return resp.StatusCode, b
+}
+
+func (s *server) documents(t testing.TB, token string) []docJSON {
+	t.Helper()
+	code, b := s.get(t, token, "/api/v1/documents?limit=1000")
+	if code != http.StatusOK {
+		t.Fatalf("list documents: %d %s", code, b)
+	}
+	var out struct {
+		Total     int       `json:"total"`
+		Documents []docJSON `json:"documents"`
+	}
+	must(t, json.Unmarshal(b, &out))
+	return out.Documents
+}
+
+func terminal(status string) bool {
+	return status == "stored" || status == "quarantined" || status == "duplicate"
+}
+
+// filesIn lists the regular files under dir.
+func filesIn(t testing.TB, dir string) []string {
+	t.Helper()
+	var out []string
+	_ = filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err == nil && info.Mode().IsRegular() {
+			out = append(out, path)
+		}
+		return nil
+	})
+	return out
+}
+
+// TestIngestHotFolderEndToEnd drops a mix of good and bad files into the hot folder of
+// a running kntc and follows them to the end: good files stored with their page count
+// and searchable Vietnamese text, bad files quarantined with a reason, a file still
+// being written taken only once complete, the hot folder empty.
+func TestIngestHotFolderEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	s := startServe(t, map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}, "--data-dir", dir, "--stable-delay", "2s", "--max-attempts", "2")
+	token := s.login(t)
+	hot := filepath.Join(dir, "hotfolder")
+
+	p1, t1 := page(t, "QUYẾT ĐỊNH về việc thụ lý giải quyết khiếu nại lần đầu của bà Nguyễn Thị Hoà")
+	p2, t2 := page(t, "BIÊN BẢN ĐỐI THOẠI giữa người khiếu nại và người bị khiếu nại tại Ủy ban nhân dân xã")
+	p3, t3 := page(t, "BÁO CÁO KẾT QUẢ XÁC MINH nội dung tố cáo về việc quản lý đất đai ở phường Long Hoa")
+	p4, t4 := page(t, "THÔNG BÁO thụ lý tố cáo gửi người tố cáo và cơ quan có thẩm quyền giải quyết")
+	p5, t5 := page(t, "KẾT LUẬN nội dung tố cáo đối với ông Trần Văn Bình, cán bộ địa chính")
+	pdf := imagePDF(t, p3)
+	inputs := []struct {
+		rel     string
+		data    []byte
+		pages   int
+		texts   []string
+		problem string // a word of the quarantine reason
+	}{
+		{"STNMT/KN-2026-000001/quyet-dinh.png", ocrtest.PNG(p1), 1, []string{t1}, ""},
+		{"bien ban.jpg", ocrtest.JPEG(p2, 85), 1, []string{t2}, ""},
+		{"HT/hai-trang.tif", ocrtest.MultiPageTIFF([]*image.Gray{p4, p5}, 300), 2, []string{t4, t5}, ""},
+		{"ban-quet.pdf", pdf, 1, []string{t3}, ""},
+		{"hong.pdf", []byte("%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\nrác rác rác"), 0, nil, "PDF"},
+		{"ma-hoa.pdf", encryptPDF(t, pdf), 0, nil, "mã hoá"},
+		{"rong.png", nil, 0, nil, "rỗng"},
+	}
+	for _, in := range inputs {
+		path := filepath.Join(hot, in.rel)
+		must(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		must(t, os.WriteFile(path, in.data, 0o644))
+	}
+	// A scanner writing slowly: the file grows in small steps for a while.
+	slowImg, slowText := page(t, "TỜ TRÌNH đề nghị gia hạn thời hạn giải quyết tố cáo lần thứ nhất")
+	slow := ocrtest.PNG(slowImg)
+	slowPath := filepath.Join(hot, "dang-quet.png")
+	f, err := os.Create(slowPath)
+	must(t, err)
+	for i := 0; i < len(slow); i += len(slow)/15 + 1 {
+		_, err := f.Write(slow[i:min(i+len(slow)/15+1, len(slow))])
+		must(t, err)
+		time.Sleep(100 * time.Millisecond)
+	}
+	must(t, f.Close())
+	inputs = append(inputs, struct {
+		rel     string
+		data    []byte
+		pages   int
+		texts   []string
+		problem string
+	}{"dang-quet.png", slow, 1, []string{slowText}, ""})
+
+	waitFor(t, "every file to be finished", func() bool {
+		docs := s.documents(t, token)
+		if len(docs) < len(inputs) {
+			return false
+		}
+		for _, d := range docs {
+			if !terminal(d.Status) {
+				return false
+			}
+		}
+		return true
+	})
+	docs := s.documents(t, token)
+	if len(docs) != len(inputs) {
+		t.Fatalf("%d documents for %d files: %+v", len(docs), len(inputs), docs)
+	}
+	byName := map[string]docJSON{}
+	for _, d := range docs {
+		byName[d.Filename] = d
+	}
+	for _, in := range inputs {
+		d, ok := byName[filepath.Base(in.rel)]
+		if !ok {
+			t.Errorf("%s: no document", in.rel)
+			continue
+		}
+		if in.problem != "" {
+			if d.Status != "quarantined" || !strings.Contains(strings.ToLower(d.Error), strings.ToLower(in.problem)) {
+				t.Errorf("%s: %s %q, want quarantined with a reason about %q", in.rel, d.Status, d.Error, in.problem)
+			}
+			continue
+		}
+		if d.Status != "stored" || d.Pages != in.pages || d.SHA256 != sha(in.data) {
+			t.Errorf("%s: %+v, want stored with %d pages", in.rel, d, in.pages)
+			continue
+		}
+		code, text := s.get(t, token, "/api/v1/documents/"+d.ID+"/text")
+		got := strings.Split(string(text), "\f")
+		if code != http.StatusOK || len(got) != in.pages {
+			t.Errorf("%s: text %d with %d pages", in.rel, code, len(got))
+			continue
+		}
+		for i, want := range in.texts {
+			if cer := ocrtest.CER(got[i], want); cer > 0.05 {
+				t.Errorf("%s page %d: CER %.3f\n got %q\nwant %q", in.rel, i+1, cer, got[i], want)
+			}
+		}
+		code, orig := s.get(t, token, "/api/v1/documents/"+d.ID+"/original")
+		if code != http.StatusOK || !bytes.Equal(orig, in.data) {
+			t.Errorf("%s: original %d, %d bytes, not byte-identical", in.rel, code, len(orig))
+		}
+		code, pdfBytes := s.get(t, token, "/api/v1/documents/"+d.ID+"/pdf")
+		if code != http.StatusOK || !bytes.HasPrefix(pdfBytes, []byte("%PDF-")) {
+			t.Errorf("%s: pdf %d %q", in.rel, code, pdfBytes[:min(20, len(pdfBytes))])
+		}
+	}
+	if d := byName["quyet-dinh.png"]; d.Unit != "STNMT" || d.Case != "KN-2026-000001" {
+		t.Errorf("routing: %+v", d)
+	}
+	// Searchable, with and without diacritics.
+	for _, q := range []string{"thụ lý giải quyết", "thu ly giai quyet", "Long Hoa", "đối thoại"} {
+		code, b := s.get(t, token, "/api/v1/search?q="+url.QueryEscape(q))
+		var res struct {
+			Total int `json:"total"`
+			Hits  []struct {
+				ID   string `json:"id"`
+				Page int    `json:"page"`
+			} `json:"hits"`
+		}
+		if code != http.StatusOK || json.Unmarshal(b, &res) != nil || res.Total == 0 {
+			t.Errorf("search %q: %d %s", q, code, b)
+		}
+	}
+	if left := filesIn(t, hot); len(left) != 0 {
+		t.Errorf("the hot folder still holds %v", left)
+	}
+	if left := filesIn(t, filepath.Join(dir, "spool")); len(left) != 0 {
+		t.Errorf("the spool still holds %v", left)
+	}
+	quarantined := filesIn(t, filepath.Join(dir, "quarantine"))
+	if len(quarantined) != 6 { // three files, each with its .error.txt
+		t.Errorf("quarantine holds %v, want 3 files and 3 reasons", quarantined)
+	}
+	for _, q := range quarantined {
+		if strings.HasSuffix(q, ".error.txt") {
+			b, _ := os.ReadFile(q)
+			if !strings.Contains(string(b), "Lý do") || !strings.Contains(string(b), "Reason") {
+				t.Errorf("%s does not explain in both languages:\n%s", q, b)
+			}
+		}
+	}
+
+	// The same bytes again: reported as a duplicate, not processed twice.
+	must(t, os.WriteFile(filepath.Join(hot, "bản sao.jpg"), inputs[1].data, 0o644))
+	waitFor(t, "the duplicate", func() bool {
+		for _, d := range s.documents(t, token) {
+			if d.Filename == "bản sao.jpg" && terminal(d.Status) {
+				return true
+			}
+		}
+		return false
+	})
+	for _, d := range s.documents(t, token) {
+		if d.Filename == "bản sao.jpg" && d.Status != "duplicate" {
+			t.Errorf("the second copy is %s, want duplicate", d.Status)
+		}
+	}
+}
+
+// TestUploadAndIngestCommand sends a file through POST /api/v1/documents and another
+// through `kntc ingest`, both ending stored.
+func TestUploadAndIngestCommand(t *testing.T) {
+	dir := t.TempDir()
+	img, text := page(t, "Giấy mời làm việc về việc xác minh nội dung đơn kiến nghị")
+	src := filepath.Join(t.TempDir(), "giay-moi.png")
+	must(t, os.WriteFile(src, ocrtest.PNG(img), 0o644))
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"ingest", "--data-dir", dir, src}, envFunc(nil), nil, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("kntc ingest: %v\n%s\n%s", err, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "lưu (stored) 1") {
+		t.Fatalf("summary: %s", stdout.String())
+	}
+	if _, err := os.Stat(src); err != nil {
+		t.Fatalf("kntc ingest removed the source: %v", err)
+	}
+
+	s := startServe(t, map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}, "--data-dir", dir)
+	img2, text2 := page(t, "Đơn khiếu nại của ông Lê Văn Tám về quyết định thu hồi đất")
+	token := s.login(t)
+	docs := s.documents(t, token)
+	if len(docs) != 1 || docs[0].Status != "stored" || docs[0].Filename != "giay-moi.png" {
+		t.Fatalf("the document from kntc ingest: %+v", docs)
+	}
+	_, got := s.get(t, token, "/api/v1/documents/"+docs[0].ID+"/text")
+	if cer := ocrtest.CER(string(got), text); cer > 0.05 {
+		t.Fatalf("kntc ingest text CER %.3f: %q", cer, got)
+	}
+	var body bytes.Buffer
+	mw := newMultipart(&body, "đơn khiếu nại.png", ocrtest.PNG(img2), "KN-2026-000009")
+	req, _ := http.NewRequest("POST", s.url+"/api/v1/documents", &body)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", mw)
+	resp, err := http.DefaultClient.Do(req)
+	must(t, err)
+	var up struct {
+		ID string `json:"id"`
+	}
+	must(t, json.NewDecoder(resp.Body).Decode(&up))
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted || up.ID == "" {
+		t.Fatalf("upload: %d %+v", resp.StatusCode, up)
+	}
+	var d docJSON
+	waitFor(t, "the upload to be stored", func() bool {
+		_, b := s.get(t, token, "/api/v1/documents/"+up.ID)
+		_ = json.Unmarshal(b, &d)
+		return terminal(d.Status)
+	})
+	if d.Status != "stored" || d.Case != "KN-2026-000009" || d.Filename != "đơn khiếu nại.png" {
+		t.Fatalf("upload ended as %+v", d)
+	}
+	_, got = s.get(t, token, "/api/v1/documents/"+up.ID+"/text")
+	if cer := ocrtest.CER(string(got), text2); cer > 0.05 {
+		t.Fatalf("uploaded text CER %.3f: %q", cer, got)
+	}
+}
+
+// newMultipart writes a multipart form with the file and case fields and returns its
+// content type.
+func newMultipart(w io.Writer, filename string, data []byte, caseCode string) string {
+	mw := multipart.NewWriter(w)
+	_ = mw.WriteField("case", caseCode)
+	fw, _ := mw.CreateFormFile("file", filename)
+	_, _ = fw.Write(data)
+	_ = mw.Close()
+	return mw.FormDataContentType()
+}

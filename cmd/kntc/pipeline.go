@@ -1,0 +1,219 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/google/uuid"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+
+	"kntc/ingest"
+	"kntc/ingest/riverqueue"
+	"kntc/ocr/pages"
+	"kntc/ocr/pdfa"
+	"kntc/ocr/tesseract"
+	"kntc/search"
+)
+
+// pipelineVersion names the derived files this kntc makes; a better pipeline gets a
+// new version and rebuilds beside the old files.
+const pipelineVersion = "v1"
+
+// pipeline is the document backbone: spool, queue, workers, index, hot folders.
+type pipeline struct {
+	engine  *tesseract.Engine
+	index   *search.Index
+	queue   *riverqueue.Queue
+	spool   *ingest.Spool
+	proc    *ingest.Processor
+	watcher *ingest.Watcher
+	logger  *slog.Logger
+}
+
+// newPipeline builds the pipeline on the opened stores. work false makes a pipeline
+// that only claims and queues (for commands that leave the work to the server).
+func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logger, work bool) (*pipeline, error) {
+	for _, dir := range []string{cfg.spoolDir(), cfg.quarantineDir(), cfg.hotfolderDir()} {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create %s: %w", dir, err)
+		}
+	}
+	p := &pipeline{logger: logger}
+	var err error
+	if p.index, err = search.Open(cfg.indexDir()); err != nil {
+		return nil, fmt.Errorf("open search index: %w", err)
+	}
+	slots := cfg.OCRWorkers
+	if slots == 0 {
+		slots = runtime.NumCPU()
+	}
+	var proc riverqueue.Processor
+	if work {
+		if p.engine, err = tesseract.New(slots, cfg.OCRLang); err != nil {
+			p.close()
+			return nil, err
+		}
+		p.proc = &ingest.Processor{
+			Docs: st.db, Blobs: st.blobs, Index: indexer{p.index}, OCR: p.engine,
+			Open:    openPages(pages.Limits{MaxFileBytes: cfg.MaxFileSize, MaxPages: cfg.MaxPages, MaxPixels: cfg.MaxPixels}),
+			Archive: archiver, Quarantine: &ingest.Quarantine{Dir: cfg.quarantineDir()},
+			Logger: logger, Slots: slots, PageTimeout: cfg.PageTimeout, MaxPages: cfg.MaxPages, Pipeline: pipelineVersion,
+		}
+		proc = p.proc
+	}
+	var driver riverdriver.Driver[*sql.Tx]
+	if st.pool != nil {
+		driver = riverdatabasesql.NewWithPgxListener(st.db.SQL(), st.pool)
+	} else {
+		driver = riversqlite.New(st.db.SQL())
+	}
+	p.queue, err = riverqueue.New(st.db, driver, proc, riverqueue.Config{
+		ID: workerID(cfg), Workers: slots * 2, MaxAttempts: cfg.MaxAttempts, Logger: logger,
+	})
+	if err != nil {
+		p.close()
+		return nil, err
+	}
+	p.spool = &ingest.Spool{
+		Dir: cfg.spoolDir(), Docs: st.db, Registrar: p.queue, Logger: logger,
+		NewID: func() string { return uuid.Must(uuid.NewV7()).String() },
+	}
+	if p.proc != nil {
+		p.proc.Spool = p.spool
+	}
+	p.watcher = &ingest.Watcher{
+		Folders: cfg.hotFolders(), StableFor: cfg.StableDelay, Rescan: cfg.RescanInterval, Logger: logger,
+		Claim: func(ctx context.Context, o ingest.Origin) error { _, err := p.spool.Claim(ctx, o); return err },
+	}
+	return p, nil
+}
+
+// workerID names this process's queue worker: the same host and data directory give
+// the same ID, so a restarted server takes back the jobs its crashed run held.
+func workerID(cfg *Config) string {
+	host, _ := os.Hostname()
+	abs, _ := filepath.Abs(cfg.DataDir)
+	h := sha256.Sum256([]byte(abs))
+	return "kntc-" + host + "-" + hex.EncodeToString(h[:4])
+}
+
+// start recovers interrupted claims, gives every spooled document a job, and starts
+// the workers.
+func (p *pipeline) start(ctx context.Context, st *stores) error {
+	if err := p.spool.Recover(ctx); err != nil {
+		return fmt.Errorf("recover spool: %w", err)
+	}
+	ids, err := p.spool.Leftovers()
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		d, err := st.db.Document(ctx, id)
+		switch {
+		case errors.Is(err, ingest.ErrNotFound):
+			// Not a claim of this kntc: keep it where a clerk can see it.
+			q := &ingest.Quarantine{Dir: filepath.Join(filepath.Dir(p.spool.Dir), "quarantine")}
+			if _, err := q.Put(ingest.Document{ID: id, Filename: id}, p.spool.Path(id),
+				errors.New("tệp lạ trong hàng đợi, không có hồ sơ trong cơ sở dữ liệu (unknown file in the spool, no database record)")); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		case d.Status == ingest.StatusStored || d.Status == ingest.StatusDuplicate || d.Status == ingest.StatusQuarantined:
+			_ = os.Remove(p.spool.Path(id))
+		default:
+			if err := p.queue.Enqueue(ctx, id); err != nil {
+				return err
+			}
+		}
+	}
+	return p.queue.Start(ctx)
+}
+
+func (p *pipeline) stop(ctx context.Context) {
+	if p.queue != nil {
+		if err := p.queue.Stop(ctx); err != nil {
+			p.logger.Warn("stop job queue", "error", err)
+		}
+	}
+	p.close()
+}
+
+func (p *pipeline) close() {
+	if p.engine != nil {
+		p.engine.Close()
+	}
+	if p.index != nil {
+		_ = p.index.Close()
+	}
+}
+
+// openPages adapts ocr/pages to the pipeline.
+func openPages(lim pages.Limits) ingest.PageOpener {
+	return func(ctx context.Context, path string) (ingest.PageFile, error) {
+		f, err := pages.Open(ctx, path, lim)
+		if err != nil {
+			return nil, pagesError(err)
+		}
+		return pageFile{f}, nil
+	}
+}
+
+func pagesError(err error) error {
+	if pages.IsPermanent(err) {
+		return ingest.BadInput(err)
+	}
+	return err
+}
+
+type pageFile struct{ f *pages.File }
+
+func (p pageFile) ContentType() string { return p.f.ContentType() }
+func (p pageFile) NumPages() int       { return p.f.NumPages() }
+func (p pageFile) Close() error        { return p.f.Close() }
+func (p pageFile) Page(ctx context.Context, i int) (ingest.PageImage, error) {
+	pg, err := p.f.Page(ctx, i)
+	if err != nil {
+		return ingest.PageImage{}, pagesError(err)
+	}
+	return ingest.PageImage{Image: pg.Image, DPI: pg.DPI, JPEG: pg.JPEG, Bilevel: pg.Bilevel, Text: pg.Text}, nil
+}
+
+// archiver adapts ocr/pdfa to the pipeline.
+func archiver(w io.Writer, meta ingest.ArchiveMeta) (ingest.Archive, error) {
+	pw, err := pdfa.NewWriter(w, pdfa.Meta{Title: meta.Title, Lang: "vi-VN", CreateDate: meta.CreateDate, Producer: "kntc " + version})
+	if err != nil {
+		return nil, err
+	}
+	return archive{pw}, nil
+}
+
+type archive struct{ w *pdfa.Writer }
+
+func (a archive) AddPage(p ingest.ArchivePage) error {
+	pg := pdfa.Page{JPEG: p.Page.JPEG, DPI: p.Page.DPI, Words: p.Words}
+	if pg.JPEG == nil {
+		pg.Image = p.Page.Image // the JPEG stream, when there is one, is passed through untouched
+	}
+	return a.w.AddPage(pg)
+}
+func (a archive) Close() error { return a.w.Close() }
+
+// indexer adapts the search index to the pipeline.
+type indexer struct{ ix *search.Index }
+
+func (x indexer) Put(ctx context.Context, d ingest.Document, pages []ingest.Page) error {
+	return x.ix.Put(ctx, search.Entry{Document: d, Pages: pages})
+}
+func (x indexer) Delete(ctx context.Context, id string) error { return x.ix.Delete(ctx, id) }

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"kntc/auth"
+	"kntc/ingest"
+	"kntc/search"
+)
+
+// Searcher answers full-text queries (search.Index).
+type Searcher interface {
+	Search(ctx context.Context, q search.Query) (search.Result, error)
+}
+
+type searchHitJSON struct {
+	ID         string   `json:"id"`
+	Score      float64  `json:"score"`
+	Page       int      `json:"page"`
+	Highlights []string `json:"highlights"`
+}
+
+type facetJSON struct {
+	Term  string `json:"term"`
+	Count int    `json:"count"`
+}
+
+type searchJSON struct {
+	Total  int                    `json:"total"`
+	Hits   []searchHitJSON        `json:"hits"`
+	Facets map[string][]facetJSON `json:"facets"`
+}
+
+const searchPageSize = 20
+
+// handleSearch runs a full-text query within the user's unit scope (inside the query,
+// so counts and facets never include what the user may not see).
+func handleSearch(logger *slog.Logger, accounts *auth.Service, s Searcher) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := r.URL.Query()
+		q := search.Query{Text: strings.TrimSpace(v.Get("q")), Case: v.Get("case"), Sort: v.Get("sort"), Facets: true, Fuzzy: v.Get("fuzzy") == "1"}
+		if k := v.Get("kind"); k != "" {
+			q.Kinds = []string{k}
+		}
+		var probs []string
+		for name, dst := range map[string]*time.Time{"from": &q.From, "to": &q.To} {
+			if s := v.Get(name); s != "" {
+				t, err := time.Parse("2006-01-02", s)
+				if err != nil {
+					probs = append(probs, fmt.Sprintf("%s: ngày dạng YYYY-MM-DD (date as YYYY-MM-DD)", name))
+				}
+				*dst = t
+			}
+		}
+		page, err := intParam(v.Get("page"), 1, 1, 500)
+		if err != nil {
+			probs = append(probs, "page: "+err.Error())
+		}
+		if q.Sort != "" && q.Sort != "relevance" && q.Sort != "date" {
+			probs = append(probs, "sort: relevance hoặc date (relevance or date)")
+		}
+		if len(probs) > 0 {
+			respondError(w, r, logger, fmt.Errorf("%s: %w", strings.Join(probs, "; "), ingest.ErrInvalid))
+			return
+		}
+		q.Offset, q.Limit = (page-1)*searchPageSize, searchPageSize
+		sc, err := scopeOf(r, accounts)
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		q.AllUnits, q.Units = sc.All, sc.Codes
+		res, err := s.Search(r.Context(), q)
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		out := searchJSON{Total: res.Total, Hits: []searchHitJSON{}, Facets: map[string][]facetJSON{}}
+		for _, h := range res.Hits {
+			hl := h.Highlights
+			if hl == nil {
+				hl = []string{}
+			}
+			out.Hits = append(out.Hits, searchHitJSON{ID: h.DocumentID, Score: h.Score, Page: h.Page, Highlights: hl})
+		}
+		for name, counts := range res.Facets {
+			fs := make([]facetJSON, 0, len(counts))
+			for _, c := range counts {
+				fs = append(fs, facetJSON{Term: c.Term, Count: c.Count})
+			}
+			out.Facets[name] = fs
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
+}
