@@ -104,7 +104,7 @@ func crashRun(t *testing.T, env []string) {
 	const files = 50
 	var datas [][]byte
 	for i := range files {
-		img, _, err := ocrtest.Render(fmt.Sprintf("Tài liệu số %d của hồ sơ vụ việc khiếu nại", i+1), ocrtest.Options{HeightMM: 25, WidthMM: 150})
+		img, _, err := ocrtest.Render(fmt.Sprintf("Tài liệu số %d của hồ sơ vụ việc khiếu nại", i+1), ocrtest.Options{HeightMM: 30, WidthMM: 160, MarginMM: 5})
 		must(t, err)
 		datas = append(datas, ocrtest.PNG(img))
 	}
@@ -117,7 +117,8 @@ func crashRun(t *testing.T, env []string) {
 		}
 		time.Sleep(time.Duration(300+rng.IntN(2500)) * time.Millisecond)
 		p.kill()
-		t.Logf("cycle %d: killed kntc", cycle+1)
+		t.Logf("cycle %d: killed kntc with %d files in the hot folder and %d in the spool", cycle+1,
+			len(filesIn(t, hot)), len(filesIn(t, filepath.Join(dir, "spool"))))
 		p = startProc(t, env, args...)
 	}
 	s := &server{url: p.url, stdout: &syncBuffer{}, stderr: p.out}
@@ -220,7 +221,7 @@ func TestMinIOOutage(t *testing.T) {
 	hot := filepath.Join(dir, "hotfolder")
 	const files = 6
 	for i := range files {
-		img, _, err := ocrtest.Render(fmt.Sprintf("Văn bản số %d gửi trong lúc kho lưu trữ ngừng hoạt động", i+1), ocrtest.Options{HeightMM: 25, WidthMM: 150})
+		img, _, err := ocrtest.Render(fmt.Sprintf("Văn bản số %d gửi trong lúc kho lưu trữ ngừng hoạt động", i+1), ocrtest.Options{HeightMM: 30, WidthMM: 160, MarginMM: 5})
 		must(t, err)
 		if i == 2 {
 			_ = minio.Process.Kill()
