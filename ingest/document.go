@@ -96,8 +96,9 @@ type DocumentStore interface {
 	CreateDocument(ctx context.Context, d *Document) error
 	// Document returns one document or an error wrapping ErrNotFound.
 	Document(ctx context.Context, id string) (Document, error)
-	// DocumentBySHA256 returns the earliest non-duplicate document with these bytes,
-	// or an error wrapping ErrNotFound.
+	// DocumentBySHA256 returns the earliest document with these bytes that is neither
+	// a duplicate nor quarantined (a file quarantined once may be dropped again and is
+	// then processed anew), or an error wrapping ErrNotFound.
 	DocumentBySHA256(ctx context.Context, sha256 string) (Document, error)
 	// UpdateDocument writes every field of d (matched by ID) and sets UpdatedAt.
 	// A missing document returns an error wrapping ErrNotFound.

@@ -70,7 +70,7 @@ func (db *DB) Document(ctx context.Context, id string) (ingest.Document, error) 
 // DocumentBySHA256 implements ingest.DocumentStore.
 func (db *DB) DocumentBySHA256(ctx context.Context, sha256 string) (ingest.Document, error) {
 	d, err := scanDocument(db.sql.QueryRowContext(ctx, db.q(`SELECT `+documentColumns+` FROM documents
-		WHERE sha256 = ? AND status <> 'duplicate' ORDER BY created_at, id LIMIT 1`), sha256))
+		WHERE sha256 = ? AND status NOT IN ('duplicate', 'quarantined') ORDER BY created_at, id LIMIT 1`), sha256))
 	return d, db.classify("get document by sha256 "+sha256, err)
 }
 

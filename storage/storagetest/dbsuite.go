@@ -154,6 +154,8 @@ func testDocuments(t *testing.T, db *sqldb.DB) {
 	wantErr(t, "update missing", db.UpdateDocument(ctx, &missing), ingest.ErrNotFound)
 
 	// By SHA-256: the original, never a duplicate row.
+	d.Status, d.Error = ingest.StatusStored, ""
+	must(t, "store", db.UpdateDocument(ctx, &d))
 	copyOf := sampleDocument()
 	copyOf.Status, copyOf.DuplicateOf = ingest.StatusDuplicate, d.ID
 	must(t, "create duplicate", db.CreateDocument(ctx, &copyOf))
@@ -164,6 +166,12 @@ func testDocuments(t *testing.T, db *sqldb.DB) {
 	}
 	_, err = db.DocumentBySHA256(ctx, "00")
 	wantErr(t, "by unknown sha256", err, ingest.ErrNotFound)
+	d.Status = ingest.StatusQuarantined
+	must(t, "quarantine", db.UpdateDocument(ctx, &d))
+	_, err = db.DocumentBySHA256(ctx, d.SHA256)
+	wantErr(t, "by sha256 of a quarantined document", err, ingest.ErrNotFound)
+	d.Status = ingest.StatusStored
+	must(t, "store again", db.UpdateDocument(ctx, &d))
 
 	must(t, "delete", db.DeleteDocument(ctx, copyOf.ID))
 	_, err = db.Document(ctx, copyOf.ID)
