@@ -56,30 +56,8 @@ func commands() []command {
 
 // run is kntc's whole command line, testable without a process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	usage := func(w io.Writer) {
-		fmt.Fprintln(w, "kntc — hệ thống quản lý hồ sơ khiếu nại, tố cáo (complaint and denunciation case files)")
-		fmt.Fprintln(w, "\nCách dùng (usage): kntc COMMAND [flags]\n\nCommands:")
-		for _, c := range commands() {
-			fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
-		}
-		fmt.Fprintln(w, "\n`kntc COMMAND --help` shows the flags of each command.")
-	}
-	if len(args) == 0 {
-		usage(stderr)
-		return errUsage
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		usage(stdout)
-		return nil
-	}
-	for _, c := range commands() {
-		if c.name == args[0] {
-			return c.run(ctx, args[1:], getenv, stdin, stdout, stderr)
-		}
-	}
-	usage(stderr)
-	return fmt.Errorf("unknown command %q: %w", args[0], errUsage)
+	return subcommands(commands()).run(ctx, "kntc", "kntc — hệ thống quản lý hồ sơ khiếu nại, tố cáo (complaint and denunciation case files)",
+		args, getenv, stdin, stdout, stderr)
 }
 
 // version is set by the build (-ldflags "-X main.version=…").

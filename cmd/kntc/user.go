@@ -20,7 +20,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		{"list", "liệt kê tài khoản (list users)", runUserList},
 		{"passwd", "đặt lại mật khẩu (set a user's password)", runUserPasswd},
 	}
-	return sub.run(ctx, "user", args, getenv, stdin, stdout, stderr)
+	return sub.run(ctx, "kntc user", "", args, getenv, stdin, stdout, stderr)
 }
 
 func runUserAdd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -198,16 +198,19 @@ func parseNoArgs(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// subcommands dispatches "kntc unit add", "kntc user list", ….
+// subcommands dispatches "kntc serve", "kntc unit add", "kntc user list", ….
 type subcommands []command
 
-func (s subcommands) run(ctx context.Context, parent string, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func (s subcommands) run(ctx context.Context, name, intro string, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	usage := func(w io.Writer) {
-		fmt.Fprintf(w, "Usage: kntc %s COMMAND [flags]\n\nCommands:\n", parent)
+		if intro != "" {
+			fmt.Fprintf(w, "%s\n\n", intro)
+		}
+		fmt.Fprintf(w, "Usage: %s COMMAND [flags]\n\nCommands:\n", name)
 		for _, c := range s {
 			fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 		}
-		fmt.Fprintf(w, "\n`kntc %s COMMAND --help` shows the flags.\n", parent)
+		fmt.Fprintf(w, "\n`%s COMMAND --help` shows the flags of each command.\n", name)
 	}
 	if len(args) == 0 {
 		usage(stderr)
@@ -224,5 +227,5 @@ func (s subcommands) run(ctx context.Context, parent string, args []string, gete
 		}
 	}
 	usage(stderr)
-	return fmt.Errorf("unknown command %q: %w", parent+" "+args[0], errUsage)
+	return fmt.Errorf("unknown command %q: %w", name+" "+args[0], errUsage)
 }
