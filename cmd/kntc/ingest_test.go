@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,8 +21,11 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
+	"golang.org/x/text/unicode/norm"
+
 	"kntc/ocr/ocrtest"
 	"kntc/ocr/pdfa"
+	"kntc/ocr/pdfa/pdfacheck"
 )
 
 // page renders a short A4-width page (to keep OCR quick) with Vietnamese text.
@@ -245,7 +249,9 @@ func TestIngestHotFolderEndToEnd(t *testing.T) {
 		code, pdfBytes := s.get(t, token, "/api/v1/documents/"+d.ID+"/pdf")
 		if code != http.StatusOK || !bytes.HasPrefix(pdfBytes, []byte("%PDF-")) {
 			t.Errorf("%s: pdf %d %q", in.rel, code, pdfBytes[:min(20, len(pdfBytes))])
+			continue
 		}
+		checkArchive(t, in.rel, pdfBytes, got)
 	}
 	if d := byName["quyet-dinh.png"]; d.Unit != "STNMT" || d.Case != "KN-2026-000001" {
 		t.Errorf("routing: %+v", d)
@@ -357,6 +363,36 @@ func TestUploadAndIngestCommand(t *testing.T) {
 	_, got = s.get(t, token, "/api/v1/documents/"+up.ID+"/text")
 	if cer := ocrtest.CER(string(got), text2); cer > 0.05 {
 		t.Fatalf("uploaded text CER %.3f: %q", cer, got)
+	}
+}
+
+// checkArchive holds a PDF/A copy made by the pipeline to the archive rules: the
+// conformance check, qpdf --check, and pdftotext giving back the stored text.
+func checkArchive(t *testing.T, name string, pdf []byte, pageTexts []string) {
+	t.Helper()
+	for _, p := range pdfacheck.Check(pdf) {
+		t.Errorf("%s: PDF/A: %s", name, p)
+	}
+	path := filepath.Join(t.TempDir(), "archive.pdf")
+	must(t, os.WriteFile(path, pdf, 0o644))
+	if out, err := exec.Command("qpdf", "--check", path).CombinedOutput(); err != nil || strings.Contains(string(out), "WARNING") {
+		t.Errorf("%s: qpdf --check: %v\n%s", name, err, out)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Errorf("%s: pdftotext: %v", name, err)
+		return
+	}
+	got := strings.Split(strings.TrimRight(string(out), "\f"), "\f")
+	if len(got) != len(pageTexts) {
+		t.Errorf("%s: pdftotext found %d pages, want %d", name, len(got), len(pageTexts))
+		return
+	}
+	normalise := func(s string) string { return strings.Join(strings.Fields(norm.NFC.String(s)), " ") }
+	for i := range got {
+		if normalise(got[i]) != normalise(pageTexts[i]) {
+			t.Errorf("%s page %d: pdftotext\n %q\nstored text\n %q", name, i+1, normalise(got[i]), normalise(pageTexts[i]))
+		}
 	}
 }
 
