@@ -17,3 +17,7 @@ vet:
 .PHONY: bench-ingest
 bench-ingest:
 	OMP_THREAD_LIMIT=1 go test -run '^$$' -bench BenchmarkIngest -benchtime 1x -timeout 60m ./cmd/kntc
+
+.PHONY: bench-pdfa
+bench-pdfa:
+	OMP_THREAD_LIMIT=1 go test -run '^$$' -bench BenchmarkPDFA -benchtime 1x -timeout 30m ./cmd/kntc

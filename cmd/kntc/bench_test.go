@@ -50,24 +50,7 @@ func BenchmarkIngest(b *testing.B) {
 
 // benchPages renders n full A4 pages of real legal text into PNG files.
 func benchPages(b *testing.B, n int) []string {
-	dir, err := ocrtest.SamplesDir()
-	if err != nil {
-		b.Fatal(err)
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var words []string
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".txt") {
-			raw, err := os.ReadFile(filepath.Join(dir, e.Name()))
-			if err != nil {
-				b.Fatal(err)
-			}
-			words = append(words, strings.Fields(string(raw))...)
-		}
-	}
+	words := strings.Fields(sampleText(b))
 	out := b.TempDir()
 	var paths []string
 	for i := range n {

@@ -187,8 +187,16 @@ func (w *Writer) pageImage(p Page) (xobject, error) {
 			return xobject{}, err
 		}
 		x := xobject{width: info.width, height: info.height, data: p.JPEG}
-		x.dict = fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /BitsPerComponent 8 /Filter /DCTDecode",
-			info.width, info.height)
+		filter := "/DCTDecode"
+		// Many scanners' (and Go's) JPEGs use generic Huffman tables that Flate still
+		// shrinks by 10–15%. Wrapping the stream in Flate keeps the JPEG bytes exactly
+		// as they came (pdfimages -all gives them back) and keeps the archive copy no
+		// larger than OCRmyPDF's, which does the same.
+		if z := w.flate(p.JPEG); len(z) < len(p.JPEG)*97/100 {
+			x.data, filter = z, "[/FlateDecode /DCTDecode]"
+		}
+		x.dict = fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /BitsPerComponent 8 /Filter %s",
+			info.width, info.height, filter)
 		switch info.components {
 		case 1:
 			x.dict += " /ColorSpace /DeviceGray"
