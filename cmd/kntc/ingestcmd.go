@@ -170,4 +170,3 @@ func collectFiles(paths []string) ([]string, error) {
 	sort.Strings(files)
 	return files, nil
 }
-
