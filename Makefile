@@ -21,3 +21,8 @@ bench-ingest:
 .PHONY: bench-pdfa
 bench-pdfa:
 	OMP_THREAD_LIMIT=1 go test -run '^$$' -bench BenchmarkPDFA -benchtime 1x -timeout 30m ./cmd/kntc
+
+# 100,000 synthetic pages from ../shared/samples; prints pages/s, size, p50/p95/p99.
+.PHONY: bench-search
+bench-search:
+	KNTC_BENCH_PAGES=100000 go test -run '^$$' -bench '^BenchmarkSearch$$' -benchtime 300x -timeout 2h ./search
