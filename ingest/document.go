@@ -85,7 +85,7 @@ type DocumentFilter struct {
 	// an empty non-nil list matches nothing.
 	UnitCodes []string
 	Limit     int // 0 means 50; at most 1000
-	Offset   int
+	Offset    int
 }
 
 // DocumentStore keeps documents and their pages in the metadata database.

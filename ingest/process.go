@@ -21,13 +21,15 @@ import (
 type Processor struct {
 	Docs       DocumentStore
 	Blobs      BlobStore
-	Index      Indexer
 	OCR        Recognizer
 	Open       PageOpener
 	Archive    Archiver
 	Spool      *Spool
 	Quarantine *Quarantine
 	Logger     *slog.Logger
+	// Stored, when set, is told of every document that reached StatusStored (the
+	// search index follower wakes up, so the page is searchable at once).
+	Stored func()
 
 	Slots       int           // page workers shared by all documents
 	PageTimeout time.Duration // per page OCR limit; 0 means 5 minutes
@@ -43,7 +45,9 @@ type Processor struct {
 func OriginalKey(sha string) string { return "originals/" + sha[:2] + "/" + sha }
 
 // ArchiveKey is where the PDF/A copy made by pipeline version v is stored.
-func ArchiveKey(sha, v string) string { return "derived/" + sha[:2] + "/" + sha + "/" + v + "/archive.pdf" }
+func ArchiveKey(sha, v string) string {
+	return "derived/" + sha[:2] + "/" + sha + "/" + v + "/archive.pdf"
+}
 
 // PageKey is where page n's OCR result (text, words, boxes) made by version v is stored.
 func PageKey(sha, v string, n int) string {
@@ -159,18 +163,14 @@ func (p *Processor) run(ctx context.Context, d *Document) error {
 	if err := p.storeArchive(ctx, d, f, results); err != nil {
 		return err
 	}
-	pages, err := p.Docs.Pages(ctx, d.ID)
-	if err != nil {
-		return err
-	}
 	d.Pages = n
 	d.Pipeline = p.Pipeline
-	if err := p.Index.Put(ctx, *d, pages); err != nil {
-		return fmt.Errorf("index %s: %w", d.ID, err)
-	}
 	d.Status, d.Error = StatusStored, ""
 	if err := p.Docs.UpdateDocument(ctx, d); err != nil {
 		return err
+	}
+	if p.Stored != nil {
+		p.Stored()
 	}
 	return p.removeSpool(d.ID)
 }

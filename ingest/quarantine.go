@@ -83,4 +83,3 @@ func safeName(name string) string {
 		return r
 	}, name)
 }
-

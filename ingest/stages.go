@@ -55,14 +55,6 @@ type Archive interface {
 // Archiver starts archive copies (PDF/A) written to w.
 type Archiver func(w io.Writer, meta ArchiveMeta) (Archive, error)
 
-// Indexer keeps the search index in step with the database.
-type Indexer interface {
-	// Put (re)indexes a stored document with its pages.
-	Put(ctx context.Context, d Document, pages []Page) error
-	// Delete removes a document from the index; a missing one is not an error.
-	Delete(ctx context.Context, documentID string) error
-}
-
 // Registrar records a newly claimed document and schedules its processing in one
 // transaction, so a document is never recorded without its job or the reverse.
 type Registrar interface {

@@ -56,7 +56,9 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, _
 			*unit = root.Code
 		}
 	}
-	pl, err := newPipeline(ctx, cfg, st, logger, *wait)
+	// The search index is the server's: it indexes these documents from the database
+	// as soon as it runs.
+	pl, err := newPipeline(ctx, cfg, st, logger, *wait, false)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/riverqueue/river/riverdriver"
@@ -33,7 +34,8 @@ const pipelineVersion = "v1"
 // pipeline is the document backbone: spool, queue, workers, index, hot folders.
 type pipeline struct {
 	engine  *tesseract.Engine
-	index   *search.Index
+	index   *search.Index // nil unless this process serves searches
+	follow  *search.Follower
 	queue   *riverqueue.Queue
 	spool   *ingest.Spool
 	proc    *ingest.Processor
@@ -42,8 +44,10 @@ type pipeline struct {
 }
 
 // newPipeline builds the pipeline on the opened stores. work false makes a pipeline
-// that only claims and queues (for commands that leave the work to the server).
-func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logger, work bool) (*pipeline, error) {
+// that only claims and queues (for commands that leave the work to the server);
+// withIndex opens the search index and its follower (the server; a second process
+// could not open the index while the server holds it).
+func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logger, work, withIndex bool) (*pipeline, error) {
 	for _, dir := range []string{cfg.spoolDir(), cfg.quarantineDir(), cfg.hotfolderDir()} {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("create %s: %w", dir, err)
@@ -51,8 +55,11 @@ func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logg
 	}
 	p := &pipeline{logger: logger}
 	var err error
-	if p.index, err = search.Open(cfg.indexDir()); err != nil {
-		return nil, fmt.Errorf("open search index: %w", err)
+	if withIndex {
+		if p.index, err = search.Open(cfg.indexDir()); err != nil {
+			return nil, fmt.Errorf("open search index: %w", err)
+		}
+		p.follow = &search.Follower{Index: p.index, Source: st.db, Logger: logger, Poll: time.Second, Overlap: time.Minute}
 	}
 	slots := cfg.OCRWorkers
 	if slots == 0 {
@@ -65,10 +72,13 @@ func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logg
 			return nil, err
 		}
 		p.proc = &ingest.Processor{
-			Docs: st.db, Blobs: st.blobs, Index: indexer{p.index}, OCR: p.engine,
+			Docs: st.db, Blobs: st.blobs, OCR: p.engine,
 			Open:    openPages(pages.Limits{MaxFileBytes: cfg.MaxFileSize, MaxPages: cfg.MaxPages, MaxPixels: cfg.MaxPixels}),
 			Archive: archiver, Quarantine: &ingest.Quarantine{Dir: cfg.quarantineDir()},
 			Logger: logger, Slots: slots, PageTimeout: cfg.PageTimeout, MaxPages: cfg.MaxPages, Pipeline: pipelineVersion,
+		}
+		if p.follow != nil {
+			p.proc.Stored = p.follow.Wake
 		}
 		proc = p.proc
 	}
@@ -155,7 +165,9 @@ func (p *pipeline) close() {
 		p.engine.Close()
 	}
 	if p.index != nil {
-		_ = p.index.Close()
+		if err := p.index.Close(); err != nil {
+			p.logger.Error("close search index", "error", err)
+		}
 	}
 }
 
@@ -209,11 +221,3 @@ func (a archive) AddPage(p ingest.ArchivePage) error {
 	return a.w.AddPage(pg)
 }
 func (a archive) Close() error { return a.w.Close() }
-
-// indexer adapts the search index to the pipeline.
-type indexer struct{ ix *search.Index }
-
-func (x indexer) Put(ctx context.Context, d ingest.Document, pages []ingest.Page) error {
-	return x.ix.Put(ctx, search.Entry{Document: d, Pages: pages})
-}
-func (x indexer) Delete(ctx context.Context, id string) error { return x.ix.Delete(ctx, id) }

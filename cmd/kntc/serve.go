@@ -43,7 +43,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 		return err
 	}
 
-	pl, err := newPipeline(ctx, cfg, st, logger, true)
+	pl, err := newPipeline(ctx, cfg, st, logger, true, true)
 	if err != nil {
 		return err
 	}
@@ -58,6 +58,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	}
 	watchDone := make(chan error, 1)
 	go func() { watchDone <- pl.watcher.Run(ctx) }()
+	followDone := make(chan error, 1)
+	go func() { followDone <- pl.follow.Run(ctx) }()
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -110,6 +112,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	}
 	if err := <-watchDone; err != nil {
 		logger.Error("hot-folder watcher", "error", err)
+	}
+	if err := <-followDone; err != nil {
+		logger.Error("search index follower", "error", err)
 	}
 	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)

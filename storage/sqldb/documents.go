@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -205,4 +206,25 @@ func (db *DB) Pages(ctx context.Context, documentID string) ([]ingest.Page, erro
 		pages = append(pages, p)
 	}
 	return pages, db.classify("pages of "+documentID, rows.Err())
+}
+
+// DocumentsChangedSince returns up to limit documents whose (updated_at, id) comes
+// after (since, afterID), oldest change first: what the search index has not seen.
+func (db *DB) DocumentsChangedSince(ctx context.Context, since time.Time, afterID string, limit int) ([]ingest.Document, error) {
+	since = ts(since)
+	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT `+documentColumns+` FROM documents
+		WHERE updated_at > ? OR (updated_at = ? AND id > ?) ORDER BY updated_at, id LIMIT ?`), since, since, afterID, limit)
+	if err != nil {
+		return nil, db.classify("changed documents", err)
+	}
+	defer rows.Close()
+	docs := []ingest.Document{}
+	for rows.Next() {
+		d, err := scanDocument(rows)
+		if err != nil {
+			return nil, db.classify("changed documents", err)
+		}
+		docs = append(docs, d)
+	}
+	return docs, db.classify("changed documents", rows.Err())
 }
