@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"image"
 	"io"
 	"mime/multipart"
@@ -402,4 +403,47 @@ func newMultipart(w io.Writer, filename string, data []byte, caseCode string) st
 	_, _ = fw.Write(data)
 	_ = mw.Close()
 	return mw.FormDataContentType()
+}
+
+// TestReindex: documents taken in by `kntc ingest` while no server runs are missing
+// from the index; `kntc reindex --check` says so, `kntc reindex` rebuilds it.
+func TestReindex(t *testing.T) {
+	dir := t.TempDir()
+	kntc := func(args ...string) (string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), append(args, "--data-dir", dir), envFunc(nil), nil, &stdout, &stderr)
+		return stdout.String(), err
+	}
+	var srcs []string
+	for i, text := range []string{"Quyết định giao nhiệm vụ xác minh nội dung khiếu nại", "Báo cáo kết quả xác minh gửi Chủ tịch Ủy ban nhân dân"} {
+		img, _ := page(t, text)
+		p := filepath.Join(t.TempDir(), fmt.Sprintf("van-ban-%d.png", i))
+		must(t, os.WriteFile(p, ocrtest.PNG(img), 0o644))
+		srcs = append(srcs, p)
+	}
+	if out, err := kntc(append([]string{"ingest"}, srcs...)...); err != nil {
+		t.Fatalf("ingest: %v\n%s", err, out)
+	}
+	// An empty index: both documents are missing.
+	ix := filepath.Join(dir, "index")
+	must(t, os.MkdirAll(ix, 0o755))
+	out, err := kntc("reindex", "--check")
+	if err == nil || !strings.Contains(out, "(missing): 2") {
+		t.Fatalf("check before reindex: %v\n%s", err, out)
+	}
+	if out, err := kntc("reindex"); err != nil || !strings.Contains(out, "2 tài liệu, 2 trang") {
+		t.Fatalf("reindex: %v\n%s", err, out)
+	}
+	if out, err := kntc("reindex", "--check"); err != nil || !strings.Contains(out, "(stored documents): 2; thiếu trong chỉ mục (missing): 0; cũ (stale): 0; thừa (not stored or unknown): 0") {
+		t.Fatalf("check after reindex: %v\n%s", err, out)
+	}
+	s := startServe(t, map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}, "--data-dir", dir)
+	token := s.login(t)
+	code, b := s.get(t, token, "/api/v1/search?q="+url.QueryEscape("xac minh"))
+	var res struct {
+		Total int `json:"total"`
+	}
+	if code != http.StatusOK || json.Unmarshal(b, &res) != nil || res.Total != 2 {
+		t.Fatalf("search after reindex: %d %s", code, b)
+	}
 }

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"kntc/ingest"
+	"kntc/search"
+	"kntc/storage/sqldb"
+)
+
+func runReindex(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlagSet("reindex", "", "Rebuilds the search index from the database, with a progress bar; with --check\nonly reports documents missing from, stale in, or unknown to the index. Stop\n`kntc serve` first: the index belongs to one process at a time.", stderr)
+	check := fs.Bool("check", false, "only compare the index with the database; exit 1 when they differ")
+	cfg := bindConfig(fs, getenv)
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	db, _, err := openDatabase(ctx, cfg, false, cfg.Logger(io.Discard))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *check {
+		ix, err := search.Open(cfg.indexDir())
+		if err != nil {
+			return err
+		}
+		defer ix.Close()
+		return checkIndex(ctx, db, ix, stdout)
+	}
+	if err := os.RemoveAll(cfg.indexDir()); err != nil {
+		return fmt.Errorf("remove the old index: %w", err)
+	}
+	ix, err := search.Open(cfg.indexDir())
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	_, total, err := db.Documents(ctx, ingest.DocumentFilter{Status: ingest.StatusStored, Limit: 1})
+	if err != nil {
+		return err
+	}
+	bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("kntc reindex"),
+		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionClearOnFinish())
+	start := time.Now()
+	var since time.Time
+	after, pages, docs := "", 0, 0
+	for {
+		batch, err := db.DocumentsChangedSince(ctx, since, after, 500)
+		if err != nil {
+			return err
+		}
+		var entries []search.Entry
+		for _, d := range batch {
+			since, after = d.UpdatedAt, d.ID
+			if d.Status != ingest.StatusStored {
+				continue
+			}
+			ps, err := db.Pages(ctx, d.ID)
+			if err != nil {
+				return err
+			}
+			entries = append(entries, search.Entry{Document: d, Pages: ps})
+			pages += len(ps)
+		}
+		if err := ix.PutBatch(ctx, entries); err != nil {
+			return err
+		}
+		docs += len(entries)
+		_ = bar.Add(len(entries))
+		if len(batch) < 500 {
+			break
+		}
+	}
+	if !since.IsZero() {
+		if err := ix.SetCheckpoint(since, after); err != nil {
+			return err
+		}
+	}
+	if err := ix.Compact(ctx); err != nil {
+		return err
+	}
+	_ = bar.Finish()
+	fmt.Fprintf(stdout, "Đã lập lại chỉ mục (index rebuilt): %d tài liệu, %d trang trong %s\n", docs, pages, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// checkIndex reports stored documents missing from the index or indexed at another
+// version, and indexed documents the database does not hold as stored.
+func checkIndex(ctx context.Context, db *sqldb.DB, ix *search.Index, stdout io.Writer) error {
+	indexed := map[string]time.Time{}
+	if err := ix.DocumentIDs(ctx, func(id string, updated time.Time) error {
+		indexed[id] = updated
+		return nil
+	}); err != nil {
+		return err
+	}
+	var missing, stale, unknown []string
+	var since time.Time
+	after := ""
+	stored := 0
+	for {
+		batch, err := db.DocumentsChangedSince(ctx, since, after, 1000)
+		if err != nil {
+			return err
+		}
+		for _, d := range batch {
+			since, after = d.UpdatedAt, d.ID
+			at, ok := indexed[d.ID]
+			delete(indexed, d.ID)
+			switch {
+			case d.Status != ingest.StatusStored && ok:
+				unknown = append(unknown, d.ID)
+			case d.Status != ingest.StatusStored:
+			case !ok:
+				missing = append(missing, d.ID)
+				stored++
+			case !at.Equal(d.UpdatedAt):
+				stale = append(stale, d.ID)
+				stored++
+			default:
+				stored++
+			}
+		}
+		if len(batch) < 1000 {
+			break
+		}
+	}
+	for id := range indexed {
+		unknown = append(unknown, id)
+	}
+	fmt.Fprintf(stdout, "Tài liệu đã lưu (stored documents): %d; thiếu trong chỉ mục (missing): %d; cũ (stale): %d; thừa (not stored or unknown): %d\n",
+		stored, len(missing), len(stale), len(unknown))
+	for _, l := range []struct {
+		name string
+		ids  []string
+	}{{"missing", missing}, {"stale", stale}, {"unknown", unknown}} {
+		for _, id := range l.ids {
+			fmt.Fprintf(stdout, "  %s %s\n", l.name, id)
+		}
+	}
+	if len(missing)+len(stale)+len(unknown) > 0 {
+		return fmt.Errorf("chỉ mục không khớp cơ sở dữ liệu; chạy kntc reindex (the index differs from the database; run kntc reindex)")
+	}
+	return nil
+}
