@@ -43,8 +43,8 @@ func BenchmarkIngest(b *testing.B) {
 		} else {
 			fmt.Printf("  ocrmypdf (b)       not installed\n")
 		}
-		fmt.Printf("  one page, idle     %6.2f s from drop to searchable = OCR %.2f s + stable delay 3 s + %.2f s other\n",
-			latency.Seconds(), ocr.Seconds(), (latency - ocr - 3*time.Second).Seconds())
+		fmt.Printf("  one page, idle     %6.2f s from drop to searchable = OCR %.2f s + stable delay %.1f s + %.2f s other (target: other ≤ 2 s)\n",
+			latency.Seconds(), ocr.Seconds(), benchStableDelay.Seconds(), (latency - ocr - benchStableDelay).Seconds())
 		b.ReportMetric(float64(n)/pipe.Seconds(), "pages/s")
 		b.ReportMetric(raw.Seconds()/pipe.Seconds(), "x-raw-tesseract")
 	}
@@ -102,11 +102,15 @@ func timeOCRmyPDF(b *testing.B, pages []string, cores int) time.Duration {
 	return time.Since(start)
 }
 
+// benchStableDelay is the hot-folder settle time in the benchmark: the files are
+// written whole, so the default 3 s would only add a constant wait.
+const benchStableDelay = 200 * time.Millisecond
+
 // timePipeline runs the real binary on the embedded default and drops the pages into
 // its hot folder; the time runs from the drop to the last document stored.
 func timePipeline(b *testing.B, pages []string) (elapsed time.Duration, peakKB int, latency, ocr time.Duration) {
 	dir := b.TempDir()
-	p := startProc(b, []string{"KNTC_ADMIN_PASSWORD=" + adminPassword}, "--data-dir", dir, "--stable-delay", "200ms")
+	p := startProc(b, []string{"KNTC_ADMIN_PASSWORD=" + adminPassword}, "--data-dir", dir, "--stable-delay", benchStableDelay.String())
 	s := &server{url: p.url, stdout: &syncBuffer{}, stderr: p.out}
 	token := s.login(b)
 	hot := filepath.Join(dir, "hotfolder")
