@@ -32,6 +32,9 @@ apt_install() {
 }
 
 # What building and running kntc needs: a C toolchain for cgo (Tesseract through
-# gosseract, the race detector) and Tesseract with the Vietnamese and orientation models.
+# gosseract, the race detector), Tesseract with the Vietnamese and orientation models,
+# poppler (rendering PDF pages, reading their text) and Ghostscript (PDF/A copies of
+# born-digital PDFs; run as a separate program, never linked).
 KNTC_RUNTIME_PACKAGES=(ca-certificates gcc g++ libc6-dev pkg-config
-	tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libtesseract-dev libleptonica-dev)
+	tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libtesseract-dev libleptonica-dev
+	poppler-utils ghostscript)

@@ -27,6 +27,10 @@ type Processor struct {
 	Spool      *Spool
 	Quarantine *Quarantine
 	Logger     *slog.Logger
+	// ConvertPDF, when set, makes the archive copy of a born-digital PDF (every page
+	// carries its own text) from the file itself, keeping its text and vector
+	// content, instead of from page images. It writes dst.
+	ConvertPDF func(ctx context.Context, src, dst, title string) error
 	// Stored, when set, is told of every document that reached StatusStored (the
 	// search index follower wakes up, so the page is searchable at once).
 	Stored func()
@@ -333,24 +337,46 @@ func (p *Processor) loadPage(ctx context.Context, key string) (pageResult, error
 	return r, err
 }
 
-// storeArchive writes the PDF/A copy page by page (each page decoded again, so only
-// one raster is held) into a spool temp file and stores it.
+// bornDigital reports whether every page carried its own text.
+func bornDigital(results []pageResult) bool {
+	for _, r := range results {
+		if r.Source != "text" {
+			return false
+		}
+	}
+	return len(results) > 0
+}
+
+// storeArchive writes the PDF/A copy into a spool temp file and stores it: from the
+// file itself for a born-digital PDF, else page by page from the page images and OCR
+// words (each page decoded again, so only one raster is held).
 func (p *Processor) storeArchive(ctx context.Context, d *Document, f PageFile, results []pageResult) error {
 	key := ArchiveKey(d.SHA256, p.Pipeline)
 	if _, err := p.Blobs.Stat(ctx, key); err == nil {
 		return nil
 	}
 	tmp := p.Spool.Path(d.ID) + ".pdf.tmp"
+	title := d.Meta.Subject
+	if title == "" {
+		title = d.Filename
+	}
+	if p.ConvertPDF != nil && d.ContentType == "application/pdf" && bornDigital(results) {
+		err := p.ConvertPDF(ctx, p.Spool.Path(d.ID), tmp, title)
+		if err == nil {
+			defer os.Remove(tmp)
+			return p.putFile(ctx, key, tmp)
+		}
+		if ctx.Err() != nil {
+			return err
+		}
+		p.Logger.Warn("born-digital PDF not converted; archiving its page images instead", "document_id", d.ID, "error", err)
+	}
 	out, err := os.Create(tmp)
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp)
 	defer out.Close()
-	title := d.Meta.Subject
-	if title == "" {
-		title = d.Filename
-	}
 	a, err := p.Archive(out, ArchiveMeta{Title: title, CreateDate: d.CreatedAt})
 	if err != nil {
 		return fmt.Errorf("start archive copy of %s: %w", d.ID, err)
@@ -367,18 +393,25 @@ func (p *Processor) storeArchive(ctx context.Context, d *Document, f PageFile, r
 	if err := a.Close(); err != nil {
 		return fmt.Errorf("finish archive copy of %s: %w", d.ID, err)
 	}
-	if err := out.Sync(); err != nil {
+	if err := out.Close(); err != nil {
 		return err
 	}
-	size, err := out.Seek(0, io.SeekCurrent)
+	return p.putFile(ctx, key, tmp)
+}
+
+// putFile stores the file at path under key.
+func (p *Processor) putFile(ctx context.Context, key, path string) error {
+	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
-	if _, err := out.Seek(0, io.SeekStart); err != nil {
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
 		return err
 	}
-	if _, err := p.Blobs.Put(ctx, key, out, size, ""); err != nil {
-		return fmt.Errorf("store archive copy of %s: %w", d.ID, err)
+	if _, err := p.Blobs.Put(ctx, key, f, info.Size(), ""); err != nil {
+		return fmt.Errorf("store %s: %w", key, err)
 	}
 	return nil
 }

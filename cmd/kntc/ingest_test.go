@@ -167,6 +167,8 @@ func TestIngestHotFolderEndToEnd(t *testing.T) {
 		{"bien ban.jpg", ocrtest.JPEG(p2, 85), 1, []string{t2}, ""},
 		{"HT/hai-trang.tif", ocrtest.MultiPageTIFF([]*image.Gray{p4, p5}, 300), 2, []string{t4, t5}, ""},
 		{"ban-quet.pdf", pdf, 1, []string{t3}, ""},
+		{"van-ban-dien-tu.pdf", ocrtest.TextPDF("CONG VAN ve viec chuyen don khieu nai den co quan co tham quyen", "Kinh gui: Chanh Thanh tra tinh"), 1,
+			[]string{"CONG VAN ve viec chuyen don khieu nai den co quan co tham quyen\nKinh gui: Chanh Thanh tra tinh"}, ""},
 		{"hong.pdf", []byte("%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\nrác rác rác"), 0, nil, "PDF"},
 		{"ma-hoa.pdf", encryptPDF(t, pdf), 0, nil, "mã hoá"},
 		{"rong.png", nil, 0, nil, "rỗng"},

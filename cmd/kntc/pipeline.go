@@ -23,6 +23,7 @@ import (
 	"kntc/ingest/riverqueue"
 	"kntc/ocr/pages"
 	"kntc/ocr/pdfa"
+	"kntc/ocr/pdfa/ghostscript"
 	"kntc/ocr/tesseract"
 	"kntc/search"
 )
@@ -74,7 +75,7 @@ func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logg
 		p.proc = &ingest.Processor{
 			Docs: st.db, Blobs: st.blobs, OCR: p.engine,
 			Open:    openPages(pages.Limits{MaxFileBytes: cfg.MaxFileSize, MaxPages: cfg.MaxPages, MaxPixels: cfg.MaxPixels}),
-			Archive: archiver, Quarantine: &ingest.Quarantine{Dir: cfg.quarantineDir()},
+			Archive: archiver, ConvertPDF: convertPDF, Quarantine: &ingest.Quarantine{Dir: cfg.quarantineDir()},
 			Logger: logger, Slots: slots, PageTimeout: cfg.PageTimeout, MaxPages: cfg.MaxPages, Pipeline: pipelineVersion,
 		}
 		if p.follow != nil {
@@ -200,6 +201,19 @@ func (p pageFile) Page(ctx context.Context, i int) (ingest.PageImage, error) {
 		return ingest.PageImage{}, pagesError(err)
 	}
 	return ingest.PageImage{Image: pg.Image, DPI: pg.DPI, JPEG: pg.JPEG, Bilevel: pg.Bilevel, Text: pg.Text}, nil
+}
+
+// convertPDF makes the archive copy of a born-digital PDF: the file itself when it
+// already is PDF/A, else Ghostscript's PDF/A-2b conversion.
+func convertPDF(ctx context.Context, src, dst, title string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	if ghostscript.IsPDFA(data) {
+		return os.WriteFile(dst, data, 0o640)
+	}
+	return ghostscript.Convert(ctx, src, dst, title)
 }
 
 // archiver adapts ocr/pdfa to the pipeline.

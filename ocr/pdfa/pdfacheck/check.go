@@ -80,6 +80,9 @@ type checker struct {
 	// show with each font object.
 	fontDicts []fontDict
 	used      map[int]map[uint32]bool
+	// conformance is the declared pdfaid:conformance: the Unicode rules (6.2.11.7.2)
+	// bind levels U and A, not B.
+	conformance string
 	// formsSeen are the form XObjects already scanned.
 	formsSeen map[int]bool
 }

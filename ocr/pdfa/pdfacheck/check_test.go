@@ -187,7 +187,7 @@ func TestViolations(t *testing.T) {
 		{"xpacket bytes attribute", replace(`id="W5M0MpCehiHzreSzNTczkc9d"`, `id="W5M0MpCehiHzreSzNTczkc9d" bytes="2048"`), "6.6.2.1"},
 		{"metadata not well-formed", replace("</pdf:Producer>", "</pdf:Produce>"), "6.6.2.1"},
 		{"pdfaid part 1", replace("<pdfaid:part>2</pdfaid:part>", "<pdfaid:part>1</pdfaid:part>"), "6.6.4"},
-		{"no conformance level", replace("<pdfaid:conformance>B</pdfaid:conformance>", ""), "6.6.4"},
+		{"no conformance level", replace("<pdfaid:conformance>U</pdfaid:conformance>", ""), "6.6.4"},
 		{"title disagrees", replace(`<rdf:li xml:lang="x-default">Quyet dinh</rdf:li>`, `<rdf:li xml:lang="x-default">Quyet dinh so 1</rdf:li>`), "19005-1:6.7.3"},
 		{"author disagrees", replace("<rdf:Seq><rdf:li>UBND</rdf:li></rdf:Seq>", "<rdf:Seq><rdf:li>UBND</rdf:li><rdf:li>Other</rdf:li></rdf:Seq>"), "19005-1:6.7.3"},
 		{"producer disagrees", replace("<pdf:Producer>kntc test</pdf:Producer>", "<pdf:Producer>kntc</pdf:Producer>"), "19005-1:6.7.3"},

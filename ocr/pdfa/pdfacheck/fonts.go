@@ -73,6 +73,9 @@ func embedded(fd dict) bool {
 // unicode checks the font's ToUnicode map: present, values that are not U+0000,
 // U+FEFF or U+FFFE, and a value for every code shown with the font.
 func (c *checker) unicode(d dict, n int, base name, used map[uint32]bool) {
+	if c.conformance == "B" {
+		return // level B asks no Unicode mapping
+	}
 	if d["ToUnicode"] == nil {
 		c.problem("6.2.11.7.2", n, "font /%s has no ToUnicode map", base)
 		return

@@ -83,6 +83,7 @@ func (c *checker) metadata(catalog int) {
 		c.problem("6.6.4", obj, "pdfaid:part is %q, want 2", part)
 	}
 	conf, _ := props[nsPDFAID+" conformance"].value()
+	c.conformance = conf
 	if conf != "A" && conf != "B" && conf != "U" {
 		c.problem("6.6.4", obj, "pdfaid:conformance is %q, want A, B or U", conf)
 	}
@@ -269,7 +270,9 @@ func pdfText(s []byte) string {
 }
 
 var (
-	pdfDateRE = regexp.MustCompile(`^(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:(Z)|([+-])(\d{2})(?:'(\d{2})'?)?)?$`)
+	// "Z00'00'" (Ghostscript writes it) is accepted: ISO 32000-1 7.9.4 lets the
+	// hour and minute offsets follow Z, and veraPDF takes them.
+	pdfDateRE = regexp.MustCompile(`^(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:(Z)(?:00(?:'00'?)?)?|([+-])(\d{2})(?:'(\d{2})'?)?)?$`)
 	xmpDateRE = regexp.MustCompile(`^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))?)?)?)?$`)
 )
 
