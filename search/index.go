@@ -124,7 +124,9 @@ func Open(dir string) (*Index, error) {
 	}
 	var shards []bleve.Index
 	for i := range shardCount {
-		b, err := bleve.Open(shardDir(dir, i))
+		// Another process holding the index (a running server) makes this fail after
+		// a moment instead of waiting forever on its lock.
+		b, err := bleve.OpenUsing(shardDir(dir, i), map[string]interface{}{"bolt_timeout": "3s"})
 		if err == nil {
 			err = checkSchema(b)
 			if err != nil {

@@ -439,7 +439,13 @@ func TestReindex(t *testing.T) {
 	if out, err := kntc("reindex", "--check"); err != nil || !strings.Contains(out, "(stored documents): 2; thiếu trong chỉ mục (missing): 0; cũ (stale): 0; thừa (not stored or unknown): 0") {
 		t.Fatalf("check after reindex: %v\n%s", err, out)
 	}
+	if out, err := kntc("search", "xac", "minh"); err != nil || !strings.Contains(out, "2 trang (pages) khớp") || !strings.Contains(out, "[xác] [minh]") {
+		t.Fatalf("kntc search: %v\n%s", err, out)
+	}
 	s := startServe(t, map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}, "--data-dir", dir)
+	if _, err := kntc("search", "xac", "minh"); err == nil || !strings.Contains(err.Error(), "kntc serve running") {
+		t.Fatalf("kntc search beside a running server: %v", err)
+	}
 	token := s.login(t)
 	code, b := s.get(t, token, "/api/v1/search?q="+url.QueryEscape("xac minh"))
 	var res struct {

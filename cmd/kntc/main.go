@@ -48,6 +48,7 @@ func commands() []command {
 	return []command{
 		{"serve", "chạy máy chủ web, API và xử lý tài liệu (run the server)", runServe},
 		{"ingest", "đưa tệp vào hệ thống (take files into kntc)", runIngest},
+		{"search", "tìm kiếm toàn văn (full-text search)", runSearch},
 		{"reindex", "lập lại hoặc kiểm tra chỉ mục tìm kiếm (rebuild or check the search index)", runReindex},
 		{"unit", "quản lý đơn vị: add, list (manage units)", runUnit},
 		{"user", "quản lý tài khoản: add, list, passwd (manage user accounts)", runUser},

@@ -282,7 +282,7 @@ func TestSecretFromFile(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	cmds := [][]string{{"serve"}, {"unit", "add"}, {"unit", "list"}, {"user", "add"}, {"user", "list"}, {"user", "passwd"}, {"version"}, {"ingest"}, {"reindex"}}
+	cmds := [][]string{{"serve"}, {"unit", "add"}, {"unit", "list"}, {"user", "add"}, {"user", "list"}, {"user", "passwd"}, {"version"}, {"ingest"}, {"reindex"}, {"search"}}
 	for _, c := range cmds {
 		t.Run(strings.Join(c, "_"), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"kntc/search"
+)
+
+func runSearch(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlagSet("search", "QUERY...", "Searches every document in the index, as an administrator would: words with or\nwithout diacritics, \"quoted phrases\", prefix*. Run it where the index is (the data\ndirectory) while the server is stopped; a running server answers GET /api/v1/search.", stderr)
+	kind := fs.String("kind", "", "only documents of this kind (e.g. quyet_dinh_thu_ly)")
+	caseCode := fs.String("case", "", "only documents of this case")
+	unit := fs.String("unit", "", "only documents of this unit code")
+	limit := fs.Int("limit", 20, "hits to show")
+	fuzzy := fs.Bool("fuzzy", false, "tolerate one wrong letter in long words (OCR errors)")
+	cfg := bindConfig(fs, getenv)
+	words, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(words) == 0 {
+		fs.Usage()
+		return fmt.Errorf("search needs a QUERY: %w", errUsage)
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	ix, err := search.Open(cfg.indexDir())
+	if err != nil {
+		return fmt.Errorf("%w (is kntc serve running on this data directory? use its API then)", err)
+	}
+	defer ix.Close()
+	q := search.Query{Text: strings.Join(words, " "), Case: *caseCode, Limit: *limit, Fuzzy: *fuzzy, AllUnits: *unit == ""}
+	if *unit != "" {
+		q.Units = []string{*unit}
+	}
+	if *kind != "" {
+		q.Kinds = []string{*kind}
+	}
+	res, err := ix.Search(ctx, q)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d trang (pages) khớp, %s\n", res.Total, res.Took.Round(time.Microsecond))
+	for _, h := range res.Hits {
+		fmt.Fprintf(stdout, "%s  trang (page) %d  %.3f\n", h.DocumentID, h.Page, h.Score)
+		for _, hl := range h.Highlights {
+			hl = strings.NewReplacer("<mark>", "[", "</mark>", "]", "&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", "\"", "&#39;", "'").Replace(hl)
+			fmt.Fprintf(stdout, "    %s\n", strings.Join(strings.Fields(hl), " "))
+		}
+	}
+	return nil
+}
