@@ -100,6 +100,18 @@ func rows(img image.Image) rowFunc {
 // when each has R = G = B, colour otherwise; deep when some sample needs 16 bits.
 func classify(img image.Image, row rowFunc) (kind imageKind, deep bool) {
 	b := img.Bounds()
+	if g, ok := img.(*image.Gray); ok {
+		// The common scan: 8-bit grey, read straight from its bytes.
+		for y := range b.Dy() {
+			off := g.PixOffset(b.Min.X, b.Min.Y+y)
+			for _, v := range g.Pix[off : off+b.Dx()] {
+				if v != 0 && v != 0xff {
+					return kindGray, false
+				}
+			}
+		}
+		return kindBilevel, false
+	}
 	buf := make([]uint16, 3*b.Dx())
 	bilevel, gray := true, true
 	for y := range b.Dy() {
@@ -184,7 +196,19 @@ func encodeImage(img image.Image, zw *zlib.Writer) (xobject, *zlib.Writer, error
 	} else {
 		zw.Reset(&out)
 	}
+	g, grey8 := img.(*image.Gray)
+	grey8 = grey8 && comps == 1 && !deep
 	for y := range h {
+		if grey8 {
+			// 8-bit grey: the row's bytes are the samples.
+			off := g.PixOffset(b.Min.X, b.Min.Y+y)
+			copy(line, g.Pix[off:off+w])
+			if _, err := zw.Write(p.filter(line, prev)); err != nil {
+				return xobject{}, zw, err
+			}
+			line, prev = prev, line
+			continue
+		}
 		row(y, buf)
 		j := 0
 		for i := range w {
