@@ -386,7 +386,16 @@ func (p *Processor) storeArchive(ctx context.Context, d *Document, f PageFile, r
 		if err != nil {
 			return fmt.Errorf("trang %d (page %d): %w", i+1, i+1, err)
 		}
-		if err := a.AddPage(ArchivePage{Page: pg, Words: r.Words}); err != nil {
+		words := r.Words
+		if r.Source == "text" {
+			// A page with its own text in a PDF that is not born-digital throughout is
+			// archived as an image; OCR gives its text layer the word boxes the PDF's
+			// text does not come with (the database keeps the PDF's own text).
+			if words, err = p.wordsFor(ctx, pg); err != nil {
+				return fmt.Errorf("text layer of page %d of %s: %w", i+1, d.ID, err)
+			}
+		}
+		if err := a.AddPage(ArchivePage{Page: pg, Words: words}); err != nil {
 			return fmt.Errorf("archive page %d of %s: %w", i+1, d.ID, err)
 		}
 	}
@@ -397,6 +406,20 @@ func (p *Processor) storeArchive(ctx context.Context, d *Document, f PageFile, r
 		return err
 	}
 	return p.putFile(ctx, key, tmp)
+}
+
+// wordsFor recognises a page on the shared pool, for its word boxes.
+func (p *Processor) wordsFor(ctx context.Context, pg PageImage) ([]Word, error) {
+	select {
+	case p.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-p.sem }()
+	pctx, cancel := context.WithTimeout(ctx, p.PageTimeout)
+	defer cancel()
+	rec, err := p.OCR.Recognize(pctx, pg.Image, pg.DPI)
+	return rec.Words, err
 }
 
 // putFile stores the file at path under key.

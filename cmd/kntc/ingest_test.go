@@ -52,6 +52,25 @@ func imagePDF(t testing.TB, imgs ...*image.Gray) []byte {
 	return buf.Bytes()
 }
 
+// mixedPDF joins PDFs page after page (qpdf), as a scan batch with a typed page.
+func mixedPDF(t *testing.T, parts ...[]byte) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	args := []string{"--empty", "--pages"}
+	for i, p := range parts {
+		path := filepath.Join(dir, fmt.Sprintf("%d.pdf", i))
+		must(t, os.WriteFile(path, p, 0o644))
+		args = append(args, path)
+	}
+	out := filepath.Join(dir, "out.pdf")
+	if o, err := exec.Command("qpdf", append(args, "--", out)...).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf: %v\n%s", err, o)
+	}
+	b, err := os.ReadFile(out)
+	must(t, err)
+	return b
+}
+
 func encryptPDF(t testing.TB, pdf []byte) []byte {
 	t.Helper()
 	api.DisableConfigDir()
@@ -156,6 +175,7 @@ func TestIngestHotFolderEndToEnd(t *testing.T) {
 	p4, t4 := page(t, "THÔNG BÁO thụ lý tố cáo gửi người tố cáo và cơ quan có thẩm quyền giải quyết")
 	p5, t5 := page(t, "KẾT LUẬN nội dung tố cáo đối với ông Trần Văn Bình, cán bộ địa chính")
 	pdf := imagePDF(t, p3)
+	mixed := mixedPDF(t, imagePDF(t, p1), ocrtest.TextPDF("TO TRINH ve viec gia han giai quyet to cao", "Kinh gui Chu tich Uy ban nhan dan tinh"))
 	inputs := []struct {
 		rel     string
 		data    []byte
@@ -169,6 +189,7 @@ func TestIngestHotFolderEndToEnd(t *testing.T) {
 		{"ban-quet.pdf", pdf, 1, []string{t3}, ""},
 		{"van-ban-dien-tu.pdf", ocrtest.TextPDF("CONG VAN ve viec chuyen don khieu nai den co quan co tham quyen", "Kinh gui: Chanh Thanh tra tinh"), 1,
 			[]string{"CONG VAN ve viec chuyen don khieu nai den co quan co tham quyen\nKinh gui: Chanh Thanh tra tinh"}, ""},
+		{"hon-hop.pdf", mixed, 2, []string{t1, "TO TRINH ve viec gia han giai quyet to cao\nKinh gui Chu tich Uy ban nhan dan tinh"}, ""},
 		{"hong.pdf", []byte("%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\nrác rác rác"), 0, nil, "PDF"},
 		{"ma-hoa.pdf", encryptPDF(t, pdf), 0, nil, "mã hoá"},
 		{"rong.png", nil, 0, nil, "rỗng"},
@@ -252,6 +273,20 @@ func TestIngestHotFolderEndToEnd(t *testing.T) {
 		code, pdfBytes := s.get(t, token, "/api/v1/documents/"+d.ID+"/pdf")
 		if code != http.StatusOK || !bytes.HasPrefix(pdfBytes, []byte("%PDF-")) {
 			t.Errorf("%s: pdf %d %q", in.rel, code, pdfBytes[:min(20, len(pdfBytes))])
+			continue
+		}
+		if in.rel == "hon-hop.pdf" {
+			// The typed page is archived as an image with an OCR text layer: its
+			// extracted text is OCR's, close to (not equal to) the PDF's own.
+			for _, p := range pdfacheck.Check(pdfBytes) {
+				t.Errorf("%s: PDF/A: %s", in.rel, p)
+			}
+			path := filepath.Join(t.TempDir(), "mixed.pdf")
+			must(t, os.WriteFile(path, pdfBytes, 0o644))
+			out, err := exec.Command("pdftotext", "-f", "2", "-l", "2", path, "-").Output()
+			if cer := ocrtest.CER(string(out), got[1]); err != nil || cer > 0.1 {
+				t.Errorf("%s: the typed page's text layer: %v, CER %.3f: %q", in.rel, err, cer, out)
+			}
 			continue
 		}
 		checkArchive(t, in.rel, pdfBytes, got)
