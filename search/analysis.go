@@ -56,28 +56,35 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r)
 }
 
+// nextWord returns the byte range of the first word of text at or after i, or
+// start == len(text) when there is none.
+func nextWord(text string, i int) (start, end int) {
+	for i < len(text) {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if isWordRune(r) {
+			break
+		}
+		i += n
+	}
+	j := i
+	for j < len(text) {
+		r, n := utf8.DecodeRuneInString(text[j:])
+		if !isWordRune(r) {
+			break
+		}
+		j += n
+	}
+	return i, j
+}
+
 // words splits text into words with their index forms.
 func words(text string) []word {
 	ws := make([]word, 0, len(text)/5)
-	for i := 0; i < len(text); {
-		r, n := utf8.DecodeRuneInString(text[i:])
-		if !isWordRune(r) {
-			i += n
-			continue
-		}
-		j := i + n
-		for j < len(text) {
-			r, n = utf8.DecodeRuneInString(text[j:])
-			if !isWordRune(r) {
-				break
-			}
-			j += n
-		}
+	for i, j := nextWord(text, 0); i < len(text); i, j = nextWord(text, j) {
 		if j-i <= maxWordBytes {
 			exact, folded := forms(text[i:j])
 			ws = append(ws, word{start: i, end: j, exact: exact, folded: folded})
 		}
-		i = j
 	}
 	return ws
 }

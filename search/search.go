@@ -308,20 +308,7 @@ func hlWords(text string) []hlWord {
 	ws := make([]hlWord, 0, len(text)/5)
 	ends := make([]int, 0, len(text)/5) // of each folded form in buf
 	buf := make([]byte, 0, len(text))
-	for i := 0; i < len(text); {
-		r, n := utf8.DecodeRuneInString(text[i:])
-		if !isWordRune(r) {
-			i += n
-			continue
-		}
-		j := i + n
-		for j < len(text) {
-			r, n = utf8.DecodeRuneInString(text[j:])
-			if !isWordRune(r) {
-				break
-			}
-			j += n
-		}
+	for i, j := nextWord(text, 0); i < len(text); i, j = nextWord(text, j) {
 		raw := text[i:j]
 		from := len(buf)
 		var ok bool
@@ -332,7 +319,6 @@ func hlWords(text string) []hlWord {
 		}
 		ws = append(ws, hlWord{start: i, end: j})
 		ends = append(ends, len(buf))
-		i = j
 	}
 	// One string for all folded forms, sliced, instead of one per word.
 	all, from := string(buf), 0

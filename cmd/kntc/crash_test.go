@@ -123,19 +123,7 @@ func crashRun(t *testing.T, env []string) {
 	}
 	s := &server{url: p.url, stdout: &syncBuffer{}, stderr: p.out}
 	token := s.login(t)
-	waitFor(t, "all files to be finished after the crashes", func() bool {
-		docs := s.documents(t, token)
-		if len(docs) < files || len(filesIn(t, hot)) > 0 {
-			return false
-		}
-		for _, d := range docs {
-			if !terminal(d.Status) {
-				return false
-			}
-		}
-		return true
-	})
-	docs := s.documents(t, token)
+	docs := s.waitFinished(t, token, files, hot)
 	bySHA := map[string][]docJSON{}
 	for _, d := range docs {
 		bySHA[d.SHA256] = append(bySHA[d.SHA256], d)
@@ -233,19 +221,7 @@ func TestMinIOOutage(t *testing.T) {
 	time.Sleep(30 * time.Second)
 	minio = startMinIO()
 	t.Log("MinIO started again")
-	waitFor(t, "all files to be stored after the outage", func() bool {
-		docs := s.documents(t, token)
-		if len(docs) < files {
-			return false
-		}
-		for _, d := range docs {
-			if !terminal(d.Status) {
-				return false
-			}
-		}
-		return true
-	})
-	for _, d := range s.documents(t, token) {
+	for _, d := range s.waitFinished(t, token, files, "") {
 		if d.Status != "stored" {
 			t.Errorf("%s ended %s: %s", d.Filename, d.Status, d.Error)
 		}

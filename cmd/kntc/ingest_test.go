@@ -142,6 +142,26 @@ func (s *server) documents(t testing.TB, token string) []docJSON {
 	return out.Documents
 }
 
+// waitFinished waits until at least n documents exist, every one of them finished
+// (and, when hot is given, the hot folder is empty), and returns them.
+func (s *server) waitFinished(t testing.TB, token string, n int, hot string) []docJSON {
+	t.Helper()
+	var docs []docJSON
+	waitFor(t, fmt.Sprintf("%d documents to be finished", n), func() bool {
+		docs = s.documents(t, token)
+		if len(docs) < n || (hot != "" && len(filesIn(t, hot)) > 0) {
+			return false
+		}
+		for _, d := range docs {
+			if !terminal(d.Status) {
+				return false
+			}
+		}
+		return true
+	})
+	return docs
+}
+
 func terminal(status string) bool {
 	return status == "stored" || status == "quarantined" || status == "duplicate"
 }
@@ -219,19 +239,7 @@ func TestIngestHotFolderEndToEnd(t *testing.T) {
 		problem string
 	}{"dang-quet.png", slow, 1, []string{slowText}, ""})
 
-	waitFor(t, "every file to be finished", func() bool {
-		docs := s.documents(t, token)
-		if len(docs) < len(inputs) {
-			return false
-		}
-		for _, d := range docs {
-			if !terminal(d.Status) {
-				return false
-			}
-		}
-		return true
-	})
-	docs := s.documents(t, token)
+	docs := s.waitFinished(t, token, len(inputs), "")
 	if len(docs) != len(inputs) {
 		t.Fatalf("%d documents for %d files: %+v", len(docs), len(inputs), docs)
 	}
