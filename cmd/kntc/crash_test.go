@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -225,5 +226,21 @@ func TestMinIOOutage(t *testing.T) {
 		if d.Status != "stored" {
 			t.Errorf("%s ended %s: %s", d.Filename, d.Status, d.Error)
 		}
+	}
+}
+
+// TestGracefulShutdownOnSIGTERM sends the real binary SIGTERM (what systemd sends):
+// it stops taking requests, finishes, logs it and exits 0.
+func TestGracefulShutdownOnSIGTERM(t *testing.T) {
+	p := startProc(t, []string{"KNTC_ADMIN_PASSWORD=" + adminPassword}, "--data-dir", t.TempDir())
+	resp, err := http.Get(p.url + "/healthz")
+	must(t, err)
+	resp.Body.Close()
+	must(t, p.cmd.Process.Signal(syscall.SIGTERM))
+	if err := p.cmd.Wait(); err != nil {
+		t.Fatalf("kntc exited with %v after SIGTERM\n%s", err, p.out)
+	}
+	if !strings.Contains(p.out.String(), "kntc stopped") {
+		t.Fatalf("no shutdown in the log:\n%s", p.out)
 	}
 }
