@@ -27,6 +27,9 @@ type Processor struct {
 	Spool      *Spool
 	Quarantine *Quarantine
 	Logger     *slog.Logger
+	// ReadHeader, when set, reads the document header (number, date, issuer, type,
+	// subject) and the document kind from the first page's text.
+	ReadHeader func(firstPage string) (meta Metadata, kind string)
 	// ConvertPDF, when set, makes the archive copy of a born-digital PDF (every page
 	// carries its own text) from the file itself, keeping its text and vector
 	// content, instead of from page images. It writes dst.
@@ -163,6 +166,9 @@ func (p *Processor) run(ctx context.Context, d *Document) error {
 	results, err := p.recognizeAll(ctx, d, f, n)
 	if err != nil {
 		return err
+	}
+	if p.ReadHeader != nil && d.Kind == "" && d.Meta == (Metadata{}) {
+		d.Meta, d.Kind = p.ReadHeader(results[0].Text)
 	}
 	if err := p.storeArchive(ctx, d, f, results); err != nil {
 		return err

@@ -97,6 +97,14 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 }
 
 type docJSON struct {
+	Kind     string `json:"kind"`
+	Metadata struct {
+		Number  string `json:"number"`
+		Date    string `json:"date"`
+		Issuer  string `json:"issuer"`
+		Type    string `json:"type"`
+		Subject string `json:"subject"`
+	} `json:"metadata"`
 	ID       string `json:"id"`
 	Status   string `json:"status"`
 	SHA256   string `json:"sha256"`
@@ -195,6 +203,9 @@ func TestIngestHotFolderEndToEnd(t *testing.T) {
 	p4, t4 := page(t, "THÔNG BÁO thụ lý tố cáo gửi người tố cáo và cơ quan có thẩm quyền giải quyết")
 	p5, t5 := page(t, "KẾT LUẬN nội dung tố cáo đối với ông Trần Văn Bình, cán bộ địa chính")
 	pdf := imagePDF(t, p3)
+	headerText := "ỦY BAN NHÂN DÂN\nTHỊ XÃ HÒA THÀNH\nSố: 12/QĐ-UBND\nHòa Thành, ngày 05 tháng 02 năm 2026\nQUYẾT ĐỊNH\nVề việc thụ lý giải quyết khiếu nại lần đầu\nCHỦ TỊCH ỦY BAN NHÂN DÂN THỊ XÃ HÒA THÀNH"
+	headerImg, headerLines, err := ocrtest.Render(headerText, ocrtest.Options{HeightMM: 110})
+	must(t, err)
 	mixed := mixedPDF(t, imagePDF(t, p1), ocrtest.TextPDF("TO TRINH ve viec gia han giai quyet to cao", "Kinh gui Chu tich Uy ban nhan dan tinh"))
 	inputs := []struct {
 		rel     string
@@ -204,6 +215,7 @@ func TestIngestHotFolderEndToEnd(t *testing.T) {
 		problem string // a word of the quarantine reason
 	}{
 		{"STNMT/KN-2026-000001/quyet-dinh.png", ocrtest.PNG(p1), 1, []string{t1}, ""},
+		{"qd-thu-ly.png", ocrtest.PNG(headerImg), 1, []string{strings.Join(headerLines, "\n")}, ""},
 		{"bien ban.jpg", ocrtest.JPEG(p2, 85), 1, []string{t2}, ""},
 		{"HT/hai-trang.tif", ocrtest.MultiPageTIFF([]*image.Gray{p4, p5}, 300), 2, []string{t4, t5}, ""},
 		{"ban-quet.pdf", pdf, 1, []string{t3}, ""},
@@ -302,11 +314,18 @@ func TestIngestHotFolderEndToEnd(t *testing.T) {
 	if d := byName["quyet-dinh.png"]; d.Unit != "STNMT" || d.Case != "KN-2026-000001" {
 		t.Errorf("routing: %+v", d)
 	}
+	// The header read from the scan: number, date, type, subject, kind.
+	if d := byName["qd-thu-ly.png"]; d.Metadata.Number != "12/QĐ-UBND" || d.Metadata.Date != "2026-02-05" ||
+		d.Metadata.Type != "QUYẾT ĐỊNH" || !strings.Contains(d.Metadata.Subject, "thụ lý giải quyết khiếu nại") || d.Kind != "quyet_dinh_thu_ly" {
+		t.Errorf("header of qd-thu-ly.png: kind %q, %+v", d.Kind, d.Metadata)
+	}
 	// Searchable, with and without diacritics (the index follows the database, so
 	// wait for it to catch up).
-	for _, q := range []string{"thụ lý giải quyết", "thu ly giai quyet", "Long Hoa", "đối thoại", "\"kết luận nội dung\""} {
+	for _, q := range []string{"q=thụ lý giải quyết", "q=thu ly giai quyet", "q=Long Hoa", "q=đối thoại", "q=\"kết luận nội dung\"",
+		"q=thu ly&kind=quyet_dinh_thu_ly"} {
 		waitFor(t, "search hits for "+q, func() bool {
-			code, b := s.get(t, token, "/api/v1/search?q="+url.QueryEscape(q))
+			v, _ := url.ParseQuery(q)
+			code, b := s.get(t, token, "/api/v1/search?"+v.Encode())
 			var res struct {
 				Total int `json:"total"`
 			}

@@ -21,6 +21,7 @@ import (
 
 	"kntc/ingest"
 	"kntc/ingest/riverqueue"
+	"kntc/ocr"
 	"kntc/ocr/pages"
 	"kntc/ocr/pdfa"
 	"kntc/ocr/pdfa/ghostscript"
@@ -75,7 +76,7 @@ func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logg
 		p.proc = &ingest.Processor{
 			Docs: st.db, Blobs: st.blobs, OCR: p.engine,
 			Open:    openPages(pages.Limits{MaxFileBytes: cfg.MaxFileSize, MaxPages: cfg.MaxPages, MaxPixels: cfg.MaxPixels}),
-			Archive: archiver, ConvertPDF: convertPDF, Quarantine: &ingest.Quarantine{Dir: cfg.quarantineDir()},
+			Archive: archiver, ConvertPDF: convertPDF, ReadHeader: readHeader, Quarantine: &ingest.Quarantine{Dir: cfg.quarantineDir()},
 			Logger: logger, Slots: slots, PageTimeout: cfg.PageTimeout, MaxPages: cfg.MaxPages, Pipeline: pipelineVersion,
 		}
 		if p.follow != nil {
@@ -201,6 +202,12 @@ func (p pageFile) Page(ctx context.Context, i int) (ingest.PageImage, error) {
 		return ingest.PageImage{}, pagesError(err)
 	}
 	return ingest.PageImage{Image: pg.Image, DPI: pg.DPI, JPEG: pg.JPEG, Bilevel: pg.Bilevel, Text: pg.Text}, nil
+}
+
+// readHeader reads the header of a document's first page.
+func readHeader(text string) (ingest.Metadata, string) {
+	h := ocr.ParseHeader(text)
+	return ingest.Metadata{Number: h.Number, Date: h.Date, Issuer: h.Issuer, Type: h.Type, Subject: h.Subject}, h.Kind
 }
 
 // convertPDF makes the archive copy of a born-digital PDF: the file itself when it
