@@ -91,7 +91,7 @@ func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logg
 		driver = riversqlite.New(st.db.SQL())
 	}
 	p.queue, err = riverqueue.New(st.db, driver, proc, riverqueue.Config{
-		ID: workerID(cfg), Workers: slots * 2, MaxAttempts: cfg.MaxAttempts, Logger: logger,
+		ID: workerID(cfg), Workers: slots * 4, MaxAttempts: cfg.MaxAttempts, Logger: logger,
 	})
 	if err != nil {
 		p.close()
