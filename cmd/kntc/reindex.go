@@ -17,11 +17,8 @@ import (
 func runReindex(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("reindex", "", "Rebuilds the search index from the database, with a progress bar; with --check\nonly reports documents missing from, stale in, or unknown to the index. Stop\n`kntc serve` first: the index belongs to one process at a time.", stderr)
 	check := fs.Bool("check", false, "only compare the index with the database; exit 1 when they differ")
-	cfg := bindConfig(fs, getenv)
-	if err := parseNoArgs(fs, args); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
+	cfg, err := parseConfig(fs, getenv, args)
+	if err != nil {
 		return err
 	}
 	db, _, err := openDatabase(ctx, cfg, false, cfg.Logger(io.Discard))

@@ -18,15 +18,8 @@ import (
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", "", "Runs kntc: the web server with the API, the hot-folder watcher and the OCR\nworkers. Migrates the database forward on start; refuses a database made by a\nnewer kntc.", stderr)
-	cfg := bindConfig(fs, getenv)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return fmt.Errorf("serve takes no arguments: %w", errUsage)
-	}
-	if err := cfg.Validate(); err != nil {
+	cfg, err := parseConfig(fs, getenv, args)
+	if err != nil {
 		return err
 	}
 	logger := cfg.Logger(stderr)

@@ -23,11 +23,8 @@ func runUnitAdd(ctx context.Context, args []string, getenv func(string) string, 
 	name := fs.String("name", "", "unit name in Vietnamese")
 	level := fs.String("level", "", "province, department, district or commune")
 	parent := fs.String("parent", "", "code of the parent unit (empty only for the province)")
-	cfg := bindConfig(fs, getenv)
-	if err := parseNoArgs(fs, args); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
+	cfg, err := parseConfig(fs, getenv, args)
+	if err != nil {
 		return err
 	}
 	return withAccounts(ctx, cfg, stderr, func(svc *auth.Service) error {
@@ -49,11 +46,8 @@ func runUnitAdd(ctx context.Context, args []string, getenv func(string) string, 
 
 func runUnitList(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("unit list", "", "Lists the units as a tree.", stderr)
-	cfg := bindConfig(fs, getenv)
-	if err := parseNoArgs(fs, args); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
+	cfg, err := parseConfig(fs, getenv, args)
+	if err != nil {
 		return err
 	}
 	return withAccounts(ctx, cfg, stderr, func(svc *auth.Service) error {

@@ -31,11 +31,8 @@ func runUserAdd(ctx context.Context, args []string, getenv func(string) string, 
 	unit := fs.String("unit", "", "code of the unit the user works in")
 	scope := fs.String("scope", "", "code of the unit whose subtree the user may see (default: --unit)")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
-	cfg := bindConfig(fs, getenv)
-	if err := parseNoArgs(fs, args); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
+	cfg, err := parseConfig(fs, getenv, args)
+	if err != nil {
 		return err
 	}
 	password, generated, err := readPassword(stdin, *pwStdin)
@@ -73,11 +70,8 @@ func runUserAdd(ctx context.Context, args []string, getenv func(string) string, 
 
 func runUserList(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("user list", "", "Lists the staff accounts.", stderr)
-	cfg := bindConfig(fs, getenv)
-	if err := parseNoArgs(fs, args); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
+	cfg, err := parseConfig(fs, getenv, args)
+	if err != nil {
 		return err
 	}
 	return withAccounts(ctx, cfg, stderr, func(svc *auth.Service) error {
@@ -184,6 +178,16 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// parseConfig declares the configuration flags on fs (after the command's own),
+// parses a command line that takes no positional arguments, and validates.
+func parseConfig(fs *flag.FlagSet, getenv func(string) string, args []string) (*Config, error) {
+	cfg := bindConfig(fs, getenv)
+	if err := parseNoArgs(fs, args); err != nil {
+		return nil, err
+	}
+	return cfg, cfg.Validate()
 }
 
 func parseNoArgs(fs *flag.FlagSet, args []string) error {
