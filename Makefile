@@ -26,3 +26,9 @@ bench-pdfa:
 .PHONY: bench-search
 bench-search:
 	KNTC_BENCH_PAGES=100000 go test -run '^$$' -bench '^BenchmarkSearch$$' -benchtime 300x -timeout 2h ./search
+
+# CER and time per page of Tesseract on the generated scan variants, raw and after
+# orientation correction.
+.PHONY: bench-ocr
+bench-ocr:
+	OMP_THREAD_LIMIT=1 go test -run '^$$' -bench BenchmarkOCRVariants -benchtime 1x -timeout 60m ./ocr/tesseract
