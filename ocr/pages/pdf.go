@@ -12,6 +12,8 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+
+	"kntc/ocr"
 )
 
 // PDF handling. pdfcpu reads the object table once, in Open: encryption, the page
@@ -658,7 +660,7 @@ func (f *File) pagePDF(ctx context.Context, pi *pageInfo) (Page, error) {
 		switch {
 		case err == nil:
 			if p.rotate != 0 {
-				img, jpg = rotate(img, p.rotate), nil
+				img, jpg = ocr.Rotate(img, p.rotate), nil
 			}
 			page.Image, page.JPEG, page.DPI, page.Bilevel = img, jpg, effectiveDPI(pi.dpi), pi.bilevel
 			return page, nil

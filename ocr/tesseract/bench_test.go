@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"kntc/ocr"
 	"kntc/ocr/ocrtest"
 	"kntc/ocr/tesseract"
 )
@@ -74,7 +75,7 @@ func BenchmarkOCRVariants(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				r, err = e.Recognize(b.Context(), tesseract.Rotate(img, deg), dpi)
+				r, err = e.Recognize(b.Context(), ocr.Rotate(img, deg), dpi)
 				if err != nil {
 					b.Fatal(err)
 				}
