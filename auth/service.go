@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"kntc/ingest"
@@ -20,7 +21,12 @@ type Service struct {
 
 // dummyHash is compared against when the user does not exist, so an unknown
 // username costs the same time as a wrong password.
-var dummyHash, _ = HashPassword("kntc-dummy-password-for-timing")
+// It is made on first use, not at start-up: every kntc command (even `version`)
+// would otherwise pay an argon2id hash.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("kntc-dummy-password-for-timing")
+	return h
+})
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {
@@ -34,7 +40,7 @@ func (s *Service) now() time.Time {
 func (s *Service) Login(ctx context.Context, username, password string) (string, User, error) {
 	u, err := s.Store.UserByUsername(ctx, strings.ToLower(strings.TrimSpace(username)))
 	if errors.Is(err, ingest.ErrNotFound) {
-		CheckPassword(dummyHash, password)
+		CheckPassword(dummyHash(), password)
 		return "", User{}, ErrBadCredentials
 	}
 	if err != nil {
