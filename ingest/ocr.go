@@ -24,6 +24,10 @@ type Recognition struct {
 	Text       string  // lines joined by "\n", paragraphs by a blank line; UTF-8 NFC
 	Words      []Word  // in reading order
 	Confidence float64 // mean word confidence, 0–100 (0 when no words)
+	// Rotation is how far, clockwise, the page image was turned to read upright: 0,
+	// 90, 180 or 270. Words are in the pixels of the turned image, which is the one
+	// to archive.
+	Rotation int
 }
 
 // Recognizer reads text from a decoded page image scanned at dpi dots per inch.

@@ -25,7 +25,9 @@ type Header struct {
 	// Place is the place before the date, as written: "Tây Ninh", "Hà Nội".
 	Place string `json:"place"`
 	// Issuer is the issuing body at the top left, its lines joined by one space
-	// ("ỦY BAN NHÂN DÂN TỈNH TÂY NINH"), without the national motto.
+	// ("ỦY BAN NHÂN DÂN TỈNH TÂY NINH"), without the national motto. Words of
+	// the names of bodies that OCR lost a mark of are respelled (SƠ → SỞ) where
+	// only one such word folds the same way.
 	Issuer string `json:"issuer"`
 	// Type is the document type in its canonical spelling ("QUYẾT ĐỊNH", "BIÊN
 	// BẢN", …), not as OCR read it, because it is a facet value. A page without
@@ -130,7 +132,7 @@ func ParseHeader(pageText string) Header {
 			issuer = append(issuer, p)
 		}
 	}
-	h.Issuer = strings.Join(issuer, " ")
+	h.Issuer = fixIssuer(strings.Join(issuer, " "))
 
 	if h.Type == "" {
 		code := symbolTypeCode(h.Number)
@@ -142,6 +144,7 @@ func ParseHeader(pageText string) Header {
 		}
 	}
 	h.Kind = classifyKind(h.Type, h.Subject)
+	h.Date = yearFromNumber(h.Date, h.Number)
 
 	h.Number = NFC(h.Number)
 	h.Place = NFC(h.Place)
@@ -359,6 +362,10 @@ func splitNumber(rest string) (number, after string) {
 // symbolSegment repairs one dash-separated part of a symbol ("QD", "UBND", "TTg").
 func symbolSegment(seg string) string {
 	seg = strings.NewReplacer("Ð", "Đ", "ð", "đ").Replace(seg)
+	// Tesseract reads the Đ of a code twice now and then ("QĐÐ"); no code has ĐĐ.
+	for strings.Contains(seg, "ĐĐ") {
+		seg = strings.ReplaceAll(seg, "ĐĐ", "Đ")
+	}
 	if c, ok := symbolCodes[strings.ToUpper(Fold(seg))]; ok {
 		return c
 	}
@@ -639,4 +646,35 @@ func (l hline) issuerPart() string {
 		return ""
 	}
 	return s
+}
+
+// yearFromNumber repairs the year of a date that OCR misread by one digit (an
+// italic 2025 read 2035) from the year in the document's number, which is the
+// year of issue: "224/2025/NĐ-CP" dated "2035-08-14" is dated 2025-08-14. A year
+// that differs by more than one digit is left alone: that is not a slip.
+func yearFromNumber(date, number string) string {
+	parts := strings.Split(number, "/")
+	if date == "" || len(parts) < 3 || len(parts[1]) != 4 || !allDigits(parts[1]) {
+		return date
+	}
+	year := parts[1]
+	if date[:4] == year {
+		return date
+	}
+	diff := 0
+	for i := range 4 {
+		if date[i] != year[i] {
+			diff++
+		}
+	}
+	if diff != 1 {
+		return date
+	}
+	y, _ := strconv.Atoi(year)
+	m, _ := strconv.Atoi(date[5:7])
+	d, _ := strconv.Atoi(date[8:10])
+	if fixed := validDate(y, m, d); fixed != "" {
+		return fixed
+	}
+	return date
 }

@@ -89,6 +89,7 @@ func TestParseHeaderNumber(t *testing.T) {
 		{"stray spaces with year", "Số: 47/ 2015 /QĐ- UBND", "47/2015/QĐ-UBND"},
 		{"QD without Đ", "Số: 12/QD-UBND", "12/QĐ-UBND"},
 		{"eth for Đ", "Số: 12/QÐ-UBND", "12/QĐ-UBND"},
+		{"Đ read twice", "Số: 355/2015/QĐÐ-UBND", "355/2015/QĐ-UBND"},
 		{"lower-case đ", "Số: 12/Qđ-UBND", "12/QĐ-UBND"},
 		{"ND to NĐ", "Số: 224/2025/ND-CP", "224/2025/NĐ-CP"},
 		{"HDND", "Số: 5/NQ-HDND", "5/NQ-HĐND"},

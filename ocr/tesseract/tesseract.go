@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
 	"os"
 	"slices"
 	"strconv"
@@ -24,6 +23,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"kntc/ingest"
+	"kntc/ocr/clean"
 )
 
 // ReexecWithThreadLimit re-executes the running program with OMP_THREAD_LIMIT=1 when
@@ -79,6 +79,13 @@ func New(slots int, lang string) (*Engine, error) {
 			e.Close()
 			return nil, fmt.Errorf("tesseract page segmentation: %w", err)
 		}
+		// Tesseract prints a line to stderr for every text line it cannot read ("Image
+		// too small to scale!!"), hundreds on a page read the wrong way round; they
+		// say nothing a clerk or an operator can act on.
+		if err := c.SetVariable("debug_file", "/dev/null"); err != nil {
+			e.Close()
+			return nil, fmt.Errorf("tesseract debug output: %w", err)
+		}
 		e.all = append(e.all, c)
 		e.slots <- c
 	}
@@ -99,18 +106,28 @@ func (e *Engine) Close() {
 // ErrNoImage: the page has no pixels.
 var ErrNoImage = errors.New("empty page image")
 
-// Recognize implements ingest.Recognizer. The image reaches Tesseract as an 8-bit
-// grey PNM written here: Tesseract (through leptonica and gosseract) crashes the
-// process on bytes it cannot decode, so it is only ever given an image Go has
-// decoded. The context bounds the wait for a slot; Tesseract cannot be interrupted
-// once it has started on a page, so a deadline that passes during recognition is
-// reported when it ends.
+// Recognize implements ingest.Recognizer: raw Tesseract on the page as it is, in
+// grey by luminance, without cleaning or orientation correction (Reader adds those).
+// The image reaches Tesseract as an 8-bit grey PNM written here: Tesseract (through
+// leptonica and gosseract) crashes the process on bytes it cannot decode, so it is
+// only ever given an image Go has decoded. The context bounds the wait for a slot;
+// Tesseract cannot be interrupted once it has started on a page, so a deadline that
+// passes during recognition is reported when it ends.
 func (e *Engine) Recognize(ctx context.Context, page image.Image, dpi int) (ingest.Recognition, error) {
 	b := page.Bounds()
 	if b.Dx() < 1 || b.Dy() < 1 {
 		return ingest.Recognition{}, fmt.Errorf("recognize: %w", ErrNoImage)
 	}
-	pnm := encodePGM(page)
+	boxes, err := e.boxes(ctx, clean.Luma(page), dpi)
+	if err != nil {
+		return ingest.Recognition{}, fmt.Errorf("recognize: %w", err)
+	}
+	return assemble(toWords(boxes)), nil
+}
+
+// boxes runs Tesseract on g and returns its words.
+func (e *Engine) boxes(ctx context.Context, g *image.Gray, dpi int) ([]gosseract.BoundingBox, error) {
+	pnm := encodePGM(g)
 	if dpi < 70 || dpi > 2400 {
 		dpi = 300 // unknown: the usual scanner setting
 	}
@@ -118,78 +135,78 @@ func (e *Engine) Recognize(ctx context.Context, page image.Image, dpi int) (inge
 	select {
 	case c = <-e.slots:
 	case <-ctx.Done():
-		return ingest.Recognition{}, fmt.Errorf("recognize: waiting for an OCR slot: %w", ctx.Err())
+		return nil, fmt.Errorf("waiting for an OCR slot: %w", ctx.Err())
 	}
 	defer func() { e.slots <- c }()
 	if err := c.SetVariable("user_defined_dpi", strconv.Itoa(dpi)); err != nil {
-		return ingest.Recognition{}, fmt.Errorf("recognize: set dpi: %w", err)
+		return nil, fmt.Errorf("set dpi: %w", err)
 	}
 	if err := c.SetImageFromBytes(pnm); err != nil {
-		return ingest.Recognition{}, fmt.Errorf("recognize: %w", err)
+		return nil, err
 	}
 	boxes, err := c.GetBoundingBoxesVerbose()
 	if err != nil {
-		return ingest.Recognition{}, fmt.Errorf("recognize: %w", err)
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return ingest.Recognition{}, fmt.Errorf("recognize: %w", err)
+		return nil, err
 	}
-	return assemble(boxes), nil
+	return boxes, nil
 }
 
-// encodePGM writes page as a binary 8-bit grey PNM (P5).
-func encodePGM(page image.Image) []byte {
-	b := page.Bounds()
+// encodePGM writes g as a binary 8-bit grey PNM (P5).
+func encodePGM(g *image.Gray) []byte {
+	b := g.Bounds()
 	header := fmt.Sprintf("P5\n%d %d\n255\n", b.Dx(), b.Dy())
 	out := make([]byte, len(header), len(header)+b.Dx()*b.Dy())
 	copy(out, header)
-	if g, ok := page.(*image.Gray); ok {
-		for y := b.Min.Y; y < b.Max.Y; y++ {
-			i := g.PixOffset(b.Min.X, y)
-			out = append(out, g.Pix[i:i+b.Dx()]...)
-		}
-		return out
-	}
 	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			out = append(out, color.GrayModel.Convert(page.At(x, y)).(color.Gray).Y)
-		}
+		i := g.PixOffset(b.Min.X, y)
+		out = append(out, g.Pix[i:i+b.Dx()]...)
 	}
 	return out
 }
 
-// assemble builds the page text from the words in reading order: words of a line
-// joined by spaces, lines by "\n", paragraphs and blocks by a blank line.
-func assemble(boxes []gosseract.BoundingBox) ingest.Recognition {
-	var r ingest.Recognition
-	var b strings.Builder
-	var sum float64
-	prevBlock, prevPar, prevLine := -1, -1, -1
+// toWords turns Tesseract's boxes into words (NFC, without empty ones).
+func toWords(boxes []gosseract.BoundingBox) []ingest.Word {
+	words := make([]ingest.Word, 0, len(boxes))
 	for _, bx := range boxes {
 		word := strings.TrimSpace(norm.NFC.String(bx.Word))
 		if word == "" {
 			continue
 		}
-		switch {
-		case prevBlock == -1:
-		case bx.BlockNum != prevBlock || bx.ParNum != prevPar:
-			b.WriteString("\n\n")
-		case bx.LineNum != prevLine:
-			b.WriteString("\n")
-		default:
-			b.WriteString(" ")
-		}
-		b.WriteString(word)
-		prevBlock, prevPar, prevLine = bx.BlockNum, bx.ParNum, bx.LineNum
-		r.Words = append(r.Words, ingest.Word{
+		words = append(words, ingest.Word{
 			Text: word, X0: bx.Box.Min.X, Y0: bx.Box.Min.Y, X1: bx.Box.Max.X, Y1: bx.Box.Max.Y,
 			Confidence: bx.Confidence, Block: bx.BlockNum, Par: bx.ParNum, Line: bx.LineNum,
 		})
-		sum += bx.Confidence
+	}
+	return words
+}
+
+// assemble builds the page text from the words in reading order: words of a line
+// joined by spaces, lines by "\n", paragraphs and blocks by a blank line.
+func assemble(words []ingest.Word) ingest.Recognition {
+	r := ingest.Recognition{Words: words}
+	var b strings.Builder
+	var sum float64
+	for i, w := range words {
+		if i > 0 {
+			p := words[i-1]
+			switch {
+			case w.Block != p.Block || w.Par != p.Par:
+				b.WriteString("\n\n")
+			case w.Line != p.Line:
+				b.WriteString("\n")
+			default:
+				b.WriteString(" ")
+			}
+		}
+		b.WriteString(w.Text)
+		sum += w.Confidence
 	}
 	r.Text = b.String()
-	if len(r.Words) > 0 {
-		r.Confidence = sum / float64(len(r.Words))
+	if len(words) > 0 {
+		r.Confidence = sum / float64(len(words))
 	}
 	return r
 }

@@ -1,0 +1,79 @@
+package ocr_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"kntc/internal/testenv"
+	"kntc/ocr"
+	"kntc/ocr/ocrtest"
+)
+
+// TestParseHeaderGeneratedDecisions checks the decision pages the OCR benchmark
+// measures the header rate on: the text as drawn must parse to the header each page
+// states, so that what the benchmark counts as a miss is OCR's.
+func TestParseHeaderGeneratedDecisions(t *testing.T) {
+	cases := ocrtest.GeneratedHeaders(40, 2026)
+	kinds := map[string]bool{}
+	for _, hc := range cases {
+		t.Run(hc.Name, func(t *testing.T) {
+			_, lines, err := ocrtest.RenderDecision(hc.Decision)
+			if err != nil {
+				testenv.Missing(t, "fonts-dejavu-core", err.Error())
+			}
+			h := ocr.ParseHeader(strings.Join(lines, "\n"))
+			got := ocrtest.HeaderTruth{Number: h.Number, Date: h.Date, Place: h.Place, Issuer: h.Issuer, Type: h.Type, Subject: h.Subject, Kind: h.Kind}
+			if got != hc.Want {
+				t.Errorf("\n got %+v\nwant %+v\n%s", got, hc.Want, strings.Join(lines, "\n"))
+			}
+			kinds[h.Kind] = true
+		})
+	}
+	// The set covers every kind a header can state.
+	for _, k := range []string{ocr.KindQuyetDinhThuLy, ocr.KindQuyetDinhGiaoXacMinh, ocr.KindQuyetDinhGiaiQuyetKhieuNai,
+		ocr.KindThongBaoThuLyToCao, ocr.KindKetLuanNoiDungToCao, ocr.KindBienBanDoiThoai, ocr.KindBaoCaoKetQuaXacMinh, ocr.KindCongVan} {
+		if !kinds[k] {
+			t.Errorf("no generated header of kind %s", k)
+		}
+	}
+}
+
+// TestSampleDecisions checks that laying a sample's header out in two columns keeps
+// what the parser reads from the sample's text.
+func TestSampleDecisions(t *testing.T) {
+	dir, err := ocrtest.SamplesDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := ocr.ParseHeader(string(raw))
+		d, ok := ocrtest.SampleDecision(string(raw), 4)
+		if !ok || want.Type == "" {
+			continue
+		}
+		n++
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			_, lines, err := ocrtest.RenderDecision(d)
+			if err != nil {
+				testenv.Missing(t, "fonts-dejavu-core", err.Error())
+			}
+			if got := ocr.ParseHeader(strings.Join(lines, "\n")); got != want {
+				t.Errorf("\n got %+v\nwant %+v", got, want)
+			}
+		})
+	}
+	if n < 4 {
+		t.Errorf("only %d samples with a header laid out, want the 4 of TestParseHeaderSamples at least", n)
+	}
+}
