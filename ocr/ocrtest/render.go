@@ -12,40 +12,18 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
-)
 
-// fontDirs are where Debian puts the fonts (fonts-dejavu-core, fonts-liberation2).
-var fontDirs = []string{"/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/liberation"}
-
-var (
-	fontOnce sync.Once
-	fontData *opentype.Font
-	fontErr  error
+	"kntc/ocr/fonts"
 )
 
 // Font returns a serif font with every Vietnamese letter (Liberation Serif, metric
 // twin of the Times New Roman that decisions are typed in, else DejaVu Serif).
-func Font() (*opentype.Font, error) {
-	fontOnce.Do(func() {
-		for _, name := range []string{"LiberationSerif-Regular.ttf", "DejaVuSerif.ttf"} {
-			for _, dir := range fontDirs {
-				b, err := os.ReadFile(filepath.Join(dir, name))
-				if err != nil {
-					continue
-				}
-				fontData, fontErr = opentype.Parse(b)
-				return
-			}
-		}
-		fontErr = errors.New("no serif font with Vietnamese letters found; install fonts-dejavu-core")
-	})
-	return fontData, fontErr
-}
+func Font() (*opentype.Font, error) { return fonts.Load(fonts.Serif) }
 
 // Options describe the page.
 type Options struct {
@@ -103,12 +81,48 @@ func Render(text string, o Options) (*image.Gray, []string, error) {
 				return img, lines, nil
 			}
 			d.Dot = fixed.P(margin, y)
-			d.DrawString(line)
+			drawLine(d, f, line)
 			lines = append(lines, line)
 			y += lineHeight
 		}
 	}
 	return img, lines, nil
+}
+
+// drawLine draws line, with a box (tofu) for each character the font lacks: fonts
+// draw their missing-glyph mark differently (DejaVu a box, Liberation nothing), and
+// tests measure the ink, so every font must leave the same marks.
+func drawLine(d *font.Drawer, f *opentype.Font, line string) {
+	var buf sfnt.Buffer
+	run := strings.Builder{}
+	flush := func() {
+		if run.Len() > 0 {
+			d.DrawString(run.String())
+			run.Reset()
+		}
+	}
+	for _, r := range line {
+		if gi, err := f.GlyphIndex(&buf, r); err != nil || gi != 0 || r == ' ' {
+			run.WriteRune(r)
+			continue
+		}
+		flush()
+		adv := d.MeasureString(string(r))
+		m := d.Face.Metrics()
+		x0, x1 := d.Dot.X.Ceil()+1, (d.Dot.X+adv).Floor()-1
+		y0, y1 := (d.Dot.Y - m.Ascent*7/10).Ceil(), d.Dot.Y.Floor()
+		img := d.Dst.(*image.Gray)
+		for x := x0; x <= x1; x++ {
+			img.SetGray(x, y0, color.Gray{})
+			img.SetGray(x, y1, color.Gray{})
+		}
+		for y := y0; y <= y1; y++ {
+			img.SetGray(x0, y, color.Gray{})
+			img.SetGray(x1, y, color.Gray{})
+		}
+		d.Dot.X += adv
+	}
+	flush()
 }
 
 func wrap(d *font.Drawer, words []string, maxWidth fixed.Int26_6) []string {
