@@ -24,6 +24,11 @@ type Origin struct {
 	CaseCode string
 	// Keep leaves the source in place (kntc ingest copies); otherwise the claim moves it.
 	Keep bool
+	// Kind is the document kind when the file's origin says it (a QR cover sheet).
+	Kind string
+	// Batch, for a part of a scan batch split at its cover sheets, is the batch's
+	// document ID; the part's SourcePath becomes SplitSource(Batch).
+	Batch string
 }
 
 // claimRecord is written into the spool before the source is touched, so a crash at
@@ -53,10 +58,16 @@ func (s *Spool) recordPath(id string) string { return filepath.Join(s.Dir, id+".
 // Claim takes the file at o.Path into the spool and records it: status received with
 // its job queued, or status duplicate when a document with the same bytes exists.
 func (s *Spool) Claim(ctx context.Context, o Origin) (Document, error) {
+	return s.claim(ctx, s.NewID(), o)
+}
+
+// claim is Claim under a given document ID: the parts of a split batch have IDs
+// derived from the batch's, so that claiming one again after a crash conflicts with
+// its row (which finish ignores) instead of recording it twice.
+func (s *Spool) claim(ctx context.Context, id string, o Origin) (Document, error) {
 	if o.Filename == "" {
 		o.Filename = filepath.Base(o.Path)
 	}
-	id := s.NewID()
 	if err := writeFileSync(s.recordPath(id), mustJSON(claimRecord{ID: id, Origin: o})); err != nil {
 		return Document{}, fmt.Errorf("claim %s: %w", o.Path, err)
 	}
@@ -107,7 +118,10 @@ func (s *Spool) take(o Origin, dst string) (string, int64, error) {
 func (s *Spool) finish(ctx context.Context, id string, o Origin, sum string, size int64) (Document, error) {
 	d := Document{
 		ID: id, Status: StatusReceived, SHA256: sum, Size: size, Filename: o.Filename,
-		SourcePath: o.Path, UnitCode: o.UnitCode, CaseCode: o.CaseCode,
+		SourcePath: o.Path, UnitCode: o.UnitCode, CaseCode: o.CaseCode, Kind: o.Kind,
+	}
+	if o.Batch != "" {
+		d.SourcePath = SplitSource(o.Batch)
 	}
 	orig, err := s.Docs.DocumentBySHA256(ctx, sum)
 	switch {

@@ -16,12 +16,15 @@ const (
 	StatusFailed      Status = "failed"      // the last attempt failed; a retry is scheduled
 	StatusQuarantined Status = "quarantined" // retries exhausted or input refused; Error says why
 	StatusDuplicate   Status = "duplicate"   // same SHA-256 as DuplicateOf; not processed again
+	// StatusSplit: a scan batch with QR cover sheets, cut into one new document per
+	// cover (see SplitParts); the batch keeps its original and nothing else.
+	StatusSplit Status = "split"
 )
 
 // Valid reports whether s is one of the known statuses.
 func (s Status) Valid() bool {
 	switch s {
-	case StatusReceived, StatusProcessing, StatusStored, StatusFailed, StatusQuarantined, StatusDuplicate:
+	case StatusReceived, StatusProcessing, StatusStored, StatusFailed, StatusQuarantined, StatusDuplicate, StatusSplit:
 		return true
 	}
 	return false
@@ -56,8 +59,14 @@ type Document struct {
 	Error       string // why it failed or was quarantined, for people to read
 	Attempts    int    // processing attempts so far
 	Pipeline    string // version of the pipeline that made the derived files
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Confidential documents carry a denouncer's identity: only users granted the
+	// case see them (anywhere: lists, search, files).
+	Confidential bool
+	// Published documents are the public copy of a decision (công khai), shown on the
+	// citizens' portal.
+	Published bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Page is one page's result, saved as soon as that page is done so a crash redoes
@@ -84,8 +93,13 @@ type DocumentFilter struct {
 	// UnitCodes, when not nil, keeps only documents of these units (a user's scope);
 	// an empty non-nil list matches nothing.
 	UnitCodes []string
-	Limit     int // 0 means 50; at most 1000
-	Offset    int
+	// Unlinked keeps only documents linked to no case (the triage inbox).
+	Unlinked bool
+	// ConfidentialCases, when not nil, keeps confidential documents only when their
+	// case code is listed (the cases the user is granted); nil does not filter.
+	ConfidentialCases []string
+	Limit             int // 0 means 50; at most 1000
+	Offset            int
 }
 
 // DocumentStore keeps documents and their pages in the metadata database.

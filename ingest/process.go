@@ -34,9 +34,26 @@ type Processor struct {
 	// carries its own text) from the file itself, keeping its text and vector
 	// content, instead of from page images. It writes dst.
 	ConvertPDF func(ctx context.Context, src, dst, title string) error
+	// Finish, when set, runs just before a document is marked stored, with every
+	// page saved: the case system links it to its case (and marks it confidential
+	// when it must be) or files its case suggestions. It may change the document's
+	// CaseCode, Kind and Confidential; an error retries the job (Finish must be safe
+	// to run again).
+	Finish func(ctx context.Context, d *Document) error
 	// Stored, when set, is told of every document that reached StatusStored (the
 	// search index follower wakes up, so the page is searchable at once).
 	Stored func()
+	// Cover, when set, is asked about every page of a file before OCR; a file with
+	// QR cover sheets is split at them into new documents (split.go).
+	Cover CoverDetector
+	// CopyPDFPages, when set, makes the parts of a split PDF batch by copying its
+	// pages unchanged; otherwise (and for other formats) parts are written from the
+	// page images through Archive.
+	CopyPDFPages PDFCopier
+	// Rotate, when set, turns page images by multiples of 90° (ocr.Rotate): a page
+	// the recognizer read turned (Recognition.Rotation) is archived upright, under
+	// its text layer. Without it such a page is archived as scanned (turn.go).
+	Rotate RotateFunc
 
 	Slots       int           // page workers shared by all documents
 	PageTimeout time.Duration // per page OCR limit; 0 means 5 minutes
@@ -71,6 +88,9 @@ type pageResult struct {
 	Confidence float64 `json:"confidence"`
 	Text       string  `json:"text"`
 	Words      []Word  `json:"words"`
+	// Rotation is how far the page was turned, clockwise, to read upright (OCR's
+	// Recognition.Rotation); Width, Height and Words are of the turned page.
+	Rotation int `json:"rotation,omitempty"`
 }
 
 // Process handles document id. It returns nil when the document is finished (stored,
@@ -92,7 +112,7 @@ func (p *Processor) Process(ctx context.Context, id string, final bool) error {
 		return err
 	}
 	switch d.Status {
-	case StatusStored, StatusDuplicate, StatusQuarantined:
+	case StatusStored, StatusDuplicate, StatusQuarantined, StatusSplit:
 		return p.removeSpool(id) // a crash after the status change left the spool copy
 	}
 	start := time.Now()
@@ -102,7 +122,9 @@ func (p *Processor) Process(ctx context.Context, id string, final bool) error {
 	}
 	err = p.run(ctx, &d)
 	if err == nil {
-		p.Logger.Info("document stored", "document_id", id, "pages", d.Pages, "duration_ms", time.Since(start).Milliseconds())
+		if d.Status == StatusStored { // a split batch has logged its parts
+			p.Logger.Info("document stored", "document_id", id, "pages", d.Pages, "duration_ms", time.Since(start).Milliseconds())
+		}
 		return nil
 	}
 	if ctx.Err() != nil {
@@ -163,18 +185,40 @@ func (p *Processor) run(ctx context.Context, d *Document) error {
 	if n == 0 {
 		return BadInput(errors.New("tệp không có trang nào (no pages)"))
 	}
+	if split, err := p.split(ctx, d, f, n); split || err != nil {
+		return err // a scan batch cut at its cover sheets: its parts have their own jobs
+	}
 	results, err := p.recognizeAll(ctx, d, f, n)
 	if err != nil {
 		return err
 	}
-	if p.ReadHeader != nil && d.Kind == "" && d.Meta == (Metadata{}) {
-		d.Meta, d.Kind = p.ReadHeader(results[0].Text)
+	if p.ReadHeader != nil && d.Meta == (Metadata{}) {
+		meta, kind := p.ReadHeader(results[0].Text)
+		d.Meta = meta
+		if d.Kind == "" { // a kind already known (a cover sheet said it) is kept
+			d.Kind = kind
+		}
 	}
 	if err := p.storeArchive(ctx, d, f, results); err != nil {
 		return err
 	}
 	d.Pages = n
 	d.Pipeline = p.Pipeline
+	// The case system may have linked the document while it was processed (a clerk
+	// in the document list): keep its link fields, which this run did not read.
+	cur, err := p.Docs.Document(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	d.CaseCode, d.Confidential, d.Published = cur.CaseCode, cur.Confidential, cur.Published
+	if cur.Kind != "" {
+		d.Kind = cur.Kind
+	}
+	if p.Finish != nil {
+		if err := p.Finish(ctx, d); err != nil {
+			return fmt.Errorf("link %s to its case: %w", d.ID, err)
+		}
+	}
 	d.Status, d.Error = StatusStored, ""
 	if err := p.Docs.UpdateDocument(ctx, d); err != nil {
 		return err
@@ -316,6 +360,10 @@ func (p *Processor) recognizePage(ctx context.Context, d *Document, f PageFile, 
 			return pageResult{}, fmt.Errorf("nhận dạng trang %d (OCR of page %d): %w", i+1, i+1, err)
 		}
 		r.Source, r.Text, r.Words, r.Confidence = "ocr", rec.Text, rec.Words, rec.Confidence
+		r.Rotation = ((rec.Rotation % 360) + 360) % 360
+		if r.Rotation == 90 || r.Rotation == 270 {
+			r.Width, r.Height = r.Height, r.Width // the page is archived turned
+		}
 	}
 	key := PageKey(d.SHA256, p.Pipeline, i+1)
 	body := mustJSON(r)
@@ -392,15 +440,19 @@ func (p *Processor) storeArchive(ctx context.Context, d *Document, f PageFile, r
 		if err != nil {
 			return fmt.Errorf("trang %d (page %d): %w", i+1, i+1, err)
 		}
-		words := r.Words
+		words, rotation := r.Words, r.Rotation
 		if r.Source == "text" {
 			// A page with its own text in a PDF that is not born-digital throughout is
 			// archived as an image; OCR gives its text layer the word boxes the PDF's
-			// text does not come with (the database keeps the PDF's own text).
-			if words, err = p.wordsFor(ctx, pg); err != nil {
+			// text does not come with (the database keeps the PDF's own text), in the
+			// pixels of the page as OCR turned it.
+			rec, err := p.wordsFor(ctx, pg)
+			if err != nil {
 				return fmt.Errorf("text layer of page %d of %s: %w", i+1, d.ID, err)
 			}
+			words, rotation = rec.Words, ((rec.Rotation%360)+360)%360
 		}
+		pg, words = p.upright(pg, words, rotation)
 		if err := a.AddPage(ArchivePage{Page: pg, Words: words}); err != nil {
 			return fmt.Errorf("archive page %d of %s: %w", i+1, d.ID, err)
 		}
@@ -415,17 +467,16 @@ func (p *Processor) storeArchive(ctx context.Context, d *Document, f PageFile, r
 }
 
 // wordsFor recognises a page on the shared pool, for its word boxes.
-func (p *Processor) wordsFor(ctx context.Context, pg PageImage) ([]Word, error) {
+func (p *Processor) wordsFor(ctx context.Context, pg PageImage) (Recognition, error) {
 	select {
 	case p.sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return Recognition{}, ctx.Err()
 	}
 	defer func() { <-p.sem }()
 	pctx, cancel := context.WithTimeout(ctx, p.PageTimeout)
 	defer cancel()
-	rec, err := p.OCR.Recognize(pctx, pg.Image, pg.DPI)
-	return rec.Words, err
+	return p.OCR.Recognize(pctx, pg.Image, pg.DPI)
 }
 
 // putFile stores the file at path under key.

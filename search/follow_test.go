@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -99,5 +100,75 @@ func TestFollowerKeepsTheIndexInStep(t *testing.T) {
 	}
 	if n := count(fresh, "đối thoại"); n != 1 {
 		t.Fatalf("a rebuilt index has %d hits, want 1 (%s)", n, b.ID)
+	}
+}
+
+// TestFollowerIndexesConfidentialDocumentsByMetadataOnly: the follower takes the
+// confidential and published marks from the database, so a confidential document's
+// text never reaches the index and only a user granted its case finds it.
+func TestFollowerIndexesConfidentialDocumentsByMetadataOnly(t *testing.T) {
+	ctx := t.Context()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "kntc.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	store := func(i int, caseCode, text string, confidential, published bool) ingest.Document {
+		d := ingest.Document{Status: ingest.StatusReceived, SHA256: fmt.Sprintf("%064d", i), UnitCode: "CT", CaseCode: caseCode, Filename: "x.pdf"}
+		if err := db.CreateDocument(ctx, &d); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SavePage(ctx, &ingest.Page{DocumentID: d.ID, Number: 1, Text: text}); err != nil {
+			t.Fatal(err)
+		}
+		d.Status, d.Pages, d.Confidential, d.Published = ingest.StatusStored, 1, confidential, published
+		if err := db.UpdateDocument(ctx, &d); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	letter := store(1, "TC-2026-000001", "Tôi là Phạm Thị Hồng Nhung, người tố cáo, ở Hòa Thành.", true, false)
+	decision := store(2, "KN-2026-000001", "Quyết định giải quyết khiếu nại ở Hòa Thành.", false, true)
+
+	ix, err := search.OpenMem()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	f := &search.Follower{Index: ix, Source: db, Logger: slog.New(slog.DiscardHandler)}
+	if err := f.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(q search.Query) []string {
+		t.Helper()
+		res, err := ix.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, h := range res.Hits {
+			out = append(out, h.DocumentID)
+		}
+		return out
+	}
+	granted := []string{letter.CaseCode}
+	for _, tc := range []struct {
+		name string
+		q    search.Query
+		want []string
+	}{
+		{"words without the grant", search.Query{Text: "hoa thanh", AllUnits: true}, []string{decision.ID}},
+		{"words with the grant", search.Query{Text: "hoa thanh", AllUnits: true, GrantedCases: granted}, []string{decision.ID}},
+		{"the sender's name with the grant", search.Query{Text: "Nhung", AllUnits: true, GrantedCases: granted}, nil},
+		{"its case without the grant", search.Query{Case: letter.CaseCode, AllUnits: true}, nil},
+		{"its case with the grant", search.Query{Case: letter.CaseCode, AllUnits: true, GrantedCases: granted}, []string{letter.ID}},
+		{"the portal", search.Query{AllUnits: true, PublicOnly: true}, []string{decision.ID}},
+	} {
+		if got := ids(tc.q); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }

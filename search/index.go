@@ -32,7 +32,9 @@ import (
 
 // schemaVersion is the layout of the index (fields, analyzers, ids). An index built
 // with another version is refused by Open with ErrSchema; kntc reindex rebuilds it.
-const schemaVersion = "1"
+// 2: doc values compressed (version 1's merged segments could misattribute facet
+// and sort values), confidential documents indexed by metadata only.
+const schemaVersion = "2"
 
 // ErrSchema is returned by Open for an index built with another schema version.
 var ErrSchema = errors.New("search index was built with another schema version; rebuild it with kntc reindex")
@@ -71,11 +73,20 @@ const pagesPerBatch = 1000
 type Entry struct {
 	Document ingest.Document // ID, Status, UnitCode, CaseCode, Kind, Meta, CreatedAt, UpdatedAt are indexed
 	Pages    []ingest.Page   // Number and Text are indexed; Text is stored for snippets
-	// Confidential documents are found only by users granted them (Query.Confidential).
+	// Confidential documents (this or Document.Confidential) are found only by users
+	// granted their case (Query.GrantedCases). They carry a denouncer's identity,
+	// which must never be in the index: only their metadata is indexed (kind, unit,
+	// case, status, date; not the issuer, which a letter's header may name), and a
+	// record per page without its text, so a granted user finds them by filters and
+	// nobody by words.
 	Confidential bool
-	// Published documents (the public copy) are the only ones the public portal finds.
+	// Published documents (this or Document.Published; the public copy) are the only
+	// ones the public portal finds.
 	Published bool
 }
+
+// confidential reports whether e is indexed as confidential.
+func (e Entry) confidential() bool { return e.Confidential || e.Document.Confidential }
 
 // Index is the full-text index. It is safe for concurrent use: searches run in
 // parallel with each other and with writes; writes (Put, PutBatch, Delete) are
@@ -304,9 +315,13 @@ const (
 	// Keyword fields keep frequencies and norms although they are never ranked on:
 	// without them a scored conjunction multiplies 0 by an infinite norm (NaN).
 	optKey = index.IndexField
-	// Facet and date doc values are read for a few hits at a time; uncompressed, a
-	// hit costs no decompression of a whole chunk.
-	optFacet   = index.IndexField | index.DocValues | index.SkipDVCompression
+	// Facet, date and sort doc values. Not index.SkipDVCompression, although a hit
+	// would then cost no decompression of a whole chunk: with bleve v2.6.3 / zapx
+	// v16, segments merged on disk (every index that is not built in one batch)
+	// give uncompressed doc values to the wrong pages, so facets counted pages
+	// outside the query — outside the user's scope — and dates sorted wrongly
+	// (TestDocValuesSurviveMerges).
+	optFacet   = index.IndexField | index.DocValues
 	optDate    = optFacet
 	optDoc     = optFacet
 	optSort    = optFacet
@@ -383,28 +398,33 @@ func validate(e Entry) error {
 // addEntry adds the bleve documents of e to b: one per page and the document record.
 func addEntry(b *bleve.Batch, e Entry) error {
 	d := e.Document
+	confidential, published := e.confidential(), e.Published || d.Published
 	date, dated := documentDate(d)
 	facets := [][2]string{
 		{fieldKind, keyword(d.Kind)},
-		{fieldIssuer, keyword(d.Meta.Issuer)},
 		{fieldUnit, keyword(d.UnitCode)},
 		{fieldCase, keyword(d.CaseCode)},
 		{fieldStatus, keyword(string(d.Status))},
+	}
+	if !confidential {
+		facets = append(facets, [2]string{fieldIssuer, keyword(d.Meta.Issuer)})
 	}
 	if dated {
 		facets = append(facets, [2]string{fieldYear, strconv.Itoa(date.Year())})
 	}
 	for _, p := range e.Pages {
 		doc := document.NewDocument(pageID(d.ID, p.Number))
-		pw := &pageWords{text: p.Text}
-		doc.AddField(document.NewTextFieldCustom(fieldText, nil, []byte(p.Text), optText, pageAnalyzer{pw, exactStream}))
-		doc.AddField(document.NewTextFieldCustom(fieldFolded, nil, nil, optFolded, pageAnalyzer{pw, foldedStream}))
-		doc.AddField(document.NewTextFieldCustom(fieldBigram, nil, nil, optBigram, pageAnalyzer{pw, bigramStream}))
+		if !confidential {
+			pw := &pageWords{text: p.Text}
+			doc.AddField(document.NewTextFieldCustom(fieldText, nil, []byte(p.Text), optText, pageAnalyzer{pw, exactStream}))
+			doc.AddField(document.NewTextFieldCustom(fieldFolded, nil, nil, optFolded, pageAnalyzer{pw, foldedStream}))
+			doc.AddField(document.NewTextFieldCustom(fieldBigram, nil, nil, optBigram, pageAnalyzer{pw, bigramStream}))
+		}
 		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldType, nil, []byte(typePage), optKey))
 		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldDoc, nil, []byte(d.ID), optDoc))
 		doc.AddField(document.NewNumericFieldWithIndexingOptions(fieldPage, nil, float64(p.Number), optSort))
-		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldConfidential, nil, []byte(strconv.FormatBool(e.Confidential)), optKey))
-		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldPublished, nil, []byte(strconv.FormatBool(e.Published)), optKey))
+		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldConfidential, nil, []byte(strconv.FormatBool(confidential)), optKey))
+		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldPublished, nil, []byte(strconv.FormatBool(published)), optKey))
 		for _, f := range facets {
 			if f[1] != "" {
 				doc.AddField(document.NewTextFieldWithIndexingOptions(f[0], nil, []byte(f[1]), optFacet))

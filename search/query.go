@@ -31,10 +31,14 @@ type Query struct {
 
 	// Access control, applied inside the query so that forbidden documents count
 	// nowhere: not in hits, Total or Facets.
-	Units        []string // unit codes in the user's scope; empty means no unit
-	AllUnits     bool     // every unit: administrators and province-wide leaders
-	Confidential bool     // the user is granted confidential documents
-	PublicOnly   bool     // public portal: published, never confidential, documents only
+	Units    []string // unit codes in the user's scope; empty means no unit
+	AllUnits bool     // every unit: administrators and province-wide leaders
+	// GrantedCases are the codes of the cases whose confidential documents the user
+	// is granted: a confidential page is found only when its case is listed (and
+	// never with PublicOnly). Only its metadata is indexed, never its text (see
+	// Entry), so even then it is found by filters, not by words.
+	GrantedCases []string
+	PublicOnly   bool // public portal: published, never confidential, documents only
 
 	Sort   string // "relevance" (the default) or "date" (newest first)
 	Offset int    // hits to skip, at most MaxOffset
@@ -281,10 +285,14 @@ func build(q Query, clauses []Clause, df func(field, term string) uint64) (plan,
 	if !q.AllUnits {
 		p.filters = append(p.filters, filterTerms(fieldUnit, q.Units))
 	}
-	if !q.Confidential || q.PublicOnly {
-		// Confidential pages are few: excluding them costs less than requiring
-		// confidential:false of nearly every page. Every page has the field.
-		p.mustNot = termQuery(fieldConfidential, "true", 0)
+	// Confidential pages are few: excluding them costs less than requiring
+	// confidential:false of nearly every page. Every page has the field.
+	confidential := termQuery(fieldConfidential, "true", 0)
+	if granted := grantedCases(q.GrantedCases); len(granted) == 0 || q.PublicOnly {
+		p.mustNot = confidential
+	} else {
+		// Confidential pages of every other case.
+		p.mustNot = bquery.NewBooleanQuery([]bquery.Query{confidential}, nil, []bquery.Query{filterTerms(fieldCase, granted)})
 	}
 	if q.PublicOnly {
 		p.filters = append(p.filters, termQuery(fieldPublished, "true", 0))
@@ -321,6 +329,18 @@ func build(q Query, clauses []Clause, df func(field, term string) uint64) (plan,
 		p.filters = append(p.filters, r)
 	}
 	return p, nil
+}
+
+// grantedCases returns the case codes of a grant as indexed, without empty codes:
+// a confidential page that is in no case is found by nobody.
+func grantedCases(codes []string) []string {
+	var out []string
+	for _, c := range codes {
+		if k := keyword(c); k != "" && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // wordQueries returns the tiers of one word: exact (when typed with diacritics) and

@@ -55,7 +55,7 @@ const FacetSize = 30
 // facetFields are the facets of Result.Facets, by their names there.
 var facetFields = []string{fieldKind, fieldIssuer, fieldYear, fieldUnit, fieldCase, fieldStatus}
 
-// Search runs q. Access control (q.Units, q.AllUnits, q.Confidential, q.PublicOnly)
+// Search runs q. Access control (q.Units, q.AllUnits, q.GrantedCases, q.PublicOnly)
 // is part of every bleve query it runs, so pages the user may not see count
 // nowhere. It returns an error wrapping ingest.ErrInvalid for a bad Sort, Offset or
 // date.

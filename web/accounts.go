@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/httprate"
 
 	"kntc/auth"
+	"kntc/cases"
 	"kntc/ingest"
 )
 
@@ -86,7 +87,10 @@ func handleMe() http.Handler {
 
 type ctxKey int
 
-const userKey ctxKey = 1
+const (
+	userKey ctxKey = iota + 1
+	actorKey
+)
 
 // requireUser lets a request through only with a valid bearer token, and puts the
 // user in the request's context.
@@ -109,6 +113,32 @@ func requireUser(logger *slog.Logger, accounts *auth.Service) func(http.Handler)
 func currentUser(ctx context.Context) auth.User {
 	u, _ := ctx.Value(userKey).(auth.User)
 	return u
+}
+
+// requireActor puts the logged-in user's actor of the case system (role and unit
+// scope, computed once per request) in the request's context; it runs after
+// requireUser.
+func requireActor(logger *slog.Logger, accounts *auth.Service) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			a, err := cases.ActorFor(r.Context(), accounts, currentUser(r.Context()))
+			if err != nil {
+				respondError(w, r, logger, err)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey, a)))
+		})
+	}
+}
+
+// currentActor is the request's actor; a request that did not pass requireActor
+// gets an actor with no role and an empty scope, who may do and see nothing.
+func currentActor(ctx context.Context) cases.Actor {
+	a, ok := ctx.Value(actorKey).(cases.Actor)
+	if !ok {
+		return cases.Actor{UnitIDs: []int64{}, Scope: auth.Scope{Codes: []string{}}}
+	}
+	return a
 }
 
 func bearer(r *http.Request) string {

@@ -17,6 +17,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"kntc/auth"
+	"kntc/cases"
 	"kntc/ingest"
 )
 
@@ -45,8 +46,12 @@ type documentJSON struct {
 	Metadata    metadataJSON `json:"metadata"`
 	Error       string       `json:"error"`
 	DuplicateOf string       `json:"duplicate_of,omitempty"`
-	CreatedAt   time.Time    `json:"created_at"`
-	UpdatedAt   time.Time    `json:"updated_at"`
+	// Confidential documents carry a denouncer's identity: only users granted the
+	// case see them. Published ones are the public copy of a decision.
+	Confidential bool      `json:"confidential"`
+	Published    bool      `json:"published"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 func newDocumentJSON(d ingest.Document) documentJSON {
@@ -54,7 +59,8 @@ func newDocumentJSON(d ingest.Document) documentJSON {
 		ID: d.ID, Status: string(d.Status), SHA256: d.SHA256, Size: d.Size, Filename: d.Filename,
 		ContentType: d.ContentType, Pages: d.Pages, Unit: d.UnitCode, Case: d.CaseCode, Kind: d.Kind,
 		Metadata: metadataJSON{Number: d.Meta.Number, Date: d.Meta.Date, Issuer: d.Meta.Issuer, Type: d.Meta.Type, Subject: d.Meta.Subject},
-		Error:    d.Error, DuplicateOf: d.DuplicateOf, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+		Error:    d.Error, DuplicateOf: d.DuplicateOf, Confidential: d.Confidential, Published: d.Published,
+		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 	}
 }
 
@@ -63,12 +69,57 @@ type documentListJSON struct {
 	Documents []documentJSON `json:"documents"`
 }
 
-// scopeOf is the logged-in user's scope.
-func scopeOf(r *http.Request, accounts *auth.Service) (auth.Scope, error) {
-	return accounts.ScopeOf(r.Context(), currentUser(r.Context()))
+func newDocumentListJSON(list []ingest.Document, total int) documentListJSON {
+	out := documentListJSON{Total: total, Documents: make([]documentJSON, 0, len(list))}
+	for _, d := range list {
+		out.Documents = append(out.Documents, newDocumentJSON(d))
+	}
+	return out
 }
 
-func handleDocumentList(logger *slog.Logger, accounts *auth.Service, docs ingest.DocumentStore) http.Handler {
+// documentFilterFor is the part of a document filter that is the actor's access:
+// the units of their scope, and the cases whose confidential documents they are
+// granted (never nil, so ungranted confidential documents are always left out).
+func documentFilterFor(r *http.Request, svc *cases.Service, a cases.Actor) (ingest.DocumentFilter, error) {
+	var f ingest.DocumentFilter
+	if !a.Scope.All {
+		f.UnitCodes = a.Scope.Codes
+		if f.UnitCodes == nil {
+			f.UnitCodes = []string{}
+		}
+	}
+	granted, err := svc.GrantedCases(r.Context(), a)
+	if err != nil {
+		return f, err
+	}
+	f.ConfidentialCases = granted
+	if f.ConfidentialCases == nil {
+		f.ConfidentialCases = []string{}
+	}
+	return f, nil
+}
+
+// visibleDocuments lists the documents of f, which documentFilterFor made. Each is
+// checked again as a single read would be (defence in depth: a store that ignored
+// part of the filter does not show what it should have hidden).
+func visibleDocuments(r *http.Request, svc *cases.Service, a cases.Actor, docs ingest.DocumentStore, f ingest.DocumentFilter) ([]ingest.Document, int, error) {
+	list, total, err := docs.Documents(r.Context(), f)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := list[:0]
+	for _, d := range list {
+		switch err := svc.DocumentVisible(r.Context(), a, d); {
+		case err == nil:
+			out = append(out, d)
+		case !errors.Is(err, ingest.ErrNotFound):
+			return nil, 0, err
+		}
+	}
+	return out, total, nil
+}
+
+func handleDocumentList(logger *slog.Logger, svc *cases.Service, docs ingest.DocumentStore) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		f := ingest.DocumentFilter{Status: ingest.Status(q.Get("status")), CaseCode: q.Get("case"), UnitCode: q.Get("unit")}
@@ -87,24 +138,19 @@ func handleDocumentList(logger *slog.Logger, accounts *auth.Service, docs ingest
 			respondError(w, r, logger, fmt.Errorf("%s: %w", strings.Join(probs, "; "), ingest.ErrInvalid))
 			return
 		}
-		sc, err := scopeOf(r, accounts)
+		a := currentActor(r.Context())
+		access, err := documentFilterFor(r, svc, a)
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
 		}
-		if !sc.All {
-			f.UnitCodes = sc.Codes
-		}
-		list, total, err := docs.Documents(r.Context(), f)
+		f.UnitCodes, f.ConfidentialCases = access.UnitCodes, access.ConfidentialCases
+		list, total, err := visibleDocuments(r, svc, a, docs, f)
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
 		}
-		out := documentListJSON{Total: total, Documents: make([]documentJSON, 0, len(list))}
-		for _, d := range list {
-			out.Documents = append(out.Documents, newDocumentJSON(d))
-		}
-		writeJSON(w, http.StatusOK, out)
+		writeJSON(w, http.StatusOK, newDocumentListJSON(list, total))
 	})
 }
 
@@ -119,26 +165,52 @@ func intParam(s string, def, lo, hi int) (int, error) {
 	return n, nil
 }
 
-// visibleDocument loads the {id} document if the user's scope allows it; a document
-// outside the scope is "not found", so its existence is not revealed.
-func visibleDocument(r *http.Request, accounts *auth.Service, docs ingest.DocumentStore) (ingest.Document, error) {
-	d, err := docs.Document(r.Context(), chi.URLParam(r, "id"))
+// readDocument loads the {id} document if the user may see it (unit scope, and a
+// grant for a confidential one: cases.Service.Document) and records the act: a
+// download always, a read of a confidential document's metadata or text. A
+// document the user may not see is "not found", so its existence is not revealed;
+// an act that cannot be recorded does not happen.
+func readDocument(r *http.Request, svc *cases.Service, action string) (ingest.Document, error) {
+	a := currentActor(r.Context())
+	d, err := svc.Document(r.Context(), a, chi.URLParam(r, "id"))
 	if err != nil {
 		return ingest.Document{}, err
 	}
-	sc, err := scopeOf(r, accounts)
-	if err != nil {
-		return ingest.Document{}, err
-	}
-	if !sc.Allows(d.UnitCode) {
-		return ingest.Document{}, fmt.Errorf("document %s outside the user's scope: %w", d.ID, ingest.ErrNotFound)
+	if err := svc.Access(r.Context(), a, d, action); err != nil {
+		return ingest.Document{}, fmt.Errorf("record %s of %s: %w", action, d.ID, err)
 	}
 	return d, nil
 }
 
-func handleDocumentGet(logger *slog.Logger, accounts *auth.Service, docs ingest.DocumentStore) http.Handler {
+func handleDocumentGet(logger *slog.Logger, svc *cases.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		d, err := visibleDocument(r, accounts, docs)
+		d, err := readDocument(r, svc, cases.ActionRead)
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, newDocumentJSON(d))
+	})
+}
+
+type documentPatchRequest struct {
+	Confidential *bool `json:"confidential"`
+}
+
+// handleDocumentPatch marks a document confidential or not (only a user granted the
+// case can lift the mark: only they can see the document).
+func handleDocumentPatch(logger *slog.Logger, svc *cases.Service) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req documentPatchRequest
+		if err := decodeJSON(r, &req); err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		if req.Confidential == nil {
+			respondError(w, r, logger, fmt.Errorf("không có gì để sửa: confidential (nothing to change: confidential): %w", ingest.ErrInvalid))
+			return
+		}
+		d, err := svc.SetConfidential(r.Context(), currentActor(r.Context()), chi.URLParam(r, "id"), *req.Confidential)
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
@@ -148,10 +220,11 @@ func handleDocumentGet(logger *slog.Logger, accounts *auth.Service, docs ingest.
 }
 
 // handleDocumentFile streams one of a document's objects: the original bytes or the
-// PDF/A copy (only once the document is stored).
-func handleDocumentFile(logger *slog.Logger, accounts *auth.Service, docs ingest.DocumentStore, blobs ingest.BlobStore, which string) http.Handler {
+// PDF/A copy (only once the document is stored). Every download is recorded.
+func handleDocumentFile(logger *slog.Logger, svc *cases.Service, blobs ingest.BlobStore, which string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		d, err := visibleDocument(r, accounts, docs)
+		a := currentActor(r.Context())
+		d, err := svc.Document(r.Context(), a, chi.URLParam(r, "id"))
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
@@ -160,9 +233,14 @@ func handleDocumentFile(logger *slog.Logger, accounts *auth.Service, docs ingest
 		switch which {
 		case "original":
 			if d.Status == ingest.StatusDuplicate {
-				if orig, err := docs.Document(r.Context(), d.DuplicateOf); err == nil {
-					d.SHA256 = orig.SHA256
+				// The same bytes as the first copy: they are that copy's to show (a
+				// confidential letter scanned twice stays confidential).
+				orig, err := svc.Document(r.Context(), a, d.DuplicateOf)
+				if err != nil {
+					respondError(w, r, logger, fmt.Errorf("original of duplicate %s: %w", d.ID, err))
+					return
 				}
+				d.SHA256 = orig.SHA256
 			}
 			key, ctype, name = ingest.OriginalKey(d.SHA256), d.ContentType, d.Filename
 			if ctype == "" {
@@ -179,6 +257,10 @@ func handleDocumentFile(logger *slog.Logger, accounts *auth.Service, docs ingest
 		info, err := blobs.Stat(r.Context(), key)
 		if err != nil {
 			respondError(w, r, logger, err)
+			return
+		}
+		if err := svc.Access(r.Context(), a, d, cases.ActionDownload); err != nil {
+			respondError(w, r, logger, fmt.Errorf("record download of %s: %w", d.ID, err))
 			return
 		}
 		rc, err := blobs.Get(r.Context(), key, 0, -1)
@@ -198,15 +280,20 @@ func handleDocumentFile(logger *slog.Logger, accounts *auth.Service, docs ingest
 }
 
 // handleDocumentText returns the text of every page, pages separated by form feeds.
-func handleDocumentText(logger *slog.Logger, accounts *auth.Service, docs ingest.DocumentStore) http.Handler {
+func handleDocumentText(logger *slog.Logger, svc *cases.Service, docs ingest.DocumentStore) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		d, err := visibleDocument(r, accounts, docs)
+		a := currentActor(r.Context())
+		d, err := svc.Document(r.Context(), a, chi.URLParam(r, "id"))
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
 		}
 		if d.Status != ingest.StatusStored {
 			respondError(w, r, logger, fmt.Errorf("document %s is %s, no text yet: %w", d.ID, d.Status, ingest.ErrNotFound))
+			return
+		}
+		if err := svc.Access(r.Context(), a, d, cases.ActionRead); err != nil {
+			respondError(w, r, logger, fmt.Errorf("record read of %s: %w", d.ID, err))
 			return
 		}
 		pages, err := docs.Pages(r.Context(), d.ID)
@@ -230,8 +317,9 @@ type uploadResponse struct {
 
 // handleDocumentUpload takes a multipart upload (field "file", optional "case") into
 // the same pipeline as the hot folders. The file is written into the spool directory
-// first, so the claim is a rename.
-func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, claim Claimer, spoolDir string, maxBytes int64) http.Handler {
+// first, so the claim is a rename. Filing into a case needs the right to link
+// documents and a case the user sees.
+func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *cases.Service, claim Claimer, spoolDir string, maxBytes int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if maxBytes > 0 {
 			r.Body = http.MaxBytesReader(w, r.Body, maxBytes+1<<20)
@@ -294,6 +382,19 @@ func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, claim Cla
 		if filename == "" || filename == "." {
 			filename = "upload"
 		}
+		if caseCode != "" {
+			a := currentActor(r.Context())
+			if !cases.Can(a.User.Role, cases.PermDocumentLink) {
+				respondError(w, r, logger, fmt.Errorf("vai trò %s không được đưa văn bản vào hồ sơ (role %s lacks %s): %w", a.User.Role.Label(), a.User.Role, cases.PermDocumentLink, cases.ErrForbidden))
+				return
+			}
+			c, err := svc.Case(r.Context(), a, strings.ToUpper(caseCode))
+			if err != nil {
+				respondError(w, r, logger, err)
+				return
+			}
+			caseCode = c.Code
+		}
 		u := currentUser(r.Context())
 		unit, err := accounts.Store.Unit(r.Context(), u.UnitID)
 		if err != nil {
@@ -306,7 +407,8 @@ func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, claim Cla
 			return
 		}
 		tmp = "" // claimed: it is the spool's now
-		logger.InfoContext(r.Context(), "upload", "document_id", d.ID, "user_id", u.ID, "filename", filename)
+		// Not the file name: a citizen's letter is often named after its sender.
+		logger.InfoContext(r.Context(), "upload", "document_id", d.ID, "user_id", u.ID)
 		writeJSON(w, http.StatusAccepted, uploadResponse{ID: d.ID, Status: string(d.Status)})
 	})
 }

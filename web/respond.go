@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"kntc/auth"
+	"kntc/cases"
 	"kntc/ingest"
 )
 
@@ -21,7 +22,7 @@ type errorResponse struct {
 var errUnauthorized = errors.New("cần đăng nhập (authentication required)")
 
 // respondError maps an error to its response: not found 404, invalid 422, conflict
-// 409, bad credentials 401, anything else 500 with a generic message. Only 500s are
+// 409, bad credentials 401, a role's lack of permission 403, anything else 500 with a generic message. Only 500s are
 // logged; their text may hold internals, so it never reaches the client.
 func respondError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
 	status, msg := http.StatusInternalServerError, "lỗi máy chủ, vui lòng thử lại sau (internal server error)"
@@ -30,6 +31,9 @@ func respondError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, e
 		status, msg = http.StatusUnauthorized, auth.ErrBadCredentials.Error()
 	case errors.Is(err, errUnauthorized):
 		status, msg = http.StatusUnauthorized, errUnauthorized.Error()
+	case errors.Is(err, cases.ErrForbidden):
+		// The wrapped text names the role and the act refused, never data.
+		status, msg = http.StatusForbidden, err.Error()
 	case errors.Is(err, ingest.ErrNotFound):
 		status, msg = http.StatusNotFound, "không tìm thấy (not found)"
 	case errors.Is(err, ingest.ErrInvalid):
@@ -59,6 +63,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func decodeJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
 	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("JSON không hợp lệ (malformed JSON body): %w", ingest.ErrInvalid)
+	}
+	return nil
+}
+
+// decodeOptionalJSON is decodeJSON for a body that may be empty (v keeps its zero
+// value then).
+func decodeOptionalJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("JSON không hợp lệ (malformed JSON body): %w", ingest.ErrInvalid)
 	}
 	return nil

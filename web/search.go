@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"kntc/auth"
+	"kntc/cases"
 	"kntc/ingest"
 	"kntc/search"
 )
@@ -38,9 +38,9 @@ type searchJSON struct {
 
 const searchPageSize = 20
 
-// handleSearch runs a full-text query within the user's unit scope (inside the query,
-// so counts and facets never include what the user may not see).
-func handleSearch(logger *slog.Logger, accounts *auth.Service, s Searcher) http.Handler {
+// handleSearch runs a full-text query within the user's unit scope and grants
+// (inside the query, so counts and facets never include what the user may not see).
+func handleSearch(logger *slog.Logger, svc *cases.Service, s Searcher) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := r.URL.Query()
 		q := search.Query{Text: strings.TrimSpace(v.Get("q")), Case: v.Get("case"), Sort: v.Get("sort"), Facets: true, Fuzzy: v.Get("fuzzy") == "1"}
@@ -69,12 +69,12 @@ func handleSearch(logger *slog.Logger, accounts *auth.Service, s Searcher) http.
 			return
 		}
 		q.Offset, q.Limit = (page-1)*searchPageSize, searchPageSize
-		sc, err := scopeOf(r, accounts)
-		if err != nil {
+		a := currentActor(r.Context())
+		q.AllUnits, q.Units = a.Scope.All, a.Scope.Codes
+		if q.GrantedCases, err = svc.GrantedCases(r.Context(), a); err != nil {
 			respondError(w, r, logger, err)
 			return
 		}
-		q.AllUnits, q.Units = sc.All, sc.Codes
 		res, err := s.Search(r.Context(), q)
 		if err != nil {
 			respondError(w, r, logger, err)

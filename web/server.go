@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"kntc/auth"
+	"kntc/cases"
 	"kntc/ingest"
 )
 
@@ -26,7 +27,10 @@ type Config struct {
 
 // Deps are the services the handlers use.
 type Deps struct {
-	Accounts  *auth.Service
+	Accounts *auth.Service
+	// Cases is the case system; every case endpoint and every document read goes
+	// through it (role, unit scope, confidential documents, the audit trail).
+	Cases     *cases.Service
 	Documents ingest.DocumentStore
 	Blobs     ingest.BlobStore
 	// Claim takes uploads into the pipeline; SpoolDir is where uploads are written

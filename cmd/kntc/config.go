@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"kntc/cases"
 	"kntc/ingest"
 )
 
@@ -51,6 +52,11 @@ type Config struct {
 	MaxFileSize    int64         // KNTC_MAX_FILE_SIZE
 	MaxPages       int           // KNTC_MAX_PAGES
 	MaxPixels      int64         // KNTC_MAX_PIXELS
+
+	SealKey     string // KNTC_SEAL_KEY: AES-256 key sealing denouncers' identities
+	SealKeyID   string // KNTC_SEAL_KEY_ID
+	SealOldKeys string // KNTC_SEAL_OLD_KEYS: retired keys, "id:key,id:key"
+	DueSoonDays int    // KNTC_DUE_SOON_DAYS
 
 	LogFormat string // KNTC_LOG_FORMAT: json or text
 	LogLevel  string // KNTC_LOG_LEVEL: debug, info, warn, error
@@ -97,6 +103,10 @@ func configVars(c *Config) []configVar {
 		{"KNTC_MAX_FILE_SIZE", "max-file-size", "524288000", "largest accepted file in bytes", &c.MaxFileSize, false},
 		{"KNTC_MAX_PAGES", "max-pages", "2000", "most pages per file", &c.MaxPages, false},
 		{"KNTC_MAX_PIXELS", "max-pixels", "150000000", "most pixels per page (decompression bombs)", &c.MaxPixels, false},
+		{"KNTC_SEAL_KEY", "seal-key", "", "AES-256 key (64 hex digits or base64 of 32 bytes) sealing denouncers' identities (or KNTC_SEAL_KEY_FILE; default: generated once into DATA/seal.key — every server of one database must share it)", &c.SealKey, true},
+		{"KNTC_SEAL_KEY_ID", "seal-key-id", "k1", "name of KNTC_SEAL_KEY, stored with every sealed value so keys can be rotated", &c.SealKeyID, false},
+		{"KNTC_SEAL_OLD_KEYS", "seal-old-keys", "", "retired sealing keys still needed to open old values: id:key,id:key (or KNTC_SEAL_OLD_KEYS_FILE)", &c.SealOldKeys, true},
+		{"KNTC_DUE_SOON_DAYS", "due-soon-days", "5", "a case's deadline is 'due soon' this many days ahead", &c.DueSoonDays, false},
 		{"KNTC_LOG_FORMAT", "log-format", "json", "log format: json or text", &c.LogFormat, false},
 		{"KNTC_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn or error", &c.LogLevel, false},
 	}
@@ -217,6 +227,20 @@ func (c *Config) Validate() error {
 	if c.MaxFileSize < 1 || c.MaxPages < 1 || c.MaxPixels < 1 {
 		errs = append(errs, errors.New("max-file-size, max-pages and max-pixels must be positive"))
 	}
+	if c.SealKey != "" {
+		if _, err := cases.ParseKey(c.SealKey); err != nil {
+			errs = append(errs, fmt.Errorf("seal-key: %w", err))
+		}
+	}
+	if _, err := parseOldKeys(c.SealOldKeys); err != nil {
+		errs = append(errs, err)
+	}
+	if c.SealKeyID == "" || strings.ContainsAny(c.SealKeyID, ": ,") {
+		errs = append(errs, fmt.Errorf("seal-key-id %q: a name without ':', ',' or spaces", c.SealKeyID))
+	}
+	if c.DueSoonDays < 1 || c.DueSoonDays > 60 {
+		errs = append(errs, fmt.Errorf("due-soon-days %d: 1 to 60", c.DueSoonDays))
+	}
 	if c.OCRLang == "" {
 		errs = append(errs, errors.New("ocr-lang is empty"))
 	}
@@ -258,7 +282,8 @@ func (c *Config) spoolDir() string     { return filepath.Join(c.DataDir, "spool"
 func (c *Config) quarantineDir() string {
 	return filepath.Join(c.DataDir, "quarantine")
 }
-func (c *Config) indexDir() string { return filepath.Join(c.DataDir, "index") }
+func (c *Config) indexDir() string    { return filepath.Join(c.DataDir, "index") }
+func (c *Config) sealKeyPath() string { return filepath.Join(c.DataDir, "seal.key") }
 
 // hotFolders are the data directory's inbox plus the configured ones.
 func (c *Config) hotFolders() []ingest.HotFolder {

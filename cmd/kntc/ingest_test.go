@@ -171,7 +171,7 @@ func (s *server) waitFinished(t testing.TB, token string, n int, hot string) []d
 }
 
 func terminal(status string) bool {
-	return status == "stored" || status == "quarantined" || status == "duplicate"
+	return status == "stored" || status == "quarantined" || status == "duplicate" || status == "split"
 }
 
 // filesIn lists the regular files under dir.
@@ -390,6 +390,20 @@ func TestUploadAndIngestCommand(t *testing.T) {
 	s := startServe(t, map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}, "--data-dir", dir)
 	img2, text2 := page(t, "Đơn khiếu nại của ông Lê Văn Tám về quyết định thu hồi đất")
 	token := s.login(t)
+	// An upload into a case is a clerk's act on a case they can see.
+	err = run(context.Background(), []string{"user", "add", "--data-dir", dir, "--username", "van.thu", "--role", "clerk", "--unit", "TINH", "--password-stdin"},
+		envFunc(nil), strings.NewReader("mật-khẩu-văn-thư\n"), &stdout, &stderr)
+	must(t, err)
+	code, body0 := s.do(t, "POST", "/api/v1/login", "", map[string]string{"username": "van.thu", "password": "mật-khẩu-văn-thư"})
+	if code != http.StatusOK {
+		t.Fatalf("clerk login: %d %v", code, body0)
+	}
+	clerk := body0["token"].(string)
+	code, kn := s.do(t, "POST", "/api/v1/cases", clerk, map[string]any{"kind": "khieu_nai", "source": "truc_tiep", "subject": "Khiếu nại quyết định thu hồi đất của ông Lê Văn Tám"})
+	if code != http.StatusCreated {
+		t.Fatalf("open a case: %d %v", code, kn)
+	}
+	caseCode := kn["code"].(string)
 	docs := s.documents(t, token)
 	if len(docs) != 1 || docs[0].Status != "stored" || docs[0].Filename != "giay-moi.png" {
 		t.Fatalf("the document from kntc ingest: %+v", docs)
@@ -399,9 +413,9 @@ func TestUploadAndIngestCommand(t *testing.T) {
 		t.Fatalf("kntc ingest text CER %.3f: %q", cer, got)
 	}
 	var body bytes.Buffer
-	mw := newMultipart(&body, "đơn khiếu nại.png", ocrtest.PNG(img2), "KN-2026-000009")
+	mw := newMultipart(&body, "đơn khiếu nại.png", ocrtest.PNG(img2), caseCode)
 	req, _ := http.NewRequest("POST", s.url+"/api/v1/documents", &body)
-	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Authorization", "Bearer "+clerk)
 	req.Header.Set("Content-Type", mw)
 	resp, err := http.DefaultClient.Do(req)
 	must(t, err)
@@ -419,7 +433,7 @@ func TestUploadAndIngestCommand(t *testing.T) {
 		_ = json.Unmarshal(b, &d)
 		return terminal(d.Status)
 	})
-	if d.Status != "stored" || d.Case != "KN-2026-000009" || d.Filename != "đơn khiếu nại.png" {
+	if d.Status != "stored" || d.Case != caseCode || d.Filename != "đơn khiếu nại.png" {
 		t.Fatalf("upload ended as %+v", d)
 	}
 	_, got = s.get(t, token, "/api/v1/documents/"+up.ID+"/text")

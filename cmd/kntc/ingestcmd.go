@@ -102,6 +102,18 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, _
 				case ingest.StatusStored, ingest.StatusDuplicate, ingest.StatusQuarantined:
 					final[id] = d
 					_ = bar.Add(1)
+				case ingest.StatusSplit:
+					// A batch cut at its cover sheets: wait for its parts too.
+					final[id] = d
+					_ = bar.Add(1)
+					parts, err := ingest.SplitParts(ctx, st.db, id)
+					if err != nil {
+						return err
+					}
+					for _, p := range parts {
+						ids = append(ids, p.ID)
+					}
+					bar.ChangeMax(bar.GetMax() + len(parts))
 				}
 			}
 			select {
@@ -128,6 +140,9 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, _
 	}
 	fmt.Fprintf(stdout, "Tổng (total) %d tệp: lưu (stored) %d, trùng (duplicate) %d, cách ly (quarantined) %d, chờ xử lý (queued) %d, lỗi (failed to take) %d\n",
 		len(files), counts[ingest.StatusStored], counts[ingest.StatusDuplicate], counts[ingest.StatusQuarantined], counts[ingest.StatusReceived], len(failed))
+	if counts[ingest.StatusSplit] > 0 {
+		fmt.Fprintf(stdout, "Tách theo phiếu bìa (split at cover sheets): %d tệp; các phần được tính ở trên (their parts are counted above)\n", counts[ingest.StatusSplit])
+	}
 	for _, p := range append(failed, problems...) {
 		fmt.Fprintln(stdout, "  -", p)
 	}

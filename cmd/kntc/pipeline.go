@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"log/slog"
 	"os"
@@ -22,6 +23,7 @@ import (
 	"kntc/ingest"
 	"kntc/ingest/riverqueue"
 	"kntc/ocr"
+	"kntc/ocr/cover"
 	"kntc/ocr/pages"
 	"kntc/ocr/pdfa"
 	"kntc/ocr/pdfa/ghostscript"
@@ -30,8 +32,9 @@ import (
 )
 
 // pipelineVersion names the derived files this kntc makes; a better pipeline gets a
-// new version and rebuilds beside the old files.
-const pipelineVersion = "v1"
+// new version and rebuilds beside the old files. v2: pages cleaned before OCR
+// (ocr/clean), turned upright when they lie wrong, OCR noise taken out.
+const pipelineVersion = "v2"
 
 // pipeline is the document backbone: spool, queue, workers, index, hot folders.
 type pipeline struct {
@@ -58,7 +61,16 @@ func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logg
 	p := &pipeline{logger: logger}
 	var err error
 	if withIndex {
-		if p.index, err = search.Open(cfg.indexDir()); err != nil {
+		p.index, err = search.Open(cfg.indexDir())
+		if errors.Is(err, search.ErrSchema) {
+			// The index is derived data: one made by an older kntc is rebuilt from
+			// the database by the follower, which starts from the beginning.
+			logger.Warn("search index has another schema: rebuilding it from the database", "error", err)
+			if err = os.RemoveAll(cfg.indexDir()); err == nil {
+				p.index, err = search.Open(cfg.indexDir())
+			}
+		}
+		if err != nil {
 			return nil, fmt.Errorf("open search index: %w", err)
 		}
 		p.follow = &search.Follower{Index: p.index, Source: st.db, Logger: logger, Poll: time.Second, Overlap: time.Minute}
@@ -73,10 +85,19 @@ func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logg
 			p.close()
 			return nil, err
 		}
+		// The recognizer cleans each page, reads it, and turns it upright when the
+		// first reading shows it lies wrong; the archive then keeps it upright.
+		reader, err := tesseract.NewReader(p.engine)
+		if err != nil {
+			p.close()
+			return nil, err
+		}
+		lim := pages.Limits{MaxFileBytes: cfg.MaxFileSize, MaxPages: cfg.MaxPages, MaxPixels: cfg.MaxPixels}
 		p.proc = &ingest.Processor{
-			Docs: st.db, Blobs: st.blobs, OCR: p.engine,
-			Open:    openPages(pages.Limits{MaxFileBytes: cfg.MaxFileSize, MaxPages: cfg.MaxPages, MaxPixels: cfg.MaxPixels}),
+			Docs: st.db, Blobs: st.blobs, OCR: reader, Rotate: ocr.Rotate,
+			Open:    openPages(lim),
 			Archive: archiver, ConvertPDF: convertPDF, ReadHeader: readHeader, Quarantine: &ingest.Quarantine{Dir: cfg.quarantineDir()},
+			Cover: detectCover, CopyPDFPages: copyPDFPages(lim),
 			Logger: logger, Slots: slots, PageTimeout: cfg.PageTimeout, MaxPages: cfg.MaxPages, Pipeline: pipelineVersion,
 		}
 		if p.follow != nil {
@@ -142,7 +163,7 @@ func (p *pipeline) start(ctx context.Context, st *stores) error {
 			}
 		case err != nil:
 			return err
-		case d.Status == ingest.StatusStored || d.Status == ingest.StatusDuplicate || d.Status == ingest.StatusQuarantined:
+		case d.Status == ingest.StatusStored || d.Status == ingest.StatusDuplicate || d.Status == ingest.StatusQuarantined || d.Status == ingest.StatusSplit:
 			_ = os.Remove(p.spool.Path(id))
 		default:
 			if err := p.queue.Enqueue(ctx, id); err != nil {
@@ -202,6 +223,24 @@ func (p pageFile) Page(ctx context.Context, i int) (ingest.PageImage, error) {
 		return ingest.PageImage{}, pagesError(err)
 	}
 	return ingest.PageImage{Image: pg.Image, DPI: pg.DPI, JPEG: pg.JPEG, Bilevel: pg.Bilevel, Text: pg.Text}, nil
+}
+
+// detectCover adapts ocr/cover to the pipeline: is this page a QR cover sheet?
+func detectCover(_ context.Context, img image.Image) (caseCode, kind string, ok bool) {
+	s, ok := cover.Detect(img)
+	return s.CaseCode, s.Kind, ok
+}
+
+// copyPDFPages adapts ocr/pages' lossless page copy to the pipeline, for the parts
+// of a split PDF batch.
+func copyPDFPages(lim pages.Limits) ingest.PDFCopier {
+	return func(ctx context.Context, src string, parts []ingest.PDFPart) error {
+		out := make([]pages.PDFPages, len(parts))
+		for i, p := range parts {
+			out[i] = pages.PDFPages{Pages: p.Pages, Path: p.Path}
+		}
+		return pagesError(pages.CopyPDFPages(ctx, src, lim, out...))
+	}
 }
 
 // readHeader reads the header of a document's first page.

@@ -36,10 +36,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 		return err
 	}
 
+	caseSvc, err := newCaseService(cfg, st, accounts, logger)
+	if err != nil {
+		return err
+	}
 	pl, err := newPipeline(ctx, cfg, st, logger, true, true)
 	if err != nil {
 		return err
 	}
+	pl.proc.Finish = caseSvc.Finish
 	// Stopped after the HTTP server (below), so uploads in flight still reach the queue.
 	defer func() {
 		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -53,11 +58,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	go func() { watchDone <- pl.watcher.Run(ctx) }()
 	followDone := make(chan error, 1)
 	go func() { followDone <- pl.follow.Run(ctx) }()
+	anchorDone := make(chan struct{})
+	go func() { defer close(anchorDone); anchorAudit(ctx, caseSvc, st, logger) }()
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := web.NewServer(logger, web.Config{LoginLimit: cfg.LoginLimit}, web.Deps{
 		Accounts:       accounts,
+		Cases:          caseSvc,
 		Documents:      st.db,
 		Blobs:          st.blobs,
 		Claim:          pl.spool.Claim,
@@ -109,6 +117,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	if err := <-followDone; err != nil {
 		logger.Error("search index follower", "error", err)
 	}
+	<-anchorDone
 	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}

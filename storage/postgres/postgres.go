@@ -27,6 +27,10 @@ var migrations embed.FS
 // ("kntc" in ASCII).
 const migrationLockID = 0x6b6e7463
 
+// auditLockID is the advisory lock that serialises appends to the audit chain
+// ("kntcaudt" in ASCII).
+const auditLockID = 0x6b6e746361756474
+
 // Dialect is PostgreSQL's sqldb.Dialect.
 func Dialect() sqldb.Dialect {
 	sub, err := fs.Sub(migrations, "migrations")
@@ -41,6 +45,10 @@ func Dialect() sqldb.Dialect {
 		Classify:           classify,
 		LockMigrations: func(ctx context.Context, tx *sql.Tx) error {
 			_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLockID)
+			return err
+		},
+		LockAudit: func(ctx context.Context, tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(auditLockID))
 			return err
 		},
 	}

@@ -14,14 +14,14 @@ import (
 
 const documentColumns = `id, status, sha256, size, filename, source_path, content_type, unit_code, case_code,
 	duplicate_of, pages, kind, meta_number, meta_date, meta_issuer, meta_type, meta_subject,
-	error, attempts, pipeline, created_at, updated_at`
+	error, attempts, pipeline, confidential, published, created_at, updated_at`
 
 func scanDocument(row interface{ Scan(...any) error }) (ingest.Document, error) {
 	var d ingest.Document
 	err := row.Scan(&d.ID, &d.Status, &d.SHA256, &d.Size, &d.Filename, &d.SourcePath, &d.ContentType,
 		&d.UnitCode, &d.CaseCode, &d.DuplicateOf, &d.Pages, &d.Kind, &d.Meta.Number, &d.Meta.Date,
 		&d.Meta.Issuer, &d.Meta.Type, &d.Meta.Subject, &d.Error, &d.Attempts, &d.Pipeline,
-		&d.CreatedAt, &d.UpdatedAt)
+		&d.Confidential, &d.Published, &d.CreatedAt, &d.UpdatedAt)
 	d.CreatedAt, d.UpdatedAt = ts(d.CreatedAt), ts(d.UpdatedAt)
 	return d, err
 }
@@ -55,10 +55,10 @@ func (db *DB) CreateDocumentTx(ctx context.Context, tx Execer, d *ingest.Documen
 	d.CreatedAt = now()
 	d.UpdatedAt = d.CreatedAt
 	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO documents (`+documentColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		d.ID, d.Status, d.SHA256, d.Size, d.Filename, d.SourcePath, d.ContentType, d.UnitCode, d.CaseCode,
 		d.DuplicateOf, d.Pages, d.Kind, d.Meta.Number, d.Meta.Date, d.Meta.Issuer, d.Meta.Type, d.Meta.Subject,
-		d.Error, d.Attempts, d.Pipeline, d.CreatedAt, d.UpdatedAt)
+		d.Error, d.Attempts, d.Pipeline, d.Confidential, d.Published, d.CreatedAt, d.UpdatedAt)
 	return db.classify("create document "+d.ID, err)
 }
 
@@ -84,10 +84,10 @@ func (db *DB) UpdateDocument(ctx context.Context, d *ingest.Document) error {
 	res, err := db.sql.ExecContext(ctx, db.q(`UPDATE documents SET status = ?, sha256 = ?, size = ?, filename = ?,
 		source_path = ?, content_type = ?, unit_code = ?, case_code = ?, duplicate_of = ?, pages = ?, kind = ?,
 		meta_number = ?, meta_date = ?, meta_issuer = ?, meta_type = ?, meta_subject = ?, error = ?, attempts = ?,
-		pipeline = ?, updated_at = ? WHERE id = ?`),
+		pipeline = ?, confidential = ?, published = ?, updated_at = ? WHERE id = ?`),
 		d.Status, d.SHA256, d.Size, d.Filename, d.SourcePath, d.ContentType, d.UnitCode, d.CaseCode, d.DuplicateOf,
 		d.Pages, d.Kind, d.Meta.Number, d.Meta.Date, d.Meta.Issuer, d.Meta.Type, d.Meta.Subject, d.Error, d.Attempts,
-		d.Pipeline, d.UpdatedAt, d.ID)
+		d.Pipeline, d.Confidential, d.Published, d.UpdatedAt, d.ID)
 	return db.mustAffect("update document "+d.ID, res, err)
 }
 
@@ -115,6 +115,9 @@ func (db *DB) Documents(ctx context.Context, f ingest.DocumentFilter) ([]ingest.
 	if f.CaseCode != "" {
 		where, args = append(where, "case_code = ?"), append(args, f.CaseCode)
 	}
+	if f.Unlinked {
+		where = append(where, "case_code = ''")
+	}
 	if f.UnitCode != "" {
 		where, args = append(where, "unit_code = ?"), append(args, f.UnitCode)
 	}
@@ -126,6 +129,23 @@ func (db *DB) Documents(ctx context.Context, f ingest.DocumentFilter) ([]ingest.
 			for _, c := range f.UnitCodes {
 				args = append(args, c)
 			}
+		}
+	}
+	if f.ConfidentialCases != nil {
+		// A confidential document, and a duplicate of one (its file name may name
+		// the sender too), only for the cases granted.
+		granted, oGranted := "1 = 0", "1 = 0"
+		if n := len(f.ConfidentialCases); n > 0 {
+			list := "(?" + strings.Repeat(", ?", n-1) + ")"
+			granted, oGranted = "case_code IN "+list, "o.case_code IN "+list
+		}
+		where = append(where, "(NOT confidential OR "+granted+")")
+		for _, c := range f.ConfidentialCases {
+			args = append(args, c)
+		}
+		where = append(where, "NOT EXISTS (SELECT 1 FROM documents o WHERE o.id = documents.duplicate_of AND o.confidential AND NOT ("+oGranted+"))")
+		for _, c := range f.ConfidentialCases {
+			args = append(args, c)
 		}
 	}
 	cond := ""

@@ -34,9 +34,15 @@ type Dialect struct {
 	// LockMigrations, when set, runs first in the migration transaction so two
 	// processes starting at once do not both migrate (PostgreSQL advisory lock).
 	LockMigrations func(ctx context.Context, tx *sql.Tx) error
+	// LockAudit, when set, runs in a transaction before it reads the last audit entry,
+	// so concurrent appends (from any process) chain one after another and never fork
+	// the chain (PostgreSQL advisory lock). SQLite needs none: its transactions begin
+	// IMMEDIATE, so writers are serialised already.
+	LockAudit func(ctx context.Context, tx *sql.Tx) error
 }
 
-// DB is a metadata database. It implements ingest.DocumentStore and auth.Store.
+// DB is a metadata database. It implements ingest.DocumentStore, auth.Store and
+// cases.Store.
 // Safe for concurrent use.
 type DB struct {
 	sql *sql.DB

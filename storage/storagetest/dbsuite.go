@@ -36,6 +36,19 @@ func TestDatabase(t *testing.T, open func(t *testing.T) *sqldb.DB) {
 	t.Run("UsersAndTokens", func(t *testing.T) { testUsersAndTokens(t, migrated(t)) })
 	t.Run("Bootstrap", func(t *testing.T) { testBootstrap(t, migrated(t)) })
 	t.Run("JobQueueTables", func(t *testing.T) { testJobQueueTables(t, migrated(t)) })
+	t.Run("CaseRecords", func(t *testing.T) { testCaseRecords(t, migrated(t)) })
+	t.Run("CaseCodes", func(t *testing.T) { testCaseCodes(t, migrated(t)) })
+	t.Run("CaseList", func(t *testing.T) { testCaseList(t, migrated(t)) })
+	t.Run("Parties", func(t *testing.T) { testParties(t, migrated(t)) })
+	t.Run("Grants", func(t *testing.T) { testGrants(t, migrated(t)) })
+	t.Run("Petitions", func(t *testing.T) { testPetitions(t, migrated(t)) })
+	t.Run("Receptions", func(t *testing.T) { testReceptions(t, migrated(t)) })
+	t.Run("CaseDocuments", func(t *testing.T) { testCaseDocuments(t, migrated(t)) })
+	t.Run("Suggestions", func(t *testing.T) { testSuggestions(t, migrated(t)) })
+	t.Run("Audit", func(t *testing.T) { testAudit(t, migrated(t)) })
+	t.Run("AuditConcurrent", func(t *testing.T) { testAuditConcurrent(t, migrated(t)) })
+	t.Run("AuditAppendOnly", func(t *testing.T) { testAuditAppendOnly(t, migrated(t)) })
+	t.Run("AuditTamper", func(t *testing.T) { testAuditTamper(t, migrated) })
 }
 
 func wantErr(t *testing.T, what string, err, want error) {

@@ -1,0 +1,104 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"kntc/auth"
+	"kntc/ingest"
+)
+
+// Actor is the user acting, with the units their scope covers.
+type Actor struct {
+	User auth.User
+	// UnitIDs are the units whose cases the user sees; nil means every unit.
+	UnitIDs []int64
+	// Scope is the same as unit codes (documents carry unit codes).
+	Scope auth.Scope
+}
+
+// System is the actor of changes the pipeline makes (a stored document moving its
+// case): it sees every unit.
+var System = Actor{User: auth.User{Username: "system"}, Scope: auth.Scope{All: true}}
+
+// Permission is a kind of act on the case domain.
+type Permission string
+
+// The permissions.
+const (
+	PermCaseRead       Permission = "case.read"
+	PermCaseCreate     Permission = "case.create"
+	PermCaseWrite      Permission = "case.write"  // subject, parties, flags
+	PermCaseAssign     Permission = "case.assign" // handler, handling unit
+	PermCaseExtend     Permission = "case.extend" // extension decisions
+	PermCaseGrant      Permission = "case.grant"  // grants on secrets
+	PermPetitionRead   Permission = "petition.read"
+	PermPetitionWrite  Permission = "petition.write"
+	PermReceptionRead  Permission = "reception.read"
+	PermReceptionWrite Permission = "reception.write"
+	PermDocumentLink   Permission = "document.link" // link, unlink, triage, cover sheets, confidentiality
+	PermAuditRead      Permission = "audit.read"
+)
+
+// permissions is who does what (DESIGN.md, "Who uses it"): clerks register and
+// link, handlers work cases, leaders also assign, extend and grant; inspectors read
+// and audit; administrators keep accounts and read the audit trail, not cases.
+var permissions = map[auth.Role][]Permission{
+	auth.RoleClerk: {PermCaseRead, PermCaseCreate, PermCaseWrite, PermPetitionRead, PermPetitionWrite,
+		PermReceptionRead, PermReceptionWrite, PermDocumentLink},
+	auth.RoleHandler: {PermCaseRead, PermCaseCreate, PermCaseWrite, PermPetitionRead, PermPetitionWrite,
+		PermReceptionRead, PermDocumentLink},
+	auth.RoleLeader: {PermCaseRead, PermCaseCreate, PermCaseWrite, PermCaseAssign, PermCaseExtend, PermCaseGrant,
+		PermPetitionRead, PermPetitionWrite, PermReceptionRead, PermReceptionWrite, PermDocumentLink},
+	auth.RoleInspector:     {PermCaseRead, PermPetitionRead, PermReceptionRead, PermAuditRead},
+	auth.RoleAdministrator: {PermAuditRead},
+}
+
+// Can reports whether role holds p.
+func Can(role auth.Role, p Permission) bool { return slices.Contains(permissions[role], p) }
+
+// require fails with ErrForbidden unless a may do p.
+func (a Actor) require(p Permission) error {
+	if a.User.Username == System.User.Username && a.User.ID == 0 {
+		return nil
+	}
+	if !Can(a.User.Role, p) {
+		return fmt.Errorf("vai trò %s không được thực hiện việc này (role %s lacks %s): %w", a.User.Role.Label(), a.User.Role, p, ErrForbidden)
+	}
+	return nil
+}
+
+// seesUnit reports whether the unit is within a's scope.
+func (a Actor) seesUnit(id int64) bool { return a.UnitIDs == nil || slices.Contains(a.UnitIDs, id) }
+
+// record starts an audit record of a's act.
+func (a Actor) record(action, object, detail string) Record {
+	return Record{UserID: a.User.ID, Username: a.User.Username, Action: action, Object: object, Detail: detail}
+}
+
+// ActorFor builds the actor of user u.
+func ActorFor(ctx context.Context, accounts *auth.Service, u auth.User) (Actor, error) {
+	sc, err := accounts.ScopeOf(ctx, u)
+	if err != nil {
+		return Actor{}, err
+	}
+	a := Actor{User: u, Scope: sc}
+	if sc.All {
+		return a, nil
+	}
+	units, err := accounts.Store.Units(ctx)
+	if err != nil {
+		return Actor{}, fmt.Errorf("scope of %s: %w", u.Username, err)
+	}
+	a.UnitIDs = []int64{}
+	for _, un := range units {
+		if sc.Allows(un.Code) {
+			a.UnitIDs = append(a.UnitIDs, un.ID)
+		}
+	}
+	return a, nil
+}
+
+// notFound hides an object outside the scope.
+func notFound(what string) error { return fmt.Errorf("%s: %w", what, ingest.ErrNotFound) }

@@ -1,0 +1,456 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// RegisterPetition enters a letter in the petition register. A denunciation's
+// sender is sealed at once; a letter from the same petitioner about the same
+// matter as an earlier one is marked as its duplicate.
+func (s *Service) RegisterPetition(ctx context.Context, a Actor, p Petition) (Petition, error) {
+	if err := a.require(PermPetitionWrite); err != nil {
+		return Petition{}, err
+	}
+	if p.UnitID == 0 {
+		p.UnitID = a.User.UnitID
+	}
+	if p.ReceivedOn.IsZero() {
+		p.ReceivedOn = s.today()
+	}
+	p.ReceivedOn = Date(p.ReceivedOn)
+	p.Petitioner = Person{Name: clean(p.Petitioner.Name), IDNumber: clean(p.Petitioner.IDNumber), Address: clean(p.Petitioner.Address), Phone: clean(p.Petitioner.Phone)}
+	p.Subject, p.Content, p.TransferredTo = clean(p.Subject), clean(p.Content), clean(p.TransferredTo)
+	p.ID, p.CaseID, p.DuplicateOf, p.CreatedBy = 0, 0, 0, a.User.ID
+	if err := petitionProblems(p); err != nil {
+		return Petition{}, err
+	}
+	if !a.seesUnit(p.UnitID) {
+		return Petition{}, notFound(fmt.Sprintf("unit %d", p.UnitID))
+	}
+	if p.DocumentID != "" {
+		if _, err := s.Document(ctx, a, p.DocumentID); err != nil {
+			return Petition{}, err
+		}
+	}
+	if s.Sealer != nil {
+		p.IDKey, p.NameKey = s.Sealer.Blind(p.Petitioner.IDNumber), s.Sealer.Blind(p.Petitioner.Name)
+	}
+	if err := s.sealPetitioner(&p); err != nil {
+		return Petition{}, err
+	}
+	if p.IDKey != "" || p.NameKey != "" {
+		earlier, _, err := s.Store.Petitions(ctx, PetitionFilter{IDKey: p.IDKey, NameKey: p.NameKey, Limit: 1000})
+		if err != nil {
+			return Petition{}, err
+		}
+		p.DuplicateOf = FindDuplicate(p, earlier)
+	}
+	if err := s.Store.CreatePetition(ctx, &p, a.record(ActionCreate, "", "kind="+string(p.Kind))); err != nil {
+		return Petition{}, fmt.Errorf("register petition: %w", err)
+	}
+	return redactPetition(p), nil
+}
+
+func petitionProblems(p Petition) error {
+	var probs []string
+	if !p.Source.Valid() {
+		probs = append(probs, fmt.Sprintf("nguồn đơn %q không hợp lệ (unknown source)", p.Source))
+	}
+	if p.Kind != "" && !p.Kind.Valid() {
+		probs = append(probs, fmt.Sprintf("phân loại %q không hợp lệ (unknown kind)", p.Kind))
+	}
+	if p.Subject == "" {
+		probs = append(probs, "trích yếu nội dung đơn bắt buộc (the subject is required)")
+	}
+	switch p.Admissibility {
+	case "", Admissible, Inadmissible:
+	default:
+		probs = append(probs, fmt.Sprintf("điều kiện xử lý %q không hợp lệ (unknown admissibility)", p.Admissibility))
+	}
+	switch p.Competence {
+	case "", Competent, Incompetent:
+	default:
+		probs = append(probs, fmt.Sprintf("thẩm quyền %q không hợp lệ (unknown competence)", p.Competence))
+	}
+	switch p.Handling {
+	case "", HandlingAccept, HandlingGuide, HandlingTransfer, HandlingFile:
+	default:
+		probs = append(probs, fmt.Sprintf("hướng xử lý %q không hợp lệ (unknown handling)", p.Handling))
+	}
+	if p.Handling == HandlingTransfer && p.TransferredTo == "" {
+		probs = append(probs, "chuyển đơn cần ghi cơ quan nhận (a transfer needs the receiving body)")
+	}
+	if p.ReceivedOn.After(time.Now().AddDate(0, 0, 1)) {
+		probs = append(probs, "ngày nhận đơn ở tương lai (the receipt date is in the future)")
+	}
+	return invalid(probs)
+}
+
+// sealPetitioner seals a denunciation's sender; a sealed one stays sealed.
+func (s *Service) sealPetitioner(p *Petition) error {
+	if p.Secret || p.Kind != KindDenunciation {
+		return nil
+	}
+	if s.Sealer == nil {
+		return fmt.Errorf("no sealing key configured: the identity of a denouncer cannot be stored")
+	}
+	sealed, err := s.Sealer.Seal(p.Petitioner, "petition")
+	if err != nil {
+		return err
+	}
+	p.Secret, p.Sealed, p.Petitioner = true, sealed, Person{}
+	return nil
+}
+
+func redactPetition(p Petition) Petition {
+	if p.Secret {
+		p.Petitioner, p.Sealed, p.Redacted = Person{}, "", true
+	}
+	return p
+}
+
+// Petition returns one petition; a sealed sender is opened only for an actor
+// granted on the case the petition opened, and that read is recorded.
+func (s *Service) Petition(ctx context.Context, a Actor, id int64) (Petition, error) {
+	if err := a.require(PermPetitionRead); err != nil {
+		return Petition{}, err
+	}
+	p, err := s.Store.Petition(ctx, id)
+	if err != nil {
+		return Petition{}, err
+	}
+	if !a.seesUnit(p.UnitID) {
+		return Petition{}, notFound(fmt.Sprintf("petition %d", id))
+	}
+	if !p.Secret {
+		return p, nil
+	}
+	ok, err := s.openGranted(ctx, a, p.CaseID, p.Sealed, "petition", "petition:"+strconv.FormatInt(id, 10), &p.Petitioner)
+	if err != nil || !ok {
+		return redactPetition(p), err
+	}
+	p.Sealed = ""
+	return p, nil
+}
+
+// openGranted opens a sealed value into v when the actor holds a grant on the case
+// caseID (0: none), recording the read under object first; ok is false otherwise.
+func (s *Service) openGranted(ctx context.Context, a Actor, caseID int64, sealed, binding, object string, v any) (bool, error) {
+	if caseID == 0 {
+		return false, nil
+	}
+	c, err := s.Store.Case(ctx, caseID)
+	if err != nil {
+		return false, err
+	}
+	ok, err := s.granted(ctx, a, c)
+	if err != nil || !ok {
+		return false, err
+	}
+	if err := s.Sealer.Open(sealed, binding, v); err != nil {
+		return false, fmt.Errorf("open %s: %w", object, err)
+	}
+	// No record, no read.
+	if err := s.Store.Audit(ctx, a.record(ActionSecretRead, object, "case:"+c.Code)); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// Petitions lists the register in the actor's scope, senders of denunciations
+// redacted.
+func (s *Service) Petitions(ctx context.Context, a Actor, f PetitionFilter) ([]Petition, int, error) {
+	if err := a.require(PermPetitionRead); err != nil {
+		return nil, 0, err
+	}
+	f.UnitIDs = narrow(a, f.UnitIDs)
+	list, total, err := s.Store.Petitions(ctx, f)
+	for i := range list {
+		list[i] = redactPetition(list[i])
+	}
+	return list, total, err
+}
+
+// PetitionPatch classifies and decides a petition; nil fields stay.
+type PetitionPatch struct {
+	Kind          *Kind
+	Subject       *string
+	Content       *string
+	Admissibility *Admissibility
+	Competence    *Competence
+	Handling      *Handling
+	TransferredTo *string
+	DocumentID    *string
+}
+
+// UpdatePetition applies patch. Classifying a letter as a denunciation seals its
+// sender from then on.
+func (s *Service) UpdatePetition(ctx context.Context, a Actor, id int64, patch PetitionPatch) (Petition, error) {
+	if err := a.require(PermPetitionWrite); err != nil {
+		return Petition{}, err
+	}
+	p, err := s.Store.Petition(ctx, id)
+	if err != nil {
+		return Petition{}, err
+	}
+	if !a.seesUnit(p.UnitID) {
+		return Petition{}, notFound(fmt.Sprintf("petition %d", id))
+	}
+	if patch.Kind != nil {
+		p.Kind = *patch.Kind
+	}
+	if patch.Subject != nil {
+		p.Subject = clean(*patch.Subject)
+	}
+	if patch.Content != nil {
+		p.Content = clean(*patch.Content)
+	}
+	if patch.Admissibility != nil {
+		p.Admissibility = *patch.Admissibility
+	}
+	if patch.Competence != nil {
+		p.Competence = *patch.Competence
+	}
+	if patch.Handling != nil {
+		p.Handling = *patch.Handling
+	}
+	if patch.TransferredTo != nil {
+		p.TransferredTo = clean(*patch.TransferredTo)
+	}
+	if patch.DocumentID != nil {
+		if *patch.DocumentID != "" {
+			if _, err := s.Document(ctx, a, *patch.DocumentID); err != nil {
+				return Petition{}, err
+			}
+		}
+		p.DocumentID = *patch.DocumentID
+	}
+	if err := petitionProblems(p); err != nil {
+		return Petition{}, err
+	}
+	if err := s.sealPetitioner(&p); err != nil {
+		return Petition{}, err
+	}
+	if err := s.Store.UpdatePetition(ctx, &p, a.record(ActionUpdate, "petition:"+strconv.FormatInt(id, 10), "")); err != nil {
+		return Petition{}, err
+	}
+	return redactPetition(p), nil
+}
+
+// OpenCaseFromPetition opens the case a petition asks for (thụ lý route): the
+// sender becomes the petitioner party, sealed again for the case when protected.
+func (s *Service) OpenCaseFromPetition(ctx context.Context, a Actor, id int64, in NewCase) (Case, string, Petition, error) {
+	if err := a.require(PermCaseCreate); err != nil {
+		return Case{}, "", Petition{}, err
+	}
+	p, err := s.Store.Petition(ctx, id)
+	if err != nil {
+		return Case{}, "", Petition{}, err
+	}
+	if !a.seesUnit(p.UnitID) {
+		return Case{}, "", Petition{}, notFound(fmt.Sprintf("petition %d", id))
+	}
+	if p.CaseID != 0 {
+		return Case{}, "", Petition{}, fmt.Errorf("đơn đã có hồ sơ (the petition already has a case): %w", errConflict)
+	}
+	who := p.Petitioner
+	if p.Secret {
+		if err := s.Sealer.Open(p.Sealed, "petition", &who); err != nil {
+			return Case{}, "", Petition{}, fmt.Errorf("open petition %d: %w", id, err)
+		}
+	}
+	if in.Kind == "" {
+		in.Kind = p.Kind
+	}
+	if in.Source == "" {
+		in.Source = p.Source
+	}
+	if in.ReceivedOn.IsZero() {
+		in.ReceivedOn = p.ReceivedOn
+	}
+	if in.Subject == "" {
+		in.Subject = p.Subject
+	}
+	if in.Summary == "" {
+		in.Summary = p.Content
+	}
+	if in.UnitID == 0 {
+		in.UnitID = p.UnitID
+	}
+	if who.Name != "" {
+		in.Parties = append([]Party{{Role: RolePetitioner, Person: who}}, in.Parties...)
+	}
+	c, pin, err := s.CreateCase(ctx, a, in)
+	if err != nil {
+		return Case{}, "", Petition{}, err
+	}
+	p.CaseID, p.Handling = c.ID, HandlingAccept
+	if err := s.Store.UpdatePetition(ctx, &p, a.record(ActionLink, "petition:"+strconv.FormatInt(id, 10), "case:"+c.Code)); err != nil {
+		return Case{}, "", Petition{}, err
+	}
+	return c, pin, redactPetition(p), nil
+}
+
+// RecordReception enters a visit in the reception log. Visitors who came to
+// denounce are sealed.
+func (s *Service) RecordReception(ctx context.Context, a Actor, r Reception) (Reception, error) {
+	if err := a.require(PermReceptionWrite); err != nil {
+		return Reception{}, err
+	}
+	if r.UnitID == 0 {
+		r.UnitID = a.User.UnitID
+	}
+	if r.At.IsZero() {
+		r.At = s.now()
+	}
+	if r.OfficerID == 0 {
+		r.OfficerID = a.User.ID
+	}
+	r.ID, r.CaseID, r.CreatedBy, r.Content = 0, 0, a.User.ID, clean(r.Content)
+	for i := range r.Visitors {
+		v := &r.Visitors[i]
+		*v = Person{Name: clean(v.Name), IDNumber: clean(v.IDNumber), Address: clean(v.Address), Phone: clean(v.Phone)}
+	}
+	if r.GroupSize < len(r.Visitors) {
+		r.GroupSize = len(r.Visitors)
+	}
+	var probs []string
+	if r.Kind != "" && !r.Kind.Valid() {
+		probs = append(probs, fmt.Sprintf("phân loại %q không hợp lệ (unknown kind)", r.Kind))
+	}
+	if !ValidOutcome(r.Outcome) {
+		probs = append(probs, fmt.Sprintf("kết quả tiếp %q không hợp lệ (unknown outcome)", r.Outcome))
+	}
+	if r.Content == "" {
+		probs = append(probs, "nội dung tiếp công dân bắt buộc (the content is required)")
+	}
+	if len(r.Visitors) == 0 {
+		probs = append(probs, "cần ít nhất một công dân được tiếp (at least one visitor)")
+	}
+	if err := invalid(probs); err != nil {
+		return Reception{}, err
+	}
+	if !a.seesUnit(r.UnitID) {
+		return Reception{}, notFound(fmt.Sprintf("unit %d", r.UnitID))
+	}
+	if err := s.sealVisitors(&r); err != nil {
+		return Reception{}, err
+	}
+	if err := s.Store.CreateReception(ctx, &r, a.record(ActionCreate, "", "kind="+string(r.Kind))); err != nil {
+		return Reception{}, fmt.Errorf("record reception: %w", err)
+	}
+	return redactReception(r), nil
+}
+
+func (s *Service) sealVisitors(r *Reception) error {
+	if r.Secret || r.Kind != KindDenunciation {
+		return nil
+	}
+	if s.Sealer == nil {
+		return fmt.Errorf("no sealing key configured: the identity of a denouncer cannot be stored")
+	}
+	sealed, err := s.Sealer.Seal(r.Visitors, "reception")
+	if err != nil {
+		return err
+	}
+	r.Secret, r.Sealed, r.Visitors = true, sealed, nil
+	return nil
+}
+
+func redactReception(r Reception) Reception {
+	if r.Secret {
+		r.Visitors, r.Sealed, r.Redacted = nil, "", true
+	}
+	return r
+}
+
+// Reception returns one log entry; sealed visitors are opened only for an actor
+// granted on the case the visit opened, and that read is recorded.
+func (s *Service) Reception(ctx context.Context, a Actor, id int64) (Reception, error) {
+	if err := a.require(PermReceptionRead); err != nil {
+		return Reception{}, err
+	}
+	r, err := s.Store.Reception(ctx, id)
+	if err != nil {
+		return Reception{}, err
+	}
+	if !a.seesUnit(r.UnitID) {
+		return Reception{}, notFound(fmt.Sprintf("reception %d", id))
+	}
+	if !r.Secret {
+		return r, nil
+	}
+	ok, err := s.openGranted(ctx, a, r.CaseID, r.Sealed, "reception", "reception:"+strconv.FormatInt(id, 10), &r.Visitors)
+	if err != nil || !ok {
+		return redactReception(r), err
+	}
+	r.Sealed = ""
+	return r, nil
+}
+
+// Receptions lists the log in the actor's scope, denouncers redacted.
+func (s *Service) Receptions(ctx context.Context, a Actor, f ReceptionFilter) ([]Reception, int, error) {
+	if err := a.require(PermReceptionRead); err != nil {
+		return nil, 0, err
+	}
+	f.UnitIDs = narrow(a, f.UnitIDs)
+	list, total, err := s.Store.Receptions(ctx, f)
+	for i := range list {
+		list[i] = redactReception(list[i])
+	}
+	return list, total, err
+}
+
+// OpenCaseFromReception opens a case from a visit (source: in person); the
+// visitors become petitioners.
+func (s *Service) OpenCaseFromReception(ctx context.Context, a Actor, id int64, in NewCase) (Case, string, Reception, error) {
+	if err := a.require(PermCaseCreate); err != nil {
+		return Case{}, "", Reception{}, err
+	}
+	r, err := s.Store.Reception(ctx, id)
+	if err != nil {
+		return Case{}, "", Reception{}, err
+	}
+	if !a.seesUnit(r.UnitID) {
+		return Case{}, "", Reception{}, notFound(fmt.Sprintf("reception %d", id))
+	}
+	if r.CaseID != 0 {
+		return Case{}, "", Reception{}, fmt.Errorf("lượt tiếp đã có hồ sơ (the visit already has a case): %w", errConflict)
+	}
+	visitors := r.Visitors
+	if r.Secret {
+		if err := s.Sealer.Open(r.Sealed, "reception", &visitors); err != nil {
+			return Case{}, "", Reception{}, fmt.Errorf("open reception %d: %w", id, err)
+		}
+	}
+	if in.Kind == "" {
+		in.Kind = r.Kind
+	}
+	if in.Source == "" {
+		in.Source = SourceInPerson
+	}
+	if in.ReceivedOn.IsZero() {
+		in.ReceivedOn = r.At.In(vietnam)
+	}
+	if in.Subject == "" {
+		in.Subject = r.Content
+	}
+	if in.UnitID == 0 {
+		in.UnitID = r.UnitID
+	}
+	for _, v := range visitors {
+		in.Parties = append(in.Parties, Party{Role: RolePetitioner, Person: v})
+	}
+	c, pin, err := s.CreateCase(ctx, a, in)
+	if err != nil {
+		return Case{}, "", Reception{}, err
+	}
+	r.CaseID, r.Outcome = c.ID, OutcomeCaseOpened
+	if err := s.Store.UpdateReception(ctx, &r, a.record(ActionLink, "reception:"+strconv.FormatInt(id, 10), "case:"+c.Code)); err != nil {
+		return Case{}, "", Reception{}, err
+	}
+	return c, pin, redactReception(r), nil
+}

@@ -1,0 +1,138 @@
+package cases
+
+import (
+	"context"
+	"time"
+
+	"kntc/ingest"
+)
+
+// CaseFilter selects cases. Zero values do not filter.
+type CaseFilter struct {
+	// UnitIDs, when not nil, keeps only cases handled by these units (a user's
+	// scope); an empty non-nil list matches nothing.
+	UnitIDs   []int64
+	Status    Status
+	Kind      Kind
+	HandlerID int64
+	// OpenOnly drops closed cases.
+	OpenOnly bool
+	// DueBefore, when not zero, keeps cases whose DueOn is set and before it
+	// (due-soon and overdue lists), ordered by DueOn.
+	DueBefore time.Time
+	// Text matches the code or the subject (case-insensitive substring).
+	Text   string
+	Limit  int // 0 means 50; at most 1000
+	Offset int
+}
+
+// PetitionFilter selects petitions. Zero values do not filter.
+type PetitionFilter struct {
+	UnitIDs []int64 // as CaseFilter.UnitIDs
+	Kind    Kind
+	// Unhandled keeps petitions whose Handling is not decided yet.
+	Unhandled bool
+	// IDKey / NameKey keep petitions of that petitioner (either key matching).
+	IDKey   string
+	NameKey string
+	Limit   int // 0 means 50; at most 1000
+	Offset  int
+}
+
+// ReceptionFilter selects reception log entries. Zero values do not filter.
+type ReceptionFilter struct {
+	UnitIDs  []int64
+	From, To time.Time // [From, To) on At
+	Limit    int       // 0 means 50; at most 1000
+	Offset   int
+}
+
+// AuditFilter selects audit entries.
+type AuditFilter struct {
+	Object   string // exact object, e.g. "case:KN-2026-000001"
+	UserID   int64
+	AfterSeq int64 // entries with Seq > AfterSeq
+	Limit    int   // 0 means 100; at most 1000
+}
+
+// Suggestion proposes a case for an unlinked document, and why.
+type Suggestion struct {
+	DocumentID string
+	CaseCode   string
+	Reason     string // "code_in_text", "number_follows", "subject"
+	Detail     string // the matched code or document number
+	Score      float64
+}
+
+// Store keeps cases, parties, events, grants, petitions, reception entries,
+// suggestions and the audit chain. Every method that changes something takes the
+// audit Record of the change and appends it to the chain in the same transaction,
+// so no change is ever without its record. Missing rows return errors wrapping
+// ingest.ErrNotFound; unique violations and stale versions ingest.ErrConflict.
+// Safe for concurrent use; appends to the audit chain are serialised.
+type Store interface {
+	// CreateCase inserts c, assigning ID, Version 1, CreatedAt, UpdatedAt and, when
+	// c.Code is empty, the next code FormatCode(c.Kind, year of c.ReceivedOn, n)
+	// (n counts per kind prefix and year from 1, without reuse), and records ev
+	// (its CaseID set) as the first timeline event. rec.Object is filled with the
+	// new code when empty.
+	CreateCase(ctx context.Context, c *Case, ev Event, rec Record) error
+	Case(ctx context.Context, id int64) (Case, error)
+	CaseByCode(ctx context.Context, code string) (Case, error)
+	// UpdateCase writes every field of c when the stored Version equals c.Version
+	// (else ErrConflict), increments Version, sets UpdatedAt, and appends the events.
+	UpdateCase(ctx context.Context, c *Case, events []Event, rec Record) error
+	// Cases lists the matching cases (newest first, or by DueOn with DueBefore) and
+	// the total count.
+	Cases(ctx context.Context, f CaseFilter) ([]Case, int, error)
+	// Events returns a case's timeline, oldest first.
+	Events(ctx context.Context, caseID int64) ([]Event, error)
+
+	// CreateParty inserts p (assigning ID and CreatedAt) with its timeline event.
+	CreateParty(ctx context.Context, p *Party, ev Event, rec Record) error
+	// UpdateParty writes every field of p (matched by ID and CaseID).
+	UpdateParty(ctx context.Context, p *Party, ev Event, rec Record) error
+	DeleteParty(ctx context.Context, caseID, partyID int64, ev Event, rec Record) error
+	// Parties returns a case's parties in the order they were added.
+	Parties(ctx context.Context, caseID int64) ([]Party, error)
+
+	// Grant lets user read the case's secret fields and confidential documents;
+	// granting twice is not an error.
+	Grant(ctx context.Context, caseID, userID, by int64, ev Event, rec Record) error
+	Revoke(ctx context.Context, caseID, userID int64, ev Event, rec Record) error
+	// Granted reports whether user holds a grant on the case.
+	Granted(ctx context.Context, caseID, userID int64) (bool, error)
+	// GrantedCodes returns the codes of the cases user holds grants on.
+	GrantedCodes(ctx context.Context, userID int64) ([]string, error)
+
+	CreatePetition(ctx context.Context, p *Petition, rec Record) error
+	Petition(ctx context.Context, id int64) (Petition, error)
+	// UpdatePetition writes every field of p (matched by ID) and sets UpdatedAt.
+	UpdatePetition(ctx context.Context, p *Petition, rec Record) error
+	Petitions(ctx context.Context, f PetitionFilter) ([]Petition, int, error)
+
+	CreateReception(ctx context.Context, r *Reception, rec Record) error
+	Reception(ctx context.Context, id int64) (Reception, error)
+	UpdateReception(ctx context.Context, r *Reception, rec Record) error
+	Receptions(ctx context.Context, f ReceptionFilter) ([]Reception, int, error)
+
+	// LinkDocument writes the document's CaseCode, Kind, Confidential and Published
+	// (and nothing else but UpdatedAt) with the case's event when ev.CaseID is not 0.
+	LinkDocument(ctx context.Context, d *ingest.Document, ev Event, rec Record) error
+	// DocumentsByNumber returns the documents linked to a case whose header number
+	// (Metadata.Number) is one of numbers.
+	DocumentsByNumber(ctx context.Context, numbers []string) ([]ingest.Document, error)
+	// SetSuggestions replaces the suggestions of a document.
+	SetSuggestions(ctx context.Context, documentID string, s []Suggestion) error
+	// Suggestions returns the suggestions of these documents, best first per document.
+	Suggestions(ctx context.Context, documentIDs []string) ([]Suggestion, error)
+
+	// Audit appends rec to the chain (reads, downloads: acts that change nothing).
+	Audit(ctx context.Context, rec Record) error
+	// AuditEntries lists entries by Seq ascending.
+	AuditEntries(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
+	// AuditHead returns the last entry's Seq and Hash (zero for an empty chain).
+	AuditHead(ctx context.Context) (AuditEntry, error)
+	// WalkAudit calls fn for every entry in Seq order, reading in batches.
+	WalkAudit(ctx context.Context, fn func(AuditEntry) error) error
+}

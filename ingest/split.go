@@ -1,0 +1,317 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// Scan batches with QR cover sheets (issue 7, 3b). A clerk puts a cover sheet printed
+// from a case on top of each document's paper and scans the whole stack as one file.
+// Before OCR, every page is checked for a cover; a batch with covers is cut into one
+// new document per cover (the pages up to the next cover), linked to the cover's case
+// with its document kind, and the cover pages themselves are dropped. Pages before the
+// first cover form a part of their own with the batch's routing. Each part is put
+// into the spool and registered like any claimed file, so it then goes through the
+// whole pipeline; the batch ends StatusSplit, its original bytes kept.
+//
+// Splitting is repeatable after a crash at any point: part n of a batch has the ID
+// PartID(batch, n), so a part registered by an earlier attempt is found and skipped,
+// and one interrupted between the spool and the database is finished by
+// Spool.Recover (its claim record) or claimed again.
+
+// CoverDetector tells whether a page image is a QR cover sheet and returns the case
+// code and document kind (possibly empty) it names. It must be cheap on pages that are
+// not covers (every page of every file is checked) and safe for concurrent use.
+type CoverDetector func(ctx context.Context, img image.Image) (caseCode, kind string, ok bool)
+
+// PDFPart is a part of a PDF batch to write: its 1-based pages and the file to make.
+type PDFPart struct {
+	Pages []int
+	Path  string
+}
+
+// PDFCopier writes each part with its pages of the PDF at src, copied unchanged (the
+// scanner's image streams byte for byte), reading src once. Outputs are fsynced.
+type PDFCopier func(ctx context.Context, src string, parts []PDFPart) error
+
+const splitPrefix = "split:"
+
+// SplitSource is the SourcePath of every part of the split batch batchID.
+func SplitSource(batchID string) string { return splitPrefix + batchID }
+
+// PartID is the document ID of part n (from 1) of the split batch batchID. It is
+// derived from both, so that registering a part twice is a conflict rather than a
+// second document. For a batch with a UUIDv7 ID the part's ID is a UUIDv7 with the
+// batch's timestamp (parts sort beside their batch); otherwise a UUIDv8.
+func PartID(batchID string, n int) string {
+	h := sha256.Sum256(fmt.Appendf(nil, "kntc split part\x00%s\x00%d", batchID, n))
+	u := h[:16]
+	if b, ok := parseUUID(batchID); ok && b[6]>>4 == 7 {
+		copy(u[:6], b[:6])
+		u[6] = 0x70 | u[6]&0x0f
+	} else {
+		u[6] = 0x80 | u[6]&0x0f
+	}
+	u[8] = 0x80 | u[8]&0x3f // the RFC 9562 variant
+	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+}
+
+func parseUUID(s string) ([16]byte, bool) {
+	var u [16]byte
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return u, false
+	}
+	_, err := hex.Decode(u[:], []byte(s[0:8]+s[9:13]+s[14:18]+s[19:23]+s[24:36]))
+	return u, err == nil
+}
+
+// SplitParts returns the documents the split batch batchID was cut into, part 1
+// first (empty for a batch that was not split). Parts are registered in order, so
+// their numbers have no gaps.
+func SplitParts(ctx context.Context, docs DocumentStore, batchID string) ([]Document, error) {
+	var out []Document
+	for n := 1; ; n++ {
+		d, err := docs.Document(ctx, PartID(batchID, n))
+		if errors.Is(err, ErrNotFound) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("part %d of %s: %w", n, batchID, err)
+		}
+		out = append(out, d)
+	}
+}
+
+// coverPage is what a cover sheet names.
+type coverPage struct{ caseCode, kind string }
+
+// part is a run of pages (0-based, first through last) becoming one document.
+type part struct {
+	first, last int
+	caseCode    string
+	kind        string
+}
+
+// split checks every page of d for a cover sheet and, when there are covers, cuts d
+// into its parts and marks it split. It returns false (and does nothing) for a file
+// without covers, which then goes on as usual.
+func (p *Processor) split(ctx context.Context, d *Document, f PageFile, n int) (bool, error) {
+	if p.Cover == nil || strings.HasPrefix(d.SourcePath, splitPrefix) {
+		return false, nil // a part never holds a cover: they were cut off its batch
+	}
+	covers, err := p.findCovers(ctx, f, n)
+	if err != nil || covers == nil {
+		return false, err
+	}
+	parts := planParts(d, covers)
+	if len(parts) == 0 {
+		return false, BadInput(errors.New("tệp chỉ có phiếu bìa hồ sơ, không có trang tài liệu nào (the file holds only cover sheets, no document pages)"))
+	}
+	if err := p.claimParts(ctx, d, f, parts); err != nil {
+		return false, err
+	}
+	d.Pages, d.Status, d.Error = n, StatusSplit, ""
+	if err := p.Docs.UpdateDocument(ctx, d); err != nil {
+		return false, err
+	}
+	p.Logger.Info("batch split at its cover sheets", "document_id", d.ID, "filename", d.Filename, "pages", n,
+		"parts", len(parts), "covers", n-pagesIn(parts))
+	return true, p.removeSpool(d.ID)
+}
+
+// findCovers reads every page on the shared page pool (one raster per slot) and
+// returns what each cover page names, nil for the other pages; nil when there is no
+// cover at all.
+func (p *Processor) findCovers(ctx context.Context, f PageFile, n int) ([]*coverPage, error) {
+	found := make([]*coverPage, n)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	for i := range n {
+		select {
+		case p.sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-p.sem }()
+			pg, err := f.Page(ctx, i)
+			if err != nil {
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = fmt.Errorf("trang %d (page %d): %w", i+1, i+1, err)
+					cancel()
+				}
+				mu.Unlock()
+				return
+			}
+			if code, kind, ok := p.Cover(ctx, pg.Image); ok {
+				found[i] = &coverPage{caseCode: code, kind: kind} // each goroutine its own index
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, c := range found {
+		if c != nil {
+			return found, nil
+		}
+	}
+	return nil, nil
+}
+
+// planParts cuts the pages at the covers. Pages before the first cover keep the
+// batch's own case and kind; a cover followed at once by another cover (or by the end)
+// starts no part.
+func planParts(d *Document, covers []*coverPage) []part {
+	var parts []part
+	cur := part{first: 0, caseCode: d.CaseCode, kind: d.Kind}
+	for i, c := range covers {
+		if c == nil {
+			continue
+		}
+		if i > cur.first {
+			cur.last = i - 1
+			parts = append(parts, cur)
+		}
+		cur = part{first: i + 1, caseCode: c.caseCode, kind: c.kind}
+	}
+	if cur.first < len(covers) {
+		cur.last = len(covers) - 1
+		parts = append(parts, cur)
+	}
+	return parts
+}
+
+func pagesIn(parts []part) int {
+	n := 0
+	for _, pt := range parts {
+		n += pt.last - pt.first + 1
+	}
+	return n
+}
+
+// partName is the name part k of total is shown with: "batch (2/3).pdf".
+func partName(filename, id string, k, total int) string {
+	base := strings.TrimSuffix(filename, filepath.Ext(filename))
+	if base == "" {
+		base = id
+	}
+	return fmt.Sprintf("%s (%d/%d).pdf", base, k, total)
+}
+
+// claimParts writes the parts not registered yet into the spool, then claims them in
+// order, each in one transaction with its job.
+func (p *Processor) claimParts(ctx context.Context, d *Document, f PageFile, parts []part) error {
+	type todo struct {
+		k   int
+		pt  part
+		id  string
+		tmp string
+	}
+	var missing []todo
+	for i, pt := range parts {
+		id := PartID(d.ID, i+1)
+		_, err := p.Docs.Document(ctx, id)
+		if err == nil {
+			continue // registered by an earlier attempt
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		// ".tmp" in the name: Spool.Recover removes what a crash leaves of it.
+		missing = append(missing, todo{k: i + 1, pt: pt, id: id, tmp: p.Spool.Path(id) + ".split.tmp"})
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	defer func() {
+		for _, m := range missing {
+			_ = os.Remove(m.tmp) // claimed parts were moved away already
+		}
+	}()
+	written := false
+	if d.ContentType == "application/pdf" && p.CopyPDFPages != nil {
+		var out []PDFPart
+		for _, m := range missing {
+			var nums []int
+			for i := m.pt.first; i <= m.pt.last; i++ {
+				nums = append(nums, i+1)
+			}
+			out = append(out, PDFPart{Pages: nums, Path: m.tmp})
+		}
+		err := p.CopyPDFPages(ctx, p.Spool.Path(d.ID), out)
+		if err != nil && ctx.Err() != nil {
+			return err
+		}
+		if err != nil {
+			p.Logger.Warn("pages of a split batch not copied from the PDF; writing them from their images", "document_id", d.ID, "error", err)
+		}
+		written = err == nil
+	}
+	if !written {
+		for _, m := range missing {
+			if err := p.writePart(ctx, d, f, m.pt, m.tmp, partName(d.Filename, d.ID, m.k, len(parts))); err != nil {
+				return fmt.Errorf("part %d of %s: %w", m.k, d.ID, err)
+			}
+		}
+	}
+	for _, m := range missing {
+		o := Origin{
+			Path: m.tmp, Filename: partName(d.Filename, d.ID, m.k, len(parts)), Source: "split",
+			UnitCode: d.UnitCode, CaseCode: m.pt.caseCode, Kind: m.pt.kind, Batch: d.ID,
+		}
+		if _, err := p.Spool.claim(ctx, m.id, o); err != nil {
+			return fmt.Errorf("part %d of %s: %w", m.k, d.ID, err)
+		}
+	}
+	return nil
+}
+
+// writePart writes the pages of pt as a PDF (the archive writer, without a text
+// layer: the part is recognised when its own job runs), one page decoded at a time.
+func (p *Processor) writePart(ctx context.Context, d *Document, f PageFile, pt part, path, title string) error {
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	a, err := p.Archive(out, ArchiveMeta{Title: title, CreateDate: d.CreatedAt})
+	if err != nil {
+		return fmt.Errorf("start PDF: %w", err)
+	}
+	for i := pt.first; i <= pt.last; i++ {
+		pg, err := f.Page(ctx, i)
+		if err != nil {
+			return fmt.Errorf("trang %d (page %d): %w", i+1, i+1, err)
+		}
+		if err := a.AddPage(ArchivePage{Page: pg}); err != nil {
+			return fmt.Errorf("page %d: %w", i+1, err)
+		}
+	}
+	if err := a.Close(); err != nil {
+		return fmt.Errorf("finish PDF: %w", err)
+	}
+	// The part is registered right after: its bytes must be durable first.
+	if err := out.Sync(); err != nil {
+		return err
+	}
+	return out.Close()
+}

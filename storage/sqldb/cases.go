@@ -1,0 +1,597 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"kntc/cases"
+	"kntc/ingest"
+	"kntc/ocr"
+)
+
+var _ cases.Store = (*DB)(nil)
+
+type rowScanner interface{ Scan(...any) error }
+
+// caseColumns reads a case; handler_id is NULL while unassigned.
+const caseColumns = `id, code, kind, source, received_on, subject, summary, unit_id, COALESCE(handler_id, 0),
+	round, complex, remote, status, result, accepted_on, decided_on, closed_on, decision_document, published_on,
+	extensions, due_on, pin_hash, version, created_by, created_at, updated_at`
+
+func scanCase(row rowScanner) (cases.Case, error) {
+	var c cases.Case
+	var received, accepted, decided, closed, published, due, ext string
+	err := row.Scan(&c.ID, &c.Code, &c.Kind, &c.Source, &received, &c.Subject, &c.Summary, &c.UnitID, &c.HandlerID,
+		&c.Round, &c.Complex, &c.Remote, &c.Status, &c.Result, &accepted, &decided, &closed, &c.DecisionDocument,
+		&published, &ext, &due, &c.PINHash, &c.Version, &c.CreatedBy, &c.CreatedAt, &c.UpdatedAt)
+	if err != nil {
+		return c, err
+	}
+	c.CreatedAt, c.UpdatedAt = ts(c.CreatedAt), ts(c.UpdatedAt)
+	for _, d := range []struct {
+		text string
+		to   *time.Time
+	}{
+		{received, &c.ReceivedOn}, {accepted, &c.AcceptedOn}, {decided, &c.DecidedOn},
+		{closed, &c.ClosedOn}, {published, &c.PublishedOn}, {due, &c.DueOn},
+	} {
+		if *d.to, err = cases.ParseDate(d.text); err != nil {
+			return c, fmt.Errorf("case %s: %w", c.Code, err)
+		}
+	}
+	if err := json.Unmarshal([]byte(ext), &c.Extensions); err != nil {
+		return c, fmt.Errorf("case %s: extensions: %w", c.Code, err)
+	}
+	if len(c.Extensions) == 0 {
+		c.Extensions = nil
+	}
+	return c, nil
+}
+
+// normaliseCase makes c what the database gives back: dates at UTC midnight.
+func normaliseCase(c *cases.Case) {
+	for _, t := range []*time.Time{&c.ReceivedOn, &c.AcceptedOn, &c.DecidedOn, &c.ClosedOn, &c.PublishedOn, &c.DueOn} {
+		*t = cases.Date(*t)
+	}
+}
+
+// caseWriteColumns are the columns CreateCase and UpdateCase write, in caseValues order.
+const caseWriteColumns = `kind, source, received_on, subject, subject_key, summary, unit_id, handler_id, round,
+	complex, remote, status, result, accepted_on, decided_on, closed_on, decision_document, published_on,
+	extensions, due_on, pin_hash`
+
+func caseValues(c *cases.Case) ([]any, error) {
+	ext := []byte("[]")
+	if len(c.Extensions) > 0 {
+		var err error
+		if ext, err = json.Marshal(c.Extensions); err != nil {
+			return nil, fmt.Errorf("case extensions: %w", err)
+		}
+	}
+	return []any{c.Kind, c.Source, cases.FormatDate(c.ReceivedOn), c.Subject, foldKey(c.Subject), c.Summary,
+		c.UnitID, nullID(c.HandlerID), c.Round, c.Complex, c.Remote, c.Status, c.Result,
+		cases.FormatDate(c.AcceptedOn), cases.FormatDate(c.DecidedOn), cases.FormatDate(c.ClosedOn),
+		c.DecisionDocument, cases.FormatDate(c.PublishedOn), string(ext), cases.FormatDate(c.DueOn), c.PINHash}, nil
+}
+
+// CreateCase implements cases.Store.
+func (db *DB) CreateCase(ctx context.Context, c *cases.Case, ev cases.Event, rec cases.Record) error {
+	n := *c
+	normaliseCase(&n)
+	if n.Code == "" && (!n.Kind.Valid() || n.ReceivedOn.IsZero()) {
+		return fmt.Errorf("create case: a code needs a known kind (got %q) and the received date: %w", n.Kind, ingest.ErrInvalid)
+	}
+	vals, err := caseValues(&n)
+	if err != nil {
+		return err
+	}
+	n.Version = 1
+	n.CreatedAt = now()
+	n.UpdatedAt = n.CreatedAt
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if n.Code == "" {
+			n.Code, err = db.nextCaseCode(ctx, tx, n.Kind, n.ReceivedOn.Year())
+		} else {
+			err = db.claimCaseCode(ctx, tx, n.Code)
+		}
+		if err != nil {
+			return err
+		}
+		args := append([]any{n.Code}, vals...)
+		args = append(args, n.Version, n.CreatedBy, n.CreatedAt, n.UpdatedAt)
+		err = tx.QueryRowContext(ctx, db.q(`INSERT INTO cases (code, `+caseWriteColumns+`, version, created_by,
+			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			RETURNING id`), args...).Scan(&n.ID)
+		if err != nil {
+			return db.classify("create case "+n.Code, err)
+		}
+		ev.CaseID = n.ID
+		if err := db.addEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		if rec.Object == "" {
+			rec.Object = "case:" + n.Code
+		}
+		return db.appendAudit(ctx, tx, rec)
+	})
+	if err != nil {
+		return err
+	}
+	*c = n
+	return nil
+}
+
+// nextCaseCode takes the next number of the kind's prefix in year. The counter row
+// is updated in tx, so a rolled-back case gives its number back and a committed one
+// is never given again.
+func (db *DB) nextCaseCode(ctx context.Context, tx *sql.Tx, k cases.Kind, year int) (string, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, db.q(`INSERT INTO case_counters (prefix, year, last) VALUES (?, ?, 1)
+		ON CONFLICT (prefix, year) DO UPDATE SET last = case_counters.last + 1 RETURNING last`), k.Prefix(), year).Scan(&n)
+	if err != nil {
+		return "", db.classify(fmt.Sprintf("next case code %s-%d", k.Prefix(), year), err)
+	}
+	return cases.FormatCode(k, year, n), nil
+}
+
+// claimCaseCode moves the counter past a code given by the caller (an imported
+// case), so a later code of the same prefix and year does not collide with it.
+func (db *DB) claimCaseCode(ctx context.Context, tx *sql.Tx, code string) error {
+	if !cases.ValidCode(code) {
+		return nil
+	}
+	n, _ := strconv.Atoi(code[len(code)-6:])
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO case_counters (prefix, year, last) VALUES (?, ?, ?)
+		ON CONFLICT (prefix, year) DO UPDATE SET
+		last = CASE WHEN excluded.last > case_counters.last THEN excluded.last ELSE case_counters.last END`),
+		code[:2], cases.CodeYear(code), n)
+	return db.classify("claim case code "+code, err)
+}
+
+// Case implements cases.Store.
+func (db *DB) Case(ctx context.Context, id int64) (cases.Case, error) {
+	c, err := scanCase(db.sql.QueryRowContext(ctx, db.q(`SELECT `+caseColumns+` FROM cases WHERE id = ?`), id))
+	return c, db.classify("get case "+strconv.FormatInt(id, 10), err)
+}
+
+// CaseByCode implements cases.Store.
+func (db *DB) CaseByCode(ctx context.Context, code string) (cases.Case, error) {
+	c, err := scanCase(db.sql.QueryRowContext(ctx, db.q(`SELECT `+caseColumns+` FROM cases WHERE code = ?`), code))
+	return c, db.classify("get case "+code, err)
+}
+
+// UpdateCase implements cases.Store. The code, CreatedBy and CreatedAt are the
+// creation's and are not rewritten.
+func (db *DB) UpdateCase(ctx context.Context, c *cases.Case, events []cases.Event, rec cases.Record) error {
+	n := *c
+	normaliseCase(&n)
+	vals, err := caseValues(&n)
+	if err != nil {
+		return err
+	}
+	n.Version = c.Version + 1
+	n.UpdatedAt = now()
+	op := "update case " + strconv.FormatInt(n.ID, 10)
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE cases SET kind = ?, source = ?, received_on = ?, subject = ?,
+			subject_key = ?, summary = ?, unit_id = ?, handler_id = ?, round = ?, complex = ?, remote = ?, status = ?,
+			result = ?, accepted_on = ?, decided_on = ?, closed_on = ?, decision_document = ?, published_on = ?,
+			extensions = ?, due_on = ?, pin_hash = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`),
+			append(vals, n.Version, n.UpdatedAt, n.ID, c.Version)...)
+		if err != nil {
+			return db.classify(op, err)
+		}
+		if affected, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		} else if affected == 0 {
+			var stored int
+			err := tx.QueryRowContext(ctx, db.q(`SELECT version FROM cases WHERE id = ?`), n.ID).Scan(&stored)
+			if err != nil {
+				return db.classify(op, err)
+			}
+			return fmt.Errorf("%s: stored version %d, not %d (changed by someone else): %w", op, stored, c.Version, ingest.ErrConflict)
+		}
+		for _, ev := range events {
+			ev.CaseID = n.ID
+			if err := db.addEvent(ctx, tx, ev); err != nil {
+				return err
+			}
+		}
+		return db.appendAudit(ctx, tx, rec)
+	})
+	if err != nil {
+		return err
+	}
+	*c = n
+	return nil
+}
+
+// Cases implements cases.Store.
+func (db *DB) Cases(ctx context.Context, f cases.CaseFilter) ([]cases.Case, int, error) {
+	var where []string
+	var args []any
+	if f.UnitIDs != nil {
+		w, a := inIDs("unit_id", f.UnitIDs)
+		where, args = append(where, w), append(args, a...)
+	}
+	if f.Status != "" {
+		where, args = append(where, "status = ?"), append(args, f.Status)
+	}
+	if f.Kind != "" {
+		where, args = append(where, "kind = ?"), append(args, f.Kind)
+	}
+	if f.HandlerID != 0 {
+		where, args = append(where, "handler_id = ?"), append(args, f.HandlerID)
+	}
+	if f.OpenOnly {
+		where, args = append(where, "status <> ?"), append(args, cases.StatusClosed)
+	}
+	order := "id DESC"
+	if !f.DueBefore.IsZero() {
+		where, args = append(where, "due_on <> '' AND due_on < ?"), append(args, cases.FormatDate(cases.Date(f.DueBefore)))
+		order = "due_on, id"
+	}
+	if t := strings.TrimSpace(f.Text); t != "" {
+		where = append(where, `(LOWER(code) LIKE ? ESCAPE '\' OR subject_key LIKE ? ESCAPE '\')`)
+		args = append(args, likeContains(strings.ToLower(t)), likeContains(foldKey(t)))
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := db.sql.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM cases`+cond), args...).Scan(&total); err != nil {
+		return nil, 0, db.classify("count cases", err)
+	}
+	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT `+caseColumns+` FROM cases`+cond+` ORDER BY `+order+
+		` LIMIT ? OFFSET ?`), append(args, listLimit(f.Limit, 50), max(f.Offset, 0))...)
+	if err != nil {
+		return nil, 0, db.classify("list cases", err)
+	}
+	defer rows.Close()
+	out := []cases.Case{}
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, 0, db.classify("list cases", err)
+		}
+		out = append(out, c)
+	}
+	return out, total, db.classify("list cases", rows.Err())
+}
+
+func (db *DB) addEvent(ctx context.Context, tx *sql.Tx, ev cases.Event) error {
+	if ev.At.IsZero() {
+		ev.At = now()
+	}
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO case_events (case_id, at, user_id, type, from_status, to_status,
+		document_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+		ev.CaseID, ts(ev.At), ev.UserID, ev.Type, ev.From, ev.To, ev.DocumentID, ev.Note)
+	return db.classify(fmt.Sprintf("add %s event to case %d", ev.Type, ev.CaseID), err)
+}
+
+// Events implements cases.Store.
+func (db *DB) Events(ctx context.Context, caseID int64) ([]cases.Event, error) {
+	op := "events of case " + strconv.FormatInt(caseID, 10)
+	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT id, case_id, at, user_id, type, from_status, to_status,
+		document_id, note FROM case_events WHERE case_id = ? ORDER BY at, id`), caseID)
+	if err != nil {
+		return nil, db.classify(op, err)
+	}
+	defer rows.Close()
+	out := []cases.Event{}
+	for rows.Next() {
+		var e cases.Event
+		if err := rows.Scan(&e.ID, &e.CaseID, &e.At, &e.UserID, &e.Type, &e.From, &e.To, &e.DocumentID, &e.Note); err != nil {
+			return nil, db.classify(op, err)
+		}
+		e.At = ts(e.At)
+		out = append(out, e)
+	}
+	return out, db.classify(op, rows.Err())
+}
+
+// partyPlain is what a party's plain columns hold: nothing when the identity is
+// secret, whatever the caller left in Person.
+func partyPlain(p *cases.Party) (cases.Person, string, error) {
+	if !p.Secret {
+		return p.Person, "", nil
+	}
+	if p.Sealed == "" {
+		return cases.Person{}, "", fmt.Errorf("party of case %d: a secret identity must be sealed: %w", p.CaseID, ingest.ErrInvalid)
+	}
+	return cases.Person{}, p.Sealed, nil
+}
+
+// CreateParty implements cases.Store. A secret party's Person is not stored: only
+// Sealed is.
+func (db *DB) CreateParty(ctx context.Context, p *cases.Party, ev cases.Event, rec cases.Record) error {
+	n := *p
+	plain, sealed, err := partyPlain(&n)
+	if err != nil {
+		return err
+	}
+	n.CreatedAt = now()
+	op := "add party to case " + strconv.FormatInt(n.CaseID, 10)
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO parties (case_id, role, secret, name, id_number, address, phone,
+			sealed, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			n.CaseID, n.Role, n.Secret, plain.Name, plain.IDNumber, plain.Address, plain.Phone, sealed, n.Note,
+			n.CreatedAt).Scan(&n.ID)
+		if err != nil {
+			return db.classify(op, err)
+		}
+		ev.CaseID = n.CaseID
+		if err := db.addEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, rec)
+	})
+	if err != nil {
+		return err
+	}
+	*p = n
+	return nil
+}
+
+// UpdateParty implements cases.Store.
+func (db *DB) UpdateParty(ctx context.Context, p *cases.Party, ev cases.Event, rec cases.Record) error {
+	plain, sealed, err := partyPlain(p)
+	if err != nil {
+		return err
+	}
+	op := fmt.Sprintf("update party %d of case %d", p.ID, p.CaseID)
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE parties SET role = ?, secret = ?, name = ?, id_number = ?,
+			address = ?, phone = ?, sealed = ?, note = ? WHERE id = ? AND case_id = ?`),
+			p.Role, p.Secret, plain.Name, plain.IDNumber, plain.Address, plain.Phone, sealed, p.Note, p.ID, p.CaseID)
+		if err := db.mustAffect(op, res, err); err != nil {
+			return err
+		}
+		ev.CaseID = p.CaseID
+		if err := db.addEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, rec)
+	})
+}
+
+// DeleteParty implements cases.Store.
+func (db *DB) DeleteParty(ctx context.Context, caseID, partyID int64, ev cases.Event, rec cases.Record) error {
+	op := fmt.Sprintf("delete party %d of case %d", partyID, caseID)
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`DELETE FROM parties WHERE id = ? AND case_id = ?`), partyID, caseID)
+		if err := db.mustAffect(op, res, err); err != nil {
+			return err
+		}
+		ev.CaseID = caseID
+		if err := db.addEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, rec)
+	})
+}
+
+// Parties implements cases.Store.
+func (db *DB) Parties(ctx context.Context, caseID int64) ([]cases.Party, error) {
+	op := "parties of case " + strconv.FormatInt(caseID, 10)
+	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT id, case_id, role, secret, name, id_number, address, phone,
+		sealed, note, created_at FROM parties WHERE case_id = ? ORDER BY id`), caseID)
+	if err != nil {
+		return nil, db.classify(op, err)
+	}
+	defer rows.Close()
+	out := []cases.Party{}
+	for rows.Next() {
+		var p cases.Party
+		if err := rows.Scan(&p.ID, &p.CaseID, &p.Role, &p.Secret, &p.Person.Name, &p.Person.IDNumber, &p.Person.Address,
+			&p.Person.Phone, &p.Sealed, &p.Note, &p.CreatedAt); err != nil {
+			return nil, db.classify(op, err)
+		}
+		p.CreatedAt = ts(p.CreatedAt)
+		out = append(out, p)
+	}
+	return out, db.classify(op, rows.Err())
+}
+
+// Grant implements cases.Store.
+func (db *DB) Grant(ctx context.Context, caseID, userID, by int64, ev cases.Event, rec cases.Record) error {
+	op := fmt.Sprintf("grant case %d to user %d", caseID, userID)
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO case_grants (case_id, user_id, granted_by, granted_at)
+			VALUES (?, ?, ?, ?) ON CONFLICT (case_id, user_id) DO NOTHING`), caseID, userID, by, now())
+		if err != nil {
+			return db.classify(op, err)
+		}
+		ev.CaseID = caseID
+		if err := db.addEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, rec)
+	})
+}
+
+// Revoke implements cases.Store. Revoking a grant the user does not hold is
+// ErrNotFound.
+func (db *DB) Revoke(ctx context.Context, caseID, userID int64, ev cases.Event, rec cases.Record) error {
+	op := fmt.Sprintf("revoke case %d from user %d", caseID, userID)
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`DELETE FROM case_grants WHERE case_id = ? AND user_id = ?`), caseID, userID)
+		if err := db.mustAffect(op, res, err); err != nil {
+			return err
+		}
+		ev.CaseID = caseID
+		if err := db.addEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, rec)
+	})
+}
+
+// Granted implements cases.Store.
+func (db *DB) Granted(ctx context.Context, caseID, userID int64) (bool, error) {
+	var n int
+	err := db.sql.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM case_grants WHERE case_id = ? AND user_id = ?`),
+		caseID, userID).Scan(&n)
+	return n > 0, db.classify(fmt.Sprintf("grant of case %d to user %d", caseID, userID), err)
+}
+
+// GrantedCodes implements cases.Store. The codes are in code order.
+func (db *DB) GrantedCodes(ctx context.Context, userID int64) ([]string, error) {
+	op := "cases granted to user " + strconv.FormatInt(userID, 10)
+	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT c.code FROM case_grants g JOIN cases c ON c.id = g.case_id
+		WHERE g.user_id = ? ORDER BY c.code`), userID)
+	if err != nil {
+		return nil, db.classify(op, err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return nil, db.classify(op, err)
+		}
+		out = append(out, code)
+	}
+	return out, db.classify(op, rows.Err())
+}
+
+// LinkDocument implements cases.Store. It also sets UpdatedAt (on d too), so the
+// search index, which follows DocumentsChangedSince, learns the new case and
+// confidentiality.
+func (db *DB) LinkDocument(ctx context.Context, d *ingest.Document, ev cases.Event, rec cases.Record) error {
+	at := now()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE documents SET case_code = ?, kind = ?, confidential = ?, published = ?,
+			updated_at = ? WHERE id = ?`), d.CaseCode, d.Kind, d.Confidential, d.Published, at, d.ID)
+		if err := db.mustAffect("link document "+d.ID, res, err); err != nil {
+			return err
+		}
+		if ev.CaseID != 0 {
+			if ev.DocumentID == "" {
+				ev.DocumentID = d.ID
+			}
+			if err := db.addEvent(ctx, tx, ev); err != nil {
+				return err
+			}
+		}
+		return db.appendAudit(ctx, tx, rec)
+	})
+	if err != nil {
+		return err
+	}
+	d.UpdatedAt = at
+	return nil
+}
+
+// DocumentsByNumber implements cases.Store, oldest first.
+func (db *DB) DocumentsByNumber(ctx context.Context, numbers []string) ([]ingest.Document, error) {
+	docs := []ingest.Document{}
+	if len(numbers) == 0 {
+		return docs, nil
+	}
+	args := make([]any, len(numbers))
+	for i, n := range numbers {
+		args[i] = n
+	}
+	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT `+documentColumns+` FROM documents
+		WHERE case_code <> '' AND meta_number IN (?`+strings.Repeat(", ?", len(numbers)-1)+`) ORDER BY created_at, id`), args...)
+	if err != nil {
+		return nil, db.classify("documents by number", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		d, err := scanDocument(rows)
+		if err != nil {
+			return nil, db.classify("documents by number", err)
+		}
+		docs = append(docs, d)
+	}
+	return docs, db.classify("documents by number", rows.Err())
+}
+
+// SetSuggestions implements cases.Store. An unknown document or case code is
+// ErrNotFound.
+func (db *DB) SetSuggestions(ctx context.Context, documentID string, s []cases.Suggestion) error {
+	op := "set suggestions of " + documentID
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM document_suggestions WHERE document_id = ?`), documentID); err != nil {
+			return db.classify(op, err)
+		}
+		for _, x := range s {
+			if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO document_suggestions (document_id, case_code, reason,
+				detail, score) VALUES (?, ?, ?, ?, ?)`), documentID, x.CaseCode, x.Reason, x.Detail, x.Score); err != nil {
+				return db.classify(op+" ("+x.CaseCode+")", err)
+			}
+		}
+		return nil
+	})
+}
+
+// Suggestions implements cases.Store: grouped by document, best first in each.
+func (db *DB) Suggestions(ctx context.Context, documentIDs []string) ([]cases.Suggestion, error) {
+	out := []cases.Suggestion{}
+	if len(documentIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(documentIDs))
+	for i, id := range documentIDs {
+		args[i] = id
+	}
+	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT document_id, case_code, reason, detail, score
+		FROM document_suggestions WHERE document_id IN (?`+strings.Repeat(", ?", len(documentIDs)-1)+`)
+		ORDER BY document_id, score DESC, id`), args...)
+	if err != nil {
+		return nil, db.classify("suggestions", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s cases.Suggestion
+		if err := rows.Scan(&s.DocumentID, &s.CaseCode, &s.Reason, &s.Detail, &s.Score); err != nil {
+			return nil, db.classify("suggestions", err)
+		}
+		out = append(out, s)
+	}
+	return out, db.classify("suggestions", rows.Err())
+}
+
+// inIDs is "col IN (?, …)" for a scope list; an empty list matches nothing.
+func inIDs(col string, ids []int64) (string, []any) {
+	if len(ids) == 0 {
+		return "1 = 0", nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return col + " IN (?" + strings.Repeat(", ?", len(ids)-1) + ")", args
+}
+
+// listLimit applies the lists' rule: 0 means def, at most 1000.
+func listLimit(n, def int) int {
+	switch {
+	case n <= 0:
+		return def
+	case n > 1000:
+		return 1000
+	}
+	return n
+}
+
+// foldKey is s as the text filters compare it: lower case, without diacritics
+// (đ as d), spaces collapsed.
+func foldKey(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(ocr.Fold(s))), " ")
+}
+
+// likeContains is a LIKE pattern (with ESCAPE '\') matching s anywhere.
+func likeContains(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
+}
