@@ -91,6 +91,9 @@ type pageResult struct {
 	// Rotation is how far the page was turned, clockwise, to read upright (OCR's
 	// Recognition.Rotation); Width, Height and Words are of the turned page.
 	Rotation int `json:"rotation,omitempty"`
+	// CoverCase and CoverKind are what a QR cover sheet names (Source "cover").
+	CoverCase string `json:"cover_case,omitempty"`
+	CoverKind string `json:"cover_kind,omitempty"`
 }
 
 // Process handles document id. It returns nil when the document is finished (stored,
@@ -185,12 +188,12 @@ func (p *Processor) run(ctx context.Context, d *Document) error {
 	if n == 0 {
 		return BadInput(errors.New("tệp không có trang nào (no pages)"))
 	}
-	if split, err := p.split(ctx, d, f, n); split || err != nil {
-		return err // a scan batch cut at its cover sheets: its parts have their own jobs
-	}
 	results, err := p.recognizeAll(ctx, d, f, n)
 	if err != nil {
 		return err
+	}
+	if split, err := p.split(ctx, d, f, results); split || err != nil {
+		return err // a scan batch cut at its cover sheets: its parts have their own jobs
 	}
 	if p.ReadHeader != nil && d.Meta == (Metadata{}) {
 		meta, kind := p.ReadHeader(results[0].Text)
@@ -298,6 +301,19 @@ func (p *Processor) recognizeAll(ctx context.Context, d *Document, f PageFile, n
 		}
 		results[pg.Number-1], done[pg.Number-1] = r, true
 	}
+	if strings.HasPrefix(d.SourcePath, splitPrefix) {
+		// A part of a split batch: its batch left each page's result under the
+		// part's own keys (the same pixels were read there), so it is not read twice.
+		for i := range n {
+			if done[i] {
+				continue
+			}
+			r, err := p.adoptPage(ctx, d, i+1)
+			if err == nil {
+				results[i], done[i] = r, true
+			}
+		}
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -347,9 +363,18 @@ func (p *Processor) recognizePage(ctx context.Context, d *Document, f PageFile, 
 	}
 	b := pg.Image.Bounds()
 	r := pageResult{Page: i + 1, Width: b.Dx(), Height: b.Dy(), DPI: pg.DPI}
-	if strings.TrimSpace(pg.Text) != "" {
+	// Every page is checked for a QR cover sheet on the raster decoded for OCR (a
+	// part of a split batch holds none: they were cut off). A cover is not read.
+	cover := false
+	if p.Cover != nil && !strings.HasPrefix(d.SourcePath, splitPrefix) {
+		r.CoverCase, r.CoverKind, cover = p.Cover(ctx, pg.Image)
+	}
+	switch {
+	case cover:
+		r.Source = "cover"
+	case strings.TrimSpace(pg.Text) != "":
 		r.Source, r.Text, r.Confidence = "text", pg.Text, -1
-	} else {
+	default:
 		pctx, cancel := context.WithTimeout(ctx, p.PageTimeout)
 		rec, err := p.OCR.Recognize(pctx, pg.Image, pg.DPI)
 		cancel()
@@ -373,6 +398,23 @@ func (p *Processor) recognizePage(ctx context.Context, d *Document, f PageFile, 
 	row := Page{
 		DocumentID: d.ID, Number: i + 1, Text: r.Text, Confidence: r.Confidence, WordsKey: key,
 		Width: r.Width, Height: r.Height, DPI: r.DPI, Source: r.Source, DurationMS: time.Since(start).Milliseconds(),
+	}
+	if err := p.Docs.SavePage(ctx, &row); err != nil {
+		return pageResult{}, err
+	}
+	return r, nil
+}
+
+// adoptPage records, as page n of d, the result its batch stored under d's key.
+func (p *Processor) adoptPage(ctx context.Context, d *Document, n int) (pageResult, error) {
+	key := PageKey(d.SHA256, p.Pipeline, n)
+	r, err := p.loadPage(ctx, key)
+	if err != nil {
+		return pageResult{}, err
+	}
+	row := Page{
+		DocumentID: d.ID, Number: n, Text: r.Text, Confidence: r.Confidence, WordsKey: key,
+		Width: r.Width, Height: r.Height, DPI: r.DPI, Source: r.Source,
 	}
 	if err := p.Docs.SavePage(ctx, &row); err != nil {
 		return pageResult{}, err

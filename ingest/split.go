@@ -1,26 +1,29 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"image"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 )
 
 // Scan batches with QR cover sheets (issue 7, 3b). A clerk puts a cover sheet printed
 // from a case on top of each document's paper and scans the whole stack as one file.
-// Before OCR, every page is checked for a cover; a batch with covers is cut into one
-// new document per cover (the pages up to the next cover), linked to the cover's case
-// with its document kind, and the cover pages themselves are dropped. Pages before the
-// first cover form a part of their own with the batch's routing. Each part is put
-// into the spool and registered like any claimed file, so it then goes through the
-// whole pipeline; the batch ends StatusSplit, its original bytes kept.
+// Every page is checked for a cover on the raster decoded for OCR (a cover is not
+// read); a batch with covers is then cut into one new document per cover (the pages
+// up to the next cover), linked to the cover's case with its document kind, and the
+// cover pages themselves are dropped. Pages before the first cover form a part of
+// their own with the batch's routing. Each part is put into the spool and registered
+// like any claimed file, so it then goes through the whole pipeline — taking the
+// batch's page results instead of reading its pages again; the batch ends
+// StatusSplit, its original bytes kept.
 //
 // Splitting is repeatable after a crash at any point: part n of a batch has the ID
 // PartID(batch, n), so a part registered by an earlier attempt is found and skipped,
@@ -100,22 +103,28 @@ type part struct {
 	kind        string
 }
 
-// split checks every page of d for a cover sheet and, when there are covers, cuts d
-// into its parts and marks it split. It returns false (and does nothing) for a file
-// without covers, which then goes on as usual.
-func (p *Processor) split(ctx context.Context, d *Document, f PageFile, n int) (bool, error) {
-	if p.Cover == nil || strings.HasPrefix(d.SourcePath, splitPrefix) {
-		return false, nil // a part never holds a cover: they were cut off its batch
+// split cuts d at the cover sheets its pages were found to be (recognizePage
+// checks each page on the raster it decodes for OCR, so a file without covers costs
+// no second decode) and marks it split; it returns false, doing nothing, for a file
+// without covers, which then goes on as usual. Each part gets the batch's page
+// results under its own keys, so its pages are not read twice.
+func (p *Processor) split(ctx context.Context, d *Document, f PageFile, results []pageResult) (bool, error) {
+	covers := make([]*coverPage, len(results))
+	found := false
+	for i, r := range results {
+		if r.Source == "cover" {
+			covers[i], found = &coverPage{caseCode: r.CoverCase, kind: r.CoverKind}, true
+		}
 	}
-	covers, err := p.findCovers(ctx, f, n)
-	if err != nil || covers == nil {
-		return false, err
+	if !found {
+		return false, nil
 	}
+	n := len(results)
 	parts := planParts(d, covers)
 	if len(parts) == 0 {
 		return false, BadInput(errors.New("tệp chỉ có phiếu bìa hồ sơ, không có trang tài liệu nào (the file holds only cover sheets, no document pages)"))
 	}
-	if err := p.claimParts(ctx, d, f, parts); err != nil {
+	if err := p.claimParts(ctx, d, f, parts, results); err != nil {
 		return false, err
 	}
 	d.Pages, d.Status, d.Error = n, StatusSplit, ""
@@ -125,56 +134,6 @@ func (p *Processor) split(ctx context.Context, d *Document, f PageFile, n int) (
 	p.Logger.Info("batch split at its cover sheets", "document_id", d.ID, "filename", d.Filename, "pages", n,
 		"parts", len(parts), "covers", n-pagesIn(parts))
 	return true, p.removeSpool(d.ID)
-}
-
-// findCovers reads every page on the shared page pool (one raster per slot) and
-// returns what each cover page names, nil for the other pages; nil when there is no
-// cover at all.
-func (p *Processor) findCovers(ctx context.Context, f PageFile, n int) ([]*coverPage, error) {
-	found := make([]*coverPage, n)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstErr error
-	for i := range n {
-		select {
-		case p.sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Go(func() {
-			defer func() { <-p.sem }()
-			pg, err := f.Page(ctx, i)
-			if err != nil {
-				mu.Lock()
-				if firstErr == nil {
-					firstErr = fmt.Errorf("trang %d (page %d): %w", i+1, i+1, err)
-					cancel()
-				}
-				mu.Unlock()
-				return
-			}
-			if code, kind, ok := p.Cover(ctx, pg.Image); ok {
-				found[i] = &coverPage{caseCode: code, kind: kind} // each goroutine its own index
-			}
-		})
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	for _, c := range found {
-		if c != nil {
-			return found, nil
-		}
-	}
-	return nil, nil
 }
 
 // planParts cuts the pages at the covers. Pages before the first cover keep the
@@ -219,7 +178,7 @@ func partName(filename, id string, k, total int) string {
 
 // claimParts writes the parts not registered yet into the spool, then claims them in
 // order, each in one transaction with its job.
-func (p *Processor) claimParts(ctx context.Context, d *Document, f PageFile, parts []part) error {
+func (p *Processor) claimParts(ctx context.Context, d *Document, f PageFile, parts []part, results []pageResult) error {
 	type todo struct {
 		k   int
 		pt  part
@@ -274,6 +233,11 @@ func (p *Processor) claimParts(ctx context.Context, d *Document, f PageFile, par
 		}
 	}
 	for _, m := range missing {
+		if err := p.seedPart(ctx, m.tmp, m.pt, results); err != nil {
+			return fmt.Errorf("part %d of %s: %w", m.k, d.ID, err)
+		}
+	}
+	for _, m := range missing {
 		o := Origin{
 			Path: m.tmp, Filename: partName(d.Filename, d.ID, m.k, len(parts)), Source: "split",
 			UnitCode: d.UnitCode, CaseCode: m.pt.caseCode, Kind: m.pt.kind, Batch: d.ID,
@@ -314,4 +278,36 @@ func (p *Processor) writePart(ctx context.Context, d *Document, f PageFile, pt p
 		return err
 	}
 	return out.Close()
+}
+
+// seedPart stores the batch's results of pt's pages under the keys of the part file
+// at path (content-addressed, like the part's own results would be), before the
+// part is registered: its job then adopts them instead of reading the pages again.
+func (p *Processor) seedPart(ctx context.Context, path string, pt part, results []pageResult) error {
+	sha, err := fileSHA256(path)
+	if err != nil {
+		return err
+	}
+	for i := pt.first; i <= pt.last; i++ {
+		r := results[i]
+		r.Page = i - pt.first + 1
+		body := mustJSON(r)
+		if _, err := p.Blobs.Put(ctx, PageKey(sha, p.Pipeline, r.Page), bytes.NewReader(body), int64(len(body)), ""); err != nil {
+			return fmt.Errorf("store page %d of the part: %w", r.Page, err)
+		}
+	}
+	return nil
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

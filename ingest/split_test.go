@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"kntc/ingest"
@@ -51,9 +52,11 @@ func toyCover(_ context.Context, img image.Image) (string, string, bool) {
 	return f[1], f[2], true
 }
 
-type toyOCR struct{}
+// toyOCR reads a toy page and counts the pages it read.
+type toyOCR struct{ reads atomic.Int64 }
 
-func (toyOCR) Recognize(_ context.Context, img image.Image, _ int) (ingest.Recognition, error) {
+func (o *toyOCR) Recognize(_ context.Context, img image.Image, _ int) (ingest.Recognition, error) {
+	o.reads.Add(1)
 	return ingest.Recognition{Text: toyText(img), Confidence: 90}, nil
 }
 
@@ -90,6 +93,7 @@ type splitEnv struct {
 	*spoolEnv
 	proc *ingest.Processor
 	reg  *flakyRegistrar
+	ocr  *toyOCR
 }
 
 func newSplitEnv(t *testing.T) *splitEnv {
@@ -99,8 +103,9 @@ func newSplitEnv(t *testing.T) *splitEnv {
 	must(t, err)
 	reg := &flakyRegistrar{inner: e.queue, fail: map[string]int{}}
 	e.spool.Registrar = reg
-	return &splitEnv{spoolEnv: e, reg: reg, proc: &ingest.Processor{
-		Docs: e.db, Blobs: blobs, OCR: toyOCR{}, Open: openToy, Spool: e.spool,
+	ocr := &toyOCR{}
+	return &splitEnv{spoolEnv: e, reg: reg, ocr: ocr, proc: &ingest.Processor{
+		Docs: e.db, Blobs: blobs, OCR: ocr, Open: openToy, Spool: e.spool,
 		Archive:    func(w io.Writer, _ ingest.ArchiveMeta) (ingest.Archive, error) { return toyArchive{w}, nil },
 		Quarantine: &ingest.Quarantine{Dir: t.TempDir()}, Logger: slog.New(slog.DiscardHandler),
 		ReadHeader: func(string) (ingest.Metadata, string) {
@@ -197,8 +202,13 @@ func TestSplitBatch(t *testing.T) {
 	must(t, e.proc.Process(t.Context(), batch.ID, false))
 	e.checkSplit(t, batch, want)
 
+	// The batch's job read its 4 pages that are not covers, once.
+	if n := e.ocr.reads.Load(); n != 4 {
+		t.Fatalf("the batch read %d pages, want 4 (covers are not read)", n)
+	}
 	// A part goes through the pipeline like any file: not split again, its cover's
-	// kind kept over the header's, the header's metadata read.
+	// kind kept over the header's, the header's metadata read — and its pages not
+	// read again, their results taken from the batch.
 	for i, p := range []string{ingest.PartID(batch.ID, 2), ingest.PartID(batch.ID, 3)} {
 		must(t, e.proc.Process(t.Context(), p, false))
 		d, err := e.db.Document(t.Context(), p)
@@ -206,6 +216,9 @@ func TestSplitBatch(t *testing.T) {
 		if d.Status != ingest.StatusStored || d.Pages != len(want[i+1].pages) || d.Kind != want[i+1].kind || d.Meta.Subject != "trích yếu" {
 			t.Errorf("part %d processed: %s, %d pages, kind %q, %+v", i+2, d.Status, d.Pages, d.Kind, d.Meta)
 		}
+	}
+	if n := e.ocr.reads.Load(); n != 4 {
+		t.Fatalf("after the parts: %d pages read, want still 4", n)
 	}
 }
 
