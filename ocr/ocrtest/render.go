@@ -146,36 +146,6 @@ func wrap(d *font.Drawer, words []string, maxWidth fixed.Int26_6) []string {
 	return lines
 }
 
-// CER is the character error rate of got against want: the edit distance between
-// their runes (after joining whitespace runs to one space) divided by want's length.
-func CER(got, want string) float64 {
-	g := []rune(strings.Join(strings.Fields(got), " "))
-	w := []rune(strings.Join(strings.Fields(want), " "))
-	if len(w) == 0 {
-		if len(g) == 0 {
-			return 0
-		}
-		return 1
-	}
-	prev := make([]int, len(g)+1)
-	cur := make([]int, len(g)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(w); i++ {
-		cur[0] = i
-		for j := 1; j <= len(g); j++ {
-			cost := 1
-			if w[i-1] == g[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return float64(prev[len(g)]) / float64(len(w))
-}
-
 // SamplesDir is ../shared/samples seen from the repository root, found by walking up
 // from the working directory (tests run in their package directory).
 func SamplesDir() (string, error) {

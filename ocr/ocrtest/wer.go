@@ -6,12 +6,25 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
+// CER is the character error rate of got against want: both in NFC with whitespace
+// runs joined to one space, the edit distance between their runes divided by want's
+// length.
+func CER(got, want string) float64 {
+	return errorRate([]rune(collapse(got)), []rune(collapse(want)))
+}
+
 // WER is the word error rate of got against want: both in NFC with whitespace
 // runs as word breaks, the edit distance between their word sequences divided by
 // want's word count.
 func WER(got, want string) float64 {
-	g := strings.Fields(norm.NFC.String(got))
-	w := strings.Fields(norm.NFC.String(want))
+	return errorRate(strings.Fields(norm.NFC.String(got)), strings.Fields(norm.NFC.String(want)))
+}
+
+func collapse(s string) string { return strings.Join(strings.Fields(norm.NFC.String(s)), " ") }
+
+// errorRate is the Levenshtein distance from want to got over want's length (1 for
+// anything against nothing, 0 for nothing against nothing).
+func errorRate[T comparable](g, w []T) float64 {
 	if len(w) == 0 {
 		if len(g) == 0 {
 			return 0
