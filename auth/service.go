@@ -237,22 +237,30 @@ func (s *Service) ScopeOf(ctx context.Context, u User) (Scope, error) {
 	if err != nil {
 		return Scope{}, fmt.Errorf("scope of %s: %w", u.Username, err)
 	}
+	sc, _ := ScopeIn(units, u)
+	return sc, nil
+}
+
+// ScopeIn is ScopeOf on the unit tree units, with the IDs of the units in the
+// scope as well (nil when the scope is every unit).
+func ScopeIn(units []Unit, u User) (Scope, []int64) {
 	byID := make(map[int64]Unit, len(units))
 	for _, x := range units {
 		byID[x.ID] = x
 	}
 	root, ok := byID[u.ScopeUnitID]
 	if !ok {
-		return Scope{Codes: []string{}}, nil
+		return Scope{Codes: []string{}}, []int64{}
 	}
 	if root.ParentID == 0 {
 		return Scope{All: true}, nil
 	}
-	sc := Scope{Codes: []string{}}
-	for _, id := range Subtree(units, root.ID) {
+	ids := Subtree(units, root.ID)
+	sc := Scope{Codes: make([]string, 0, len(ids))}
+	for _, id := range ids {
 		sc.Codes = append(sc.Codes, byID[id].Code)
 	}
-	return sc, nil
+	return sc, ids
 }
 
 // RootUnit returns the root of the unit tree.

@@ -77,27 +77,14 @@ func (a Actor) record(action, object, detail string) Record {
 	return Record{UserID: a.User.ID, Username: a.User.Username, Action: action, Object: object, Detail: detail}
 }
 
-// ActorFor builds the actor of user u.
+// ActorFor builds the actor of user u (one read of the unit tree).
 func ActorFor(ctx context.Context, accounts *auth.Service, u auth.User) (Actor, error) {
-	sc, err := accounts.ScopeOf(ctx, u)
-	if err != nil {
-		return Actor{}, err
-	}
-	a := Actor{User: u, Scope: sc}
-	if sc.All {
-		return a, nil
-	}
 	units, err := accounts.Store.Units(ctx)
 	if err != nil {
 		return Actor{}, fmt.Errorf("scope of %s: %w", u.Username, err)
 	}
-	a.UnitIDs = []int64{}
-	for _, un := range units {
-		if sc.Allows(un.Code) {
-			a.UnitIDs = append(a.UnitIDs, un.ID)
-		}
-	}
-	return a, nil
+	sc, ids := auth.ScopeIn(units, u)
+	return Actor{User: u, Scope: sc, UnitIDs: ids}, nil
 }
 
 // notFound hides an object outside the scope.

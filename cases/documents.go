@@ -207,7 +207,7 @@ func (s *Service) carriesIdentity(ctx context.Context, c Case, d ingest.Document
 		}
 		who := p.Person
 		for _, v := range []string{who.Name, who.IDNumber} {
-			if f := foldSpace(v); len(f) >= 6 {
+			if f := FoldKey(v); len(f) >= 6 {
 				needles = append(needles, f)
 			}
 		}
@@ -220,7 +220,7 @@ func (s *Service) carriesIdentity(ctx context.Context, c Case, d ingest.Document
 		return false, err
 	}
 	for _, pg := range pages {
-		text := foldSpace(pg.Text)
+		text := FoldKey(pg.Text)
 		for _, n := range needles {
 			if strings.Contains(text, n) {
 				return true, nil
@@ -230,7 +230,9 @@ func (s *Service) carriesIdentity(ctx context.Context, c Case, d ingest.Document
 	return false, nil
 }
 
-func foldSpace(s string) string {
+// FoldKey is s folded (ocr.Fold: NFC, no marks, đ as d), lower case, single
+// spaces: the form in which names, subjects and texts are compared.
+func FoldKey(s string) string {
 	return strings.Join(strings.Fields(strings.ToLower(ocr.Fold(s))), " ")
 }
 

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/unicode/norm"
-
 	"kntc/ocr"
 )
 
@@ -146,7 +144,7 @@ var stopwords = map[string]bool{
 
 func words(s string) map[string]bool {
 	out := map[string]bool{}
-	f := strings.ToLower(ocr.Fold(norm.NFC.String(s)))
+	f := strings.ToLower(ocr.Fold(s))
 	for _, w := range strings.FieldsFunc(f, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
 	}) {

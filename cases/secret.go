@@ -12,10 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"golang.org/x/text/unicode/norm"
-
-	"kntc/ocr"
 )
 
 // Sealer seals a denouncer's identity with AES-256-GCM. Keys are named: a sealed
@@ -130,7 +126,7 @@ func aad(binding string) []byte { return []byte("kntc sealed " + binding) }
 // folded (no diacritics, lower case, single spaces) so spelling variants meet.
 // Empty input gives "".
 func (s *Sealer) Blind(value string) string {
-	v := strings.Join(strings.Fields(strings.ToLower(ocr.Fold(norm.NFC.String(value)))), " ")
+	v := FoldKey(value)
 	if v == "" {
 		return ""
 	}

@@ -314,8 +314,8 @@ func (s *Service) UpdateCase(ctx context.Context, a Actor, code string, patch Ca
 	if err != nil {
 		return Case{}, err
 	}
-	if patch.Version != c.Version {
-		return Case{}, fmt.Errorf("hồ sơ %s đã được người khác sửa, hãy tải lại (version %d, now %d): %w", code, patch.Version, c.Version, ingest.ErrConflict)
+	if err := checkVersion(c, patch.Version); err != nil {
+		return Case{}, err
 	}
 	var events []Event
 	var changed []string
@@ -391,6 +391,15 @@ func (s *Service) UpdateCase(ctx context.Context, a Actor, code string, patch Ca
 	return c, s.updateCase(ctx, a, &c, events, ActionUpdate, strings.Join(changed, ","))
 }
 
+// checkVersion refuses a change made on a stale copy of c (the store refuses it
+// too; this says so before any work).
+func checkVersion(c Case, version int) error {
+	if version != c.Version {
+		return fmt.Errorf("hồ sơ %s đã được người khác sửa, hãy tải lại (version %d, now %d): %w", c.Code, version, c.Version, ingest.ErrConflict)
+	}
+	return nil
+}
+
 func (s *Service) updateCase(ctx context.Context, a Actor, c *Case, events []Event, action, detail string) error {
 	at := s.now()
 	for i := range events {
@@ -411,8 +420,8 @@ func (s *Service) Transition(ctx context.Context, a Actor, code string, version 
 	if err != nil {
 		return Case{}, err
 	}
-	if version != c.Version {
-		return Case{}, fmt.Errorf("hồ sơ %s đã được người khác sửa, hãy tải lại (version %d, now %d): %w", code, version, c.Version, ingest.ErrConflict)
+	if err := checkVersion(c, version); err != nil {
+		return Case{}, err
 	}
 	if !t.On.IsZero() && Date(t.On).After(s.today()) {
 		return Case{}, fmt.Errorf("ngày ở tương lai (the date is in the future): %w", ingest.ErrInvalid)

@@ -227,25 +227,37 @@ func handleCaseList(logger *slog.Logger, accounts *auth.Service, svc *cases.Serv
 	})
 }
 
+// openCaseRequest is what opening a case from a letter or a visit may override;
+// an empty body takes everything from the letter or the visit. Opening a case
+// directly takes the same fields (caseCreateRequest).
+type openCaseRequest struct {
+	Kind       cases.Kind   `json:"kind"`
+	Source     cases.Source `json:"source"`
+	ReceivedOn string       `json:"received_on"`
+	Subject    string       `json:"subject"`
+	Summary    string       `json:"summary"`
+	UnitID     int64        `json:"unit_id"`
+	HandlerID  int64        `json:"handler_id"`
+	Round      int          `json:"round"`
+	Complex    bool         `json:"complex"`
+	Remote     bool         `json:"remote"`
+}
+
+func (req openCaseRequest) newCase(probs *problems) cases.NewCase {
+	return cases.NewCase{Kind: req.Kind, Source: req.Source, ReceivedOn: probs.date("received_on", req.ReceivedOn),
+		Subject: req.Subject, Summary: req.Summary, UnitID: req.UnitID, HandlerID: req.HandlerID, Round: req.Round,
+		Complex: req.Complex, Remote: req.Remote}
+}
+
+// caseCreateRequest opens a case with its parties.
 type caseCreateRequest struct {
-	Kind       cases.Kind     `json:"kind"`
-	Source     cases.Source   `json:"source"`
-	ReceivedOn string         `json:"received_on"`
-	Subject    string         `json:"subject"`
-	Summary    string         `json:"summary"`
-	UnitID     int64          `json:"unit_id"`
-	HandlerID  int64          `json:"handler_id"`
-	Round      int            `json:"round"`
-	Complex    bool           `json:"complex"`
-	Remote     bool           `json:"remote"`
-	Parties    []partyRequest `json:"parties"`
+	openCaseRequest
+	Parties []partyRequest `json:"parties"`
 }
 
 // newCase turns the request into what opening a case takes.
 func (req caseCreateRequest) newCase(probs *problems) cases.NewCase {
-	in := cases.NewCase{Kind: req.Kind, Source: req.Source, ReceivedOn: probs.date("received_on", req.ReceivedOn),
-		Subject: req.Subject, Summary: req.Summary, UnitID: req.UnitID, HandlerID: req.HandlerID, Round: req.Round,
-		Complex: req.Complex, Remote: req.Remote}
+	in := req.openCaseRequest.newCase(probs)
 	for _, p := range req.Parties {
 		in.Parties = append(in.Parties, p.party())
 	}

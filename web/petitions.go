@@ -194,25 +194,20 @@ func handlePetitionPatch(logger *slog.Logger, svc *cases.Service) http.Handler {
 	})
 }
 
-// openCaseRequest is what opening a case from a letter or a visit may override;
-// an empty body takes everything from the letter or the visit.
-type openCaseRequest struct {
-	Kind       cases.Kind   `json:"kind"`
-	Source     cases.Source `json:"source"`
-	ReceivedOn string       `json:"received_on"`
-	Subject    string       `json:"subject"`
-	Summary    string       `json:"summary"`
-	UnitID     int64        `json:"unit_id"`
-	HandlerID  int64        `json:"handler_id"`
-	Round      int          `json:"round"`
-	Complex    bool         `json:"complex"`
-	Remote     bool         `json:"remote"`
-}
-
-func (req openCaseRequest) newCase(probs *problems) cases.NewCase {
-	return cases.NewCase{Kind: req.Kind, Source: req.Source, ReceivedOn: probs.date("received_on", req.ReceivedOn),
-		Subject: req.Subject, Summary: req.Summary, UnitID: req.UnitID, HandlerID: req.HandlerID, Round: req.Round,
-		Complex: req.Complex, Remote: req.Remote}
+// openCaseInput reads the {id} and the optional body of a request that opens a
+// case from a petition or a visit.
+func openCaseInput(r *http.Request) (int64, cases.NewCase, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return 0, cases.NewCase{}, err
+	}
+	var req openCaseRequest
+	if err := decodeOptionalJSON(r, &req); err != nil {
+		return 0, cases.NewCase{}, err
+	}
+	var probs problems
+	in := req.newCase(&probs)
+	return id, in, probs.err()
 }
 
 type petitionCaseJSON struct {
@@ -225,19 +220,8 @@ type petitionCaseJSON struct {
 // the petitioner party. The citizen's lookup PIN is shown this once.
 func handlePetitionCase(logger *slog.Logger, svc *cases.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
+		id, in, err := openCaseInput(r)
 		if err != nil {
-			respondError(w, r, logger, err)
-			return
-		}
-		var req openCaseRequest
-		if err := decodeOptionalJSON(r, &req); err != nil {
-			respondError(w, r, logger, err)
-			return
-		}
-		var probs problems
-		in := req.newCase(&probs)
-		if err := probs.err(); err != nil {
 			respondError(w, r, logger, err)
 			return
 		}

@@ -144,19 +144,8 @@ type receptionCaseJSON struct {
 // handleReceptionCase opens a case from a visit: the visitors become petitioners.
 func handleReceptionCase(logger *slog.Logger, svc *cases.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
+		id, in, err := openCaseInput(r)
 		if err != nil {
-			respondError(w, r, logger, err)
-			return
-		}
-		var req openCaseRequest
-		if err := decodeOptionalJSON(r, &req); err != nil {
-			respondError(w, r, logger, err)
-			return
-		}
-		var probs problems
-		in := req.newCase(&probs)
-		if err := probs.err(); err != nil {
 			respondError(w, r, logger, err)
 			return
 		}

@@ -205,13 +205,13 @@ func caseFilesEndToEnd(t *testing.T, env map[string]string) {
 	db, err := sql.Open("sqlite", filepath.Join(dir, "kntc.db"))
 	must(t, err)
 	defer db.Close()
-	triggers := map[string]string{}
-	rows, err := db.Query(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'`)
+	var triggers []string
+	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'`)
 	must(t, err)
 	for rows.Next() {
-		var name, body string
-		must(t, rows.Scan(&name, &body))
-		triggers[name] = body
+		var name string
+		must(t, rows.Scan(&name))
+		triggers = append(triggers, name)
 	}
 	must(t, rows.Close())
 	if _, err := db.Exec(`UPDATE audit_log SET detail = 'sửa' WHERE seq = 3`); err == nil {
@@ -220,7 +220,7 @@ func caseFilesEndToEnd(t *testing.T, env map[string]string) {
 	if _, err := db.Exec(`DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)`); err == nil {
 		t.Fatal("the database let an audit row be deleted")
 	}
-	for name := range triggers {
+	for _, name := range triggers {
 		_, err = db.Exec(`DROP TRIGGER ` + name)
 		must(t, err)
 	}

@@ -11,12 +11,9 @@ import (
 
 	"kntc/cases"
 	"kntc/ingest"
-	"kntc/ocr"
 )
 
 var _ cases.Store = (*DB)(nil)
-
-type rowScanner interface{ Scan(...any) error }
 
 // caseColumns reads a case; handler_id is NULL while unassigned.
 const caseColumns = `id, code, kind, source, received_on, subject, summary, unit_id, COALESCE(handler_id, 0),
@@ -73,7 +70,7 @@ func caseValues(c *cases.Case) ([]any, error) {
 			return nil, fmt.Errorf("case extensions: %w", err)
 		}
 	}
-	return []any{c.Kind, c.Source, cases.FormatDate(c.ReceivedOn), c.Subject, foldKey(c.Subject), c.Summary,
+	return []any{c.Kind, c.Source, cases.FormatDate(c.ReceivedOn), c.Subject, cases.FoldKey(c.Subject), c.Summary,
 		c.UnitID, nullID(c.HandlerID), c.Round, c.Complex, c.Remote, c.Status, c.Result,
 		cases.FormatDate(c.AcceptedOn), cases.FormatDate(c.DecidedOn), cases.FormatDate(c.ClosedOn),
 		c.DecisionDocument, cases.FormatDate(c.PublishedOn), string(ext), cases.FormatDate(c.DueOn), c.PINHash}, nil
@@ -239,31 +236,9 @@ func (db *DB) Cases(ctx context.Context, f cases.CaseFilter) ([]cases.Case, int,
 	}
 	if t := strings.TrimSpace(f.Text); t != "" {
 		where = append(where, `(LOWER(code) LIKE ? ESCAPE '\' OR subject_key LIKE ? ESCAPE '\')`)
-		args = append(args, likeContains(strings.ToLower(t)), likeContains(foldKey(t)))
+		args = append(args, likeContains(strings.ToLower(t)), likeContains(cases.FoldKey(t)))
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := db.sql.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM cases`+cond), args...).Scan(&total); err != nil {
-		return nil, 0, db.classify("count cases", err)
-	}
-	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT `+caseColumns+` FROM cases`+cond+` ORDER BY `+order+
-		` LIMIT ? OFFSET ?`), append(args, listLimit(f.Limit, 50), max(f.Offset, 0))...)
-	if err != nil {
-		return nil, 0, db.classify("list cases", err)
-	}
-	defer rows.Close()
-	out := []cases.Case{}
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, 0, db.classify("list cases", err)
-		}
-		out = append(out, c)
-	}
-	return out, total, db.classify("list cases", rows.Err())
+	return listPage(ctx, db, "cases", caseColumns, where, args, order, listLimit(f.Limit, 50), f.Offset, scanCase)
 }
 
 func (db *DB) addEvent(ctx context.Context, tx *sql.Tx, ev cases.Event) error {
@@ -582,12 +557,6 @@ func listLimit(n, def int) int {
 		return 1000
 	}
 	return n
-}
-
-// foldKey is s as the text filters compare it: lower case, without diacritics
-// (đ as d), spaces collapsed.
-func foldKey(s string) string {
-	return strings.Join(strings.Fields(strings.ToLower(ocr.Fold(s))), " ")
 }
 
 // likeContains is a LIKE pattern (with ESCAPE '\') matching s anywhere.

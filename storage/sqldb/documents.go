@@ -16,7 +16,7 @@ const documentColumns = `id, status, sha256, size, filename, source_path, conten
 	duplicate_of, pages, kind, meta_number, meta_date, meta_issuer, meta_type, meta_subject,
 	error, attempts, pipeline, confidential, published, created_at, updated_at`
 
-func scanDocument(row interface{ Scan(...any) error }) (ingest.Document, error) {
+func scanDocument(row rowScanner) (ingest.Document, error) {
 	var d ingest.Document
 	err := row.Scan(&d.ID, &d.Status, &d.SHA256, &d.Size, &d.Filename, &d.SourcePath, &d.ContentType,
 		&d.UnitCode, &d.CaseCode, &d.DuplicateOf, &d.Pages, &d.Kind, &d.Meta.Number, &d.Meta.Date,
@@ -148,37 +148,7 @@ func (db *DB) Documents(ctx context.Context, f ingest.DocumentFilter) ([]ingest.
 			args = append(args, c)
 		}
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	limit := f.Limit
-	switch {
-	case limit <= 0:
-		limit = 50
-	case limit > 1000:
-		limit = 1000
-	}
-	offset := max(f.Offset, 0)
-	var total int
-	if err := db.sql.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM documents`+cond), args...).Scan(&total); err != nil {
-		return nil, 0, db.classify("count documents", err)
-	}
-	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT `+documentColumns+` FROM documents`+cond+
-		` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`), append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, db.classify("list documents", err)
-	}
-	defer rows.Close()
-	docs := []ingest.Document{}
-	for rows.Next() {
-		d, err := scanDocument(rows)
-		if err != nil {
-			return nil, 0, db.classify("list documents", err)
-		}
-		docs = append(docs, d)
-	}
-	return docs, total, db.classify("list documents", rows.Err())
+	return listPage(ctx, db, "documents", documentColumns, where, args, "created_at DESC, id DESC", listLimit(f.Limit, 50), f.Offset, scanDocument)
 }
 
 // DeleteDocument implements ingest.DocumentStore.

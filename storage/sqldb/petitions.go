@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"kntc/cases"
 	"kntc/ingest"
@@ -137,29 +136,7 @@ func (db *DB) Petitions(ctx context.Context, f cases.PetitionFilter) ([]cases.Pe
 	case f.NameKey != "":
 		where, args = append(where, "name_key = ?"), append(args, f.NameKey)
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := db.sql.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM petitions`+cond), args...).Scan(&total); err != nil {
-		return nil, 0, db.classify("count petitions", err)
-	}
-	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT `+petitionColumns+` FROM petitions`+cond+
-		` ORDER BY received_on DESC, id DESC LIMIT ? OFFSET ?`), append(args, listLimit(f.Limit, 50), max(f.Offset, 0))...)
-	if err != nil {
-		return nil, 0, db.classify("list petitions", err)
-	}
-	defer rows.Close()
-	out := []cases.Petition{}
-	for rows.Next() {
-		p, err := scanPetition(rows)
-		if err != nil {
-			return nil, 0, db.classify("list petitions", err)
-		}
-		out = append(out, p)
-	}
-	return out, total, db.classify("list petitions", rows.Err())
+	return listPage(ctx, db, "petitions", petitionColumns, where, args, "received_on DESC, id DESC", listLimit(f.Limit, 50), f.Offset, scanPetition)
 }
 
 const receptionColumns = `id, unit_id, at, COALESCE(officer_id, 0), visitors, secret, sealed, group_size, kind, content,
@@ -279,27 +256,5 @@ func (db *DB) Receptions(ctx context.Context, f cases.ReceptionFilter) ([]cases.
 	if !f.To.IsZero() {
 		where, args = append(where, "at < ?"), append(args, ts(f.To))
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := db.sql.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM receptions`+cond), args...).Scan(&total); err != nil {
-		return nil, 0, db.classify("count receptions", err)
-	}
-	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT `+receptionColumns+` FROM receptions`+cond+
-		` ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`), append(args, listLimit(f.Limit, 50), max(f.Offset, 0))...)
-	if err != nil {
-		return nil, 0, db.classify("list receptions", err)
-	}
-	defer rows.Close()
-	out := []cases.Reception{}
-	for rows.Next() {
-		r, err := scanReception(rows)
-		if err != nil {
-			return nil, 0, db.classify("list receptions", err)
-		}
-		out = append(out, r)
-	}
-	return out, total, db.classify("list receptions", rows.Err())
+	return listPage(ctx, db, "receptions", receptionColumns, where, args, "at DESC, id DESC", listLimit(f.Limit, 50), f.Offset, scanReception)
 }

@@ -139,3 +139,36 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	return tx.Commit()
 }
+
+// rowScanner is a *sql.Row or *sql.Rows.
+type rowScanner interface{ Scan(...any) error }
+
+// listPage counts the rows of table that match where and returns one page of them
+// in order, scanned by scan: the shape of every list the stores offer. limit and
+// offset are the caller's (see listLimit).
+func listPage[T any](ctx context.Context, db *DB, table, columns string, where []string, args []any,
+	order string, limit, offset int, scan func(rowScanner) (T, error)) ([]T, int, error) {
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := db.sql.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM `+table+cond), args...).Scan(&total); err != nil {
+		return nil, 0, db.classify("count "+table, err)
+	}
+	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT `+columns+` FROM `+table+cond+` ORDER BY `+order+
+		` LIMIT ? OFFSET ?`), append(args, limit, max(offset, 0))...)
+	if err != nil {
+		return nil, 0, db.classify("list "+table, err)
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, 0, db.classify("list "+table, err)
+		}
+		out = append(out, v)
+	}
+	return out, total, db.classify("list "+table, rows.Err())
+}
