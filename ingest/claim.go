@@ -177,6 +177,33 @@ func (s *Spool) Recover(ctx context.Context) error {
 			if err := s.recoverClaim(ctx, filepath.Join(s.Dir, name)); err != nil {
 				return err
 			}
+		case strings.HasSuffix(name, ".img"):
+			// A page image encoded ahead whose document is no longer spooled (a crash
+			// after it was stored): nothing will read it.
+			id, _, _ := strings.Cut(name, ".")
+			if _, err := os.Stat(s.Path(id)); errors.Is(err, os.ErrNotExist) {
+				if err := os.Remove(filepath.Join(s.Dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// removeScratch removes what processing left in the spool beside document id's file
+// (page images encoded ahead, temporary archive copies): names "ID.…".
+func (s *Spool) removeScratch(id string) error {
+	names, err := filepath.Glob(filepath.Join(s.Dir, id+".*"))
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if strings.HasSuffix(n, ".claim.json") {
+			continue // the claim's own record: Recover's
+		}
+		if err := os.Remove(n); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
 		}
 	}
 	return nil

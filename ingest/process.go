@@ -54,6 +54,10 @@ type Processor struct {
 	// the recognizer read turned (Recognition.Rotation) is archived upright, under
 	// its text layer. Without it such a page is archived as scanned (turn.go).
 	Rotate RotateFunc
+	// EncodeArchive, when set, encodes each recognised page's archive image in the
+	// page stage, on the raster decoded for OCR, into a spool file the archive
+	// step takes (pageImagePath); a page without one is decoded again there.
+	EncodeArchive ArchiveEncoder
 
 	Slots       int           // page workers shared by all documents
 	PageTimeout time.Duration // per page OCR limit; 0 means 5 minutes
@@ -155,6 +159,9 @@ func (p *Processor) quarantine(ctx context.Context, d *Document, reason error) e
 	if err := p.Docs.UpdateDocument(ctx, d); err != nil {
 		return err
 	}
+	if err := p.Spool.removeScratch(d.ID); err != nil {
+		p.Logger.Warn("remove page images of a quarantined document", "document_id", d.ID, "error", err)
+	}
 	p.Logger.Warn("document quarantined", "document_id", d.ID, "filename", d.Filename, "reason", reason.Error())
 	return nil
 }
@@ -163,7 +170,7 @@ func (p *Processor) removeSpool(id string) error {
 	if err := os.Remove(p.Spool.Path(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	return nil
+	return p.Spool.removeScratch(id)
 }
 
 // run does the work; every step can be repeated after a crash or failure.
@@ -389,6 +396,7 @@ func (p *Processor) recognizePage(ctx context.Context, d *Document, f PageFile, 
 		if r.Rotation == 90 || r.Rotation == 270 {
 			r.Width, r.Height = r.Height, r.Width // the page is archived turned
 		}
+		p.encodePage(d, pg, i, r.Rotation)
 	}
 	key := PageKey(d.SHA256, p.Pipeline, i+1)
 	body := mustJSON(r)
@@ -403,6 +411,30 @@ func (p *Processor) recognizePage(ctx context.Context, d *Document, f PageFile, 
 		return pageResult{}, err
 	}
 	return r, nil
+}
+
+// pageImagePath is where the page stage leaves page i's (0-based) archive image,
+// encoded after turning it by rotation: the turn is in the name, so a page read
+// again another way round never takes an image made for the first reading.
+func (p *Processor) pageImagePath(id string, i, rotation int) string {
+	return fmt.Sprintf("%s.page-%04d-r%d.img", p.Spool.Path(id), i+1, rotation)
+}
+
+// encodePage encodes page i's archive image, upright, into its spool file. It is an
+// optimisation only: on any failure the archive step decodes the page again and
+// reports what is wrong with it there.
+func (p *Processor) encodePage(d *Document, pg PageImage, i, rotation int) {
+	if p.EncodeArchive == nil || (rotation != 0 && p.Rotate == nil) {
+		return
+	}
+	up, _ := p.upright(pg, nil, rotation)
+	enc, err := p.EncodeArchive(up)
+	if err == nil {
+		err = os.WriteFile(p.pageImagePath(d.ID, i, rotation), enc, 0o640)
+	}
+	if err != nil {
+		p.Logger.Debug("page image not encoded ahead; the archive step will", "document_id", d.ID, "page", i+1, "error", err)
+	}
 }
 
 // adoptPage records, as page n of d, the result its batch stored under d's key.
@@ -478,6 +510,19 @@ func (p *Processor) storeArchive(ctx context.Context, d *Document, f PageFile, r
 		return fmt.Errorf("start archive copy of %s: %w", d.ID, err)
 	}
 	for i, r := range results {
+		if r.Source == "ocr" && (r.Rotation == 0 || p.Rotate != nil) {
+			enc, err := os.ReadFile(p.pageImagePath(d.ID, i, r.Rotation))
+			if err == nil {
+				err = a.AddPage(ArchivePage{Page: PageImage{DPI: r.DPI}, Words: r.Words, Encoded: enc})
+				if err == nil {
+					continue
+				}
+				if !errors.Is(err, ErrEncodedPage) {
+					return fmt.Errorf("archive page %d of %s: %w", i+1, d.ID, err)
+				}
+				p.Logger.Warn("encoded page image damaged; encoding the page again", "document_id", d.ID, "page", i+1, "error", err)
+			}
+		}
 		pg, err := f.Page(ctx, i)
 		if err != nil {
 			return fmt.Errorf("trang %d (page %d): %w", i+1, i+1, err)

@@ -227,13 +227,13 @@ func (p *Processor) claimParts(ctx context.Context, d *Document, f PageFile, par
 	}
 	if !written {
 		for _, m := range missing {
-			if err := p.writePart(ctx, d, f, m.pt, m.tmp, partName(d.Filename, d.ID, m.k, len(parts))); err != nil {
+			if err := p.writePart(ctx, d, f, m.pt, m.tmp, partName(d.Filename, d.ID, m.k, len(parts)), results); err != nil {
 				return fmt.Errorf("part %d of %s: %w", m.k, d.ID, err)
 			}
 		}
 	}
 	for _, m := range missing {
-		if err := p.seedPart(ctx, m.tmp, m.pt, results); err != nil {
+		if err := p.seedPart(ctx, d, m.id, m.tmp, m.pt, results); err != nil {
 			return fmt.Errorf("part %d of %s: %w", m.k, d.ID, err)
 		}
 	}
@@ -250,8 +250,9 @@ func (p *Processor) claimParts(ctx context.Context, d *Document, f PageFile, par
 }
 
 // writePart writes the pages of pt as a PDF (the archive writer, without a text
-// layer: the part is recognised when its own job runs), one page decoded at a time.
-func (p *Processor) writePart(ctx context.Context, d *Document, f PageFile, pt part, path, title string) error {
+// layer: the part is recognised when its own job runs), each page from the image
+// the page stage encoded when it read the page as scanned, else decoded again.
+func (p *Processor) writePart(ctx context.Context, d *Document, f PageFile, pt part, path, title string, results []pageResult) error {
 	out, err := os.Create(path)
 	if err != nil {
 		return err
@@ -262,6 +263,18 @@ func (p *Processor) writePart(ctx context.Context, d *Document, f PageFile, pt p
 		return fmt.Errorf("start PDF: %w", err)
 	}
 	for i := pt.first; i <= pt.last; i++ {
+		if r := results[i]; r.Source == "ocr" && r.Rotation == 0 {
+			enc, err := os.ReadFile(p.pageImagePath(d.ID, i, 0))
+			if err == nil {
+				err = a.AddPage(ArchivePage{Page: PageImage{DPI: r.DPI}, Encoded: enc})
+				if err == nil {
+					continue
+				}
+				if !errors.Is(err, ErrEncodedPage) {
+					return fmt.Errorf("page %d: %w", i+1, err)
+				}
+			}
+		}
 		pg, err := f.Page(ctx, i)
 		if err != nil {
 			return fmt.Errorf("trang %d (page %d): %w", i+1, i+1, err)
@@ -283,7 +296,9 @@ func (p *Processor) writePart(ctx context.Context, d *Document, f PageFile, pt p
 // seedPart stores the batch's results of pt's pages under the keys of the part file
 // at path (content-addressed, like the part's own results would be), before the
 // part is registered: its job then adopts them instead of reading the pages again.
-func (p *Processor) seedPart(ctx context.Context, path string, pt part, results []pageResult) error {
+// The pages' encoded archive images are linked under the part's names too, so its
+// archive step does not decode them again either.
+func (p *Processor) seedPart(ctx context.Context, d *Document, id, path string, pt part, results []pageResult) error {
 	sha, err := fileSHA256(path)
 	if err != nil {
 		return err
@@ -294,6 +309,11 @@ func (p *Processor) seedPart(ctx context.Context, path string, pt part, results 
 		body := mustJSON(r)
 		if _, err := p.Blobs.Put(ctx, PageKey(sha, p.Pipeline, r.Page), bytes.NewReader(body), int64(len(body)), ""); err != nil {
 			return fmt.Errorf("store page %d of the part: %w", r.Page, err)
+		}
+		if r.Source == "ocr" {
+			dst := p.pageImagePath(id, r.Page-1, r.Rotation)
+			_ = os.Remove(dst)                                     // from an interrupted attempt
+			_ = os.Link(p.pageImagePath(d.ID, i, r.Rotation), dst) // an optimisation: without it the part decodes the page
 		}
 	}
 	return nil

@@ -18,6 +18,7 @@ type PageImage struct {
 	Image   image.Image // the page as scanned
 	DPI     int
 	JPEG    []byte // the page's JPEG stream, byte-identical, when the page is exactly one JPEG
+	PNG     []byte // the PNG file, when the page is one: the archive may keep its compressed data
 	Bilevel bool
 	Text    string // text the page already carries (PDF text layer): OCR is skipped
 }
@@ -44,7 +45,21 @@ type ArchiveMeta struct {
 type ArchivePage struct {
 	Page  PageImage
 	Words []Word
+	// Encoded, when set, is the page image as an ArchiveEncoder made it; of Page
+	// only DPI is used then. Bytes that do not read back give an error wrapping
+	// ErrEncodedPage, and the archive stays usable.
+	Encoded []byte
 }
+
+// ErrEncodedPage reports ArchivePage.Encoded bytes that are damaged (a crash cut
+// their file short): the page is archived from its image instead.
+var ErrEncodedPage = errors.New("damaged encoded page image")
+
+// ArchiveEncoder encodes a page image, upright, as the archive copy will hold it,
+// into bytes an Archive takes back as ArchivePage.Encoded. The pipeline runs it in
+// the page stage, on the image decoded for OCR and with pages in parallel, so that
+// the archive step neither decodes pages again nor compresses them one by one.
+type ArchiveEncoder func(pg PageImage) ([]byte, error)
 
 // Archive is an archive copy being written page by page.
 type Archive interface {

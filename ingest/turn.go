@@ -8,7 +8,7 @@ type RotateFunc func(img image.Image, degrees int) image.Image
 
 // upright returns what to archive for a page the recognizer read turned by
 // rotation degrees clockwise: the page image turned the same way, without its JPEG
-// bytes (they hold the page as scanned), under words that are in the turned page's
+// or PNG bytes (they hold the page as scanned), under words that are in the turned page's
 // pixels already. Without Processor.Rotate the page is archived as scanned and the
 // words are turned back onto it instead, so the text layer stays on the text.
 func (p *Processor) upright(pg PageImage, words []Word, rotation int) (PageImage, []Word) {
@@ -18,7 +18,7 @@ func (p *Processor) upright(pg PageImage, words []Word, rotation int) (PageImage
 	}
 	if p.Rotate != nil {
 		pg.Image = p.Rotate(pg.Image, rotation)
-		pg.JPEG = nil
+		pg.JPEG, pg.PNG = nil, nil
 		return pg, words
 	}
 	b := pg.Image.Bounds()

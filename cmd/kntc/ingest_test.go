@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -310,6 +312,21 @@ func TestIngestHotFolderEndToEnd(t *testing.T) {
 			continue
 		}
 		checkArchive(t, in.rel, pdfBytes, got)
+		if strings.HasSuffix(in.rel, ".png") {
+			// A grey PNG's compressed data goes into the archive copy as it is, and
+			// gives back the scan's pixels.
+			if !bytes.Contains(pdfBytes, pngData(t, in.data)) {
+				t.Errorf("%s: the PNG's image data is not in the archive copy as it is", in.rel)
+			}
+			imgs := pdfImages(t, pdfBytes)
+			want, err := png.Decode(bytes.NewReader(in.data))
+			must(t, err)
+			if len(imgs) != 1 {
+				t.Errorf("%s: %d images in the archive copy", in.rel, len(imgs))
+			} else if got, err := png.Decode(bytes.NewReader(imgs[0])); err != nil || !samePixels(got, want) {
+				t.Errorf("%s: the archived image is not the scan's pixels (%v)", in.rel, err)
+			}
+		}
 	}
 	if d := byName["quyet-dinh.png"]; d.Unit != "STNMT" || d.Case != "KN-2026-000001" {
 		t.Errorf("routing: %+v", d)
@@ -470,6 +487,41 @@ func checkArchive(t *testing.T, name string, pdf []byte, pageTexts []string) {
 			t.Errorf("%s page %d: pdftotext\n %q\nstored text\n %q", name, i+1, normalise(got[i]), normalise(pageTexts[i]))
 		}
 	}
+}
+
+// pngData returns the image data of a PNG file: its IDAT chunks joined.
+func pngData(t *testing.T, file []byte) []byte {
+	t.Helper()
+	var data []byte
+	for r := file[8:]; len(r) >= 12; {
+		n := binary.BigEndian.Uint32(r)
+		if string(r[4:8]) == "IDAT" {
+			data = append(data, r[8:8+n]...)
+		}
+		r = r[12+n:]
+	}
+	if len(data) == 0 {
+		t.Fatal("a PNG without image data")
+	}
+	return data
+}
+
+// samePixels reports whether two images hold the same grey or colour values.
+func samePixels(a, b image.Image) bool {
+	ab, bb := a.Bounds(), b.Bounds()
+	if ab.Dx() != bb.Dx() || ab.Dy() != bb.Dy() {
+		return false
+	}
+	for y := range ab.Dy() {
+		for x := range ab.Dx() {
+			r1, g1, b1, _ := a.At(ab.Min.X+x, ab.Min.Y+y).RGBA()
+			r2, g2, b2, _ := b.At(bb.Min.X+x, bb.Min.Y+y).RGBA()
+			if r1 != r2 || g1 != g2 || b1 != b2 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // newMultipart writes a multipart form with the file and case fields and returns its

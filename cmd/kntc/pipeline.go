@@ -97,7 +97,7 @@ func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logg
 			Docs: st.db, Blobs: st.blobs, OCR: reader, Rotate: ocr.Rotate,
 			Open:    openPages(lim),
 			Archive: archiver, ConvertPDF: convertPDF, ReadHeader: readHeader, Quarantine: &ingest.Quarantine{Dir: cfg.quarantineDir()},
-			Cover: detectCover, CopyPDFPages: copyPDFPages(lim),
+			EncodeArchive: encodeArchivePage, Cover: detectCover, CopyPDFPages: copyPDFPages(lim),
 			Logger: logger, Slots: slots, PageTimeout: cfg.PageTimeout, MaxPages: cfg.MaxPages, Pipeline: pipelineVersion,
 		}
 		if p.follow != nil {
@@ -222,7 +222,7 @@ func (p pageFile) Page(ctx context.Context, i int) (ingest.PageImage, error) {
 	if err != nil {
 		return ingest.PageImage{}, pagesError(err)
 	}
-	return ingest.PageImage{Image: pg.Image, DPI: pg.DPI, JPEG: pg.JPEG, Bilevel: pg.Bilevel, Text: pg.Text}, nil
+	return ingest.PageImage{Image: pg.Image, DPI: pg.DPI, JPEG: pg.JPEG, PNG: pg.PNG, Bilevel: pg.Bilevel, Text: pg.Text}, nil
 }
 
 // detectCover adapts ocr/cover to the pipeline: is this page a QR cover sheet?
@@ -274,10 +274,41 @@ func archiver(w io.Writer, meta ingest.ArchiveMeta) (ingest.Archive, error) {
 type archive struct{ w *pdfa.Writer }
 
 func (a archive) AddPage(p ingest.ArchivePage) error {
-	pg := pdfa.Page{JPEG: p.Page.JPEG, DPI: p.Page.DPI, Words: p.Words}
-	if pg.JPEG == nil {
-		pg.Image = p.Page.Image // the JPEG stream, when there is one, is passed through untouched
+	if p.Encoded != nil {
+		var im pdfa.Image
+		if err := im.UnmarshalBinary(p.Encoded); err != nil {
+			return fmt.Errorf("%w: %w", ingest.ErrEncodedPage, err)
+		}
+		return a.w.AddPage(pdfa.Page{Encoded: &im, DPI: p.Page.DPI, Words: p.Words})
 	}
-	return a.w.AddPage(pg)
+	err := a.w.AddPage(archivePage(p.Page, p.Words))
+	if errors.Is(err, pdfa.ErrUnsupportedJPEG) && p.Page.Image != nil {
+		// A JPEG PDF cannot carry as it is (12-bit, arithmetic-coded…): its pixels.
+		err = a.w.AddPage(pdfa.Page{Image: p.Page.Image, DPI: p.Page.DPI, Words: p.Words})
+	}
+	return err
 }
+
+// archivePage is what the archive copy holds of a page: the JPEG stream when there
+// is one (passed through untouched), else the pixels, with the PNG file they came
+// from when they did.
+func archivePage(pg ingest.PageImage, words []ingest.Word) pdfa.Page {
+	if pg.JPEG != nil {
+		return pdfa.Page{JPEG: pg.JPEG, DPI: pg.DPI, Words: words}
+	}
+	return pdfa.Page{Image: pg.Image, PNG: pg.PNG, DPI: pg.DPI, Words: words}
+}
+
+// encodeArchivePage encodes a page's archive image ahead, in the page stage.
+func encodeArchivePage(pg ingest.PageImage) ([]byte, error) {
+	im, err := pdfa.Encode(archivePage(pg, nil))
+	if errors.Is(err, pdfa.ErrUnsupportedJPEG) && pg.Image != nil {
+		im, err = pdfa.Encode(pdfa.Page{Image: pg.Image})
+	}
+	if err != nil {
+		return nil, err
+	}
+	return im.MarshalBinary()
+}
+
 func (a archive) Close() error { return a.w.Close() }

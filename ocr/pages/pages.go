@@ -96,6 +96,11 @@ type Page struct {
 	// be rotated or inverted to look like the page.
 	JPEG []byte
 
+	// PNG is the file's bytes when the page is a PNG file, for the archive to take
+	// its compressed data as it is where it can (kntc/ocr/pdfa Page.PNG). Nil
+	// otherwise.
+	PNG []byte
+
 	// Bilevel is true for 1 bit per pixel images: CCITT, 1-bit PNG or TIFF, a PDF
 	// /ImageMask or an image with BitsPerComponent 1.
 	Bilevel bool

@@ -101,14 +101,18 @@ func TestImageFiles(t *testing.T) {
 	grey := grayImage(60, 40)
 	rgb := rgbImage(50, 30)
 	greyJPEG := MustJPEG(t, grey, 200)
+	greyPNG := MustPNG(t, grey, 300)
 	tests := []struct {
 		name        string
 		data        []byte
 		contentType string
 		check       func(t *testing.T, p pages.Page)
 	}{
-		{"PNG grey 300 dpi", MustPNG(t, grey, 300), pages.TypePNG, func(t *testing.T, p pages.Page) {
+		{"PNG grey 300 dpi", greyPNG, pages.TypePNG, func(t *testing.T, p pages.Page) {
 			sameGray(t, p.Image, grey)
+			if !bytes.Equal(p.PNG, greyPNG) {
+				t.Errorf("PNG is not the file byte for byte (%d bytes, file %d)", len(p.PNG), len(greyPNG))
+			}
 			if p.DPI != 300 || p.Bilevel || p.JPEG != nil || p.Text != "" {
 				t.Errorf("DPI %d Bilevel %v JPEG %d bytes Text %q", p.DPI, p.Bilevel, len(p.JPEG), p.Text)
 			}

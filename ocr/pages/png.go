@@ -2,6 +2,7 @@ package pages
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -102,10 +103,16 @@ func (f *File) openPNG(ctx context.Context) error {
 }
 
 func (f *File) pagePNG(pi *pageInfo) (Page, error) {
+	// The whole file is read (its size is within Limits.MaxFileBytes): the archive
+	// can take its compressed data as it is (Page.PNG).
+	file := make([]byte, f.size)
+	if _, err := f.f.ReadAt(file, 0); err != nil {
+		return Page{}, classify(err, 1, "png")
+	}
 	var img image.Image
 	err := safely(1, "png", func() error {
 		var err error
-		img, err = png.Decode(bufio.NewReaderSize(io.NewSectionReader(f.f, 0, f.size), 64<<10))
+		img, err = png.Decode(bytes.NewReader(file))
 		return err
 	})
 	if err != nil {
@@ -115,5 +122,5 @@ func (f *File) pagePNG(pi *pageInfo) (Page, error) {
 		}
 		return Page{}, classify(err, 1, "png")
 	}
-	return Page{Image: img, DPI: effectiveDPI(pi.dpi), Bilevel: pi.bilevel}, nil
+	return Page{Image: img, PNG: file, DPI: effectiveDPI(pi.dpi), Bilevel: pi.bilevel}, nil
 }

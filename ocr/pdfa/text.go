@@ -189,13 +189,13 @@ func (w *Writer) writeFont() {
 		"/ItalicAngle 0 /Ascent 1000 /Descent -1 /CapHeight 1000 /StemV 80 /FontFile2 %d 0 R",
 		fontName, glyphAdvance, f.program), nil)
 	program := glyphLessTrueType()
-	w.object(f.program, fmt.Sprintf("/Length1 %d /Filter /FlateDecode", len(program)), w.flate(program))
-	w.object(f.toUnicode, "/Filter /FlateDecode", w.flate(toUnicodeCMap(f.runes)))
+	w.object(f.program, fmt.Sprintf("/Length1 %d /Filter /FlateDecode", len(program)), w.enc.flate(program))
+	w.object(f.toUnicode, "/Filter /FlateDecode", w.enc.flate(toUnicodeCMap(f.runes)))
 	gids := make([]byte, 2*len(f.runes))
 	for c := 1; c < len(f.runes); c++ {
 		binary.BigEndian.PutUint16(gids[2*c:], 1)
 	}
-	w.object(f.cidToGID, "/Filter /FlateDecode", w.flate(gids))
+	w.object(f.cidToGID, "/Filter /FlateDecode", w.enc.flate(gids))
 }
 
 // toUnicodeCMap maps code c to runes[c], in blocks of at most 100 entries (the

@@ -13,8 +13,6 @@ package pdfa
 
 import (
 	"bufio"
-	"bytes"
-	"compress/zlib"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -44,7 +42,7 @@ var (
 	ErrNoPages = errors.New("no pages")
 )
 
-// Page is one scanned page. Exactly one of JPEG and Image is set.
+// Page is one scanned page. Exactly one of JPEG, Image and Encoded is set.
 type Page struct {
 	// JPEG, when set, is embedded byte for byte as a DCTDecode image: 1 component is
 	// DeviceGray, 3 DeviceRGB (YCbCr or RGB as its markers say), 4 CMYK — tagged
@@ -58,6 +56,15 @@ type Page struct {
 	// 16-bit samples stay 16-bit unless they are 8-bit values widened. Pixels that
 	// are not opaque are composited on white.
 	Image image.Image
+	// PNG, beside Image, is the PNG file Image was decoded from. Its compressed
+	// data goes into the PDF unchanged (PNG's row filters are PDF's Flate
+	// predictors), which saves compressing the pixels again, when the file allows:
+	// not interlaced, no transparency, at most 8 bits a sample, grey or colour as
+	// the pixels are (not colour pixels that are all grey), and not black and white
+	// only (CCITT Group 4 is far smaller). Otherwise Image is encoded as above.
+	PNG []byte
+	// Encoded is a page image encoded ahead by Encode.
+	Encoded *Image
 	// DPI is the scan resolution: the page is pixels / DPI inches.
 	DPI int
 	// Words are the OCR words in reading order, boxes in image pixels (origin top
@@ -75,9 +82,8 @@ type Writer struct {
 	pages   []int   // page object numbers, in order
 	parents []int   // page-tree nodes under the root: see pageParent
 	font    *textFont
-	cmyk    int          // object number of the CMYK ICC profile, 0 until a CMYK JPEG needs it
-	zw      *zlib.Writer // for small streams
-	zimg    *zlib.Writer // for images
+	cmyk    int // object number of the CMYK ICC profile, 0 until a CMYK JPEG needs it
+	enc     encoder
 	err     error
 }
 
@@ -138,14 +144,14 @@ func (w *Writer) AddPage(p Page) error {
 	if x.cmyk {
 		if w.cmyk == 0 {
 			w.cmyk = w.alloc()
-			w.object(w.cmyk, "/N 4 /Alternate /DeviceCMYK /Filter /FlateDecode", w.flate(icc.CMYK()))
+			w.object(w.cmyk, "/N 4 /Alternate /DeviceCMYK /Filter /FlateDecode", w.enc.flate(icc.CMYK()))
 		}
 		dict = fmt.Sprintf("%s /ColorSpace [/ICCBased %d 0 R]", dict, w.cmyk)
 	}
 	img := w.alloc()
 	w.object(img, dict, x.data)
 	contents := w.alloc()
-	w.object(contents, "/Filter /FlateDecode", w.flate([]byte(content)))
+	w.object(contents, "/Filter /FlateDecode", w.enc.flate([]byte(content)))
 	page := w.alloc()
 	res := fmt.Sprintf("/XObject << /Im0 %d 0 R >>", img)
 	if text != "" {
@@ -178,46 +184,13 @@ func (w *Writer) pageParent() int {
 
 // pageImage validates the page's image and encodes it.
 func (w *Writer) pageImage(p Page) (xobject, error) {
-	switch {
-	case p.JPEG != nil && p.Image != nil:
-		return xobject{}, fmt.Errorf("%w: both a JPEG and an image", ErrInvalidPage)
-	case p.JPEG != nil:
-		info, err := parseJPEG(p.JPEG)
-		if err != nil {
-			return xobject{}, err
+	if p.Encoded != nil {
+		if p.JPEG != nil || p.Image != nil {
+			return xobject{}, fmt.Errorf("%w: an encoded image and another", ErrInvalidPage)
 		}
-		x := xobject{width: info.width, height: info.height, data: p.JPEG}
-		filter := "/DCTDecode"
-		// Many scanners' (and Go's) JPEGs use generic Huffman tables that Flate still
-		// shrinks by 10–15%. Wrapping the stream in Flate keeps the JPEG bytes exactly
-		// as they came (pdfimages -all gives them back) and keeps the archive copy no
-		// larger than OCRmyPDF's, which does the same.
-		if z := w.flate(p.JPEG); len(z) < len(p.JPEG)*97/100 {
-			x.data, filter = z, "[/FlateDecode /DCTDecode]"
-		}
-		x.dict = fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /BitsPerComponent 8 /Filter %s",
-			info.width, info.height, filter)
-		switch info.components {
-		case 1:
-			x.dict += " /ColorSpace /DeviceGray"
-		case 3:
-			x.dict += " /ColorSpace /DeviceRGB"
-		case 4:
-			x.cmyk = true
-			if info.adobe {
-				// Adobe's applications store CMYK JPEGs inverted (APP14 marker; 0 is
-				// full ink). DCTDecode does not undo that; this Decode array does,
-				// as in the PDFs Acrobat itself writes.
-				x.dict += " /Decode [1 0 1 0 1 0 1 0]"
-			}
-		}
-		return x, nil
-	case p.Image != nil:
-		x, zw, err := encodeImage(p.Image, w.zimg)
-		w.zimg = zw
-		return x, err
+		return p.Encoded.x, nil
 	}
-	return xobject{}, fmt.Errorf("%w: no image", ErrInvalidPage)
+	return w.enc.encode(p)
 }
 
 // Close writes the font, the output intent, the metadata, the page tree, the
@@ -235,7 +208,7 @@ func (w *Writer) Close() error {
 		w.writeFont()
 	}
 	profile := w.alloc()
-	w.object(profile, "/N 3 /Alternate /DeviceRGB /Filter /FlateDecode", w.flate(icc.SRGB()))
+	w.object(profile, "/N 3 /Alternate /DeviceRGB /Filter /FlateDecode", w.enc.flate(icc.SRGB()))
 	// PDF/A-2 6.6.2.1: the metadata stream is not filtered.
 	metadata := w.alloc()
 	w.object(metadata, "/Type /Metadata /Subtype /XML", xmpPacket(w.meta))
@@ -337,20 +310,6 @@ func (o *output) Write(p []byte) (int, error) {
 }
 
 func (o *output) str(s string) { _, _ = io.WriteString(o, s) }
-
-// flate compresses a small stream (content, font, profile) as tightly as zlib can,
-// reusing one compressor: its state is large next to the streams.
-func (w *Writer) flate(b []byte) []byte {
-	var out bytes.Buffer
-	if w.zw == nil {
-		w.zw, _ = zlib.NewWriterLevel(&out, zlib.BestCompression) // a valid level: no error
-	} else {
-		w.zw.Reset(&out)
-	}
-	_, _ = w.zw.Write(b)
-	_ = w.zw.Close()
-	return out.Bytes()
-}
 
 // num formats a real with at most three decimals and no exponent (PDF has none).
 func num(v float64) string {

@@ -10,6 +10,7 @@ package tesseract
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
@@ -127,10 +128,10 @@ func (e *Engine) Recognize(ctx context.Context, page image.Image, dpi int) (inge
 
 // boxes runs Tesseract on g and returns its words.
 func (e *Engine) boxes(ctx context.Context, g *image.Gray, dpi int) ([]gosseract.BoundingBox, error) {
-	pnm := encodePGM(g)
 	if dpi < 70 || dpi > 2400 {
 		dpi = 300 // unknown: the usual scanner setting
 	}
+	bmp := encodeBMP(g, dpi)
 	var c *gosseract.Client
 	select {
 	case c = <-e.slots:
@@ -141,7 +142,7 @@ func (e *Engine) boxes(ctx context.Context, g *image.Gray, dpi int) ([]gosseract
 	if err := c.SetVariable("user_defined_dpi", strconv.Itoa(dpi)); err != nil {
 		return nil, fmt.Errorf("set dpi: %w", err)
 	}
-	if err := c.SetImageFromBytes(pnm); err != nil {
+	if err := c.SetImageFromBytes(bmp); err != nil {
 		return nil, err
 	}
 	boxes, err := c.GetBoundingBoxesVerbose()
@@ -154,15 +155,38 @@ func (e *Engine) boxes(ctx context.Context, g *image.Gray, dpi int) ([]gosseract
 	return boxes, nil
 }
 
-// encodePGM writes g as a binary 8-bit grey PNM (P5).
-func encodePGM(g *image.Gray) []byte {
+// encodeBMP writes g as an uncompressed 8-bit BMP with a grey palette, the form
+// Leptonica reads fastest: a copy per row (about 3 ms for an A4 page at 300 dpi),
+// where its PNM reader takes a byte at a time (120–220 ms) and PNG needs inflating.
+// Tesseract turns the grey palette back into plain grey values, unchanged.
+func encodeBMP(g *image.Gray, dpi int) []byte {
+	const fileHeader, infoHeader, palette = 14, 40, 256 * 4
 	b := g.Bounds()
-	header := fmt.Sprintf("P5\n%d %d\n255\n", b.Dx(), b.Dy())
-	out := make([]byte, len(header), len(header)+b.Dx()*b.Dy())
-	copy(out, header)
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		i := g.PixOffset(b.Min.X, y)
-		out = append(out, g.Pix[i:i+b.Dx()]...)
+	w, h := b.Dx(), b.Dy()
+	stride := (w + 3) &^ 3 // rows are padded to four bytes
+	off := fileHeader + infoHeader + palette
+	out := make([]byte, off+stride*h)
+	le := binary.LittleEndian
+	copy(out, "BM")
+	le.PutUint32(out[2:], uint32(len(out)))
+	le.PutUint32(out[10:], uint32(off))
+	le.PutUint32(out[14:], infoHeader)
+	le.PutUint32(out[18:], uint32(w))
+	le.PutUint32(out[22:], uint32(h)) // positive: rows bottom up
+	le.PutUint16(out[26:], 1)         // planes
+	le.PutUint16(out[28:], 8)         // bits per pixel
+	le.PutUint32(out[34:], uint32(stride*h))
+	ppm := uint32(float64(dpi)/0.0254 + 0.5) // pixels per metre
+	le.PutUint32(out[38:], ppm)
+	le.PutUint32(out[42:], ppm)
+	le.PutUint32(out[46:], 256) // colours in the palette
+	for i := range 256 {
+		p := fileHeader + infoHeader + 4*i
+		out[p], out[p+1], out[p+2] = byte(i), byte(i), byte(i) // blue, green, red
+	}
+	for y := range h {
+		i := g.PixOffset(b.Min.X, b.Min.Y+y)
+		copy(out[off+(h-1-y)*stride:], g.Pix[i:i+w])
 	}
 	return out
 }
