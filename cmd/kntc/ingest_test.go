@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -315,7 +314,7 @@ func TestIngestHotFolderEndToEnd(t *testing.T) {
 		if strings.HasSuffix(in.rel, ".png") {
 			// A grey PNG's compressed data goes into the archive copy as it is, and
 			// gives back the scan's pixels.
-			if !bytes.Contains(pdfBytes, pngData(t, in.data)) {
+			if !bytes.Contains(pdfBytes, ocrtest.PNGData(in.data)) {
 				t.Errorf("%s: the PNG's image data is not in the archive copy as it is", in.rel)
 			}
 			imgs := pdfImages(t, pdfBytes)
@@ -487,23 +486,6 @@ func checkArchive(t *testing.T, name string, pdf []byte, pageTexts []string) {
 			t.Errorf("%s page %d: pdftotext\n %q\nstored text\n %q", name, i+1, normalise(got[i]), normalise(pageTexts[i]))
 		}
 	}
-}
-
-// pngData returns the image data of a PNG file: its IDAT chunks joined.
-func pngData(t *testing.T, file []byte) []byte {
-	t.Helper()
-	var data []byte
-	for r := file[8:]; len(r) >= 12; {
-		n := binary.BigEndian.Uint32(r)
-		if string(r[4:8]) == "IDAT" {
-			data = append(data, r[8:8+n]...)
-		}
-		r = r[12+n:]
-	}
-	if len(data) == 0 {
-		t.Fatal("a PNG without image data")
-	}
-	return data
 }
 
 // samePixels reports whether two images hold the same grey or colour values.

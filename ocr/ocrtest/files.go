@@ -109,3 +109,23 @@ func TextPDF(lines ...string) []byte {
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
 	return []byte(b.String())
 }
+
+// PNGData returns the image data of a PNG file, its IDAT chunks joined: what a PDF
+// holds when the PNG's compressed data was passed through. Nil when there is none.
+func PNGData(file []byte) []byte {
+	var data []byte
+	if len(file) < 8 {
+		return nil
+	}
+	for r := file[8:]; len(r) >= 12; {
+		n := int(binary.BigEndian.Uint32(r))
+		if n > len(r)-12 {
+			break
+		}
+		if string(r[4:8]) == "IDAT" {
+			data = append(data, r[8:8+n]...)
+		}
+		r = r[12+n:]
+	}
+	return data
+}

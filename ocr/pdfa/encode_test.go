@@ -12,6 +12,7 @@ import (
 	"image/png"
 	"testing"
 
+	"kntc/ocr/ocrtest"
 	"kntc/ocr/pdfa"
 )
 
@@ -79,19 +80,6 @@ func interlaced(file []byte) []byte {
 	ihdr[8+12] = 1
 	binary.BigEndian.PutUint32(ihdr[21:], crc32.ChecksumIEEE(ihdr[4:21]))
 	return out
-}
-
-// idat returns the concatenated image data of a PNG file.
-func idat(file []byte) []byte {
-	var data []byte
-	for r := file[8:]; len(r) >= 12; {
-		n := binary.BigEndian.Uint32(r)
-		if string(r[4:8]) == "IDAT" {
-			data = append(data, r[8:8+n]...)
-		}
-		r = r[12+n:]
-	}
-	return data
 }
 
 // A PNG page's compressed data goes into the PDF as it is when the file allows, and
@@ -170,7 +158,7 @@ func TestPNGPassThrough(t *testing.T) {
 			t.Parallel()
 			p := page{Page: pdfa.Page{Image: tt.img, PNG: tt.file, DPI: 300, Words: words}, text: text, enc: tt.enc, color: tt.colour, bpc: tt.bpc}
 			pdf := write(t, testMeta(), p)
-			if got := bytes.Contains(pdf, idat(tt.file)); got != tt.passed {
+			if got := bytes.Contains(pdf, ocrtest.PNGData(tt.file)); got != tt.passed {
 				t.Errorf("PNG data in the PDF as it is: %v, want %v", got, tt.passed)
 			}
 			t.Logf("%d bytes of PDF for a %d-byte PNG", len(pdf), len(tt.file))
