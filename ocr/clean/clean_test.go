@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"kntc/internal/testenv"
-	"kntc/ocr"
 	"kntc/ocr/clean"
 	"kntc/ocr/ocrtest"
 )
@@ -440,34 +439,6 @@ func TestPrepare(t *testing.T) {
 }
 
 func mustGray(img image.Image, _ int) *image.Gray { return img.(*image.Gray) }
-
-func TestLinesOrientation(t *testing.T) {
-	page := renderPage(t)
-	speckled, _ := ocrtest.Speckled(page, 2)
-	sp := clean.Prepare(speckled, 300).Gray
-	tests := []struct {
-		name                 string
-		img                  *image.Gray
-		vertical, upsideDown bool
-	}{
-		{"upright", page, false, false},
-		{"upright speckled", sp, false, false},
-		{"upside down", ocr.Rotate(page, 180).(*image.Gray), false, true},
-		{"turned 90", ocr.Rotate(page, 90).(*image.Gray), true, false},
-		{"turned 270", ocr.Rotate(page, 270).(*image.Gray), true, false},
-		{"blank", paper(300, 400), false, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := clean.LinesVertical(tt.img); got != tt.vertical {
-				t.Errorf("LinesVertical = %v, want %v", got, tt.vertical)
-			}
-			if got := clean.LinesUpsideDown(tt.img); got != tt.upsideDown {
-				t.Errorf("LinesUpsideDown = %v, want %v", got, tt.upsideDown)
-			}
-		})
-	}
-}
 
 // turn rotates a page by deg degrees clockwise about its centre, as a scanner
 // feeding it askew does.

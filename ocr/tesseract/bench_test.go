@@ -6,6 +6,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -42,7 +43,9 @@ const benchHeaders = 40
 // KNTC_BENCH_PAGES (default 5) A4 pages of sample text, and "two-column": the
 // generated decision pages the header rate is measured on. Then, per header field,
 // the share of those pages, and of the pages made from every sample with a header,
-// on which ocr.ParseHeader of the reading gets the field right. Run it once:
+// on which ocr.ParseHeader of the reading gets the field right. KNTC_BENCH_VARIANTS
+// (names separated by commas) measures only those variants; the header fields come
+// with two-column. Run it once:
 //
 //	OMP_THREAD_LIMIT=1 go test -run '^$' -bench BenchmarkOCRVariants -benchtime 1x ./ocr/tesseract
 func BenchmarkOCRVariants(b *testing.B) {
@@ -54,6 +57,18 @@ func BenchmarkOCRVariants(b *testing.B) {
 			b.Fatalf("KNTC_BENCH_PAGES=%q: want a positive number", s)
 		}
 		n = v
+	}
+	variants := ocrtest.Variants()
+	twoColumn := true
+	if s := os.Getenv("KNTC_BENCH_VARIANTS"); s != "" {
+		names := strings.Split(s, ",")
+		for _, name := range names {
+			if name != "two-column" && !slices.ContainsFunc(variants, func(v ocrtest.Variant) bool { return v.Name == name }) {
+				b.Fatalf("KNTC_BENCH_VARIANTS=%q: no variant %q", s, name)
+			}
+		}
+		twoColumn = slices.Contains(names, "two-column")
+		variants = slices.DeleteFunc(variants, func(v ocrtest.Variant) bool { return !slices.Contains(names, v.Name) })
 	}
 	e, err := tesseract.New(1, "vie")
 	if err != nil {
@@ -86,7 +101,7 @@ func BenchmarkOCRVariants(b *testing.B) {
 			rawTotal += raw.sec
 			kntcTotal += kn.sec
 		}
-		for _, v := range ocrtest.Variants() {
+		for _, v := range variants {
 			var raw, kn score
 			for i, p := range pages {
 				img, dpi := v.Make(p.img, int64(i+1))
@@ -95,25 +110,34 @@ func BenchmarkOCRVariants(b *testing.B) {
 			}
 			row(v.Name, raw.mean(), kn.mean())
 		}
-		var raw, kn score
 		rawRate, kntcRate := newRates(), newRates()
-		for _, hc := range headers {
-			img, lines, err := ocrtest.RenderDecision(hc.Decision)
-			if err != nil {
-				b.Fatal(err)
+		if twoColumn {
+			var raw, kn score
+			for _, hc := range headers {
+				img, lines, err := ocrtest.RenderDecision(hc.Decision)
+				if err != nil {
+					b.Fatal(err)
+				}
+				want := strings.Join(lines, "\n")
+				r := read(b, e, img, 300)
+				raw.add(r, want)
+				rawRate.add(hc.Name, hc.Want, ocr.ParseHeader(r.text))
+				r = read(b, kntc, img, 300)
+				kn.add(r, want)
+				kntcRate.add(hc.Name, hc.Want, ocr.ParseHeader(r.text))
 			}
-			want := strings.Join(lines, "\n")
-			r := read(b, e, img, 300)
-			raw.add(r, want)
-			rawRate.add(hc.Name, hc.Want, ocr.ParseHeader(r.text))
-			r = read(b, kntc, img, 300)
-			kn.add(r, want)
-			kntcRate.add(hc.Name, hc.Want, ocr.ParseHeader(r.text))
+			row("two-column", raw.mean(), kn.mean())
 		}
-		row("two-column", raw.mean(), kn.mean())
-		k := float64(len(ocrtest.Variants()) + 1)
+		k := float64(len(variants))
+		if twoColumn {
+			k++
+		}
 		fmt.Fprintf(&table, "%-12s | %17s %7.2f | %17s %7.2f   (%.2f vs %.2f pages/s)\n", "mean s/page", "", rawTotal/k, "", kntcTotal/k, k/rawTotal, k/kntcTotal)
 
+		if !twoColumn {
+			fmt.Print(table.String())
+			continue
+		}
 		rawSamples, kntcSamples := newRates(), newRates()
 		for _, s := range samples {
 			img, _, err := ocrtest.RenderDecision(s.Decision)

@@ -16,17 +16,18 @@ import (
 
 // Reader is kntc's recogniser: it cleans the page (clean.Prepare: the red seal
 // faded, the lighting flattened, specks removed, lines straightened, 600 dpi brought
-// down to 300), reads it with the Engine, and only when that first reading looks
-// wrong — low confidence, or words that are not Vietnamese syllables — asks
-// Tesseract's orientation detection how the page lies, turns it and reads it again,
-// keeping whichever reading is better. A page whose lines run vertically or look
-// upside down (clean.LinesVertical, clean.LinesUpsideDown) is asked about before
-// the first reading, which would be garbage. Side-by-side columns (a decision's
-// header) are read one after the other (ocr.OrderColumns), and noise lines and
-// stray marks are taken out (ocr.DropNoiseWords). Word boxes are in the pixels of
-// the page as given, turned by Recognition.Rotation: the image the pipeline
-// archives. Safe for concurrent use; the Engine bounds how many pages are read at
-// once.
+// down to 300), reads it with the Engine at the turn the page's ink says
+// (clean.Orientation: upside down, on its side, or as it is), and only when that
+// reading looks wrong — low confidence, or words that are not Vietnamese syllables
+// — asks Tesseract's orientation detection (OSD) how the page lies, turns it and
+// reads it again, keeping whichever reading is better. A page whose lines run
+// vertically but do not show which way up is asked about before the first
+// reading, which would be garbage half the time. Side-by-side columns (a
+// decision's header) are read one after the other (ocr.OrderColumns), and noise
+// lines and stray marks are taken out (ocr.DropNoiseWords). Word boxes are in the
+// pixels of the page as given, turned by Recognition.Rotation: the image the
+// pipeline archives. Safe for concurrent use; the Engine bounds how many pages are
+// read at once.
 type Reader struct {
 	engine *Engine
 	// orient is DetectOrientation; tests replace it.
@@ -89,14 +90,19 @@ func (r *Reader) Recognize(ctx context.Context, page image.Image, dpi int) (inge
 		osd = deg
 		return err
 	}
-	// A page whose lines run vertically, or whose lines carry their marks below,
-	// lies wrong: ask OSD before reading it, not after reading garbage.
-	rotation := 0
-	if clean.LinesVertical(g) || clean.LinesUpsideDown(g) {
+	// The ink says how the page lies, in milliseconds: OSD takes a second and a
+	// half, as long as reading the page. When the lines run vertically but the ink
+	// does not say which way up, ask OSD before reading rather than read garbage.
+	// A wrong guess costs a reading, not the text: it reads as suspect, and OSD is
+	// asked then. (Orientation's guess for vertical lines is never 0.)
+	rotation, sure := clean.Orientation(g)
+	if !sure && rotation != 0 {
 		if err := askOSD(); err != nil {
 			return ingest.Recognition{}, fmt.Errorf("recognize: %w", err)
 		}
-		rotation = osd
+		if osd != 0 { // OSD's 0 is also its "no opinion": the lines do run vertically
+			rotation = osd
+		}
 	}
 	words, err := readAt(rotation)
 	if err != nil {
@@ -106,8 +112,9 @@ func (r *Reader) Recognize(ctx context.Context, page image.Image, dpi int) (inge
 		if err := askOSD(); err != nil {
 			return ingest.Recognition{}, fmt.Errorf("recognize: %w", err)
 		}
-		// The turn OSD says, or, when that was read already, the page as it is.
-		for _, deg := range []int{osd, 0} {
+		// The turn OSD says, the opposite of the turn read, the page as it is: until
+		// a reading looks right, keeping the best.
+		for _, deg := range []int{osd, (rotation + 180) % 360, 0} {
 			if _, done := read[deg]; done {
 				continue
 			}
@@ -118,10 +125,13 @@ func (r *Reader) Recognize(ctx context.Context, page image.Image, dpi int) (inge
 			if quality(again) > quality(words) {
 				words, rotation = again, deg
 			}
-			break
+			if !suspect(words) {
+				break
+			}
 		}
 	}
-	words = ocr.DropNoiseWords(ocr.OrderColumns(words))
+	// Bold print's tone slips in common phrases ("nhần dần" for "nhân dân").
+	words = ocr.FixPhraseTones(ocr.DropNoiseWords(ocr.OrderColumns(words)))
 	// Back from the prepared page, turned, to the page as given, turned: the turn
 	// undone, then the straightening and the scale (clean.Page.Original), then the
 	// turn done again on the page as given (ocr.Rotate's geometry).

@@ -9,6 +9,7 @@ import (
 
 	"kntc/ingest"
 	"kntc/ocr"
+	"kntc/ocr/clean"
 	"kntc/ocr/ocrtest"
 	"kntc/ocr/tesseract"
 )
@@ -60,15 +61,16 @@ func TestReaderTurnsPages(t *testing.T) {
 	r, calls := newReader(t)
 	page, lines := samplePage(t, "luat-to-cao-2018-dieu-22-32.txt", 0, 250)
 	want := strings.Join(lines, "\n")
+	// The page's ink says how it lies (clean.Orientation): no turn needs OSD.
 	tests := []struct {
 		name     string
 		turn     int // how far the page was turned clockwise when scanned
 		rotation int // the Recognition.Rotation that makes it upright
-		osd      int32
 	}{
-		{"upright", 0, 0, 0},
-		{"upside down", 180, 180, 1},
-		{"turned 90", 90, 270, 1},
+		{"upright", 0, 0},
+		{"upside down", 180, 180},
+		{"turned 90", 90, 270},
+		{"turned 270", 270, 90},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -86,10 +88,67 @@ func TestReaderTurnsPages(t *testing.T) {
 			if cer > 0.01 {
 				t.Errorf("CER %.3f, want ≤ 0.01\n%s", cer, rec.Text)
 			}
-			if got := calls.Load(); got != tt.osd {
-				t.Errorf("%d orientation detections, want %d", got, tt.osd)
+			if got := calls.Load(); got != 0 {
+				t.Errorf("%d orientation detections, want none", got)
 			}
 			// Boxes are in the pixels of the scan turned by Rotation: the archived page.
+			inked(t, ocr.Rotate(scan, rec.Rotation), rec.Words)
+		})
+	}
+}
+
+// TestReaderFallsBackToOSD reads pages whose ink misleads clean.Orientation or
+// leaves it unsure: a wrong guess reads as garbage, and OSD then finds the turn; no
+// guess asks OSD before reading. Either way the text comes out right, for one
+// orientation detection.
+func TestReaderFallsBackToOSD(t *testing.T) {
+	r, calls := newReader(t)
+	// Syllables with no ascenders and no marks above them, but descenders and the
+	// dot of the nặng tone below: upright, the ink looks upside down. Tesseract
+	// reads such made-up text at about 5% CER upright.
+	marksBelow, marksBelowLines := render(t, strings.Repeat("quạ gọn ngay nạp gạo, mẹ xem cụ cọp sạn vạn ngọc, xe xa nguy quy vụ cạn rạp mọc ngọn vọng. ", 6))
+	// Capitals carry their marks apart from them: a page of them gives no opinion.
+	capitals, capitalsLines := render(t, strings.Repeat("ỦY BAN NHÂN DÂN TỈNH TÂY NINH QUYẾT ĐỊNH VỀ VIỆC GIẢI QUYẾT KHIẾU NẠI CỦA BÀ NGUYỄN THỊ HOÀ, TRÚ TẠI PHƯỜNG LONG THÀNH TRUNG. ", 4))
+	tests := []struct {
+		name     string
+		page     *image.Gray
+		lines    []string
+		turn     int // how far the page was turned clockwise when scanned
+		rotation int // the Recognition.Rotation that makes it upright
+		// misled: clean.Orientation is sure of a wrong turn, so the page is read
+		// wrong first; else it has no opinion (OSD is asked before reading a
+		// sideways page, after reading an upside-down one as it is).
+		misled bool
+		maxCER float64
+	}{
+		{"marks below, upright", marksBelow, marksBelowLines, 0, 0, true, 0.1},
+		{"marks below, turned 90", marksBelow, marksBelowLines, 90, 270, true, 0.1},
+		{"capitals turned 90", capitals, capitalsLines, 90, 270, false, 0.01},
+		{"capitals upside down", capitals, capitalsLines, 180, 180, false, 0.01},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			scan := ocr.Rotate(tt.page, tt.turn)
+			// The premise: the ink is wrong about this page, or has no opinion.
+			if deg, sure := clean.Orientation(clean.Prepare(scan, 300).Gray); sure != tt.misled || sure && deg == tt.rotation {
+				t.Fatalf("clean.Orientation = %d, sure %v: the page does not test the fallback it is meant to", deg, sure)
+			}
+			calls.Store(0)
+			rec, err := r.Recognize(t.Context(), scan, 300)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cer := ocrtest.CER(rec.Text, strings.Join(tt.lines, "\n"))
+			t.Logf("rotation %d, CER %.4f, %d OSD calls", rec.Rotation, cer, calls.Load())
+			if rec.Rotation != tt.rotation {
+				t.Fatalf("Rotation = %d, want %d", rec.Rotation, tt.rotation)
+			}
+			if cer > tt.maxCER {
+				t.Errorf("CER %.3f, want ≤ %g\n%s", cer, tt.maxCER, rec.Text)
+			}
+			if got := calls.Load(); got != 1 {
+				t.Errorf("%d orientation detections, want 1", got)
+			}
 			inked(t, ocr.Rotate(scan, rec.Rotation), rec.Words)
 		})
 	}
