@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"kntc/ocr/ocrtest"
+	"kntc/ingest"
 	"kntc/ocr/pages"
 	"kntc/ocr/pdfa"
 	"kntc/ocr/tesseract"
@@ -116,10 +117,7 @@ func kntcArchiveBytes(b *testing.B, engine *tesseract.Engine, path string) []byt
 		if err != nil {
 			b.Fatal(err)
 		}
-		p := pdfa.Page{JPEG: pg.JPEG, DPI: pg.DPI, Words: rec.Words}
-		if p.JPEG == nil {
-			p.Image = pg.Image
-		}
+		p := archivePage(ingest.PageImage{Image: pg.Image, DPI: pg.DPI, JPEG: pg.JPEG, PNG: pg.PNG}, rec.Words)
 		if err := w.AddPage(p); err != nil {
 			b.Fatal(err)
 		}
