@@ -218,3 +218,37 @@ func TestReaderBlankAndEmpty(t *testing.T) {
 		t.Error("an empty image was accepted")
 	}
 }
+
+// A sideways page the ink cannot tell the way up of, and OSD has no opinion of
+// either (it says 0 then): the page is read at the ink's guess of 90 or 270 rather
+// than as scanned, and when that guess was wrong, the opposite turn is read next.
+// Either way the text comes out right.
+func TestReaderSidewaysWithoutOSDOpinion(t *testing.T) {
+	r, _ := newReader(t)
+	var calls atomic.Int32
+	tesseract.SetOrient(r, func(context.Context, image.Image, int) (int, float64, error) {
+		calls.Add(1)
+		return 0, 0, nil // what DetectOrientation answers below its confidence
+	})
+	capitals, lines := render(t, strings.Repeat("ỦY BAN NHÂN DÂN TỈNH TÂY NINH QUYẾT ĐỊNH VỀ VIỆC GIẢI QUYẾT KHIẾU NẠI CỦA BÀ NGUYỄN THỊ HOÀ, TRÚ TẠI PHƯỜNG LONG THÀNH TRUNG. ", 4))
+	for _, turn := range []int{90, 270} {
+		scan := ocr.Rotate(capitals, turn)
+		if deg, sure := clean.Orientation(clean.Prepare(scan, 300).Gray); sure || (deg != 90 && deg != 270) {
+			t.Fatalf("turned %d: clean.Orientation = %d, sure %v; the page does not test this case", turn, deg, sure)
+		}
+		calls.Store(0)
+		rec, err := r.Recognize(t.Context(), scan, 300)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (360 - turn) % 360; rec.Rotation != want {
+			t.Errorf("turned %d: Rotation = %d, want %d", turn, rec.Rotation, want)
+		}
+		if cer := ocrtest.CER(rec.Text, strings.Join(lines, "\n")); cer > 0.01 {
+			t.Errorf("turned %d: CER %.3f\n%s", turn, cer, rec.Text)
+		}
+		if calls.Load() != 1 {
+			t.Errorf("turned %d: %d orientation detections, want 1", turn, calls.Load())
+		}
+	}
+}
