@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"kntc/ocr/ocrtest"
 	"kntc/ingest"
+	"kntc/ocr/ocrtest"
 	"kntc/ocr/pages"
 	"kntc/ocr/pdfa"
 	"kntc/ocr/tesseract"
