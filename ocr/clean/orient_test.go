@@ -2,9 +2,6 @@ package clean_test
 
 import (
 	"image"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"kntc/internal/testenv"
@@ -17,28 +14,11 @@ import (
 // paragraphs kept.
 func sampleText(tb testing.TB, name string, words int) string {
 	tb.Helper()
-	dir, err := ocrtest.SamplesDir()
+	text, err := ocrtest.SampleExcerpt(name, 0, words)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	raw, err := os.ReadFile(filepath.Join(dir, name))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var b strings.Builder
-	n := 0
-	for para := range strings.SplitSeq(string(raw), "\n") {
-		f := strings.Fields(para)
-		if len(f) == 0 {
-			continue
-		}
-		f = f[:min(len(f), words-n)]
-		b.WriteString(strings.Join(f, " ") + "\n")
-		if n += len(f); n == words {
-			break
-		}
-	}
-	return b.String()
+	return text
 }
 
 // mustRender renders text on an A4 page at 300 dpi.

@@ -168,3 +168,34 @@ func SamplesDir() (string, error) {
 		dir = parent
 	}
 }
+
+// SampleExcerpt returns words of the sample text file name (in SamplesDir), after
+// skipping the first skip, up to words of them, one paragraph a line.
+func SampleExcerpt(name string, skip, words int) (string, error) {
+	dir, err := SamplesDir()
+	if err != nil {
+		return "", err
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	n := 0
+	for para := range strings.SplitSeq(string(raw), "\n") {
+		f := strings.Fields(para)
+		if skip > 0 {
+			k := min(skip, len(f))
+			f, skip = f[k:], skip-k
+		}
+		if len(f) == 0 {
+			continue
+		}
+		f = f[:min(len(f), words-n)]
+		b.WriteString(strings.Join(f, " ") + "\n")
+		if n += len(f); n >= words {
+			break
+		}
+	}
+	return b.String(), nil
+}

@@ -3,9 +3,7 @@ package tesseract_test
 import (
 	"context"
 	"image"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,35 +17,11 @@ import (
 // skip, on an A4 page at 300 dpi and returns it with its ground-truth lines.
 func samplePage(tb testing.TB, name string, skip, words int) (*image.Gray, []string) {
 	tb.Helper()
-	dir, err := ocrtest.SamplesDir()
+	text, err := ocrtest.SampleExcerpt(name, skip, words)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	raw, err := os.ReadFile(filepath.Join(dir, name))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	// Keep the paragraphs but stop after the given number of words.
-	var b strings.Builder
-	n := 0
-	for _, para := range strings.Split(string(raw), "\n") {
-		f := strings.Fields(para)
-		if skip > 0 {
-			k := min(skip, len(f))
-			f, skip = f[k:], skip-k
-		}
-		if len(f) == 0 {
-			continue
-		}
-		if n+len(f) > words {
-			f = f[:words-n]
-		}
-		b.WriteString(strings.Join(f, " ") + "\n")
-		if n += len(f); n >= words {
-			break
-		}
-	}
-	img, lines, err := ocrtest.Render(b.String(), ocrtest.Options{})
+	img, lines, err := ocrtest.Render(text, ocrtest.Options{})
 	if err != nil {
 		testenv.Missing(tb, "fonts-dejavu-core", err.Error())
 	}
