@@ -147,14 +147,19 @@ func (s *Service) CreateCase(ctx context.Context, a Actor, in NewCase) (Case, st
 	c.PINHash = h
 	c.DueOn = DueOn(c)
 	ev := Event{UserID: a.User.ID, Type: EventCreated, To: c.Status}
-	if err := s.Store.CreateCase(ctx, &c, ev, a.record(ActionCreate, "", "kind="+string(c.Kind))); err != nil {
-		return Case{}, "", fmt.Errorf("create case: %w", err)
-	}
+	// The parties go in with the case, in one transaction: a case is never left
+	// without the parties it was opened with (the PIN would not have been shown).
+	parties := make([]NewParty, len(in.Parties))
 	for i := range in.Parties {
 		p := in.Parties[i]
-		if err := s.addParty(ctx, a, c, &p); err != nil {
-			return c, pin, err
+		np, err := s.newParty(a, c, &p)
+		if err != nil {
+			return Case{}, "", err
 		}
+		parties[i] = np
+	}
+	if err := s.Store.CreateCase(ctx, &c, ev, a.record(ActionCreate, "", "kind="+string(c.Kind)), parties...); err != nil {
+		return Case{}, "", fmt.Errorf("create case: %w", err)
 	}
 	return c, pin, nil
 }
@@ -192,15 +197,32 @@ func secretRole(k Kind, r PartyRole) bool {
 }
 
 func (s *Service) addParty(ctx context.Context, a Actor, c Case, p *Party) error {
+	np, err := s.newParty(a, c, p)
+	if err != nil {
+		return err
+	}
+	return s.Store.CreateParty(ctx, p, np.Event, np.Record)
+}
+
+// newParty checks and seals p as a party of c (c.ID and c.Code may be unknown yet:
+// a new case) and makes its timeline event and audit record.
+func (s *Service) newParty(a Actor, c Case, p *Party) (NewParty, error) {
 	if p := partyProblem(p); p != "" {
-		return invalid([]string{p})
+		return NewParty{}, invalid([]string{p})
 	}
 	p.CaseID = c.ID
 	if err := s.seal(c.Kind, p); err != nil {
-		return err
+		return NewParty{}, err
 	}
-	ev := Event{CaseID: c.ID, UserID: a.User.ID, Type: EventParty, Note: "thêm " + partyLabel(*p)}
-	return s.Store.CreateParty(ctx, p, ev, a.record(ActionCreate, "case:"+c.Code, "party role="+string(p.Role)))
+	object := ""
+	if c.Code != "" {
+		object = "case:" + c.Code
+	}
+	return NewParty{
+		Party:  p,
+		Event:  Event{CaseID: c.ID, UserID: a.User.ID, Type: EventParty, Note: "thêm " + partyLabel(*p)},
+		Record: a.record(ActionCreate, object, "party role="+string(p.Role)),
+	}, nil
 }
 
 // seal seals p's identity when its role is protected in a case of kind k.

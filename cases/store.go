@@ -64,6 +64,14 @@ type Suggestion struct {
 	Score      float64
 }
 
+// NewParty is a party written with a new case (Store.CreateCase), with its timeline
+// event and audit record.
+type NewParty struct {
+	Party  *Party
+	Event  Event
+	Record Record
+}
+
 // Store keeps cases, parties, events, grants, petitions, reception entries,
 // suggestions and the audit chain. Every method that changes something takes the
 // audit Record of the change and appends it to the chain in the same transaction,
@@ -75,8 +83,10 @@ type Store interface {
 	// c.Code is empty, the next code FormatCode(c.Kind, year of c.ReceivedOn, n)
 	// (n counts per kind prefix and year from 1, without reuse), and records ev
 	// (its CaseID set) as the first timeline event. rec.Object is filled with the
-	// new code when empty.
-	CreateCase(ctx context.Context, c *Case, ev Event, rec Record) error
+	// new code when empty. The parties are inserted in the same transaction, as
+	// CreateParty would (their CaseID set, an empty Record.Object filled with the
+	// case's): a case is never stored without the parties it was opened with.
+	CreateCase(ctx context.Context, c *Case, ev Event, rec Record, parties ...NewParty) error
 	Case(ctx context.Context, id int64) (Case, error)
 	CaseByCode(ctx context.Context, code string) (Case, error)
 	// UpdateCase writes every field of c when the stored Version equals c.Version

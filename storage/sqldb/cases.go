@@ -77,7 +77,7 @@ func caseValues(c *cases.Case) ([]any, error) {
 }
 
 // CreateCase implements cases.Store.
-func (db *DB) CreateCase(ctx context.Context, c *cases.Case, ev cases.Event, rec cases.Record) error {
+func (db *DB) CreateCase(ctx context.Context, c *cases.Case, ev cases.Event, rec cases.Record, parties ...cases.NewParty) error {
 	n := *c
 	normaliseCase(&n)
 	if n.Code == "" && (!n.Kind.Valid() || n.ReceivedOn.IsZero()) {
@@ -90,6 +90,7 @@ func (db *DB) CreateCase(ctx context.Context, c *cases.Case, ev cases.Event, rec
 	n.Version = 1
 	n.CreatedAt = now()
 	n.UpdatedAt = n.CreatedAt
+	inserted := make([]cases.Party, len(parties))
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if n.Code == "" {
@@ -115,12 +116,28 @@ func (db *DB) CreateCase(ctx context.Context, c *cases.Case, ev cases.Event, rec
 		if rec.Object == "" {
 			rec.Object = "case:" + n.Code
 		}
-		return db.appendAudit(ctx, tx, rec)
+		if err := db.appendAudit(ctx, tx, rec); err != nil {
+			return err
+		}
+		for i := range parties {
+			np := parties[i]
+			np.Party.CaseID = n.ID
+			if np.Record.Object == "" {
+				np.Record.Object = "case:" + n.Code
+			}
+			if inserted[i], err = db.insertParty(ctx, tx, *np.Party, np.Event, np.Record); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
 	*c = n
+	for i := range parties {
+		*parties[i].Party = inserted[i]
+	}
 	return nil
 }
 
@@ -287,32 +304,39 @@ func partyPlain(p *cases.Party) (cases.Person, string, error) {
 // CreateParty implements cases.Store. A secret party's Person is not stored: only
 // Sealed is.
 func (db *DB) CreateParty(ctx context.Context, p *cases.Party, ev cases.Event, rec cases.Record) error {
-	n := *p
-	plain, sealed, err := partyPlain(&n)
-	if err != nil {
+	var n cases.Party
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		n, err = db.insertParty(ctx, tx, *p, ev, rec)
 		return err
-	}
-	n.CreatedAt = now()
-	op := "add party to case " + strconv.FormatInt(n.CaseID, 10)
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO parties (case_id, role, secret, name, id_number, address, phone,
-			sealed, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			n.CaseID, n.Role, n.Secret, plain.Name, plain.IDNumber, plain.Address, plain.Phone, sealed, n.Note,
-			n.CreatedAt).Scan(&n.ID)
-		if err != nil {
-			return db.classify(op, err)
-		}
-		ev.CaseID = n.CaseID
-		if err := db.addEvent(ctx, tx, ev); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return err
 	}
 	*p = n
 	return nil
+}
+
+// insertParty inserts p (assigning ID and CreatedAt) with its event and audit
+// record in tx, and returns it.
+func (db *DB) insertParty(ctx context.Context, tx *sql.Tx, p cases.Party, ev cases.Event, rec cases.Record) (cases.Party, error) {
+	plain, sealed, err := partyPlain(&p)
+	if err != nil {
+		return p, err
+	}
+	p.CreatedAt = now()
+	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO parties (case_id, role, secret, name, id_number, address, phone,
+		sealed, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		p.CaseID, p.Role, p.Secret, plain.Name, plain.IDNumber, plain.Address, plain.Phone, sealed, p.Note,
+		p.CreatedAt).Scan(&p.ID)
+	if err != nil {
+		return p, db.classify("add party to case "+strconv.FormatInt(p.CaseID, 10), err)
+	}
+	ev.CaseID = p.CaseID
+	if err := db.addEvent(ctx, tx, ev); err != nil {
+		return p, err
+	}
+	return p, db.appendAudit(ctx, tx, rec)
 }
 
 // UpdateParty implements cases.Store.

@@ -3,6 +3,7 @@ package storagetest
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -459,6 +460,56 @@ func testParties(t *testing.T, db *sqldb.DB) {
 	if len(evs) != 1+5 { // created; two added, two changed, one removed
 		t.Fatalf("%d events, want 6: %+v", len(evs), evs)
 	}
+
+	// A case opened with its parties: all in one transaction, each party with its
+	// event and audit entry (the object the new case's code).
+	opened := w.sampleCase(cases.KindDenunciation, day(2026, 3, 3))
+	first := cases.Party{Role: cases.RoleRespondent, Person: cases.Person{Name: "Lê Văn Tám"}}
+	second := cases.Party{Role: cases.RolePetitioner, Secret: true, Sealed: "sealed:v1:k2026:AQIDBAUGBwgJCg=="}
+	before := lastAuditSeq(t, db)
+	must(t, "create a case with its parties", db.CreateCase(ctx, &opened, cases.Event{Type: cases.EventCreated}, w.rec(cases.ActionCreate, ""),
+		cases.NewParty{Party: &first, Event: ev, Record: w.rec(cases.ActionCreate, "")},
+		cases.NewParty{Party: &second, Event: ev, Record: w.rec(cases.ActionCreate, "")}))
+	if first.ID == 0 || first.CaseID != opened.ID || second.CaseID != opened.ID || first.CreatedAt.IsZero() {
+		t.Fatalf("parties written with the case: %+v %+v (case %d)", first, second, opened.ID)
+	}
+	parties, err = db.Parties(ctx, opened.ID)
+	must(t, "parties of the new case", err)
+	if want := []cases.Party{first, second}; !reflect.DeepEqual(parties, want) {
+		t.Fatalf("parties of the new case:\n got %+v\nwant %+v", parties, want)
+	}
+	entries, err := db.AuditEntries(ctx, cases.AuditFilter{AfterSeq: before})
+	must(t, "audit entries", err)
+	if len(entries) != 3 || entries[1].Object != "case:"+opened.Code || entries[2].Object != "case:"+opened.Code {
+		t.Fatalf("audit entries of the case and its parties: %+v", entries)
+	}
+	if evs, err := db.Events(ctx, opened.ID); err != nil || len(evs) != 3 {
+		t.Fatalf("events of the case and its parties: %v %+v", err, evs)
+	}
+	// One party that cannot be stored (a secret identity not sealed) leaves
+	// nothing: no case, no party, no audit entry, and its number is given back.
+	failed := w.sampleCase(cases.KindDenunciation, day(2026, 3, 3))
+	unsealedParty := cases.Party{Role: cases.RolePetitioner, Secret: true, Person: cases.Person{Name: "Lộ danh"}}
+	refused(t, db, "case with a party that cannot be stored", ingest.ErrInvalid, func() error {
+		return db.CreateCase(ctx, &failed, cases.Event{Type: cases.EventCreated}, w.rec(cases.ActionCreate, ""),
+			cases.NewParty{Party: &first, Event: ev, Record: w.rec(cases.ActionCreate, "")},
+			cases.NewParty{Party: &unsealedParty, Event: ev, Record: w.rec(cases.ActionCreate, "")})
+	})
+	if failed.ID != 0 || failed.Code != "" {
+		t.Fatalf("a refused create changed the caller's case: %+v", failed)
+	}
+	next := w.createCase(t, cases.KindDenunciation, day(2026, 3, 3), nil)
+	if want := cases.FormatCode(cases.KindDenunciation, 2026, seqOf(t, opened.Code)+1); next.Code != want {
+		t.Fatalf("after a rolled-back case with parties: %s, want %s (the number given back)", next.Code, want)
+	}
+}
+
+// seqOf returns the counter of a case code (KN-2026-000012 → 12).
+func seqOf(t *testing.T, code string) int {
+	t.Helper()
+	n, err := strconv.Atoi(code[strings.LastIndexByte(code, '-')+1:])
+	must(t, "case code "+code, err)
+	return n
 }
 
 func testGrants(t *testing.T, db *sqldb.DB) {
