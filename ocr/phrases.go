@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -23,20 +24,30 @@ var adminPhrases = []string{
 	"thông báo", "báo cáo", "công văn", "chủ tịch", "cộng hòa", "xã hội", "chủ nghĩa", "việt nam",
 	"độc lập", "tự do", "hạnh phúc", "chính phủ", "nghị định", "thông tư", "pháp luật", "quy định",
 	"căn cứ", "hành chính", "cơ quan", "tổ chức", "cá nhân", "hội đồng", "đất đai", "bồi thường",
-	"hỗ trợ", "tái định", "định cư", "thu hồi", "chứng nhận", "quyền sử", "sử dụng", "trách nhiệm",
-	"thẩm quyền", "lần đầu", "lần hai", "nội dung", "thời hạn", "gia hạn", "đình chỉ", "xử lý",
+	"hỗ trợ", "định cư", "thu hồi", "chứng nhận", "quyền sử", "sử dụng", "trách nhiệm",
+	"thẩm quyền", "lần đầu", "lần hai", "nội dung", "thời hạn", "gia hạn", "xử lý",
 	"vi phạm", "kỷ luật", "cán bộ", "công chức", "viên chức", "văn bản", "quy phạm", "hướng dẫn",
-	"chuyển đơn", "đơn thư", "tiếp dân", "trụ sở", "công an", "kiểm sát", "tòa án", "bộ trưởng",
+	"chuyển đơn", "tiếp dân", "trụ sở", "công an", "kiểm sát", "tòa án", "bộ trưởng",
 	"thủ tướng", "giám đốc", "tài nguyên", "môi trường", "xây dựng", "nông nghiệp", "phát triển",
-	"giao thông", "khoa học", "công nghệ", "tài chính", "kế hoạch", "đầu tư", "lao động", "thương binh",
-	"y tế", "giáo dục", "đào tạo", "nội vụ", "tư pháp", "ban hành", "hiệu lực", "thi hành", "nơi nhận",
+	"giao thông", "khoa học", "công nghệ", "kế hoạch", "đầu tư", "lao động", "thương binh",
+	"y tế", "giáo dục", "đào tạo", "nội vụ", "ban hành", "hiệu lực", "thi hành", "nơi nhận",
 	"người khiếu", "người tố", "bị tố", "bị khiếu", "đại diện", "ủy quyền", "tranh chấp", "thẩm tra",
-	"đề nghị", "yêu cầu", "trả lời", "hồ sơ", "vụ việc", "tài liệu", "chứng cứ", "bảo vệ", "bí mật",
-	"danh tính", "lợi ích", "hợp pháp", "quyền lợi", "nhà nước", "địa phương", "cấp tỉnh", "cấp huyện",
+	"đề nghị", "yêu cầu", "trả lời", "hồ sơ", "vụ việc", "tài liệu", "chứng cứ", 	"danh tính", "lợi ích", "hợp pháp", "quyền lợi", "nhà nước", "địa phương", "cấp tỉnh", "cấp huyện",
 	"cấp xã", "thị xã", "thị trấn", "thành phố", "quận huyện", "phường xã", "điều chỉnh", "sửa đổi",
 	"bổ sung", "thay thế", "bãi bỏ", "tổng hợp", "thống kê", "định kỳ", "đột xuất", "hằng năm",
 	"kiểm tra", "giám sát", "phối hợp", "thực hiện", "chấp hành", "tổng cục", "cục trưởng", "chánh thanh",
+	"nhân viên", "xác định",
 }
+
+// Phrases left out of the list because another common phrase has the same
+// letters, tones aside (the correction could not tell which was meant): "bảo vệ"
+// and "báo về", "bí mật" and "bị mất", "đơn thư" and "đơn thứ (hai)", "tài chính"
+// and "tại chính (quyền)", "tư pháp" and "từ pháp (nhân)", "tái định" and "tại
+// Định (Quán)", "đình chỉ" and "(xác) định chỉ".
+
+// variantSpellings are other right spellings of phrases of the list, left as the
+// document has them.
+var variantSpellings = []string{"phản ảnh"}
 
 // phraseByKey maps a phrase's letters without tones (lower case) to the phrase; keys
 // two phrases share are left out, since the letters do not tell which one is meant.
@@ -109,7 +120,11 @@ func FixPhraseTones(words []ingest.Word) []ingest.Word {
 			return false
 		}
 		phrase, ok := phraseByKey[withoutTones(p)]
-		return ok && CanonicalTones(strings.ToLower(p)) == CanonicalTones(phrase)
+		if !ok {
+			return false
+		}
+		lower := CanonicalTones(strings.ToLower(p))
+		return lower == CanonicalTones(phrase) || slices.Contains(variantSpellings, lower)
 	}
 	for i := 0; i+1 < len(words); i++ {
 		ocrPair, ok := pair(i)
