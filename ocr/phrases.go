@@ -32,7 +32,7 @@ var adminPhrases = []string{
 	"giao thông", "khoa học", "công nghệ", "kế hoạch", "đầu tư", "lao động", "thương binh",
 	"y tế", "giáo dục", "đào tạo", "nội vụ", "ban hành", "hiệu lực", "thi hành", "nơi nhận",
 	"người khiếu", "người tố", "bị tố", "bị khiếu", "đại diện", "ủy quyền", "tranh chấp", "thẩm tra",
-	"đề nghị", "yêu cầu", "trả lời", "hồ sơ", "vụ việc", "tài liệu", "chứng cứ", 	"danh tính", "lợi ích", "hợp pháp", "quyền lợi", "nhà nước", "địa phương", "cấp tỉnh", "cấp huyện",
+	"đề nghị", "yêu cầu", "trả lời", "hồ sơ", "vụ việc", "tài liệu", "chứng cứ", "danh tính", "lợi ích", "hợp pháp", "quyền lợi", "nhà nước", "địa phương", "cấp tỉnh", "cấp huyện",
 	"cấp xã", "thị xã", "thị trấn", "thành phố", "quận huyện", "phường xã", "điều chỉnh", "sửa đổi",
 	"bổ sung", "thay thế", "bãi bỏ", "tổng hợp", "thống kê", "định kỳ", "đột xuất", "hằng năm",
 	"kiểm tra", "giám sát", "phối hợp", "thực hiện", "chấp hành", "tổng cục", "cục trưởng", "chánh thanh",
