@@ -437,6 +437,25 @@ func (p *Processor) encodePage(d *Document, pg PageImage, i, rotation int) {
 	}
 }
 
+// addEncodedPage adds page i of d to a from the image the page stage encoded for
+// it (encodePage), under words. done is false, with no error, when there is no
+// such image or it does not read back: the page is then decoded again.
+func (p *Processor) addEncodedPage(a Archive, d *Document, i int, r pageResult, words []Word) (done bool, err error) {
+	if r.Source != "ocr" || (r.Rotation != 0 && p.Rotate == nil) {
+		return false, nil
+	}
+	enc, err := os.ReadFile(p.pageImagePath(d.ID, i, r.Rotation))
+	if err != nil {
+		return false, nil
+	}
+	err = a.AddPage(ArchivePage{Page: PageImage{DPI: r.DPI}, Words: words, Encoded: enc})
+	if errors.Is(err, ErrEncodedPage) {
+		p.Logger.Warn("encoded page image damaged; encoding the page again", "document_id", d.ID, "page", i+1, "error", err)
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // adoptPage records, as page n of d, the result its batch stored under d's key.
 func (p *Processor) adoptPage(ctx context.Context, d *Document, n int) (pageResult, error) {
 	key := PageKey(d.SHA256, p.Pipeline, n)
@@ -510,18 +529,11 @@ func (p *Processor) storeArchive(ctx context.Context, d *Document, f PageFile, r
 		return fmt.Errorf("start archive copy of %s: %w", d.ID, err)
 	}
 	for i, r := range results {
-		if r.Source == "ocr" && (r.Rotation == 0 || p.Rotate != nil) {
-			enc, err := os.ReadFile(p.pageImagePath(d.ID, i, r.Rotation))
-			if err == nil {
-				err = a.AddPage(ArchivePage{Page: PageImage{DPI: r.DPI}, Words: r.Words, Encoded: enc})
-				if err == nil {
-					continue
-				}
-				if !errors.Is(err, ErrEncodedPage) {
-					return fmt.Errorf("archive page %d of %s: %w", i+1, d.ID, err)
-				}
-				p.Logger.Warn("encoded page image damaged; encoding the page again", "document_id", d.ID, "page", i+1, "error", err)
+		if done, err := p.addEncodedPage(a, d, i, r, r.Words); done || err != nil {
+			if err != nil {
+				return fmt.Errorf("archive page %d of %s: %w", i+1, d.ID, err)
 			}
+			continue
 		}
 		pg, err := f.Page(ctx, i)
 		if err != nil {

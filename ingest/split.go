@@ -263,16 +263,12 @@ func (p *Processor) writePart(ctx context.Context, d *Document, f PageFile, pt p
 		return fmt.Errorf("start PDF: %w", err)
 	}
 	for i := pt.first; i <= pt.last; i++ {
-		if r := results[i]; r.Source == "ocr" && r.Rotation == 0 {
-			enc, err := os.ReadFile(p.pageImagePath(d.ID, i, 0))
-			if err == nil {
-				err = a.AddPage(ArchivePage{Page: PageImage{DPI: r.DPI}, Encoded: enc})
-				if err == nil {
-					continue
-				}
-				if !errors.Is(err, ErrEncodedPage) {
+		if results[i].Rotation == 0 { // the part holds its pages as scanned
+			if done, err := p.addEncodedPage(a, d, i, results[i], nil); done || err != nil {
+				if err != nil {
 					return fmt.Errorf("page %d: %w", i+1, err)
 				}
+				continue
 			}
 		}
 		pg, err := f.Page(ctx, i)

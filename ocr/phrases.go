@@ -69,7 +69,8 @@ var phraseByKey = func() map[string]string {
 	return m
 }()
 
-// toneMarks are the five combining tone marks of Vietnamese (NFD).
+// isToneMark reports whether r is one of the five combining tone marks of
+// Vietnamese (NFD).
 func isToneMark(r rune) bool {
 	switch r {
 	case '\u0300', '\u0301', '\u0303', '\u0309', '\u0323':

@@ -276,19 +276,18 @@ func archiver(w io.Writer, meta ingest.ArchiveMeta) (ingest.Archive, error) {
 type archive struct{ w *pdfa.Writer }
 
 func (a archive) AddPage(p ingest.ArchivePage) error {
+	im := new(pdfa.Image)
 	if p.Encoded != nil {
-		var im pdfa.Image
 		if err := im.UnmarshalBinary(p.Encoded); err != nil {
 			return fmt.Errorf("%w: %w", ingest.ErrEncodedPage, err)
 		}
-		return a.w.AddPage(pdfa.Page{Encoded: &im, DPI: p.Page.DPI, Words: p.Words})
+	} else {
+		var err error
+		if im, err = encodeArchive(p.Page); err != nil {
+			return err
+		}
 	}
-	err := a.w.AddPage(archivePage(p.Page, p.Words))
-	if errors.Is(err, pdfa.ErrUnsupportedJPEG) && p.Page.Image != nil {
-		// A JPEG PDF cannot carry as it is (12-bit, arithmetic-coded…): its pixels.
-		err = a.w.AddPage(pdfa.Page{Image: p.Page.Image, DPI: p.Page.DPI, Words: p.Words})
-	}
-	return err
+	return a.w.AddPage(pdfa.Page{Encoded: im, DPI: p.Page.DPI, Words: p.Words})
 }
 
 // archivePage is what the archive copy holds of a page: the JPEG stream when there
@@ -301,12 +300,19 @@ func archivePage(pg ingest.PageImage, words []ingest.Word) pdfa.Page {
 	return pdfa.Page{Image: pg.Image, PNG: pg.PNG, DPI: pg.DPI, Words: words}
 }
 
-// encodeArchivePage encodes a page's archive image ahead, in the page stage.
-func encodeArchivePage(pg ingest.PageImage) ([]byte, error) {
+// encodeArchive encodes a page's archive image (archivePage); a JPEG that PDF
+// cannot carry as it is (12-bit, arithmetic-coded…) goes in as its pixels.
+func encodeArchive(pg ingest.PageImage) (*pdfa.Image, error) {
 	im, err := pdfa.Encode(archivePage(pg, nil))
 	if errors.Is(err, pdfa.ErrUnsupportedJPEG) && pg.Image != nil {
 		im, err = pdfa.Encode(pdfa.Page{Image: pg.Image})
 	}
+	return im, err
+}
+
+// encodeArchivePage encodes a page's archive image ahead, in the page stage.
+func encodeArchivePage(pg ingest.PageImage) ([]byte, error) {
+	im, err := encodeArchive(pg)
 	if err != nil {
 		return nil, err
 	}
