@@ -109,14 +109,10 @@ func (db *DB) CreateCase(ctx context.Context, c *cases.Case, ev cases.Event, rec
 		if err != nil {
 			return db.classify("create case "+n.Code, err)
 		}
-		ev.CaseID = n.ID
-		if err := db.addEvent(ctx, tx, ev); err != nil {
-			return err
-		}
 		if rec.Object == "" {
 			rec.Object = "case:" + n.Code
 		}
-		if err := db.appendAudit(ctx, tx, rec); err != nil {
+		if err := db.recordChange(ctx, tx, n.ID, rec, ev); err != nil {
 			return err
 		}
 		for i := range parties {
@@ -211,13 +207,7 @@ func (db *DB) UpdateCase(ctx context.Context, c *cases.Case, events []cases.Even
 			}
 			return fmt.Errorf("%s: stored version %d, not %d (changed by someone else): %w", op, stored, c.Version, ingest.ErrConflict)
 		}
-		for _, ev := range events {
-			ev.CaseID = n.ID
-			if err := db.addEvent(ctx, tx, ev); err != nil {
-				return err
-			}
-		}
-		return db.appendAudit(ctx, tx, rec)
+		return db.recordChange(ctx, tx, n.ID, rec, events...)
 	})
 	if err != nil {
 		return err
@@ -266,6 +256,18 @@ func (db *DB) addEvent(ctx context.Context, tx *sql.Tx, ev cases.Event) error {
 		document_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
 		ev.CaseID, ts(ev.At), ev.UserID, ev.Type, ev.From, ev.To, ev.DocumentID, ev.Note)
 	return db.classify(fmt.Sprintf("add %s event to case %d", ev.Type, ev.CaseID), err)
+}
+
+// recordChange records a change of case caseID in tx: its timeline events (their
+// CaseID set) and its audit record.
+func (db *DB) recordChange(ctx context.Context, tx *sql.Tx, caseID int64, rec cases.Record, events ...cases.Event) error {
+	for _, ev := range events {
+		ev.CaseID = caseID
+		if err := db.addEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+	}
+	return db.appendAudit(ctx, tx, rec)
 }
 
 // Events implements cases.Store.
@@ -332,11 +334,7 @@ func (db *DB) insertParty(ctx context.Context, tx *sql.Tx, p cases.Party, ev cas
 	if err != nil {
 		return p, db.classify("add party to case "+strconv.FormatInt(p.CaseID, 10), err)
 	}
-	ev.CaseID = p.CaseID
-	if err := db.addEvent(ctx, tx, ev); err != nil {
-		return p, err
-	}
-	return p, db.appendAudit(ctx, tx, rec)
+	return p, db.recordChange(ctx, tx, p.CaseID, rec, ev)
 }
 
 // UpdateParty implements cases.Store.
@@ -353,11 +351,7 @@ func (db *DB) UpdateParty(ctx context.Context, p *cases.Party, ev cases.Event, r
 		if err := db.mustAffect(op, res, err); err != nil {
 			return err
 		}
-		ev.CaseID = p.CaseID
-		if err := db.addEvent(ctx, tx, ev); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, rec)
+		return db.recordChange(ctx, tx, p.CaseID, rec, ev)
 	})
 }
 
@@ -369,11 +363,7 @@ func (db *DB) DeleteParty(ctx context.Context, caseID, partyID int64, ev cases.E
 		if err := db.mustAffect(op, res, err); err != nil {
 			return err
 		}
-		ev.CaseID = caseID
-		if err := db.addEvent(ctx, tx, ev); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, rec)
+		return db.recordChange(ctx, tx, caseID, rec, ev)
 	})
 }
 
@@ -408,11 +398,7 @@ func (db *DB) Grant(ctx context.Context, caseID, userID, by int64, ev cases.Even
 		if err != nil {
 			return db.classify(op, err)
 		}
-		ev.CaseID = caseID
-		if err := db.addEvent(ctx, tx, ev); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, rec)
+		return db.recordChange(ctx, tx, caseID, rec, ev)
 	})
 }
 
@@ -425,11 +411,7 @@ func (db *DB) Revoke(ctx context.Context, caseID, userID int64, ev cases.Event, 
 		if err := db.mustAffect(op, res, err); err != nil {
 			return err
 		}
-		ev.CaseID = caseID
-		if err := db.addEvent(ctx, tx, ev); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, rec)
+		return db.recordChange(ctx, tx, caseID, rec, ev)
 	})
 }
 
