@@ -37,30 +37,40 @@ const (
 	PermPetitionWrite  Permission = "petition.write"
 	PermReceptionRead  Permission = "reception.read"
 	PermReceptionWrite Permission = "reception.write"
-	PermDocumentLink   Permission = "document.link" // link, unlink, triage, cover sheets, confidentiality
+	PermDocumentRead   Permission = "document.read"   // documents, their files and text, search
+	PermDocumentUpload Permission = "document.upload" // uploads
+	PermDocumentLink   Permission = "document.link"   // link, unlink, triage, cover sheets, confidentiality
 	PermAuditRead      Permission = "audit.read"
 )
 
-// permissions is who does what (DESIGN.md, "Who uses it"): clerks register and
-// link, handlers work cases, leaders also assign, extend and grant; inspectors read
-// and audit; administrators keep accounts and read the audit trail, not cases.
+// permissions is who does what (DESIGN.md, "Who uses it"): clerks register,
+// upload and link, handlers work cases, leaders also assign, extend and grant;
+// inspectors read and audit; administrators keep units and accounts and read the
+// audit trail — never case content (cases, parties, documents, their text).
 var permissions = map[auth.Role][]Permission{
 	auth.RoleClerk: {PermCaseRead, PermCaseCreate, PermCaseWrite, PermPetitionRead, PermPetitionWrite,
-		PermReceptionRead, PermReceptionWrite, PermDocumentLink},
+		PermReceptionRead, PermReceptionWrite, PermDocumentRead, PermDocumentUpload, PermDocumentLink},
 	auth.RoleHandler: {PermCaseRead, PermCaseCreate, PermCaseWrite, PermPetitionRead, PermPetitionWrite,
-		PermReceptionRead, PermDocumentLink},
+		PermReceptionRead, PermDocumentRead, PermDocumentUpload, PermDocumentLink},
 	auth.RoleLeader: {PermCaseRead, PermCaseCreate, PermCaseWrite, PermCaseAssign, PermCaseExtend, PermCaseGrant,
-		PermPetitionRead, PermPetitionWrite, PermReceptionRead, PermReceptionWrite, PermDocumentLink},
-	auth.RoleInspector:     {PermCaseRead, PermPetitionRead, PermReceptionRead, PermAuditRead},
+		PermPetitionRead, PermPetitionWrite, PermReceptionRead, PermReceptionWrite, PermDocumentRead,
+		PermDocumentUpload, PermDocumentLink},
+	auth.RoleInspector:     {PermCaseRead, PermPetitionRead, PermReceptionRead, PermDocumentRead, PermAuditRead},
 	auth.RoleAdministrator: {PermAuditRead},
 }
 
 // Can reports whether role holds p.
 func Can(role auth.Role, p Permission) bool { return slices.Contains(permissions[role], p) }
 
+// system reports whether a is the pipeline (System), which acts on every unit.
+func (a Actor) system() bool { return a.User.Username == System.User.Username && a.User.ID == 0 }
+
+// Require fails with ErrForbidden unless a may do p.
+func (a Actor) Require(p Permission) error { return a.require(p) }
+
 // require fails with ErrForbidden unless a may do p.
 func (a Actor) require(p Permission) error {
-	if a.User.Username == System.User.Username && a.User.ID == 0 {
+	if a.system() {
 		return nil
 	}
 	if !Can(a.User.Role, p) {

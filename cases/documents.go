@@ -19,41 +19,70 @@ var documentKinds = []string{ocr.KindQuyetDinhThuLy, ocr.KindQuyetDinhGiaoXacMin
 // ValidDocumentKind reports whether k is a document kind.
 func ValidDocumentKind(k string) bool { return slices.Contains(documentKinds, k) }
 
-// officialKinds are documents the case's own bodies issue; by law they do not name
-// the denouncer. Anything else in a denunciation case (the letter itself, its
-// attachments, minutes of reception) is treated as carrying the identity.
-var officialKinds = []string{ocr.KindQuyetDinhThuLy, ocr.KindQuyetDinhGiaoXacMinh, ocr.KindThongBaoThuLyToCao,
-	ocr.KindKetLuanNoiDungToCao, ocr.KindQuyetDinhGiaiQuyetKhieuNai, ocr.KindBaoCaoKetQuaXacMinh}
-
-// DocumentVisible returns nil when the actor may see d: within the unit scope and,
-// for a confidential document, granted on its case. Anything else is ErrNotFound.
+// DocumentVisible returns nil when the actor may see d: a role that reads
+// documents, within the unit scope; a document in no case only for those who file
+// documents (clerks, handlers, leaders: the triage inbox); a confidential one only
+// with a grant on each opened case whose secret it holds (ConfidentialCases says
+// which) — or, when none of them is opened, for a leader, who files it and
+// grants. Anything else is ErrNotFound.
 func (s *Service) DocumentVisible(ctx context.Context, a Actor, d ingest.Document) error {
-	if !a.Scope.Allows(d.UnitCode) {
+	if a.system() {
+		return nil
+	}
+	if !Can(a.User.Role, PermDocumentRead) || !a.Scope.Allows(d.UnitCode) {
+		return notFound("document " + d.ID)
+	}
+	if d.CaseCode == "" && !Can(a.User.Role, PermDocumentLink) {
 		return notFound("document " + d.ID)
 	}
 	if !d.Confidential {
 		return nil
 	}
-	if d.CaseCode == "" {
-		return notFound("document " + d.ID)
+	filed := false
+	for _, code := range ConfidentialCases(d) {
+		c, err := s.Store.CaseByCode(ctx, code)
+		if errors.Is(err, ingest.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		filed = true
+		ok, err := s.granted(ctx, a, c)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return notFound("document " + d.ID)
+		}
 	}
-	c, err := s.Store.CaseByCode(ctx, d.CaseCode)
-	if err != nil {
-		return notFound("document " + d.ID)
+	if filed || Can(a.User.Role, PermCaseGrant) {
+		return nil
 	}
-	ok, err := s.granted(ctx, a, c)
-	if err != nil {
-		return err
+	return notFound("document " + d.ID)
+}
+
+// ConfidentialCases are the cases a user must be granted to see confidential
+// document d: the case whose protected party it names (SecretCase), and its own
+// case when that is a denunciation or when it names nobody else's party.
+// storage/sqldb's document filter (ConfidentialCases) writes the same rule in SQL.
+func ConfidentialCases(d ingest.Document) []string {
+	var out []string
+	if d.SecretCase != "" {
+		out = append(out, d.SecretCase)
 	}
-	if !ok {
-		return notFound("document " + d.ID)
+	if d.CaseCode != "" && d.CaseCode != d.SecretCase && (d.SecretCase == "" || denunciationCode(d.CaseCode)) {
+		out = append(out, d.CaseCode)
 	}
-	return nil
+	return out
 }
 
 // Document returns document id if the actor may see it. It records nothing: the
 // caller records what it shows with Access.
 func (s *Service) Document(ctx context.Context, a Actor, id string) (ingest.Document, error) {
+	if err := a.require(PermDocumentRead); err != nil {
+		return ingest.Document{}, err
+	}
 	d, err := s.Docs.Document(ctx, id)
 	if err != nil {
 		return ingest.Document{}, err
@@ -105,22 +134,34 @@ func (s *Service) Link(ctx context.Context, a Actor, documentID, code, kind stri
 	if kind != "" {
 		d.Kind = kind
 	}
-	d.CaseCode = c.Code
 	if err := s.link(ctx, a, &c, &d, "manual", d.Status == ingest.StatusStored); err != nil {
 		return ingest.Document{}, err
 	}
 	return d, nil
 }
 
-// link records d in c, marks it confidential when it carries a protected identity,
-// and, when apply (the document is stored or being stored), lets a document of a
-// known kind move the case.
+// link records d in c — in c's unit, whatever unit it arrived in, so the case's
+// staff see it — marks it confidential when it must be, and, when apply (the
+// document is stored or being stored), lets a document of a known kind move the
+// case.
 func (s *Service) link(ctx context.Context, a Actor, c *Case, d *ingest.Document, route string, apply bool) error {
-	conf, err := s.carriesIdentity(ctx, *c, *d)
+	u, err := s.unitOfCase(ctx, *c)
 	if err != nil {
 		return err
 	}
-	d.Confidential = d.Confidential || conf
+	d.CaseCode, d.UnitCode = c.Code, u.Code
+	if d.SecretCase == c.Code {
+		d.SecretCase = ""
+	}
+	ids, err := s.protectedIn(ctx, c.UnitID)
+	if err != nil {
+		return err
+	}
+	v, err := s.judge(ctx, *d, c, ids)
+	if err != nil {
+		return err
+	}
+	v.apply(d)
 	ev := Event{CaseID: c.ID, UserID: a.User.ID, At: s.now(), Type: EventLinked, DocumentID: d.ID, Note: route}
 	if err := s.Store.LinkDocument(ctx, d, ev, a.record(ActionLink, "document:"+d.ID, "case:"+c.Code+" kind:"+d.Kind+" route:"+route)); err != nil {
 		return fmt.Errorf("link %s to %s: %w", d.ID, c.Code, err)
@@ -163,8 +204,10 @@ func (s *Service) Unlink(ctx context.Context, a Actor, documentID string) (inges
 	return d, nil
 }
 
-// SetConfidential marks a document confidential or not. Only a granted actor may
-// lift the mark (they are the ones who can see what it hides).
+// SetConfidential marks a document confidential or lifts the mark. Only a user
+// who sees the confidential document (granted its case) can lift it; the lifting
+// is remembered (Cleared), so the automatic check does not mark it again unless a
+// new protected identity is found in it.
 func (s *Service) SetConfidential(ctx context.Context, a Actor, documentID string, confidential bool) (ingest.Document, error) {
 	if err := a.require(PermDocumentLink); err != nil {
 		return ingest.Document{}, err
@@ -176,58 +219,14 @@ func (s *Service) SetConfidential(ctx context.Context, a Actor, documentID strin
 	if d.Confidential == confidential {
 		return d, nil
 	}
-	d.Confidential = confidential
+	d.Confidential, d.Cleared = confidential, !confidential
+	if !confidential {
+		d.SecretCase = ""
+	}
 	if err := s.Store.LinkDocument(ctx, &d, Event{}, a.record(ActionUpdate, "document:"+d.ID, fmt.Sprintf("confidential=%t", confidential))); err != nil {
 		return ingest.Document{}, err
 	}
 	return d, nil
-}
-
-// carriesIdentity reports whether d, in case c, must be confidential: in a
-// denunciation, a document that names a protected party (name or ID number in its
-// text) or that is not one of the official acts.
-func (s *Service) carriesIdentity(ctx context.Context, c Case, d ingest.Document) (bool, error) {
-	if c.Kind != KindDenunciation {
-		return false, nil
-	}
-	if !slices.Contains(officialKinds, d.Kind) {
-		return true, nil
-	}
-	ps, err := s.Store.Parties(ctx, c.ID)
-	if err != nil {
-		return false, err
-	}
-	var needles []string
-	for _, p := range ps {
-		if !p.Secret {
-			continue
-		}
-		if err := s.openParty(&p); err != nil {
-			return true, nil // cannot tell: protect
-		}
-		who := p.Person
-		for _, v := range []string{who.Name, who.IDNumber} {
-			if f := FoldKey(v); len(f) >= 6 {
-				needles = append(needles, f)
-			}
-		}
-	}
-	if len(needles) == 0 {
-		return false, nil
-	}
-	pages, err := s.Docs.Pages(ctx, d.ID)
-	if err != nil {
-		return false, err
-	}
-	for _, pg := range pages {
-		text := FoldKey(pg.Text)
-		for _, n := range needles {
-			if strings.Contains(text, n) {
-				return true, nil
-			}
-		}
-	}
-	return false, nil
 }
 
 // FoldKey is s folded (ocr.Fold: NFC, no marks, đ as d), lower case, single
@@ -298,11 +297,14 @@ func (s *Service) applyDocument(ctx context.Context, a Actor, c *Case, d ingest.
 }
 
 // Finish is the pipeline's last step for a document (ingest.Processor.Finish),
-// before it is marked stored and before anything can index it: a document routed
-// to a case (hot-folder folder, cover sheet) is recorded in it — marked
-// confidential when it carries a denouncer's identity — and may move it; any other
-// gets its case suggestions for the triage inbox. Safe to run again.
+// before it is marked stored and before anything can index it. Its text is new,
+// so it is checked afresh: a document routed to an opened case (hot-folder
+// folder, cover sheet) is recorded in it and may move it; any other is marked
+// confidential when it names a protected identity of its unit (or was routed to a
+// denunciation not opened yet) and gets its case suggestions for the triage inbox.
+// Safe to run again.
 func (s *Service) Finish(ctx context.Context, d *ingest.Document) error {
+	d.Cleared = false
 	if d.CaseCode != "" {
 		c, err := s.Store.CaseByCode(ctx, d.CaseCode)
 		if err == nil {
@@ -315,8 +317,18 @@ func (s *Service) Finish(ctx context.Context, d *ingest.Document) error {
 		if !errors.Is(err, ingest.ErrNotFound) {
 			return err
 		}
-		// The case may not exist yet: the code is kept, and suggestions help.
+		// The case may not be opened yet: the code is kept (CreateCase adopts the
+		// document), and suggestions help.
 	}
+	ids, err := s.unitIdentities(ctx, d.UnitCode)
+	if err != nil {
+		return err
+	}
+	v, err := s.judge(ctx, *d, nil, ids)
+	if err != nil {
+		return err
+	}
+	v.apply(d)
 	sugg, err := s.Suggest(ctx, *d)
 	if err != nil {
 		return err
@@ -403,9 +415,14 @@ func (s *Service) Triage(ctx context.Context, a Actor, limit, offset int) ([]Tri
 	if err := a.require(PermDocumentLink); err != nil {
 		return nil, 0, err
 	}
-	// A confidential document in no case is visible to nobody (DocumentVisible):
-	// an empty grant list keeps every one out of the inbox and its count.
-	f := ingest.DocumentFilter{Status: ingest.StatusStored, Unlinked: true, ConfidentialCases: []string{}, Limit: limit, Offset: offset}
+	// Confidential documents only as DocumentVisible shows them: to users granted
+	// the case they name, and to leaders when they name none.
+	granted, err := s.GrantedCases(ctx, a)
+	if err != nil {
+		return nil, 0, err
+	}
+	f := ingest.DocumentFilter{Status: ingest.StatusStored, Unlinked: true, ConfidentialCases: append([]string{}, granted...),
+		ConfidentialUnfiled: Can(a.User.Role, PermCaseGrant), Limit: limit, Offset: offset}
 	if !a.Scope.All {
 		f.UnitCodes = a.Scope.Codes
 	}

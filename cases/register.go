@@ -42,7 +42,9 @@ func (s *Service) RegisterPetition(ctx context.Context, a Actor, p Petition) (Pe
 		return Petition{}, err
 	}
 	if p.IDKey != "" || p.NameKey != "" {
-		earlier, _, err := s.Store.Petitions(ctx, PetitionFilter{IDKey: p.IDKey, NameKey: p.NameKey, Limit: 1000})
+		// Letters of the same sender within the actor's units; the link is kept
+		// whatever it is, and shown only as shownDuplicate allows.
+		earlier, _, err := s.Store.Petitions(ctx, PetitionFilter{UnitIDs: narrow(a, nil), IDKey: p.IDKey, NameKey: p.NameKey, Limit: 1000})
 		if err != nil {
 			return Petition{}, err
 		}
@@ -51,7 +53,102 @@ func (s *Service) RegisterPetition(ctx context.Context, a Actor, p Petition) (Pe
 	if err := s.Store.CreatePetition(ctx, &p, a.record(ActionCreate, "", "kind="+string(p.Kind))); err != nil {
 		return Petition{}, fmt.Errorf("register petition: %w", err)
 	}
+	stored := p.DuplicateOf
+	var err error
+	if p.DuplicateOf, err = s.shownDuplicate(ctx, a, p); err != nil {
+		return Petition{}, err
+	}
+	if p.DuplicateOf != 0 {
+		if o, err := s.Store.Petition(ctx, p.DuplicateOf); err == nil && (o.Secret || p.Secret) {
+			// A granted user learnt that a protected denouncer wrote again: recorded.
+			if err := s.Store.Audit(ctx, a.record(ActionSecretRead, "petition:"+strconv.FormatInt(stored, 10),
+				"duplicate petition:"+strconv.FormatInt(p.ID, 10))); err != nil {
+				return Petition{}, err
+			}
+		}
+	}
+	if err := s.petitionSealed(ctx, a, p); err != nil {
+		return Petition{}, err
+	}
 	return redactPetition(p), nil
+}
+
+// grantedOn reports whether the actor holds a grant on case id (0: no case, no
+// grant).
+func (s *Service) grantedOn(ctx context.Context, a Actor, caseID int64) (bool, error) {
+	if caseID == 0 {
+		return false, nil
+	}
+	c, err := s.Store.Case(ctx, caseID)
+	if err != nil {
+		return false, err
+	}
+	return s.granted(ctx, a, c)
+}
+
+// shownDuplicate is p's DuplicateOf as the actor may see it: a link between a
+// sealed petition and another says that the other's sender is a denouncer (or
+// the reverse), so it is shown only to a user granted the sealed one's case.
+func (s *Service) shownDuplicate(ctx context.Context, a Actor, p Petition) (int64, error) {
+	if p.DuplicateOf == 0 {
+		return 0, nil
+	}
+	if p.Secret {
+		if ok, err := s.grantedOn(ctx, a, p.CaseID); err != nil || !ok {
+			return 0, err
+		}
+	}
+	o, err := s.Store.Petition(ctx, p.DuplicateOf)
+	if err != nil {
+		return 0, err
+	}
+	if !a.seesUnit(o.UnitID) {
+		return 0, nil
+	}
+	if o.Secret {
+		if ok, err := s.grantedOn(ctx, a, o.CaseID); err != nil || !ok {
+			return 0, err
+		}
+	}
+	return p.DuplicateOf, nil
+}
+
+// petitionSealed keeps confidentiality true after a sealed petition is written:
+// its scanned letter is confidential, and every document of the unit naming the
+// sender is checked.
+func (s *Service) petitionSealed(ctx context.Context, a Actor, p Petition) error {
+	if !p.Secret {
+		return nil
+	}
+	var who Person
+	if err := s.Sealer.Open(p.Sealed, "petition", &who); err != nil {
+		return fmt.Errorf("open petition %d: %w", p.ID, err)
+	}
+	code := ""
+	if p.CaseID != 0 {
+		c, err := s.Store.Case(ctx, p.CaseID)
+		if err != nil {
+			return err
+		}
+		code = c.Code
+	}
+	if p.DocumentID != "" {
+		d, err := s.Docs.Document(ctx, p.DocumentID)
+		if err != nil {
+			return err
+		}
+		other := code != "" && d.CaseCode != code
+		if !d.Confidential || other && d.SecretCase != code {
+			d.Confidential, d.Cleared = true, false
+			if other {
+				d.SecretCase = code
+			}
+			if err := s.Store.LinkDocument(ctx, &d, Event{}, a.record(ActionUpdate, "document:"+d.ID, "confidential=true (a sealed petition's letter)")); err != nil {
+				return err
+			}
+		}
+	}
+	return s.protectUnit(ctx, a, p.UnitID, []identity{{caseCode: code, needles: needlesOf(who)}})
 }
 
 func petitionProblems(p Petition) error {
@@ -125,6 +222,9 @@ func (s *Service) Petition(ctx context.Context, a Actor, id int64) (Petition, er
 	if !a.seesUnit(p.UnitID) {
 		return Petition{}, notFound(fmt.Sprintf("petition %d", id))
 	}
+	if p.DuplicateOf, err = s.shownDuplicate(ctx, a, p); err != nil {
+		return Petition{}, err
+	}
 	if !p.Secret {
 		return p, nil
 	}
@@ -168,10 +268,16 @@ func (s *Service) Petitions(ctx context.Context, a Actor, f PetitionFilter) ([]P
 	}
 	f.UnitIDs = narrow(a, f.UnitIDs)
 	list, total, err := s.Store.Petitions(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
 	for i := range list {
+		if list[i].DuplicateOf, err = s.shownDuplicate(ctx, a, list[i]); err != nil {
+			return nil, 0, err
+		}
 		list[i] = redactPetition(list[i])
 	}
-	return list, total, err
+	return list, total, nil
 }
 
 // PetitionPatch classifies and decides a petition; nil fields stay.
@@ -235,6 +341,12 @@ func (s *Service) UpdatePetition(ctx context.Context, a Actor, id int64, patch P
 		return Petition{}, err
 	}
 	if err := s.Store.UpdatePetition(ctx, &p, a.record(ActionUpdate, "petition:"+strconv.FormatInt(id, 10), "")); err != nil {
+		return Petition{}, err
+	}
+	if err := s.petitionSealed(ctx, a, p); err != nil {
+		return Petition{}, err
+	}
+	if p.DuplicateOf, err = s.shownDuplicate(ctx, a, p); err != nil {
 		return Petition{}, err
 	}
 	return redactPetition(p), nil
@@ -336,11 +448,21 @@ func (s *Service) RecordReception(ctx context.Context, a Actor, r Reception) (Re
 	if !a.seesUnit(r.UnitID) {
 		return Reception{}, notFound(fmt.Sprintf("unit %d", r.UnitID))
 	}
+	visitors := r.Visitors
 	if err := s.sealVisitors(&r); err != nil {
 		return Reception{}, err
 	}
 	if err := s.Store.CreateReception(ctx, &r, a.record(ActionCreate, "", "kind="+string(r.Kind))); err != nil {
 		return Reception{}, fmt.Errorf("record reception: %w", err)
+	}
+	if r.Secret {
+		var fresh []identity
+		for _, v := range visitors {
+			fresh = append(fresh, identity{needles: needlesOf(v)})
+		}
+		if err := s.protectUnit(ctx, a, r.UnitID, fresh); err != nil {
+			return Reception{}, err
+		}
 	}
 	return redactReception(r), nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -136,6 +137,11 @@ func (s *Service) CreateCase(ctx context.Context, a Actor, in NewCase) (Case, st
 	if _, err := s.Accounts.Store.Unit(ctx, c.UnitID); err != nil {
 		return Case{}, "", fmt.Errorf("đơn vị xử lý %d (handling unit): %w", c.UnitID, err)
 	}
+	if c.HandlerID != 0 {
+		if err := a.require(PermCaseAssign); err != nil {
+			return Case{}, "", err
+		}
+	}
 	if err := s.checkHandler(ctx, c.UnitID, c.HandlerID); err != nil {
 		return Case{}, "", err
 	}
@@ -161,19 +167,56 @@ func (s *Service) CreateCase(ctx context.Context, a Actor, in NewCase) (Case, st
 	if err := s.Store.CreateCase(ctx, &c, ev, a.record(ActionCreate, "", "kind="+string(c.Kind)), parties...); err != nil {
 		return Case{}, "", fmt.Errorf("create case: %w", err)
 	}
+	if err := s.caseOpened(ctx, a, &c); err != nil {
+		return Case{}, "", err
+	}
 	return c, pin, nil
 }
 
+// caseOpened keeps confidentiality true once a case exists: the documents
+// routed to its code before it was opened join it, and the unit's documents are
+// checked for its protected parties.
+func (s *Service) caseOpened(ctx context.Context, a Actor, c *Case) error {
+	if err := s.adoptPending(ctx, a, c); err != nil {
+		return fmt.Errorf("documents routed to %s: %w", c.Code, err)
+	}
+	ids, err := s.caseIdentities(ctx, *c)
+	if err != nil {
+		return err
+	}
+	if err := s.protectUnit(ctx, a, c.UnitID, ids); err != nil {
+		return fmt.Errorf("protect the parties of %s: %w", c.Code, err)
+	}
+	fresh, err := s.Store.Case(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	*c = fresh // adopted documents may have moved it
+	return nil
+}
+
+// checkHandler refuses a handler who is not an active handler or leader of the
+// case's unit or a unit below it.
 func (s *Service) checkHandler(ctx context.Context, unitID, handlerID int64) error {
 	if handlerID == 0 {
 		return nil
 	}
 	u, err := s.Accounts.Store.User(ctx, handlerID)
+	if errors.Is(err, ingest.ErrNotFound) {
+		return fmt.Errorf("cán bộ xử lý %d không tồn tại (no such handler): %w", handlerID, ingest.ErrInvalid)
+	}
 	if err != nil {
 		return fmt.Errorf("cán bộ xử lý %d (handler): %w", handlerID, err)
 	}
 	if u.Disabled || u.Role != auth.RoleHandler && u.Role != auth.RoleLeader {
 		return fmt.Errorf("người xử lý phải là chuyên viên hoặc lãnh đạo đang hoạt động (the handler must be an active handler or leader): %w", ingest.ErrInvalid)
+	}
+	units, err := s.Accounts.Store.Units(ctx)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(auth.Subtree(units, unitID), u.UnitID) {
+		return fmt.Errorf("người xử lý phải thuộc đơn vị xử lý hồ sơ hoặc đơn vị cấp dưới (the handler must belong to the case's unit or a unit below it): %w", ingest.ErrInvalid)
 	}
 	return nil
 }
@@ -314,7 +357,8 @@ func narrow(a Actor, want []int64) []int64 {
 }
 
 // CasePatch changes a case's own fields; nil fields stay. Version must be the
-// version read (a concurrent change is ErrConflict).
+// version read (a concurrent change is ErrConflict). Who may change which field in
+// which stage is the table caseFields.
 type CasePatch struct {
 	Version   int
 	Subject   *string
@@ -322,9 +366,10 @@ type CasePatch struct {
 	Complex   *bool
 	Remote    *bool
 	Round     *int
-	UnitID    *int64  // needs PermCaseAssign
-	HandlerID *int64  // needs PermCaseAssign
-	Result    *Result // only once decided
+	UnitID    *int64 // a leader
+	HandlerID *int64 // a leader; someone of the case's unit or below
+	// Result is refused: results are set by the decision step of the workflow.
+	Result *Result
 }
 
 // UpdateCase applies patch.
@@ -336,16 +381,23 @@ func (s *Service) UpdateCase(ctx context.Context, a Actor, code string, patch Ca
 	if err != nil {
 		return Case{}, err
 	}
+	if patch.Result != nil {
+		return Case{}, errNoResultPatch
+	}
+	for field, set := range map[string]bool{"subject": patch.Subject != nil, "summary": patch.Summary != nil,
+		"complex": patch.Complex != nil, "remote": patch.Remote != nil, "round": patch.Round != nil,
+		"unit": patch.UnitID != nil && *patch.UnitID != c.UnitID, "handler": patch.HandlerID != nil && *patch.HandlerID != c.HandlerID} {
+		if set {
+			if err := checkField(a, c, field); err != nil {
+				return Case{}, err
+			}
+		}
+	}
 	if err := checkVersion(c, patch.Version); err != nil {
 		return Case{}, err
 	}
 	var events []Event
 	var changed []string
-	if patch.UnitID != nil || patch.HandlerID != nil {
-		if err := a.require(PermCaseAssign); err != nil {
-			return Case{}, err
-		}
-	}
 	var probs []string
 	if patch.Subject != nil {
 		if v := clean(*patch.Subject); v == "" {
@@ -375,17 +427,10 @@ func (s *Service) UpdateCase(ctx context.Context, a Actor, code string, patch Ca
 			changed = append(changed, "round")
 		}
 	}
-	if patch.Result != nil {
-		if r := *patch.Result; !r.Valid() || r == ResultWithdrawn || c.Status != StatusDecided && c.Status != StatusPublished {
-			probs = append(probs, "kết quả chỉ ghi sau khi đã kết luận: dung, sai, dung_mot_phan (the result is set once decided)")
-		} else {
-			c.Result = r
-			changed = append(changed, "result")
-		}
-	}
 	if err := invalid(probs); err != nil {
 		return Case{}, err
 	}
+	moved := false
 	if patch.UnitID != nil && *patch.UnitID != c.UnitID {
 		if !a.seesUnit(*patch.UnitID) {
 			return Case{}, notFound(fmt.Sprintf("unit %d", *patch.UnitID))
@@ -393,9 +438,15 @@ func (s *Service) UpdateCase(ctx context.Context, a Actor, code string, patch Ca
 		if _, err := s.Accounts.Store.Unit(ctx, *patch.UnitID); err != nil {
 			return Case{}, fmt.Errorf("đơn vị xử lý (handling unit): %w", err)
 		}
-		c.UnitID = *patch.UnitID
+		c.UnitID, moved = *patch.UnitID, true
 		changed = append(changed, "unit")
 		events = append(events, Event{Type: EventAssigned, Note: "đơn vị " + strconv.FormatInt(c.UnitID, 10)})
+		if patch.HandlerID == nil && c.HandlerID != 0 {
+			if err := s.checkHandler(ctx, c.UnitID, c.HandlerID); err != nil {
+				c.HandlerID = 0 // the handler stays with their unit
+				changed = append(changed, "handler")
+			}
+		}
 	}
 	if patch.HandlerID != nil && *patch.HandlerID != c.HandlerID {
 		if err := s.checkHandler(ctx, c.UnitID, *patch.HandlerID); err != nil {
@@ -410,7 +461,46 @@ func (s *Service) UpdateCase(ctx context.Context, a Actor, code string, patch Ca
 	}
 	events = append(events, Event{Type: EventUpdated, Note: strings.Join(changed, ", ")})
 	c.DueOn = DueOn(c)
-	return c, s.updateCase(ctx, a, &c, events, ActionUpdate, strings.Join(changed, ","))
+	if err := s.updateCase(ctx, a, &c, events, ActionUpdate, strings.Join(changed, ",")); err != nil {
+		return Case{}, err
+	}
+	if moved {
+		if err := s.caseMoved(ctx, a, c); err != nil {
+			return Case{}, err
+		}
+	}
+	return c, nil
+}
+
+// caseMoved takes a case's documents along to its new unit, where they are
+// checked against that unit's protected identities, and checks the new unit's
+// documents against the case's.
+func (s *Service) caseMoved(ctx context.Context, a Actor, c Case) error {
+	u, err := s.unitOfCase(ctx, c)
+	if err != nil {
+		return err
+	}
+	docs, _, err := s.Docs.Documents(ctx, ingest.DocumentFilter{CaseCode: c.Code, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		if d.UnitCode == u.Code {
+			continue
+		}
+		d.UnitCode = u.Code
+		if err := s.Store.LinkDocument(ctx, &d, Event{}, a.record(ActionUpdate, "document:"+d.ID, "unit:"+u.Code+" with case:"+c.Code)); err != nil {
+			return err
+		}
+	}
+	ids, err := s.caseIdentities(ctx, c)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		ids = []identity{{caseCode: c.Code}} // nothing new to reset: check with what the unit holds
+	}
+	return s.protectUnit(ctx, a, c.UnitID, ids)
 }
 
 // checkVersion refuses a change made on a stale copy of c (the store refuses it
@@ -536,7 +626,8 @@ func (s *Service) Parties(ctx context.Context, a Actor, code string) ([]Party, e
 	return ps, nil
 }
 
-// AddParty adds a party to the case.
+// AddParty adds a party to the case; a protected one makes every document of
+// the unit that names them confidential.
 func (s *Service) AddParty(ctx context.Context, a Actor, code string, p Party) (Party, error) {
 	if err := a.require(PermCaseWrite); err != nil {
 		return Party{}, err
@@ -545,8 +636,17 @@ func (s *Service) AddParty(ctx context.Context, a Actor, code string, p Party) (
 	if err != nil {
 		return Party{}, err
 	}
+	if err := s.checkPartyWrite(a, c, false, false); err != nil {
+		return Party{}, err
+	}
+	who := p.Person
 	if err := s.addParty(ctx, a, c, &p); err != nil {
 		return Party{}, err
+	}
+	if p.Secret {
+		if err := s.protectUnit(ctx, a, c.UnitID, []identity{{caseCode: c.Code, needles: needlesOf(who)}}); err != nil {
+			return Party{}, err
+		}
 	}
 	return redactedCopy(p), nil
 }
@@ -558,8 +658,33 @@ func redactedCopy(p Party) Party {
 	return p
 }
 
+// storedParty returns party id of case c, and whether the actor may change it
+// (a protected one needs a grant).
+func (s *Service) storedParty(ctx context.Context, a Actor, c Case, id int64) (Party, error) {
+	ps, err := s.Store.Parties(ctx, c.ID)
+	if err != nil {
+		return Party{}, err
+	}
+	for _, p := range ps {
+		if p.ID != id {
+			continue
+		}
+		granted := false
+		if p.Secret {
+			if granted, err = s.granted(ctx, a, c); err != nil {
+				return Party{}, err
+			}
+		}
+		if err := s.checkPartyWrite(a, c, p.Secret, granted); err != nil {
+			return Party{}, err
+		}
+		return p, nil
+	}
+	return Party{}, notFound(fmt.Sprintf("party %d of %s", id, c.Code))
+}
+
 // UpdateParty replaces a party's fields. A protected identity is replaced whole
-// (it is never shown to be edited in place).
+// (it is never shown to be edited in place), and only by a user granted the case.
 func (s *Service) UpdateParty(ctx context.Context, a Actor, code string, p Party) (Party, error) {
 	if err := a.require(PermCaseWrite); err != nil {
 		return Party{}, err
@@ -568,10 +693,14 @@ func (s *Service) UpdateParty(ctx context.Context, a Actor, code string, p Party
 	if err != nil {
 		return Party{}, err
 	}
+	if _, err := s.storedParty(ctx, a, c, p.ID); err != nil {
+		return Party{}, err
+	}
 	if prob := partyProblem(&p); prob != "" {
 		return Party{}, invalid([]string{prob})
 	}
 	p.CaseID = c.ID
+	who := p.Person
 	if err := s.seal(c.Kind, &p); err != nil {
 		return Party{}, err
 	}
@@ -579,16 +708,25 @@ func (s *Service) UpdateParty(ctx context.Context, a Actor, code string, p Party
 	if err := s.Store.UpdateParty(ctx, &p, ev, a.record(ActionUpdate, "case:"+c.Code, "party "+strconv.FormatInt(p.ID, 10))); err != nil {
 		return Party{}, err
 	}
+	if p.Secret {
+		if err := s.protectUnit(ctx, a, c.UnitID, []identity{{caseCode: c.Code, needles: needlesOf(who)}}); err != nil {
+			return Party{}, err
+		}
+	}
 	return redactedCopy(p), nil
 }
 
-// DeleteParty removes a party.
+// DeleteParty removes a party; a protected one only by a user granted the case.
+// Documents marked for naming them stay marked until a granted user clears them.
 func (s *Service) DeleteParty(ctx context.Context, a Actor, code string, partyID int64) error {
 	if err := a.require(PermCaseWrite); err != nil {
 		return err
 	}
 	c, err := s.visibleCase(ctx, a, code)
 	if err != nil {
+		return err
+	}
+	if _, err := s.storedParty(ctx, a, c, partyID); err != nil {
 		return err
 	}
 	ev := Event{CaseID: c.ID, UserID: a.User.ID, At: s.now(), Type: EventParty, Note: "xóa đương sự " + strconv.FormatInt(partyID, 10)}

@@ -35,16 +35,20 @@ type PetitionFilter struct {
 	// IDKey / NameKey keep petitions of that petitioner (either key matching).
 	IDKey   string
 	NameKey string
-	Limit   int // 0 means 50; at most 1000
-	Offset  int
+	// SecretOnly keeps petitions whose sender is sealed.
+	SecretOnly bool
+	Limit      int // 0 means 50; at most 1000
+	Offset     int
 }
 
 // ReceptionFilter selects reception log entries. Zero values do not filter.
 type ReceptionFilter struct {
 	UnitIDs  []int64
 	From, To time.Time // [From, To) on At
-	Limit    int       // 0 means 50; at most 1000
-	Offset   int
+	// SecretOnly keeps entries whose visitors are sealed.
+	SecretOnly bool
+	Limit      int // 0 means 50; at most 1000
+	Offset     int
 }
 
 // AuditFilter selects audit entries.
@@ -126,8 +130,9 @@ type Store interface {
 	UpdateReception(ctx context.Context, r *Reception, rec Record) error
 	Receptions(ctx context.Context, f ReceptionFilter) ([]Reception, int, error)
 
-	// LinkDocument writes the document's CaseCode, Kind, Confidential and Published
-	// (and nothing else but UpdatedAt) with the case's event when ev.CaseID is not 0.
+	// LinkDocument writes the document's UnitCode, CaseCode, Kind, Confidential,
+	// SecretCase, Cleared and Published (and nothing else but UpdatedAt) with the
+	// case's event when ev.CaseID is not 0.
 	LinkDocument(ctx context.Context, d *ingest.Document, ev Event, rec Record) error
 	// DocumentsByNumber returns the documents linked to a case whose header number
 	// (Metadata.Number) is one of numbers.

@@ -62,6 +62,14 @@ type Document struct {
 	// Confidential documents carry a denouncer's identity: only users granted the
 	// case see them (anywhere: lists, search, files).
 	Confidential bool
+	// SecretCase is the case whose protected party (a denouncer) the document
+	// names, when that is not its own case (or it is in no case yet): users granted
+	// that case see it too. Set by the case system with Confidential.
+	SecretCase string
+	// Cleared: a user granted the case decided the document may be shown although
+	// the case system found it names a protected party; it is not marked again
+	// unless a new protected identity is found in it.
+	Cleared bool
 	// Published documents are the public copy of a decision (công khai), shown on the
 	// citizens' portal.
 	Published bool
@@ -96,10 +104,17 @@ type DocumentFilter struct {
 	// Unlinked keeps only documents linked to no case (the triage inbox).
 	Unlinked bool
 	// ConfidentialCases, when not nil, keeps confidential documents only when their
-	// case code is listed (the cases the user is granted); nil does not filter.
+	// case code or SecretCase is listed (the cases the user is granted); nil does not
+	// filter.
 	ConfidentialCases []string
-	Limit             int // 0 means 50; at most 1000
-	Offset            int
+	// ConfidentialUnfiled, with ConfidentialCases, also keeps the confidential
+	// documents that belong to no opened case and name none (a leader files them).
+	ConfidentialUnfiled bool
+	// LinkedOnly drops documents linked to no case (they are the triage inbox's, seen
+	// only by those who file them).
+	LinkedOnly bool
+	Limit      int // 0 means 50; at most 1000
+	Offset     int
 }
 
 // DocumentStore keeps documents and their pages in the metadata database.

@@ -145,7 +145,7 @@ func (f *Follower) apply(ctx context.Context, d ingest.Document) error {
 			}
 			return err
 		}
-		if err := f.Index.Put(ctx, Entry{Document: d, Pages: pages, Confidential: d.Confidential, Published: d.Published}); err != nil {
+		if err := f.Index.Put(ctx, EntryOf(d, pages)); err != nil {
 			return fmt.Errorf("index %s: %w", d.ID, err)
 		}
 	} else if err := f.Index.Delete(ctx, d.ID); err != nil {

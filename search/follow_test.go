@@ -27,7 +27,7 @@ func TestFollowerKeepsTheIndexInStep(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := func(text string, i int) ingest.Document {
-		d := ingest.Document{Status: ingest.StatusReceived, SHA256: fmt.Sprintf("%064d", i), UnitCode: "STNMT", Filename: "x.pdf"}
+		d := ingest.Document{Status: ingest.StatusReceived, SHA256: fmt.Sprintf("%064d", i), UnitCode: "STNMT", Filename: "x.pdf", CaseCode: "KN-2026-000001"}
 		if err := db.CreateDocument(ctx, &d); err != nil {
 			t.Fatal(err)
 		}
@@ -86,6 +86,38 @@ func TestFollowerKeepsTheIndexInStep(t *testing.T) {
 	at, id, err := ix.Checkpoint()
 	if err != nil || id != a.ID || !at.Equal(a.UpdatedAt) {
 		t.Fatalf("checkpoint %v %q %v, want the last change (%s)", at, id, err, a.ID)
+	}
+
+	// A document in no case (the triage inbox's) is held by metadata only: its
+	// text, which may name a sender nobody knows yet must be protected, is found
+	// by nobody until it is filed in a case.
+	inbox := store("Đơn của ông Trần Văn Hòa Thành gửi đến", 4)
+	inbox.CaseCode = ""
+	if err := db.UpdateDocument(ctx, &inbox); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(ix, "hoa thanh"); n != 1 {
+		t.Fatalf("a document in no case is found by its text: %d hits, want 1", n)
+	}
+	inbox.CaseCode = "KN-2026-000001"
+	if err := db.UpdateDocument(ctx, &inbox); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(ix, "hoa thanh"); n != 2 {
+		t.Fatalf("once filed in a case: %d hits, want 2", n)
+	}
+	inbox.Status = ingest.StatusQuarantined
+	if err := db.UpdateDocument(ctx, &inbox); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.CatchUp(ctx); err != nil {
+		t.Fatal(err)
 	}
 
 	// A new, empty index catches up with everything from the checkpoint zero.

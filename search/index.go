@@ -86,6 +86,15 @@ type Entry struct {
 }
 
 // confidential reports whether e is indexed as confidential.
+// EntryOf is the entry of a stored document as the database holds it: a
+// confidential one, and one linked to no case yet (the triage inbox's: a letter
+// may name its sender before anyone knows it must be protected), are indexed by
+// metadata only and found by nobody's full-text search; they are indexed in full
+// once filed in a case (the follower sees the change).
+func EntryOf(d ingest.Document, pages []ingest.Page) Entry {
+	return Entry{Document: d, Pages: pages, Confidential: d.Confidential || d.CaseCode == "", Published: d.Published}
+}
+
 func (e Entry) confidential() bool { return e.Confidential || e.Document.Confidential }
 
 // Index is the full-text index. It is safe for concurrent use: searches run in

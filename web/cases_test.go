@@ -174,12 +174,16 @@ type petitionOut struct {
 // is a duplicate of the first letter; another matter is not.
 func TestPetitionDuplicates(t *testing.T) {
 	e := newEnv(t)
-	register := func(name, id, kind, subject string) petitionOut {
+	registerAs := func(user, name, id, kind, subject string) petitionOut {
 		t.Helper()
-		return decode[petitionOut](t, e.must(uClerk, call{method: "POST", path: "/api/v1/petitions", body: map[string]any{
+		return decode[petitionOut](t, e.must(user, call{method: "POST", path: "/api/v1/petitions", body: map[string]any{
 			"source": "buu_chinh", "kind": kind, "received_on": "2026-03-03", "subject": subject,
 			"petitioner": map[string]string{"name": name, "id_number": id, "address": "ấp 3, xã Tân Bình"},
 		}}, 201))
+	}
+	register := func(name, id, kind, subject string) petitionOut {
+		t.Helper()
+		return registerAs(uClerk, name, id, kind, subject)
 	}
 	first := register("Trần Thị Lặp", "072111222333", "khieu_nai", "Khiếu nại về việc bồi thường đất nông nghiệp khi thu hồi")
 	if first.DuplicateOf != 0 || first.Petitioner["name"] != "Trần Thị Lặp" || first.Redacted {
@@ -197,12 +201,28 @@ func TestPetitionDuplicates(t *testing.T) {
 	if other.DuplicateOf != 0 {
 		t.Errorf("another petitioner on the same matter: duplicate_of %d, want 0", other.DuplicateOf)
 	}
-	// A denunciation's sender is sealed at once, and duplicates are still found
-	// (by blind index, without the plain values).
+	// A denunciation's sender is sealed at once. The second letter is still found
+	// to be the first's duplicate (by blind index, without the plain values), but
+	// the link is told to nobody who is not granted: it would say who denounced.
 	d1 := register(denouncer.Name, denouncer.IDNumber, "to_cao", "Tố cáo cán bộ thu tiền sai quy định")
 	d2 := register(denouncer.Name, denouncer.IDNumber, "to_cao", "Tố cáo cán bộ thu tiền sai quy định của người dân")
-	if !d1.Redacted || !d1.Secret || d1.Petitioner != nil || d2.DuplicateOf != d1.ID {
-		t.Errorf("denunciations: %+v then %+v; want redacted, and the second a duplicate of the first", d1, d2)
+	if !d1.Redacted || !d1.Secret || d1.Petitioner != nil || d2.DuplicateOf != 0 {
+		t.Errorf("denunciations: %+v then %+v; want redacted, and no duplicate shown", d1, d2)
+	}
+	if stored, err := e.db.Petition(e.ctx, d2.ID); err != nil || stored.DuplicateOf != d1.ID {
+		t.Errorf("stored duplicate of the second denunciation: %d (%v), want %d", stored.DuplicateOf, err, d1.ID)
+	}
+	// The oracle: someone of another district, and a clerk of this one as a
+	// denunciation, register a guessed name (without diacritics) or ID number with
+	// the denunciation's subject; they learn nothing.
+	for _, g := range []struct{ user, name, id, kind string }{
+		{uHandlerB, "luu thi diem huong", "", "khieu_nai"},
+		{uHandlerB, "Nguyễn Văn Đoán", denouncer.IDNumber, "to_cao"},
+		{uClerk, "luu thi diem huong", "", "to_cao"},
+	} {
+		if guess := registerAs(g.user, g.name, g.id, g.kind, "Tố cáo cán bộ thu tiền sai quy định"); guess.DuplicateOf != 0 {
+			t.Errorf("%s's guess %+v is confirmed: duplicate_of %d", g.user, g, guess.DuplicateOf)
+		}
 	}
 	list := decode[struct {
 		Total     int           `json:"total"`
@@ -212,7 +232,7 @@ func TestPetitionDuplicates(t *testing.T) {
 	for _, p := range list.Petitions {
 		dups[p.ID] = p.DuplicateOf
 	}
-	if list.Total != 6 || dups[again.ID] != first.ID || dups[d2.ID] != d1.ID || dups[third.ID] != 0 {
+	if list.Total != 7 || dups[again.ID] != first.ID || dups[d2.ID] != 0 || dups[third.ID] != 0 || len(dups) != 7 {
 		t.Errorf("the register lists %d letters with duplicates %v", list.Total, dups)
 	}
 	for _, x := range e.seen {

@@ -82,6 +82,12 @@ func newDocumentListJSON(list []ingest.Document, total int) documentListJSON {
 // granted (never nil, so ungranted confidential documents are always left out).
 func documentFilterFor(r *http.Request, svc *cases.Service, a cases.Actor) (ingest.DocumentFilter, error) {
 	var f ingest.DocumentFilter
+	if err := a.Require(cases.PermDocumentRead); err != nil {
+		return f, err
+	}
+	// Documents in no case are the triage inbox's: only those who file them.
+	f.LinkedOnly = !cases.Can(a.User.Role, cases.PermDocumentLink)
+	f.ConfidentialUnfiled = cases.Can(a.User.Role, cases.PermCaseGrant)
 	if !a.Scope.All {
 		f.UnitCodes = a.Scope.Codes
 		if f.UnitCodes == nil {
@@ -111,7 +117,7 @@ func visibleDocuments(r *http.Request, svc *cases.Service, a cases.Actor, docs i
 	for _, d := range list {
 		switch err := svc.DocumentVisible(r.Context(), a, d); {
 		case err == nil:
-			out = append(out, d)
+			out = append(out, shown(r, svc, a, d))
 		case !errors.Is(err, ingest.ErrNotFound):
 			return nil, 0, err
 		}
@@ -145,6 +151,7 @@ func handleDocumentList(logger *slog.Logger, svc *cases.Service, docs ingest.Doc
 			return
 		}
 		f.UnitCodes, f.ConfidentialCases = access.UnitCodes, access.ConfidentialCases
+		f.ConfidentialUnfiled, f.LinkedOnly = access.ConfidentialUnfiled, access.LinkedOnly
 		list, total, err := visibleDocuments(r, svc, a, docs, f)
 		if err != nil {
 			respondError(w, r, logger, err)
@@ -152,6 +159,20 @@ func handleDocumentList(logger *slog.Logger, svc *cases.Service, docs ingest.Doc
 		}
 		writeJSON(w, http.StatusOK, newDocumentListJSON(list, total))
 	})
+}
+
+// shown is d as the actor may be told about it: the document it duplicates only
+// when they may see that one too (its id would say that a file of another unit,
+// or a confidential letter, has the same bytes), and never the case whose secret
+// it holds.
+func shown(r *http.Request, svc *cases.Service, a cases.Actor, d ingest.Document) ingest.Document {
+	if d.DuplicateOf != "" {
+		if _, err := svc.Document(r.Context(), a, d.DuplicateOf); err != nil {
+			d.DuplicateOf = ""
+		}
+	}
+	d.SecretCase = ""
+	return d
 }
 
 func intParam(s string, def, lo, hi int) (int, error) {
@@ -189,7 +210,7 @@ func handleDocumentGet(logger *slog.Logger, svc *cases.Service) http.Handler {
 			respondError(w, r, logger, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, newDocumentJSON(d))
+		writeJSON(w, http.StatusOK, newDocumentJSON(shown(r, svc, currentActor(r.Context()), d)))
 	})
 }
 
@@ -210,12 +231,13 @@ func handleDocumentPatch(logger *slog.Logger, svc *cases.Service) http.Handler {
 			respondError(w, r, logger, fmt.Errorf("không có gì để sửa: confidential (nothing to change: confidential): %w", ingest.ErrInvalid))
 			return
 		}
-		d, err := svc.SetConfidential(r.Context(), currentActor(r.Context()), chi.URLParam(r, "id"), *req.Confidential)
+		a := currentActor(r.Context())
+		d, err := svc.SetConfidential(r.Context(), a, chi.URLParam(r, "id"), *req.Confidential)
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, newDocumentJSON(d))
+		writeJSON(w, http.StatusOK, newDocumentJSON(shown(r, svc, a, d)))
 	})
 }
 
@@ -321,6 +343,10 @@ type uploadResponse struct {
 // documents and a case the user sees.
 func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *cases.Service, claim Claimer, spoolDir string, maxBytes int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := currentActor(r.Context()).Require(cases.PermDocumentUpload); err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
 		if maxBytes > 0 {
 			r.Body = http.MaxBytesReader(w, r.Body, maxBytes+1<<20)
 		}

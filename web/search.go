@@ -42,6 +42,10 @@ const searchPageSize = 20
 // (inside the query, so counts and facets never include what the user may not see).
 func handleSearch(logger *slog.Logger, svc *cases.Service, s Searcher) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := currentActor(r.Context()).Require(cases.PermDocumentRead); err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
 		v := r.URL.Query()
 		q := search.Query{Text: strings.TrimSpace(v.Get("q")), Case: v.Get("case"), Sort: v.Get("sort"), Facets: true, Fuzzy: v.Get("fuzzy") == "1"}
 		if k := v.Get("kind"); k != "" {

@@ -52,7 +52,7 @@ func handleTriage(logger *slog.Logger, svc *cases.Service) http.Handler {
 			if err := svc.DocumentVisible(r.Context(), a, it.Document); err != nil {
 				continue
 			}
-			item := triageItemJSON{Document: newDocumentJSON(it.Document), Suggestions: make([]suggestionJSON, 0, len(it.Suggestions))}
+			item := triageItemJSON{Document: newDocumentJSON(shown(r, svc, a, it.Document)), Suggestions: make([]suggestionJSON, 0, len(it.Suggestions))}
 			for _, sg := range it.Suggestions {
 				item.Suggestions = append(item.Suggestions, suggestionJSON{Case: sg.CaseCode, Reason: sg.Reason, Detail: sg.Detail, Score: sg.Score})
 			}
@@ -82,23 +82,25 @@ func handleDocumentLink(logger *slog.Logger, svc *cases.Service) http.Handler {
 			respondError(w, r, logger, fmt.Errorf("cần mã hồ sơ (case is required): %w", ingest.ErrInvalid))
 			return
 		}
-		d, err := svc.Link(r.Context(), currentActor(r.Context()), chi.URLParam(r, "id"), code, strings.TrimSpace(req.Kind))
+		a := currentActor(r.Context())
+		d, err := svc.Link(r.Context(), a, chi.URLParam(r, "id"), code, strings.TrimSpace(req.Kind))
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, newDocumentJSON(d))
+		writeJSON(w, http.StatusOK, newDocumentJSON(shown(r, svc, a, d)))
 	})
 }
 
 // handleDocumentUnlink takes a document out of its case (a wrong link).
 func handleDocumentUnlink(logger *slog.Logger, svc *cases.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		d, err := svc.Unlink(r.Context(), currentActor(r.Context()), chi.URLParam(r, "id"))
+		a := currentActor(r.Context())
+		d, err := svc.Unlink(r.Context(), a, chi.URLParam(r, "id"))
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, newDocumentJSON(d))
+		writeJSON(w, http.StatusOK, newDocumentJSON(shown(r, svc, a, d)))
 	})
 }

@@ -66,7 +66,7 @@ func runReindex(ctx context.Context, args []string, getenv func(string) string, 
 			if err != nil {
 				return err
 			}
-			entries = append(entries, search.Entry{Document: d, Pages: ps})
+			entries = append(entries, search.EntryOf(d, ps))
 			pages += len(ps)
 		}
 		if err := ix.PutBatch(ctx, entries); err != nil {

@@ -449,8 +449,9 @@ func (db *DB) GrantedCodes(ctx context.Context, userID int64) ([]string, error) 
 func (db *DB) LinkDocument(ctx context.Context, d *ingest.Document, ev cases.Event, rec cases.Record) error {
 	at := now()
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, db.q(`UPDATE documents SET case_code = ?, kind = ?, confidential = ?, published = ?,
-			updated_at = ? WHERE id = ?`), d.CaseCode, d.Kind, d.Confidential, d.Published, at, d.ID)
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE documents SET unit_code = ?, case_code = ?, kind = ?, confidential = ?,
+			secret_case = ?, cleared = ?, published = ?, updated_at = ? WHERE id = ?`),
+			d.UnitCode, d.CaseCode, d.Kind, d.Confidential, d.SecretCase, d.Cleared, d.Published, at, d.ID)
 		if err := db.mustAffect("link document "+d.ID, res, err); err != nil {
 			return err
 		}

@@ -14,14 +14,14 @@ import (
 
 const documentColumns = `id, status, sha256, size, filename, source_path, content_type, unit_code, case_code,
 	duplicate_of, pages, kind, meta_number, meta_date, meta_issuer, meta_type, meta_subject,
-	error, attempts, pipeline, confidential, published, created_at, updated_at`
+	error, attempts, pipeline, confidential, secret_case, cleared, published, created_at, updated_at`
 
 func scanDocument(row rowScanner) (ingest.Document, error) {
 	var d ingest.Document
 	err := row.Scan(&d.ID, &d.Status, &d.SHA256, &d.Size, &d.Filename, &d.SourcePath, &d.ContentType,
 		&d.UnitCode, &d.CaseCode, &d.DuplicateOf, &d.Pages, &d.Kind, &d.Meta.Number, &d.Meta.Date,
 		&d.Meta.Issuer, &d.Meta.Type, &d.Meta.Subject, &d.Error, &d.Attempts, &d.Pipeline,
-		&d.Confidential, &d.Published, &d.CreatedAt, &d.UpdatedAt)
+		&d.Confidential, &d.SecretCase, &d.Cleared, &d.Published, &d.CreatedAt, &d.UpdatedAt)
 	d.CreatedAt, d.UpdatedAt = ts(d.CreatedAt), ts(d.UpdatedAt)
 	return d, err
 }
@@ -55,10 +55,10 @@ func (db *DB) CreateDocumentTx(ctx context.Context, tx Execer, d *ingest.Documen
 	d.CreatedAt = now()
 	d.UpdatedAt = d.CreatedAt
 	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO documents (`+documentColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		d.ID, d.Status, d.SHA256, d.Size, d.Filename, d.SourcePath, d.ContentType, d.UnitCode, d.CaseCode,
 		d.DuplicateOf, d.Pages, d.Kind, d.Meta.Number, d.Meta.Date, d.Meta.Issuer, d.Meta.Type, d.Meta.Subject,
-		d.Error, d.Attempts, d.Pipeline, d.Confidential, d.Published, d.CreatedAt, d.UpdatedAt)
+		d.Error, d.Attempts, d.Pipeline, d.Confidential, d.SecretCase, d.Cleared, d.Published, d.CreatedAt, d.UpdatedAt)
 	return db.classify("create document "+d.ID, err)
 }
 
@@ -84,10 +84,10 @@ func (db *DB) UpdateDocument(ctx context.Context, d *ingest.Document) error {
 	res, err := db.sql.ExecContext(ctx, db.q(`UPDATE documents SET status = ?, sha256 = ?, size = ?, filename = ?,
 		source_path = ?, content_type = ?, unit_code = ?, case_code = ?, duplicate_of = ?, pages = ?, kind = ?,
 		meta_number = ?, meta_date = ?, meta_issuer = ?, meta_type = ?, meta_subject = ?, error = ?, attempts = ?,
-		pipeline = ?, confidential = ?, published = ?, updated_at = ? WHERE id = ?`),
+		pipeline = ?, confidential = ?, secret_case = ?, cleared = ?, published = ?, updated_at = ? WHERE id = ?`),
 		d.Status, d.SHA256, d.Size, d.Filename, d.SourcePath, d.ContentType, d.UnitCode, d.CaseCode, d.DuplicateOf,
 		d.Pages, d.Kind, d.Meta.Number, d.Meta.Date, d.Meta.Issuer, d.Meta.Type, d.Meta.Subject, d.Error, d.Attempts,
-		d.Pipeline, d.Confidential, d.Published, d.UpdatedAt, d.ID)
+		d.Pipeline, d.Confidential, d.SecretCase, d.Cleared, d.Published, d.UpdatedAt, d.ID)
 	return db.mustAffect("update document "+d.ID, res, err)
 }
 
@@ -118,6 +118,9 @@ func (db *DB) Documents(ctx context.Context, f ingest.DocumentFilter) ([]ingest.
 	if f.Unlinked {
 		where = append(where, "case_code = ''")
 	}
+	if f.LinkedOnly {
+		where = append(where, "case_code <> ''")
+	}
 	if f.UnitCode != "" {
 		where, args = append(where, "unit_code = ?"), append(args, f.UnitCode)
 	}
@@ -132,21 +135,17 @@ func (db *DB) Documents(ctx context.Context, f ingest.DocumentFilter) ([]ingest.
 		}
 	}
 	if f.ConfidentialCases != nil {
-		// A confidential document, and a duplicate of one (its file name may name
-		// the sender too), only for the cases granted.
-		granted, oGranted := "1 = 0", "1 = 0"
-		if n := len(f.ConfidentialCases); n > 0 {
-			list := "(?" + strings.Repeat(", ?", n-1) + ")"
-			granted, oGranted = "case_code IN "+list, "o.case_code IN "+list
-		}
-		where = append(where, "(NOT confidential OR "+granted+")")
-		for _, c := range f.ConfidentialCases {
-			args = append(args, c)
-		}
-		where = append(where, "NOT EXISTS (SELECT 1 FROM documents o WHERE o.id = documents.duplicate_of AND o.confidential AND NOT ("+oGranted+"))")
-		for _, c := range f.ConfidentialCases {
-			args = append(args, c)
-		}
+		// cases.ConfidentialCases in SQL: a confidential document needs a grant on
+		// each opened case whose secret it holds — the case whose party it names
+		// (secret_case), and its own case when that is a denunciation or when it
+		// names nobody else's party; with none of them opened, ConfidentialUnfiled
+		// (a leader) sees it. A duplicate of a confidential document (its file name
+		// may name the sender too) is shown on the same terms.
+		w, a := confidentialClause("documents", f.ConfidentialCases, f.ConfidentialUnfiled)
+		where, args = append(where, w), append(args, a...)
+		w, a = confidentialClause("o", f.ConfidentialCases, f.ConfidentialUnfiled)
+		where = append(where, "NOT EXISTS (SELECT 1 FROM documents o WHERE o.id = documents.duplicate_of AND NOT ("+w+"))")
+		args = append(args, a...)
 	}
 	return listPage(ctx, db, "documents", documentColumns, where, args, "created_at DESC, id DESC", listLimit(f.Limit, 50), f.Offset, scanDocument)
 }
@@ -217,4 +216,34 @@ func (db *DB) DocumentsChangedSince(ctx context.Context, since time.Time, afterI
 		docs = append(docs, d)
 	}
 	return docs, db.classify("changed documents", rows.Err())
+}
+
+// confidentialClause is the condition under which a row of documents (alias t)
+// may be shown to a user granted the cases in granted.
+func confidentialClause(t string, granted []string, unfiled bool) (string, []any) {
+	var args []any
+	in := func(col string) string {
+		if len(granted) == 0 {
+			return "1 = 0"
+		}
+		for _, c := range granted {
+			args = append(args, c)
+		}
+		return t + "." + col + " IN (?" + strings.Repeat(", ?", len(granted)-1) + ")"
+	}
+	opened := func(col string) string {
+		return "EXISTS (SELECT 1 FROM cases c WHERE c.code = " + t + "." + col + ")"
+	}
+	// Each needed case: granted, or not opened.
+	secretOK := "(" + t + ".secret_case = '' OR " + in("secret_case") + " OR NOT " + opened("secret_case") + ")"
+	ownNeeded := "(" + t + ".case_code <> '' AND " + t + ".case_code <> " + t + ".secret_case AND (" + t + ".secret_case = '' OR " + t + ".case_code LIKE 'TC-%'))"
+	ownOK := "(NOT " + ownNeeded + " OR " + in("case_code") + " OR NOT " + opened("case_code") + ")"
+	anyOpened := "((" + t + ".secret_case <> '' AND " + opened("secret_case") + ") OR (" + ownNeeded + " AND " + opened("case_code") + "))"
+	cond := "(NOT " + t + ".confidential OR (" + secretOK + " AND " + ownOK + " AND "
+	if unfiled {
+		cond += "1 = 1))"
+	} else {
+		cond += anyOpened + "))"
+	}
+	return cond, args
 }

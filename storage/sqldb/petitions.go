@@ -125,6 +125,9 @@ func (db *DB) Petitions(ctx context.Context, f cases.PetitionFilter) ([]cases.Pe
 	if f.Kind != "" {
 		where, args = append(where, "kind = ?"), append(args, f.Kind)
 	}
+	if f.SecretOnly {
+		where = append(where, "secret")
+	}
 	if f.Unhandled {
 		where = append(where, "handling = ''")
 	}
@@ -249,6 +252,9 @@ func (db *DB) Receptions(ctx context.Context, f cases.ReceptionFilter) ([]cases.
 	if f.UnitIDs != nil {
 		w, a := inIDs("unit_id", f.UnitIDs)
 		where, args = append(where, w), append(args, a...)
+	}
+	if f.SecretOnly {
+		where = append(where, "secret")
 	}
 	if !f.From.IsZero() {
 		where, args = append(where, "at >= ?"), append(args, ts(f.From))

@@ -1,0 +1,416 @@
+package cases
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"kntc/auth"
+	"kntc/ingest"
+	"kntc/ocr"
+)
+
+// Confidentiality is a property kept true, not a decision taken once (Luật Tố cáo
+// 2018, Điều 47): a document is confidential when
+//   - it is in a denunciation case and is not one of the case's official acts (the
+//     letter, its attachments, minutes of reception carry the denouncer), or it was
+//     routed to a denunciation's code before that case was opened;
+//   - or its text, file name or header names a protected identity of its unit: a
+//     denunciation's petitioner or representative, a sealed petition's sender, a
+//     sealed visitor — whatever case, if any, it belongs to;
+//   - or someone marked it so.
+//
+// The check runs whenever one of these can change: a document is stored (its text
+// is new) or linked, a protected party is added or changed, a sealed petition or
+// visit is registered, a case with protected parties is opened or moves unit. It
+// only ever marks: a mark is lifted by a user granted the case (SetConfidential),
+// which records Cleared so the next check leaves the document alone — until a new
+// protected identity is found in it.
+
+// identity is one protected identity as it is looked for in texts.
+type identity struct {
+	caseCode string   // the case it is protected in; "" for a sealed petition or visit with no case yet
+	needles  []string // folded name, ID number and phone digits
+}
+
+// minNameWords is the fewest words a name must have to be looked for: a single
+// given name ("Hương") would be found in every text.
+const minNameWords = 2
+
+// needlesOf returns what a person is looked for by: the folded name (two words at
+// least) and the digits of the ID number and phone (nine at least).
+func needlesOf(p Person) []string {
+	var out []string
+	if n := FoldKey(p.Name); len(strings.Fields(n)) >= minNameWords {
+		out = append(out, n)
+	}
+	for _, v := range []string{p.IDNumber, p.Phone} {
+		if d := onlyDigits(v); len(d) >= 9 {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func onlyDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// haystack is a text prepared for looking for identities: folded words, and runs
+// of digits with the spaces, dots and dashes people write inside numbers removed
+// ("0912 345 678" is 0912345678).
+type haystack struct {
+	words  string
+	digits string
+}
+
+func newHaystack(texts ...string) haystack {
+	all := strings.Join(texts, "\n")
+	h := haystack{words: " " + FoldKey(all) + " "}
+	rs := []rune(all)
+	var b strings.Builder
+	for i, r := range rs {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case (r == ' ' || r == '.' || r == '-') && i > 0 && i+1 < len(rs) && unicode.IsDigit(rs[i-1]) && unicode.IsDigit(rs[i+1]):
+		default:
+			if b.Len() > 0 && !strings.HasSuffix(b.String(), "|") {
+				b.WriteByte('|')
+			}
+		}
+	}
+	h.digits = "|" + b.String() + "|"
+	return h
+}
+
+// names reports whether the text holds one of id's needles: a name as whole
+// words, a number as a whole run of digits or within one (a number written with
+// a prefix such as +84 still counts).
+func (h haystack) names(id identity) bool {
+	for _, n := range id.needles {
+		if n[0] >= '0' && n[0] <= '9' {
+			if strings.Contains(h.digits, n) || len(n) > 9 && n[0] == '0' && strings.Contains(h.digits, "84"+n[1:]) {
+				return true
+			}
+			continue
+		}
+		if strings.Contains(h.words, " "+n+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// protectedIn returns every protected identity of a unit: the sealed parties of
+// its denunciations, the senders of its sealed petitions and its sealed visitors.
+func (s *Service) protectedIn(ctx context.Context, unitID int64) ([]identity, error) {
+	if s.Sealer == nil || unitID == 0 {
+		return nil, nil
+	}
+	var out []identity
+	for f := (CaseFilter{UnitIDs: []int64{unitID}, Kind: KindDenunciation, Limit: 1000}); ; {
+		list, total, err := s.Store.Cases(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range list {
+			ids, err := s.caseIdentities(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ids...)
+		}
+		f.Offset += len(list)
+		if len(list) == 0 || f.Offset >= total {
+			break
+		}
+	}
+	codes := map[int64]string{}
+	caseCode := func(id int64) (string, error) {
+		if id == 0 {
+			return "", nil
+		}
+		if c, ok := codes[id]; ok {
+			return c, nil
+		}
+		c, err := s.Store.Case(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		codes[id] = c.Code
+		return c.Code, nil
+	}
+	for f := (PetitionFilter{UnitIDs: []int64{unitID}, SecretOnly: true, Limit: 1000}); ; {
+		list, total, err := s.Store.Petitions(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range list {
+			var who Person
+			if err := s.Sealer.Open(p.Sealed, "petition", &who); err != nil {
+				return nil, fmt.Errorf("open petition %d: %w", p.ID, err)
+			}
+			code, err := caseCode(p.CaseID)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, identity{caseCode: code, needles: needlesOf(who)})
+		}
+		f.Offset += len(list)
+		if len(list) == 0 || f.Offset >= total {
+			break
+		}
+	}
+	for f := (ReceptionFilter{UnitIDs: []int64{unitID}, SecretOnly: true, Limit: 1000}); ; {
+		list, total, err := s.Store.Receptions(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range list {
+			var who []Person
+			if err := s.Sealer.Open(r.Sealed, "reception", &who); err != nil {
+				return nil, fmt.Errorf("open reception %d: %w", r.ID, err)
+			}
+			code, err := caseCode(r.CaseID)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range who {
+				out = append(out, identity{caseCode: code, needles: needlesOf(p)})
+			}
+		}
+		f.Offset += len(list)
+		if len(list) == 0 || f.Offset >= total {
+			break
+		}
+	}
+	return slices.DeleteFunc(out, func(id identity) bool { return len(id.needles) == 0 }), nil
+}
+
+// caseIdentities returns the protected parties of a case as identities.
+func (s *Service) caseIdentities(ctx context.Context, c Case) ([]identity, error) {
+	ps, err := s.Store.Parties(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []identity
+	for _, p := range ps {
+		if !p.Secret {
+			continue
+		}
+		if err := s.openParty(&p); err != nil {
+			return nil, fmt.Errorf("open party %d of %s: %w", p.ID, c.Code, err)
+		}
+		if n := needlesOf(p.Person); len(n) > 0 {
+			out = append(out, identity{caseCode: c.Code, needles: n})
+		}
+	}
+	return out, nil
+}
+
+// officialKinds are documents the case's own bodies issue; by law they do not name
+// the denouncer. Anything else in a denunciation case (the letter itself, its
+// attachments, minutes of reception) is treated as carrying the identity.
+var officialKinds = []string{ocr.KindQuyetDinhThuLy, ocr.KindQuyetDinhGiaoXacMinh, ocr.KindThongBaoThuLyToCao,
+	ocr.KindKetLuanNoiDungToCao, ocr.KindQuyetDinhGiaiQuyetKhieuNai, ocr.KindBaoCaoKetQuaXacMinh}
+
+// denunciationCode reports whether a case code is a denunciation's (TC-…).
+func denunciationCode(code string) bool {
+	return strings.HasPrefix(strings.ToUpper(code), KindDenunciation.Prefix()+"-")
+}
+
+// verdict is what the check decided for a document.
+type verdict struct {
+	confidential bool
+	secretCase   string // the case whose protected identity it names, when not its own
+	why          string // for the audit trail, never the identity
+}
+
+// judge decides whether d must be confidential: c is its case (nil when it has
+// none, or its case is not opened yet), ids the protected identities of its unit.
+func (s *Service) judge(ctx context.Context, d ingest.Document, c *Case, ids []identity) (verdict, error) {
+	switch {
+	case c != nil && c.Kind == KindDenunciation && !slices.Contains(officialKinds, d.Kind):
+		return verdict{confidential: true, why: "denunciation paper"}, nil
+	case c == nil && d.CaseCode != "" && denunciationCode(d.CaseCode):
+		return verdict{confidential: true, why: "routed to a denunciation not opened yet"}, nil
+	}
+	if len(ids) == 0 {
+		return verdict{}, nil
+	}
+	h, err := s.haystackOf(ctx, d)
+	if err != nil {
+		return verdict{}, err
+	}
+	var v verdict
+	for _, id := range ids {
+		if !h.names(id) {
+			continue
+		}
+		v.confidential, v.why = true, "names a protected party"
+		if c != nil && id.caseCode == c.Code {
+			return verdict{confidential: true, why: v.why}, nil // its own case's: nothing else to record
+		}
+		if v.secretCase == "" {
+			v.secretCase = id.caseCode
+		}
+	}
+	return v, nil
+}
+
+// haystackOf gathers everything of d that may name a person: its pages, its file
+// name and its header.
+func (s *Service) haystackOf(ctx context.Context, d ingest.Document) (haystack, error) {
+	pages, err := s.Docs.Pages(ctx, d.ID)
+	if err != nil {
+		return haystack{}, err
+	}
+	texts := []string{d.Filename, d.Meta.Issuer, d.Meta.Subject}
+	for _, p := range pages {
+		texts = append(texts, p.Text)
+	}
+	return newHaystack(texts...), nil
+}
+
+// apply sets d's marks from v (only ever marking: a cleared document stays
+// cleared unless reset) and reports whether anything changed.
+func (v verdict) apply(d *ingest.Document) bool {
+	if !v.confidential || d.Cleared {
+		return false
+	}
+	changed := !d.Confidential || v.secretCase != "" && d.SecretCase != v.secretCase
+	d.Confidential = true
+	if v.secretCase != "" {
+		d.SecretCase = v.secretCase
+	}
+	return changed
+}
+
+// unitOfCase returns the unit a case is handled by.
+func (s *Service) unitOfCase(ctx context.Context, c Case) (auth.Unit, error) {
+	u, err := s.Accounts.Store.Unit(ctx, c.UnitID)
+	if err != nil {
+		return auth.Unit{}, fmt.Errorf("unit of case %s: %w", c.Code, err)
+	}
+	return u, nil
+}
+
+// unitIdentities returns the protected identities of the unit with this code.
+func (s *Service) unitIdentities(ctx context.Context, unitCode string) ([]identity, error) {
+	if unitCode == "" {
+		return nil, nil
+	}
+	u, err := s.Accounts.Store.UnitByCode(ctx, unitCode)
+	if errors.Is(err, ingest.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.protectedIn(ctx, u.ID)
+}
+
+// protectUnit checks every document of a unit again after its protected
+// identities changed; fresh are the identities new or changed by that act:
+// documents naming them lose a earlier clearing (a granted user cleared them for
+// what was known then).
+func (s *Service) protectUnit(ctx context.Context, a Actor, unitID int64, fresh []identity) error {
+	if len(fresh) == 0 {
+		return nil
+	}
+	u, err := s.Accounts.Store.Unit(ctx, unitID)
+	if err != nil {
+		return fmt.Errorf("unit %d: %w", unitID, err)
+	}
+	ids, err := s.protectedIn(ctx, unitID)
+	if err != nil {
+		return err
+	}
+	cases := map[string]*Case{}
+	caseOf := func(code string) (*Case, error) {
+		if code == "" {
+			return nil, nil
+		}
+		if c, ok := cases[code]; ok {
+			return c, nil
+		}
+		c, err := s.Store.CaseByCode(ctx, code)
+		if errors.Is(err, ingest.ErrNotFound) {
+			cases[code] = nil
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		cases[code] = &c
+		return &c, nil
+	}
+	f := ingest.DocumentFilter{UnitCode: u.Code, Limit: 500}
+	for {
+		docs, total, err := s.Docs.Documents(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			if d.Status != ingest.StatusStored {
+				continue // its text is not there yet: Finish checks it when it is
+			}
+			c, err := caseOf(d.CaseCode)
+			if err != nil {
+				return err
+			}
+			if d.Cleared {
+				h, err := s.haystackOf(ctx, d)
+				if err != nil {
+					return err
+				}
+				for _, id := range fresh {
+					if h.names(id) {
+						d.Cleared = false
+						break
+					}
+				}
+			}
+			v, err := s.judge(ctx, d, c, ids)
+			if err != nil {
+				return err
+			}
+			if !v.apply(&d) {
+				continue
+			}
+			if err := s.Store.LinkDocument(ctx, &d, Event{}, a.record(ActionUpdate, "document:"+d.ID, "confidential=true ("+v.why+")")); err != nil {
+				return fmt.Errorf("mark %s confidential: %w", d.ID, err)
+			}
+		}
+		f.Offset += len(docs)
+		if len(docs) == 0 || f.Offset >= total {
+			return nil
+		}
+	}
+}
+
+// adoptPending links the documents routed to a case's code before the case was
+// opened (a scan dropped into hotfolder/UNIT/TC-…/ first): they join it as any
+// linked document does, checked and applied.
+func (s *Service) adoptPending(ctx context.Context, a Actor, c *Case) error {
+	docs, _, err := s.Docs.Documents(ctx, ingest.DocumentFilter{CaseCode: c.Code, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		if err := s.link(ctx, a, c, &d, "pending", d.Status == ingest.StatusStored); err != nil {
+			return err
+		}
+	}
+	return nil
+}
