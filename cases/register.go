@@ -54,8 +54,14 @@ func (s *Service) RegisterPetition(ctx context.Context, a Actor, p Petition) (Pe
 		return Petition{}, fmt.Errorf("register petition: %w", err)
 	}
 	stored := p.DuplicateOf
+	// The one who registers a letter knows its sender (they typed them): they are
+	// told of an earlier letter they may read, unless that one is sealed and they
+	// are not granted it (that would say that this sender is a denouncer). Others
+	// reading the register later see what shownDuplicate allows.
+	asRegistered := p
+	asRegistered.Secret = false
 	var err error
-	if p.DuplicateOf, err = s.shownDuplicate(ctx, a, p); err != nil {
+	if p.DuplicateOf, err = s.shownDuplicate(ctx, a, asRegistered); err != nil {
 		return Petition{}, err
 	}
 	if p.DuplicateOf != 0 {

@@ -44,7 +44,7 @@ const minNameWords = 2
 // least) and the digits of the ID number and phone (nine at least).
 func needlesOf(p Person) []string {
 	var out []string
-	if n := FoldKey(p.Name); len(strings.Fields(n)) >= minNameWords {
+	if n := wordsKey(p.Name); len(strings.Fields(n)) >= minNameWords {
 		out = append(out, n)
 	}
 	for _, v := range []string{p.IDNumber, p.Phone} {
@@ -65,6 +65,17 @@ func onlyDigits(s string) string {
 	return b.String()
 }
 
+// wordsKey is s folded (FoldKey) with everything but letters and digits turned
+// into spaces: "Hương." and "Hương," are the word "huong".
+func wordsKey(s string) string {
+	return FoldKey(strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
+			return r
+		}
+		return ' '
+	}, s))
+}
+
 // haystack is a text prepared for looking for identities: folded words, and runs
 // of digits with the spaces, dots and dashes people write inside numbers removed
 // ("0912 345 678" is 0912345678).
@@ -75,7 +86,7 @@ type haystack struct {
 
 func newHaystack(texts ...string) haystack {
 	all := strings.Join(texts, "\n")
-	h := haystack{words: " " + FoldKey(all) + " "}
+	h := haystack{words: " " + wordsKey(all) + " "}
 	rs := []rune(all)
 	var b strings.Builder
 	for i, r := range rs {
@@ -412,5 +423,52 @@ func (s *Service) adoptPending(ctx context.Context, a Actor, c *Case) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// VetArrival judges a file as it arrives, before any page is read: a file routed
+// to a denunciation not opened yet, or whose name names a protected identity of
+// its unit (letters are often named after their sender), is confidential from the
+// start. The full check runs again on its text (Finish).
+func (s *Service) VetArrival(ctx context.Context, o *ingest.Origin) error {
+	d := ingest.Document{UnitCode: o.UnitCode, CaseCode: o.CaseCode, Filename: o.Filename, Kind: o.Kind}
+	var c *Case
+	if d.CaseCode != "" {
+		found, err := s.Store.CaseByCode(ctx, d.CaseCode)
+		switch {
+		case err == nil:
+			c = &found
+			u, err := s.unitOfCase(ctx, found)
+			if err != nil {
+				return err
+			}
+			d.UnitCode = u.Code
+		case !errors.Is(err, ingest.ErrNotFound):
+			return err
+		}
+	}
+	ids, err := s.unitIdentities(ctx, d.UnitCode)
+	if err != nil {
+		return err
+	}
+	v := verdict{}
+	switch {
+	case c == nil && d.CaseCode != "" && denunciationCode(d.CaseCode):
+		v = verdict{confidential: true}
+	case c != nil && c.Kind == KindDenunciation && !slices.Contains(officialKinds, d.Kind):
+		v = verdict{confidential: true}
+	default:
+		h := newHaystack(d.Filename)
+		for _, id := range ids {
+			if h.names(id) {
+				v.confidential = true
+				if c == nil || id.caseCode != c.Code {
+					v.secretCase = id.caseCode
+				}
+				break
+			}
+		}
+	}
+	o.Confidential, o.SecretCase = v.confidential, v.secretCase
 	return nil
 }

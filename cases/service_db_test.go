@@ -227,5 +227,17 @@ func TestDuplicatePetitionsOnDatabases(t *testing.T) {
 		if !again.Redacted || again.Petitioner.Name != "" {
 			t.Fatalf("a denunciation's sender must be sealed: %+v", again)
 		}
+		// Read by anyone else, the sealed letter does not say whose duplicate it is:
+		// the earlier letter names its sender.
+		for _, a := range []cases.Actor{w.clerk, w.handler, w.leader} {
+			if got, err := w.svc.Petition(ctx, a, again.ID); err != nil || got.DuplicateOf != 0 {
+				t.Fatalf("the sealed letter read by %s: duplicate_of %d (%v), want hidden", a.User.Username, got.DuplicateOf, err)
+			}
+		}
+		// A letter guessing the sealed sender's name is not told it matches.
+		guess := reg(cases.KindComplaint, "do van tam", "", "Về việc bồi thường thu hồi đất ở ấp Long Yên")
+		if guess.DuplicateOf == again.ID {
+			t.Fatalf("a guessed name is confirmed as the denouncer's: %+v", guess)
+		}
 	})
 }

@@ -29,6 +29,11 @@ type Origin struct {
 	// Batch, for a part of a scan batch split at its cover sheets, is the batch's
 	// document ID; the part's SourcePath becomes SplitSource(Batch).
 	Batch string
+	// Confidential and SecretCase mark a file whose name or route already says it
+	// carries a protected identity (the case system judges it as it arrives), so
+	// it is hidden from the start, not only once processed.
+	Confidential bool
+	SecretCase   string
 }
 
 // claimRecord is written into the spool before the source is touched, so a crash at
@@ -119,6 +124,7 @@ func (s *Spool) finish(ctx context.Context, id string, o Origin, sum string, siz
 	d := Document{
 		ID: id, Status: StatusReceived, SHA256: sum, Size: size, Filename: o.Filename,
 		SourcePath: o.Path, UnitCode: o.UnitCode, CaseCode: o.CaseCode, Kind: o.Kind,
+		Confidential: o.Confidential, SecretCase: o.SecretCase,
 	}
 	if o.Batch != "" {
 		d.SourcePath = SplitSource(o.Batch)

@@ -427,7 +427,12 @@ func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *case
 			respondError(w, r, logger, err)
 			return
 		}
-		d, err := claim(r.Context(), ingest.Origin{Path: tmp, Filename: filename, Source: "upload", UnitCode: unit.Code, CaseCode: caseCode})
+		o := ingest.Origin{Path: tmp, Filename: filename, Source: "upload", UnitCode: unit.Code, CaseCode: caseCode}
+		if err := svc.VetArrival(r.Context(), &o); err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		d, err := claim(r.Context(), o)
 		if err != nil {
 			respondError(w, r, logger, err)
 			return

@@ -70,6 +70,9 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 
 			r.Method("GET", "/triage", handleTriage(logger, deps.Cases))
 
+			r.Method("GET", "/users", requireAdministrator(logger, handleUserList(logger, deps.Accounts)))
+			r.Method("POST", "/users", requireAdministrator(logger, handleUserCreate(logger, deps.Accounts)))
+
 			r.Method("GET", "/audit", handleAudit(logger, deps.Cases))
 			r.Method("GET", "/audit/verify", handleAuditVerify(logger, deps.Cases))
 		})

@@ -30,13 +30,16 @@ func TestCoverSheetBatch(t *testing.T) {
 	s := startServe(t, map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}, "--data-dir", dir, "--stable-delay", "1s")
 	token := s.login(t)
 
-	const caseA, caseB = "KN-2026-000101", "TC-2026-000202"
+	// Neither case is opened yet: the parts wait under their codes. (A part routed
+	// to a denunciation, TC-…, would be confidential until its case is opened and
+	// so not searchable by its words: cases/secrecy.go.)
+	const caseA, caseB = "KN-2026-000101", "PA-2026-000202"
 	coverA, err := cover.Render(cover.Sheet{CaseCode: caseA, Kind: ocr.KindQuyetDinhThuLy, Lines: []string{"Khiếu nại của bà Nguyễn Thị Hoà về thu hồi đất"}}, 300)
 	must(t, err)
-	coverB, err := cover.Render(cover.Sheet{CaseCode: caseB, Kind: ocr.KindBienBanLamViec, Lines: []string{"Tố cáo cán bộ địa chính xã Trường Tây"}}, 300)
+	coverB, err := cover.Render(cover.Sheet{CaseCode: caseB, Kind: ocr.KindBienBanLamViec, Lines: []string{"Kiến nghị về cán bộ địa chính xã Trường Tây"}}, 300)
 	must(t, err)
 	p1, t1 := page(t, "QUYẾT ĐỊNH về việc thụ lý giải quyết khiếu nại lần đầu của bà Nguyễn Thị Hoà")
-	p2, t2 := page(t, "BIÊN BẢN LÀM VIỆC với ông Trần Văn Bảy về nội dung tố cáo cán bộ địa chính")
+	p2, t2 := page(t, "BIÊN BẢN LÀM VIỆC với ông Trần Văn Bảy về nội dung kiến nghị cán bộ địa chính")
 	p3, t3 := page(t, "Hai bên thống nhất nội dung làm việc, biên bản lập thành hai bản có giá trị như nhau")
 	// As a scanner writes them: text pages as JPEG; cover A a grey JPEG, cover B
 	// black and white (CCITT).
