@@ -22,7 +22,7 @@ bench-ingest:
 bench-pdfa:
 	OMP_THREAD_LIMIT=1 go test -run '^$$' -bench BenchmarkPDFA -benchtime 1x -timeout 30m ./cmd/kntc
 
-# 100,000 synthetic pages from ../shared/samples; prints pages/s, size, p50/p95/p99.
+# 100,000 synthetic pages from KNTC_SAMPLES_DIR (default ../shared/samples); prints pages/s, size, p50/p95/p99.
 .PHONY: bench-search
 bench-search:
 	KNTC_BENCH_PAGES=100000 go test -run '^$$' -bench '^BenchmarkSearch$$' -benchtime 300x -timeout 2h ./search
