@@ -143,6 +143,7 @@ func bilevel(g *image.Gray) *image.Paletted {
 // sampleText is every sample text of KNTC_SAMPLES_DIR joined, for realistic pages;
 // without them the benchmark skips, saying so in one line.
 func sampleText(b *testing.B) string {
+	b.Helper()
 	dir := testenv.RequireSamples(b)
 	entries, err := os.ReadDir(dir)
 	if err != nil {

@@ -32,6 +32,8 @@ func samplePage(tb testing.TB, name string, skip, words int) (*image.Gray, []str
 	return textPage(tb, text)
 }
 
+// textPage renders text on an A4 page at 300 dpi and returns it with the lines
+// drawn.
 func textPage(tb testing.TB, text string) (*image.Gray, []string) {
 	tb.Helper()
 	img, lines, err := ocrtest.Render(text, ocrtest.Options{})
