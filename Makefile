@@ -13,23 +13,25 @@ build:
 vet:
 	go vet ./...
 
-# Benchmarks print their figures; KNTC_BENCH_PAGES sets the page count.
+# Benchmarks print their figures; KNTC_BENCH_PAGES sets the page count. They read the
+# sample texts (KNTC_SAMPLES_DIR, default ../shared/samples); -v shows the one line a
+# benchmark skips with when they are missing.
 .PHONY: bench-ingest
 bench-ingest:
-	OMP_THREAD_LIMIT=1 go test -run '^$$' -bench BenchmarkIngest -benchtime 1x -timeout 60m ./cmd/kntc
+	OMP_THREAD_LIMIT=1 go test -v -run '^$$' -bench BenchmarkIngest -benchtime 1x -timeout 60m ./cmd/kntc
 
 .PHONY: bench-pdfa
 bench-pdfa:
-	OMP_THREAD_LIMIT=1 go test -run '^$$' -bench BenchmarkPDFA -benchtime 1x -timeout 30m ./cmd/kntc
+	OMP_THREAD_LIMIT=1 go test -v -run '^$$' -bench BenchmarkPDFA -benchtime 1x -timeout 30m ./cmd/kntc
 
-# 100,000 synthetic pages from ../shared/samples; prints pages/s, size, p50/p95/p99.
+# 100,000 synthetic pages from KNTC_SAMPLES_DIR (default ../shared/samples); prints pages/s, size, p50/p95/p99.
 .PHONY: bench-search
 bench-search:
-	KNTC_BENCH_PAGES=100000 go test -run '^$$' -bench '^BenchmarkSearch$$' -benchtime 300x -timeout 2h ./search
+	KNTC_BENCH_PAGES=100000 go test -v -run '^$$' -bench '^BenchmarkSearch$$' -benchtime 300x -timeout 2h ./search
 
 # CER, WER and seconds per page of raw Tesseract and of kntc's recogniser (cleaning,
 # orientation when needed, noise removal) on the generated scan variants, and the
 # header-extraction rate per field (about five minutes on two cores).
 .PHONY: bench-ocr
 bench-ocr:
-	OMP_THREAD_LIMIT=1 go test -run '^$$' -bench BenchmarkOCRVariants -benchtime 1x -timeout 60m ./ocr/tesseract
+	OMP_THREAD_LIMIT=1 go test -v -run '^$$' -bench BenchmarkOCRVariants -benchtime 1x -timeout 60m ./ocr/tesseract

@@ -43,10 +43,7 @@ func TestParseHeaderGeneratedDecisions(t *testing.T) {
 // TestSampleDecisions checks that laying a sample's header out in two columns keeps
 // what the parser reads from the sample's text.
 func TestSampleDecisions(t *testing.T) {
-	dir, err := ocrtest.SamplesDir()
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := testenv.RequireSamples(t)
 	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
 	if err != nil {
 		t.Fatal(err)

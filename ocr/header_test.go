@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"kntc/internal/testenv"
 	"kntc/ocr"
 )
 
@@ -186,13 +187,10 @@ func TestParseHeaderKind(t *testing.T) {
 	}
 }
 
-// TestParseHeaderSamples reads the real documents in ../../shared/samples (never
+// TestParseHeaderSamples reads the real documents in KNTC_SAMPLES_DIR (never
 // copied into the repository).
 func TestParseHeaderSamples(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "samples")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("no sample texts at %s: %v", dir, err)
-	}
+	dir := testenv.RequireSamples(t)
 	tests := []struct {
 		file string
 		want ocr.Header
@@ -224,7 +222,7 @@ func TestParseHeaderSamples(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			b, err := os.ReadFile(filepath.Join(dir, tt.file))
 			if err != nil {
-				t.Skipf("sample missing: %v", err)
+				t.Skipf("%s: %s has no %s; set %s to the full sample texts to run this test", testenv.SamplesEnv, dir, tt.file, testenv.SamplesEnv)
 			}
 			if got := ocr.ParseHeader(string(b)); got != tt.want {
 				t.Errorf("ParseHeader(%s)\n got %+v\nwant %+v", tt.file, got, tt.want)

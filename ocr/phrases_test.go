@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"kntc/ingest"
+	"kntc/internal/testenv"
 	"kntc/ocr/ocrtest"
 )
 
@@ -91,14 +92,27 @@ func TestAdminPhrases(t *testing.T) {
 	}
 }
 
-// On right text the correction does nothing: every sample text of ../shared/samples
+// On right text the correction does nothing: the generated test prose goes through
+// unchanged, word for word.
+func TestFixPhraseTonesLeavesGeneratedTextAlone(t *testing.T) {
+	words := 0
+	for seed := range int64(20) {
+		for line := range strings.Lines(ocrtest.GeneratedText(seed, 2000)) {
+			in := wordsOf(line)
+			words += len(in)
+			if got := textOf(FixPhraseTones(wordsOf(line))); got != textOf(in) {
+				t.Errorf("seed %d: %q\nbecame %q", seed, textOf(in), got)
+			}
+		}
+	}
+	t.Logf("%d generated words unchanged", words)
+}
+
+// On right text the correction does nothing: every sample text of KNTC_SAMPLES_DIR
 // (published legal texts, none of it used to write the phrase list) goes through
 // unchanged, word for word.
 func TestFixPhraseTonesLeavesRightTextAlone(t *testing.T) {
-	dir, err := ocrtest.SamplesDir()
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := testenv.RequireSamples(t)
 	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no sample texts in %s: %v", dir, err)

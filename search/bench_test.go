@@ -35,7 +35,7 @@ var (
 	benchPages   = flag.Int("pages", envInt("KNTC_BENCH_PAGES", 2000), "pages in the benchmark index (env KNTC_BENCH_PAGES)")
 	benchDir     = flag.String("bench-dir", os.Getenv("KNTC_BENCH_DIR"), "directory for the benchmark index (default: a temporary one)")
 	benchReuse   = flag.Bool("bench-reuse", false, "reuse the index in -bench-dir when there is one (query figures only)")
-	samplesDir   = flag.String("samples", envString("KNTC_SAMPLES_DIR", filepath.Join("..", "..", "shared", "samples")), "sample texts (env KNTC_SAMPLES_DIR)")
+	samplesDir   = flag.String("samples", "", "sample texts (default: env KNTC_SAMPLES_DIR, else ../shared/samples beside the repository)")
 	benchUnits   = 20
 	benchYear0   = 2015
 	benchYears   = 10
@@ -53,19 +53,18 @@ func envInt(name string, def int) int {
 	return def
 }
 
-func envString(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
-}
-
-// readSamples returns the paragraphs of the sample texts, or stops the benchmark.
+// readSamples returns the paragraphs of the sample texts, or skips the benchmark
+// with one line saying how to give it them: they are data kept outside the
+// repository, not a service.
 func readSamples(tb testing.TB) []string {
 	tb.Helper()
-	files, _ := filepath.Glob(filepath.Join(*samplesDir, "*.txt"))
+	dir := *samplesDir
+	if dir == "" {
+		dir = testenv.RequireSamples(tb)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
 	if len(files) == 0 {
-		testenv.Missing(tb, "sample texts", "no *.txt in "+*samplesDir+"; set KNTC_SAMPLES_DIR")
+		tb.Skipf("no *.txt in %s; set %s=/path/to/samples to run this benchmark", dir, testenv.SamplesEnv)
 	}
 	var paras []string
 	for _, f := range files {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"kntc/ingest"
+	"kntc/internal/testenv"
 	"kntc/ocr/ocrtest"
 	"kntc/ocr/pages"
 	"kntc/ocr/pdfa"
@@ -139,12 +140,11 @@ func bilevel(g *image.Gray) *image.Paletted {
 	return p
 }
 
-// sampleText is every sample text joined, for realistic pages.
+// sampleText is every sample text of KNTC_SAMPLES_DIR joined, for realistic pages;
+// without them the benchmark skips, saying so in one line.
 func sampleText(b *testing.B) string {
-	dir, err := ocrtest.SamplesDir()
-	if err != nil {
-		b.Fatal(err)
-	}
+	b.Helper()
+	dir := testenv.RequireSamples(b)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		b.Fatal(err)

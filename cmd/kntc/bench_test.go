@@ -21,8 +21,8 @@ import (
 // BenchmarkIngest compares the whole pipeline (hot folder → OCR → PDF/A → objects →
 // rows → index) with raw `tesseract -l vie` (one thread per page, as many pages at
 // once as cores) and, when installed, `ocrmypdf -l vie --output-type pdfa`, on the same
-// N synthetic A4 300 dpi pages made from ../shared/samples. N is KNTC_BENCH_PAGES
-// (default 20). Run with `make bench-ingest`.
+// N synthetic A4 300 dpi pages made from the sample texts (KNTC_SAMPLES_DIR). N is
+// KNTC_BENCH_PAGES (default 20). Run with `make bench-ingest`.
 func BenchmarkIngest(b *testing.B) {
 	n := 20
 	if s := os.Getenv("KNTC_BENCH_PAGES"); s != "" {

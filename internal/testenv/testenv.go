@@ -1,6 +1,8 @@
 // Package testenv tells tests where the real services are (PostgreSQL, MinIO,
 // Tesseract) and decides what happens when one is missing: under CI=true the test
-// fails, elsewhere it skips with a message that says how to start the service.
+// fails, elsewhere it skips with a message that says how to start the service. It
+// also finds the sample texts kept outside the repository (SamplesDir); a test that
+// needs them skips without them everywhere, CI included (RequireSamples).
 package testenv
 
 import (

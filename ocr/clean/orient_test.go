@@ -10,17 +10,6 @@ import (
 	"kntc/ocr/ocrtest"
 )
 
-// sampleText returns the first words of a sample text of ../shared/samples, its
-// paragraphs kept.
-func sampleText(tb testing.TB, name string, words int) string {
-	tb.Helper()
-	text, err := ocrtest.SampleExcerpt(name, 0, words)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return text
-}
-
 // mustRender renders text on an A4 page at 300 dpi.
 func mustRender(tb testing.TB, text string) *image.Gray {
 	tb.Helper()
@@ -53,7 +42,7 @@ const shortText = "Ngày 12 tháng 3 năm 2026, Thanh tra tỉnh Tây Ninh nhậ
 	"pháp luật về đất đai. Bà đề nghị xem xét lại quyết định thu hồi đất và giải quyết dứt điểm."
 
 func TestOrientation(t *testing.T) {
-	full := mustRender(t, sampleText(t, "luat-khieu-nai-2011-dieu-27-35.txt", 450))
+	full := mustRender(t, ocrtest.GeneratedText(1, 450))
 	tests := []struct {
 		name string
 		scan func() (image.Image, int)
@@ -63,7 +52,7 @@ func TestOrientation(t *testing.T) {
 	}{
 		{"full page", func() (image.Image, int) { return full, 300 }, true},
 		{"another text", func() (image.Image, int) {
-			return mustRender(t, sampleText(t, "tt-07-2013-ttcp-quy-trinh-giai-quyet-khieu-nai-dieu-18-22.txt", 450)), 300
+			return mustRender(t, ocrtest.GeneratedText(2, 450)), 300
 		}, true},
 		{"short page", func() (image.Image, int) { return mustRender(t, shortText), 300 }, true},
 		{"two-column header", func() (image.Image, int) { return mustDecision(t, 7), 300 }, true},
@@ -125,7 +114,7 @@ func TestOrientationNoOpinion(t *testing.T) {
 // BenchmarkOrientation measures Orientation on a prepared A4 page at 300 dpi,
 // upright and lying on its side (which also turns and measures the skew of a copy).
 func BenchmarkOrientation(b *testing.B) {
-	page := clean.Prepare(mustRender(b, sampleText(b, "luat-khieu-nai-2011-dieu-27-35.txt", 450)), 300).Gray
+	page := clean.Prepare(mustRender(b, ocrtest.GeneratedText(1, 450)), 300).Gray
 	for _, turn := range []int{0, 90} {
 		g := ocr.Rotate(page, turn).(*image.Gray)
 		b.Run(map[int]string{0: "upright", 90: "sideways"}[turn], func(b *testing.B) {

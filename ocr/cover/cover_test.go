@@ -3,6 +3,7 @@ package cover_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -15,6 +16,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
+	"kntc/internal/testenv"
 	"kntc/ocr"
 	"kntc/ocr/cover"
 	"kntc/ocr/ocrtest"
@@ -118,36 +120,39 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// TestTextPagesAreNotCovers: pages of real legal texts, clean and as scanned, are not
-// covers.
+// TestTextPagesAreNotCovers: pages of text and generated decisions, clean and as
+// scanned, are not covers.
 func TestTextPagesAreNotCovers(t *testing.T) {
-	dir, err := ocrtest.SamplesDir()
-	if err != nil {
-		t.Fatal(err)
+	type page struct {
+		name string
+		img  *image.Gray
 	}
-	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no sample texts in %s: %v", dir, err)
+	var pages []page
+	for seed := range int64(6) {
+		img, _, err := ocrtest.Render(ocrtest.GeneratedText(seed, 600), ocrtest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, page{fmt.Sprintf("text %d", seed), img})
 	}
-	// Every text clean, the first one also as every scan variant (they take time to
+	for _, hc := range ocrtest.GeneratedHeaders(8, 2026) {
+		img, _, err := ocrtest.RenderDecision(hc.Decision)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, page{hc.Name, img})
+	}
+	// Every page clean, the first one also as every scan variant (they take time to
 	// make).
-	for i, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		page, _, err := ocrtest.Render(string(b), ocrtest.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+	for i, p := range pages {
 		variants := ocrtest.Variants()
 		if i > 0 {
 			variants = variants[:1]
 		}
 		for _, v := range variants {
-			img, _ := v.Make(page, 3)
+			img, _ := v.Make(p.img, 3)
 			if s, ok := cover.Detect(img); ok {
-				t.Errorf("%s, %s: detected as the cover of %+v", filepath.Base(f), v.Name, s)
+				t.Errorf("%s, %s: detected as the cover of %+v", p.name, v.Name, s)
 			}
 		}
 	}
@@ -160,6 +165,31 @@ func TestTextPagesAreNotCovers(t *testing.T) {
 			t.Errorf("%s page detected as a cover: %+v", name, s)
 		}
 	}
+}
+
+// TestSampleTextPagesAreNotCovers: pages of the published legal texts of
+// KNTC_SAMPLES_DIR are not covers.
+func TestSampleTextPagesAreNotCovers(t *testing.T) {
+	dir := testenv.RequireSamples(t)
+	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no sample texts in %s: %v", dir, err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _, err := ocrtest.Render(string(b), ocrtest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, _ := ocrtest.Clean(page, 3)
+		if s, ok := cover.Detect(img); ok {
+			t.Errorf("%s: detected as the cover of %+v", filepath.Base(f), s)
+		}
+	}
+	t.Logf("%d sample texts", len(files))
 }
 
 func whitePage() *image.Gray {
@@ -356,15 +386,7 @@ func colourise(g *image.Gray) *image.RGBA {
 }
 
 func BenchmarkDetect(b *testing.B) {
-	dir, err := ocrtest.SamplesDir()
-	if err != nil {
-		b.Fatal(err)
-	}
-	text, err := os.ReadFile(filepath.Join(dir, "luat-to-cao-2018-dieu-01-10.txt"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	textPage, _, err := ocrtest.Render(string(text), ocrtest.Options{})
+	textPage, _, err := ocrtest.Render(ocrtest.GeneratedText(1, 600), ocrtest.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

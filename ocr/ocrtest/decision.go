@@ -373,7 +373,7 @@ func GeneratedHeaders(n int, seed int64) []HeaderCase {
 	return out
 }
 
-// SampleDecision lays out the opening of a sample text (one of ../shared/samples,
+// SampleDecision lays out the opening of a sample text (one of KNTC_SAMPLES_DIR,
 // whose header is written one field a line) as a decision page: the lines above
 // the motto and the number on the left, the motto and the date on the right, the
 // type, subject and authority centred, and the first paragraphs of the body. ok is

@@ -1,10 +1,11 @@
 // Package ocrtest renders Vietnamese text into page images with known ground truth,
-// for OCR tests and benchmarks. Texts come from ../shared/samples at run time or from
-// sentences written for the tests; nothing rendered is committed.
+// for OCR tests and benchmarks. Texts are generated from sentences written for the
+// tests (GeneratedText, GeneratedHeaders), or read at run time from the sample texts
+// outside the repository (KNTC_SAMPLES_DIR) by the tests whose point is those texts;
+// nothing rendered is committed.
 package ocrtest
 
 import (
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -146,39 +147,13 @@ func wrap(d *font.Drawer, words []string, maxWidth fixed.Int26_6) []string {
 	return lines
 }
 
-// SamplesDir is ../shared/samples seen from the repository root, found by walking up
-// from the working directory (tests run in their package directory).
-func SamplesDir() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		cand := filepath.Join(dir, "..", "shared", "samples")
-		if st, err := os.Stat(cand); err == nil && st.IsDir() {
-			return filepath.Clean(cand), nil
-		}
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return "", errors.New("../shared/samples not found beside the repository")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("../shared/samples not found")
-		}
-		dir = parent
-	}
-}
-
-// SampleExcerpt returns words of the sample text file name (in SamplesDir), after
-// skipping the first skip, up to words of them, one paragraph a line.
-func SampleExcerpt(name string, skip, words int) (string, error) {
-	dir, err := SamplesDir()
-	if err != nil {
-		return "", err
-	}
+// SampleExcerpt returns words of the sample text file name in dir (tests find dir
+// with testenv.RequireSamples), after skipping the first skip, up to words of them,
+// one paragraph a line.
+func SampleExcerpt(dir, name string, skip, words int) (string, error) {
 	raw, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("read sample: %w", err)
 	}
 	var b strings.Builder
 	n := 0

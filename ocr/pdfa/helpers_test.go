@@ -522,22 +522,6 @@ func samePixels(tb testing.TB, what string, got, want image.Image) {
 	}
 }
 
-// sample returns the opening of a Vietnamese legal text from ../shared/samples, or
-// the sentences below when the samples are not beside the repository.
-func sample(tb testing.TB, name string, runes int) string {
-	tb.Helper()
-	text := strings.Repeat(decision+"\n", 12)
-	if dir, err := ocrtest.SamplesDir(); err == nil {
-		if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
-			text = string(b)
-		}
-	} else {
-		tb.Logf("samples not found (%v): using the test's own sentences", err)
-	}
-	r := []rune(text)
-	return string(r[:min(len(r), runes)])
-}
-
 const decision = "QUYẾT ĐỊNH\nVề việc thụ lý giải quyết khiếu nại lần đầu của bà Nguyễn Thị Hoà\n" +
 	"Căn cứ Luật Khiếu nại ngày 11 tháng 11 năm 2011; xét đơn khiếu nại đề ngày 05 tháng 02 năm 2026 " +
 	"về việc thu hồi đất tại phường Long Thành Trung, thị xã Hòa Thành, tỉnh Tây Ninh."

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"kntc/ingest"
+	"kntc/internal/testenv"
 	"kntc/ocr"
 	"kntc/ocr/ocrtest"
 	"kntc/ocr/tesseract"
@@ -45,11 +46,13 @@ const benchHeaders = 40
 // the share of those pages, and of the pages made from every sample with a header,
 // on which ocr.ParseHeader of the reading gets the field right. KNTC_BENCH_VARIANTS
 // (names separated by commas) measures only those variants; the header fields come
-// with two-column. Run it once:
+// with two-column. It needs the sample texts (KNTC_SAMPLES_DIR) and says so in one
+// line without them. Run it once:
 //
 //	OMP_THREAD_LIMIT=1 go test -run '^$' -bench BenchmarkOCRVariants -benchtime 1x ./ocr/tesseract
 func BenchmarkOCRVariants(b *testing.B) {
 	requireOSD(b)
+	testenv.RequireSamples(b)
 	n := 5
 	if s := os.Getenv("KNTC_BENCH_PAGES"); s != "" {
 		v, err := strconv.Atoi(s)
@@ -240,10 +243,7 @@ func (r *rates) show(field string) string {
 // in package ocr checks those against the documents).
 func sampleHeaders(tb testing.TB) []ocrtest.HeaderCase {
 	tb.Helper()
-	dir, err := ocrtest.SamplesDir()
-	if err != nil {
-		tb.Fatal(err)
-	}
+	dir := testenv.RequireSamples(tb)
 	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
 	if err != nil {
 		tb.Fatal(err)

@@ -13,14 +13,29 @@ import (
 	"kntc/ocr/tesseract"
 )
 
-// samplePage renders words of a file in ../shared/samples, after skipping the first
-// skip, on an A4 page at 300 dpi and returns it with its ground-truth lines.
+// generatedPage renders words of ocrtest.GeneratedText(seed) on an A4 page at 300
+// dpi and returns it with its ground-truth lines.
+func generatedPage(tb testing.TB, seed int64, words int) (*image.Gray, []string) {
+	tb.Helper()
+	return textPage(tb, ocrtest.GeneratedText(seed, words))
+}
+
+// samplePage renders words of a sample text (KNTC_SAMPLES_DIR), after skipping the
+// first skip, on an A4 page at 300 dpi and returns it with its ground-truth lines.
+// Without the samples it skips tb.
 func samplePage(tb testing.TB, name string, skip, words int) (*image.Gray, []string) {
 	tb.Helper()
-	text, err := ocrtest.SampleExcerpt(name, skip, words)
+	text, err := ocrtest.SampleExcerpt(testenv.RequireSamples(tb), name, skip, words)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return textPage(tb, text)
+}
+
+// textPage renders text on an A4 page at 300 dpi and returns it with the lines
+// drawn.
+func textPage(tb testing.TB, text string) (*image.Gray, []string) {
+	tb.Helper()
 	img, lines, err := ocrtest.Render(text, ocrtest.Options{})
 	if err != nil {
 		testenv.Missing(tb, "fonts-dejavu-core", err.Error())
@@ -41,7 +56,7 @@ func requireOSD(tb testing.TB) {
 
 func TestDetectOrientation(t *testing.T) {
 	requireOSD(t)
-	page, _ := samplePage(t, "luat-to-cao-2018-dieu-22-32.txt", 0, 400)
+	page, _ := generatedPage(t, 1, 400)
 	for _, tc := range []struct {
 		name string
 		turn int // how far the page was turned clockwise

@@ -59,7 +59,7 @@ func inked(t *testing.T, img image.Image, words []ingest.Word) {
 
 func TestReaderTurnsPages(t *testing.T) {
 	r, calls := newReader(t)
-	page, lines := samplePage(t, "luat-to-cao-2018-dieu-22-32.txt", 0, 250)
+	page, lines := generatedPage(t, 1, 250)
 	want := strings.Join(lines, "\n")
 	// The page's ink says how it lies (clean.Orientation): no turn needs OSD.
 	tests := []struct {
@@ -156,7 +156,7 @@ func TestReaderFallsBackToOSD(t *testing.T) {
 
 func TestReaderBoxesAtScanResolution(t *testing.T) {
 	r, _ := newReader(t)
-	page, lines := samplePage(t, "luat-khieu-nai-2011-dieu-27-35.txt", 0, 200)
+	page, lines := generatedPage(t, 2, 200)
 	scan, dpi := ocrtest.Seal600(page, 5)
 	rec, err := r.Recognize(t.Context(), scan, dpi)
 	if err != nil {
@@ -177,7 +177,7 @@ func TestReaderBoxesAtScanResolution(t *testing.T) {
 
 func TestReaderRemovesSpeckNoise(t *testing.T) {
 	r, calls := newReader(t)
-	page, lines := samplePage(t, "nd-31-2019-to-cao-dieu-09-18.txt", 0, 250)
+	page, lines := generatedPage(t, 3, 250)
 	scan, dpi := ocrtest.Speckled(page, 3)
 	rec, err := r.Recognize(t.Context(), scan, dpi)
 	if err != nil {

@@ -76,13 +76,10 @@ func TestRecognizeVietnamese(t *testing.T) {
 	}
 }
 
-// TestRecognizeSample reads the opening of a real provincial decision from
-// ../shared/samples.
+// TestRecognizeSample reads the opening of a published law text from the sample
+// texts (KNTC_SAMPLES_DIR), which are not in the repository.
 func TestRecognizeSample(t *testing.T) {
-	dir, err := ocrtest.SamplesDir()
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := testenv.RequireSamples(t)
 	raw, err := os.ReadFile(filepath.Join(dir, "luat-khieu-nai-2011-dieu-27-35.txt"))
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,53 @@
+package ocrtest_test
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+
+	"kntc/ocr/ocrtest"
+)
+
+func TestGeneratedText(t *testing.T) {
+	for _, words := range []int{1, 25, 250, 450, 2000} {
+		text := ocrtest.GeneratedText(7, words)
+		if got := len(strings.Fields(text)); got != words {
+			t.Errorf("GeneratedText(7, %d) has %d words", words, got)
+		}
+		if again := ocrtest.GeneratedText(7, words); again != text {
+			t.Errorf("GeneratedText(7, %d) differs from one call to the next", words)
+		}
+		if !norm.NFC.IsNormalString(text) {
+			t.Errorf("GeneratedText(7, %d) is not NFC", words)
+		}
+		if strings.ContainsAny(text, "{}") {
+			t.Errorf("GeneratedText(7, %d) has a slot left unfilled: %q", words, text)
+		}
+		if !strings.HasSuffix(text, "\n") || strings.Contains(text, "\n\n") {
+			t.Errorf("GeneratedText(7, %d) is not one paragraph a line: %q", words, text)
+		}
+	}
+	a, b := ocrtest.GeneratedText(1, 450), ocrtest.GeneratedText(2, 450)
+	if a == b || strings.Count(a, "\n") < 5 {
+		t.Errorf("seeds 1 and 2: same text %v, %d paragraphs", a == b, strings.Count(a, "\n"))
+	}
+	// Written Vietnamese: most words carry a mark, and the text fills an A4 page.
+	marked := 0
+	for _, w := range strings.Fields(a) {
+		if strings.ContainsFunc(w, func(r rune) bool { return r > 0x7f }) {
+			marked++
+		}
+	}
+	if marked*2 < len(strings.Fields(a)) {
+		t.Errorf("%d of %d words have a Vietnamese letter", marked, len(strings.Fields(a)))
+	}
+	_, lines, err := ocrtest.Render(a, ocrtest.Options{})
+	if err != nil {
+		t.Skipf("no serif font: %v", err)
+	}
+	if got := len(strings.Fields(strings.Join(lines, " "))); got < 350 {
+		t.Errorf("450 words drew %d words on the page, want most of them", got)
+	}
+	t.Logf("%d lines, %d of 450 words on the page", len(lines), len(strings.Fields(strings.Join(lines, " "))))
+}
