@@ -143,3 +143,17 @@ func (p *Problems) Add(prob string) {
 		*p = append(*p, prob)
 	}
 }
+
+// Strip is the lenient cleaning of a field whose checks are made elsewhere: NFC,
+// without zero-width, bidirectional and control characters (line breaks and tabs
+// kept), trimmed.
+func Strip(s string) string {
+	s = norm.NFC.String(s)
+	s = strings.Map(func(r rune) rune {
+		if ZeroWidth(r) || Bidi(r) || Control(r) && r != '\n' && r != '\t' {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}

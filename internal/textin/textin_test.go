@@ -73,3 +73,12 @@ func TestProblemsGathersEveryField(t *testing.T) {
 		t.Fatalf("problems %q, a %q, b %q", p, a, b)
 	}
 }
+
+func TestStrip(t *testing.T) {
+	if got := textin.Strip(" a\u200b\u202e\x00b\nc\td\u0085 "); got != "ab\nc\td" {
+		t.Fatalf("Strip = %q", got)
+	}
+	if got := textin.Strip("Nguye\u0302\u0303n"); got != "Nguyễn" {
+		t.Fatalf("Strip did not compose: %q", got)
+	}
+}
