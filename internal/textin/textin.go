@@ -34,7 +34,6 @@ type Field struct {
 // Clean returns s normalised, and what is wrong with it ("" when nothing is): a
 // message naming the field, Vietnamese first with English in brackets.
 func (f Field) Clean(s string) (string, string) {
-	s = norm.NFC.String(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	var control, bidi, invalid bool
@@ -68,7 +67,9 @@ func (f Field) Clean(s string) (string, string) {
 			b.WriteRune(r)
 		}
 	}
-	out := strings.TrimSpace(b.String())
+	// Normalised after the filtering: a dropped character between a letter and
+	// its combining mark would otherwise leave them uncomposed.
+	out := strings.TrimSpace(norm.NFC.String(b.String()))
 	switch {
 	case invalid:
 		return out, f.problem("không phải văn bản UTF-8 hợp lệ", "not valid UTF-8 text")
@@ -148,12 +149,11 @@ func (p *Problems) Add(prob string) {
 // without zero-width, bidirectional and control characters (line breaks and tabs
 // kept), trimmed.
 func Strip(s string) string {
-	s = norm.NFC.String(s)
 	s = strings.Map(func(r rune) rune {
 		if ZeroWidth(r) || Bidi(r) || Control(r) && r != '\n' && r != '\t' {
 			return -1
 		}
 		return r
 	}, s)
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(norm.NFC.String(s))
 }

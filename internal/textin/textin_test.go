@@ -3,6 +3,9 @@ package textin_test
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"kntc/internal/textin"
 )
@@ -30,6 +33,7 @@ func TestFieldClean(t *testing.T) {
 		{"bidi dropped in a note", note, "x\u202ey", "xy", ""},
 		{"only zero-width is empty", name, "\u200b\u200c\ufeff", "", "bắt buộc"},
 		{"zero-width dropped", name, "Lê\u200b Thị\u2060 B", "Lê Thị B", ""},
+		{"composed across a dropped character", name, "Nguye\u0302\u200b\u0303n", "Nguyễn", ""},
 		{"too long", name, strings.Repeat("a", 201), strings.Repeat("a", 201), "tối đa 200 ký tự"},
 		{"200 characters of two bytes fit", name, strings.Repeat("ệ", 200), strings.Repeat("ệ", 200), ""},
 		{"5000 characters", name, strings.Repeat("Nguyễn ", 715), strings.TrimSpace(strings.Repeat("Nguyễn ", 715)), "at most 200 characters"},
@@ -81,4 +85,32 @@ func TestStrip(t *testing.T) {
 	if got := textin.Strip("Nguye\u0302\u0303n"); got != "Nguyễn" {
 		t.Fatalf("Strip did not compose: %q", got)
 	}
+}
+
+// FuzzFieldClean: whatever is typed, a value accepted is valid NFC text within its
+// limit, with no control, zero-width or bidirectional character, and cleaning it
+// again changes nothing.
+func FuzzFieldClean(f *testing.F) {
+	for _, s := range []string{"Nguyễn Văn A", "\u200b", "a\x00b", "x\u202ey", "dòng 1\r\ndòng 2", "a\xffb", strings.Repeat("ệ", 30), "e\u200b\u0302", "Nguye\u0302\u200b\u0303n"} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, s string, multiline bool) {
+		field := textin.Field{Name: "trường", English: "field", Max: 20, Multiline: multiline}
+		got, prob := field.Clean(s)
+		if prob != "" {
+			return
+		}
+		if !utf8.ValidString(got) || !norm.NFC.IsNormalString(got) || utf8.RuneCountInString(got) > 20 {
+			t.Fatalf("Clean(%q) = %q: not valid NFC within the limit", s, got)
+		}
+		for _, r := range got {
+			if textin.ZeroWidth(r) || textin.Bidi(r) || textin.Control(r) && !(multiline && (r == '\n' || r == '\t')) {
+				t.Fatalf("Clean(%q) = %q keeps %U", s, got, r)
+			}
+		}
+		if again, prob := field.Clean(got); again != got || prob != "" {
+			t.Fatalf("Clean is not stable: %q → %q → %q (%s)", s, got, again, prob)
+		}
+	})
 }
