@@ -197,14 +197,7 @@ func TestIngestHotFolderEndToEnd(t *testing.T) {
 	s := startServe(t, map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}, "--data-dir", dir, "--stable-delay", "2s", "--max-attempts", "2")
 	token := s.login(t)
 	hot := filepath.Join(dir, "hotfolder")
-	// The unit sub-folders name units that exist (a folder naming none is refused).
-	for _, u := range [][]string{{"STNMT", "department"}, {"HT", "district"}} {
-		var out bytes.Buffer
-		if err := run(t.Context(), []string{"unit", "add", "--code", u[0], "--name", "Đơn vị " + u[0], "--level", u[1], "--parent", "TINH", "--data-dir", dir},
-			envFunc(nil), strings.NewReader(""), &out, &out); err != nil {
-			t.Fatalf("unit add %s: %v\n%s", u[0], err, &out)
-		}
-	}
+	addUnits(t, dir, "STNMT", "HT") // a sub-folder naming no unit is refused
 
 	p1, t1 := page(t, "QUYẾT ĐỊNH về việc thụ lý giải quyết khiếu nại lần đầu của bà Nguyễn Thị Hoà")
 	p2, t2 := page(t, "BIÊN BẢN ĐỐI THOẠI giữa người khiếu nại và người bị khiếu nại tại Ủy ban nhân dân xã")

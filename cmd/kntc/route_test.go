@@ -14,14 +14,23 @@ import (
 // folder no unit has (ZZ/) is quarantined with a reason a clerk reads and taken
 // into no unit; a unit folder written in lower case (ht/) is the unit HT; no log
 // line names the file, which is named after its sender.
+// addUnits adds units under the root unit TINH of the kntc in dir, so that
+// hot-folder sub-folders named by their codes are accepted.
+func addUnits(t testing.TB, dir string, codes ...string) {
+	t.Helper()
+	for _, code := range codes {
+		var out bytes.Buffer
+		if err := run(t.Context(), []string{"unit", "add", "--code", code, "--name", "Đơn vị " + code, "--level", "district", "--parent", "TINH", "--data-dir", dir},
+			envFunc(nil), strings.NewReader(""), &out, &out); err != nil {
+			t.Fatalf("unit add %s: %v\n%s", code, err, &out)
+		}
+	}
+}
+
 func TestHotFolderRouteEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	s := startServe(t, map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}, "--data-dir", dir, "--stable-delay", "1s")
-	var out bytes.Buffer
-	if err := run(t.Context(), []string{"unit", "add", "--code", "HT", "--name", "Ủy ban nhân dân thị xã Hòa Thành", "--level", "district", "--parent", "TINH", "--data-dir", dir},
-		envFunc(nil), strings.NewReader(""), &out, &out); err != nil {
-		t.Fatalf("unit add: %v\n%s", err, &out)
-	}
+	addUnits(t, dir, "HT")
 	token := s.login(t)
 	hot := filepath.Join(dir, "hotfolder")
 	const sender = "Phạm Thị Tố Giác"
