@@ -156,7 +156,7 @@ func TestDatesChecked(t *testing.T) {
 			t.Fatalf("no receipt date: %v %v, want today", c.ReceivedOn, err)
 		}
 		_, err = w.svc.Transition(ctx, w.clerk, c.Code, c.Version, cases.Transition{To: cases.StatusClassified, On: day("1800-05-05")})
-		wantInvalid(t, "a step dated 1800", err, "ngày 1800-05-05 không phải ngày hợp lệ")
+		wantInvalid(t, "a step dated 1800", err, "ngày của bước xử lý 1800-05-05 không phải ngày hợp lệ")
 
 		_, err = w.svc.RegisterPetition(ctx, w.clerk, cases.Petition{Source: cases.SourcePost, Subject: "Đơn", ReceivedOn: day("1000-01-01")})
 		wantInvalid(t, "a letter received in 1000", err, "ngày nhận đơn")

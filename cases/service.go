@@ -126,7 +126,7 @@ func (s *Service) createCase(ctx context.Context, a Actor, in NewCase, maxPartie
 	}
 	for i := range in.Parties {
 		if len(in.Parties) > maxParties {
-			break // reported above; not one message per party
+			break // too many is the one problem reported, not one per party
 		}
 		if p := partyProblem(&in.Parties[i]); p != "" {
 			probs = append(probs, p)
@@ -452,7 +452,7 @@ func (s *Service) Transition(ctx context.Context, a Actor, code string, version 
 		return Case{}, err
 	}
 	note, noteProb := fieldTransitionNote.Clean(t.Note)
-	if err := invalid(appendNonEmpty(nil, dateProblem("ngày", "the date", t.On, s.today(), false), noteProb)); err != nil {
+	if err := invalid(appendNonEmpty(nil, dateProblem("ngày của bước xử lý", "the step's date", t.On, s.today(), false), noteProb)); err != nil {
 		return Case{}, err
 	}
 	t.Note = note
