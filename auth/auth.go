@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"kntc/ingest"
+	"kntc/internal/textin"
 )
 
 // Role is what a user does in the system (../shared/DESIGN.md, "Who uses it").
@@ -139,6 +140,9 @@ type Store interface {
 	// TokenUser returns the user of an unexpired token (ErrNotFound otherwise).
 	TokenUser(ctx context.Context, hash string, now time.Time) (User, error)
 	DeleteToken(ctx context.Context, hash string) error
+	// SetPassword replaces user id's password hash and deletes every token of the
+	// user in the same transaction: whoever held the old password keeps no session.
+	SetPassword(ctx context.Context, id int64, hash string) error
 }
 
 // Argon2id parameters: RFC 9106's second recommendation (64 MiB, 3 passes) would
@@ -161,12 +165,29 @@ func HashPassword(password string) (string, error) {
 	return h, nil
 }
 
+// passwordProblem refuses passwords with control characters (a NUL, a stray line
+// break) and counts the length in characters without the spaces around: ten spaces
+// are not a password.
 func passwordProblem(password string) string {
-	if utf8.RuneCountInString(password) < MinPasswordLength {
-		return fmt.Sprintf("mật khẩu phải có ít nhất %d ký tự (password must have at least %d characters)", MinPasswordLength, MinPasswordLength)
+	if !utf8.ValidString(password) {
+		return "mật khẩu không phải văn bản UTF-8 hợp lệ (password is not valid UTF-8 text)"
+	}
+	for _, r := range password {
+		if textin.Control(r) {
+			return "mật khẩu không được chứa ký tự điều khiển (password must not contain control characters)"
+		}
+	}
+	if utf8.RuneCountInString(strings.TrimSpace(norm.NFC.String(password))) < MinPasswordLength {
+		return fmt.Sprintf("mật khẩu phải có ít nhất %d ký tự, không kể khoảng trắng ở hai đầu (password must have at least %d characters besides spaces around them)", MinPasswordLength, MinPasswordLength)
 	}
 	return ""
 }
+
+// The text fields of accounts.
+var (
+	fieldFullName = textin.Field{Name: "họ tên", English: "full name", Max: 200}
+	fieldUnitName = textin.Field{Name: "tên đơn vị", English: "unit name", Max: 200, Required: true}
+)
 
 // CheckPassword reports whether password matches the argon2id hash.
 func CheckPassword(hash, password string) bool {
@@ -191,13 +212,12 @@ func HashToken(token string) string {
 func ValidateUnit(u *Unit) error {
 	var probs []string
 	u.Code = strings.TrimSpace(u.Code)
-	u.Name = strings.TrimSpace(norm.NFC.String(u.Name))
 	if !validCode(u.Code) {
 		probs = append(probs, "mã đơn vị chỉ gồm chữ cái không dấu, chữ số, '-' và '_', tối đa 32 ký tự (unit code: ASCII letters, digits, - and _, at most 32)")
 	}
-	if u.Name == "" {
-		probs = append(probs, "tên đơn vị không được để trống (unit name is required)")
-	}
+	var p textin.Problems
+	p.Clean(fieldUnitName, &u.Name)
+	probs = append(probs, p...)
 	if !u.Level.Valid() {
 		probs = append(probs, fmt.Sprintf("cấp đơn vị %q không hợp lệ (level must be province, department, district or commune)", u.Level))
 	}

@@ -3,6 +3,7 @@ package auth_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"kntc/auth"
@@ -88,5 +89,49 @@ func TestValidation(t *testing.T) {
 	}
 	if _, err := auth.HashPassword("ngắn"); !errors.Is(err, ingest.ErrInvalid) {
 		t.Fatal("a short password was accepted")
+	}
+}
+
+func TestPasswordOfRealCharacters(t *testing.T) {
+	tests := []struct {
+		name     string
+		password string
+		ok       bool
+	}{
+		{"ten letters", "mậtkhẩuđủ1", true},
+		{"spaces inside count", "mật khẩu đủ", true},
+		{"ten spaces", "          ", false},
+		{"tabs and spaces", "\t \t \t \t \t ", false},
+		{"short with spaces around", "   ngắn quá   ", false},
+		{"NUL inside", "mật-khẩu\x00đủ-dài", false},
+		{"line break inside", "mật-khẩu\nđủ-dài", false},
+		{"C1 control", "mật-khẩu\u0085đủ-dài", false},
+		{"invalid UTF-8", "mật-khẩu-\xff-đủ-dài", false},
+		{"ten characters in NFD", "mật-khẩu-đ", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := auth.HashPassword(tt.password)
+			if tt.ok && err != nil {
+				t.Fatalf("HashPassword(%q): %v", tt.password, err)
+			}
+			if !tt.ok && !errors.Is(err, ingest.ErrInvalid) {
+				t.Fatalf("HashPassword(%q) = %v, want ErrInvalid", tt.password, err)
+			}
+		})
+	}
+}
+
+func TestUnitNameChecked(t *testing.T) {
+	for _, name := range []string{"Sở\u202e Tài nguyên", "Sở\x00Tài nguyên", "\u200b", strings.Repeat("Sở ", 100)} {
+		u := auth.Unit{Code: "STNMT", Name: name, Level: auth.LevelDepartment}
+		err := auth.ValidateUnit(&u)
+		if !errors.Is(err, ingest.ErrInvalid) || !strings.Contains(err.Error(), "tên đơn vị") {
+			t.Errorf("unit name %q: %v, want a problem naming the field", name, err)
+		}
+	}
+	u := auth.Unit{Code: "STNMT", Name: " Sở Tài nguyên\u200b và Môi trường ", Level: auth.LevelDepartment}
+	if err := auth.ValidateUnit(&u); err != nil || u.Name != "Sở Tài nguyên và Môi trường" {
+		t.Fatalf("ValidateUnit: %v, name %q", err, u.Name)
 	}
 }

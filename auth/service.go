@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"kntc/ingest"
+	"kntc/internal/textin"
 )
 
 // Service is the account logic on top of a Store: login, token checks, the first
@@ -91,6 +92,20 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	return s.Store.DeleteToken(ctx, HashToken(token))
 }
 
+// SetPassword checks and sets user id's password and revokes every token the user
+// holds, in one transaction: a password changed because it leaked ends the
+// sessions opened with it.
+func (s *Service) SetPassword(ctx context.Context, id int64, password string) error {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.SetPassword(ctx, id, hash); err != nil {
+		return fmt.Errorf("set password of user %d: %w", id, err)
+	}
+	return nil
+}
+
 // AddUnit validates u, checks its parent, and stores it. The root (ParentID 0) must be
 // a province and there is only one; every other unit needs an existing parent.
 func (s *Service) AddUnit(ctx context.Context, u *Unit) error {
@@ -122,6 +137,9 @@ func (s *Service) AddUser(ctx context.Context, u *User, password string) error {
 	if p := usernameProblem(u.Username); p != "" {
 		probs = append(probs, p)
 	}
+	var p textin.Problems
+	p.Clean(fieldFullName, &u.FullName)
+	probs = append(probs, p...)
 	if !u.Role.Valid() {
 		probs = append(probs, fmt.Sprintf("vai trò %q không hợp lệ (role must be one of administrator, clerk, handler, leader, inspector)", u.Role))
 	}

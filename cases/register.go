@@ -20,11 +20,8 @@ func (s *Service) RegisterPetition(ctx context.Context, a Actor, p Petition) (Pe
 	if p.ReceivedOn.IsZero() {
 		p.ReceivedOn = s.today()
 	}
-	p.ReceivedOn = Date(p.ReceivedOn)
-	p.Petitioner = Person{Name: clean(p.Petitioner.Name), IDNumber: clean(p.Petitioner.IDNumber), Address: clean(p.Petitioner.Address), Phone: clean(p.Petitioner.Phone)}
-	p.Subject, p.Content, p.TransferredTo = clean(p.Subject), clean(p.Content), clean(p.TransferredTo)
 	p.ID, p.CaseID, p.DuplicateOf, p.CreatedBy = 0, 0, 0, a.User.ID
-	if err := petitionProblems(p); err != nil {
+	if err := petitionProblems(&p, s.today()); err != nil {
 		return Petition{}, err
 	}
 	if !a.seesUnit(p.UnitID) {
@@ -157,16 +154,14 @@ func (s *Service) petitionSealed(ctx context.Context, a Actor, p Petition) error
 	return s.protectUnit(ctx, a, p.UnitID, []identity{{caseCode: code, needles: needlesOf(who)}})
 }
 
-func petitionProblems(p Petition) error {
-	var probs []string
+// petitionProblems cleans p's text in place and reports everything wrong with it.
+func petitionProblems(p *Petition, today time.Time) error {
+	probs := cleanPetition(p)
 	if !p.Source.Valid() {
 		probs = append(probs, fmt.Sprintf("nguồn đơn %q không hợp lệ (unknown source)", p.Source))
 	}
 	if p.Kind != "" && !p.Kind.Valid() {
 		probs = append(probs, fmt.Sprintf("phân loại %q không hợp lệ (unknown kind)", p.Kind))
-	}
-	if p.Subject == "" {
-		probs = append(probs, "trích yếu nội dung đơn bắt buộc (the subject is required)")
 	}
 	switch p.Admissibility {
 	case "", Admissible, Inadmissible:
@@ -186,9 +181,8 @@ func petitionProblems(p Petition) error {
 	if p.Handling == HandlingTransfer && p.TransferredTo == "" {
 		probs = append(probs, "chuyển đơn cần ghi cơ quan nhận (a transfer needs the receiving body)")
 	}
-	if p.ReceivedOn.After(time.Now().AddDate(0, 0, 1)) {
-		probs = append(probs, "ngày nhận đơn ở tương lai (the receipt date is in the future)")
-	}
+	probs = appendNonEmpty(probs, dateProblem("ngày nhận đơn", "the receipt date", p.ReceivedOn, today, false))
+	p.ReceivedOn = Date(p.ReceivedOn)
 	return invalid(probs)
 }
 
@@ -340,7 +334,7 @@ func (s *Service) UpdatePetition(ctx context.Context, a Actor, id int64, patch P
 		}
 		p.DocumentID = *patch.DocumentID
 	}
-	if err := petitionProblems(p); err != nil {
+	if err := petitionProblems(&p, s.today()); err != nil {
 		return Petition{}, err
 	}
 	if err := s.sealPetitioner(&p); err != nil {
@@ -421,29 +415,25 @@ func (s *Service) RecordReception(ctx context.Context, a Actor, r Reception) (Re
 	if r.UnitID == 0 {
 		r.UnitID = a.User.UnitID
 	}
+	var atProb string
 	if r.At.IsZero() {
 		r.At = s.now()
+	} else {
+		atProb = dateProblem("thời điểm tiếp", "the time of the visit", r.At.In(vietnam), s.today(), false)
 	}
 	if r.OfficerID == 0 {
 		r.OfficerID = a.User.ID
 	}
-	r.ID, r.CaseID, r.CreatedBy, r.Content = 0, 0, a.User.ID, clean(r.Content)
-	for i := range r.Visitors {
-		v := &r.Visitors[i]
-		*v = Person{Name: clean(v.Name), IDNumber: clean(v.IDNumber), Address: clean(v.Address), Phone: clean(v.Phone)}
-	}
+	r.ID, r.CaseID, r.CreatedBy = 0, 0, a.User.ID
+	probs := appendNonEmpty(cleanReception(&r), atProb)
 	if r.GroupSize < len(r.Visitors) {
 		r.GroupSize = len(r.Visitors)
 	}
-	var probs []string
 	if r.Kind != "" && !r.Kind.Valid() {
 		probs = append(probs, fmt.Sprintf("phân loại %q không hợp lệ (unknown kind)", r.Kind))
 	}
 	if !ValidOutcome(r.Outcome) {
 		probs = append(probs, fmt.Sprintf("kết quả tiếp %q không hợp lệ (unknown outcome)", r.Outcome))
-	}
-	if r.Content == "" {
-		probs = append(probs, "nội dung tiếp công dân bắt buộc (the content is required)")
 	}
 	if len(r.Visitors) == 0 {
 		probs = append(probs, "cần ít nhất một công dân được tiếp (at least one visitor)")
@@ -572,7 +562,9 @@ func (s *Service) OpenCaseFromReception(ctx context.Context, a Actor, id int64, 
 	for _, v := range visitors {
 		in.Parties = append(in.Parties, Party{Role: RolePetitioner, Person: v})
 	}
-	c, pin, err := s.CreateCase(ctx, a, in)
+	// Every visitor becomes a party, besides the at most MaxParties the request
+	// names.
+	c, pin, err := s.createCase(ctx, a, in, MaxParties+len(visitors))
 	if err != nil {
 		return Case{}, "", Reception{}, err
 	}

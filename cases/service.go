@@ -11,13 +11,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
-	"golang.org/x/text/unicode/norm"
 
 	"kntc/auth"
 	"kntc/ingest"
+	"kntc/internal/textin"
 )
 
 // Service is the case domain's behaviour: every act checks the actor's role and
@@ -84,11 +83,19 @@ func invalid(probs []string) error {
 	return fmt.Errorf("%s: %w", strings.Join(probs, "; "), ingest.ErrInvalid)
 }
 
-func clean(s string) string { return strings.TrimSpace(norm.NFC.String(s)) }
+// clean is the lenient cleaning of a text field whose limits are checked
+// elsewhere: NFC, no control, zero-width or bidirectional characters, trimmed.
+func clean(s string) string { return textin.Strip(s) }
 
 // CreateCase opens a case in the actor's scope and returns it with the citizen's
-// lookup PIN, shown this once (only its hash is kept).
+// lookup PIN, shown this once (only its hash is kept). At most MaxParties parties.
 func (s *Service) CreateCase(ctx context.Context, a Actor, in NewCase) (Case, string, error) {
+	return s.createCase(ctx, a, in, MaxParties)
+}
+
+// createCase is CreateCase with at most maxParties parties (a visit's visitors all
+// become parties).
+func (s *Service) createCase(ctx context.Context, a Actor, in NewCase, maxParties int) (Case, string, error) {
 	if err := a.require(PermCaseCreate); err != nil {
 		return Case{}, "", err
 	}
@@ -98,29 +105,30 @@ func (s *Service) CreateCase(ctx context.Context, a Actor, in NewCase) (Case, st
 	if in.Round == 0 {
 		in.Round = 1
 	}
+	dateProb := dateProblem("ngày nhận đơn", "the receipt date", in.ReceivedOn, s.today(), false)
 	if in.ReceivedOn.IsZero() {
 		in.ReceivedOn = s.today()
 	}
-	c := Case{Kind: in.Kind, Source: in.Source, ReceivedOn: Date(in.ReceivedOn), Subject: clean(in.Subject),
-		Summary: clean(in.Summary), UnitID: in.UnitID, HandlerID: in.HandlerID, Round: in.Round,
+	c := Case{Kind: in.Kind, Source: in.Source, ReceivedOn: Date(in.ReceivedOn),
+		UnitID: in.UnitID, HandlerID: in.HandlerID, Round: in.Round,
 		Complex: in.Complex, Remote: in.Remote, Status: StatusReceived, CreatedBy: a.User.ID}
-	var probs []string
+	probs := cleanNewCase(&c, in, maxParties)
+	if dateProb != "" {
+		probs = append(probs, dateProb)
+	}
 	if !c.Kind.Valid() {
 		probs = append(probs, fmt.Sprintf("loại đơn %q không hợp lệ: khieu_nai, to_cao, kien_nghi_phan_anh, nhieu_noi_dung (unknown kind)", c.Kind))
 	}
 	if !c.Source.Valid() {
 		probs = append(probs, fmt.Sprintf("nguồn đơn %q không hợp lệ: truc_tiep, buu_chinh, chuyen_den, truc_tuyen (unknown source)", c.Source))
 	}
-	if c.Subject == "" || utf8.RuneCountInString(c.Subject) > 1000 {
-		probs = append(probs, "trích yếu nội dung bắt buộc, tối đa 1000 ký tự (the subject is required, at most 1000 characters)")
-	}
 	if c.Round != 1 && c.Round != 2 || c.Round == 2 && c.Kind != KindComplaint {
 		probs = append(probs, "lần giải quyết là 1, hoặc 2 với khiếu nại (round is 1, or 2 for complaints)")
 	}
-	if c.ReceivedOn.After(s.today()) {
-		probs = append(probs, "ngày nhận đơn ở tương lai (the receipt date is in the future)")
-	}
 	for i := range in.Parties {
+		if len(in.Parties) > maxParties {
+			break // too many is the one problem reported, not one per party
+		}
 		if p := partyProblem(&in.Parties[i]); p != "" {
 			probs = append(probs, p)
 		}
@@ -221,16 +229,14 @@ func (s *Service) checkHandler(ctx context.Context, unitID, handlerID int64) err
 	return nil
 }
 
+// partyProblem cleans p's fields in place and says what is wrong with them ("" when
+// nothing is).
 func partyProblem(p *Party) string {
-	p.Person = Person{Name: clean(p.Person.Name), IDNumber: clean(p.Person.IDNumber), Address: clean(p.Person.Address), Phone: clean(p.Person.Phone)}
-	p.Note = clean(p.Note)
+	probs := cleanParty(p)
 	if !p.Role.Valid() {
-		return fmt.Sprintf("vai trò đương sự %q không hợp lệ: petitioner, respondent, representative, related (unknown party role)", p.Role)
+		probs = append([]string{fmt.Sprintf("vai trò đương sự %q không hợp lệ: petitioner, respondent, representative, related (unknown party role)", p.Role)}, probs...)
 	}
-	if p.Person.Name == "" {
-		return "tên đương sự bắt buộc (the party's name is required)"
-	}
-	return ""
+	return strings.Join(probs, "; ")
 }
 
 // secretRole reports whether a party of this role in a case of this kind is
@@ -535,9 +541,11 @@ func (s *Service) Transition(ctx context.Context, a Actor, code string, version 
 	if err := checkVersion(c, version); err != nil {
 		return Case{}, err
 	}
-	if !t.On.IsZero() && Date(t.On).After(s.today()) {
-		return Case{}, fmt.Errorf("ngày ở tương lai (the date is in the future): %w", ingest.ErrInvalid)
+	note, noteProb := fieldTransitionNote.Clean(t.Note)
+	if err := invalid(appendNonEmpty(nil, dateProblem("ngày của bước xử lý", "the step's date", t.On, s.today(), false), noteProb)); err != nil {
+		return Case{}, err
 	}
+	t.Note = note
 	if err := CheckTransition(c, a.User.Role, t); err != nil {
 		return Case{}, err
 	}
@@ -548,7 +556,7 @@ func (s *Service) Transition(ctx context.Context, a Actor, code string, version 
 	}
 	from := c.Status
 	Apply(&c, t, s.today())
-	ev := Event{Type: EventTransition, From: from, To: c.Status, Note: clean(t.Note)}
+	ev := Event{Type: EventTransition, From: from, To: c.Status, Note: t.Note}
 	return c, s.updateCase(ctx, a, &c, []Event{ev}, ActionTransition, string(from)+"->"+string(c.Status))
 }
 
@@ -561,7 +569,11 @@ func (s *Service) Extend(ctx context.Context, a Actor, code string, x Extension)
 	if err != nil {
 		return Case{}, err
 	}
-	x.DecisionNumber, x.Reason, x.DecisionDate, x.By = clean(x.DecisionNumber), clean(x.Reason), Date(x.DecisionDate), a.User.ID
+	probs := appendNonEmpty(cleanExtension(&x), dateProblem("ngày quyết định gia hạn", "the decision date", x.DecisionDate, s.today(), false))
+	if err := invalid(probs); err != nil {
+		return Case{}, err
+	}
+	x.DecisionDate, x.By = Date(x.DecisionDate), a.User.ID
 	if err := CheckExtension(c, x); err != nil {
 		return Case{}, err
 	}

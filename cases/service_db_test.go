@@ -148,7 +148,9 @@ func TestDenunciationWorkflowOnDatabases(t *testing.T) {
 			t.Fatalf("stale version: %v", err)
 		}
 
-		// Two extensions of 30 days, by leaders only; a third is refused.
+		// Two extensions of 30 days, by leaders only; a third is refused. The
+		// decision is recorded once it is signed (a future date is refused).
+		*w.clock = time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
 		ext := cases.Extension{DecisionNumber: "20/QĐ-UBND", DecisionDate: day("2026-04-01"), Days: 30, Reason: "vụ việc phức tạp"}
 		if _, err := w.svc.Extend(ctx, w.handler, c.Code, ext); !errors.Is(err, cases.ErrForbidden) {
 			t.Fatalf("handler extends: %v", err)

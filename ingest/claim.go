@@ -41,6 +41,9 @@ type Origin struct {
 type claimRecord struct {
 	ID     string `json:"id"`
 	Origin Origin `json:"origin"`
+	// Refused is why the file's route was refused (Spool.CheckRoute): the claim
+	// quarantines it instead of recording it.
+	Refused string `json:"refused,omitempty"`
 }
 
 // Spool claims files: it moves (or copies) them into the spool directory and records
@@ -53,6 +56,17 @@ type Spool struct {
 	Logger    *slog.Logger
 	// NewID returns a new document ID (UUIDv7 in production).
 	NewID func() string
+	// CheckRoute, when set, is asked about the unit and case code the sub-folders
+	// of a hot-folder file name (Route) before the file is taken. It returns them
+	// as they are stored: the unit's code as written in the unit tree, the case
+	// code in upper case. An error wrapping ErrInvalid refuses the route: the file
+	// goes to Quarantine with that error as the reason (a clerk reads it), taken
+	// into no unit nobody can see; on a refusal, unit is the unit's code when the
+	// unit itself is known, "" otherwise. Any other error leaves the file in the
+	// hot folder, to be tried again. It must be safe for concurrent use.
+	CheckRoute func(ctx context.Context, unit, caseCode string) (string, string, error)
+	// Quarantine receives the files whose route CheckRoute refuses.
+	Quarantine *Quarantine
 }
 
 // Path is where document id's bytes wait in the spool.
@@ -73,15 +87,79 @@ func (s *Spool) claim(ctx context.Context, id string, o Origin) (Document, error
 	if o.Filename == "" {
 		o.Filename = filepath.Base(o.Path)
 	}
-	if err := writeFileSync(s.recordPath(id), mustJSON(claimRecord{ID: id, Origin: o})); err != nil {
-		return Document{}, fmt.Errorf("claim %s: %w", o.Path, err)
+	refused, err := s.checkRoute(ctx, &o)
+	if err != nil {
+		return Document{}, fmt.Errorf("claim document %s: %w", id, err)
+	}
+	rec := claimRecord{ID: id, Origin: o}
+	if refused != nil {
+		rec.Refused = refused.Error()
+	}
+	if err := writeFileSync(s.recordPath(id), mustJSON(rec)); err != nil {
+		return Document{}, fmt.Errorf("claim document %s: %w", id, err)
 	}
 	sum, size, err := s.take(o, s.Path(id))
 	if err != nil {
 		_ = os.Remove(s.recordPath(id))
-		return Document{}, fmt.Errorf("claim %s: %w", o.Path, err)
+		return Document{}, fmt.Errorf("claim document %s: %w", id, err)
+	}
+	if refused != nil {
+		return s.refuse(ctx, id, o, sum, size, refused)
 	}
 	return s.finish(ctx, id, o, sum, size)
+}
+
+// checkRoute asks CheckRoute about a hot-folder file's route and writes the
+// route as stored into o. refused is the reason a wrong route is refused; err a
+// failure to check (the file is not touched).
+func (s *Spool) checkRoute(ctx context.Context, o *Origin) (refused, err error) {
+	if s.CheckRoute == nil || o.Source != "hotfolder" || o.UnitCode == "" && o.CaseCode == "" {
+		return nil, nil
+	}
+	unit, code, err := s.CheckRoute(ctx, o.UnitCode, o.CaseCode)
+	switch {
+	case err == nil:
+		o.UnitCode, o.CaseCode = unit, code
+		return nil, nil
+	case !errors.Is(err, ErrInvalid):
+		return nil, fmt.Errorf("check the route %s/%s: %w", o.UnitCode, o.CaseCode, err)
+	case s.Quarantine == nil:
+		return nil, fmt.Errorf("no quarantine for a refused route: %w", err)
+	}
+	// Taken into no unit it does not belong to, and no case.
+	o.UnitCode, o.CaseCode = unit, ""
+	return err, nil
+}
+
+// refuse quarantines spooled document id, whose route was refused, and records
+// it as quarantined. The file goes to quarantine (with its reason) before its row
+// is written: a crash between the two leaves it in quarantine, explained.
+func (s *Spool) refuse(ctx context.Context, id string, o Origin, sum string, size int64, reason error) (Document, error) {
+	d := Document{
+		ID: id, Status: StatusQuarantined, SHA256: sum, Size: size, Filename: o.Filename,
+		SourcePath: o.Path, UnitCode: o.UnitCode, Kind: o.Kind, Error: reason.Error(),
+	}
+	if s.Quarantine == nil {
+		return Document{}, fmt.Errorf("no quarantine for document %s: %w", id, reason)
+	}
+	if _, err := os.Stat(s.Path(id)); err == nil {
+		if _, err := s.Quarantine.Put(d, s.Path(id), reason); err != nil {
+			return Document{}, err
+		}
+	}
+	if err := s.Docs.CreateDocument(ctx, &d); err != nil && !errors.Is(err, ErrConflict) {
+		return Document{}, fmt.Errorf("record quarantined document %s: %w", id, err)
+	}
+	if !o.Keep {
+		if err := os.Remove(o.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return Document{}, fmt.Errorf("remove the source of document %s: %w", id, err)
+		}
+	}
+	if err := os.Remove(s.recordPath(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return Document{}, fmt.Errorf("remove claim record of %s: %w", id, err)
+	}
+	s.Logger.Warn("file quarantined: route refused", "document_id", id, "source", o.Source, "unit", o.UnitCode, "reason", reason.Error())
+	return d, nil
 }
 
 // take moves the source into dst (rename on one file system; elsewhere copy, fsync and
@@ -135,7 +213,7 @@ func (s *Spool) finish(ctx context.Context, id string, o Origin, sum string, siz
 		d.Status, d.DuplicateOf = StatusDuplicate, orig.ID
 		d.Error = fmt.Sprintf("trùng với tài liệu %s đã nhận (same bytes as document %s)", orig.ID, orig.ID)
 		if err := s.Docs.CreateDocument(ctx, &d); err != nil && !errors.Is(err, ErrConflict) {
-			return Document{}, fmt.Errorf("record duplicate %s: %w", o.Path, err)
+			return Document{}, fmt.Errorf("record duplicate %s: %w", id, err)
 		}
 		// The bytes are kept under the original document.
 		if err := os.Remove(s.Path(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -143,22 +221,23 @@ func (s *Spool) finish(ctx context.Context, id string, o Origin, sum string, siz
 		}
 	case errors.Is(err, ErrNotFound):
 		if err := s.Registrar.Register(ctx, &d); err != nil && !errors.Is(err, ErrConflict) {
-			return Document{}, fmt.Errorf("record %s: %w", o.Path, err)
+			return Document{}, fmt.Errorf("record %s: %w", id, err)
 		}
 	default:
-		return Document{}, fmt.Errorf("look up %s by SHA-256: %w", o.Path, err)
+		return Document{}, fmt.Errorf("look up %s by SHA-256: %w", id, err)
 	}
 	if !o.Keep {
 		// After a cross-device copy the source is still there; after a rename this
 		// finds nothing.
 		if err := os.Remove(o.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return Document{}, fmt.Errorf("remove the source %s: %w", o.Path, err)
+			return Document{}, fmt.Errorf("remove the source of document %s: %w", id, err)
 		}
 	}
 	if err := os.Remove(s.recordPath(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return Document{}, fmt.Errorf("remove claim record of %s: %w", id, err)
 	}
-	s.Logger.Info("file claimed", "document_id", id, "filename", o.Filename, "source", o.Source,
+	// Never the file's name: letters are often named after their sender.
+	s.Logger.Info("file claimed", "document_id", id, "source", o.Source,
 		"status", string(d.Status), "size", size, "unit", o.UnitCode, "case", o.CaseCode)
 	return d, nil
 }
@@ -239,7 +318,11 @@ func (s *Spool) recoverClaim(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	s.Logger.Info("finishing an interrupted claim", "document_id", rec.ID, "filename", rec.Origin.Filename)
+	s.Logger.Info("finishing an interrupted claim", "document_id", rec.ID)
+	if rec.Refused != "" {
+		_, err = s.refuse(ctx, rec.ID, rec.Origin, sum, size, errors.New(rec.Refused))
+		return err
+	}
 	_, err = s.finish(ctx, rec.ID, rec.Origin, sum, size)
 	return err
 }

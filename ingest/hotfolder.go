@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fsnotify/fsnotify"
 )
@@ -136,6 +137,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 }
 
 func (w *Watcher) addWatches(fw *fsnotify.Watcher, root string) {
+	f, _ := w.folderOf(root)
 	_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil
@@ -145,7 +147,7 @@ func (w *Watcher) addWatches(fw *fsnotify.Watcher, root string) {
 				return filepath.SkipDir
 			}
 			if err := fw.Add(path); err != nil {
-				w.Logger.Warn("watch folder", "path", path, "error", err)
+				w.Logger.Warn("watch folder", append(where(f.Root, path, true), "error", redact(err, f.Root, path, true))...)
 			}
 		}
 		return nil
@@ -253,11 +255,53 @@ func (w *Watcher) Check(ctx context.Context) {
 			}
 			c.fails++
 			c.retryAt = now.Add(min(time.Duration(c.fails)*5*time.Second, 5*time.Minute))
-			w.Logger.Error("claim failed; will retry", "path", path, "error", err, "attempt", c.fails)
+			w.Logger.Error("claim failed; will retry", append(where(c.folder.Root, path, false), "error", redact(err, c.folder.Root, path, false), "attempt", c.fails)...)
 			continue
 		}
 		delete(w.pending, path)
 	}
+}
+
+// where is what a log line may say of a file or folder (dir) in a hot folder: the
+// hot folder and the unit and case sub-folders, never a file's or a deeper
+// folder's name (letters are often named after their sender).
+func where(root, path string, dir bool) []any {
+	unit, caseCode := routeOf(root, path, dir)
+	return []any{"hot_folder", root, "unit", unit, "case", caseCode}
+}
+
+func routeOf(root, path string, dir bool) (unit, caseCode string) {
+	rel, err := filepath.Rel(root, path)
+	if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+		return "", ""
+	}
+	if dir {
+		rel += "/x" // the folder's own name is a unit or case sub-folder too
+	}
+	return Route(rel)
+}
+
+// redact returns err's text with path (its whole path, its path within root,
+// its name) written as where shows it.
+func redact(err error, root, path string, dir bool) string {
+	msg := err.Error()
+	unit, caseCode := routeOf(root, path, dir)
+	shown := filepath.Join(root, unit, caseCode, "…")
+	parts := []string{path}
+	if rel, err := filepath.Rel(root, path); err == nil && rel != "." {
+		parts = append(parts, rel)
+	}
+	// A name of a character or two names nobody, and replacing it would garble
+	// the message.
+	if base := filepath.Base(path); utf8.RuneCountInString(base) > 2 {
+		parts = append(parts, base)
+	}
+	for _, s := range parts {
+		if !strings.Contains(shown, s) { // a unit or case folder is shown as it is
+			msg = strings.ReplaceAll(msg, s, shown)
+		}
+	}
+	return msg
 }
 
 // Pending is the number of files waiting to become stable (for tests and metrics).

@@ -162,7 +162,7 @@ func (p *Processor) quarantine(ctx context.Context, d *Document, reason error) e
 	if err := p.Spool.removeScratch(d.ID); err != nil {
 		p.Logger.Warn("remove page images of a quarantined document", "document_id", d.ID, "error", err)
 	}
-	p.Logger.Warn("document quarantined", "document_id", d.ID, "filename", d.Filename, "reason", reason.Error())
+	p.Logger.Warn("document quarantined", "document_id", d.ID, "reason", reason.Error())
 	return nil
 }
 

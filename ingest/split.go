@@ -131,7 +131,7 @@ func (p *Processor) split(ctx context.Context, d *Document, f PageFile, results 
 	if err := p.Docs.UpdateDocument(ctx, d); err != nil {
 		return false, err
 	}
-	p.Logger.Info("batch split at its cover sheets", "document_id", d.ID, "filename", d.Filename, "pages", n,
+	p.Logger.Info("batch split at its cover sheets", "document_id", d.ID, "pages", n,
 		"parts", len(parts), "covers", n-pagesIn(parts))
 	return true, p.removeSpool(d.ID)
 }

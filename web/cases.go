@@ -124,13 +124,40 @@ func (p problems) err() error {
 	return fmt.Errorf("%s: %w", strings.Join(p, "; "), ingest.ErrInvalid)
 }
 
-// date reads a YYYY-MM-DD field.
+// date reads a YYYY-MM-DD field: the zero time only when the field is absent or
+// empty. A date given that is not a real one (0001-01-01, anything before
+// cases.EarliestDate) is a problem, never taken as absent; whether a future date
+// makes sense is the case system's to say.
 func (p *problems) date(name, s string) time.Time {
-	t, err := cases.ParseDate(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := cases.ParseDate(s)
 	if err != nil {
 		p.add("%s: ngày dạng YYYY-MM-DD (date as YYYY-MM-DD)", name)
+		return time.Time{}
+	}
+	if t.Before(cases.EarliestDate) {
+		p.add("%s: %s không phải ngày hợp lệ, phải từ %s (not a real date: %s or later)", name, s,
+			cases.FormatDate(cases.EarliestDate), cases.FormatDate(cases.EarliestDate))
+		return time.Time{}
 	}
 	return t
+}
+
+// moment checks a time given in a request (RFC 3339): nil is absent, anything
+// given must be a real time (not the zero time, not before cases.EarliestDate).
+func (p *problems) moment(name string, t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	if t.Before(cases.EarliestDate) {
+		p.add("%s: %s không phải thời điểm hợp lệ, phải từ %s (not a real time: %s or later)", name, t.Format(time.RFC3339),
+			cases.FormatDate(cases.EarliestDate), cases.FormatDate(cases.EarliestDate))
+		return time.Time{}
+	}
+	return *t
 }
 
 // page reads limit (1–1000, default 50) and offset.

@@ -44,7 +44,7 @@ func newReceptionJSON(r cases.Reception) receptionJSON {
 
 type receptionRequest struct {
 	UnitID    int64        `json:"unit_id"`
-	At        time.Time    `json:"at"` // RFC 3339; now when absent
+	At        *time.Time   `json:"at"` // RFC 3339; now when absent (a zero time given is refused)
 	OfficerID int64        `json:"officer_id"`
 	Visitors  []personJSON `json:"visitors"`
 	GroupSize int          `json:"group_size"`
@@ -60,7 +60,13 @@ func handleReceptionCreate(logger *slog.Logger, svc *cases.Service) http.Handler
 			respondError(w, r, logger, err)
 			return
 		}
-		in := cases.Reception{UnitID: req.UnitID, At: req.At, OfficerID: req.OfficerID, GroupSize: req.GroupSize,
+		var probs problems
+		at := probs.moment("at", req.At)
+		if err := probs.err(); err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		in := cases.Reception{UnitID: req.UnitID, At: at, OfficerID: req.OfficerID, GroupSize: req.GroupSize,
 			Kind: req.Kind, Content: req.Content, Outcome: req.Outcome}
 		for _, v := range req.Visitors {
 			in.Visitors = append(in.Visitors, v.person())

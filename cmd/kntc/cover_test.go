@@ -58,6 +58,7 @@ func TestCoverSheetBatch(t *testing.T) {
 	}
 	must(t, w.Close())
 	batchPDF := buf.Bytes()
+	addUnits(t, dir, "STNMT")
 	hot := filepath.Join(dir, "hotfolder", "STNMT")
 	must(t, os.MkdirAll(hot, 0o755))
 	must(t, os.WriteFile(filepath.Join(hot, "lo-quet.pdf"), batchPDF, 0o644))
@@ -236,6 +237,7 @@ func TestCoverSheetTIFFBatch(t *testing.T) {
 	header := "ỦY BAN NHÂN DÂN\nTHỊ XÃ HÒA THÀNH\nSố: 12/QĐ-UBND\nHòa Thành, ngày 05 tháng 02 năm 2026\nQUYẾT ĐỊNH\nVề việc thụ lý giải quyết khiếu nại lần đầu"
 	p2, lines, err := ocrtest.Render(header, ocrtest.Options{HeightMM: 110})
 	must(t, err)
+	addUnits(t, dir, "HT")
 	hot := filepath.Join(dir, "hotfolder", "HT", folderCase)
 	must(t, os.MkdirAll(hot, 0o755))
 	must(t, os.WriteFile(filepath.Join(hot, "may-quet.tif"), ocrtest.MultiPageTIFF([]*image.Gray{p1, c, p2}, 300), 0o644))

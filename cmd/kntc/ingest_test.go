@@ -217,6 +217,7 @@ func TestIngestHotFolderEndToEnd(t *testing.T) {
 	s := startServe(t, map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}, "--data-dir", dir, "--stable-delay", "2s", "--max-attempts", "2")
 	token := s.login(t)
 	hot := filepath.Join(dir, "hotfolder")
+	addUnits(t, dir, "STNMT", "HT") // a sub-folder naming no unit is refused
 
 	p1, t1 := page(t, "QUYẾT ĐỊNH về việc thụ lý giải quyết khiếu nại lần đầu của bà Nguyễn Thị Hoà")
 	p2, t2 := page(t, "BIÊN BẢN ĐỐI THOẠI giữa người khiếu nại và người bị khiếu nại tại Ủy ban nhân dân xã")

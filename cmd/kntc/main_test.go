@@ -349,8 +349,23 @@ func TestUnitAndUserCommands(t *testing.T) {
 		}
 	}
 	s := startServe(t, nil, "--data-dir", dir)
-	if code, body := s.do(t, "POST", "/api/v1/login", "", map[string]string{"username": "lan.nguyen", "password": "mật-khẩu-mới-toanh"}); code != http.StatusOK {
+	code, body := s.do(t, "POST", "/api/v1/login", "", map[string]string{"username": "lan.nguyen", "password": "mật-khẩu-mới-toanh"})
+	if code != http.StatusOK {
 		t.Fatalf("login with the password set by `kntc user passwd`: %d %v", code, body)
+	}
+	// A password set again ends the sessions opened with the old one.
+	token, _ := body["token"].(string)
+	if code, _ := s.get(t, token, "/api/v1/cases"); code != http.StatusOK {
+		t.Fatalf("the new session: %d", code)
+	}
+	if out, err := kntc("          \n", "user", "passwd", "lan.nguyen", "--password-stdin"); err == nil {
+		t.Fatalf("a password of ten spaces was accepted:\n%s", out)
+	}
+	if out, err := kntc("mật-khẩu-thứ-ba-rồi\n", "user", "passwd", "lan.nguyen", "--password-stdin"); err != nil {
+		t.Fatalf("passwd: %v\n%s", err, out)
+	}
+	if code, _ := s.get(t, token, "/api/v1/cases"); code != http.StatusUnauthorized {
+		t.Fatalf("a token from before the password change: %d, want 401", code)
 	}
 	if !strings.Contains(s.stdout.String(), "kntc user add") {
 		t.Errorf("with users already present, serve should not bootstrap an admin:\n%s", s.stdout)

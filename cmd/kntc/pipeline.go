@@ -122,7 +122,8 @@ func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logg
 	}
 	p.spool = &ingest.Spool{
 		Dir: cfg.spoolDir(), Docs: st.db, Registrar: p.queue, Logger: logger,
-		NewID: func() string { return uuid.Must(uuid.NewV7()).String() },
+		NewID:      func() string { return uuid.Must(uuid.NewV7()).String() },
+		CheckRoute: hotFolderRoute(st.db), Quarantine: &ingest.Quarantine{Dir: cfg.quarantineDir()},
 	}
 	if p.proc != nil {
 		p.proc.Spool = p.spool

@@ -124,13 +124,10 @@ func runUserPasswd(ctx context.Context, args []string, getenv func(string) strin
 		if err != nil {
 			return fmt.Errorf("tài khoản %q không tồn tại (user not found): %w", pos[0], err)
 		}
-		if u.PasswordHash, err = auth.HashPassword(password); err != nil {
+		if err := svc.SetPassword(ctx, u.ID, password); err != nil {
 			return err
 		}
-		if err := svc.Store.UpdateUser(ctx, &u); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "Đã đặt mật khẩu cho (password set for) %s\n", u.Username)
+		fmt.Fprintf(stdout, "Đã đặt mật khẩu cho (password set for) %s; mọi phiên đăng nhập cũ đã bị thu hồi (every earlier session revoked)\n", u.Username)
 		if generated {
 			fmt.Fprintf(stdout, "Mật khẩu (password): %s\n", password)
 		}

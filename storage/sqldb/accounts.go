@@ -121,6 +121,18 @@ func (db *DB) UpdateUser(ctx context.Context, u *auth.User) error {
 	return db.mustAffect("update user "+u.Username, res, err)
 }
 
+// SetPassword implements auth.Store.
+func (db *DB) SetPassword(ctx context.Context, id int64, hash string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`), hash, now(), id)
+		if err := db.mustAffect("set password of user "+strconv.FormatInt(id, 10), res, err); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, db.q(`DELETE FROM tokens WHERE user_id = ?`), id)
+		return db.classify("revoke tokens of user "+strconv.FormatInt(id, 10), err)
+	})
+}
+
 // CountUsers implements auth.Store.
 func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	var n int

@@ -484,18 +484,44 @@ func testUsersAndTokens(t *testing.T, db *sqldb.DB) {
 	_, err = svc.Authenticate(ctx, token2)
 	wantErr(t, "token after logout", err, ingest.ErrNotFound)
 
-	token3, _, err := svc.Login(ctx, "lan.nguyen", "mật-khẩu-đủ-dài")
+	// A new password revokes every session opened with the old one.
+	old1, _, err := svc.Login(ctx, "lan.nguyen", "mật-khẩu-đủ-dài")
+	must(t, "login before the password change", err)
+	old2, err := svc.IssueToken(ctx, u.ID, "script", 24*time.Hour)
+	must(t, "issue a named token", err)
+	other := auth.User{Username: "minh.tran", Role: auth.RoleClerk, UnitID: root.ID}
+	must(t, "add another user", svc.AddUser(ctx, &other, "mật-khẩu-đủ-dài"))
+	otherToken, _, err := svc.Login(ctx, "minh.tran", "mật-khẩu-đủ-dài")
+	must(t, "login as the other user", err)
+	wantErr(t, "password of spaces", svc.SetPassword(ctx, u.ID, "          "), ingest.ErrInvalid)
+	if _, err := svc.Authenticate(ctx, old1); err != nil {
+		t.Fatalf("a refused password change revoked the tokens: %v", err)
+	}
+	must(t, "set password", svc.SetPassword(ctx, u.ID, "mật-khẩu-mới-hẳn"))
+	for _, tok := range []string{old1, old2} {
+		_, err = svc.Authenticate(ctx, tok)
+		wantErr(t, "a token from before the password change", err, ingest.ErrNotFound)
+	}
+	if _, err := svc.Authenticate(ctx, otherToken); err != nil {
+		t.Fatalf("another user's token was revoked: %v", err)
+	}
+	if _, _, err := svc.Login(ctx, "lan.nguyen", "mật-khẩu-đủ-dài"); !errors.Is(err, auth.ErrBadCredentials) {
+		t.Fatalf("the old password still logs in: %v", err)
+	}
+	wantErr(t, "set password of a missing user", svc.SetPassword(ctx, 999999, "mật-khẩu-mới-hẳn"), ingest.ErrNotFound)
+
+	token3, _, err := svc.Login(ctx, "lan.nguyen", "mật-khẩu-mới-hẳn")
 	must(t, "login a third time", err)
 	u.Disabled = true
 	must(t, "disable", db.UpdateUser(ctx, &u))
 	_, err = svc.Authenticate(ctx, token3)
 	wantErr(t, "token of a disabled user", err, ingest.ErrNotFound)
-	if _, _, err := svc.Login(ctx, "lan.nguyen", "mật-khẩu-đủ-dài"); !errors.Is(err, auth.ErrBadCredentials) {
+	if _, _, err := svc.Login(ctx, "lan.nguyen", "mật-khẩu-mới-hẳn"); !errors.Is(err, auth.ErrBadCredentials) {
 		t.Fatalf("disabled user logged in: %v", err)
 	}
 	users, err := db.Users(ctx)
 	must(t, "list users", err)
-	if len(users) != 1 || !users[0].Disabled {
+	if len(users) != 2 || !users[0].Disabled {
 		t.Fatalf("users: %+v", users)
 	}
 	_, err = db.User(ctx, 999999)
