@@ -67,6 +67,11 @@ type Spool struct {
 	CheckRoute func(ctx context.Context, unit, caseCode string) (string, string, error)
 	// Quarantine receives the files whose route CheckRoute refuses.
 	Quarantine *Quarantine
+	// Vet, when set, judges a file by its origin (name, unit, case) as it is
+	// claimed, before any page is read: the case system marks a file that already
+	// says it carries a protected identity confidential (Origin.Confidential). An
+	// error leaves the file where it is, to be tried again. Safe for concurrent use.
+	Vet func(ctx context.Context, o *Origin) error
 }
 
 // Path is where document id's bytes wait in the spool.
@@ -90,6 +95,11 @@ func (s *Spool) claim(ctx context.Context, id string, o Origin) (Document, error
 	refused, err := s.checkRoute(ctx, &o)
 	if err != nil {
 		return Document{}, fmt.Errorf("claim document %s: %w", id, err)
+	}
+	if s.Vet != nil && refused == nil {
+		if err := s.Vet(ctx, &o); err != nil {
+			return Document{}, fmt.Errorf("claim document %s: vet its origin: %w", id, err)
+		}
 	}
 	rec := claimRecord{ID: id, Origin: o}
 	if refused != nil {

@@ -62,6 +62,13 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, _
 	if err != nil {
 		return err
 	}
+	// The case system links the documents to their case and keeps what names a
+	// denouncer confidential, as for any other arrival.
+	caseSvc, err := newCaseService(cfg, st, accounts, logger)
+	if err != nil {
+		return err
+	}
+	pl.proc.Finish, pl.spool.Vet = caseSvc.Finish, caseSvc.VetArrival
 	defer func() {
 		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()

@@ -44,7 +44,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	if err != nil {
 		return err
 	}
-	pl.proc.Finish = caseSvc.Finish
+	pl.proc.Finish, pl.spool.Vet = caseSvc.Finish, caseSvc.VetArrival
 	// Stopped after the HTTP server (below), so uploads in flight still reach the queue.
 	defer func() {
 		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
