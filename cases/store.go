@@ -53,6 +53,10 @@ type AuditFilter struct {
 	UserID   int64
 	AfterSeq int64 // entries with Seq > AfterSeq
 	Limit    int   // 0 means 100; at most 1000
+	// Units, when not nil, keeps only entries of these unit codes (an actor's
+	// scope): entries of no unit are left out too. An empty non-nil list matches
+	// nothing; nil does not filter.
+	Units []string
 }
 
 // Suggestion proposes a case for an unlinked document, and why.

@@ -29,6 +29,10 @@ type Origin struct {
 	// Batch, for a part of a scan batch split at its cover sheets, is the batch's
 	// document ID; the part's SourcePath becomes SplitSource(Batch).
 	Batch string
+	// UserID and Username are who sent the file (the uploader; "cli" for kntc
+	// ingest), for the audit entry of its arrival.
+	UserID   int64
+	Username string
 }
 
 // claimRecord is written into the spool before the source is touched, so a crash at
@@ -119,6 +123,7 @@ func (s *Spool) finish(ctx context.Context, id string, o Origin, sum string, siz
 	d := Document{
 		ID: id, Status: StatusReceived, SHA256: sum, Size: size, Filename: o.Filename,
 		SourcePath: o.Path, UnitCode: o.UnitCode, CaseCode: o.CaseCode, Kind: o.Kind,
+		Arrival: Arrival{Source: o.Source, UserID: o.UserID, Username: o.Username},
 	}
 	if o.Batch != "" {
 		d.SourcePath = SplitSource(o.Batch)
