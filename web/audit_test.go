@@ -1,7 +1,10 @@
 package web_test
 
 import (
+	"bytes"
 	"fmt"
+	"mime/multipart"
+	"strings"
 	"testing"
 
 	"kntc/cases"
@@ -99,5 +102,32 @@ func TestAuditScopedByUnit(t *testing.T) {
 	}
 	if fmt.Sprint(got.Entries[0].Seq) != "1" {
 		t.Errorf("the province's inspector's list starts at %d", got.Entries[0].Seq)
+	}
+}
+
+// TestUploadIsAudited: an upload's arrival is recorded under the uploader, with
+// the document's unit and source, never its file name.
+func TestUploadIsAudited(t *testing.T) {
+	e := newEnv(t)
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	fw, _ := mw.CreateFormFile("file", "Đơn của bà Hương.pdf")
+	fmt.Fprint(fw, "%PDF-1.7 tải lên")
+	mw.Close()
+	body := e.must(uClerk, call{method: "POST", path: "/api/v1/documents", raw: b.Bytes(), contentType: mw.FormDataContentType()}, 202)
+	up := decode[struct {
+		ID string `json:"id"`
+	}](t, body)
+	entries, err := e.db.AuditEntries(e.ctx, cases.AuditFilter{Object: "document:" + up.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Fatalf("the upload made %d entries: %+v", len(entries), entries)
+	}
+	x := entries[0]
+	if x.Action != cases.ActionReceive || x.UserID != e.users[uClerk].ID || x.Username != uClerk || x.Unit != "A" ||
+		!strings.HasPrefix(x.Detail, "source=upload status=received") || strings.Contains(x.Detail, "Hương") {
+		t.Errorf("upload audited as %+v", x)
 	}
 }

@@ -364,7 +364,8 @@ func (e *env) claim(ctx context.Context, o ingest.Origin) (ingest.Document, erro
 	}
 	sum := sha256.Sum256(b)
 	d := ingest.Document{Status: ingest.StatusReceived, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(b)),
-		Filename: o.Filename, SourcePath: o.Source, UnitCode: o.UnitCode, CaseCode: o.CaseCode}
+		Filename: o.Filename, SourcePath: o.Source, UnitCode: o.UnitCode, CaseCode: o.CaseCode,
+		Arrival: ingest.Arrival{Source: o.Source, UserID: o.UserID, Username: o.Username}}
 	if err := e.db.CreateDocument(ctx, &d); err != nil {
 		return ingest.Document{}, err
 	}
