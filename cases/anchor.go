@@ -236,6 +236,11 @@ func readAnchor(ctx context.Context, blobs ingest.BlobStore, key string) (Anchor
 	return a, nil
 }
 
+// AuditWalker is the part of Store that verification reads.
+type AuditWalker interface {
+	WalkAudit(ctx context.Context, fn func(AuditEntry) error) error
+}
+
 // AuditReport is what VerifyAuditTrail found.
 type AuditReport struct {
 	Entries    int64 // entries read
@@ -267,9 +272,7 @@ func (r AuditReport) Err() error {
 // exist: a chain rewritten whole the old, unkeyed way, with the anchors deleted,
 // looks intact otherwise. The error is for a failure to read; tampering is in the
 // report.
-func VerifyAuditTrail(ctx context.Context, store interface {
-	WalkAudit(context.Context, func(AuditEntry) error) error
-}, blobs ingest.BlobStore, key []byte) (AuditReport, error) {
+func VerifyAuditTrail(ctx context.Context, store AuditWalker, blobs ingest.BlobStore, key []byte) (AuditReport, error) {
 	var r AuditReport
 	if key != nil {
 		r.KeyID = AuditKeyID(key)

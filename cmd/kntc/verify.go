@@ -29,13 +29,12 @@ func runVerify(ctx context.Context, args []string, getenv func(string) string, _
 	}
 	defer st.Close()
 
-	failed := false
 	rep, err := cases.VerifyAuditTrail(ctx, st.db, st.blobs, st.db.AuditKey())
 	if err != nil {
 		return err
 	}
 	printAuditReport(stdout, rep, st.db.AuditKey() != nil)
-	failed = !rep.OK()
+	failed := !rep.OK()
 	if *objects {
 		checked, bad, err := verifyOriginals(ctx, st, stdout)
 		if err != nil {
