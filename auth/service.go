@@ -294,3 +294,19 @@ func (s *Service) RootUnit(ctx context.Context) (Unit, error) {
 	}
 	return Unit{}, fmt.Errorf("no root unit: %w", ingest.ErrNotFound)
 }
+
+type actingKey struct{}
+
+// WithActingUser returns ctx carrying the user who makes the account changes done
+// with it (a web request's user; auth.User{Username: "cli"} for the command line).
+// The store records each change in the audit trail under that user; without one,
+// under "system".
+func WithActingUser(ctx context.Context, u User) context.Context {
+	return context.WithValue(ctx, actingKey{}, u)
+}
+
+// ActingUser is the user WithActingUser put in ctx.
+func ActingUser(ctx context.Context) (User, bool) {
+	u, ok := ctx.Value(actingKey{}).(User)
+	return u, ok
+}

@@ -93,13 +93,32 @@ func (s *Service) Document(ctx context.Context, a Actor, id string) (ingest.Docu
 	return d, nil
 }
 
-// Access records an act on a document: every download, and any read of a
-// confidential one (its metadata or text).
-func (s *Service) Access(ctx context.Context, a Actor, d ingest.Document, action string) error {
-	if action != ActionDownload && !d.Confidential {
-		return nil
+// What Access records a document's being shown as.
+const (
+	AccessMetadata = "metadata" // its fields: recorded (ActionRead) only for a confidential document
+	AccessPDF      = "pdf"      // the PDF/A copy (ActionDownload)
+	AccessOriginal = "original" // the original bytes (ActionDownload)
+	AccessText     = "text"     // the recognised text (ActionDownload)
+)
+
+// Access records what of a document the actor is shown, before it is shown: every
+// download of any kind (what in the Detail), and a read of a confidential
+// document's metadata. An act that cannot be recorded must not happen.
+func (s *Service) Access(ctx context.Context, a Actor, d ingest.Document, what string) error {
+	action := ActionDownload
+	switch what {
+	case AccessMetadata:
+		if !d.Confidential {
+			return nil
+		}
+		action = ActionRead
+	case AccessPDF, AccessOriginal, AccessText:
+	default:
+		return fmt.Errorf("access %q of document %s: %w", what, d.ID, ingest.ErrInvalid)
 	}
-	return s.Store.Audit(ctx, a.record(action, "document:"+d.ID, ""))
+	rec := a.record(action, "document:"+d.ID, what)
+	rec.Unit = d.UnitCode
+	return s.Store.Audit(ctx, rec)
 }
 
 // GrantedCases returns the codes of the cases whose confidential documents the

@@ -124,7 +124,11 @@ func TestAuditChain(t *testing.T) {
 	var entries []cases.AuditEntry
 	prev := cases.AuditEntry{}
 	for i, act := range []string{cases.ActionCreate, cases.ActionLink, cases.ActionSecretRead} {
-		prev = cases.Chain(prev, cases.Record{At: time.Date(2026, 1, 2, 3, 4, 5, 6789, time.UTC), UserID: int64(i + 1), Username: "u", Action: act, Object: "case:KN-2026-000001"})
+		var err error
+		prev, err = cases.Chain(prev, cases.Record{At: time.Date(2026, 1, 2, 3, 4, 5, 6789, time.UTC), UserID: int64(i + 1), Username: "u", Action: act, Object: "case:KN-2026-000001"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		entries = append(entries, prev)
 	}
 	verify := func(es []cases.AuditEntry) error {

@@ -27,6 +27,7 @@ type Service struct {
 	Docs     ingest.DocumentStore
 	Accounts *auth.Service
 	Sealer   *Sealer
+	AuditKey []byte           // checks the keyed audit chain (LoadAuditKey)
 	Now      func() time.Time // time.Now when nil
 	SoonDays int              // the due-soon window in days; 0 means 5
 }
@@ -851,13 +852,14 @@ func (s *Service) AuditEntries(ctx context.Context, a Actor, f AuditFilter) ([]A
 	if err := a.require(PermAuditRead); err != nil {
 		return nil, err
 	}
+	f.Units = auditUnits(a)
 	return s.Store.AuditEntries(ctx, f)
 }
 
 // VerifyAudit walks the whole chain and returns how many entries it checked and
 // the first break found.
 func (s *Service) VerifyAudit(ctx context.Context) (int64, error) {
-	var v ChainVerifier
+	v := ChainVerifier{Key: s.AuditKey}
 	err := s.Store.WalkAudit(ctx, v.Next)
 	return v.Count, err
 }

@@ -43,6 +43,9 @@ func onBothDatabases(t *testing.T, fn func(t *testing.T, db *sqldb.DB)) {
 	})
 }
 
+// testAuditKey keys the audit chain in these tests.
+var testAuditKey = bytes.Repeat([]byte{9}, 32)
+
 // world is a province with one district, its leader, handler and clerk.
 type world struct {
 	svc                    *cases.Service
@@ -54,6 +57,7 @@ type world struct {
 func newWorld(t *testing.T, db *sqldb.DB) *world {
 	t.Helper()
 	ctx := t.Context()
+	db.SetAuditKey(testAuditKey)
 	accounts := &auth.Service{Store: db}
 	if _, _, err := accounts.Bootstrap(ctx, "TINH", "Ủy ban nhân dân tỉnh", "mật khẩu quản trị thử"); err != nil {
 		t.Fatal(err)
@@ -83,7 +87,8 @@ func newWorld(t *testing.T, db *sqldb.DB) *world {
 		t.Fatal(err)
 	}
 	w := &world{unit: unit, clock: &clock}
-	w.svc = &cases.Service{Store: db, Docs: db, Accounts: accounts, Sealer: sealer, Now: func() time.Time { return *w.clock }}
+	w.svc = &cases.Service{Store: db, Docs: db, Accounts: accounts, Sealer: sealer, AuditKey: testAuditKey,
+		Now: func() time.Time { return *w.clock }}
 	w.leader, w.handler, w.clerk = actor("lanh.dao", auth.RoleLeader), actor("chuyen.vien", auth.RoleHandler), actor("van.thu", auth.RoleClerk)
 	return w
 }
@@ -197,7 +202,9 @@ func TestDenunciationWorkflowOnDatabases(t *testing.T) {
 				t.Fatalf("the timeline names the denouncer: %+v", e)
 			}
 		}
-		if n, err := w.svc.VerifyAudit(ctx); err != nil || n != 9 { // create, party, 5 steps, 2 extensions
+		// The accounts (root, district, admin and three users), then create, party,
+		// 5 steps, 2 extensions.
+		if n, err := w.svc.VerifyAudit(ctx); err != nil || n != 15 {
 			t.Fatalf("audit: %d entries, %v", n, err)
 		}
 	})

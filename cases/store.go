@@ -57,6 +57,10 @@ type AuditFilter struct {
 	UserID   int64
 	AfterSeq int64 // entries with Seq > AfterSeq
 	Limit    int   // 0 means 100; at most 1000
+	// Units, when not nil, keeps only entries of these unit codes (an actor's
+	// scope): entries of no unit are left out too. An empty non-nil list matches
+	// nothing; nil does not filter.
+	Units []string
 }
 
 // Suggestion proposes a case for an unlinked document, and why.
@@ -79,7 +83,9 @@ type NewParty struct {
 // Store keeps cases, parties, events, grants, petitions, reception entries,
 // suggestions and the audit chain. Every method that changes something takes the
 // audit Record of the change and appends it to the chain in the same transaction,
-// so no change is ever without its record. Missing rows return errors wrapping
+// so no change is ever without its record. The store chains entries under the
+// audit key it was given (ChainMAC) and fills an empty Record.Unit with the unit
+// of the record's object. Missing rows return errors wrapping
 // ingest.ErrNotFound; unique violations and stale versions ingest.ErrConflict.
 // Safe for concurrent use; appends to the audit chain are serialised.
 type Store interface {

@@ -34,6 +34,10 @@ type Origin struct {
 	// it is hidden from the start, not only once processed.
 	Confidential bool
 	SecretCase   string
+	// UserID and Username are who sent the file (the uploader; "cli" for kntc
+	// ingest), for the audit entry of its arrival.
+	UserID   int64
+	Username string
 }
 
 // claimRecord is written into the spool before the source is touched, so a crash at
@@ -213,6 +217,7 @@ func (s *Spool) finish(ctx context.Context, id string, o Origin, sum string, siz
 		ID: id, Status: StatusReceived, SHA256: sum, Size: size, Filename: o.Filename,
 		SourcePath: o.Path, UnitCode: o.UnitCode, CaseCode: o.CaseCode, Kind: o.Kind,
 		Confidential: o.Confidential, SecretCase: o.SecretCase,
+		Arrival: Arrival{Source: o.Source, UserID: o.UserID, Username: o.Username},
 	}
 	if o.Batch != "" {
 		d.SourcePath = SplitSource(o.Batch)

@@ -1,6 +1,7 @@
 package ingest_test
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 
+	"kntc/cases"
 	"kntc/ingest"
 	"kntc/ingest/riverqueue"
 	"kntc/storage/sqldb"
@@ -34,6 +36,7 @@ func newSpoolEnv(t *testing.T, spoolDir string) *spoolEnv {
 	t.Cleanup(func() { db.Close() })
 	_, err = db.Migrate(t.Context())
 	must(t, err)
+	db.SetAuditKey(bytes.Repeat([]byte{0x4b}, 32))
 	q, err := riverqueue.New(db, riversqlite.New(db.SQL()), nil, riverqueue.Config{})
 	must(t, err)
 	if spoolDir == "" {
@@ -113,6 +116,23 @@ func TestClaimMovesAndRecords(t *testing.T) {
 	}
 	if _, err := os.Stat(o2.Path); !errors.Is(err, os.ErrNotExist) {
 		t.Fatal("the duplicate stayed in the hot folder")
+	}
+	// Both arrivals are in the audit trail, with their unit and source, without
+	// their file names.
+	for _, x := range []struct {
+		d      ingest.Document
+		unit   string
+		detail string
+	}{
+		{d, "STNMT", "source=hotfolder status=received"},
+		{d2, "", "source=hotfolder status=duplicate"},
+	} {
+		entries, err := e.db.AuditEntries(t.Context(), cases.AuditFilter{Object: "document:" + x.d.ID})
+		must(t, err)
+		if len(entries) != 1 || entries[0].Action != cases.ActionReceive || entries[0].Unit != x.unit ||
+			!strings.HasPrefix(entries[0].Detail, x.detail) || strings.Contains(entries[0].Detail, ".pdf") {
+			t.Errorf("arrival of %s audited as %+v, want %q of unit %q", x.d.ID, entries, x.detail, x.unit)
+		}
 	}
 }
 

@@ -75,6 +75,16 @@ type Document struct {
 	Published bool
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// Arrival says how the document arrived. It is not a column: the store writes
+	// it into the audit entry it appends with the new row, and reads give it empty.
+	Arrival Arrival
+}
+
+// Arrival is who or what brought a document in, for the audit trail.
+type Arrival struct {
+	Source   string // "hotfolder", "upload", "cli" or "split" (Origin.Source)
+	UserID   int64  // the uploader; 0 for the hot folder and the command line
+	Username string // the uploader, or "cli"; empty means the system
 }
 
 // Page is one page's result, saved as soon as that page is done so a crash redoes

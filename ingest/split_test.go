@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"kntc/cases"
 	"kntc/ingest"
 	"kntc/storage/localfs"
 )
@@ -157,6 +158,10 @@ func (e *splitEnv) checkSplit(t *testing.T, batch ingest.Document, want []wantPa
 		if p.ID != ingest.PartID(b.ID, i+1) || p.Status != ingest.StatusReceived || p.Filename != w.name ||
 			p.CaseCode != w.caseCode || p.Kind != w.kind || p.UnitCode != b.UnitCode || p.SourcePath != ingest.SplitSource(b.ID) {
 			t.Errorf("part %d: %+v; want %+v of unit %s", i+1, p, w, b.UnitCode)
+		}
+		if arrival, err := e.db.AuditEntries(ctx, cases.AuditFilter{Object: "document:" + p.ID}); err != nil || len(arrival) != 1 ||
+			arrival[0].Action != cases.ActionReceive || !strings.HasPrefix(arrival[0].Detail, "source=split ") || arrival[0].Unit != b.UnitCode {
+			t.Errorf("part %d's arrival audited as %+v (%v), want one source=split entry of unit %s", i+1, arrival, err, b.UnitCode)
 		}
 		data, err := os.ReadFile(e.spool.Path(p.ID))
 		must(t, err)

@@ -105,7 +105,9 @@ func requireUser(logger *slog.Logger, accounts *auth.Service) func(http.Handler)
 				respondError(w, r, logger, err)
 				return
 			}
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey, u)))
+			// The user is also who the audit trail records for account changes.
+			ctx := auth.WithActingUser(context.WithValue(r.Context(), userKey, u), u)
+			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
 }

@@ -409,9 +409,29 @@ func TestAuditTrail(t *testing.T) {
 		OK      bool   `json:"ok"`
 		Error   string `json:"error"`
 	}
+	// Until the server anchors the chain, the keyed trail cannot be shown intact.
+	if v := decode[verifyOut](t, e.get(uAdmin, "/api/v1/audit/verify", 200)); v.OK || !strings.Contains(v.Error, "no signed anchor") {
+		t.Errorf("verify before any anchor: %+v, want 'no signed anchor'", v)
+	}
+	an := e.anchor()
 	v := decode[verifyOut](t, e.get(uAdmin, "/api/v1/audit/verify", 200))
 	if !v.OK || v.Entries < 2 || v.Error != "" {
 		t.Errorf("verify: %+v, want ok", v)
+	}
+	anchors := decode[struct {
+		Anchors []struct {
+			Object string `json:"object"`
+			Seq    int64  `json:"seq"`
+			Hash   string `json:"hash"`
+			MAC    string `json:"mac"`
+		} `json:"anchors"`
+	}](t, e.get(uInspector, "/api/v1/audit/anchors", 200))
+	if len(anchors.Anchors) != 1 || anchors.Anchors[0].Seq != an.Seq || anchors.Anchors[0].Hash != an.Hash ||
+		anchors.Anchors[0].MAC != an.MAC || anchors.Anchors[0].Object != cases.AnchorObject(an.Seq) {
+		t.Errorf("exported anchors: %+v, want the one written (%+v)", anchors.Anchors, an)
+	}
+	if code, _ := e.do(uClerk, call{method: "GET", path: "/api/v1/audit/anchors"}); code != 403 {
+		t.Errorf("a clerk exporting the anchors: %d, want 403", code)
 	}
 	if code, body := e.do(uClerk, call{method: "GET", path: "/api/v1/audit/verify"}); code != 403 || !strings.Contains(string(body), "không") {
 		t.Errorf("a clerk verifying the audit trail: %d %s, want 403", code, body)

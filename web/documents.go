@@ -187,25 +187,25 @@ func intParam(s string, def, lo, hi int) (int, error) {
 }
 
 // readDocument loads the {id} document if the user may see it (unit scope, and a
-// grant for a confidential one: cases.Service.Document) and records the act: a
-// download always, a read of a confidential document's metadata or text. A
-// document the user may not see is "not found", so its existence is not revealed;
-// an act that cannot be recorded does not happen.
-func readDocument(r *http.Request, svc *cases.Service, action string) (ingest.Document, error) {
+// grant for a confidential one: cases.Service.Document) and records the act
+// (cases.Service.Access: what is shown). A document the user may not see is "not
+// found", so its existence is not revealed; an act that cannot be recorded does
+// not happen.
+func readDocument(r *http.Request, svc *cases.Service, what string) (ingest.Document, error) {
 	a := currentActor(r.Context())
 	d, err := svc.Document(r.Context(), a, chi.URLParam(r, "id"))
 	if err != nil {
 		return ingest.Document{}, err
 	}
-	if err := svc.Access(r.Context(), a, d, action); err != nil {
-		return ingest.Document{}, fmt.Errorf("record %s of %s: %w", action, d.ID, err)
+	if err := svc.Access(r.Context(), a, d, what); err != nil {
+		return ingest.Document{}, fmt.Errorf("record %s of %s: %w", what, d.ID, err)
 	}
 	return d, nil
 }
 
 func handleDocumentGet(logger *slog.Logger, svc *cases.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		d, err := readDocument(r, svc, cases.ActionRead)
+		d, err := readDocument(r, svc, cases.AccessMetadata)
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
@@ -281,7 +281,7 @@ func handleDocumentFile(logger *slog.Logger, svc *cases.Service, blobs ingest.Bl
 			respondError(w, r, logger, err)
 			return
 		}
-		if err := svc.Access(r.Context(), a, d, cases.ActionDownload); err != nil {
+		if err := svc.Access(r.Context(), a, d, which); err != nil {
 			respondError(w, r, logger, fmt.Errorf("record download of %s: %w", d.ID, err))
 			return
 		}
@@ -302,6 +302,7 @@ func handleDocumentFile(logger *slog.Logger, svc *cases.Service, blobs ingest.Bl
 }
 
 // handleDocumentText returns the text of every page, pages separated by form feeds.
+// Every read is recorded (a download of kind "text").
 func handleDocumentText(logger *slog.Logger, svc *cases.Service, docs ingest.DocumentStore) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a := currentActor(r.Context())
@@ -314,8 +315,8 @@ func handleDocumentText(logger *slog.Logger, svc *cases.Service, docs ingest.Doc
 			respondError(w, r, logger, fmt.Errorf("document %s is %s, no text yet: %w", d.ID, d.Status, ingest.ErrNotFound))
 			return
 		}
-		if err := svc.Access(r.Context(), a, d, cases.ActionRead); err != nil {
-			respondError(w, r, logger, fmt.Errorf("record read of %s: %w", d.ID, err))
+		if err := svc.Access(r.Context(), a, d, cases.AccessText); err != nil {
+			respondError(w, r, logger, fmt.Errorf("record download of the text of %s: %w", d.ID, err))
 			return
 		}
 		pages, err := docs.Pages(r.Context(), d.ID)
@@ -427,7 +428,8 @@ func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *case
 			respondError(w, r, logger, err)
 			return
 		}
-		o := ingest.Origin{Path: tmp, Filename: filename, Source: "upload", UnitCode: unit.Code, CaseCode: caseCode}
+		o := ingest.Origin{Path: tmp, Filename: filename, Source: "upload", UnitCode: unit.Code, CaseCode: caseCode,
+			UserID: currentUser(r.Context()).ID, Username: currentUser(r.Context()).Username}
 		if err := svc.VetArrival(r.Context(), &o); err != nil {
 			respondError(w, r, logger, err)
 			return

@@ -135,6 +135,20 @@ const (
 	uGrantee   = "grantee.a"
 )
 
+// testAuditKey keys the audit chain of every env.
+var testAuditKey = bytes.Repeat([]byte{0xa7}, 32)
+
+// anchor writes a signed anchor of the audit chain's head, as the server does.
+func (e *env) anchor() cases.Anchor {
+	e.t.Helper()
+	a := &cases.Anchorer{Store: e.db, Blobs: e.blobs, Key: testAuditKey}
+	an, _, err := a.Anchor(e.ctx)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return an
+}
+
 // requesters are the users of the matrix, in the order of its table.
 var requesters = []string{uAdmin, uClerk, uHandler, uGranted, uLeader, uInspector, uHandlerB, uLeaderP}
 
@@ -163,10 +177,12 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.SetAuditKey(testAuditKey)
 	accounts := &auth.Service{Store: db}
 	e := &env{
 		t: t, ctx: ctx, db: db, blobs: blobs, index: ix, accounts: accounts,
-		svc:  &cases.Service{Store: db, Docs: db, Accounts: accounts, Sealer: sealer, Now: func() time.Time { return testNow }},
+		svc: &cases.Service{Store: db, Docs: db, Accounts: accounts, Sealer: sealer, AuditKey: testAuditKey,
+			Now: func() time.Time { return testNow }},
 		logs: &lockedBuffer{}, units: map[string]auth.Unit{}, users: map[string]*testUser{},
 	}
 	spool := filepath.Join(dir, "spool")
@@ -369,7 +385,8 @@ func (e *env) claim(ctx context.Context, o ingest.Origin) (ingest.Document, erro
 	sum := sha256.Sum256(b)
 	d := ingest.Document{Status: ingest.StatusReceived, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(b)),
 		Filename: o.Filename, SourcePath: o.Source, UnitCode: o.UnitCode, CaseCode: o.CaseCode,
-		Confidential: o.Confidential, SecretCase: o.SecretCase}
+		Confidential: o.Confidential, SecretCase: o.SecretCase,
+		Arrival: ingest.Arrival{Source: o.Source, UserID: o.UserID, Username: o.Username}}
 	if err := e.db.CreateDocument(ctx, &d); err != nil {
 		return ingest.Document{}, err
 	}

@@ -360,6 +360,7 @@ func endpoints(e *env, w *world) []endpoint {
 		{name: "GET /triage", roles: "CHL", targets: noTarget, okAll: 200, req: get("/api/v1/triage")},
 		{name: "GET /audit", roles: "AI", targets: noTarget, okAll: 200, req: get("/api/v1/audit?limit=1000")},
 		{name: "GET /audit/verify", roles: "AI", targets: noTarget, okAll: 200, req: get("/api/v1/audit/verify")},
+		{name: "GET /audit/anchors", roles: "AI", targets: noTarget, okAll: 200, req: get("/api/v1/audit/anchors")},
 
 		{name: "GET /documents", roles: "CHLI", targets: noTarget, okAll: 200, req: get("/api/v1/documents?limit=1000")},
 		{name: "POST /documents (case)", roles: "CHL", targets: caseTargets, okAll: 202, req: func(_, target string) call { return upload(target) }},
@@ -640,8 +641,8 @@ func checkGrantedReads(t *testing.T, e *env, w *world) {
 		n              int
 	}{
 		{cases.ActionSecretRead, "case:" + w.tc.Code, 1},
-		{cases.ActionRead, "document:" + w.docConf.ID, 2}, // the metadata and the text
-		{cases.ActionDownload, "document:" + w.docConf.ID, 1},
+		{cases.ActionRead, "document:" + w.docConf.ID, 1},     // the metadata
+		{cases.ActionDownload, "document:" + w.docConf.ID, 2}, // the text and the original
 		{cases.ActionSecretRead, fmt.Sprintf("petition:%d", w.petA.ID), 1},
 	} {
 		if got := count(after, c.action, c.object) - count(before, c.action, c.object); got != c.n {
@@ -649,18 +650,29 @@ func checkGrantedReads(t *testing.T, e *env, w *world) {
 		}
 	}
 
-	// An ungranted user's read of an ordinary document records nothing; their
-	// download is recorded.
+	// An ungranted user's read of an ordinary document's metadata records
+	// nothing; every download of any kind is recorded, with its kind.
 	hid := e.users[uHandler].ID
 	before = e.auditOf(hid)
 	e.get(uHandler, "/api/v1/documents/"+w.docA.ID, 200)
-	e.get(uHandler, "/api/v1/documents/"+w.docA.ID+"/pdf", 200)
+	for _, kind := range []string{"pdf", "original", "text"} {
+		e.get(uHandler, "/api/v1/documents/"+w.docA.ID+"/"+kind, 200)
+	}
 	after = e.auditOf(hid)
 	if n := count(after, cases.ActionRead, "document:"+w.docA.ID) - count(before, cases.ActionRead, "document:"+w.docA.ID); n != 0 {
 		t.Errorf("reading an ordinary document made %d read entries", n)
 	}
-	if n := count(after, cases.ActionDownload, "document:"+w.docA.ID) - count(before, cases.ActionDownload, "document:"+w.docA.ID); n != 1 {
-		t.Errorf("downloading made %d entries, want 1", n)
+	var kinds []string
+	for _, x := range after[len(before):] {
+		if x.Action == cases.ActionDownload && x.Object == "document:"+w.docA.ID {
+			kinds = append(kinds, x.Detail)
+			if x.Unit != w.docA.UnitCode {
+				t.Errorf("download entry %d of unit %q, want the document's %q", x.Seq, x.Unit, w.docA.UnitCode)
+			}
+		}
+	}
+	if strings.Join(kinds, ",") != "pdf,original,text" {
+		t.Errorf("downloads recorded as %q, want pdf,original,text", kinds)
 	}
 
 	// Revoked, the grant shows nothing any more.

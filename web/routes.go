@@ -74,7 +74,8 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 			r.Method("POST", "/users", requireAdministrator(logger, handleUserCreate(logger, deps.Accounts)))
 
 			r.Method("GET", "/audit", handleAudit(logger, deps.Cases))
-			r.Method("GET", "/audit/verify", handleAuditVerify(logger, deps.Cases))
+			r.Method("GET", "/audit/verify", handleAuditVerify(logger, deps.Cases, deps.Blobs))
+			r.Method("GET", "/audit/anchors", handleAuditAnchors(logger, deps.Blobs))
 		})
 	})
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {

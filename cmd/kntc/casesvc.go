@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -10,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"kntc/auth"
 	"kntc/cases"
@@ -128,35 +126,6 @@ func newCaseService(cfg *Config, st *stores, accounts *auth.Service, logger *slo
 	if err != nil {
 		return nil, err
 	}
-	return &cases.Service{Store: st.db, Docs: st.db, Accounts: accounts, Sealer: sealer, SoonDays: cfg.DueSoonDays}, nil
-}
-
-// anchorEvery is how often the server copies the audit chain's head to the object
-// store: rows younger than this could be cut off the chain unnoticed.
-const anchorEvery = 30 * time.Second
-
-// anchorAudit copies the audit chain's head to the object store until ctx ends,
-// and once more at the end.
-func anchorAudit(ctx context.Context, svc *cases.Service, st *stores, logger *slog.Logger) {
-	last, _, err := cases.ReadAnchor(ctx, st.blobs)
-	if err != nil {
-		logger.Warn("read the audit anchor", "error", err)
-	}
-	tick := time.NewTicker(anchorEvery)
-	defer tick.Stop()
-	for {
-		if last, err = svc.AnchorAudit(ctx, st.blobs, last); err != nil && ctx.Err() == nil {
-			logger.Warn("anchor the audit chain", "error", err)
-		}
-		select {
-		case <-tick.C:
-		case <-ctx.Done():
-			final, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if _, err := svc.AnchorAudit(final, st.blobs, last); err != nil {
-				logger.Warn("anchor the audit chain", "error", err)
-			}
-			return
-		}
-	}
+	return &cases.Service{Store: st.db, Docs: st.db, Accounts: accounts, Sealer: sealer, AuditKey: st.db.AuditKey(),
+		SoonDays: cfg.DueSoonDays}, nil
 }

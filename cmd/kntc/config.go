@@ -56,6 +56,8 @@ type Config struct {
 	SealKey     string // KNTC_SEAL_KEY: AES-256 key sealing denouncers' identities
 	SealKeyID   string // KNTC_SEAL_KEY_ID
 	SealOldKeys string // KNTC_SEAL_OLD_KEYS: retired keys, "id:key,id:key"
+	AuditKey    string // KNTC_AUDIT_KEY: HMAC key of the audit chain and its anchors
+	ObjectLock  string // KNTC_S3_OBJECT_LOCK: auto, off, governance or compliance
 	DueSoonDays int    // KNTC_DUE_SOON_DAYS
 
 	LogFormat string // KNTC_LOG_FORMAT: json or text
@@ -106,6 +108,8 @@ func configVars(c *Config) []configVar {
 		{"KNTC_SEAL_KEY", "seal-key", "", "AES-256 key (64 hex digits or base64 of 32 bytes) sealing denouncers' identities (or KNTC_SEAL_KEY_FILE; default: generated once into DATA/seal.key — every server of one database must share it)", &c.SealKey, true},
 		{"KNTC_SEAL_KEY_ID", "seal-key-id", "k1", "name of KNTC_SEAL_KEY, stored with every sealed value so keys can be rotated", &c.SealKeyID, false},
 		{"KNTC_SEAL_OLD_KEYS", "seal-old-keys", "", "retired sealing keys still needed to open old values: id:key,id:key (or KNTC_SEAL_OLD_KEYS_FILE)", &c.SealOldKeys, true},
+		{"KNTC_AUDIT_KEY", "audit-key", "", "HMAC-SHA256 key (64 hex digits or base64 of 32 bytes) chaining the audit trail and signing its anchors; keep it away from the database and object-store administrators (or KNTC_AUDIT_KEY_FILE; default: generated once into DATA/audit.key — every server of one database must share it)", &c.AuditKey, true},
+		{"KNTC_S3_OBJECT_LOCK", "s3-object-lock", "auto", "audit anchors on S3 under object lock: auto (when the bucket has object locking), off, governance or compliance (these two also create the bucket with object locking)", &c.ObjectLock, false},
 		{"KNTC_DUE_SOON_DAYS", "due-soon-days", "5", "a case's deadline is 'due soon' this many days ahead", &c.DueSoonDays, false},
 		{"KNTC_LOG_FORMAT", "log-format", "json", "log format: json or text", &c.LogFormat, false},
 		{"KNTC_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn or error", &c.LogLevel, false},
@@ -238,6 +242,16 @@ func (c *Config) Validate() error {
 	if c.SealKeyID == "" || strings.ContainsAny(c.SealKeyID, ": ,") {
 		errs = append(errs, fmt.Errorf("seal-key-id %q: a name without ':', ',' or spaces", c.SealKeyID))
 	}
+	if c.AuditKey != "" {
+		if _, err := cases.ParseKey(c.AuditKey); err != nil {
+			errs = append(errs, fmt.Errorf("audit-key: %w", err))
+		}
+	}
+	switch c.ObjectLock {
+	case "auto", "off", "governance", "compliance":
+	default:
+		errs = append(errs, fmt.Errorf("s3-object-lock %q: auto, off, governance or compliance", c.ObjectLock))
+	}
 	if c.DueSoonDays < 1 || c.DueSoonDays > 60 {
 		errs = append(errs, fmt.Errorf("due-soon-days %d: 1 to 60", c.DueSoonDays))
 	}
@@ -284,6 +298,9 @@ func (c *Config) quarantineDir() string {
 }
 func (c *Config) indexDir() string    { return filepath.Join(c.DataDir, "index") }
 func (c *Config) sealKeyPath() string { return filepath.Join(c.DataDir, "seal.key") }
+func (c *Config) auditKeyPath() string {
+	return filepath.Join(c.DataDir, "audit.key")
+}
 
 // hotFolders are the data directory's inbox plus the configured ones.
 func (c *Config) hotFolders() []ingest.HotFolder {

@@ -85,7 +85,7 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, _
 	var ids []string
 	var failed []string
 	for _, path := range files {
-		d, err := pl.spool.Claim(ctx, ingest.Origin{Path: path, Filename: filepath.Base(path), Source: "cli", UnitCode: *unit, CaseCode: *caseCode, Keep: true})
+		d, err := pl.spool.Claim(ctx, ingest.Origin{Path: path, Filename: filepath.Base(path), Source: "cli", UnitCode: *unit, CaseCode: *caseCode, Keep: true, Username: cliUser.Username})
 		if err != nil {
 			failed = append(failed, fmt.Sprintf("%s: %v", path, err))
 			_ = bar.Add(2)

@@ -51,6 +51,7 @@ func commands() []command {
 		{"search", "tìm kiếm toàn văn (full-text search)", runSearch},
 		{"reindex", "lập lại hoặc kiểm tra chỉ mục tìm kiếm (rebuild or check the search index)", runReindex},
 		{"verify", "kiểm tra nhật ký kiểm toán và bản gốc (check the audit trail and the originals)", runVerify},
+		{"audit", "bản neo nhật ký kiểm toán: anchors, anchor (audit anchors)", runAudit},
 		{"unit", "quản lý đơn vị: add, list (manage units)", runUnit},
 		{"user", "quản lý tài khoản: add, list, passwd (manage user accounts)", runUser},
 		{"version", "in phiên bản (print the version)", runVersion},

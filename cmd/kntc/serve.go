@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"kntc/auth"
+	"kntc/cases"
 	"kntc/web"
 )
 
@@ -59,7 +60,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	followDone := make(chan error, 1)
 	go func() { followDone <- pl.follow.Run(ctx) }()
 	anchorDone := make(chan struct{})
-	go func() { defer close(anchorDone); anchorAudit(ctx, caseSvc, st, logger) }()
+	anchorer := &cases.Anchorer{Store: st.db, Blobs: st.blobs, Key: st.db.AuditKey(), Logger: logger}
+	go func() { defer close(anchorDone); anchorer.Run(ctx) }()
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

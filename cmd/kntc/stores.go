@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"kntc/cases"
 	"kntc/ingest"
 	"kntc/storage/localfs"
 	"kntc/storage/postgres"
@@ -43,6 +44,16 @@ func openDatabase(ctx context.Context, cfg *Config, migrate bool, logger *slog.L
 	if err != nil {
 		return nil, nil, err
 	}
+	// The audit key is loaded (and, on the embedded default, made) by every
+	// command that opens the database, so every entry appended is keyed; a command
+	// that does not migrate (verify, search) only reads a key, never makes one.
+	key, err := cases.LoadAuditKey(cases.AuditKeySource{Value: cfg.AuditKey, Path: cfg.auditKeyPath(),
+		Create: migrate, Shared: cfg.DatabaseURL != ""}, logger)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	db.SetAuditKey(key)
 	if migrate {
 		applied, err := db.Migrate(ctx)
 		if err != nil {
@@ -69,7 +80,7 @@ func openStores(ctx context.Context, cfg *Config, migrate bool, logger *slog.Log
 	if cfg.S3Endpoint != "" {
 		blobs, err = s3.New(ctx, s3.Config{
 			Endpoint: cfg.S3Endpoint, Bucket: cfg.S3Bucket, AccessKey: cfg.S3AccessKey,
-			SecretKey: cfg.S3SecretKey, Region: cfg.S3Region, UseSSL: cfg.S3UseSSL,
+			SecretKey: cfg.S3SecretKey, Region: cfg.S3Region, UseSSL: cfg.S3UseSSL, ObjectLock: cfg.ObjectLock,
 		})
 	} else {
 		blobs, err = localfs.New(cfg.objectsDir())

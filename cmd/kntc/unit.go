@@ -14,7 +14,7 @@ func runUnit(ctx context.Context, args []string, getenv func(string) string, std
 		{"add", "thêm đơn vị (add a unit)", runUnitAdd},
 		{"list", "liệt kê đơn vị (list units as a tree)", runUnitList},
 	}
-	return sub.run(ctx, "kntc unit", "", args, getenv, stdin, stdout, stderr)
+	return sub.run(auth.WithActingUser(ctx, cliUser), "kntc unit", "", args, getenv, stdin, stdout, stderr)
 }
 
 func runUnitAdd(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout, stderr io.Writer) error {

@@ -20,7 +20,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		{"list", "liệt kê tài khoản (list users)", runUserList},
 		{"passwd", "đặt lại mật khẩu (set a user's password)", runUserPasswd},
 	}
-	return sub.run(ctx, "kntc user", "", args, getenv, stdin, stdout, stderr)
+	return sub.run(auth.WithActingUser(ctx, cliUser), "kntc user", "", args, getenv, stdin, stdout, stderr)
 }
 
 func runUserAdd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -156,6 +156,9 @@ func withAccounts(ctx context.Context, cfg *Config, stderr io.Writer, fn func(*a
 	defer func(db *sqldb.DB) { _ = db.Close() }(db)
 	return fn(&auth.Service{Store: db, TokenTTL: cfg.TokenTTL})
 }
+
+// cliUser is who the audit trail records for changes made on the command line.
+var cliUser = auth.User{Username: "cli"}
 
 // parseArgs parses flags anywhere among the arguments ("passwd lan --password-stdin"
 // as well as "passwd --password-stdin lan") and returns the positional ones.

@@ -17,7 +17,7 @@ import (
 var errVerifyFailed = errors.New("kiểm tra phát hiện sai lệch (verification failed)")
 
 func runVerify(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("verify", "", "Checks the audit trail: every entry numbered without gaps and chained by\nSHA-256 to the one before, so an edited, inserted or deleted row is found, and\nthe head that the server copies to the object store every minute still in it, so\nrows cut off the end are found too. With\n--objects also reads every stored original back and checks its SHA-256.\nExits 1 on any damage.", stderr)
+	fs := newFlagSet("verify", "", "Checks the audit trail: every entry numbered without gaps and chained to the one\nbefore by HMAC-SHA256 under the audit key (older entries by SHA-256), so an\nedited, inserted or deleted row is found, and no unkeyed entry after a keyed one;\nand every signed anchor the server wrote to the object store (audit/anchors/)\ngood and still in the chain, so rows cut off the end or a chain rewritten whole\nare found too. Needs the audit key (KNTC_AUDIT_KEY or DATA/audit.key). With\n--objects also reads every stored original back and checks its SHA-256.\nExits 1 on any damage.", stderr)
 	objects := fs.Bool("objects", false, "also check the SHA-256 of every stored original")
 	cfg, err := parseConfig(fs, getenv, args)
 	if err != nil {
@@ -29,18 +29,12 @@ func runVerify(ctx context.Context, args []string, getenv func(string) string, _
 	}
 	defer st.Close()
 
-	failed := false
-	svc := &cases.Service{Store: st.db}
-	n, err := svc.VerifyAuditAnchored(ctx, st.blobs)
+	rep, err := cases.VerifyAuditTrail(ctx, st.db, st.blobs, st.db.AuditKey())
 	if err != nil {
-		if ctx.Err() != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "Nhật ký kiểm toán (audit trail): HỎNG (BROKEN) sau %d mục (after %d good entries): %v\n", n, n, err)
-		failed = true
-	} else {
-		fmt.Fprintf(stdout, "Nhật ký kiểm toán (audit trail): %d mục, nguyên vẹn (%d entries, intact)\n", n, n)
+		return err
 	}
+	printAuditReport(stdout, rep, st.db.AuditKey() != nil)
+	failed := !rep.OK()
 	if *objects {
 		checked, bad, err := verifyOriginals(ctx, st, stdout)
 		if err != nil {
@@ -99,4 +93,26 @@ func checkOriginal(ctx context.Context, blobs ingest.BlobStore, d ingest.Documen
 		return "mã băm SHA-256 không khớp (SHA-256 mismatch): " + got
 	}
 	return ""
+}
+
+// printAuditReport prints what VerifyAuditTrail found.
+func printAuditReport(w io.Writer, rep cases.AuditReport, keyed bool) {
+	if rep.OK() {
+		fmt.Fprintf(w, "Nhật ký kiểm toán (audit trail): %d mục, nguyên vẹn (%d entries, intact)\n", rep.Entries, rep.Entries)
+	} else {
+		fmt.Fprintf(w, "Nhật ký kiểm toán (audit trail): HỎNG (BROKEN) — %d mục, %d mục đầu nối đúng (%d entries, the first %d chain correctly):\n",
+			rep.Entries, rep.Intact, rep.Entries, rep.Intact)
+		for _, p := range rep.Problems {
+			fmt.Fprintf(w, "  - %s\n", p)
+		}
+	}
+	if rep.FirstKeyed > 0 {
+		fmt.Fprintf(w, "  có khóa từ mục %d (keyed from entry %d)\n", rep.FirstKeyed, rep.FirstKeyed)
+	}
+	fmt.Fprintf(w, "  bản neo (anchors): %d, có chữ ký đúng (good signatures): %d\n", rep.Anchors, rep.Signed)
+	if keyed {
+		fmt.Fprintf(w, "  khóa nhật ký (audit key): %s\n", rep.KeyID)
+	} else {
+		fmt.Fprintln(w, "  không có khóa nhật ký: chỉ kiểm được mục không khóa (no audit key: only unkeyed entries could be checked)")
+	}
 }

@@ -6,7 +6,9 @@ package s3
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -55,6 +57,11 @@ type Config struct {
 	// Transport carries the HTTP requests; nil means minio-go's default. Tests use
 	// it to inject faults.
 	Transport http.RoundTripper
+	// ObjectLock says whether PutLocked locks (S3 object lock, WORM): "" or "auto"
+	// when the bucket has object locking enabled, "off" never, "governance" or
+	// "compliance" always in that mode (New then creates a missing bucket with
+	// object locking, and refuses a bucket without it).
+	ObjectLock string
 }
 
 // Store keeps objects in one bucket. It is safe for concurrent use.
@@ -97,6 +104,7 @@ type Store struct {
 	core     *minio.Core
 	bucket   string
 	partSize int
+	lockMode minio.RetentionMode // "" when PutLocked does not lock
 }
 
 // New connects to the server and creates the bucket if it does not exist. It checks
@@ -129,11 +137,85 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("open s3 store %s: %w", cfg.Endpoint, err)
 	}
 	s := &Store{core: &minio.Core{Client: client}, bucket: cfg.Bucket, partSize: int(cfg.PartSize)}
-	err = retry(ctx, 5, isNetworkError, func() error { return s.ensureBucket(ctx, cfg.Region) })
+	var mode minio.RetentionMode
+	switch cfg.ObjectLock {
+	case "", "auto", "off":
+	case "governance":
+		mode = minio.Governance
+	case "compliance":
+		mode = minio.Compliance
+	default:
+		return nil, fmt.Errorf("open s3 store: %w: object lock %q: auto, off, governance or compliance", ingest.ErrInvalid, cfg.ObjectLock)
+	}
+	err = retry(ctx, 5, isNetworkError, func() error { return s.ensureBucket(ctx, cfg.Region, mode != "") })
 	if err != nil {
 		return nil, fmt.Errorf("open s3 bucket %s on %s: %w", cfg.Bucket, cfg.Endpoint, err)
 	}
+	if cfg.ObjectLock != "off" {
+		enabled, def, err := s.objectLockConfig(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("open s3 bucket %s on %s: object lock: %w", cfg.Bucket, cfg.Endpoint, err)
+		}
+		switch {
+		case mode != "" && !enabled:
+			return nil, fmt.Errorf("open s3 bucket %s on %s: %w: object lock %s asked, but the bucket has no object locking (it can only be enabled when a bucket is made)",
+				cfg.Bucket, cfg.Endpoint, ingest.ErrInvalid, cfg.ObjectLock)
+		case mode == "" && enabled:
+			mode = minio.Governance
+			if def != "" {
+				mode = def
+			}
+		}
+	}
+	s.lockMode = mode
 	return s, nil
+}
+
+// objectLockConfig reports whether the bucket has object locking enabled and its
+// default retention mode, if any.
+func (s *Store) objectLockConfig(ctx context.Context) (bool, minio.RetentionMode, error) {
+	status, mode, _, _, err := s.core.GetObjectLockConfig(ctx, s.bucket)
+	if err != nil {
+		if r := minio.ToErrorResponse(err); r.Code == "ObjectLockConfigurationNotFoundError" || r.StatusCode == http.StatusNotFound {
+			return false, "", nil
+		}
+		return false, "", err
+	}
+	var def minio.RetentionMode
+	if mode != nil {
+		def = *mode
+	}
+	return status == "Enabled", def, nil
+}
+
+// ObjectLock reports whether PutLocked locks what it writes (cases.LockingBlobStore).
+func (s *Store) ObjectLock() bool { return s.lockMode != "" }
+
+// PutLocked writes data under key with an object-lock retention until retainUntil,
+// in the configured or the bucket's mode: nobody can delete or overwrite that
+// version before then (in compliance mode not even the bucket's root account).
+// Without object locking it is Put.
+func (s *Store) PutLocked(ctx context.Context, key string, data []byte, retainUntil time.Time) error {
+	if s.lockMode == "" {
+		_, err := s.Put(ctx, key, bytes.NewReader(data), int64(len(data)), "")
+		return err
+	}
+	if err := ingest.ValidateKey(key); err != nil {
+		return fmt.Errorf("put locked object: %w", err)
+	}
+	sum := sha256Hex(data)
+	m := md5.Sum(data) // S3 wants Content-MD5 with a retention
+	_, err := s.core.PutObject(ctx, s.bucket, key, bytes.NewReader(data), int64(len(data)),
+		base64.StdEncoding.EncodeToString(m[:]), sum, minio.PutObjectOptions{
+			UserMetadata:         map[string]string{MetadataSHA256: sum},
+			Mode:                 s.lockMode,
+			RetainUntilDate:      retainUntil.UTC(),
+			DisableContentSha256: true,
+		})
+	if err != nil {
+		return fmt.Errorf("put locked %s: %w", key, err)
+	}
+	return nil
 }
 
 // retry runs op until it succeeds, fails with an error retryable does not accept, ctx
@@ -173,7 +255,7 @@ func isCommitRace(err error) bool {
 	return minio.ToErrorResponse(err).Code == minio.AccessDenied
 }
 
-func (s *Store) ensureBucket(ctx context.Context, region string) error {
+func (s *Store) ensureBucket(ctx context.Context, region string, locking bool) error {
 	exists, err := s.core.BucketExists(ctx, s.bucket)
 	if err != nil {
 		return err
@@ -181,7 +263,7 @@ func (s *Store) ensureBucket(ctx context.Context, region string) error {
 	if exists {
 		return nil
 	}
-	err = s.core.MakeBucket(ctx, s.bucket, minio.MakeBucketOptions{Region: region})
+	err = s.core.MakeBucket(ctx, s.bucket, minio.MakeBucketOptions{Region: region, ObjectLocking: locking})
 	if minio.ToErrorResponse(err).Code == minio.BucketAlreadyOwnedByYou {
 		return nil // another New got there first
 	}

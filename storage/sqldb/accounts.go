@@ -3,21 +3,44 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"kntc/auth"
+	"kntc/cases"
 )
 
-// CreateUnit implements auth.Store.
+// auditAccount appends the record of an account change to the audit trail in tx,
+// the transaction that makes the change, under the user auth.WithActingUser put in
+// ctx ("system" when none). Every auth.Store method that changes a unit, a user
+// or a role calls it: one place decides who is recorded. object is "unit:CODE" or
+// "user:ID"; the entry belongs to that unit, or to the user's unit.
+func (db *DB) auditAccount(ctx context.Context, tx *sql.Tx, action, object, detail string) error {
+	by, ok := auth.ActingUser(ctx)
+	if !ok || by.Username == "" {
+		by = cases.System.User
+	}
+	return db.appendAudit(ctx, tx, cases.Record{UserID: by.ID, Username: by.Username, Action: action,
+		Object: object, Detail: detail})
+}
+
+// CreateUnit implements auth.Store; the creation is audited.
 func (db *DB) CreateUnit(ctx context.Context, u *auth.Unit) error {
 	if u.CreatedAt.IsZero() {
 		u.CreatedAt = now()
 	}
 	u.CreatedAt = ts(u.CreatedAt)
-	err := db.sql.QueryRowContext(ctx, db.q(`INSERT INTO units (code, name, level, parent_id, created_at)
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO units (code, name, level, parent_id, created_at)
 		VALUES (?, ?, ?, ?, ?) RETURNING id`), u.Code, u.Name, u.Level, nullID(u.ParentID), u.CreatedAt).Scan(&u.ID)
-	return db.classify("create unit "+u.Code, err)
+		if err != nil {
+			return db.classify("create unit "+u.Code, err)
+		}
+		return db.auditAccount(ctx, tx, cases.ActionCreate, "unit:"+u.Code,
+			fmt.Sprintf("level=%s parent=%d", u.Level, u.ParentID))
+	})
 }
 
 const unitColumns = `id, code, name, level, COALESCE(parent_id, 0), created_at`
@@ -69,17 +92,23 @@ func scanUser(row interface{ Scan(...any) error }) (auth.User, error) {
 	return u, err
 }
 
-// CreateUser implements auth.Store.
+// CreateUser implements auth.Store; the creation is audited.
 func (db *DB) CreateUser(ctx context.Context, u *auth.User) error {
 	if u.CreatedAt.IsZero() {
 		u.CreatedAt = now()
 	}
 	u.CreatedAt = ts(u.CreatedAt)
 	u.UpdatedAt = u.CreatedAt
-	err := db.sql.QueryRowContext(ctx, db.q(`INSERT INTO users (username, full_name, role, unit_id, scope_unit_id,
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO users (username, full_name, role, unit_id, scope_unit_id,
 		password_hash, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		u.Username, u.FullName, u.Role, u.UnitID, u.ScopeUnitID, u.PasswordHash, u.Disabled, u.CreatedAt, u.UpdatedAt).Scan(&u.ID)
-	return db.classify("create user "+u.Username, err)
+			u.Username, u.FullName, u.Role, u.UnitID, u.ScopeUnitID, u.PasswordHash, u.Disabled, u.CreatedAt, u.UpdatedAt).Scan(&u.ID)
+		if err != nil {
+			return db.classify("create user "+u.Username, err)
+		}
+		return db.auditAccount(ctx, tx, cases.ActionCreate, "user:"+strconv.FormatInt(u.ID, 10),
+			fmt.Sprintf("username=%s role=%s unit=%d scope=%d disabled=%t", u.Username, u.Role, u.UnitID, u.ScopeUnitID, u.Disabled))
+	})
 }
 
 // User implements auth.Store.
@@ -112,13 +141,53 @@ func (db *DB) Users(ctx context.Context) ([]auth.User, error) {
 	return users, db.classify("list users", rows.Err())
 }
 
-// UpdateUser implements auth.Store.
+// UpdateUser implements auth.Store; the change (which fields, never the password
+// hash) is audited.
 func (db *DB) UpdateUser(ctx context.Context, u *auth.User) error {
 	u.UpdatedAt = now()
-	res, err := db.sql.ExecContext(ctx, db.q(`UPDATE users SET username = ?, full_name = ?, role = ?, unit_id = ?,
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		old, err := scanUser(tx.QueryRowContext(ctx, db.q(`SELECT `+userColumns+` FROM users WHERE id = ?`), u.ID))
+		if err != nil {
+			return db.classify("update user "+u.Username, err)
+		}
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE users SET username = ?, full_name = ?, role = ?, unit_id = ?,
 		scope_unit_id = ?, password_hash = ?, disabled = ?, updated_at = ? WHERE id = ?`),
-		u.Username, u.FullName, u.Role, u.UnitID, u.ScopeUnitID, u.PasswordHash, u.Disabled, u.UpdatedAt, u.ID)
-	return db.mustAffect("update user "+u.Username, res, err)
+			u.Username, u.FullName, u.Role, u.UnitID, u.ScopeUnitID, u.PasswordHash, u.Disabled, u.UpdatedAt, u.ID)
+		if err := db.mustAffect("update user "+u.Username, res, err); err != nil {
+			return err
+		}
+		return db.auditAccount(ctx, tx, cases.ActionUpdate, "user:"+strconv.FormatInt(u.ID, 10), userChanges(old, *u))
+	})
+}
+
+// userChanges says what changed from old to u, for the audit trail.
+func userChanges(old, u auth.User) string {
+	var out []string
+	if old.Username != u.Username {
+		out = append(out, "username="+old.Username+"→"+u.Username)
+	}
+	if old.FullName != u.FullName {
+		out = append(out, "full_name")
+	}
+	if old.Role != u.Role {
+		out = append(out, "role="+string(old.Role)+"→"+string(u.Role))
+	}
+	if old.UnitID != u.UnitID {
+		out = append(out, fmt.Sprintf("unit=%d→%d", old.UnitID, u.UnitID))
+	}
+	if old.ScopeUnitID != u.ScopeUnitID {
+		out = append(out, fmt.Sprintf("scope=%d→%d", old.ScopeUnitID, u.ScopeUnitID))
+	}
+	if old.PasswordHash != u.PasswordHash {
+		out = append(out, "password")
+	}
+	if old.Disabled != u.Disabled {
+		out = append(out, fmt.Sprintf("disabled=%t", u.Disabled))
+	}
+	if len(out) == 0 {
+		return "username=" + u.Username + " unchanged"
+	}
+	return "username=" + u.Username + " " + strings.Join(out, " ")
 }
 
 // SetPassword implements auth.Store.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"kntc/cases"
 	"kntc/ingest"
 )
 
@@ -33,19 +34,17 @@ func validateDocument(d *ingest.Document) error {
 	return nil
 }
 
-// CreateDocument implements ingest.DocumentStore.
+// CreateDocument implements ingest.DocumentStore. The arrival is audited in the
+// same transaction (see CreateDocumentTx).
 func (db *DB) CreateDocument(ctx context.Context, d *ingest.Document) error {
-	return db.CreateDocumentTx(ctx, db.sql, d)
-}
-
-// Execer is what a *sql.DB and a *sql.Tx share, so one method serves both.
-type Execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	return db.inTx(ctx, func(tx *sql.Tx) error { return db.CreateDocumentTx(ctx, tx, d) })
 }
 
 // CreateDocumentTx is CreateDocument inside a transaction (e.g. together with the
-// document's first job).
-func (db *DB) CreateDocumentTx(ctx context.Context, tx Execer, d *ingest.Document) error {
+// document's first job). It appends the arrival to the audit trail in tx: the
+// document's ID, unit, source and status, never its file name (names often carry
+// the sender's name).
+func (db *DB) CreateDocumentTx(ctx context.Context, tx *sql.Tx, d *ingest.Document) error {
 	if err := validateDocument(d); err != nil {
 		return err
 	}
@@ -59,7 +58,31 @@ func (db *DB) CreateDocumentTx(ctx context.Context, tx Execer, d *ingest.Documen
 		d.ID, d.Status, d.SHA256, d.Size, d.Filename, d.SourcePath, d.ContentType, d.UnitCode, d.CaseCode,
 		d.DuplicateOf, d.Pages, d.Kind, d.Meta.Number, d.Meta.Date, d.Meta.Issuer, d.Meta.Type, d.Meta.Subject,
 		d.Error, d.Attempts, d.Pipeline, d.Confidential, d.SecretCase, d.Cleared, d.Published, d.CreatedAt, d.UpdatedAt)
-	return db.classify("create document "+d.ID, err)
+	if err != nil {
+		return db.classify("create document "+d.ID, err)
+	}
+	return db.appendAudit(ctx, tx, arrivalRecord(d))
+}
+
+// arrivalRecord is the audit record of a document's arrival.
+func arrivalRecord(d *ingest.Document) cases.Record {
+	user := d.Arrival.Username
+	if user == "" {
+		user = cases.System.User.Username
+	}
+	source := d.Arrival.Source
+	if source == "" {
+		source = "unknown"
+	}
+	detail := "source=" + source + " status=" + string(d.Status) + " sha256=" + d.SHA256
+	if d.DuplicateOf != "" {
+		detail += " duplicate_of=" + d.DuplicateOf
+	}
+	if d.CaseCode != "" {
+		detail += " case=" + d.CaseCode
+	}
+	return cases.Record{At: d.CreatedAt, UserID: d.Arrival.UserID, Username: user, Action: cases.ActionReceive,
+		Object: "document:" + d.ID, Detail: detail, Unit: d.UnitCode}
 }
 
 // Document implements ingest.DocumentStore.

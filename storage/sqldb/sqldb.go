@@ -51,6 +51,9 @@ type DB struct {
 	mu      sync.Mutex
 	rebinds map[string]string
 	closers []func()
+
+	// auditKey keys the audit chain (cases.ChainMAC); see SetAuditKey.
+	auditKey []byte
 }
 
 // New wraps an open database handle. Call Migrate or CheckSchema before use.

@@ -49,6 +49,9 @@ func TestDatabase(t *testing.T, open func(t *testing.T) *sqldb.DB) {
 	t.Run("AuditConcurrent", func(t *testing.T) { testAuditConcurrent(t, migrated(t)) })
 	t.Run("AuditAppendOnly", func(t *testing.T) { testAuditAppendOnly(t, migrated(t)) })
 	t.Run("AuditTamper", func(t *testing.T) { testAuditTamper(t, migrated) })
+	t.Run("AuditKeyed", func(t *testing.T) { testAuditKeyed(t, migrated(t)) })
+	t.Run("DocumentArrivals", func(t *testing.T) { testDocumentArrivals(t, migrated(t)) })
+	t.Run("AccountsAudited", func(t *testing.T) { testAccountsAudited(t, migrated(t)) })
 }
 
 func wantErr(t *testing.T, what string, err, want error) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -39,12 +38,12 @@ func TestSplitStatusMigration(t *testing.T, open func(t *testing.T) *sqldb.DB) {
 	// writes.
 	d := sampleDocument()
 	d.Confidential = true
-	insertV3Document(t, db, &d)
+	createOldDocument(t, db, &d)
 	p := splitSamplePage(d.ID)
 	must(t, "save page", db.SavePage(ctx, &p))
 	other := sampleDocument()
 	other.SHA256 = "1111111111111111111111111111111111111111111111111111111111111111"
-	insertV3Document(t, db, &other)
+	createOldDocument(t, db, &other)
 	for _, q := range []string{
 		`INSERT INTO units (code, name, level, created_at) VALUES ('STNMT', 'Sở Tài nguyên và Môi trường', 'department', '2026-01-01T00:00:00Z')`,
 		`INSERT INTO cases (code, kind, unit_id, status, created_at, updated_at) VALUES ('KN-2026-000123', 'khieu_nai', (SELECT id FROM units WHERE code = 'STNMT'), 'tiep_nhan', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`,
@@ -175,24 +174,19 @@ func splitSamplePage(documentID string) ingest.Page {
 	}
 }
 
-// insertV3Document writes d as schema version 3 has documents (24 columns),
-// assigning its ID and times.
-func insertV3Document(t *testing.T, db *sqldb.DB, d *ingest.Document) {
+// createOldDocument writes d as kntc did under schema 3: the row alone (the
+// arrival's audit entry came with migration 5, whose columns do not exist yet).
+func createOldDocument(t *testing.T, db *sqldb.DB, d *ingest.Document) {
 	t.Helper()
-	d.ID = fmt.Sprintf("01900000-0000-7000-8000-%012d", time.Now().UnixNano()%1_000_000_000_000)
+	d.ID = fmt.Sprintf("0190old-%s", d.SHA256[:8])
 	d.CreatedAt = time.Now().UTC().Truncate(time.Microsecond)
 	d.UpdatedAt = d.CreatedAt
-	q := `INSERT INTO documents (id, status, sha256, size, filename, source_path, content_type, unit_code, case_code,
-		duplicate_of, pages, kind, meta_number, meta_date, meta_issuer, meta_type, meta_subject,
-		error, attempts, pipeline, confidential, published, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	if db.Dialect() == "postgres" {
-		for i := 1; strings.Contains(q, "?"); i++ {
-			q = strings.Replace(q, "?", fmt.Sprintf("$%d", i), 1)
-		}
-	}
-	_, err := db.SQL().ExecContext(t.Context(), q, d.ID, d.Status, d.SHA256, d.Size, d.Filename, d.SourcePath, d.ContentType,
-		d.UnitCode, d.CaseCode, d.DuplicateOf, d.Pages, d.Kind, d.Meta.Number, d.Meta.Date, d.Meta.Issuer, d.Meta.Type,
-		d.Meta.Subject, d.Error, d.Attempts, d.Pipeline, d.Confidential, d.Published, d.CreatedAt, d.UpdatedAt)
-	must(t, "insert a version 3 document", err)
+	_, err := db.SQL().ExecContext(t.Context(), dialectQuery(db, `INSERT INTO documents (id, status, sha256, size,
+		filename, source_path, content_type, unit_code, case_code, duplicate_of, pages, kind, meta_number, meta_date,
+		meta_issuer, meta_type, meta_subject, error, attempts, pipeline, confidential, published, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		d.ID, d.Status, d.SHA256, d.Size, d.Filename, d.SourcePath, d.ContentType, d.UnitCode, d.CaseCode,
+		d.DuplicateOf, d.Pages, d.Kind, d.Meta.Number, d.Meta.Date, d.Meta.Issuer, d.Meta.Type, d.Meta.Subject,
+		d.Error, d.Attempts, d.Pipeline, d.Confidential, d.Published, d.CreatedAt, d.UpdatedAt)
+	must(t, "create document under schema 3", err)
 }

@@ -1,0 +1,181 @@
+package storagetest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"kntc/auth"
+	"kntc/cases"
+	"kntc/ingest"
+	"kntc/storage/sqldb"
+)
+
+// suiteAuditKey keys the chain in the keyed tests.
+var suiteAuditKey = bytes.Repeat([]byte{0x3c}, 32)
+
+// verifyKeyed checks the whole chain under the suite's key.
+func verifyKeyed(t *testing.T, db *sqldb.DB) cases.ChainVerifier {
+	t.Helper()
+	v := cases.ChainVerifier{Key: suiteAuditKey}
+	must(t, "verify the keyed chain", db.WalkAudit(t.Context(), v.Next))
+	return v
+}
+
+// testAuditKeyed: with a key, entries are chained with HMAC and carry the unit of
+// their object, which the Units filter selects on; without the key, nothing is
+// appended after a keyed entry.
+func testAuditKeyed(t *testing.T, db *sqldb.DB) {
+	ctx := t.Context()
+	w := newCaseWorld(t, db)
+	must(t, "unkeyed entry first", db.Audit(ctx, w.rec(cases.ActionRead, "document:cu")))
+	db.SetAuditKey(suiteAuditKey)
+
+	other := audited(t, db, cases.ActionCreate, "", func() error {
+		c := w.sampleCase(cases.KindComplaint, day(2026, 3, 2))
+		c.UnitID = w.other.ID
+		return db.CreateCase(ctx, &c, cases.Event{Type: cases.EventCreated}, w.rec(cases.ActionCreate, ""))
+	})
+	p := cases.Petition{UnitID: w.unit.ID, Source: cases.SourcePost, Kind: cases.KindComplaint, ReceivedOn: day(2026, 3, 2),
+		Subject: "Khiếu nại việc thu hồi đất", CreatedBy: w.clerk.ID}
+	petition := audited(t, db, cases.ActionCreate, "", func() error { return db.CreatePetition(ctx, &p, w.rec(cases.ActionCreate, "")) })
+	d := sampleDocument()
+	d.UnitCode = w.other.Code
+	doc := audited(t, db, cases.ActionReceive, "", func() error { return db.CreateDocument(ctx, &d) })
+	read := audited(t, db, cases.ActionRead, "document:"+d.ID, func() error { return db.Audit(ctx, w.rec(cases.ActionRead, "document:"+d.ID)) })
+	explicit := w.rec(cases.ActionExport, "")
+	explicit.Unit = w.unit.Code
+	exported := audited(t, db, cases.ActionExport, "", func() error { return db.Audit(ctx, explicit) })
+	none := audited(t, db, cases.ActionExport, "", func() error { return db.Audit(ctx, w.rec(cases.ActionExport, "report:2026")) })
+	for _, tt := range []struct {
+		name string
+		e    cases.AuditEntry
+		want string
+	}{
+		{"case", other, w.other.Code}, {"petition", petition, w.unit.Code}, {"document arrival", doc, w.other.Code},
+		{"document read", read, w.other.Code}, {"given", exported, w.unit.Code}, {"no unit", none, ""},
+	} {
+		if tt.e.Unit != tt.want || tt.e.Version != cases.AuditV2 {
+			t.Errorf("%s: unit %q version %d, want %q keyed", tt.name, tt.e.Unit, tt.e.Version, tt.want)
+		}
+	}
+
+	v := verifyKeyed(t, db)
+	if v.FirstKeyed != 2 || v.Count != 7 {
+		t.Fatalf("keyed from %d, %d entries; want from 2, 7", v.FirstKeyed, v.Count)
+	}
+	for _, tt := range []struct {
+		name  string
+		units []string
+		want  []int64
+	}{
+		{"every unit and none", nil, []int64{1, 2, 3, 4, 5, 6, 7}},
+		{"one unit", []string{w.other.Code}, []int64{2, 4, 5}},
+		{"two units", []string{w.other.Code, w.unit.Code}, []int64{2, 3, 4, 5, 6}},
+		{"no unit at all", []string{}, nil},
+	} {
+		got, err := db.AuditEntries(ctx, cases.AuditFilter{Units: tt.units})
+		must(t, tt.name, err)
+		var seqs []int64
+		for _, e := range got {
+			seqs = append(seqs, e.Seq)
+		}
+		if !reflect.DeepEqual(seqs, tt.want) {
+			t.Errorf("%s: seqs %v, want %v", tt.name, seqs, tt.want)
+		}
+	}
+
+	db.SetAuditKey(nil)
+	refused(t, db, "an unkeyed entry after keyed ones", cases.ErrNoAuditKey, func() error {
+		return db.Audit(ctx, w.rec(cases.ActionRead, "document:x"))
+	})
+	if err := db.CreateDocument(ctx, &ingest.Document{Status: ingest.StatusReceived, SHA256: strings.Repeat("e", 64)}); !errors.Is(err, cases.ErrNoAuditKey) {
+		t.Fatalf("a document arriving without the key: %v", err)
+	}
+	if _, total, err := db.Documents(ctx, ingest.DocumentFilter{}); err != nil || total != 1 {
+		t.Fatalf("the document whose arrival could not be audited was stored: %d, %v", total, err)
+	}
+}
+
+// testDocumentArrivals: every new document row comes with its arrival's audit
+// entry, in the same transaction: its unit, source and uploader, never its file
+// name.
+func testDocumentArrivals(t *testing.T, db *sqldb.DB) {
+	ctx := t.Context()
+	db.SetAuditKey(suiteAuditKey)
+	w := newCaseWorld(t, db)
+	d := sampleDocument()
+	d.Status = ingest.StatusReceived
+	d.Arrival = ingest.Arrival{Source: "upload", UserID: w.clerk.ID, Username: w.clerk.Username}
+	e := audited(t, db, cases.ActionReceive, "", func() error { return db.CreateDocument(ctx, &d) })
+	want := fmt.Sprintf("source=upload status=received sha256=%s case=%s", d.SHA256, d.CaseCode)
+	if e.Object != "document:"+d.ID || e.Unit != d.UnitCode || e.UserID != w.clerk.ID || e.Username != w.clerk.Username || e.Detail != want {
+		t.Fatalf("arrival entry %+v, want document:%s of %s by %s: %q", e, d.ID, d.UnitCode, w.clerk.Username, want)
+	}
+	dup := sampleDocument()
+	dup.Status, dup.DuplicateOf, dup.CaseCode = ingest.StatusDuplicate, d.ID, ""
+	dup.Arrival = ingest.Arrival{Source: "hotfolder"}
+	e = audited(t, db, cases.ActionReceive, "", func() error { return db.CreateDocument(ctx, &dup) })
+	if e.Username != "system" || e.Detail != fmt.Sprintf("source=hotfolder status=duplicate sha256=%s duplicate_of=%s", dup.SHA256, d.ID) {
+		t.Fatalf("duplicate's arrival entry %+v", e)
+	}
+	all, err := db.AuditEntries(ctx, cases.AuditFilter{})
+	must(t, "entries", err)
+	for _, x := range all {
+		if strings.Contains(fmt.Sprintf("%+v", x), "Quyết định") {
+			t.Errorf("entry %d names the file: %+v", x.Seq, x)
+		}
+	}
+	again := d
+	refused(t, db, "a document ID twice", ingest.ErrConflict, func() error { return db.CreateDocument(ctx, &again) })
+	verifyKeyed(t, db)
+}
+
+// testAccountsAudited: units and users created or changed through the store are
+// recorded, in the same transaction, under the user the context names.
+func testAccountsAudited(t *testing.T, db *sqldb.DB) {
+	db.SetAuditKey(suiteAuditKey)
+	admin := auth.User{ID: 42, Username: "quan.tri"}
+	ctx := auth.WithActingUser(t.Context(), admin)
+	root := auth.Unit{Code: "TINH", Name: "Tỉnh", Level: auth.LevelProvince}
+	e := audited(t, db, cases.ActionCreate, "unit:TINH", func() error { return db.CreateUnit(ctx, &root) })
+	if e.UserID != 42 || e.Username != "quan.tri" || e.Unit != "TINH" {
+		t.Fatalf("unit creation entry %+v", e)
+	}
+	dist := auth.Unit{Code: "HT", Name: "Hòa Thành", Level: auth.LevelDistrict, ParentID: root.ID}
+	audited(t, db, cases.ActionCreate, "unit:HT", func() error { return db.CreateUnit(ctx, &dist) })
+	u := auth.User{Username: "lan", Role: auth.RoleClerk, UnitID: dist.ID, ScopeUnitID: dist.ID, PasswordHash: "$argon2id$bí-mật"}
+	e = audited(t, db, cases.ActionCreate, "", func() error { return db.CreateUser(ctx, &u) })
+	if e.Object != fmt.Sprintf("user:%d", u.ID) || e.Unit != "HT" || !strings.Contains(e.Detail, "username=lan role=clerk") {
+		t.Fatalf("user creation entry %+v", e)
+	}
+	u.PasswordHash, u.Disabled, u.Role = "$argon2id$mới", true, auth.RoleHandler
+	e = audited(t, db, cases.ActionUpdate, fmt.Sprintf("user:%d", u.ID), func() error { return db.UpdateUser(ctx, &u) })
+	if e.Detail != "username=lan role=clerk→handler password disabled=true" {
+		t.Fatalf("user change entry %q", e.Detail)
+	}
+	// Without an acting user, the system made the change.
+	e = audited(t, db, cases.ActionUpdate, "", func() error { return db.UpdateUser(t.Context(), &u) })
+	if e.Username != "system" || e.Detail != "username=lan unchanged" {
+		t.Fatalf("unattributed change entry %+v", e)
+	}
+	refused(t, db, "a unit code twice", ingest.ErrConflict, func() error {
+		again := auth.Unit{Code: "HT", Name: "Khác", Level: auth.LevelDistrict, ParentID: root.ID}
+		return db.CreateUnit(ctx, &again)
+	})
+	refused(t, db, "a missing user", ingest.ErrNotFound, func() error {
+		ghost := auth.User{ID: 999999, Username: "ma", Role: auth.RoleClerk, UnitID: dist.ID, ScopeUnitID: dist.ID}
+		return db.UpdateUser(ctx, &ghost)
+	})
+	all, err := db.AuditEntries(ctx, cases.AuditFilter{})
+	must(t, "entries", err)
+	for _, x := range all {
+		if strings.Contains(x.Detail, "argon2") {
+			t.Errorf("entry %d holds the password hash: %q", x.Seq, x.Detail)
+		}
+	}
+	verifyKeyed(t, db)
+}
