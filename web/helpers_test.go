@@ -105,7 +105,7 @@ type exchange struct {
 // env is a whole server on real services: SQLite and local objects in a temporary
 // directory, a search index on disk, accounts, the case system with a sealing key.
 type env struct {
-	t        *testing.T
+	t        testing.TB
 	ctx      context.Context
 	db       *sqldb.DB
 	blobs    ingest.BlobStore
@@ -152,7 +152,7 @@ func (e *env) anchor() cases.Anchor {
 // requesters are the users of the matrix, in the order of its table.
 var requesters = []string{uAdmin, uClerk, uHandler, uGranted, uLeader, uInspector, uHandlerB, uLeaderP}
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := t.Context()
 	dir := t.TempDir()
@@ -304,7 +304,7 @@ func (e *env) must(user string, c call, want int) []byte {
 }
 
 // decode unmarshals a response body or fails the test.
-func decode[T any](t *testing.T, body []byte) T {
+func decode[T any](t testing.TB, body []byte) T {
 	t.Helper()
 	var v T
 	if err := json.Unmarshal(body, &v); err != nil {
