@@ -68,7 +68,10 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, _
 	if err != nil {
 		return err
 	}
-	pl.proc.Finish, pl.spool.Vet = caseSvc.Finish, caseSvc.VetArrival
+	pl.spool.Vet = caseSvc.VetArrival
+	if pl.proc != nil { // with --wait=false the running server processes them
+		pl.proc.Finish = caseSvc.Finish
+	}
 	defer func() {
 		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
