@@ -190,7 +190,8 @@ func userChanges(old, u auth.User) string {
 	return "username=" + u.Username + " " + strings.Join(out, " ")
 }
 
-// SetPassword implements auth.Store.
+// SetPassword implements auth.Store: the new hash, every token of the user
+// revoked and the change audited, in one transaction.
 func (db *DB) SetPassword(ctx context.Context, id int64, hash string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`), hash, now(), id)
@@ -198,7 +199,10 @@ func (db *DB) SetPassword(ctx context.Context, id int64, hash string) error {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, db.q(`DELETE FROM tokens WHERE user_id = ?`), id)
-		return db.classify("revoke tokens of user "+strconv.FormatInt(id, 10), err)
+		if err != nil {
+			return db.classify("revoke tokens of user "+strconv.FormatInt(id, 10), err)
+		}
+		return db.auditAccount(ctx, tx, cases.ActionUpdate, "user:"+strconv.FormatInt(id, 10), "password set, sessions revoked")
 	})
 }
 
