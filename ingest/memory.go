@@ -19,7 +19,7 @@ type PageSizer interface {
 // Tesseract's own copy and its binarised images, a turned copy when the page lies
 // wrong, the archive encoding. Measured on a 12000×12000 grey PNG (make
 // bench-load): about 12 bytes a pixel over the 1 of the decoded image.
-const DefaultWorkBytesPerPixel = 12
+const DefaultWorkBytesPerPixel = 10
 
 // MemoryGate is a budget of bytes shared by the pages being worked on at once,
 // across all documents: a page enters when its cost fits what the pages inside
