@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -92,7 +93,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	}
 	// Bodies have their own deadlines (web.Config.BodyTimeout); no ReadTimeout or
 	// WriteTimeout, which would cut large uploads and downloads.
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	// The server's own complaints (TLS handshakes of scanners, …) go to the log.
+	errLog := slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10, ErrorLog: errLog}
 	if tlsOn {
 		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
 		if err != nil {
@@ -114,7 +117,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 		}
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", web.MetricsHandler(reg, cfg.MetricsToken))
-		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
+		defer metricsSrv.Close() // after Shutdown below; on an early return, at once
 		go func() {
 			if err := metricsSrv.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				logger.Error("metrics listener", "error", err)
