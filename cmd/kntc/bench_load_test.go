@@ -59,7 +59,17 @@ func BenchmarkLoad(b *testing.B) {
 			if budget > 0 {
 				name, atOnce = fmt.Sprintf("budget %s", mib(budget)), min(max(int(budget/cost), 1), 4)
 			}
-			fmt.Printf("  %-18s %d page(s) at once: peak RSS %6s (idle %s), %.0f s for the four\n", name, atOnce, mib(peak), mib(idle), took.Seconds())
+			verdict := ""
+			switch {
+			case budget == 0:
+			case peak <= budget:
+				verdict = "; within the budget"
+			case cost > budget:
+				verdict = "; over the budget: each page alone is reckoned over it"
+			default:
+				verdict = "; OVER THE BUDGET"
+			}
+			fmt.Printf("  %-18s %d page(s) at once: peak RSS %6s (idle %s), %.0f s for the four%s\n", name, atOnce, mib(peak), mib(idle), took.Seconds(), verdict)
 		}
 		uploadFigures(b)
 	}
