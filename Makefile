@@ -35,3 +35,10 @@ bench-search:
 .PHONY: bench-ocr
 bench-ocr:
 	OMP_THREAD_LIMIT=1 go test -v -run '^$$' -bench BenchmarkOCRVariants -benchtime 1x -timeout 60m ./ocr/tesseract
+
+# Hostile load (issue 19): peak RSS of four 12000×12000 PNGs at once under the
+# decode budget(s) KNTC_BENCH_LOAD_BUDGETS (bytes, comma-separated) and without
+# one; oversized uploads; slow bodies. Needs Tesseract and ~6 GB of free memory.
+.PHONY: bench-load
+bench-load:
+	OMP_THREAD_LIMIT=1 go test -v -run '^$$' -bench BenchmarkLoad -benchtime 1x -timeout 90m ./cmd/kntc

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -58,6 +59,15 @@ type Processor struct {
 	// page stage, on the raster decoded for OCR, into a spool file the archive
 	// step takes (pageImagePath); a page without one is decoded again there.
 	EncodeArchive ArchiveEncoder
+
+	// Memory, when set, bounds the memory of the pages being decoded and worked on
+	// at once, across all documents, by each page's size known before decoding
+	// (PageSizer): a 12000×12000 scan weighs what its pixels weigh, not what its
+	// few hundred kilobytes of file do.
+	Memory *MemoryGate
+	// WorkBytesPerPixel is what work on a page costs per pixel besides its decoded
+	// image, for Memory; 0 means DefaultWorkBytesPerPixel.
+	WorkBytesPerPixel int64
 
 	Slots       int           // page workers shared by all documents
 	PageTimeout time.Duration // per page OCR limit; 0 means 5 minutes
@@ -140,7 +150,7 @@ func (p *Processor) Process(ctx context.Context, id string, final bool) error {
 	if errors.Is(err, ErrBadInput) || final {
 		return p.quarantine(ctx, &d, err)
 	}
-	d.Status, d.Error = StatusFailed, err.Error()
+	d.Status, d.Error = StatusFailed, userMessage(err)
 	if uerr := p.Docs.UpdateDocument(ctx, &d); uerr != nil {
 		p.Logger.Error("record failure", "document_id", id, "error", uerr)
 	}
@@ -155,7 +165,7 @@ func (p *Processor) quarantine(ctx context.Context, d *Document, reason error) e
 			return err
 		}
 	}
-	d.Status, d.Error = StatusQuarantined, reason.Error()
+	d.Status, d.Error = StatusQuarantined, userMessage(reason)
 	if err := p.Docs.UpdateDocument(ctx, d); err != nil {
 		return err
 	}
@@ -247,7 +257,7 @@ func (p *Processor) ensureSpool(ctx context.Context, d *Document, path string) e
 	}
 	rc, err := p.Blobs.Get(ctx, OriginalKey(d.SHA256), 0, -1)
 	if errors.Is(err, ErrNotFound) {
-		return BadInput(fmt.Errorf("tệp không còn trong hàng đợi (the spooled file %s is missing)", path))
+		return BadInput(fmt.Errorf("tệp không còn trong hàng đợi (the spooled file %s is missing)", filepath.Base(path)))
 	}
 	if err != nil {
 		return err
@@ -330,14 +340,20 @@ func (p *Processor) recognizeAll(ctx context.Context, d *Document, f PageFile, n
 		if done[i] {
 			continue
 		}
+		release, err := p.holdPage(ctx, f, i)
+		if err != nil {
+			break
+		}
 		select {
 		case p.sem <- struct{}{}:
 		case <-ctx.Done():
 		}
 		if ctx.Err() != nil {
+			release()
 			break
 		}
 		wg.Go(func() {
+			defer release()
 			defer func() { <-p.sem }()
 			r, err := p.recognizePage(ctx, d, f, i)
 			mu.Lock()
@@ -535,25 +551,8 @@ func (p *Processor) storeArchive(ctx context.Context, d *Document, f PageFile, r
 			}
 			continue
 		}
-		pg, err := f.Page(ctx, i)
-		if err != nil {
-			return fmt.Errorf("trang %d (page %d): %w", i+1, i+1, err)
-		}
-		words, rotation := r.Words, r.Rotation
-		if r.Source == "text" {
-			// A page with its own text in a PDF that is not born-digital throughout is
-			// archived as an image; OCR gives its text layer the word boxes the PDF's
-			// text does not come with (the database keeps the PDF's own text), in the
-			// pixels of the page as OCR turned it.
-			rec, err := p.wordsFor(ctx, pg)
-			if err != nil {
-				return fmt.Errorf("text layer of page %d of %s: %w", i+1, d.ID, err)
-			}
-			words, rotation = rec.Words, ((rec.Rotation%360)+360)%360
-		}
-		pg, words = p.upright(pg, words, rotation)
-		if err := a.AddPage(ArchivePage{Page: pg, Words: words}); err != nil {
-			return fmt.Errorf("archive page %d of %s: %w", i+1, d.ID, err)
+		if err := p.archivePageImage(ctx, a, d, f, i, r); err != nil {
+			return err
 		}
 	}
 	if err := a.Close(); err != nil {
@@ -563,6 +562,37 @@ func (p *Processor) storeArchive(ctx context.Context, d *Document, f PageFile, r
 		return err
 	}
 	return p.putFile(ctx, key, tmp)
+}
+
+// archivePageImage decodes page i of f again and adds it to a, within the memory
+// budget.
+func (p *Processor) archivePageImage(ctx context.Context, a Archive, d *Document, f PageFile, i int, r pageResult) error {
+	release, err := p.holdPage(ctx, f, i)
+	if err != nil {
+		return err
+	}
+	defer release()
+	pg, err := f.Page(ctx, i)
+	if err != nil {
+		return fmt.Errorf("trang %d (page %d): %w", i+1, i+1, err)
+	}
+	words, rotation := r.Words, r.Rotation
+	if r.Source == "text" {
+		// A page with its own text in a PDF that is not born-digital throughout is
+		// archived as an image; OCR gives its text layer the word boxes the PDF's
+		// text does not come with (the database keeps the PDF's own text), in the
+		// pixels of the page as OCR turned it.
+		rec, err := p.wordsFor(ctx, pg)
+		if err != nil {
+			return fmt.Errorf("text layer of page %d of %s: %w", i+1, d.ID, err)
+		}
+		words, rotation = rec.Words, ((rec.Rotation%360)+360)%360
+	}
+	pg, words = p.upright(pg, words, rotation)
+	if err := a.AddPage(ArchivePage{Page: pg, Words: words}); err != nil {
+		return fmt.Errorf("archive page %d of %s: %w", i+1, d.ID, err)
+	}
+	return nil
 }
 
 // wordsFor recognises a page on the shared pool, for its word boxes.

@@ -64,7 +64,7 @@ func errorText(d Document, reason error, now time.Time) string {
 	fmt.Fprintf(&b, "Mã tài liệu (document ID): %s\n", d.ID)
 	fmt.Fprintf(&b, "SHA-256: %s\n", d.SHA256)
 	fmt.Fprintf(&b, "Thời điểm (time): %s\n\n", now.Format(time.RFC3339))
-	fmt.Fprintf(&b, "Không xử lý được tệp này. Lý do:\n%s\n\n", reason)
+	fmt.Fprintf(&b, "Không xử lý được tệp này. Lý do:\n%s\n\n", userMessage(reason))
 	fmt.Fprintf(&b, "This file could not be processed. Reason: see above (English in brackets).\n")
 	fmt.Fprintf(&b, "Sửa tệp (ví dụ quét lại) rồi đặt lại vào thư mục nhận. (Fix the file, e.g. scan it again, and drop it into the hot folder again.)\n")
 	return b.String()

@@ -271,12 +271,8 @@ func (p *Processor) writePart(ctx context.Context, d *Document, f PageFile, pt p
 				continue
 			}
 		}
-		pg, err := f.Page(ctx, i)
-		if err != nil {
-			return fmt.Errorf("trang %d (page %d): %w", i+1, i+1, err)
-		}
-		if err := a.AddPage(ArchivePage{Page: pg}); err != nil {
-			return fmt.Errorf("page %d: %w", i+1, err)
+		if err := p.addPageImage(ctx, a, f, i); err != nil {
+			return err
 		}
 	}
 	if err := a.Close(); err != nil {
@@ -287,6 +283,24 @@ func (p *Processor) writePart(ctx context.Context, d *Document, f PageFile, pt p
 		return err
 	}
 	return out.Close()
+}
+
+// addPageImage decodes page i of f again and adds it to a as scanned, within the
+// memory budget.
+func (p *Processor) addPageImage(ctx context.Context, a Archive, f PageFile, i int) error {
+	release, err := p.holdPage(ctx, f, i)
+	if err != nil {
+		return err
+	}
+	defer release()
+	pg, err := f.Page(ctx, i)
+	if err != nil {
+		return fmt.Errorf("trang %d (page %d): %w", i+1, i+1, err)
+	}
+	if err := a.AddPage(ArchivePage{Page: pg}); err != nil {
+		return fmt.Errorf("page %d: %w", i+1, err)
+	}
+	return nil
 }
 
 // seedPart stores the batch's results of pt's pages under the keys of the part file

@@ -5,11 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
-
-	"github.com/go-chi/httprate"
 
 	"kntc/auth"
 	"kntc/cases"
@@ -39,10 +36,11 @@ func newUserResponse(u auth.User) userResponse {
 	return userResponse{ID: u.ID, Username: u.Username, FullName: u.FullName, Role: u.Role, UnitID: u.UnitID, ScopeUnitID: u.ScopeUnitID}
 }
 
-// handleLogin checks a username and password and returns a bearer token. Attempts are
-// limited per client address and per username, so guessing one account's password
-// from many addresses is slowed as much as guessing many from one.
-func handleLogin(logger *slog.Logger, accounts *auth.Service, limiter *httprate.RateLimiter) http.Handler {
+// handleLogin checks a username and password and returns a bearer token. Failed
+// attempts are limited (loginLimiter): per username and client address, per
+// address, and per username only by a pause, so that guessing from many addresses
+// cannot lock the real user out. Successful logins count against nothing.
+func handleLogin(logger *slog.Logger, accounts *auth.Service, limiter *loginLimiter) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req loginRequest
 		if err := decodeJSON(r, &req); err != nil {
@@ -50,21 +48,30 @@ func handleLogin(logger *slog.Logger, accounts *auth.Service, limiter *httprate.
 			return
 		}
 		name := strings.ToLower(strings.TrimSpace(req.Username))
-		if limiter.OnLimit(w, r, "ip:"+clientIP(r)) || limiter.OnLimit(w, r, "user:"+name) {
-			logger.WarnContext(r.Context(), "login rate limited", "username", name, "client_ip", clientIP(r))
-			writeJSON(w, http.StatusTooManyRequests, errorResponse{Error: "đăng nhập sai quá nhiều lần, vui lòng thử lại sau một phút (too many login attempts, try again in a minute)"})
+		ip := clientIP(r)
+		if wait, refused := limiter.refused(name, ip); refused {
+			logger.WarnContext(r.Context(), "login rate limited", "username", name, "client_ip", ip)
+			w.Header().Set("Retry-After", retryAfter(wait))
+			writeJSON(w, http.StatusTooManyRequests, errorResponse{Error: "đăng nhập sai quá nhiều lần, vui lòng thử lại sau một phút (too many failed logins, try again in a minute)"})
 			return
 		}
 		if name == "" || req.Password == "" {
 			respondError(w, r, logger, fmt.Errorf("cần tên đăng nhập và mật khẩu (username and password are required): %w", ingest.ErrInvalid))
 			return
 		}
+		if err := pause(r.Context(), limiter.delay(name)); err != nil {
+			return // the client has gone
+		}
 		token, u, err := accounts.Login(r.Context(), name, req.Password)
 		if err != nil {
+			if errors.Is(err, auth.ErrBadCredentials) {
+				limiter.failed(name, ip)
+			}
 			respondError(w, r, logger, err)
 			return
 		}
-		logger.InfoContext(r.Context(), "login", "user_id", u.ID, "username", u.Username, "client_ip", clientIP(r))
+		limiter.succeeded(name, ip)
+		logger.InfoContext(r.Context(), "login", "user_id", u.ID, "username", u.Username, "client_ip", ip)
 		writeJSON(w, http.StatusOK, loginResponse{Token: token, User: newUserResponse(u)})
 	})
 }
@@ -149,14 +156,4 @@ func bearer(r *http.Request) string {
 		return strings.TrimSpace(h[7:])
 	}
 	return ""
-}
-
-// clientIP is the TCP peer's address. Forwarded headers are not trusted: behind a
-// reverse proxy every client shares the proxy's limit, which errs on the safe side.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

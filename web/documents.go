@@ -341,15 +341,24 @@ type uploadResponse struct {
 // handleDocumentUpload takes a multipart upload (field "file", optional "case") into
 // the same pipeline as the hot folders. The file is written into the spool directory
 // first, so the claim is a rename. Filing into a case needs the right to link
-// documents and a case the user sees.
+// documents and a case the user sees. A file over maxBytes is refused from its
+// Content-Length before anything is written, or as soon as it passes the limit
+// while streaming (413), and a body cut short answers 422; either way its spool
+// file is gone before the answer.
 func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *cases.Service, claim Claimer, spoolDir string, maxBytes int64) http.Handler {
+	// The multipart framing and the "case" field around the file.
+	const overhead = 64 << 10
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := currentActor(r.Context()).Require(cases.PermDocumentUpload); err != nil {
 			respondError(w, r, logger, err)
 			return
 		}
 		if maxBytes > 0 {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBytes+1<<20)
+			if r.ContentLength > maxBytes+overhead {
+				respondError(w, r, logger, errTooLarge(maxBytes))
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, maxBytes+overhead)
 		}
 		mr, err := r.MultipartReader()
 		if err != nil {
@@ -362,18 +371,29 @@ func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *case
 				_ = os.Remove(tmp)
 			}
 		}()
+		// bodyErr turns an error met reading the body into the answer it needs.
+		bodyErr := func(err error) error {
+			if e := bodyReadError(err, maxBytes); e != nil {
+				return e
+			}
+			return fmt.Errorf("dữ liệu tải lên bị thiếu hoặc hỏng (the upload is truncated or malformed): %v: %w", err, ingest.ErrInvalid)
+		}
 		for {
 			part, err := mr.NextPart()
 			if errors.Is(err, io.EOF) {
 				break
 			}
 			if err != nil {
-				respondError(w, r, logger, fmt.Errorf("đọc dữ liệu tải lên (reading the upload): %v: %w", err, ingest.ErrInvalid))
+				respondError(w, r, logger, bodyErr(err))
 				return
 			}
 			switch part.FormName() {
 			case "case":
-				b, _ := io.ReadAll(io.LimitReader(part, 256))
+				b, err := io.ReadAll(io.LimitReader(part, 256))
+				if err != nil {
+					respondError(w, r, logger, bodyErr(err))
+					return
+				}
 				caseCode = strings.TrimSpace(string(b))
 			case "file":
 				if tmp != "" {
@@ -387,20 +407,33 @@ func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *case
 					return
 				}
 				tmp = f.Name()
-				_, err = io.Copy(f, part)
+				src := &readErr{r: part}
+				var n int64
+				if maxBytes > 0 {
+					n, err = io.Copy(f, io.LimitReader(src, maxBytes+1))
+				} else {
+					n, err = io.Copy(f, src)
+				}
 				if cerr := f.Close(); err == nil {
 					err = cerr
 				}
+				switch {
+				case src.err != nil:
+					err = bodyErr(src.err) // the client's fault, not the disk's
+				case err == nil && maxBytes > 0 && n > maxBytes:
+					err = errTooLarge(maxBytes)
+				}
 				if err != nil {
-					var mbe *http.MaxBytesError
-					if errors.As(err, &mbe) {
-						err = fmt.Errorf("tệp quá lớn, tối đa %d byte (file too large): %w", maxBytes, ingest.ErrInvalid)
-					}
+					_ = os.Remove(tmp)
+					tmp = ""
 					respondError(w, r, logger, err)
 					return
 				}
 			}
-			part.Close()
+			if err := part.Close(); err != nil {
+				respondError(w, r, logger, bodyErr(err))
+				return
+			}
 		}
 		if tmp == "" {
 			respondError(w, r, logger, fmt.Errorf("thiếu trường file (the file field is missing): %w", ingest.ErrInvalid))
@@ -444,4 +477,19 @@ func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *case
 		logger.InfoContext(r.Context(), "upload", "document_id", d.ID, "user_id", u.ID)
 		writeJSON(w, http.StatusAccepted, uploadResponse{ID: d.ID, Status: string(d.Status)})
 	})
+}
+
+// readErr remembers the error its reader gave, to tell a broken upload from a
+// failing disk after io.Copy.
+type readErr struct {
+	r   io.Reader
+	err error
+}
+
+func (e *readErr) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		e.err = err
+	}
+	return n, err
 }

@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
+	"syscall"
 
 	"kntc/auth"
 	"kntc/cases"
@@ -22,10 +24,13 @@ type errorResponse struct {
 var errUnauthorized = errors.New("cần đăng nhập (authentication required)")
 
 // respondError maps an error to its response: not found 404, invalid 422, conflict
-// 409, bad credentials 401, a role's lack of permission 403, anything else 500 with a generic message. Only 500s are
-// logged; their text may hold internals, so it never reaches the client.
+// 409, bad credentials 401, a role's lack of permission 403, a refused request its
+// own status (413, 408…), a full disk 507, anything else 500 with a generic message.
+// Only 500s and 507s are logged; their text may hold internals, so it never
+// reaches the client.
 func respondError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
 	status, msg := http.StatusInternalServerError, "lỗi máy chủ, vui lòng thử lại sau (internal server error)"
+	var se *statusError
 	switch {
 	case errors.Is(err, auth.ErrBadCredentials):
 		status, msg = http.StatusUnauthorized, auth.ErrBadCredentials.Error()
@@ -40,6 +45,11 @@ func respondError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, e
 		status, msg = http.StatusUnprocessableEntity, strings.TrimSuffix(err.Error(), ": "+ingest.ErrInvalid.Error())
 	case errors.Is(err, ingest.ErrConflict):
 		status, msg = http.StatusConflict, strings.TrimSuffix(err.Error(), ": "+ingest.ErrConflict.Error())
+	case errors.As(err, &se):
+		status, msg = se.status, se.msg
+	case errors.Is(err, syscall.ENOSPC):
+		status, msg = http.StatusInsufficientStorage, "máy chủ hết dung lượng đĩa, vui lòng báo quản trị viên (insufficient storage: the server's disk is full)"
+		logger.ErrorContext(r.Context(), "disk full", "method", r.Method, "path", r.URL.Path, "error", err)
 	default:
 		logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 	}
@@ -63,6 +73,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func decodeJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
 	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return errBodyTimeout
+		}
 		return fmt.Errorf("JSON không hợp lệ (malformed JSON body): %w", ingest.ErrInvalid)
 	}
 	return nil
@@ -73,6 +86,9 @@ func decodeJSON(r *http.Request, v any) error {
 func decodeOptionalJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return errBodyTimeout
+		}
 		return fmt.Errorf("JSON không hợp lệ (malformed JSON body): %w", ingest.ErrInvalid)
 	}
 	return nil

@@ -7,21 +7,27 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"kntc/ingest"
 )
 
 // addRoutes declares every route of kntc.
 func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
+	r.Use(securityHeaders(cfg.HSTS))
 	r.Use(middleware.Recoverer)
+	r.Use(realIP(cfg.TrustedProxies))
 	r.Use(instrument(deps.Registry))
+	r.Use(limitBodies(cfg.MaxBodies, cfg.BodyTimeout))
 
-	r.Method("GET", "/healthz", handleHealthz(deps.Ready))
-	r.Method("GET", "/metrics", promhttp.HandlerFor(deps.Registry, promhttp.HandlerOpts{Registry: deps.Registry}))
+	r.Method("GET", "/healthz", handleHealthz(deps.Ready, deps.DiskDirs, deps.MinFreeDisk))
+	if cfg.MetricsToken != "" {
+		// Without a token /metrics is not on this listener at all (404): see
+		// MetricsHandler for a listener of its own.
+		r.Method("GET", "/metrics", MetricsHandler(deps.Registry, cfg.MetricsToken))
+	}
 
 	r.Route("/api/v1", func(r chi.Router) {
-		r.Method("POST", "/login", handleLogin(logger, deps.Accounts, newLoginLimiter(cfg.LoginLimit)))
+		r.Method("POST", "/login", handleLogin(logger, deps.Accounts, newLoginLimiter(cfg)))
 		r.Group(func(r chi.Router) {
 			r.Use(requireUser(logger, deps.Accounts))
 			r.Use(requireActor(logger, deps.Accounts))
@@ -29,7 +35,7 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 			r.Method("GET", "/me", handleMe())
 
 			r.Method("GET", "/documents", handleDocumentList(logger, deps.Cases, deps.Documents))
-			r.Method("POST", "/documents", handleDocumentUpload(logger, deps.Accounts, deps.Cases, deps.Claim, deps.SpoolDir, deps.MaxUploadBytes))
+			r.With(uploadGate(cfg.MaxUploads, cfg.BodyTimeout, cfg.UploadMinRate)).Method("POST", "/documents", handleDocumentUpload(logger, deps.Accounts, deps.Cases, deps.Claim, deps.SpoolDir, deps.MaxUploadBytes))
 			r.Method("GET", "/documents/{id}", handleDocumentGet(logger, deps.Cases))
 			r.Method("PATCH", "/documents/{id}", handleDocumentPatch(logger, deps.Cases))
 			r.Method("GET", "/documents/{id}/pdf", handleDocumentFile(logger, deps.Cases, deps.Blobs, "pdf"))

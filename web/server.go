@@ -7,10 +7,10 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/httprate"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"kntc/auth"
@@ -20,9 +20,64 @@ import (
 
 // Config is what the web layer needs from kntc's configuration.
 type Config struct {
-	// LoginLimit is how many login attempts one client address, and separately one
-	// username, may make per minute. 0 means 10.
+	// LoginLimit is how many failed logins one username may have from one client
+	// address per minute (and three times as many one address may have for any
+	// usernames) before that address is refused for the rest of the minute. A
+	// username failing LoginLimit times a minute from anywhere only slows its
+	// logins (LoginDelayCap); a right password clears that. 0 means 10.
 	LoginLimit int
+	// LoginDelayCap is the longest pause put before a login of a username under
+	// attack. 0 means 2 s.
+	LoginDelayCap time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
+	// client; from any other peer the header is ignored.
+	TrustedProxies []netip.Prefix
+	// Clock is the login limiter's clock; nil means time.Now.
+	Clock func() time.Time
+
+	// BodyTimeout is how long a request may take to send a JSON body (and the
+	// grace every upload gets before its minimum rate counts). 0 means 30 s.
+	BodyTimeout time.Duration
+	// UploadMinRate is the slowest an upload may send its body, in bytes per
+	// second on average since it began; a slower one is cut off (408). 0 means
+	// 32 KiB/s.
+	UploadMinRate int64
+	// MaxUploads is how many uploads may send their bodies at once; MaxBodies
+	// how many requests of any kind. Beyond them a request is answered 503 with
+	// Retry-After at once instead of holding a connection. 0 means 4 and 64.
+	MaxUploads, MaxBodies int
+
+	// MetricsToken, when set, serves /metrics on this server to requests with
+	// "Authorization: Bearer MetricsToken". Without it /metrics answers 404
+	// here (MetricsHandler serves it on a separate address).
+	MetricsToken string
+	// HSTS adds Strict-Transport-Security to every answer: set it when kntc is
+	// reached over https (native TLS, or a base URL that is https).
+	HSTS bool
+}
+
+func (c *Config) defaults() {
+	if c.LoginLimit <= 0 {
+		c.LoginLimit = 10
+	}
+	if c.LoginDelayCap <= 0 {
+		c.LoginDelayCap = 2 * time.Second
+	}
+	if c.Clock == nil {
+		c.Clock = time.Now
+	}
+	if c.BodyTimeout <= 0 {
+		c.BodyTimeout = 30 * time.Second
+	}
+	if c.UploadMinRate <= 0 {
+		c.UploadMinRate = 32 << 10
+	}
+	if c.MaxUploads <= 0 {
+		c.MaxUploads = 4
+	}
+	if c.MaxBodies <= 0 {
+		c.MaxBodies = 64
+	}
 }
 
 // Deps are the services the handlers use.
@@ -41,20 +96,19 @@ type Deps struct {
 	Search         Searcher
 	// Ready reports whether the server can serve (database reachable, …); /healthz
 	// answers 503 with the error while it fails.
-	Ready    func(ctx context.Context) error
-	Registry *prometheus.Registry
+	Ready func(ctx context.Context) error
+	// DiskDirs are the directories /healthz checks for free space (the data
+	// directory, the spool, the hot folders); below MinFreeDisk bytes free in any
+	// of them it answers 503. MinFreeDisk 0 checks nothing.
+	DiskDirs    []string
+	MinFreeDisk int64
+	Registry    *prometheus.Registry
 }
 
 // NewServer returns the whole HTTP handler.
 func NewServer(logger *slog.Logger, cfg Config, deps Deps) http.Handler {
-	if cfg.LoginLimit <= 0 {
-		cfg.LoginLimit = 10
-	}
+	cfg.defaults()
 	r := chi.NewRouter()
 	addRoutes(r, logger, cfg, deps)
 	return r
-}
-
-func newLoginLimiter(perMinute int) *httprate.RateLimiter {
-	return httprate.NewRateLimiter(perMinute, time.Minute)
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -63,6 +64,20 @@ type Config struct {
 	LogFormat string // KNTC_LOG_FORMAT: json or text
 	LogLevel  string // KNTC_LOG_LEVEL: debug, info, warn, error
 
+	// Hostile load (issue 19): TLS, proxies, request bodies, page memory, disk,
+	// metrics.
+	TLSCert        string        // KNTC_TLS_CERT: PEM certificate chain; with TLSKey, serve https
+	TLSKey         string        // KNTC_TLS_KEY
+	TrustedProxies string        // KNTC_TRUSTED_PROXIES: CIDRs whose X-Forwarded-For is believed
+	BodyTimeout    time.Duration // KNTC_BODY_TIMEOUT: time to send a JSON body; uploads' grace
+	UploadMinRate  int64         // KNTC_UPLOAD_MIN_RATE: bytes/s an upload must average
+	MaxUploads     int           // KNTC_MAX_UPLOADS: uploads sending at once
+	MaxBodies      int           // KNTC_MAX_BODIES: request bodies being read at once
+	DecodeMemory   int64         // KNTC_DECODE_MEMORY: bytes of decoded page rasters at once
+	MinFreeDisk    int64         // KNTC_MIN_FREE_DISK: /healthz fails below this
+	MetricsToken   string        // KNTC_METRICS_TOKEN: bearer token for /metrics
+	MetricsAddr    string        // KNTC_METRICS_ADDR: separate listener for /metrics
+
 	envErrs []error // variables that could not be read (bad numbers, unreadable _FILE)
 	// secrets from the environment, applied by Validate to flags left empty; never
 	// flag defaults, which --help would print.
@@ -113,6 +128,18 @@ func configVars(c *Config) []configVar {
 		{"KNTC_DUE_SOON_DAYS", "due-soon-days", "5", "a case's deadline is 'due soon' this many days ahead", &c.DueSoonDays, false},
 		{"KNTC_LOG_FORMAT", "log-format", "json", "log format: json or text", &c.LogFormat, false},
 		{"KNTC_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn or error", &c.LogLevel, false},
+
+		{"KNTC_TLS_CERT", "tls-cert", "", "PEM certificate (chain) file: with --tls-key, serve https (TLS 1.2+) natively", &c.TLSCert, false},
+		{"KNTC_TLS_KEY", "tls-key", "", "PEM private key file of --tls-cert", &c.TLSKey, false},
+		{"KNTC_TRUSTED_PROXIES", "trusted-proxies", "", "reverse proxies whose X-Forwarded-For names the client, as CIDRs, comma-separated (e.g. 127.0.0.1/32,10.0.0.5/32)", &c.TrustedProxies, false},
+		{"KNTC_BODY_TIMEOUT", "body-timeout", "30s", "time a client has to send a request body (an upload: the grace before --upload-min-rate counts)", &c.BodyTimeout, false},
+		{"KNTC_UPLOAD_MIN_RATE", "upload-min-rate", "32768", "slowest average rate of an upload in bytes per second; a slower one is cut off (408)", &c.UploadMinRate, false},
+		{"KNTC_MAX_UPLOADS", "max-uploads", "4", "uploads receiving at once; more are answered 503 with Retry-After", &c.MaxUploads, false},
+		{"KNTC_MAX_BODIES", "max-bodies", "64", "request bodies being received at once; more are answered 503 with Retry-After", &c.MaxBodies, false},
+		{"KNTC_DECODE_MEMORY", "decode-memory", "2147483648", "bytes of page images the OCR workers may hold decoded at once (a page larger than this runs alone)", &c.DecodeMemory, false},
+		{"KNTC_MIN_FREE_DISK", "min-free-disk", "1073741824", "/healthz answers 503 when the data directory, spool or a hot folder has fewer free bytes (0: no check)", &c.MinFreeDisk, false},
+		{"KNTC_METRICS_TOKEN", "metrics-token", "", "serve /metrics on the main address to requests with this bearer token (or KNTC_METRICS_TOKEN_FILE; without it and --metrics-addr there is no /metrics)", &c.MetricsToken, true},
+		{"KNTC_METRICS_ADDR", "metrics-addr", "", "serve /metrics on this address of its own (host:port, e.g. 127.0.0.1:9090), for the monitoring only", &c.MetricsAddr, false},
 	}
 }
 
@@ -264,10 +291,60 @@ func (c *Config) Validate() error {
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, c.validateHardening()...)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("cấu hình không hợp lệ (invalid configuration):\n%w", err)
 	}
 	return nil
+}
+
+// validateHardening checks the settings of the block above.
+func (c *Config) validateHardening() []error {
+	var errs []error
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("tls-cert and tls-key go together"))
+	}
+	if _, err := parseProxies(c.TrustedProxies); err != nil {
+		errs = append(errs, err)
+	}
+	if c.BodyTimeout < time.Second {
+		errs = append(errs, fmt.Errorf("body-timeout %s: at least 1s", c.BodyTimeout))
+	}
+	if c.UploadMinRate < 1 || c.MaxUploads < 1 || c.MaxBodies < 1 {
+		errs = append(errs, errors.New("upload-min-rate, max-uploads and max-bodies must be positive"))
+	}
+	if c.DecodeMemory < 64<<20 {
+		errs = append(errs, fmt.Errorf("decode-memory %d: at least 67108864 (64 MiB)", c.DecodeMemory))
+	}
+	if c.MinFreeDisk < 0 {
+		errs = append(errs, fmt.Errorf("min-free-disk %d: not negative", c.MinFreeDisk))
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("metrics-addr %q: want host:port, e.g. 127.0.0.1:9090", c.MetricsAddr))
+		}
+	}
+	return errs
+}
+
+// parseProxies reads a comma-separated list of CIDRs (a bare address is one host).
+func parseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				return nil, fmt.Errorf("trusted-proxies %q: want CIDRs such as 10.0.0.5/32 or 192.168.1.0/24", f)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 func parseLevel(s string) (slog.Level, error) {
@@ -300,6 +377,16 @@ func (c *Config) indexDir() string    { return filepath.Join(c.DataDir, "index")
 func (c *Config) sealKeyPath() string { return filepath.Join(c.DataDir, "seal.key") }
 func (c *Config) auditKeyPath() string {
 	return filepath.Join(c.DataDir, "audit.key")
+}
+
+// diskDirs are the directories whose free space /healthz watches: the data
+// directory, its spool, and every hot folder (network shares fill up too).
+func (c *Config) diskDirs() []string {
+	dirs := []string{c.DataDir, c.spoolDir()}
+	for _, hf := range c.hotFolders() {
+		dirs = append(dirs, hf.Root)
+	}
+	return dirs
 }
 
 // hotFolders are the data directory's inbox plus the configured ones.

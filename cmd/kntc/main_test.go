@@ -122,6 +122,9 @@ func (s *server) do(t testing.TB, method, path, token string, body any) (int, ma
 
 const adminPassword = "mật khẩu quản trị thử"
 
+// metricsToken is the /metrics token of the servers exerciseServer checks.
+const metricsToken = "mã-đo-lường-thử"
+
 // exerciseServer is what every shape of deployment must do alike.
 func exerciseServer(t *testing.T, s *server) {
 	code, body := s.do(t, "POST", "/api/v1/login", "", map[string]string{"username": "admin", "password": adminPassword})
@@ -149,7 +152,12 @@ func exerciseServer(t *testing.T, s *server) {
 	if code, _ := s.do(t, "GET", "/api/v1/me", token, nil); code != http.StatusUnauthorized {
 		t.Fatalf("me after logout: %d, want 401", code)
 	}
-	resp, err := http.Get(s.url + "/metrics")
+	if code, _ := s.do(t, "GET", "/metrics", "", nil); code != http.StatusUnauthorized {
+		t.Fatalf("/metrics without its token: %d, want 401", code)
+	}
+	req, _ := http.NewRequest("GET", s.url+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+metricsToken)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +184,7 @@ func exerciseServer(t *testing.T, s *server) {
 
 func TestServeEmbedded(t *testing.T) {
 	dir := t.TempDir()
-	s := startServe(t, map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}, "--data-dir", dir)
+	s := startServe(t, map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword, "KNTC_METRICS_TOKEN": metricsToken}, "--data-dir", dir)
 	for _, sub := range []string{"kntc.db", "objects", "hotfolder", "spool", "quarantine"} {
 		if _, err := os.Stat(filepath.Join(dir, sub)); err != nil {
 			t.Errorf("data dir: %v", err)
@@ -195,6 +203,7 @@ func TestServePostgresAndS3(t *testing.T) {
 	_, _ = rand.Read(b)
 	env := map[string]string{
 		"KNTC_ADMIN_PASSWORD": adminPassword,
+		"KNTC_METRICS_TOKEN":  metricsToken,
 		"KNTC_DATABASE_URL":   dbURL,
 		"KNTC_S3_ENDPOINT":    s3.Endpoint,
 		"KNTC_S3_ACCESS_KEY":  s3.AccessKey,

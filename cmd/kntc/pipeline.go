@@ -101,6 +101,7 @@ func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logg
 			Archive: archiver, ConvertPDF: convertPDF, ReadHeader: readHeader, Quarantine: &ingest.Quarantine{Dir: cfg.quarantineDir()},
 			EncodeArchive: encodeArchivePage, Cover: detectCover, CopyPDFPages: copyPDFPages(lim),
 			Logger: logger, Slots: slots, PageTimeout: cfg.PageTimeout, MaxPages: cfg.MaxPages, Pipeline: pipelineVersion,
+			Memory: ingest.NewMemoryGate(cfg.DecodeMemory),
 		}
 		if p.follow != nil {
 			p.proc.Stored = p.follow.Wake
@@ -220,6 +221,10 @@ type pageFile struct{ f *pages.File }
 func (p pageFile) ContentType() string { return p.f.ContentType() }
 func (p pageFile) NumPages() int       { return p.f.NumPages() }
 func (p pageFile) Close() error        { return p.f.Close() }
+
+// PageSize makes pageFile an ingest.PageSizer: the memory budget counts each page
+// by its header's size.
+func (p pageFile) PageSize(i int) (pixels, bytes int64) { return p.f.PageSize(i) }
 func (p pageFile) Page(ctx context.Context, i int) (ingest.PageImage, error) {
 	pg, err := p.f.Page(ctx, i)
 	if err != nil {

@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -65,7 +68,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	handler := web.NewServer(logger, web.Config{LoginLimit: cfg.LoginLimit}, web.Deps{
+	proxies, _ := parseProxies(cfg.TrustedProxies) // checked by Validate
+	tlsOn := cfg.TLSCert != ""
+	handler := web.NewServer(logger, web.Config{
+		LoginLimit: cfg.LoginLimit, TrustedProxies: proxies,
+		BodyTimeout: cfg.BodyTimeout, UploadMinRate: cfg.UploadMinRate, MaxUploads: cfg.MaxUploads, MaxBodies: cfg.MaxBodies,
+		MetricsToken: cfg.MetricsToken, HSTS: tlsOn || strings.HasPrefix(cfg.BaseURL, "https://"),
+	}, web.Deps{
 		Accounts:       accounts,
 		Cases:          caseSvc,
 		Documents:      st.db,
@@ -75,6 +84,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 		MaxUploadBytes: cfg.MaxFileSize,
 		Search:         pl.index,
 		Ready:          st.db.Ping,
+		DiskDirs:       cfg.diskDirs(),
+		MinFreeDisk:    cfg.MinFreeDisk,
 		Registry:       reg,
 	})
 
@@ -82,12 +93,42 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	// Bodies have their own deadlines (web.Config.BodyTimeout); no ReadTimeout or
+	// WriteTimeout, which would cut large uploads and downloads.
+	// The server's own complaints (TLS handshakes of scanners, …) go to the log.
+	errLog := slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10, ErrorLog: errLog}
+	if tlsOn {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("load TLS certificate: %w", err)
+		}
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	}
 	url := cfg.BaseURL
 	if url == "" {
-		url = localURL(ln.Addr())
+		url = localURL(ln.Addr(), tlsOn)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
-	logger.Info("kntc serving", "addr", ln.Addr().String(), "url", url, "database", st.db.Dialect(), "version", version)
+	var metricsSrv *http.Server
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on %s: %w", cfg.MetricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", web.MetricsHandler(reg, cfg.MetricsToken))
+		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
+		defer metricsSrv.Close() // after Shutdown below; on an early return, at once
+		go func() {
+			if err := metricsSrv.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				logger.Error("metrics listener", "error", err)
+			}
+		}()
+		logger.Info("metrics serving", "addr", mln.Addr().String())
+	}
+	logger.Info("kntc serving", "addr", ln.Addr().String(), "url", url, "tls", tlsOn, "database", st.db.Dialect(), "version", version)
 
 	fmt.Fprintf(stdout, "kntc đang chạy tại (running at) %s\n", url)
 	switch {
@@ -101,7 +142,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	}
 
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
+	go func() {
+		if tlsOn {
+			serveErr <- srv.ServeTLS(ln, "", "") // the certificate is in TLSConfig
+			return
+		}
+		serveErr <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-serveErr:
 		return fmt.Errorf("serve: %w", err)
@@ -110,6 +157,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	logger.Info("kntc shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if metricsSrv != nil {
+		_ = metricsSrv.Shutdown(shutdownCtx)
+	}
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
@@ -128,13 +178,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 }
 
 // localURL turns the listening address into a URL a person on this machine can open.
-func localURL(addr net.Addr) string {
+func localURL(addr net.Addr, tlsOn bool) string {
+	scheme := "http://"
+	if tlsOn {
+		scheme = "https://"
+	}
 	host, port, err := net.SplitHostPort(addr.String())
 	if err != nil {
-		return "http://" + addr.String()
+		return scheme + addr.String()
 	}
 	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return scheme + net.JoinHostPort(host, port)
 }

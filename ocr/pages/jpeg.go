@@ -232,7 +232,9 @@ func (f *File) openJPEG(ctx context.Context) error {
 	if err := f.checkPixels(0, info.w, info.h); err != nil {
 		return err
 	}
-	f.pages = []pageInfo{{w: info.w, h: info.h, dpi: info.dpi, jpegEnd: info.end}}
+	// Grey decodes to Gray, colour to YCbCr (3 bytes a pixel at most, unsubsampled),
+	// four components to CMYK.
+	f.pages = []pageInfo{{w: info.w, h: info.h, dpi: info.dpi, bpp: info.comps, jpegEnd: info.end}}
 	return nil
 }
 

@@ -136,6 +136,7 @@ type pageInfo struct {
 	w, h    int // pixels, from the header
 	dpi     int // as declared, 0 when unknown
 	bilevel bool
+	bpp     int       // bytes per pixel of the decoded image, when the header says (PNG, JPEG)
 	jpegEnd int64     // JPEG files: offset just past the end-of-image marker
 	tiff    *tiffPage // TIFF pages
 	pdf     *pdfPage  // PDF pages

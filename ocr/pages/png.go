@@ -78,6 +78,7 @@ func scanPNG(ctx context.Context, r io.Reader) (pageInfo, error) {
 			}
 			// Bilevel: 1-bit grey, or a 1-bit palette (two colours at most).
 			pi.bilevel = depth == 1 && (colour == 0 || colour == 3)
+			pi.bpp = pngBytesPerPixel(depth, colour)
 			return pi, nil
 		default:
 			if typ == "IDAT" {
@@ -123,4 +124,23 @@ func (f *File) pagePNG(pi *pageInfo) (Page, error) {
 		return Page{}, classify(err, 1, "png")
 	}
 	return Page{Image: img, PNG: file, DPI: effectiveDPI(pi.dpi), Bilevel: pi.bilevel}, nil
+}
+
+// pngBytesPerPixel is what image/png decodes a PNG of this bit depth and colour
+// type into: Gray or Gray16, Paletted, and RGBA/NRGBA (or their 64-bit forms)
+// for colour and for grey with alpha.
+func pngBytesPerPixel(depth, colour byte) int {
+	switch colour {
+	case 0:
+		if depth == 16 {
+			return 2
+		}
+		return 1
+	case 3:
+		return 1
+	}
+	if depth == 16 {
+		return 8
+	}
+	return 4
 }

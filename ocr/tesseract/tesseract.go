@@ -146,6 +146,9 @@ func (e *Engine) boxes(ctx context.Context, g *image.Gray, dpi int) ([]gosseract
 		return nil, err
 	}
 	boxes, err := c.GetBoundingBoxesVerbose()
+	if b := g.Bounds(); b.Dx()*b.Dy() >= flushPixels {
+		flush(c)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +156,27 @@ func (e *Engine) boxes(ctx context.Context, g *image.Gray, dpi int) ([]gosseract
 		return nil, err
 	}
 	return boxes, nil
+}
+
+// flushPixels is the page size from which an instance lets go of the page once it
+// has read it. Tesseract keeps its last page (the image, its thresholded copies,
+// the layout) until it is given the next: an idle instance would hold several
+// hundred megabytes after a 12000×12000 scan, outside the memory budget of the
+// pages at work (ingest.MemoryGate), once per instance.
+const flushPixels = 20_000_000
+
+// blankBMP is a 1×1 white page.
+var blankBMP = func() []byte {
+	g := image.NewGray(image.Rect(0, 0, 1, 1))
+	g.Pix[0] = 0xff
+	return encodeBMP(g, 300)
+}()
+
+// flush makes c let go of its last page by reading a blank one (a millisecond).
+func flush(c *gosseract.Client) {
+	if c.SetImageFromBytes(blankBMP) == nil {
+		_, _ = c.GetBoundingBoxesVerbose()
+	}
 }
 
 // encodeBMP writes g as an uncompressed 8-bit BMP with a grey palette, the form

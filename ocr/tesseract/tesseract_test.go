@@ -138,3 +138,24 @@ func TestRecognizeConcurrentAndErrors(t *testing.T) {
 		t.Error("a missing language model was accepted")
 	}
 }
+
+// TestLargePageThenSmall: an instance lets go of a large page once it has read it
+// (it reads a blank one); the words of the large page are kept, and the next page
+// is read as it is.
+func TestLargePageThenSmall(t *testing.T) {
+	e := newEngine(t, 1)
+	img, _ := render(t, decision)
+	// The page in the top left corner of a 5000×4200 sheet (21 M pixels).
+	big := image.NewGray(image.Rect(0, 0, 5000, 4200))
+	draw.Draw(big, big.Bounds(), image.White, image.Point{}, draw.Src)
+	draw.Draw(big, img.Bounds(), img, image.Point{}, draw.Src)
+	for _, page := range []*image.Gray{big, img} {
+		r, err := e.Recognize(t.Context(), page, 300)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(r.Text, "khiếu nại") || len(r.Words) < 20 {
+			t.Fatalf("%v page: %d words: %q", page.Bounds().Size(), len(r.Words), r.Text)
+		}
+	}
+}

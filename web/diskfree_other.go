@@ -1,0 +1,8 @@
+//go:build !(linux || darwin || freebsd || netbsd || openbsd)
+
+package web
+
+import "errors"
+
+// freeBytes is not known on this system: /healthz does not check disk space.
+func freeBytes(string) (uint64, error) { return 0, errors.ErrUnsupported }
