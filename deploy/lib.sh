@@ -24,11 +24,20 @@ apt_install() {
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	echo "kntc: installing ${missing[*]}" >&2
+	# apt's progress and debconf's notes go to a log, shown only if it fails.
+	local log
+	log=$(mktemp)
 	if [ -z "$_apt_updated" ]; then
-		as_root apt-get update -qq >&2
+		if ! as_root apt-get update -qq >"$log" 2>&1; then
+			cat "$log" >&2; rm -f "$log"; return 1
+		fi
 		_apt_updated=1
 	fi
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+	if ! as_root env DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y -qq -o Dpkg::Use-Pty=0 \
+		--no-install-recommends "${missing[@]}" >"$log" 2>&1; then
+		cat "$log" >&2; rm -f "$log"; return 1
+	fi
+	rm -f "$log"
 }
 
 # What building and running kntc needs: a C toolchain for cgo (Tesseract through

@@ -449,6 +449,12 @@ func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *case
 				return
 			}
 			c, err := svc.Case(r.Context(), a, strings.ToUpper(caseCode))
+			if errors.Is(err, ingest.ErrNotFound) {
+				// The user named it: say what was not found (in their units only, so
+				// a case of another unit is not told apart from none).
+				err = &statusError{http.StatusNotFound, fmt.Sprintf("không tìm thấy hồ sơ %s trong các đơn vị của bạn; tệp chưa được nhận "+
+					"(case %s not found in your units; the file was not taken)", strings.ToUpper(caseCode), strings.ToUpper(caseCode))}
+			}
 			if err != nil {
 				respondError(w, r, logger, err)
 				return

@@ -19,6 +19,7 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 	r.Use(instrument(deps.Registry))
 	r.Use(limitBodies(cfg.MaxBodies, cfg.BodyTimeout))
 
+	r.Method("GET", "/", handleHome(logger, cfg.Version))
 	r.Method("GET", "/healthz", handleHealthz(deps.Ready, deps.DiskDirs, deps.MinFreeDisk))
 	if cfg.MetricsToken != "" {
 		// Without a token /metrics is not on this listener at all (404): see

@@ -54,6 +54,8 @@ type Config struct {
 	// HSTS adds Strict-Transport-Security to every answer: set it when kntc is
 	// reached over https (native TLS, or a base URL that is https).
 	HSTS bool
+	// Version is shown on the home page.
+	Version string
 }
 
 func (c *Config) defaults() {

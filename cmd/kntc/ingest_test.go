@@ -435,6 +435,9 @@ func TestUploadAndIngestCommand(t *testing.T) {
 	if !strings.Contains(stdout.String(), "lưu (stored) 1") {
 		t.Fatalf("summary: %s", stdout.String())
 	}
+	if strings.Contains(stderr.String(), "/2)") {
+		t.Errorf("the progress of one file counts to two: %q", stderr.String())
+	}
 	if _, err := os.Stat(src); err != nil {
 		t.Fatalf("kntc ingest removed the source: %v", err)
 	}
@@ -593,6 +596,9 @@ func TestReindex(t *testing.T) {
 	s := startServe(t, map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}, "--data-dir", dir)
 	if _, err := kntc("search", "xac", "minh"); err == nil || !strings.Contains(err.Error(), "kntc serve running") {
 		t.Fatalf("kntc search beside a running server: %v", err)
+	}
+	if _, err := kntc("reindex", "--check"); err == nil || !strings.Contains(err.Error(), "kntc serve running") {
+		t.Fatalf("kntc reindex --check beside a running server: %v", err)
 	}
 	token := s.login(t)
 	code, b := s.get(t, token, "/api/v1/search?q="+url.QueryEscape("xac minh"))

@@ -83,7 +83,9 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, _
 		}
 	}
 
-	bar := progressbar.NewOptions(len(files)*2, progressbar.OptionSetWriter(stderr),
+	// The bar counts files done: stored, duplicate, quarantined or refused (queued
+	// with --wait=false).
+	bar := progressbar.NewOptions(len(files), progressbar.OptionSetWriter(stderr),
 		progressbar.OptionSetDescription("kntc ingest"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 	var ids []string
 	var failed []string
@@ -91,11 +93,13 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, _
 		d, err := pl.spool.Claim(ctx, ingest.Origin{Path: path, Filename: filepath.Base(path), Source: "cli", UnitCode: *unit, CaseCode: *caseCode, Keep: true, Username: cliUser.Username})
 		if err != nil {
 			failed = append(failed, fmt.Sprintf("%s: %v", path, err))
-			_ = bar.Add(2)
+			_ = bar.Add(1)
 			continue
 		}
 		ids = append(ids, d.ID)
-		_ = bar.Add(1)
+		if !*wait {
+			_ = bar.Add(1)
+		}
 	}
 	final := map[string]ingest.Document{}
 	if *wait {

@@ -28,8 +28,12 @@ func main() {
 	}
 }
 
+// exitCode is 0 for help asked for, 2 for a wrong command line, 1 otherwise.
 func exitCode(err error) int {
-	if errors.Is(err, flag.ErrHelp) || errors.Is(err, errUsage) {
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
 		return 2
 	}
 	return 1
@@ -54,7 +58,7 @@ func commands() []command {
 		{"audit", "bản neo nhật ký kiểm toán: anchors, anchor (audit anchors)", runAudit},
 		{"unit", "quản lý đơn vị: add, list (manage units)", runUnit},
 		{"user", "quản lý tài khoản: add, list, passwd (manage user accounts)", runUser},
-		{"version", "in phiên bản (print the version)", runVersion},
+		{"version", "in phiên bản, cũng là kntc --version (print the version)", runVersion},
 	}
 }
 
@@ -72,18 +76,16 @@ func runVersion(_ context.Context, args []string, _ func(string) string, _ io.Re
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "kntc", version)
+	fmt.Fprintln(stdout, "kntc", versionString())
 	return nil
 }
 
-// newFlagSet makes a subcommand's flag set with a usage text that lists the flags
-// and the environment variables behind them.
+// newFlagSet makes a subcommand's flag set with a usage text that lists its flags
+// and the settings it uses, with the environment variables behind them (help.go).
+// Help asked for is written to standard output (run passes it as stderr then).
 func newFlagSet(name, argsUsage, summary string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("kntc "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: kntc %s [flags] %s\n\n%s\n\nFlags:\n", name, argsUsage, summary)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { printUsage(stderr, fs, name, argsUsage, summary) }
 	return fs
 }

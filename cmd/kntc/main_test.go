@@ -299,12 +299,33 @@ func TestHelp(t *testing.T) {
 			if !errors.Is(err, flag.ErrHelp) {
 				t.Fatalf("--help returned %v", err)
 			}
-			out := stderr.String()
-			if !strings.Contains(out, "Usage: kntc "+strings.Join(c, " ")) {
-				t.Fatalf("no usage line:\n%s", out)
+			out := stdout.String()
+			if !strings.Contains(out, "Usage: kntc "+strings.Join(c, " ")) || stderr.Len() != 0 {
+				t.Fatalf("no usage line on standard output:\n%s\nstderr:\n%s", out, stderr.String())
+			}
+			if exitCode(err) != 0 {
+				t.Errorf("exit code %d for --help, want 0", exitCode(err))
 			}
 			if strings.Contains(out, "bi-mat") {
 				t.Fatalf("--help printed a secret from the environment")
+			}
+			// Flags as the README writes them, the server's settings only for serve
+			// (and the pipeline's for the commands that process documents), the
+			// summary in Vietnamese too.
+			if strings.Contains(out, "\n  -") && !strings.Contains(out, "\n  --") || strings.Contains(out, "\n  -data-dir") {
+				t.Errorf("flags not written as --flag:\n%s", out)
+			}
+			if c[0] != "version" && !strings.Contains(out, "--data-dir") {
+				t.Errorf("--data-dir not listed:\n%s", out)
+			}
+			if server := strings.Contains(out, "--admin-password") || strings.Contains(out, "--login-limit"); server != (c[0] == "serve") {
+				t.Errorf("server settings listed: %v:\n%s", server, out)
+			}
+			if c[0] == "user" && strings.Count(out, "\n") > 45 {
+				t.Errorf("%s --help is %d lines", strings.Join(c, " "), strings.Count(out, "\n"))
+			}
+			if vi := commandHelpVI[strings.Join(c, " ")]; vi == "" || !strings.Contains(out, vi) {
+				t.Errorf("no Vietnamese summary:\n%s", out)
 			}
 		})
 	}
@@ -317,6 +338,12 @@ func TestHelp(t *testing.T) {
 	}
 	if err := run(t.Context(), []string{"bay"}, envFunc(nil), nil, io.Discard, io.Discard); !errors.Is(err, errUsage) {
 		t.Errorf("unknown command: %v", err)
+	}
+	for _, args := range [][]string{{"--version"}, {"version"}} {
+		stdout.Reset()
+		if err := run(t.Context(), args, envFunc(nil), nil, &stdout, io.Discard); err != nil || !strings.HasPrefix(stdout.String(), "kntc ") {
+			t.Errorf("kntc %s: %v %q", args[0], err, stdout.String())
+		}
 	}
 }
 

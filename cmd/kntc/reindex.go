@@ -27,7 +27,7 @@ func runReindex(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	defer db.Close()
 	if *check {
-		ix, err := search.Open(cfg.indexDir())
+		ix, err := openIndexHere(cfg.indexDir())
 		if err != nil {
 			return err
 		}
@@ -37,7 +37,7 @@ func runReindex(ctx context.Context, args []string, getenv func(string) string, 
 	if err := os.RemoveAll(cfg.indexDir()); err != nil {
 		return fmt.Errorf("remove the old index: %w", err)
 	}
-	ix, err := search.Open(cfg.indexDir())
+	ix, err := openIndexHere(cfg.indexDir())
 	if err != nil {
 		return err
 	}

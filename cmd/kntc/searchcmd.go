@@ -29,9 +29,9 @@ func runSearch(ctx context.Context, args []string, getenv func(string) string, _
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	ix, err := search.Open(cfg.indexDir())
+	ix, err := openIndexHere(cfg.indexDir())
 	if err != nil {
-		return fmt.Errorf("%w (is kntc serve running on this data directory? use its API then)", err)
+		return err
 	}
 	defer ix.Close()
 	q := search.Query{Text: strings.Join(words, " "), Case: *caseCode, Limit: *limit, Fuzzy: *fuzzy, AllUnits: *unit == ""}
@@ -54,4 +54,14 @@ func runSearch(ctx context.Context, args []string, getenv func(string) string, _
 		}
 	}
 	return nil
+}
+
+// openIndexHere opens the search index for a command run beside the data; the
+// index belongs to one process at a time, so a running server holds it.
+func openIndexHere(dir string) (*search.Index, error) {
+	ix, err := search.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w (chỉ mục đang được kntc serve dùng? hãy dừng máy chủ, hoặc dùng API của nó — is kntc serve running on this data directory? stop it, or use its API)", err)
+	}
+	return ix, nil
 }

@@ -73,7 +73,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	handler := web.NewServer(logger, web.Config{
 		LoginLimit: cfg.LoginLimit, TrustedProxies: proxies,
 		BodyTimeout: cfg.BodyTimeout, UploadMinRate: cfg.UploadMinRate, MaxUploads: cfg.MaxUploads, MaxBodies: cfg.MaxBodies,
-		MetricsToken: cfg.MetricsToken, HSTS: tlsOn || strings.HasPrefix(cfg.BaseURL, "https://"),
+		MetricsToken: cfg.MetricsToken, HSTS: tlsOn || strings.HasPrefix(cfg.BaseURL, "https://"), Version: versionString(),
 	}, web.Deps{
 		Accounts:       accounts,
 		Cases:          caseSvc,

@@ -224,9 +224,17 @@ func (s subcommands) run(ctx context.Context, name, intro string, args []string,
 	case "-h", "-help", "--help", "help":
 		usage(stdout)
 		return nil
+	case "-version", "--version", "-v":
+		if name == "kntc" {
+			fmt.Fprintln(stdout, "kntc", versionString())
+			return nil
+		}
 	}
 	for _, c := range s {
 		if c.name == args[0] {
+			if wantsHelp(args[1:]) {
+				stderr = stdout // help asked for is the answer, not an error
+			}
 			return c.run(ctx, args[1:], getenv, stdin, stdout, stderr)
 		}
 	}
