@@ -168,6 +168,9 @@ func (s *Service) link(ctx context.Context, a Actor, c *Case, d *ingest.Document
 	if err != nil {
 		return err
 	}
+	if d.CaseCode != c.Code {
+		d.Cleared = false // cleared for another case: judged anew in this one
+	}
 	d.CaseCode, d.UnitCode = c.Code, u.Code
 	if d.SecretCase == c.Code {
 		d.SecretCase = ""
@@ -323,7 +326,9 @@ func (s *Service) applyDocument(ctx context.Context, a Actor, c *Case, d ingest.
 // denunciation not opened yet) and gets its case suggestions for the triage inbox.
 // Safe to run again.
 func (s *Service) Finish(ctx context.Context, d *ingest.Document) error {
-	d.Cleared = false
+	// The marks it arrived with were judged by its name and route alone (and any
+	// earlier run's by an earlier text): judged again on the text, from scratch.
+	d.Confidential, d.SecretCase, d.Cleared = false, "", false
 	if d.CaseCode != "" {
 		c, err := s.Store.CaseByCode(ctx, d.CaseCode)
 		if err == nil {

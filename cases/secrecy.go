@@ -419,6 +419,11 @@ func (s *Service) adoptPending(ctx context.Context, a Actor, c *Case) error {
 		return err
 	}
 	for _, d := range docs {
+		// Marked while its case was not opened (routed to a denunciation): judged
+		// again now that the case says what it is.
+		if d.SecretCase == "" && !d.Cleared {
+			d.Confidential = false
+		}
 		if err := s.link(ctx, a, c, &d, "pending", d.Status == ingest.StatusStored); err != nil {
 			return err
 		}

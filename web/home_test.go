@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"kntc/cases"
+	"kntc/ingest"
 )
 
 // TestHomePage: the address the server prints opens a page in Vietnamese that
@@ -76,4 +77,40 @@ func TestUploadsJoinTheCaseUnit(t *testing.T) {
 	if body := string(upload("KN-2026-009999", 404)); !strings.Contains(body, "KN-2026-009999") {
 		t.Errorf("upload to an unknown case: %s, want the code named", body)
 	}
+}
+
+// TestOfficialActsStayVisible: a denunciation's own official acts that name no
+// protected party are not confidential, whether scanned into the opened case's
+// folder (marked at arrival by their route, judged again on their text) or under
+// its code before it was opened; the letter itself stays confidential.
+func TestOfficialActsStayVisible(t *testing.T) {
+	e := newEnv(t)
+	act := func(code, kind string, text ...string) string {
+		o := ingest.Origin{UnitCode: "A", CaseCode: code, Filename: "scan.pdf", Kind: kind}
+		if err := e.svc.VetArrival(e.ctx, &o); err != nil {
+			t.Fatal(err)
+		}
+		d := e.document(docSpec{unit: "A", caseCode: code, kind: kind, confidential: o.Confidential, pages: text, finish: true})
+		return d.ID
+	}
+	early := act("TC-2026-000001", "ket_luan_noi_dung_to_cao", "KẾT LUẬN NỘI DUNG TỐ CÁO\nVề việc tố cáo cán bộ địa chính xã.")
+	letter := act("TC-2026-000001", "khac", "ĐƠN TỐ CÁO\nTôi là "+denouncer.Name+".")
+	c, _, err := e.svc.CreateCase(e.ctx, e.actor(uLeaderP), cases.NewCase{Kind: cases.KindDenunciation, Source: cases.SourcePost,
+		ReceivedOn: date("2026-03-01"), Subject: "Tố cáo cán bộ địa chính xã", UnitID: e.units["A"].ID,
+		Parties: []cases.Party{{Role: cases.RolePetitioner, Person: denouncer}}})
+	if err != nil || c.Code != "TC-2026-000001" {
+		t.Fatalf("open the case: %v %s", err, c.Code)
+	}
+	later := act(c.Code, "thong_bao_thu_ly_to_cao", "THÔNG BÁO THỤ LÝ TỐ CÁO\nVề việc thụ lý tố cáo.")
+	for id, want := range map[string]bool{early: false, later: false, letter: true} {
+		d, err := e.db.Document(e.ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Confidential != want {
+			t.Errorf("%s (%s): confidential %v, want %v", d.ID, d.Kind, d.Confidential, want)
+		}
+	}
+	e.get(uHandler, "/api/v1/documents/"+early, 200)
+	e.get(uHandler, "/api/v1/documents/"+letter, 404)
 }
