@@ -3,6 +3,7 @@ package ingest
 import (
 	"container/list"
 	"context"
+	"fmt"
 	"sync"
 )
 
@@ -141,4 +142,19 @@ func (p *Processor) holdPage(ctx context.Context, f PageFile, i int) (release fu
 		return func() {}, nil
 	}
 	return p.Memory.Acquire(ctx, p.pageCost(f, i))
+}
+
+// decodeHeld decodes page i of f within the memory budget; the caller releases
+// the budget when done with the page.
+func (p *Processor) decodeHeld(ctx context.Context, f PageFile, i int) (PageImage, func(), error) {
+	release, err := p.holdPage(ctx, f, i)
+	if err != nil {
+		return PageImage{}, nil, err
+	}
+	pg, err := f.Page(ctx, i)
+	if err != nil {
+		release()
+		return PageImage{}, nil, fmt.Errorf("trang %d (page %d): %w", i+1, i+1, err)
+	}
+	return pg, release, nil
 }

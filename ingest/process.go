@@ -567,15 +567,11 @@ func (p *Processor) storeArchive(ctx context.Context, d *Document, f PageFile, r
 // archivePageImage decodes page i of f again and adds it to a, within the memory
 // budget.
 func (p *Processor) archivePageImage(ctx context.Context, a Archive, d *Document, f PageFile, i int, r pageResult) error {
-	release, err := p.holdPage(ctx, f, i)
+	pg, release, err := p.decodeHeld(ctx, f, i)
 	if err != nil {
 		return err
 	}
 	defer release()
-	pg, err := f.Page(ctx, i)
-	if err != nil {
-		return fmt.Errorf("trang %d (page %d): %w", i+1, i+1, err)
-	}
 	words, rotation := r.Words, r.Rotation
 	if r.Source == "text" {
 		// A page with its own text in a PDF that is not born-digital throughout is

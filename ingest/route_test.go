@@ -1,7 +1,6 @@
 package ingest_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,34 +8,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"kntc/ingest"
+	"kntc/internal/testenv"
 )
 
 // person is the name a letter in these tests is filed under: it must appear in no
 // log line.
 const person = "Nguyễn Văn Tố Cáo"
-
-// syncBuffer collects log lines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func noNameIn(t *testing.T, logs string) {
 	t.Helper()
@@ -94,7 +75,7 @@ func quarantined(t *testing.T, dir string) map[string]string {
 // accepted; a failure to check leaves the file where it is.
 func TestClaimChecksRoute(t *testing.T) {
 	e := newSpoolEnv(t, "")
-	logs := &syncBuffer{}
+	logs := &testenv.Buffer{}
 	e.spool.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	var fail error
 	e.spool.CheckRoute = fakeRoutes(&fail)
@@ -211,7 +192,7 @@ func TestRecoverRefusedClaim(t *testing.T) {
 func TestWatcherLogsNoNames(t *testing.T) {
 	root := t.TempDir()
 	clk := &clock{now: time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)}
-	logs := &syncBuffer{}
+	logs := &testenv.Buffer{}
 	w := &ingest.Watcher{
 		Folders: []ingest.HotFolder{{Root: root}}, StableFor: time.Second, Now: clk.Now,
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
@@ -236,7 +217,7 @@ func TestWatcherLogsNoNames(t *testing.T) {
 // quarantining another log their document IDs, never their names.
 func TestProcessingLogsNoNames(t *testing.T) {
 	e := newSplitEnv(t)
-	logs := &syncBuffer{}
+	logs := &testenv.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.spool.Logger, e.proc.Logger = logger, logger
 	covers := e.claimBatch(t, "STNMT/"+person+".txt", "COVER KN-2026-000001 khac", "COVER KN-2026-000002")

@@ -288,15 +288,11 @@ func (p *Processor) writePart(ctx context.Context, d *Document, f PageFile, pt p
 // addPageImage decodes page i of f again and adds it to a as scanned, within the
 // memory budget.
 func (p *Processor) addPageImage(ctx context.Context, a Archive, f PageFile, i int) error {
-	release, err := p.holdPage(ctx, f, i)
+	pg, release, err := p.decodeHeld(ctx, f, i)
 	if err != nil {
 		return err
 	}
 	defer release()
-	pg, err := f.Page(ctx, i)
-	if err != nil {
-		return fmt.Errorf("trang %d (page %d): %w", i+1, i+1, err)
-	}
 	if err := a.AddPage(ArchivePage{Page: pg}); err != nil {
 		return fmt.Errorf("page %d: %w", i+1, err)
 	}

@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +23,7 @@ import (
 	"kntc/auth"
 	"kntc/cases"
 	"kntc/ingest"
+	"kntc/internal/testenv"
 	"kntc/ocr"
 	"kntc/search"
 	"kntc/storage/localfs"
@@ -69,24 +69,6 @@ func secretIn(s string) string {
 	return ""
 }
 
-// lockedBuffer collects the server's log lines (handlers may log concurrently).
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // testUser is an account with its bearer token and its actor.
 type testUser struct {
 	auth.User
@@ -113,7 +95,7 @@ type env struct {
 	accounts *auth.Service
 	svc      *cases.Service
 	server   http.Handler
-	logs     *lockedBuffer
+	logs     *testenv.Buffer
 	units    map[string]auth.Unit
 	users    map[string]*testUser
 	seen     []exchange
@@ -183,7 +165,7 @@ func newEnv(t testing.TB) *env {
 		t: t, ctx: ctx, db: db, blobs: blobs, index: ix, accounts: accounts,
 		svc: &cases.Service{Store: db, Docs: db, Accounts: accounts, Sealer: sealer, AuditKey: testAuditKey,
 			Now: func() time.Time { return testNow }},
-		logs: &lockedBuffer{}, units: map[string]auth.Unit{}, users: map[string]*testUser{},
+		logs: &testenv.Buffer{}, units: map[string]auth.Unit{}, users: map[string]*testUser{},
 	}
 	spool := filepath.Join(dir, "spool")
 	if err := os.MkdirAll(spool, 0o750); err != nil {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"kntc/ingest"
+	"kntc/internal/testenv"
 )
 
 // BenchmarkLoad is the hostile-load check of issue 19, with figures (run with
@@ -112,7 +113,7 @@ func loadRun(b *testing.B, imgs [][]byte, budget int64) (peak, idle int64, took 
 	p := startProc(b, []string{"KNTC_ADMIN_PASSWORD=" + adminPassword, "KNTC_DECODE_MEMORY=" + strconv.FormatInt(budget, 10)},
 		"--data-dir", dir, "--stable-delay", "200ms", "--page-timeout", "30m", "--ocr-workers", "4")
 	defer p.kill()
-	s := &server{url: p.url, stdout: &syncBuffer{}, stderr: p.out}
+	s := &server{url: p.url, stdout: &testenv.Buffer{}, stderr: p.out}
 	token := s.login(b)
 	idle = rssKB(p.cmd.Process.Pid, "VmRSS:") << 10
 	hot := filepath.Join(dir, "hotfolder")
@@ -166,7 +167,7 @@ func uploadFigures(b *testing.B) {
 	p := startProc(b, []string{"KNTC_ADMIN_PASSWORD=" + adminPassword},
 		"--data-dir", dir, "--max-file-size", strconv.Itoa(limit), "--body-timeout", "2s", "--upload-min-rate", "65536")
 	defer p.kill()
-	s := &server{url: p.url, stdout: &syncBuffer{}, stderr: p.out}
+	s := &server{url: p.url, stdout: &testenv.Buffer{}, stderr: p.out}
 	token := s.login(b)
 	host := strings.TrimPrefix(p.url, "http://")
 	spool := filepath.Join(dir, "spool")

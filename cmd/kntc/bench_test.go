@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"kntc/internal/testenv"
 	"kntc/ocr/ocrtest"
 	"kntc/storage/sqlite"
 )
@@ -111,7 +112,7 @@ const benchStableDelay = 200 * time.Millisecond
 func timePipeline(b *testing.B, pages []string) (elapsed time.Duration, peakKB int, latency, ocr time.Duration) {
 	dir := b.TempDir()
 	p := startProc(b, []string{"KNTC_ADMIN_PASSWORD=" + adminPassword}, "--data-dir", dir, "--stable-delay", benchStableDelay.String())
-	s := &server{url: p.url, stdout: &syncBuffer{}, stderr: p.out}
+	s := &server{url: p.url, stdout: &testenv.Buffer{}, stderr: p.out}
 	token := s.login(b)
 	hot := filepath.Join(dir, "hotfolder")
 	cpu0 := cpuSeconds(p.cmd.Process.Pid)

@@ -55,14 +55,14 @@ func kntcBinary(t testing.TB) string {
 type proc struct {
 	cmd *exec.Cmd
 	url string
-	out *syncBuffer
+	out *testenv.Buffer
 }
 
 func startProc(t testing.TB, env []string, args ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(kntcBinary(t), append([]string{"serve", "--addr", "127.0.0.1:0", "--log-format", "text"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
-	p := &proc{cmd: cmd, out: &syncBuffer{}}
+	p := &proc{cmd: cmd, out: &testenv.Buffer{}}
 	stdout, err := cmd.StdoutPipe()
 	must(t, err)
 	cmd.Stderr = p.out
@@ -122,7 +122,7 @@ func crashRun(t *testing.T, env []string) {
 			len(filesIn(t, hot)), len(filesIn(t, filepath.Join(dir, "spool"))))
 		p = startProc(t, env, args...)
 	}
-	s := &server{url: p.url, stdout: &syncBuffer{}, stderr: p.out}
+	s := &server{url: p.url, stdout: &testenv.Buffer{}, stderr: p.out}
 	token := s.login(t)
 	docs := s.waitFinished(t, token, files, hot)
 	bySHA := map[string][]docJSON{}
@@ -205,7 +205,7 @@ func TestMinIOOutage(t *testing.T) {
 	p := startProc(t, []string{"KNTC_ADMIN_PASSWORD=" + adminPassword,
 		"KNTC_S3_ENDPOINT=127.0.0.1:" + strconv.Itoa(port), "KNTC_S3_ACCESS_KEY=kntc-outage", "KNTC_S3_SECRET_KEY=" + secret},
 		"--data-dir", dir, "--stable-delay", "300ms")
-	s := &server{url: p.url, stdout: &syncBuffer{}, stderr: p.out}
+	s := &server{url: p.url, stdout: &testenv.Buffer{}, stderr: p.out}
 	token := s.login(t)
 	hot := filepath.Join(dir, "hotfolder")
 	const files = 6

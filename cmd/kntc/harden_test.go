@@ -20,6 +20,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"kntc/internal/testenv"
 )
 
 // selfSigned writes a self-signed certificate for 127.0.0.1 and localhost and
@@ -54,10 +56,10 @@ func selfSigned(t *testing.T, dir string) (certPath, keyPath string, pool *x509.
 
 // startRaw runs `kntc serve` with args and returns the URL it prints, without
 // waiting for /healthz (the caller knows how to reach it).
-func startRaw(t *testing.T, env map[string]string, args ...string) (url string, stderr *syncBuffer) {
+func startRaw(t *testing.T, env map[string]string, args ...string) (url string, stderr *testenv.Buffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	stdout, stderr := &testenv.Buffer{}, &testenv.Buffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), envFunc(env), strings.NewReader(""), stdout, stderr)
