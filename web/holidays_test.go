@@ -83,10 +83,10 @@ func TestCaseShowsHowItsDeadlineCounts(t *testing.T) {
 		DueCountLabel string `json:"due_count_label"`
 	}
 	for _, tt := range []struct {
-		name, kind    string
-		due, count    string
-		label         string
-		received string
+		name, kind string
+		due, count string
+		label      string
+		received   string
 	}{
 		{"denunciation", "to_cao", "2026-03-02", "working", "Ngày làm việc", "2026-02-12"},
 		{"complaint", "khieu_nai", "2026-02-22", "calendar", "Ngày theo lịch", "2026-02-12"},
