@@ -96,3 +96,8 @@ func (k DayCount) Label() string {
 	}
 	return string(k)
 }
+
+var weekdaysVI = [...]string{"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"}
+
+// WeekdayLabel is the Vietnamese name of d's day of the week (Thứ Hai … Chủ nhật).
+func WeekdayLabel(d time.Time) string { return weekdaysVI[d.Weekday()] }

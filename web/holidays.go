@@ -21,10 +21,8 @@ type holidayJSON struct {
 	Working bool   `json:"working"` // true: a make-up working day (ngày làm bù)
 }
 
-var weekdaysVI = [...]string{"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"}
-
 func newHolidayJSON(h cases.Holiday) holidayJSON {
-	return holidayJSON{Day: cases.FormatDate(h.Day), Weekday: weekdaysVI[h.Day.Weekday()], Name: h.Name, Working: h.Working}
+	return holidayJSON{Day: cases.FormatDate(h.Day), Weekday: cases.WeekdayLabel(h.Day), Name: h.Name, Working: h.Working}
 }
 
 type holidayListJSON struct {
