@@ -41,12 +41,13 @@ const (
 	PermDocumentUpload Permission = "document.upload" // uploads
 	PermDocumentLink   Permission = "document.link"   // link, unlink, triage, cover sheets, confidentiality
 	PermAuditRead      Permission = "audit.read"
+	PermHolidayWrite   Permission = "holiday.write" // the working-day calendar
 )
 
 // permissions is who does what (DESIGN.md, "Who uses it"): clerks register,
 // upload and link, handlers work cases, leaders also assign, extend and grant;
-// inspectors read and audit; administrators keep units and accounts and read the
-// audit trail — never case content (cases, parties, documents, their text).
+// inspectors read and audit; administrators keep units, accounts and the holiday
+// calendar and read the audit trail — never case content (cases, parties, documents, their text).
 var permissions = map[auth.Role][]Permission{
 	auth.RoleClerk: {PermCaseRead, PermCaseCreate, PermCaseWrite, PermPetitionRead, PermPetitionWrite,
 		PermReceptionRead, PermReceptionWrite, PermDocumentRead, PermDocumentUpload, PermDocumentLink},
@@ -56,7 +57,7 @@ var permissions = map[auth.Role][]Permission{
 		PermPetitionRead, PermPetitionWrite, PermReceptionRead, PermReceptionWrite, PermDocumentRead,
 		PermDocumentUpload, PermDocumentLink},
 	auth.RoleInspector:     {PermCaseRead, PermPetitionRead, PermReceptionRead, PermDocumentRead, PermAuditRead},
-	auth.RoleAdministrator: {PermAuditRead},
+	auth.RoleAdministrator: {PermAuditRead, PermHolidayWrite},
 }
 
 // Can reports whether role holds p.

@@ -33,6 +33,7 @@ type Record struct {
 const (
 	ActionCreate     = "create"
 	ActionUpdate     = "update"
+	ActionDelete     = "delete"
 	ActionTransition = "transition"
 	ActionLink       = "link"
 	ActionUnlink     = "unlink"

@@ -7,11 +7,21 @@ import (
 )
 
 // The periods the law sets, in days. Periods count from the day after the event
-// (Bộ luật Dân sự 2015, Điều 147) in calendar days, as DESIGN.md states them.
+// (Bộ luật Dân sự 2015, Điều 147) in calendar days, as DESIGN.md states them,
+// unless named working days (a Calendar counts those).
 const (
 	// AcceptDays: a petition is accepted (thụ lý) or answered within 10 days of
 	// receipt (Luật Khiếu nại 2011, Điều 27).
 	AcceptDays = 10
+	// DenunciationAcceptWorkingDays: within 7 working days of receipt a
+	// denunciation is logged, classified, checked and accepted or refused (Luật
+	// Tố cáo 2018, Điều 24 khoản 1; up to 10 when checks are needed at several
+	// places, which kntc does not record: the 7 are shown).
+	DenunciationAcceptWorkingDays = 7
+	// TransferWorkingDays: a denunciation outside the receiving unit's competence
+	// is passed on to the competent body within 5 working days of receipt (Luật
+	// Tố cáo 2018, Điều 24 khoản 1).
+	TransferWorkingDays = 5
 	// DenunciationDays is the resolution period of a denunciation from thụ lý, and
 	// the most one extension may add (Luật Tố cáo 2018, Điều 30).
 	DenunciationDays = 30
@@ -51,12 +61,31 @@ func b2i(b bool) int {
 	return 0
 }
 
-// AcceptDue is the last day to accept (thụ lý) the case.
-func AcceptDue(c Case) time.Time {
+// AcceptDue is the last day to accept (thụ lý) the case, weekends the only days
+// off; Calendar.AcceptDue counts the administrators' holidays too.
+func AcceptDue(c Case) time.Time { return (*Calendar)(nil).AcceptDue(c) }
+
+// AcceptDue is the last day to accept (thụ lý) the case or refuse it: 10 days
+// from receipt (Luật Khiếu nại 2011, Điều 27), for a denunciation 7 working days
+// (Luật Tố cáo 2018, Điều 24).
+func (cal *Calendar) AcceptDue(c Case) time.Time {
 	if c.ReceivedOn.IsZero() {
 		return time.Time{}
 	}
+	if c.Kind == KindDenunciation {
+		return cal.AddWorkingDays(c.ReceivedOn, DenunciationAcceptWorkingDays)
+	}
 	return Date(c.ReceivedOn).AddDate(0, 0, AcceptDays)
+}
+
+// TransferDue is the last day to pass a denunciation outside the unit's
+// competence on: 5 working days from receipt (Luật Tố cáo 2018, Điều 24). Zero
+// for other kinds: the laws on complaints and petitions set no such period.
+func (cal *Calendar) TransferDue(c Case) time.Time {
+	if c.Kind != KindDenunciation || c.ReceivedOn.IsZero() {
+		return time.Time{}
+	}
+	return cal.AddWorkingDays(c.ReceivedOn, TransferWorkingDays)
 }
 
 // ResolveDue is the last day to decide the case: thụ lý plus the period and every
@@ -72,16 +101,40 @@ func ResolveDue(c Case) time.Time {
 	return Date(c.AcceptedOn).AddDate(0, 0, days)
 }
 
+// DueOn is the deadline running in the case's current stage, weekends the only
+// days off; Service stores Calendar.DueOn, which counts the administrators'
+// holidays too.
+func DueOn(c Case) time.Time { return (*Calendar)(nil).DueOn(c) }
+
 // DueOn is the deadline running in the case's current stage: accepting while it
-// waits for thụ lý, deciding while it is handled, none after.
-func DueOn(c Case) time.Time {
+// waits for thụ lý; for a denunciation being transferred (chuyen_don, until the
+// case is closed when the file has gone), passing it on; deciding while it is
+// handled; none after.
+func (cal *Calendar) DueOn(c Case) time.Time {
 	switch {
 	case c.Status.pending():
-		return AcceptDue(c)
+		return cal.AcceptDue(c)
+	case c.Status == StatusTransferred:
+		return cal.TransferDue(c)
 	case c.Status.handling():
 		return ResolveDue(c)
 	}
 	return time.Time{}
+}
+
+// DueCount is how the deadline DueOn gives is counted: working days for the
+// denunciation's first handling and transfer (Luật Tố cáo 2018, Điều 24),
+// calendar days for acceptance of other kinds and for every resolution period
+// (Luật Khiếu nại 2011, Điều 27, 28, 37; Luật Tố cáo 2018, Điều 30). "" when no
+// deadline runs.
+func DueCount(c Case) DayCount {
+	switch {
+	case DueOn(c).IsZero():
+		return ""
+	case c.Kind == KindDenunciation && (c.Status.pending() || c.Status == StatusTransferred):
+		return CountWorking
+	}
+	return CountCalendar
 }
 
 // CheckExtension reports whether x may extend c: denunciations only, while handled,

@@ -29,7 +29,10 @@ func TestDeadlines(t *testing.T) {
 		accept, due string
 	}{
 		{"accept: 10 days from receipt", cases.Case{Kind: cases.KindComplaint, Status: cases.StatusReceived, ReceivedOn: day("2026-01-26")}, "2026-02-05", "2026-02-05"},
-		{"accept across a month end", cases.Case{Kind: cases.KindDenunciation, Status: cases.StatusScreening, ReceivedOn: day("2026-02-25")}, "2026-03-07", "2026-03-07"},
+		{"accept across a month end", cases.Case{Kind: cases.KindComplaint, Status: cases.StatusScreening, ReceivedOn: day("2026-02-25")}, "2026-03-07", "2026-03-07"},
+		{"denunciation: 7 working days, over a weekend", cases.Case{Kind: cases.KindDenunciation, Status: cases.StatusScreening, ReceivedOn: day("2026-02-25")}, "2026-03-06", "2026-03-06"},
+		{"denunciation transferred: 5 working days", cases.Case{Kind: cases.KindDenunciation, Status: cases.StatusTransferred, ReceivedOn: day("2026-02-25")}, "2026-03-06", "2026-03-04"},
+		{"complaint transferred: no period", cases.Case{Kind: cases.KindComplaint, Status: cases.StatusTransferred, ReceivedOn: day("2026-02-25")}, "", ""},
 		{"first complaint 30", cases.Case{Kind: cases.KindComplaint, Round: 1, Status: cases.StatusAccepted, ReceivedOn: day("2026-01-02"), AcceptedOn: day("2026-01-10")}, "2026-01-12", "2026-02-09"},
 		{"first complaint complex 45", cases.Case{Kind: cases.KindComplaint, Round: 1, Complex: true, Status: cases.StatusVerifying, AcceptedOn: day("2026-01-10")}, "", "2026-02-24"},
 		{"first complaint remote 45", cases.Case{Kind: cases.KindComplaint, Round: 1, Remote: true, Status: cases.StatusVerifying, AcceptedOn: day("2026-01-10")}, "", "2026-02-24"},

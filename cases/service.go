@@ -160,7 +160,11 @@ func (s *Service) createCase(ctx context.Context, a Actor, in NewCase, maxPartie
 		return Case{}, "", err
 	}
 	c.PINHash = h
-	c.DueOn = DueOn(c)
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return Case{}, "", err
+	}
+	c.DueOn = cal.DueOn(c)
 	ev := Event{UserID: a.User.ID, Type: EventCreated, To: c.Status}
 	// The parties go in with the case, in one transaction: a case is never left
 	// without the parties it was opened with (the PIN would not have been shown).
@@ -524,6 +528,13 @@ func (s *Service) updateCase(ctx context.Context, a Actor, c *Case, events []Eve
 	for i := range events {
 		events[i].CaseID, events[i].UserID, events[i].At = c.ID, a.User.ID, at
 	}
+	// Every writer sets DueOn, most with the weekends alone; the stored deadline
+	// counts the administrators' holidays too.
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	c.DueOn = cal.DueOn(*c)
 	if err := s.Store.UpdateCase(ctx, c, events, a.record(action, "case:"+c.Code, detail)); err != nil {
 		return fmt.Errorf("update case %s: %w", c.Code, err)
 	}

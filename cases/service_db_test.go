@@ -108,8 +108,8 @@ func TestDenunciationWorkflowOnDatabases(t *testing.T) {
 		if err != nil || c.Code != "TC-2026-000001" || len(pin) != cases.PINDigits {
 			t.Fatalf("create: %+v %q %v", c, pin, err)
 		}
-		if got := cases.FormatDate(c.DueOn); got != "2026-03-12" {
-			t.Fatalf("accept deadline %s, want 2026-03-12", got)
+		if got := cases.FormatDate(c.DueOn); got != "2026-03-11" {
+			t.Fatalf("accept deadline %s, want 2026-03-11 (7 working days, Luật Tố cáo 2018 Điều 24)", got)
 		}
 		// The denouncer is stored sealed: no plain trace in the parties table.
 		var plain int

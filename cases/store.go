@@ -148,6 +148,15 @@ type Store interface {
 	// Suggestions returns the suggestions of these documents, best first per document.
 	Suggestions(ctx context.Context, documentIDs []string) ([]Suggestion, error)
 
+	// Holidays returns the working-day calendar's marked days of year (of every
+	// year when 0), by day.
+	Holidays(ctx context.Context, year int) ([]Holiday, error)
+	// PutHoliday marks h.Day (as Date gives it), replacing an earlier mark of that
+	// day.
+	PutHoliday(ctx context.Context, h Holiday, rec Record) error
+	// DeleteHoliday removes the mark of day; ErrNotFound when it has none.
+	DeleteHoliday(ctx context.Context, day time.Time, rec Record) error
+
 	// Audit appends rec to the chain (reads, downloads: acts that change nothing).
 	Audit(ctx context.Context, rec Record) error
 	// AuditEntries lists entries by Seq ascending.

@@ -70,6 +70,8 @@ type caseJSON struct {
 	PublishedOn      string          `json:"published_on"`
 	ClosedOn         string          `json:"closed_on"`
 	DueOn            string          `json:"due_on"`
+	DueCount         cases.DayCount  `json:"due_count"`       // "calendar", "working", "" with no deadline
+	DueCountLabel    string          `json:"due_count_label"` // "Ngày theo lịch", "Ngày làm việc"
 	Overdue          bool            `json:"overdue"`
 	DueSoon          bool            `json:"due_soon"`
 	Extensions       []extensionJSON `json:"extensions"`
@@ -88,7 +90,8 @@ func newCaseJSON(svc *cases.Service, c cases.Case) caseJSON {
 		Status: c.Status, StatusLabel: c.Status.Label(), Result: c.Result, ResultLabel: c.Result.Label(c.Kind),
 		AcceptedOn: cases.FormatDate(c.AcceptedOn), DecidedOn: cases.FormatDate(c.DecidedOn),
 		PublishedOn: cases.FormatDate(c.PublishedOn), ClosedOn: cases.FormatDate(c.ClosedOn),
-		DueOn: cases.FormatDate(c.DueOn), Overdue: overdue, DueSoon: soon,
+		DueOn: cases.FormatDate(c.DueOn), DueCount: cases.DueCount(c), DueCountLabel: cases.DueCount(c).Label(),
+		Overdue: overdue, DueSoon: soon,
 		Extensions: make([]extensionJSON, 0, len(c.Extensions)), DecisionDocument: c.DecisionDocument,
 		Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}

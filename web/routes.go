@@ -80,6 +80,10 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 			r.Method("GET", "/users", requireAdministrator(logger, handleUserList(logger, deps.Accounts)))
 			r.Method("POST", "/users", requireAdministrator(logger, handleUserCreate(logger, deps.Accounts)))
 
+			r.Method("GET", "/holidays", handleHolidayList(logger, deps.Cases))
+			r.Method("PUT", "/holidays/{date}", handleHolidayPut(logger, deps.Cases))
+			r.Method("DELETE", "/holidays/{date}", handleHolidayDelete(logger, deps.Cases))
+
 			r.Method("GET", "/audit", handleAudit(logger, deps.Cases))
 			r.Method("GET", "/audit/verify", handleAuditVerify(logger, deps.Cases, deps.Blobs))
 			r.Method("GET", "/audit/anchors", handleAuditAnchors(logger, deps.Blobs))

@@ -48,19 +48,22 @@ var commandGroups = map[string][]string{
 // commandHelpVI is each command's summary in Vietnamese, printed above the
 // English one.
 var commandHelpVI = map[string]string{
-	"serve":         "Chạy kntc: máy chủ web với API, theo dõi thư mục nhận và nhận dạng chữ (OCR). Khi khởi động, cơ sở dữ liệu được nâng cấp; cơ sở dữ liệu do phiên bản kntc mới hơn tạo thì bị từ chối.",
-	"ingest":        "Đưa tệp, hoặc mọi tệp trong thư mục, vào kntc qua cùng quy trình với thư mục nhận; tệp được sao chép, không bị chuyển đi.",
-	"search":        "Tìm kiếm toàn văn trong chỉ mục (có dấu hoặc không dấu, \"cụm từ\", tiền tố*), khi máy chủ đã dừng.",
-	"reindex":       "Lập lại chỉ mục tìm kiếm từ cơ sở dữ liệu; với --check chỉ báo tài liệu thiếu, cũ hoặc thừa. Hãy dừng kntc serve trước.",
-	"verify":        "Kiểm tra nhật ký kiểm toán (chuỗi băm có khóa và các bản neo); với --objects kiểm tra lại mã SHA-256 của mọi bản gốc. Trả mã 1 khi có hư hại.",
-	"audit anchors": "In mọi bản neo của nhật ký kiểm toán, mỗi dòng một bản, để cơ quan thanh tra lưu giữ.",
-	"audit anchor":  "Ghi ngay một bản neo có ký của đầu chuỗi nhật ký.",
-	"unit add":      "Thêm một đơn vị vào cây đơn vị (tỉnh, sở, huyện, xã).",
-	"unit list":     "Liệt kê các đơn vị dạng cây.",
-	"user add":      "Thêm tài khoản cán bộ; mật khẩu đọc từ đầu vào chuẩn với --password-stdin, hoặc được tạo và in ra một lần.",
-	"user list":     "Liệt kê các tài khoản cán bộ.",
-	"user passwd":   "Đặt mật khẩu của một tài khoản và thu hồi mọi phiên đăng nhập của tài khoản đó.",
-	"version":       "In phiên bản.",
+	"serve":          "Chạy kntc: máy chủ web với API, theo dõi thư mục nhận và nhận dạng chữ (OCR). Khi khởi động, cơ sở dữ liệu được nâng cấp; cơ sở dữ liệu do phiên bản kntc mới hơn tạo thì bị từ chối.",
+	"ingest":         "Đưa tệp, hoặc mọi tệp trong thư mục, vào kntc qua cùng quy trình với thư mục nhận; tệp được sao chép, không bị chuyển đi.",
+	"search":         "Tìm kiếm toàn văn trong chỉ mục (có dấu hoặc không dấu, \"cụm từ\", tiền tố*), khi máy chủ đã dừng.",
+	"reindex":        "Lập lại chỉ mục tìm kiếm từ cơ sở dữ liệu; với --check chỉ báo tài liệu thiếu, cũ hoặc thừa. Hãy dừng kntc serve trước.",
+	"verify":         "Kiểm tra nhật ký kiểm toán (chuỗi băm có khóa và các bản neo); với --objects kiểm tra lại mã SHA-256 của mọi bản gốc. Trả mã 1 khi có hư hại.",
+	"audit anchors":  "In mọi bản neo của nhật ký kiểm toán, mỗi dòng một bản, để cơ quan thanh tra lưu giữ.",
+	"audit anchor":   "Ghi ngay một bản neo có ký của đầu chuỗi nhật ký.",
+	"unit add":       "Thêm một đơn vị vào cây đơn vị (tỉnh, sở, huyện, xã).",
+	"unit list":      "Liệt kê các đơn vị dạng cây.",
+	"user add":       "Thêm tài khoản cán bộ; mật khẩu đọc từ đầu vào chuẩn với --password-stdin, hoặc được tạo và in ra một lần.",
+	"user list":      "Liệt kê các tài khoản cán bộ.",
+	"user passwd":    "Đặt mật khẩu của một tài khoản và thu hồi mọi phiên đăng nhập của tài khoản đó.",
+	"version":        "In phiên bản.",
+	"holiday list":   "Liệt kê các ngày được đánh dấu trong năm: ngày nghỉ lễ, nghỉ bù, ngày làm bù.",
+	"holiday add":    "Đánh dấu một ngày là ngày nghỉ (lễ, nghỉ bù), hoặc với --working là ngày làm bù; thời hạn tính theo ngày làm việc được tính lại.",
+	"holiday remove": "Bỏ đánh dấu một ngày.",
 }
 
 // printUsage writes a command's help: usage line, summary in Vietnamese and

@@ -58,6 +58,7 @@ func commands() []command {
 		{"audit", "bản neo nhật ký kiểm toán: anchors, anchor (audit anchors)", runAudit},
 		{"unit", "quản lý đơn vị: add, list (manage units)", runUnit},
 		{"user", "quản lý tài khoản: add, list, passwd (manage user accounts)", runUser},
+		{"holiday", "lịch ngày nghỉ: list, add, remove (the working-day calendar)", runHoliday},
 		{"version", "in phiên bản, cũng là kntc --version (print the version)", runVersion},
 	}
 }
