@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -79,7 +80,27 @@ func TestUnknownFieldsAreRefused(t *testing.T) {
 	if ok.Subject != "Khiếu nại mới" {
 		t.Errorf("PATCH subject: %+v", ok)
 	}
-	// A visit's optional body may still be empty.
+}
+
+// TestOptionalBodyIsStrictToo: opening a case from a letter takes an empty body
+// (everything from the letter), but a body given is as strict as any other.
+func TestOptionalBodyIsStrictToo(t *testing.T) {
+	e := newEnv(t)
+	p := decode[struct {
+		ID int64 `json:"id"`
+	}](t, e.must(uClerk, call{method: "POST", path: "/api/v1/petitions", body: map[string]any{
+		"source": "buu_chinh", "kind": "khieu_nai", "received_on": "2026-03-02", "subject": "Khiếu nại về bồi thường đất",
+		"petitioner": map[string]string{"name": "Đặng Thị Năm"}}}, 201))
+	path := fmt.Sprintf("/api/v1/petitions/%d/case", p.ID)
+	code, body := e.do(uClerk, call{method: "POST", path: path, body: map[string]any{"handler": "lan.nguyen"}})
+	if msg := decode[errorOut](t, body).Error; code != 422 || !strings.Contains(msg, `unknown field "handler"`) || !strings.Contains(msg, "handler_id") {
+		t.Errorf("an unknown field in an optional body: %d %s, want 422 naming it and listing handler_id", code, body)
+	}
+	code, body = e.do(uClerk, call{method: "POST", path: path, raw: []byte("{} []"), contentType: "application/json"})
+	if code != 422 || !strings.Contains(decode[errorOut](t, body).Error, "(unexpected data after the JSON value)") {
+		t.Errorf("data after an optional body: %d %s, want 422", code, body)
+	}
+	e.must(uClerk, call{method: "POST", path: path}, 201)
 }
 
 // TestEnumRefusalsListTheValues: a value outside a closed set is refused 422 with
