@@ -103,7 +103,7 @@ var apiOps = []apiOp{
 	{method: "GET", path: "/api/v1/users", tag: "tài khoản", summary: "Mọi tài khoản; chỉ quản trị viên (every account; administrators only)",
 		status: 200, resp: userListJSON{}},
 	{method: "POST", path: "/api/v1/users", tag: "tài khoản", summary: "Tạo tài khoản; chỉ quản trị viên (add an account; administrators only)",
-		body: userCreateRequest{}, required: []string{"username", "full_name", "role", "unit", "password"}, status: 201, resp: userResponse{}, errs: []int{409}},
+		body: userCreateRequest{}, required: []string{"username", "role", "unit", "password"}, status: 201, resp: userResponse{}, errs: []int{409}},
 
 	{method: "GET", path: "/api/v1/documents", tag: "văn bản", summary: "Văn bản trong phạm vi (documents in scope)",
 		query: []apiParam{qEnum("status", "Trạng thái xử lý (pipeline status).", "DocumentStatus"), qString("case", "Mã hồ sơ (case code)."),
@@ -293,7 +293,9 @@ func (b *specBuilder) structSchema(t reflect.Type) map[string]any {
 	b.schemas[name] = nil // taken: recursive types end here
 	props := map[string]any{}
 	var always []string
-	request := strings.HasSuffix(t.Name(), "Request")
+	// personJSON is also taken in requests (a petitioner, visitors): strict as
+	// they are, and with no field required of a request.
+	request := strings.HasSuffix(t.Name(), "Request") || t == reflect.TypeFor[personJSON]()
 	b.fields(t, t.Name(), props, &always, true)
 	s := map[string]any{"type": "object", "properties": props}
 	if request {
@@ -504,7 +506,7 @@ func buildOpenAPI() map[string]any {
 		if !op.public {
 			errs = append(errs, 401, 403)
 		}
-		if len(params) > 0 || op.body != nil || op.multipart {
+		if len(op.query) > 0 || op.body != nil || op.multipart {
 			errs = append(errs, 422)
 		}
 		if strings.Contains(op.path, "{") {
@@ -512,7 +514,9 @@ func buildOpenAPI() map[string]any {
 		}
 		switch {
 		case op.body != nil:
-			errs = append(errs, 408, 413, 503)
+			// A JSON body is read up to 1 MiB: a longer one is cut, and so
+			// malformed (422), never 413.
+			errs = append(errs, 408, 503)
 			content := map[string]any{"application/json": map[string]any{"schema": b.typeSchema(reflect.TypeOf(op.body))}}
 			o["requestBody"] = map[string]any{"required": !op.optionalBody, "content": content}
 		case op.multipart:
