@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -82,19 +84,26 @@ func decodeJSON(r *http.Request, v any) error { return decodeBody(r, v, false) }
 func decodeOptionalJSON(r *http.Request, v any) error { return decodeBody(r, v, true) }
 
 func decodeBody(r *http.Request, v any, optional bool) error {
-	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	// The body is kept to find where an unknown field is (encoding/json names
+	// only the field, not the object it is in).
+	raw, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return errBodyTimeout
+		}
+		// A body cut short is the client's, as a malformed one is.
+		return fmt.Errorf("dữ liệu gửi lên bị thiếu hoặc hỏng (the request body is truncated or unreadable): %w", ingest.ErrInvalid)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	err = dec.Decode(v)
 	switch {
 	case optional && errors.Is(err, io.EOF):
 		return nil
 	case err != nil:
-		return jsonProblem(err, v)
+		return jsonProblem(err, raw, v)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			return errBodyTimeout
-		}
 		return fmt.Errorf("sau giá trị JSON còn dữ liệu thừa (unexpected data after the JSON value): %w", ingest.ErrInvalid)
 	}
 	return nil
@@ -102,7 +111,7 @@ func decodeBody(r *http.Request, v any, optional bool) error {
 
 // jsonProblem words a decoding error of a body meant for v: the field unknown or
 // of the wrong type, by name, or where the JSON is broken.
-func jsonProblem(err error, v any) error {
+func jsonProblem(err error, raw []byte, v any) error {
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		return errBodyTimeout
 	}
@@ -127,8 +136,15 @@ func jsonProblem(err error, v any) error {
 		if uerr != nil {
 			name = rest
 		}
+		fields := jsonFields(reflect.TypeOf(v))
+		var doc any
+		if json.Unmarshal(raw, &doc) == nil {
+			if path, in, ok := unknownField(doc, reflect.TypeOf(v), ""); ok {
+				name, fields = path, in
+			}
+		}
 		msg := fmt.Sprintf("trường %q không có trong yêu cầu này (unknown field %q)", name, name)
-		if fields := jsonFields(reflect.TypeOf(v)); len(fields) > 0 {
+		if len(fields) > 0 {
 			msg += "; các trường (fields): " + strings.Join(fields, ", ")
 		}
 		return fmt.Errorf("%s: %w", msg, ingest.ErrInvalid)
@@ -196,6 +212,72 @@ func jsonTypeName(t reflect.Type) (vi, en string) {
 		return "đối tượng", "an object"
 	}
 	return "giá trị khác", "another value"
+}
+
+// unknownField finds the first key of doc (a decoded JSON value) that type t has
+// no field for: its path ("parties[0].cccd") and the fields of the object it is
+// in. encoding/json matches names without regard to case, and so does this.
+func unknownField(doc any, t reflect.Type, path string) (string, []string, bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch doc := doc.(type) {
+	case map[string]any:
+		if t.Kind() != reflect.Struct {
+			return "", nil, false
+		}
+		names := jsonFields(t)
+		keys := make([]string, 0, len(doc))
+		for k := range doc {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			i := slices.IndexFunc(names, func(n string) bool { return strings.EqualFold(n, k) })
+			at := k
+			if path != "" {
+				at = path + "." + k
+			}
+			if i < 0 {
+				return at, names, true
+			}
+			if p, in, ok := unknownField(doc[k], jsonFieldType(t, names[i]), at); ok {
+				return p, in, true
+			}
+		}
+	case []any:
+		if t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
+			return "", nil, false
+		}
+		for i, x := range doc {
+			if p, in, ok := unknownField(x, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); ok {
+				return p, in, true
+			}
+		}
+	}
+	return "", nil, false
+}
+
+// jsonFieldType is the type of struct t's field of JSON name name (embedded
+// structs' fields included).
+func jsonFieldType(t reflect.Type, name string) reflect.Type {
+	for f := range t.Fields() {
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && tag == "" {
+			et := f.Type
+			if et.Kind() == reflect.Pointer {
+				et = et.Elem()
+			}
+			if et.Kind() == reflect.Struct && slices.Contains(jsonFields(et), name) {
+				return jsonFieldType(et, name)
+			}
+			continue
+		}
+		if tag == name || tag == "" && f.Name == name {
+			return f.Type
+		}
+	}
+	return reflect.TypeFor[any]()
 }
 
 // jsonFields lists the JSON names of a struct's fields (of the struct t points to),
