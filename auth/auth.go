@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"kntc/ingest"
+	"kntc/internal/enum"
 	"kntc/internal/textin"
 )
 
@@ -219,7 +220,7 @@ func ValidateUnit(u *Unit) error {
 	p.Clean(fieldUnitName, &u.Name)
 	probs = append(probs, p...)
 	if !u.Level.Valid() {
-		probs = append(probs, fmt.Sprintf("cấp đơn vị %q không hợp lệ (level must be province, department, district or commune)", u.Level))
+		probs = append(probs, enum.Unknown("cấp đơn vị", "level", u.Level, Levels))
 	}
 	if len(probs) > 0 {
 		return fmt.Errorf("%s: %w", strings.Join(probs, "; "), ingest.ErrInvalid)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"kntc/ingest"
+	"kntc/internal/enum"
 	"kntc/internal/textin"
 )
 
@@ -141,7 +142,7 @@ func (s *Service) AddUser(ctx context.Context, u *User, password string) error {
 	p.Clean(fieldFullName, &u.FullName)
 	probs = append(probs, p...)
 	if !u.Role.Valid() {
-		probs = append(probs, fmt.Sprintf("vai trò %q không hợp lệ (role must be one of administrator, clerk, handler, leader, inspector)", u.Role))
+		probs = append(probs, enum.Unknown("vai trò", "role", u.Role, Roles))
 	}
 	if u.ScopeUnitID == 0 {
 		u.ScopeUnitID = u.UnitID

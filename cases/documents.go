@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"kntc/ingest"
+	"kntc/internal/enum"
 	"kntc/ocr"
 )
 
@@ -137,7 +138,7 @@ func (s *Service) Link(ctx context.Context, a Actor, documentID, code, kind stri
 		return ingest.Document{}, err
 	}
 	if kind != "" && !ValidDocumentKind(kind) {
-		return ingest.Document{}, fmt.Errorf("loại văn bản %q không hợp lệ (unknown document kind): %w", kind, ingest.ErrInvalid)
+		return ingest.Document{}, fmt.Errorf("%s: %w", enum.Unknown("loại văn bản", "document kind", kind, documentKinds), ingest.ErrInvalid)
 	}
 	d, err := s.Document(ctx, a, documentID)
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"kntc/internal/enum"
 )
 
 // RegisterPetition enters a letter in the petition register. A denunciation's
@@ -158,25 +160,25 @@ func (s *Service) petitionSealed(ctx context.Context, a Actor, p Petition) error
 func petitionProblems(p *Petition, today time.Time) error {
 	probs := cleanPetition(p)
 	if !p.Source.Valid() {
-		probs = append(probs, fmt.Sprintf("nguồn đơn %q không hợp lệ (unknown source)", p.Source))
+		probs = append(probs, enum.Unknown("nguồn đơn", "source", p.Source, Sources))
 	}
 	if p.Kind != "" && !p.Kind.Valid() {
-		probs = append(probs, fmt.Sprintf("phân loại %q không hợp lệ (unknown kind)", p.Kind))
+		probs = append(probs, enum.Unknown("phân loại", "kind", p.Kind, Kinds))
 	}
 	switch p.Admissibility {
 	case "", Admissible, Inadmissible:
 	default:
-		probs = append(probs, fmt.Sprintf("điều kiện xử lý %q không hợp lệ (unknown admissibility)", p.Admissibility))
+		probs = append(probs, enum.Unknown("điều kiện xử lý", "admissibility", p.Admissibility, Admissibilities))
 	}
 	switch p.Competence {
 	case "", Competent, Incompetent:
 	default:
-		probs = append(probs, fmt.Sprintf("thẩm quyền %q không hợp lệ (unknown competence)", p.Competence))
+		probs = append(probs, enum.Unknown("thẩm quyền", "competence", p.Competence, Competences))
 	}
 	switch p.Handling {
 	case "", HandlingAccept, HandlingGuide, HandlingTransfer, HandlingFile:
 	default:
-		probs = append(probs, fmt.Sprintf("hướng xử lý %q không hợp lệ (unknown handling)", p.Handling))
+		probs = append(probs, enum.Unknown("hướng xử lý", "handling", p.Handling, Handlings))
 	}
 	if p.Handling == HandlingTransfer && p.TransferredTo == "" {
 		probs = append(probs, "chuyển đơn cần ghi cơ quan nhận (a transfer needs the receiving body)")
@@ -430,10 +432,10 @@ func (s *Service) RecordReception(ctx context.Context, a Actor, r Reception) (Re
 		r.GroupSize = len(r.Visitors)
 	}
 	if r.Kind != "" && !r.Kind.Valid() {
-		probs = append(probs, fmt.Sprintf("phân loại %q không hợp lệ (unknown kind)", r.Kind))
+		probs = append(probs, enum.Unknown("phân loại", "kind", r.Kind, Kinds))
 	}
 	if !ValidOutcome(r.Outcome) {
-		probs = append(probs, fmt.Sprintf("kết quả tiếp %q không hợp lệ (unknown outcome)", r.Outcome))
+		probs = append(probs, enum.Unknown("kết quả tiếp", "outcome", r.Outcome, Outcomes))
 	}
 	if len(r.Visitors) == 0 {
 		probs = append(probs, "cần ít nhất một công dân được tiếp (at least one visitor)")

@@ -16,6 +16,7 @@ import (
 
 	"kntc/auth"
 	"kntc/ingest"
+	"kntc/internal/enum"
 	"kntc/internal/textin"
 )
 
@@ -118,10 +119,10 @@ func (s *Service) createCase(ctx context.Context, a Actor, in NewCase, maxPartie
 		probs = append(probs, dateProb)
 	}
 	if !c.Kind.Valid() {
-		probs = append(probs, fmt.Sprintf("loại đơn %q không hợp lệ: khieu_nai, to_cao, kien_nghi_phan_anh, nhieu_noi_dung (unknown kind)", c.Kind))
+		probs = append(probs, enum.Unknown("loại đơn", "kind", c.Kind, Kinds))
 	}
 	if !c.Source.Valid() {
-		probs = append(probs, fmt.Sprintf("nguồn đơn %q không hợp lệ: truc_tiep, buu_chinh, chuyen_den, truc_tuyen (unknown source)", c.Source))
+		probs = append(probs, enum.Unknown("nguồn đơn", "source", c.Source, Sources))
 	}
 	if c.Round != 1 && c.Round != 2 || c.Round == 2 && c.Kind != KindComplaint {
 		probs = append(probs, "lần giải quyết là 1, hoặc 2 với khiếu nại (round is 1, or 2 for complaints)")
@@ -239,7 +240,7 @@ func (s *Service) checkHandler(ctx context.Context, unitID, handlerID int64) err
 func partyProblem(p *Party) string {
 	probs := cleanParty(p)
 	if !p.Role.Valid() {
-		probs = append([]string{fmt.Sprintf("vai trò đương sự %q không hợp lệ: petitioner, respondent, representative, related (unknown party role)", p.Role)}, probs...)
+		probs = append([]string{enum.Unknown("vai trò đương sự", "party role", p.Role, PartyRoles)}, probs...)
 	}
 	return strings.Join(probs, "; ")
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"kntc/auth"
+	"kntc/internal/enum"
 )
 
 // Status is where a case is in the workflow of the provincial regulation:
@@ -111,13 +112,13 @@ func errTransition(c Case, to Status, why string) error {
 // change c.
 func CheckTransition(c Case, role auth.Role, t Transition) error {
 	if !t.To.Valid() {
-		return errTransition(c, t.To, "trạng thái không tồn tại (unknown status)")
+		return errTransition(c, t.To, enum.Unknown("trạng thái", "status", t.To, Statuses))
 	}
 	if !slices.Contains(transitions[c.Status], t.To) {
 		return errTransition(c, t.To, "bước này không có trong quy trình (not a step of the workflow)")
 	}
 	if !t.Result.Valid() {
-		return errTransition(c, t.To, fmt.Sprintf("kết quả %q không hợp lệ (unknown result)", t.Result))
+		return errTransition(c, t.To, enum.Unknown("kết quả", "result", t.Result, Results))
 	}
 	switch t.To {
 	case StatusDialogue:

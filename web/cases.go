@@ -15,6 +15,7 @@ import (
 	"kntc/auth"
 	"kntc/cases"
 	"kntc/ingest"
+	"kntc/internal/enum"
 	"kntc/ocr/cover"
 )
 
@@ -227,10 +228,10 @@ func handleCaseList(logger *slog.Logger, accounts *auth.Service, svc *cases.Serv
 		var probs problems
 		f := cases.CaseFilter{Status: cases.Status(q.Get("status")), Kind: cases.Kind(q.Get("kind")), Text: strings.TrimSpace(q.Get("q"))}
 		if f.Status != "" && !f.Status.Valid() {
-			probs.add("status %q không hợp lệ (unknown status)", f.Status)
+			probs.add("%s", enum.Unknown("status", "status", f.Status, cases.Statuses))
 		}
 		if f.Kind != "" && !f.Kind.Valid() {
-			probs.add("kind %q không hợp lệ (unknown kind)", f.Kind)
+			probs.add("%s", enum.Unknown("kind", "kind", f.Kind, cases.Kinds))
 		}
 		if unit := probs.unit(r, accounts, "unit", q.Get("unit")); unit != 0 {
 			f.UnitIDs = []int64{unit}
@@ -579,7 +580,7 @@ func handleCaseCover(logger *slog.Logger, accounts *auth.Service, svc *cases.Ser
 		}
 		kind := strings.TrimSpace(r.URL.Query().Get("kind"))
 		if kind != "" && !cases.ValidDocumentKind(kind) {
-			respondError(w, r, logger, fmt.Errorf("loại văn bản %q không hợp lệ (unknown document kind): %w", kind, ingest.ErrInvalid))
+			respondError(w, r, logger, fmt.Errorf("%s: %w", enum.Unknown("loại văn bản", "document kind", kind, cases.DocumentKinds()), ingest.ErrInvalid))
 			return
 		}
 		lines := []string{c.Subject}

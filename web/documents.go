@@ -19,6 +19,7 @@ import (
 	"kntc/auth"
 	"kntc/cases"
 	"kntc/ingest"
+	"kntc/internal/enum"
 )
 
 // Claimer takes a file into the pipeline (ingest.Spool.Claim).
@@ -131,7 +132,7 @@ func handleDocumentList(logger *slog.Logger, svc *cases.Service, docs ingest.Doc
 		f := ingest.DocumentFilter{Status: ingest.Status(q.Get("status")), CaseCode: q.Get("case"), UnitCode: q.Get("unit")}
 		var probs []string
 		if f.Status != "" && !f.Status.Valid() {
-			probs = append(probs, fmt.Sprintf("status %q không hợp lệ (unknown status)", f.Status))
+			probs = append(probs, enum.Unknown("status", "status", f.Status, documentStatuses))
 		}
 		var err error
 		if f.Limit, err = intParam(q.Get("limit"), 50, 1, 1000); err != nil {
@@ -174,6 +175,11 @@ func shown(r *http.Request, svc *cases.Service, a cases.Actor, d ingest.Document
 	d.SecretCase = ""
 	return d
 }
+
+// documentStatuses are the statuses a document list may be filtered by
+// (ingest.Status.Valid).
+var documentStatuses = []ingest.Status{ingest.StatusReceived, ingest.StatusProcessing, ingest.StatusStored,
+	ingest.StatusFailed, ingest.StatusQuarantined, ingest.StatusDuplicate, ingest.StatusSplit}
 
 func intParam(s string, def, lo, hi int) (int, error) {
 	if s == "" {

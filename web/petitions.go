@@ -8,6 +8,7 @@ import (
 
 	"kntc/auth"
 	"kntc/cases"
+	"kntc/internal/enum"
 )
 
 // petitionJSON is a letter of the petition register. A denunciation's sender is
@@ -112,7 +113,7 @@ func handlePetitionList(logger *slog.Logger, accounts *auth.Service, svc *cases.
 		var probs problems
 		f := cases.PetitionFilter{Kind: cases.Kind(q.Get("kind"))}
 		if f.Kind != "" && !f.Kind.Valid() {
-			probs.add("kind %q không hợp lệ (unknown kind)", f.Kind)
+			probs.add("%s", enum.Unknown("kind", "kind", f.Kind, cases.Kinds))
 		}
 		if unit := probs.unit(r, accounts, "unit", q.Get("unit")); unit != 0 {
 			f.UnitIDs = []int64{unit}

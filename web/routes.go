@@ -28,6 +28,7 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 	}
 
 	r.Route("/api/v1", func(r chi.Router) {
+		r.Method("GET", "/openapi.json", handleOpenAPI())
 		r.Method("POST", "/login", handleLogin(logger, deps.Accounts, newLoginLimiter(cfg)))
 		r.Group(func(r chi.Router) {
 			r.Use(requireUser(logger, deps.Accounts))

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"kntc/cases"
 	"kntc/ingest"
+	"kntc/internal/enum"
 	"kntc/search"
 )
 
@@ -38,6 +40,9 @@ type searchJSON struct {
 
 const searchPageSize = 20
 
+// searchSorts are the orders a search may be sorted in (relevance the default).
+var searchSorts = []string{"relevance", "date"}
+
 // handleSearch runs a full-text query within the user's unit scope and grants
 // (inside the query, so counts and facets never include what the user may not see).
 func handleSearch(logger *slog.Logger, svc *cases.Service, s Searcher) http.Handler {
@@ -65,8 +70,8 @@ func handleSearch(logger *slog.Logger, svc *cases.Service, s Searcher) http.Hand
 		if err != nil {
 			probs = append(probs, "page: "+err.Error())
 		}
-		if q.Sort != "" && q.Sort != "relevance" && q.Sort != "date" {
-			probs = append(probs, "sort: relevance hoặc date (relevance or date)")
+		if q.Sort != "" && !slices.Contains(searchSorts, q.Sort) {
+			probs = append(probs, enum.Unknown("cách sắp xếp", "sort", q.Sort, searchSorts))
 		}
 		if len(probs) > 0 {
 			respondError(w, r, logger, fmt.Errorf("%s: %w", strings.Join(probs, "; "), ingest.ErrInvalid))
