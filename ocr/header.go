@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Header is what the fixed header of a Vietnamese administrative document (Nghị
@@ -144,6 +145,11 @@ func ParseHeader(pageText string) Header {
 		}
 	}
 	h.Kind = classifyKind(h.Type, h.Subject)
+	if isLetterType(h.Type) {
+		// A citizen's paper has no issuing body: what stands above its title is
+		// not one, and its sender, who may have to stay secret, is no issuer.
+		h.Issuer = ""
+	}
 	h.Date = yearFromNumber(h.Date, h.Number)
 
 	h.Number = NFC(h.Number)
@@ -541,6 +547,9 @@ func (l hline) typeLine() (typ, rest string, ok bool) {
 	if t, ok := headerTypes[lettersKey(l.text)]; ok {
 		return t, "", true
 	}
+	if t, rest, ok := l.letterTitle(); ok {
+		return t, rest, true
+	}
 	words := strings.Fields(l.text)
 	if len(words) < 3 {
 		return "", "", false
@@ -556,16 +565,59 @@ func (l hline) typeLine() (typ, rest string, ok bool) {
 	return t, strings.Trim(strings.Join(words[2:], " "), " :-"), true
 }
 
-var reAbout = regexp.MustCompile(`(?i)^(v ?[/.] ?v|ve ?viec)\b ?[:.,-]? ?`)
+// letterTitle reports whether the line is the title of a citizen's paper ("ĐƠN
+// KHIẾU NẠI", "Đ Ơ N  T Ố  C Á O", "GIẤY ỦY QUYỀN KHIẾU NẠI") and returns its
+// canonical type and the words after the title. A title in lower case counts only
+// as the whole line: "Đơn khiếu nại của ông A…" is a sentence.
+func (l hline) letterTitle() (typ, rest string, ok bool) {
+	key := lettersKey(l.text)
+	for _, t := range letterTitles {
+		if key == t.key {
+			return t.typ, "", true
+		}
+		if !strings.HasPrefix(key, t.key) {
+			continue
+		}
+		n, cut := 0, -1
+		for i, r := range l.text {
+			if n == len(t.key) {
+				cut = i
+				break
+			}
+			if unicode.IsLetter(r) {
+				n += len(lettersKey(string(r)))
+			}
+		}
+		if cut < 0 {
+			continue
+		}
+		head, tail := l.text[:cut], l.text[cut:]
+		if r, _ := utf8.DecodeRuneInString(tail); unicode.IsLetter(r) {
+			continue // the title's last word goes on: another word
+		}
+		if n, share := upperShare(head); n == 0 || share < 0.6 {
+			continue
+		}
+		return t.typ, strings.Trim(tail, " :-,;."), true
+	}
+	return "", "", false
+}
 
-// aboutLine reports whether the line is a "Về việc …" / "V/v …" line and returns
-// it without that prefix.
+var reAbout = regexp.MustCompile(`(?i)^\(? ?(v ?[/.] ?v|ve ?viec)\b ?[:.,-]? ?`)
+
+// aboutLine reports whether the line is a "Về việc …" / "V/v …" line, also in
+// brackets as letters write it ("(V/v: khiếu nại …)"), and returns it without that
+// prefix.
 func (l hline) aboutLine() (rest string, ok bool) {
 	m := reAbout.FindStringIndex(l.fold)
 	if m == nil {
 		return "", false
 	}
-	return strings.TrimSpace(l.orig(m[1], len(l.fold))), true
+	rest = strings.TrimSpace(l.orig(m[1], len(l.fold)))
+	if strings.HasPrefix(l.fold, "(") {
+		rest = strings.TrimSpace(strings.TrimSuffix(rest, ")"))
+	}
+	return rest, true
 }
 
 // authorities open the line that names the signing authority under a decision's
@@ -611,8 +663,8 @@ func subjectFrom(lines []hline, start, end int, first string) string {
 		if l.isAuthority() {
 			break
 		}
-		if _, _, ok := l.typeLine(); ok {
-			break
+		if t, _, ok := l.typeLine(); ok && !isLetterType(t) {
+			break // a letter's title is no type line here: "… GIẢI QUYẾT / ĐƠN KHIẾU NẠI CỦA …"
 		}
 		if rest, ok := l.aboutLine(); ok {
 			if rest != "" {
