@@ -255,9 +255,11 @@ func isNoise(s string) bool {
 	return alnum < 2 || alnum < other
 }
 
-var reBody = regexp.MustCompile(`^(can cu|kinh gui|hom nay|vao hoi|vao luc|dieu [0-9il]|thuc hien|theo de nghi|xet (don|de nghi|bao cao|to trinh)|chuong [0-9ivx]|phan [0-9ivx]\b)`)
+var reBody = regexp.MustCompile(`^(can cu|kinh gui|hom nay|vao hoi|vao luc|dieu [0-9il]|thuc hien|theo de nghi|xet (don|de nghi|bao cao|to trinh)|chuong [0-9ivx]|phan [0-9ivx]\b|toi (ten )?la\b|ho (va )?ten\b|chung toi (ten |gom|la\b))`)
 
-// isBody reports whether the line opens the body, where the header ends.
+// isBody reports whether the line opens the body, where the header ends. A letter's
+// body may open with its sender ("Tôi tên là …", "Họ và tên: …") rather than
+// "Kính gửi": that line is never part of the subject.
 func (l hline) isBody() bool {
 	return reBody.MatchString(strings.ToLower(l.fold))
 }
