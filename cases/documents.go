@@ -482,6 +482,27 @@ func (s *Service) Suggest(ctx context.Context, d ingest.Document) ([]Suggestion,
 			add(Suggestion{CaseCode: c.Code, Reason: "names_party", Detail: p.Person.Name, Score: score})
 		}
 	}
+	// A detail is text someone typed (a case's subject): should it name a
+	// protected identity, the suggestion goes without it.
+	for code, sg := range best {
+		if sg.Reason != "subject" && sg.Reason != "names_party" {
+			continue
+		}
+		if !protectedLoaded {
+			if protected, err = s.protectedIn(ctx, u.ID); err != nil {
+				return nil, err
+			}
+			protectedLoaded = true
+		}
+		h := newHaystack(sg.Detail)
+		for _, id := range protected {
+			if h.names(id) {
+				sg.Detail = ""
+				best[code] = sg
+				break
+			}
+		}
+	}
 	return sortedSuggestions(best), nil
 }
 

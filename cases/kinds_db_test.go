@@ -180,6 +180,20 @@ func TestSuggestFirstPapersOnDatabases(t *testing.T) {
 			}
 		}
 
+		// A case whose subject was carelessly typed with the protected name: a scan
+		// about the same matter is suggested for it, without the subject as detail.
+		careless := open(cases.KindComplaint, "Đề nghị của bà Võ Thị Bí Mật về cấp giấy chứng nhận quyền sử dụng đất", "Trần Văn Bảy", "")
+		same := w.scan(t, db, "", "THÔNG BÁO\nVề việc đề nghị của bà Võ Thị Bí Mật về cấp giấy chứng nhận quyền sử dụng đất\nKính gửi: bà Võ Thị Bí Mật")
+		bySubject := false
+		for _, sg := range suggestions(same) {
+			if sg.CaseCode == careless.Code && sg.Reason == "subject" {
+				bySubject = sg.Detail == ""
+			}
+		}
+		if !bySubject {
+			t.Errorf("no suggestion by subject without its detail for %s", careless.Code)
+		}
+
 		// The triage inbox shows the clerk the letter with its suggestions.
 		items, _, err := w.svc.Triage(ctx, w.clerk, 50, 0)
 		if err != nil {

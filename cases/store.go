@@ -71,7 +71,8 @@ type Suggestion struct {
 	// "subject_number", "names_party", "subject".
 	Reason string
 	// Detail is the matched code, document number, petitioner's name (never a
-	// protected party's: those are not looked for) or case subject.
+	// protected party's: those are not looked for) or case subject; empty when
+	// that text names a protected identity of the unit.
 	Detail string
 	Score  float64
 }
