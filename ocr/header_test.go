@@ -343,6 +343,8 @@ func FuzzParseHeader(f *testing.F) {
 	f.Add("Số : 1O / QÐ - UBND Tây Ninh, ngay 3l thang O2 nam 2O15\nQ U Y Ế T  Đ Ị N H\nV/v")
 	f.Add("S6:\nngày tháng năm\n\f" + norm.NFD.String("Về việc thụ lý tố cáo"))
 	f.Add("\xff\xfeSố: 1/\xc3-UBND\n")
+	f.Add("VÕ THỊ\nÐ Ơ N  T Ố  C Á O,\n(V/v: tố cáo\nTôi tên là")
+	f.Add("GIẤY ỦY QUYỀNX\nPHIẾU CHUYỂN ĐƠN\nTHÔNG BÁO\nkhông thụ lý khiếu nại")
 	f.Fuzz(func(t *testing.T, text string) {
 		h := ocr.ParseHeader(text)
 		if h.Date != "" {
