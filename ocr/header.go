@@ -28,12 +28,15 @@ type Header struct {
 	// Issuer is the issuing body at the top left, its lines joined by one space
 	// ("ỦY BAN NHÂN DÂN TỈNH TÂY NINH"), without the national motto. Words of
 	// the names of bodies that OCR lost a mark of are respelled (SƠ → SỞ) where
-	// only one such word folds the same way.
+	// only one such word folds the same way. A citizen's paper (a letter, a giấy
+	// ủy quyền) has none: its sender, who may have to stay secret, is no issuer.
 	Issuer string `json:"issuer"`
 	// Type is the document type in its canonical spelling ("QUYẾT ĐỊNH", "BIÊN
 	// BẢN", …), not as OCR read it, because it is a facet value. A page without
 	// a type line takes it from the symbol's type code (QĐ, TB, BB…), and a công
-	// văn (symbol code CV, or a "V/v" subject) is "CÔNG VĂN".
+	// văn (symbol code CV, or a "V/v" subject) is "CÔNG VĂN". A citizen's paper's
+	// type is its title: "ĐƠN KHIẾU NẠI", "ĐƠN TỐ CÁO", "ĐƠN KIẾN NGHỊ", "ĐƠN PHẢN
+	// ÁNH", "ĐƠN KIẾN NGHỊ, PHẢN ÁNH", "GIẤY ỦY QUYỀN".
 	Type string `json:"type"`
 	// Subject is the trích yếu as written: the "Về việc …" or "V/v …" line, or the
 	// lines under the type line, joined by one space. The "Về việc" / "V/v" prefix
