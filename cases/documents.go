@@ -12,13 +12,9 @@ import (
 	"kntc/ocr"
 )
 
-// documentKinds are the kinds a document may be given (DESIGN.md).
-var documentKinds = []string{ocr.KindQuyetDinhThuLy, ocr.KindQuyetDinhGiaoXacMinh, ocr.KindBienBanDoiThoai,
-	ocr.KindBienBanLamViec, ocr.KindBaoCaoKetQuaXacMinh, ocr.KindQuyetDinhGiaiQuyetKhieuNai,
-	ocr.KindThongBaoThuLyToCao, ocr.KindKetLuanNoiDungToCao, ocr.KindCongVan, ocr.KindKhac}
-
-// ValidDocumentKind reports whether k is a document kind.
-func ValidDocumentKind(k string) bool { return slices.Contains(documentKinds, k) }
+// ValidDocumentKind reports whether k is a document kind (ocr.Kinds, the one list
+// of them, with their labels).
+func ValidDocumentKind(k string) bool { return ocr.ValidKind(k) }
 
 // DocumentVisible returns nil when the actor may see d: a role that reads
 // documents, within the unit scope; a document in no case only for those who file
@@ -138,7 +134,7 @@ func (s *Service) Link(ctx context.Context, a Actor, documentID, code, kind stri
 		return ingest.Document{}, err
 	}
 	if kind != "" && !ValidDocumentKind(kind) {
-		return ingest.Document{}, fmt.Errorf("%s: %w", enum.Unknown("loại văn bản", "document kind", kind, documentKinds), ingest.ErrInvalid)
+		return ingest.Document{}, fmt.Errorf("%s: %w", enum.Unknown("loại văn bản", "document kind", kind, ocr.Kinds()), ingest.ErrInvalid)
 	}
 	d, err := s.Document(ctx, a, documentID)
 	if err != nil {
@@ -259,9 +255,12 @@ func FoldKey(s string) string {
 }
 
 // applyDocument lets a stored document of a known kind move its case forward
-// (never back): a quyết định thụ lý accepts it and starts the resolution period;
-// a verification assignment starts verification; dialogue minutes the dialogue; the
-// resolving decision or the conclusion decides it.
+// (never back): a quyết định thụ lý (or a thông báo thụ lý) accepts it and starts
+// the resolution period; a verification assignment starts verification; dialogue
+// minutes the dialogue; the resolving decision or the conclusion decides it. A
+// quyết định gia hạn moves nothing: an extension is recorded with its length
+// (Extend), which the scan does not state reliably. The letters and the other
+// papers that arrive first move nothing either.
 func (s *Service) applyDocument(ctx context.Context, a Actor, c *Case, d ingest.Document) error {
 	on := s.today()
 	if t, err := ParseDate(d.Meta.Date); err == nil && !t.IsZero() && !t.After(on) {
@@ -269,8 +268,10 @@ func (s *Service) applyDocument(ctx context.Context, a Actor, c *Case, d ingest.
 	}
 	from := *c
 	switch d.Kind {
-	case ocr.KindQuyetDinhThuLy, ocr.KindThongBaoThuLyToCao:
-		if c.Status.pending() {
+	case ocr.KindQuyetDinhThuLy, ocr.KindThongBaoThuLyToCao, ocr.KindThongBaoThuLyKhieuNai:
+		// A complaint's thụ lý notice does not accept a denunciation: it is
+		// in the wrong case.
+		if c.Status.pending() && (d.Kind != ocr.KindThongBaoThuLyKhieuNai || c.Kind != KindDenunciation) {
 			c.Status, c.AcceptedOn = StatusAccepted, on
 		}
 	case ocr.KindQuyetDinhGiaoXacMinh:
@@ -361,10 +362,31 @@ func (s *Service) Finish(ctx context.Context, d *ingest.Document) error {
 	return s.Store.SetSuggestions(ctx, d.ID, sugg)
 }
 
+// Suggestion scores: a code in the text is certain; a number is near it; a
+// petitioner's name or a number the case's subject cites (the contested decision,
+// which other people contest too) less so; a similar subject least.
+const (
+	scoreCode          = 1
+	scoreSameNumber    = 0.9
+	scoreNumberFollows = 0.8
+	scoreSubjectNumber = 0.75
+	scoreNamesParty    = 0.7
+	// The petitioner named and the contested decision cited: this petitioner's
+	// case rather than another one about the same decision.
+	scoreNamesPartyCited = 0.85
+	scoreSubject         = 0.5 // times the similarity
+)
+
 // Suggest proposes cases for a document: cases whose code its text names; cases
 // holding a document its text cites by number (it follows that document) or one
-// with its own number (another copy of it); open cases of its unit with a similar
-// subject.
+// with its own number (another copy of it); open cases of its unit whose subject
+// cites a number the document cites or carries (the contested decision), whose
+// petitioner it names, or whose subject is similar.
+//
+// A petitioner is looked for only when nobody must keep their identity secret: a
+// denunciation's parties, sealed parties and anyone whose name or number is also
+// a protected identity of the unit are never looked for, so that no suggestion —
+// its reason or its detail — tells who denounced whom.
 func (s *Service) Suggest(ctx context.Context, d ingest.Document) ([]Suggestion, error) {
 	pages, err := s.Docs.Pages(ctx, d.ID)
 	if err != nil {
@@ -384,11 +406,11 @@ func (s *Service) Suggest(ctx context.Context, d ingest.Document) ([]Suggestion,
 	}
 	for _, code := range CodesIn(d.Filename + "\n" + text.String()) {
 		if _, err := s.Store.CaseByCode(ctx, code); err == nil {
-			add(Suggestion{CaseCode: code, Reason: "code_in_text", Detail: code, Score: 1})
+			add(Suggestion{CaseCode: code, Reason: "code_in_text", Detail: code, Score: scoreCode})
 		}
 	}
 	refs := ocr.References(text.String())
-	if d.Meta.Number != "" {
+	if d.Meta.Number != "" && !slices.Contains(refs, d.Meta.Number) {
 		refs = append(refs, d.Meta.Number)
 	}
 	if len(refs) > 0 {
@@ -400,32 +422,116 @@ func (s *Service) Suggest(ctx context.Context, d ingest.Document) ([]Suggestion,
 			if o.ID == d.ID || o.CaseCode == "" {
 				continue
 			}
-			score, reason := 0.8, "number_follows"
+			score, reason := scoreNumberFollows, "number_follows"
 			if o.Meta.Number == d.Meta.Number {
-				score, reason = 0.9, "same_number"
+				score, reason = scoreSameNumber, "same_number"
 			}
 			add(Suggestion{CaseCode: o.CaseCode, Reason: reason, Detail: o.Meta.Number, Score: score})
 		}
 	}
-	if subj := d.Meta.Subject; subj != "" {
-		if u, err := s.Accounts.Store.UnitByCode(ctx, d.UnitCode); err == nil {
-			open, _, err := s.Store.Cases(ctx, CaseFilter{UnitIDs: []int64{u.ID}, OpenOnly: true, Limit: 1000})
-			if err != nil {
+	u, err := s.Accounts.Store.UnitByCode(ctx, d.UnitCode)
+	if errors.Is(err, ingest.ErrNotFound) || d.UnitCode == "" {
+		return sortedSuggestions(best), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	open, _, err := s.Store.Cases(ctx, CaseFilter{UnitIDs: []int64{u.ID}, OpenOnly: true, Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	hay := newHaystack(d.Filename, d.Meta.Subject, text.String())
+	var protected []identity
+	protectedLoaded := false
+	for _, c := range open {
+		cited := false
+		for _, n := range ocr.References(c.Subject) {
+			if slices.Contains(refs, n) {
+				add(Suggestion{CaseCode: c.Code, Reason: "subject_number", Detail: n, Score: scoreSubjectNumber})
+				cited = true
+				break
+			}
+		}
+		if subj := d.Meta.Subject; subj != "" {
+			if sim := SubjectSimilarity(subj, c.Subject); sim >= DuplicateThreshold {
+				add(Suggestion{CaseCode: c.Code, Reason: "subject", Detail: c.Subject, Score: scoreSubject * sim})
+			}
+		}
+		if c.Kind == KindDenunciation {
+			continue // its petitioners are protected
+		}
+		parties, err := s.Store.Parties(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range parties {
+			if p.Role != RolePetitioner || p.Secret || secretRole(c.Kind, p.Role) {
+				continue
+			}
+			needles := needlesOf(p.Person)
+			if len(needles) == 0 || !hay.names(identity{needles: needles}) {
+				continue
+			}
+			if !protectedLoaded {
+				if protected, err = s.protectedIn(ctx, u.ID); err != nil {
+					return nil, err
+				}
+				protectedLoaded = true
+			}
+			if sharesNeedle(needles, protected) {
+				continue // the same name or number as someone protected: say nothing
+			}
+			score := scoreNamesParty
+			if cited {
+				score = scoreNamesPartyCited
+			}
+			add(Suggestion{CaseCode: c.Code, Reason: "names_party", Detail: p.Person.Name, Score: score})
+		}
+	}
+	// A detail is text someone typed (a case's subject): should it name a
+	// protected identity, the suggestion goes without it.
+	for code, sg := range best {
+		if sg.Reason != "subject" && sg.Reason != "names_party" {
+			continue
+		}
+		if !protectedLoaded {
+			if protected, err = s.protectedIn(ctx, u.ID); err != nil {
 				return nil, err
 			}
-			for _, c := range open {
-				if sim := SubjectSimilarity(subj, c.Subject); sim >= DuplicateThreshold {
-					add(Suggestion{CaseCode: c.Code, Reason: "subject", Detail: c.Subject, Score: 0.5 * sim})
-				}
+			protectedLoaded = true
+		}
+		h := newHaystack(sg.Detail)
+		for _, id := range protected {
+			if h.names(id) {
+				sg.Detail = ""
+				best[code] = sg
+				break
 			}
 		}
 	}
+	return sortedSuggestions(best), nil
+}
+
+// sharesNeedle reports whether any of needles is also one of a protected identity.
+func sharesNeedle(needles []string, protected []identity) bool {
+	for _, id := range protected {
+		for _, n := range id.needles {
+			if slices.Contains(needles, n) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sortedSuggestions returns the suggestions, best first.
+func sortedSuggestions(best map[string]Suggestion) []Suggestion {
 	out := make([]Suggestion, 0, len(best))
 	for _, sg := range best {
 		out = append(out, sg)
 	}
 	byScore(out)
-	return out, nil
+	return out
 }
 
 // TriageItem is an unlinked document with the cases suggested for it.

@@ -230,10 +230,12 @@ func (s *Service) caseIdentities(ctx context.Context, c Case) ([]identity, error
 }
 
 // officialKinds are documents the case's own bodies issue; by law they do not name
-// the denouncer. Anything else in a denunciation case (the letter itself, its
-// attachments, minutes of reception) is treated as carrying the identity.
+// the denouncer. Anything else in a denunciation case (the letter itself —
+// don_to_cao or any other —, a giấy ủy quyền, a phiếu chuyển đơn, minutes of
+// reception, attachments) is treated as carrying the identity.
 var officialKinds = []string{ocr.KindQuyetDinhThuLy, ocr.KindQuyetDinhGiaoXacMinh, ocr.KindThongBaoThuLyToCao,
-	ocr.KindKetLuanNoiDungToCao, ocr.KindQuyetDinhGiaiQuyetKhieuNai, ocr.KindBaoCaoKetQuaXacMinh}
+	ocr.KindKetLuanNoiDungToCao, ocr.KindQuyetDinhGiaiQuyetKhieuNai, ocr.KindBaoCaoKetQuaXacMinh,
+	ocr.KindThongBaoThuLyKhieuNai, ocr.KindQuyetDinhGiaHan}
 
 // denunciationCode reports whether a case code is a denunciation's (TC-…).
 func denunciationCode(code string) bool {

@@ -67,9 +67,14 @@ type AuditFilter struct {
 type Suggestion struct {
 	DocumentID string
 	CaseCode   string
-	Reason     string // "code_in_text", "number_follows", "subject"
-	Detail     string // the matched code or document number
-	Score      float64
+	// Reason is why: "code_in_text", "same_number", "number_follows",
+	// "subject_number", "names_party", "subject".
+	Reason string
+	// Detail is the matched code, document number, petitioner's name (never a
+	// protected party's: those are not looked for) or case subject; empty when
+	// that text names a protected identity of the unit.
+	Detail string
+	Score  float64
 }
 
 // NewParty is a party written with a new case (Store.CreateCase), with its timeline

@@ -1,6 +1,6 @@
 package cases
 
-import "slices"
+import "kntc/ocr"
 
 // The closed sets of values the API takes, in display order: the messages that
 // refuse a value list them (internal/enum), and so does the OpenAPI description.
@@ -27,4 +27,4 @@ var (
 var Outcomes = []string{OutcomeGuided, OutcomeLetterTaken, OutcomeAnswered, OutcomeTransferred, OutcomeCaseOpened}
 
 // DocumentKinds lists the kinds a document may be given (ValidDocumentKind).
-func DocumentKinds() []string { return slices.Clone(documentKinds) }
+func DocumentKinds() []string { return ocr.Kinds() }

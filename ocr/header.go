@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Header is what the fixed header of a Vietnamese administrative document (Nghị
@@ -27,12 +28,15 @@ type Header struct {
 	// Issuer is the issuing body at the top left, its lines joined by one space
 	// ("ỦY BAN NHÂN DÂN TỈNH TÂY NINH"), without the national motto. Words of
 	// the names of bodies that OCR lost a mark of are respelled (SƠ → SỞ) where
-	// only one such word folds the same way.
+	// only one such word folds the same way. A citizen's paper (a letter, a giấy
+	// ủy quyền) has none: its sender, who may have to stay secret, is no issuer.
 	Issuer string `json:"issuer"`
 	// Type is the document type in its canonical spelling ("QUYẾT ĐỊNH", "BIÊN
 	// BẢN", …), not as OCR read it, because it is a facet value. A page without
 	// a type line takes it from the symbol's type code (QĐ, TB, BB…), and a công
-	// văn (symbol code CV, or a "V/v" subject) is "CÔNG VĂN".
+	// văn (symbol code CV, or a "V/v" subject) is "CÔNG VĂN". A citizen's paper's
+	// type is its title: "ĐƠN KHIẾU NẠI", "ĐƠN TỐ CÁO", "ĐƠN KIẾN NGHỊ", "ĐƠN PHẢN
+	// ÁNH", "ĐƠN KIẾN NGHỊ, PHẢN ÁNH", "GIẤY ỦY QUYỀN".
 	Type string `json:"type"`
 	// Subject is the trích yếu as written: the "Về việc …" or "V/v …" line, or the
 	// lines under the type line, joined by one space. The "Về việc" / "V/v" prefix
@@ -144,6 +148,11 @@ func ParseHeader(pageText string) Header {
 		}
 	}
 	h.Kind = classifyKind(h.Type, h.Subject)
+	if isLetterType(h.Type) {
+		// A citizen's paper has no issuing body: what stands above its title is
+		// not one, and its sender, who may have to stay secret, is no issuer.
+		h.Issuer = ""
+	}
 	h.Date = yearFromNumber(h.Date, h.Number)
 
 	h.Number = NFC(h.Number)
@@ -249,9 +258,11 @@ func isNoise(s string) bool {
 	return alnum < 2 || alnum < other
 }
 
-var reBody = regexp.MustCompile(`^(can cu|kinh gui|hom nay|vao hoi|vao luc|dieu [0-9il]|thuc hien|theo de nghi|xet (don|de nghi|bao cao|to trinh)|chuong [0-9ivx]|phan [0-9ivx]\b)`)
+var reBody = regexp.MustCompile(`^(can cu|kinh gui|hom nay|vao hoi|vao luc|dieu [0-9il]|thuc hien|theo de nghi|xet (don|de nghi|bao cao|to trinh)|chuong [0-9ivx]|phan [0-9ivx]\b|toi (ten )?la\b|ho (va )?ten\b|chung toi (ten |gom|la\b))`)
 
-// isBody reports whether the line opens the body, where the header ends.
+// isBody reports whether the line opens the body, where the header ends. A letter's
+// body may open with its sender ("Tôi tên là …", "Họ và tên: …") rather than
+// "Kính gửi": that line is never part of the subject.
 func (l hline) isBody() bool {
 	return reBody.MatchString(strings.ToLower(l.fold))
 }
@@ -541,6 +552,9 @@ func (l hline) typeLine() (typ, rest string, ok bool) {
 	if t, ok := headerTypes[lettersKey(l.text)]; ok {
 		return t, "", true
 	}
+	if t, rest, ok := l.letterTitle(); ok {
+		return t, rest, true
+	}
 	words := strings.Fields(l.text)
 	if len(words) < 3 {
 		return "", "", false
@@ -556,16 +570,59 @@ func (l hline) typeLine() (typ, rest string, ok bool) {
 	return t, strings.Trim(strings.Join(words[2:], " "), " :-"), true
 }
 
-var reAbout = regexp.MustCompile(`(?i)^(v ?[/.] ?v|ve ?viec)\b ?[:.,-]? ?`)
+// letterTitle reports whether the line is the title of a citizen's paper ("ĐƠN
+// KHIẾU NẠI", "Đ Ơ N  T Ố  C Á O", "GIẤY ỦY QUYỀN KHIẾU NẠI") and returns its
+// canonical type and the words after the title. A title in lower case counts only
+// as the whole line: "Đơn khiếu nại của ông A…" is a sentence.
+func (l hline) letterTitle() (typ, rest string, ok bool) {
+	key := lettersKey(l.text)
+	for _, t := range letterTitles {
+		if key == t.key {
+			return t.typ, "", true
+		}
+		if !strings.HasPrefix(key, t.key) {
+			continue
+		}
+		n, cut := 0, -1
+		for i, r := range l.text {
+			if n == len(t.key) {
+				cut = i
+				break
+			}
+			if unicode.IsLetter(r) {
+				n += len(lettersKey(string(r)))
+			}
+		}
+		if cut < 0 {
+			continue
+		}
+		head, tail := l.text[:cut], l.text[cut:]
+		if r, _ := utf8.DecodeRuneInString(tail); unicode.IsLetter(r) {
+			continue // the title's last word goes on: another word
+		}
+		if n, share := upperShare(head); n == 0 || share < 0.6 {
+			continue
+		}
+		return t.typ, strings.Trim(tail, " :-,;."), true
+	}
+	return "", "", false
+}
 
-// aboutLine reports whether the line is a "Về việc …" / "V/v …" line and returns
-// it without that prefix.
+var reAbout = regexp.MustCompile(`(?i)^\(? ?(v ?[/.] ?v|ve ?viec)\b ?[:.,-]? ?`)
+
+// aboutLine reports whether the line is a "Về việc …" / "V/v …" line, also in
+// brackets as letters write it ("(V/v: khiếu nại …)"), and returns it without that
+// prefix.
 func (l hline) aboutLine() (rest string, ok bool) {
 	m := reAbout.FindStringIndex(l.fold)
 	if m == nil {
 		return "", false
 	}
-	return strings.TrimSpace(l.orig(m[1], len(l.fold))), true
+	rest = strings.TrimSpace(l.orig(m[1], len(l.fold)))
+	if strings.HasPrefix(l.fold, "(") {
+		rest = strings.TrimSpace(strings.TrimSuffix(rest, ")"))
+	}
+	return rest, true
 }
 
 // authorities open the line that names the signing authority under a decision's
@@ -611,8 +668,8 @@ func subjectFrom(lines []hline, start, end int, first string) string {
 		if l.isAuthority() {
 			break
 		}
-		if _, _, ok := l.typeLine(); ok {
-			break
+		if t, _, ok := l.typeLine(); ok && !isLetterType(t) {
+			break // a letter's title is no type line here: "… GIẢI QUYẾT / ĐƠN KHIẾU NẠI CỦA …"
 		}
 		if rest, ok := l.aboutLine(); ok {
 			if rest != "" {

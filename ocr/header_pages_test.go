@@ -1,6 +1,7 @@
 package ocr_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,6 +37,35 @@ func TestParseHeaderGeneratedDecisions(t *testing.T) {
 		ocr.KindThongBaoThuLyToCao, ocr.KindKetLuanNoiDungToCao, ocr.KindBienBanDoiThoai, ocr.KindBaoCaoKetQuaXacMinh, ocr.KindCongVan} {
 		if !kinds[k] {
 			t.Errorf("no generated header of kind %s", k)
+		}
+	}
+}
+
+// TestParseHeaderGeneratedFirstPapers: the letters and the other papers that
+// arrive first, as drawn, parse to the header each states — a letter with no
+// number and no issuer, whatever its body says of its sender.
+func TestParseHeaderGeneratedFirstPapers(t *testing.T) {
+	kinds := map[string]bool{}
+	for _, seed := range []int64{2026, 7} {
+		for _, hc := range ocrtest.GeneratedFirstPapers(seed) {
+			t.Run(fmt.Sprintf("%s-%d", hc.Name, seed), func(t *testing.T) {
+				_, lines, err := ocrtest.RenderDecision(hc.Decision)
+				if err != nil {
+					testenv.Missing(t, "fonts-dejavu-core", err.Error())
+				}
+				h := ocr.ParseHeader(strings.Join(lines, "\n"))
+				got := ocrtest.HeaderTruth{Number: h.Number, Date: h.Date, Place: h.Place, Issuer: h.Issuer, Type: h.Type, Subject: h.Subject, Kind: h.Kind}
+				if got != hc.Want {
+					t.Errorf("\n got %+v\nwant %+v\n%s", got, hc.Want, strings.Join(lines, "\n"))
+				}
+				kinds[h.Kind] = true
+			})
+		}
+	}
+	for _, k := range []string{ocr.KindDonKhieuNai, ocr.KindDonToCao, ocr.KindDonKienNghiPhanAnh, ocr.KindGiayUyQuyen,
+		ocr.KindPhieuChuyenDon, ocr.KindThongBaoThuLyKhieuNai, ocr.KindQuyetDinhGiaHan, ocr.KindBienBanTiepCongDan} {
+		if !kinds[k] {
+			t.Errorf("no generated paper of kind %s", k)
 		}
 	}
 }

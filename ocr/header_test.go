@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -169,7 +170,41 @@ func TestParseHeaderKind(t *testing.T) {
 		{"kết quả xác minh", "BÁO CÁO\nKết quả xác minh nội dung khiếu nại", ocr.KindBaoCaoKetQuaXacMinh},
 		{"other report", "BÁO CÁO\nCông tác tiếp công dân quý I", ocr.KindKhac},
 		{"thụ lý tố cáo", "THÔNG BÁO\nVề việc thụ lý tố cáo", ocr.KindThongBaoThuLyToCao},
-		{"thụ lý khiếu nại notice", "THÔNG BÁO\nVề việc thụ lý khiếu nại", ocr.KindKhac},
+		{"thụ lý khiếu nại notice", "THÔNG BÁO\nVề việc thụ lý khiếu nại", ocr.KindThongBaoThuLyKhieuNai},
+		{"thụ lý giải quyết khiếu nại notice", "THÔNG BÁO\nVề việc thụ lý giải quyết khiếu nại", ocr.KindThongBaoThuLyKhieuNai},
+		{"thụ lý notice by symbol", "Số: 3/TB-UBND\nVe viec thu ly giai quyet khieu nai", ocr.KindThongBaoThuLyKhieuNai},
+		{"refusal notice", "THÔNG BÁO\nVề việc không thụ lý giải quyết khiếu nại", ocr.KindKhac},
+		{"refusal notice of a denunciation", "THÔNG BÁO\nVề việc không thụ lý tố cáo", ocr.KindKhac},
+		{"refusal decision", "QUYẾT ĐỊNH\nVề việc không thụ lý giải quyết khiếu nại", ocr.KindKhac},
+		{"gia hạn tố cáo", "QUYẾT ĐỊNH\nVề việc gia hạn thời hạn giải quyết tố cáo", ocr.KindQuyetDinhGiaHan},
+		{"gia hạn khiếu nại", "QUYẾT ĐỊNH\nVề việc gia hạn thời hạn giải quyết khiếu nại", ocr.KindQuyetDinhGiaHan},
+		{"gia hạn no diacritics", "QUYET DINH\nVe viec gia han thoi han giai quyet to cao", ocr.KindQuyetDinhGiaHan},
+		{"tiếp công dân", "BIÊN BẢN\nTiếp công dân", ocr.KindBienBanTiepCongDan},
+		{"tiếp công dân on the type line", "BIÊN BẢN TIẾP CÔNG DÂN", ocr.KindBienBanTiepCongDan},
+		{"công dân đến khiếu nại", "BIÊN BẢN\nLàm việc với công dân đến khiếu nại", ocr.KindBienBanTiepCongDan},
+		{"công dân đến tố cáo", "BIEN BAN\nLam viec voi cong dan den to cao", ocr.KindBienBanTiepCongDan},
+		{"đối thoại with a citizen", "BIÊN BẢN\nĐối thoại với công dân đến khiếu nại", ocr.KindBienBanDoiThoai},
+		{"phiếu chuyển đơn", "PHIẾU CHUYỂN ĐƠN", ocr.KindPhieuChuyenDon},
+		{"phiếu chuyển đơn spaced", "P H I Ế U  C H U Y Ể N  Đ Ơ N", ocr.KindPhieuChuyenDon},
+		{"phiếu chuyển by symbol", "Số: 41/PC-BTCD\nChuyển đơn khiếu nại", ocr.KindPhieuChuyenDon},
+		{"phiếu chuyển hồ sơ", "PHIẾU CHUYỂN\nHồ sơ lưu trữ", ocr.KindKhac},
+		{"đơn khiếu nại", "ĐƠN KHIẾU NẠI", ocr.KindDonKhieuNai},
+		{"đơn khiếu nại lower case", "Đơn khiếu nại", ocr.KindDonKhieuNai},
+		{"đơn khiếu nại eth", "ÐƠN KHIẾU NẠI", ocr.KindDonKhieuNai},
+		{"đơn khiếu nại no diacritics", "DON KHIEU NAI", ocr.KindDonKhieuNai},
+		{"đơn khiếu nại spaced", "Đ Ơ N  K H I Ế U  N Ạ I", ocr.KindDonKhieuNai},
+		{"đơn khiếu nại with words", "ĐƠN KHIẾU NẠI QUYẾT ĐỊNH HÀNH CHÍNH", ocr.KindDonKhieuNai},
+		{"đơn khiếu nại in a sentence", "Đơn khiếu nại của ông A gửi ngày 3/3", ocr.KindKhac},
+		{"đơn tố cáo", "ĐƠN TỐ CÁO", ocr.KindDonToCao},
+		{"đơn tố cáo no diacritics", "DON TO CAO", ocr.KindDonToCao},
+		{"đơn kiến nghị", "ĐƠN KIẾN NGHỊ", ocr.KindDonKienNghiPhanAnh},
+		{"đơn phản ánh", "ĐƠN PHẢN ÁNH", ocr.KindDonKienNghiPhanAnh},
+		{"đơn kiến nghị, phản ánh", "ĐƠN KIẾN NGHỊ, PHẢN ÁNH", ocr.KindDonKienNghiPhanAnh},
+		{"giấy ủy quyền", "GIẤY ỦY QUYỀN", ocr.KindGiayUyQuyen},
+		{"giấy uỷ quyền old tone", "GIẤY UỶ QUYỀN", ocr.KindGiayUyQuyen},
+		{"giấy ủy quyền khiếu nại", "GIẤY ỦY QUYỀN KHIẾU NẠI", ocr.KindGiayUyQuyen},
+		{"giấy ủy quyền OCR", "GIÂY ÙY QUYÊN", ocr.KindGiayUyQuyen},
+		{"not a title: đơn vị", "ĐƠN VỊ TÍNH", ocr.KindKhac},
 		{"kết luận tố cáo", "KẾT LUẬN\nNội dung tố cáo đối với ông C", ocr.KindKetLuanNoiDungToCao},
 		{"kết luận thanh tra", "KẾT LUẬN\nThanh tra việc quản lý đất đai", ocr.KindKhac},
 		{"công văn by V/v", "Số: 215/STNMT-TTr\nV/v trả lời đơn", ocr.KindCongVan},
@@ -184,6 +219,65 @@ func TestParseHeaderKind(t *testing.T) {
 				t.Errorf("ParseHeader(%q).Kind = %q, want %q", tt.text, got, tt.kind)
 			}
 		})
+	}
+}
+
+// TestParseHeaderLetterHasNoIssuer: a citizen's paper has no issuing body, and
+// what stands above its title — often the sender's name, who may have to stay
+// secret — never becomes one, whatever OCR made of the page.
+func TestParseHeaderLetterHasNoIssuer(t *testing.T) {
+	letters := []struct{ name, text, kind string }{
+		{"name above the title", "VÕ THỊ BÍ MẬT\nĐƠN TỐ CÁO\nKính gửi: Thanh tra tỉnh", ocr.KindDonToCao},
+		{"name beside the motto", "VÕ THỊ BÍ MẬT CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nĐƠN TỐ CÁO", ocr.KindDonToCao},
+		{"name and address", "NGUYỄN VĂN AN\nẤP LONG HẢI, XÃ TRƯỜNG TÂY\nĐƠN KHIẾU NẠI\n(Lần đầu)", ocr.KindDonKhieuNai},
+		{"title only", "ĐƠN KHIẾU NẠI", ocr.KindDonKhieuNai},
+		{"power of attorney", "NGUYỄN VĂN AN\nGIẤY ỦY QUYỀN\nTôi tên là Nguyễn Văn An", ocr.KindGiayUyQuyen},
+		{"petition", "TRẦN VĂN BẢY\nĐƠN PHẢN ÁNH", ocr.KindDonKienNghiPhanAnh},
+	}
+	for _, tt := range letters {
+		for _, variant := range []struct{ name, text string }{
+			{"as written", tt.text},
+			{"folded", ocr.Fold(tt.text)},
+			{"eth", strings.ReplaceAll(tt.text, "Đ", "Ð")},
+		} {
+			t.Run(tt.name+"/"+variant.name, func(t *testing.T) {
+				h := ocr.ParseHeader(variant.text)
+				if h.Kind != tt.kind {
+					t.Errorf("kind %q, want %q", h.Kind, tt.kind)
+				}
+				if h.Issuer != "" || h.Number != "" {
+					t.Errorf("a letter's issuer, number = %q, %q, want none", h.Issuer, h.Number)
+				}
+				for _, name := range []string{"MẬT", "MAT", "AN", "BẢY", "BAY"} {
+					if slices.Contains(strings.Fields(h.Subject+" "+h.Type), name) {
+						t.Errorf("the header carries the sender's name: %+v", h)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestKinds: every kind ParseHeader can give is listed with a Vietnamese label, in
+// DESIGN.md's order, once.
+func TestKinds(t *testing.T) {
+	want := []string{"quyet_dinh_thu_ly", "quyet_dinh_giao_xac_minh", "bien_ban_doi_thoai", "bien_ban_lam_viec",
+		"bao_cao_ket_qua_xac_minh", "quyet_dinh_giai_quyet_khieu_nai", "thong_bao_thu_ly_to_cao",
+		"ket_luan_noi_dung_to_cao", "cong_van", "khac", "don_khieu_nai", "don_to_cao", "don_kien_nghi_phan_anh",
+		"giay_uy_quyen", "phieu_chuyen_don", "thong_bao_thu_ly_khieu_nai", "quyet_dinh_gia_han", "bien_ban_tiep_cong_dan"}
+	if got := ocr.Kinds(); !slices.Equal(got, want) {
+		t.Fatalf("Kinds() = %v\nwant %v", got, want)
+	}
+	for _, k := range want {
+		label, ok := ocr.KindLabel(k)
+		if !ok || label == "" || !norm.NFC.IsNormalString(label) || !ocr.ValidKind(k) {
+			t.Errorf("KindLabel(%q) = %q, %t", k, label, ok)
+		}
+	}
+	for _, k := range []string{"", "KHAC", "don", "quyet_dinh"} {
+		if ocr.ValidKind(k) {
+			t.Errorf("ValidKind(%q) = true", k)
+		}
 	}
 }
 
@@ -249,6 +343,8 @@ func FuzzParseHeader(f *testing.F) {
 	f.Add("Số : 1O / QÐ - UBND Tây Ninh, ngay 3l thang O2 nam 2O15\nQ U Y Ế T  Đ Ị N H\nV/v")
 	f.Add("S6:\nngày tháng năm\n\f" + norm.NFD.String("Về việc thụ lý tố cáo"))
 	f.Add("\xff\xfeSố: 1/\xc3-UBND\n")
+	f.Add("VÕ THỊ\nÐ Ơ N  T Ố  C Á O,\n(V/v: tố cáo\nTôi tên là")
+	f.Add("GIẤY ỦY QUYỀNX\nPHIẾU CHUYỂN ĐƠN\nTHÔNG BÁO\nkhông thụ lý khiếu nại")
 	f.Fuzz(func(t *testing.T, text string) {
 		h := ocr.ParseHeader(text)
 		if h.Date != "" {

@@ -16,6 +16,17 @@ const (
 	KindKetLuanNoiDungToCao        = "ket_luan_noi_dung_to_cao"        // conclusion on a denunciation's content
 	KindCongVan                    = "cong_van"                        // official letter (no type line)
 	KindKhac                       = "khac"                            // anything else
+
+	// The papers that arrive first: the petition letter itself and what comes
+	// with it or right after it.
+	KindDonKhieuNai           = "don_khieu_nai"              // complaint letter
+	KindDonToCao              = "don_to_cao"                 // denunciation letter
+	KindDonKienNghiPhanAnh    = "don_kien_nghi_phan_anh"     // letter of recommendation or feedback
+	KindGiayUyQuyen           = "giay_uy_quyen"              // power of attorney
+	KindPhieuChuyenDon        = "phieu_chuyen_don"           // slip forwarding a letter to the competent body
+	KindThongBaoThuLyKhieuNai = "thong_bao_thu_ly_khieu_nai" // notice that a complaint is accepted
+	KindQuyetDinhGiaHan       = "quyet_dinh_gia_han"         // decision extending the resolution period
+	KindBienBanTiepCongDan    = "bien_ban_tiep_cong_dan"     // minutes of receiving a citizen
 )
 
 // Type lines ParseHeader returns, in their canonical spelling.
@@ -26,27 +37,69 @@ const (
 	typeBienBan   = "BIÊN BẢN"
 	typeBaoCao    = "BÁO CÁO"
 	typeCongVan   = "CÔNG VĂN"
+	typePhieu     = "PHIẾU CHUYỂN"
+
+	// A citizen's letters have no số ký hiệu and no issuing body: their title is
+	// their type.
+	typeDonKhieuNai = "ĐƠN KHIẾU NẠI"
+	typeDonToCao    = "ĐƠN TỐ CÁO"
+	typeDonKienNghi = "ĐƠN KIẾN NGHỊ"
+	typeDonPhanAnh  = "ĐƠN PHẢN ÁNH"
+	typeDonKNPA     = "ĐƠN KIẾN NGHỊ, PHẢN ÁNH"
+	typeUyQuyen     = "GIẤY ỦY QUYỀN"
 )
 
+// letterTitles are the titles of a citizen's papers, keyed by their folded,
+// upper-case, letters-only spelling, longest first: a title line starts with one
+// (words after it, "ĐƠN KHIẾU NẠI QUYẾT ĐỊNH HÀNH CHÍNH", open the subject).
+var letterTitles = []struct{ key, typ string }{
+	{"DONKIENNGHIPHANANH", typeDonKNPA},
+	{"DONKHIEUNAI", typeDonKhieuNai},
+	{"DONKIENNGHI", typeDonKienNghi},
+	{"DONPHANANH", typeDonPhanAnh},
+	{"GIAYUYQUYEN", typeUyQuyen},
+	{"DONTOCAO", typeDonToCao},
+}
+
+// letterKinds maps the type of a citizen's paper to its kind.
+var letterKinds = map[string]string{
+	typeDonKhieuNai: KindDonKhieuNai,
+	typeDonToCao:    KindDonToCao,
+	typeDonKienNghi: KindDonKienNghiPhanAnh,
+	typeDonPhanAnh:  KindDonKienNghiPhanAnh,
+	typeDonKNPA:     KindDonKienNghiPhanAnh,
+	typeUyQuyen:     KindGiayUyQuyen,
+}
+
+// isLetterType reports whether a canonical type is a citizen's paper, which has no
+// issuing body (the sender is a person, who may have to stay secret).
+func isLetterType(typ string) bool {
+	_, ok := letterKinds[typ]
+	return ok
+}
+
 // headerTypes maps the folded, upper-case, space-free spelling of a type line to its
-// canonical form. Every type is two words, which typeLine relies on.
+// canonical form. Every type is two words, which typeLine relies on when more words
+// follow; PHIEUCHUYENDON only matches a whole line (letter-spaced by OCR), where the
+// "ĐƠN" is the subject that makes it a phiếu chuyển đơn.
 var headerTypes = map[string]string{
-	"QUYETDINH":   typeQuyetDinh,
-	"THONGBAO":    typeThongBao,
-	"KETLUAN":     typeKetLuan,
-	"BIENBAN":     typeBienBan,
-	"BAOCAO":      typeBaoCao,
-	"TOTRINH":     "TỜ TRÌNH",
-	"CONGVAN":     typeCongVan,
-	"NGHIDINH":    "NGHỊ ĐỊNH",
-	"NGHIQUYET":   "NGHỊ QUYẾT",
-	"THONGTU":     "THÔNG TƯ",
-	"CHITHI":      "CHỈ THỊ",
-	"KEHOACH":     "KẾ HOẠCH",
-	"HUONGDAN":    "HƯỚNG DẪN",
-	"GIAYMOI":     "GIẤY MỜI",
-	"CONGDIEN":    "CÔNG ĐIỆN",
-	"PHIEUCHUYEN": "PHIẾU CHUYỂN",
+	"QUYETDINH":      typeQuyetDinh,
+	"THONGBAO":       typeThongBao,
+	"KETLUAN":        typeKetLuan,
+	"BIENBAN":        typeBienBan,
+	"BAOCAO":         typeBaoCao,
+	"TOTRINH":        "TỜ TRÌNH",
+	"CONGVAN":        typeCongVan,
+	"NGHIDINH":       "NGHỊ ĐỊNH",
+	"NGHIQUYET":      "NGHỊ QUYẾT",
+	"THONGTU":        "THÔNG TƯ",
+	"CHITHI":         "CHỈ THỊ",
+	"KEHOACH":        "KẾ HOẠCH",
+	"HUONGDAN":       "HƯỚNG DẪN",
+	"GIAYMOI":        "GIẤY MỜI",
+	"CONGDIEN":       "CÔNG ĐIỆN",
+	"PHIEUCHUYEN":    typePhieu,
+	"PHIEUCHUYENDON": typePhieu,
 }
 
 // typeCodes maps the type code that opens a document symbol (Nghị định 30/2020,
@@ -66,19 +119,30 @@ var typeCodes = map[string]string{
 	"NQ":  "NGHỊ QUYẾT",
 	"TT":  "THÔNG TƯ",
 	"CT":  "CHỈ THỊ",
+	"PC":  typePhieu,
 }
 
 // classifyKind maps a canonical type and a subject to a document kind. It matches
 // on folded words, so a subject OCR read without diacritics classifies the same.
 func classifyKind(typ, subject string) string {
+	if k, ok := letterKinds[typ]; ok {
+		return k
+	}
 	s := " " + foldWords(subject) + " "
 	has := func(phrase string) bool { return strings.Contains(s, " "+phrase+" ") }
+	// "không thụ lý" refuses: such a notice or decision accepts nothing.
+	accepts := has("thu ly") && !has("khong thu ly")
 	switch typ {
 	case typeQuyetDinh:
-		// thụ lý first: "thụ lý giải quyết khiếu nại" also contains "giải quyết
-		// khiếu nại"; xác minh before it for the same reason.
+		// gia hạn first: "gia hạn thời hạn giải quyết khiếu nại" also contains
+		// "giải quyết khiếu nại"; thụ lý next: "thụ lý giải quyết khiếu nại" does
+		// too; xác minh before it for the same reason.
 		switch {
-		case has("thu ly"):
+		case has("gia han"):
+			return KindQuyetDinhGiaHan
+		case has("khong thu ly"):
+			return KindKhac // a refusal, though it names "giải quyết khiếu nại"
+		case accepts:
 			return KindQuyetDinhThuLy
 		case has("xac minh"):
 			return KindQuyetDinhGiaoXacMinh
@@ -86,8 +150,12 @@ func classifyKind(typ, subject string) string {
 			return KindQuyetDinhGiaiQuyetKhieuNai
 		}
 	case typeBienBan:
-		if has("doi thoai") {
+		switch {
+		case has("doi thoai"):
 			return KindBienBanDoiThoai
+		case has("tiep cong dan") || has("cong dan den"):
+			// "Làm việc với công dân đến khiếu nại": a citizen received.
+			return KindBienBanTiepCongDan
 		}
 		return KindBienBanLamViec
 	case typeBaoCao:
@@ -95,12 +163,19 @@ func classifyKind(typ, subject string) string {
 			return KindBaoCaoKetQuaXacMinh
 		}
 	case typeThongBao:
-		if has("thu ly") && has("to cao") {
+		switch {
+		case accepts && has("to cao"):
 			return KindThongBaoThuLyToCao
+		case accepts && has("khieu nai"):
+			return KindThongBaoThuLyKhieuNai
 		}
 	case typeKetLuan:
 		if has("noi dung to cao") {
 			return KindKetLuanNoiDungToCao
+		}
+	case typePhieu:
+		if has("don") || s == "  " {
+			return KindPhieuChuyenDon
 		}
 	case typeCongVan:
 		return KindCongVan

@@ -13,6 +13,14 @@ var kindLabels = []struct{ kind, label string }{
 	{KindKetLuanNoiDungToCao, "Kết luận nội dung tố cáo"},
 	{KindCongVan, "Công văn"},
 	{KindKhac, "Tài liệu khác"},
+	{KindDonKhieuNai, "Đơn khiếu nại"},
+	{KindDonToCao, "Đơn tố cáo"},
+	{KindDonKienNghiPhanAnh, "Đơn kiến nghị, phản ánh"},
+	{KindGiayUyQuyen, "Giấy ủy quyền"},
+	{KindPhieuChuyenDon, "Phiếu chuyển đơn"},
+	{KindThongBaoThuLyKhieuNai, "Thông báo thụ lý khiếu nại"},
+	{KindQuyetDinhGiaHan, "Quyết định gia hạn"},
+	{KindBienBanTiepCongDan, "Biên bản tiếp công dân"},
 }
 
 // Kinds returns every document kind, in DESIGN.md's order.
@@ -22,6 +30,12 @@ func Kinds() []string {
 		out[i] = k.kind
 	}
 	return out
+}
+
+// ValidKind reports whether k is a document kind.
+func ValidKind(k string) bool {
+	_, ok := KindLabel(k)
+	return ok
 }
 
 // KindLabel returns the Vietnamese name of a document kind ("Quyết định thụ lý"), and

@@ -20,6 +20,7 @@ import (
 
 	"kntc/ingest"
 	"kntc/internal/testenv"
+	"kntc/ocr"
 	"kntc/search"
 )
 
@@ -39,7 +40,7 @@ var (
 	benchUnits   = 20
 	benchYear0   = 2015
 	benchYears   = 10
-	benchKinds   = []string{"quyet_dinh_thu_ly", "quyet_dinh_giao_xac_minh", "bien_ban_doi_thoai", "bien_ban_lam_viec", "bao_cao_ket_qua_xac_minh", "quyet_dinh_giai_quyet_khieu_nai", "thong_bao_thu_ly_to_cao", "ket_luan_noi_dung_to_cao", "cong_van", "khac"}
+	benchKinds   = ocr.Kinds()
 	benchSurname = []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"}
 	benchMiddle  = []string{"Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Quốc", "Kim", "Xuân"}
 	benchGiven   = []string{"An", "Bình", "Cường", "Dũng", "Hoà", "Hùng", "Khoa", "Lan", "Mai", "Nam", "Phúc", "Quý", "Sơn", "Tâm", "Thuý", "Trung", "Tuấn", "Vinh", "Yến", "Khoẻ"}

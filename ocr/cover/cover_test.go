@@ -264,6 +264,11 @@ func TestPayload(t *testing.T) {
 		{"separator in code", "KN|2026-000123", "", ""},
 		{"unknown kind", "KN-2026-000123", "quyet_dinh", ""},
 	}
+	// Every kind of ocr's one list may be printed on a cover, the papers that
+	// arrive first too.
+	for _, k := range ocr.Kinds() {
+		tests = append(tests, struct{ name, code, kind, want string }{"kind " + k, "PA-2026-000007", k, "KNTC1|PA-2026-000007|" + k})
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := cover.Payload(tt.code, tt.kind)
