@@ -291,7 +291,7 @@ func TestSecretFromFile(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	cmds := [][]string{{"serve"}, {"unit", "add"}, {"unit", "list"}, {"user", "add"}, {"user", "list"}, {"user", "passwd"}, {"version"}, {"ingest"}, {"reindex"}, {"search"}}
+	cmds := [][]string{{"serve"}, {"unit", "add"}, {"unit", "list"}, {"user", "add"}, {"user", "list"}, {"user", "passwd"}, {"user", "disable"}, {"user", "enable"}, {"user", "set-role"}, {"version"}, {"ingest"}, {"reindex"}, {"search"}}
 	for _, c := range cmds {
 		t.Run(strings.Join(c, "_"), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
