@@ -284,7 +284,9 @@ func TestUsernamesNameUsers(t *testing.T) {
 		t.Errorf("cases of %s: %+v, want none", uHandler, got)
 	}
 	e.get(uLeader, "/api/v1/cases?handler=khong.co", 422)
-	dl := decode[struct{ DueSoon []caseH `json:"due_soon"` }](t, e.get(uLeader, "/api/v1/deadlines?handler="+uGranted, 200))
+	dl := decode[struct {
+		DueSoon []caseH `json:"due_soon"`
+	}](t, e.get(uLeader, "/api/v1/deadlines?handler="+uGranted, 200))
 	if len(dl.DueSoon) != 1 || dl.DueSoon[0].Code != c.Code {
 		t.Errorf("deadlines of %s: %+v", uGranted, dl)
 	}
