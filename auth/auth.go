@@ -128,12 +128,17 @@ type Store interface {
 	UnitByCode(ctx context.Context, code string) (Unit, error)
 	// Units returns every unit ordered by ID (parents before children).
 	Units(ctx context.Context) ([]Unit, error)
+	// RenameUnit sets the name of unit id (its code, which hot folders and the
+	// audit trail name it by, stays).
+	RenameUnit(ctx context.Context, id int64, name string) error
 
 	CreateUser(ctx context.Context, u *User) error
 	User(ctx context.Context, id int64) (User, error)
 	UserByUsername(ctx context.Context, username string) (User, error)
 	Users(ctx context.Context) ([]User, error)
-	// UpdateUser writes every field of u (matched by ID) and sets UpdatedAt.
+	// UpdateUser writes every field of u (matched by ID) and sets UpdatedAt. In the
+	// same transaction it deletes every token of a user it disables, and it refuses
+	// (ErrLastAdministrator) a change that leaves no active administrator.
 	UpdateUser(ctx context.Context, u *User) error
 	CountUsers(ctx context.Context) (int, error)
 
@@ -259,6 +264,10 @@ func usernameProblem(name string) string {
 	}
 	return ""
 }
+
+// ErrLastAdministrator refuses disabling or demoting the last active
+// administrator: nobody could manage accounts over the API any more.
+var ErrLastAdministrator = fmt.Errorf("không thể khoá hay đổi vai trò của quản trị viên cuối cùng còn hoạt động (the last active administrator cannot be disabled or demoted): %w", ingest.ErrConflict)
 
 // ErrBadCredentials is returned by Login for an unknown user, a wrong password or a
 // disabled account alike, so a caller cannot tell which.

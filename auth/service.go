@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -127,7 +128,46 @@ func (s *Service) AddUnit(ctx context.Context, u *Unit) error {
 		return fmt.Errorf("parent unit %d: %w", u.ParentID, err)
 	}
 	u.CreatedAt = s.now().UTC()
-	return s.Store.CreateUnit(ctx, u)
+	if err := s.Store.CreateUnit(ctx, u); err != nil {
+		if errors.Is(err, ingest.ErrConflict) {
+			// The store's text is the database's (a UNIQUE constraint): not for users.
+			return fmt.Errorf("mã đơn vị %s đã có (the unit code %s is taken): %w", u.Code, u.Code, ingest.ErrConflict)
+		}
+		return err
+	}
+	return nil
+}
+
+// RenameUnit validates and sets the name of unit id and returns the unit.
+func (s *Service) RenameUnit(ctx context.Context, id int64, name string) (Unit, error) {
+	var p textin.Problems
+	p.Clean(fieldUnitName, &name)
+	if len(p) > 0 {
+		return Unit{}, fmt.Errorf("%s: %w", strings.Join(p, "; "), ingest.ErrInvalid)
+	}
+	if err := s.Store.RenameUnit(ctx, id, name); err != nil {
+		return Unit{}, fmt.Errorf("rename unit %d: %w", id, err)
+	}
+	return s.Store.Unit(ctx, id)
+}
+
+// EnsureRoot returns the root of the unit tree, first creating it (a province with
+// the given code and name) when the tree has none; created says whether it did.
+// serve does it on an empty database, and so do the commands that add units and
+// users, so a new data directory needs no special first step.
+func (s *Service) EnsureRoot(ctx context.Context, code, name string) (root Unit, created bool, err error) {
+	root, err = s.RootUnit(ctx)
+	if err == nil {
+		return root, false, nil
+	}
+	if !errors.Is(err, ingest.ErrNotFound) {
+		return Unit{}, false, fmt.Errorf("root unit: %w", err)
+	}
+	root = Unit{Code: code, Name: name, Level: LevelProvince}
+	if err := s.AddUnit(ctx, &root); err != nil {
+		return Unit{}, false, fmt.Errorf("create root unit: %w", err)
+	}
+	return root, true, nil
 }
 
 // AddUser validates the fields, hashes the password and stores the user. A zero
@@ -166,7 +206,110 @@ func (s *Service) AddUser(ctx context.Context, u *User, password string) error {
 	u.PasswordHash = hash
 	now := s.now().UTC()
 	u.CreatedAt, u.UpdatedAt = now, now
-	return s.Store.CreateUser(ctx, u)
+	if err := s.Store.CreateUser(ctx, u); err != nil {
+		if errors.Is(err, ingest.ErrConflict) {
+			// The store's text is the database's (a UNIQUE constraint): not for users.
+			return fmt.Errorf("tên đăng nhập %s đã có (the username %s is taken): %w", u.Username, u.Username, ingest.ErrConflict)
+		}
+		return err
+	}
+	return nil
+}
+
+// UserByRef finds the user ref names: a username, or an ID in digits. Digits are
+// tried as an ID first and then as a username (usernames may be all digits).
+// An unknown user is an error wrapping ingest.ErrNotFound.
+func (s *Service) UserByRef(ctx context.Context, ref string) (User, error) {
+	ref = strings.ToLower(strings.TrimSpace(ref))
+	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 {
+		u, err := s.Store.User(ctx, id)
+		if err == nil || !errors.Is(err, ingest.ErrNotFound) {
+			return u, err
+		}
+	}
+	if usernameProblem(ref) != "" {
+		return User{}, fmt.Errorf("tài khoản %q không tồn tại (no such user): %w", ref, ingest.ErrNotFound)
+	}
+	u, err := s.Store.UserByUsername(ctx, ref)
+	if errors.Is(err, ingest.ErrNotFound) {
+		return User{}, fmt.Errorf("tài khoản %q không tồn tại (no such user): %w", ref, ingest.ErrNotFound)
+	}
+	return u, err
+}
+
+// UserPatch is a change to an account; nil fields stay as they are.
+type UserPatch struct {
+	FullName *string
+	Role     *Role
+	UnitID   *int64
+	// ScopeUnitID nil keeps the scope, except that a user whose scope is their own
+	// unit keeps seeing their own unit when they move to another.
+	ScopeUnitID *int64
+	Disabled    *bool
+}
+
+// ChangeUser applies p to user id and returns the user as stored. Disabling a user
+// revokes their tokens; a change that would leave no active administrator is
+// refused with ErrLastAdministrator (a conflict).
+func (s *Service) ChangeUser(ctx context.Context, id int64, p UserPatch) (User, error) {
+	u, err := s.Store.User(ctx, id)
+	if err != nil {
+		return User{}, fmt.Errorf("change user %d: %w", id, err)
+	}
+	var probs []string
+	if p.FullName != nil {
+		var tp textin.Problems
+		u.FullName = *p.FullName
+		tp.Clean(fieldFullName, &u.FullName)
+		probs = append(probs, tp...)
+	}
+	if p.Role != nil {
+		if !p.Role.Valid() {
+			probs = append(probs, fmt.Sprintf("vai trò %q không hợp lệ (role must be one of administrator, clerk, handler, leader, inspector)", *p.Role))
+		}
+		u.Role = *p.Role
+	}
+	if p.UnitID != nil {
+		if p.ScopeUnitID == nil && u.ScopeUnitID == u.UnitID {
+			u.ScopeUnitID = *p.UnitID
+		}
+		u.UnitID = *p.UnitID
+		if _, err := s.Store.Unit(ctx, u.UnitID); err != nil {
+			probs = append(probs, fmt.Sprintf("đơn vị %d không tồn tại (unit does not exist)", u.UnitID))
+		}
+	}
+	if p.ScopeUnitID != nil {
+		u.ScopeUnitID = *p.ScopeUnitID
+		if _, err := s.Store.Unit(ctx, u.ScopeUnitID); err != nil {
+			probs = append(probs, fmt.Sprintf("đơn vị phạm vi %d không tồn tại (scope unit does not exist)", u.ScopeUnitID))
+		}
+	}
+	if p.Disabled != nil {
+		u.Disabled = *p.Disabled
+	}
+	if len(probs) > 0 {
+		return User{}, fmt.Errorf("change user %s: %s: %w", u.Username, strings.Join(probs, "; "), ingest.ErrInvalid)
+	}
+	if err := s.Store.UpdateUser(ctx, &u); err != nil {
+		if errors.Is(err, ErrLastAdministrator) {
+			return User{}, fmt.Errorf("%s: %w", u.Username, ErrLastAdministrator)
+		}
+		return User{}, fmt.Errorf("change user %s: %w", u.Username, err)
+	}
+	return u, nil
+}
+
+// ResetPassword sets user id's password to the one given, or to a generated one
+// when it is empty (generated says so: show it once), and revokes every token
+// the user holds (SetPassword).
+func (s *Service) ResetPassword(ctx context.Context, id int64, password string) (pw string, generated bool, err error) {
+	if password == "" {
+		password, generated = NewSecret(15), true
+	}
+	if err := s.SetPassword(ctx, id, password); err != nil {
+		return "", false, err
+	}
+	return password, generated, nil
 }
 
 // Bootstrap prepares an empty database: when there is no user at all it creates the
@@ -181,22 +324,9 @@ func (s *Service) Bootstrap(ctx context.Context, rootCode, rootName, password st
 	if n > 0 {
 		return "", false, nil
 	}
-	units, err := s.Store.Units(ctx)
+	root, _, err := s.EnsureRoot(ctx, rootCode, rootName)
 	if err != nil {
 		return "", false, fmt.Errorf("bootstrap: %w", err)
-	}
-	var root Unit
-	for _, u := range units {
-		if u.ParentID == 0 {
-			root = u
-			break
-		}
-	}
-	if root.ID == 0 {
-		root = Unit{Code: rootCode, Name: rootName, Level: LevelProvince}
-		if err := s.AddUnit(ctx, &root); err != nil {
-			return "", false, fmt.Errorf("bootstrap root unit: %w", err)
-		}
 	}
 	if password == "" {
 		password, generated = NewSecret(15), true

@@ -236,7 +236,7 @@ func handleCaseList(logger *slog.Logger, accounts *auth.Service, svc *cases.Serv
 		if unit := probs.unit(r, accounts, "unit", q.Get("unit")); unit != 0 {
 			f.UnitIDs = []int64{unit}
 		}
-		f.HandlerID = probs.id("handler", q.Get("handler"))
+		f.HandlerID = probs.userParam(r, accounts, "handler", q.Get("handler"))
 		switch q.Get("open") {
 		case "", "0", "false":
 		case "1", "true":
@@ -269,14 +269,16 @@ type openCaseRequest struct {
 	Summary    string       `json:"summary"`
 	UnitID     int64        `json:"unit_id"`
 	HandlerID  int64        `json:"handler_id"`
+	Handler    string       `json:"handler"` // the handler's username, instead of handler_id
 	Round      int          `json:"round"`
 	Complex    bool         `json:"complex"`
 	Remote     bool         `json:"remote"`
 }
 
-func (req openCaseRequest) newCase(probs *problems) cases.NewCase {
+func (req openCaseRequest) newCase(r *http.Request, accounts *auth.Service, probs *problems) cases.NewCase {
 	return cases.NewCase{Kind: req.Kind, Source: req.Source, ReceivedOn: probs.date("received_on", req.ReceivedOn),
-		Subject: req.Subject, Summary: req.Summary, UnitID: req.UnitID, HandlerID: req.HandlerID, Round: req.Round,
+		Subject: req.Subject, Summary: req.Summary, UnitID: req.UnitID,
+		HandlerID: probs.handlerOf(r, accounts, req.HandlerID, req.Handler), Round: req.Round,
 		Complex: req.Complex, Remote: req.Remote}
 }
 
@@ -287,8 +289,8 @@ type caseCreateRequest struct {
 }
 
 // newCase turns the request into what opening a case takes.
-func (req caseCreateRequest) newCase(probs *problems) cases.NewCase {
-	in := req.openCaseRequest.newCase(probs)
+func (req caseCreateRequest) newCase(r *http.Request, accounts *auth.Service, probs *problems) cases.NewCase {
+	in := req.openCaseRequest.newCase(r, accounts, probs)
 	for _, p := range req.Parties {
 		in.Parties = append(in.Parties, p.party())
 	}
@@ -309,7 +311,7 @@ func handleCaseCreate(logger *slog.Logger, svc *cases.Service) http.Handler {
 			return
 		}
 		var probs problems
-		in := req.newCase(&probs)
+		in := req.newCase(r, svc.Accounts, &probs)
 		if err := probs.err(); err != nil {
 			respondError(w, r, logger, err)
 			return
@@ -346,6 +348,7 @@ type casePatchRequest struct {
 	Round     *int          `json:"round"`
 	UnitID    *int64        `json:"unit_id"`
 	HandlerID *int64        `json:"handler_id"`
+	Handler   *string       `json:"handler"` // the handler's username, instead of handler_id ("": none)
 	Result    *cases.Result `json:"result"`
 }
 
@@ -356,8 +359,26 @@ func handleCasePatch(logger *slog.Logger, svc *cases.Service) http.Handler {
 			respondError(w, r, logger, err)
 			return
 		}
+		var probs problems
 		if req.Version == nil {
-			respondError(w, r, logger, fmt.Errorf("cần phiên bản (version) đã đọc của hồ sơ (version is required): %w", ingest.ErrInvalid))
+			probs.add("cần phiên bản (version) đã đọc của hồ sơ (version is required)")
+		}
+		if req.Handler != nil {
+			var id int64
+			if req.HandlerID != nil {
+				id = *req.HandlerID
+			}
+			if strings.TrimSpace(*req.Handler) == "" {
+				if id != 0 {
+					probs.add("handler và handler_id chỉ hai người khác nhau (handler and handler_id name different users)")
+				}
+			} else {
+				id = probs.handlerOf(r, svc.Accounts, id, *req.Handler)
+			}
+			req.HandlerID = &id
+		}
+		if err := probs.err(); err != nil {
+			respondError(w, r, logger, err)
 			return
 		}
 		c, err := svc.UpdateCase(r.Context(), currentActor(r.Context()), caseCode(r), cases.CasePatch{
@@ -517,8 +538,10 @@ func handleCasePIN(logger *slog.Logger, svc *cases.Service) http.Handler {
 	})
 }
 
+// grantRequest names the user granted by user_id or by username (user).
 type grantRequest struct {
-	UserID int64 `json:"user_id"`
+	UserID int64  `json:"user_id"`
+	User   string `json:"user"`
 }
 
 type grantJSON struct {
@@ -535,8 +558,19 @@ func handleGrantCreate(logger *slog.Logger, svc *cases.Service) http.Handler {
 			respondError(w, r, logger, err)
 			return
 		}
-		if req.UserID < 1 {
-			respondError(w, r, logger, fmt.Errorf("cần user_id của người được cấp quyền (user_id is required): %w", ingest.ErrInvalid))
+		var probs problems
+		switch {
+		case strings.TrimSpace(req.User) != "":
+			id := probs.userRef(r, svc.Accounts, "user", req.User)
+			if req.UserID != 0 && id != 0 && req.UserID != id {
+				probs.add("user và user_id chỉ hai người khác nhau (user and user_id name different users)")
+			}
+			req.UserID = id
+		case req.UserID < 1:
+			probs.add("cần user_id hoặc user (tên đăng nhập) của người được cấp quyền (user_id or user, a username, is required)")
+		}
+		if err := probs.err(); err != nil {
+			respondError(w, r, logger, err)
 			return
 		}
 		code := caseCode(r)
@@ -552,8 +586,13 @@ func handleGrantDelete(logger *slog.Logger, svc *cases.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		userID, err := pathID(r, "user_id")
 		if err != nil {
-			respondError(w, r, logger, err)
-			return
+			// Not a number: a username.
+			u, uerr := svc.Accounts.UserByRef(r.Context(), chi.URLParam(r, "user_id"))
+			if uerr != nil {
+				respondError(w, r, logger, uerr)
+				return
+			}
+			userID = u.ID
 		}
 		if err := svc.Revoke(r.Context(), currentActor(r.Context()), caseCode(r), userID); err != nil {
 			respondError(w, r, logger, err)
@@ -618,7 +657,7 @@ func handleDeadlines(logger *slog.Logger, accounts *auth.Service, svc *cases.Ser
 		q := r.URL.Query()
 		var probs problems
 		unit := probs.unit(r, accounts, "unit", q.Get("unit"))
-		handler := probs.id("handler", q.Get("handler"))
+		handler := probs.userParam(r, accounts, "handler", q.Get("handler"))
 		if err := probs.err(); err != nil {
 			respondError(w, r, logger, err)
 			return

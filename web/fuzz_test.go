@@ -43,6 +43,15 @@ func jsonEndpoints(e *env, w *world) []jsonEndpoint {
 		{uLeaderP, "POST", fmt.Sprintf("/api/v1/receptions/%d/case", w.recB.ID), map[string]any{"subject": "Khiếu nại"}},
 		{uAdmin, "POST", "/api/v1/users", map[string]any{"username": "nguoi.moi", "full_name": "Người Mới", "role": "clerk", "unit": "A",
 			"scope": "A", "password": "mật-khẩu-người-mới"}},
+		{uAdmin, "PATCH", "/api/v1/users/" + uInspector, map[string]any{"disabled": false, "role": "inspector", "unit": "A", "scope": "A",
+			"full_name": "Thanh Tra"}},
+		{uAdmin, "POST", "/api/v1/users/" + uInspector + "/password", map[string]any{"password": "mật-khẩu-thanh-tra"}},
+		{uAdmin, "POST", "/api/v1/units", map[string]any{"code": "C", "name": "UBND huyện C", "level": "district", "parent": "P"}},
+		{uAdmin, "PATCH", "/api/v1/units/B", map[string]any{"name": "UBND huyện B"}},
+		{uLeaderP, "POST", "/api/v1/cases", map[string]any{"kind": "khieu_nai", "source": "buu_chinh", "received_on": "2026-03-09",
+			"subject": "Khiếu nại", "unit_id": e.units["B"].ID, "handler": uHandlerB}},
+		{uLeaderP, "PATCH", "/api/v1/cases/" + w.kn.Code, map[string]any{"version": 1, "handler": uHandlerB}},
+		{uLeaderP, "POST", "/api/v1/cases/" + w.kn.Code + "/grants", map[string]any{"user": uHandlerB}},
 	}
 }
 

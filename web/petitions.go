@@ -197,7 +197,7 @@ func handlePetitionPatch(logger *slog.Logger, svc *cases.Service) http.Handler {
 
 // openCaseInput reads the {id} and the optional body of a request that opens a
 // case from a petition or a visit.
-func openCaseInput(r *http.Request) (int64, cases.NewCase, error) {
+func openCaseInput(r *http.Request, accounts *auth.Service) (int64, cases.NewCase, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return 0, cases.NewCase{}, err
@@ -207,7 +207,7 @@ func openCaseInput(r *http.Request) (int64, cases.NewCase, error) {
 		return 0, cases.NewCase{}, err
 	}
 	var probs problems
-	in := req.newCase(&probs)
+	in := req.newCase(r, accounts, &probs)
 	return id, in, probs.err()
 }
 
@@ -221,7 +221,7 @@ type petitionCaseJSON struct {
 // the petitioner party. The citizen's lookup PIN is shown this once.
 func handlePetitionCase(logger *slog.Logger, svc *cases.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, in, err := openCaseInput(r)
+		id, in, err := openCaseInput(r, svc.Accounts)
 		if err != nil {
 			respondError(w, r, logger, err)
 			return

@@ -150,7 +150,7 @@ type receptionCaseJSON struct {
 // handleReceptionCase opens a case from a visit: the visitors become petitioners.
 func handleReceptionCase(logger *slog.Logger, svc *cases.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, in, err := openCaseInput(r)
+		id, in, err := openCaseInput(r, svc.Accounts)
 		if err != nil {
 			respondError(w, r, logger, err)
 			return

@@ -78,8 +78,18 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 
 			r.Method("GET", "/triage", handleTriage(logger, deps.Cases))
 
-			r.Method("GET", "/users", requireAdministrator(logger, handleUserList(logger, deps.Accounts)))
-			r.Method("POST", "/users", requireAdministrator(logger, handleUserCreate(logger, deps.Accounts)))
+			r.Group(func(r chi.Router) {
+				r.Use(func(next http.Handler) http.Handler { return requireAdministrator(logger, next) })
+				r.Method("GET", "/users", handleUserList(logger, deps.Accounts))
+				r.Method("POST", "/users", handleUserCreate(logger, deps.Accounts))
+				r.Method("GET", "/users/{user}", handleUserGet(logger, deps.Accounts))
+				r.Method("PATCH", "/users/{user}", handleUserPatch(logger, deps.Accounts))
+				r.Method("POST", "/users/{user}/password", handleUserPassword(logger, deps.Accounts))
+				r.Method("GET", "/units", handleUnitList(logger, deps.Accounts))
+				r.Method("POST", "/units", handleUnitCreate(logger, deps.Accounts))
+				r.Method("GET", "/units/{unit}", handleUnitGet(logger, deps.Accounts))
+				r.Method("PATCH", "/units/{unit}", handleUnitPatch(logger, deps.Accounts))
+			})
 
 			r.Method("GET", "/holidays", handleHolidayList(logger, deps.Cases))
 			r.Method("PUT", "/holidays/{date}", handleHolidayPut(logger, deps.Cases))

@@ -57,7 +57,7 @@ func commands() []command {
 		{"verify", "kiểm tra nhật ký kiểm toán và bản gốc (check the audit trail and the originals)", runVerify},
 		{"audit", "bản neo nhật ký kiểm toán: anchors, anchor (audit anchors)", runAudit},
 		{"unit", "quản lý đơn vị: add, list (manage units)", runUnit},
-		{"user", "quản lý tài khoản: add, list, passwd (manage user accounts)", runUser},
+		{"user", "quản lý tài khoản: add, list, passwd, disable, enable, set-role (manage user accounts)", runUser},
 		{"holiday", "lịch ngày nghỉ: list, add, remove (the working-day calendar)", runHoliday},
 		{"version", "in phiên bản, cũng là kntc --version (print the version)", runVersion},
 	}

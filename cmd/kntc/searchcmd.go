@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -28,6 +31,11 @@ func runSearch(ctx context.Context, args []string, getenv func(string) string, _
 	}
 	if err := cfg.Validate(); err != nil {
 		return err
+	}
+	if _, err := os.Stat(cfg.indexDir()); errors.Is(err, os.ErrNotExist) {
+		// search.Open would make an empty index here and find nothing.
+		dir, _ := filepath.Abs(cfg.DataDir)
+		return fmt.Errorf("không có chỉ mục tìm kiếm kntc trong %s; chạy kntc serve hoặc kntc reindex, hoặc chỉ định --data-dir (no kntc search index in %s; run kntc serve or kntc reindex, or give --data-dir)", dir, dir)
 	}
 	ix, err := openIndexHere(cfg.indexDir())
 	if err != nil {

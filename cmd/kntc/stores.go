@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -36,6 +39,13 @@ func openDatabase(ctx context.Context, cfg *Config, migrate bool, logger *slog.L
 	if cfg.DatabaseURL != "" {
 		db, pool, err = postgres.Open(ctx, cfg.DatabaseURL)
 	} else {
+		if !migrate {
+			// A command that only reads must not leave an empty database (and a data
+			// directory) wherever it was run from by mistake.
+			if _, err := os.Stat(cfg.dbPath()); errors.Is(err, fs.ErrNotExist) {
+				return nil, nil, newNoDatabaseError(cfg.DataDir)
+			}
+		}
 		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 			return nil, nil, fmt.Errorf("create data directory: %w", err)
 		}
@@ -68,6 +78,21 @@ func openDatabase(ctx context.Context, cfg *Config, migrate bool, logger *slog.L
 		return nil, nil, err
 	}
 	return db, pool, nil
+}
+
+// noDatabaseError: a command that only reads found no database to read.
+type noDatabaseError struct{ dataDir string }
+
+func (e noDatabaseError) Error() string {
+	return fmt.Sprintf("không có cơ sở dữ liệu kntc trong %s; chạy kntc serve hoặc chỉ định --data-dir (no kntc database in %s; run kntc serve or give --data-dir)",
+		e.dataDir, e.dataDir)
+}
+
+func newNoDatabaseError(dataDir string) error {
+	if abs, err := filepath.Abs(dataDir); err == nil {
+		dataDir = abs
+	}
+	return noDatabaseError{dataDir: dataDir}
 }
 
 // openStores opens the database (migrating it when asked) and the object store.

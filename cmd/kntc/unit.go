@@ -27,9 +27,14 @@ func runUnitAdd(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	return withAccounts(ctx, cfg, stderr, func(svc *auth.Service) error {
+	return withAccounts(ctx, cfg, stderr, true, func(svc *auth.Service) error {
 		u := auth.Unit{Code: *code, Name: *name, Level: auth.Level(*level)}
 		if *parent != "" {
+			// A unit under a parent on a new database: the root first, as serve
+			// would make it. Without --parent the command makes the root itself.
+			if err := ensureRoot(ctx, cfg, svc, stdout); err != nil {
+				return err
+			}
 			p, err := svc.Store.UnitByCode(ctx, *parent)
 			if err != nil {
 				return fmt.Errorf("đơn vị cấp trên %q không tồn tại (parent unit not found): %w", *parent, err)
@@ -50,7 +55,7 @@ func runUnitList(ctx context.Context, args []string, getenv func(string) string,
 	if err != nil {
 		return err
 	}
-	return withAccounts(ctx, cfg, stderr, func(svc *auth.Service) error {
+	return withAccounts(ctx, cfg, stderr, false, func(svc *auth.Service) error {
 		units, err := svc.Store.Units(ctx)
 		if err != nil {
 			return err
@@ -60,7 +65,7 @@ func runUnitList(ctx context.Context, args []string, getenv func(string) string,
 			byID[u.ID] = u
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "MÃ (CODE)\tTÊN (NAME)\tCẤP (LEVEL)")
+		fmt.Fprintln(tw, "MÃ (CODE)\tTÊN (NAME)\tCẤP (LEVEL)\tID")
 		for _, root := range units {
 			if root.ParentID != 0 {
 				continue
@@ -71,7 +76,7 @@ func runUnitList(ctx context.Context, args []string, getenv func(string) string,
 				for p := u.ParentID; p != 0 && depth < 10; p = byID[p].ParentID {
 					depth++
 				}
-				fmt.Fprintf(tw, "%*s%s\t%s\t%s\n", depth*2, "", u.Code, u.Name, u.Level)
+				fmt.Fprintf(tw, "%*s%s\t%s\t%s\t%d\n", depth*2, "", u.Code, u.Name, u.Level, u.ID)
 			}
 		}
 		return tw.Flush()

@@ -19,6 +19,9 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		{"add", "thêm tài khoản (add a user)", runUserAdd},
 		{"list", "liệt kê tài khoản (list users)", runUserList},
 		{"passwd", "đặt lại mật khẩu (set a user's password)", runUserPasswd},
+		{"disable", "khoá tài khoản, thu hồi phiên đăng nhập (disable a user, revoking their sessions)", runUserDisable},
+		{"enable", "mở lại tài khoản (enable a user again)", runUserEnable},
+		{"set-role", "đổi vai trò, đơn vị, phạm vi (change a user's role, unit, scope)", runUserSetRole},
 	}
 	return sub.run(auth.WithActingUser(ctx, cliUser), "kntc user", "", args, getenv, stdin, stdout, stderr)
 }
@@ -39,7 +42,10 @@ func runUserAdd(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	return withAccounts(ctx, cfg, stderr, func(svc *auth.Service) error {
+	return withAccounts(ctx, cfg, stderr, true, func(svc *auth.Service) error {
+		if err := ensureRoot(ctx, cfg, svc, stdout); err != nil {
+			return err
+		}
 		u := auth.User{Username: *username, FullName: *fullName, Role: auth.Role(*role)}
 		var probs []string
 		if x, err := svc.Store.UnitByCode(ctx, *unit); err == nil {
@@ -69,12 +75,12 @@ func runUserAdd(ctx context.Context, args []string, getenv func(string) string, 
 }
 
 func runUserList(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("user list", "", "Lists the staff accounts.", stderr)
+	fs := newFlagSet("user list", "", "Lists the staff accounts with their IDs (the API names a user by ID or username).", stderr)
 	cfg, err := parseConfig(fs, getenv, args)
 	if err != nil {
 		return err
 	}
-	return withAccounts(ctx, cfg, stderr, func(svc *auth.Service) error {
+	return withAccounts(ctx, cfg, stderr, false, func(svc *auth.Service) error {
 		users, err := svc.Store.Users(ctx)
 		if err != nil {
 			return err
@@ -88,13 +94,9 @@ func runUserList(ctx context.Context, args []string, getenv func(string) string,
 			code[u.ID] = u.Code
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "TÊN ĐĂNG NHẬP (USERNAME)\tHỌ TÊN (NAME)\tVAI TRÒ (ROLE)\tĐƠN VỊ (UNIT)\tPHẠM VI (SCOPE)\tTRẠNG THÁI (STATE)")
+		fmt.Fprintln(tw, "ID\tTÊN ĐĂNG NHẬP (USERNAME)\tHỌ TÊN (NAME)\tVAI TRÒ (ROLE)\tĐƠN VỊ (UNIT)\tPHẠM VI (SCOPE)\tTRẠNG THÁI (STATE)")
 		for _, u := range users {
-			state := "hoạt động (active)"
-			if u.Disabled {
-				state = "khoá (disabled)"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", u.Username, u.FullName, u.Role, code[u.UnitID], code[u.ScopeUnitID], state)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Username, u.FullName, u.Role, code[u.UnitID], code[u.ScopeUnitID], userState(u))
 		}
 		return tw.Flush()
 	})
@@ -119,10 +121,10 @@ func runUserPasswd(ctx context.Context, args []string, getenv func(string) strin
 	if err != nil {
 		return err
 	}
-	return withAccounts(ctx, cfg, stderr, func(svc *auth.Service) error {
-		u, err := svc.Store.UserByUsername(ctx, strings.ToLower(pos[0]))
+	return withAccounts(ctx, cfg, stderr, true, func(svc *auth.Service) error {
+		u, err := svc.UserByRef(ctx, pos[0])
 		if err != nil {
-			return fmt.Errorf("tài khoản %q không tồn tại (user not found): %w", pos[0], err)
+			return err
 		}
 		if err := svc.SetPassword(ctx, u.ID, password); err != nil {
 			return err
@@ -146,10 +148,134 @@ func readPassword(stdin io.Reader, fromStdin bool) (password string, generated b
 	return strings.TrimRight(line, "\r\n"), false, nil
 }
 
-// withAccounts opens the configured database (migrating it) and runs fn with the
-// account service on it.
-func withAccounts(ctx context.Context, cfg *Config, stderr io.Writer, fn func(*auth.Service) error) error {
-	db, _, err := openDatabase(ctx, cfg, true, cfg.Logger(stderr))
+func userState(u auth.User) string {
+	if u.Disabled {
+		return "khoá (disabled)"
+	}
+	return "hoạt động (active)"
+}
+
+func runUserDisable(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	return runUserSetDisabled(ctx, "disable", true, args, getenv, stdout, stderr)
+}
+
+func runUserEnable(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	return runUserSetDisabled(ctx, "enable", false, args, getenv, stdout, stderr)
+}
+
+// runUserSetDisabled is `kntc user disable` and `kntc user enable`.
+func runUserSetDisabled(ctx context.Context, name string, disabled bool, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	summary := "Enables a disabled account again; its old sessions stay revoked."
+	if disabled {
+		summary = "Disables an account: it can no longer log in, and every session it holds is revoked.\nThe last active administrator cannot be disabled."
+	}
+	fs := newFlagSet("user "+name, "USERNAME", summary, stderr)
+	cfg := bindConfig(fs, getenv)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return fmt.Errorf("user %s takes one USERNAME: %w", name, errUsage)
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	return withAccounts(ctx, cfg, stderr, true, func(svc *auth.Service) error {
+		u, err := svc.UserByRef(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		if u, err = svc.ChangeUser(ctx, u.ID, auth.UserPatch{Disabled: &disabled}); err != nil {
+			return err
+		}
+		if disabled {
+			fmt.Fprintf(stdout, "Đã khoá tài khoản (user disabled): %s; mọi phiên đăng nhập đã bị thu hồi (every session revoked)\n", u.Username)
+		} else {
+			fmt.Fprintf(stdout, "Đã mở lại tài khoản (user enabled): %s\n", u.Username)
+		}
+		return nil
+	})
+}
+
+func runUserSetRole(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlagSet("user set-role", "USERNAME ROLE", "Changes a user's role (administrator, clerk, handler, leader or inspector) and, with\nthe flags, their unit and scope. A user whose scope is their unit keeps it so when\nmoved to another unit. The last active administrator cannot be demoted.\n\nExample: kntc user set-role lan.nguyen leader --unit STNMT", stderr)
+	unit := fs.String("unit", "", "code of the unit the user moves to (default: stays)")
+	scope := fs.String("scope", "", "code of the unit whose subtree the user may see (default: stays)")
+	cfg := bindConfig(fs, getenv)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		fs.Usage()
+		return fmt.Errorf("user set-role takes USERNAME and ROLE: %w", errUsage)
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	return withAccounts(ctx, cfg, stderr, true, func(svc *auth.Service) error {
+		u, err := svc.UserByRef(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		role := auth.Role(strings.ToLower(strings.TrimSpace(pos[1])))
+		p := auth.UserPatch{Role: &role}
+		var probs []string
+		if *unit != "" {
+			if x, err := svc.Store.UnitByCode(ctx, *unit); err == nil {
+				p.UnitID = &x.ID
+			} else {
+				probs = append(probs, fmt.Sprintf("đơn vị %q không tồn tại (unit not found)", *unit))
+			}
+		}
+		if *scope != "" {
+			if x, err := svc.Store.UnitByCode(ctx, *scope); err == nil {
+				p.ScopeUnitID = &x.ID
+			} else {
+				probs = append(probs, fmt.Sprintf("đơn vị phạm vi %q không tồn tại (scope unit not found)", *scope))
+			}
+		}
+		if len(probs) > 0 {
+			return errors.New(strings.Join(probs, "; "))
+		}
+		if u, err = svc.ChangeUser(ctx, u.ID, p); err != nil {
+			return err
+		}
+		units, err := svc.Store.Units(ctx)
+		if err != nil {
+			return err
+		}
+		code := map[int64]string{}
+		for _, x := range units {
+			code[x.ID] = x.Code
+		}
+		fmt.Fprintf(stdout, "Đã đổi (changed) %s: vai trò (role) %s, đơn vị (unit) %s, phạm vi (scope) %s\n",
+			u.Username, u.Role, code[u.UnitID], code[u.ScopeUnitID])
+		return nil
+	})
+}
+
+// ensureRoot makes the root unit (KNTC_ROOT_UNIT_CODE, KNTC_ROOT_UNIT_NAME) on a
+// new database, as serve does, so units and users can be added before the first
+// start.
+func ensureRoot(ctx context.Context, cfg *Config, svc *auth.Service, stdout io.Writer) error {
+	root, created, err := svc.EnsureRoot(ctx, cfg.RootUnitCode, cfg.RootUnitName)
+	if err != nil {
+		return err
+	}
+	if created {
+		fmt.Fprintf(stdout, "Đã tạo đơn vị gốc (root unit created): %s — %s\n", root.Code, root.Name)
+	}
+	return nil
+}
+
+// withAccounts opens the configured database and runs fn with the account service
+// on it. A command that writes migrates the database (creating it when there is
+// none); one that only reads refuses a missing or stale one and changes nothing.
+func withAccounts(ctx context.Context, cfg *Config, stderr io.Writer, write bool, fn func(*auth.Service) error) error {
+	db, _, err := openDatabase(ctx, cfg, write, cfg.Logger(stderr))
 	if err != nil {
 		return err
 	}

@@ -156,7 +156,53 @@ func (db *DB) UpdateUser(ctx context.Context, u *auth.User) error {
 		if err := db.mustAffect("update user "+u.Username, res, err); err != nil {
 			return err
 		}
-		return db.auditAccount(ctx, tx, cases.ActionUpdate, "user:"+strconv.FormatInt(u.ID, 10), userChanges(old, *u))
+		if u.Disabled && !old.Disabled {
+			// A disabled account keeps no session: enabling it again later must not
+			// bring back the tokens it held.
+			if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM tokens WHERE user_id = ?`), u.ID); err != nil {
+				return db.classify("revoke tokens of user "+u.Username, err)
+			}
+		}
+		// The audit entry first: on PostgreSQL it takes the audit chain's lock,
+		// which serialises account changes, so the count below sees every change
+		// committed before this one (two administrators demoting each other at
+		// once cannot both succeed).
+		if err := db.auditAccount(ctx, tx, cases.ActionUpdate, "user:"+strconv.FormatInt(u.ID, 10), userChanges(old, *u)); err != nil {
+			return err
+		}
+		if activeAdministrator(old) && !activeAdministrator(*u) {
+			var n int
+			err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM users WHERE role = ? AND disabled = ?`),
+				auth.RoleAdministrator, false).Scan(&n)
+			if err != nil {
+				return db.classify("count administrators", err)
+			}
+			if n == 0 {
+				return fmt.Errorf("update user %s: %w", u.Username, auth.ErrLastAdministrator)
+			}
+		}
+		return nil
+	})
+}
+
+func activeAdministrator(u auth.User) bool { return u.Role == auth.RoleAdministrator && !u.Disabled }
+
+// RenameUnit implements auth.Store; the change is audited.
+func (db *DB) RenameUnit(ctx context.Context, id int64, name string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		old, err := scanUnit(tx.QueryRowContext(ctx, db.q(`SELECT `+unitColumns+` FROM units WHERE id = ?`), id))
+		if err != nil {
+			return db.classify("rename unit "+strconv.FormatInt(id, 10), err)
+		}
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE units SET name = ? WHERE id = ?`), name, id)
+		if err := db.mustAffect("rename unit "+old.Code, res, err); err != nil {
+			return err
+		}
+		detail := "name unchanged"
+		if old.Name != name {
+			detail = "name=" + old.Name + "→" + name // unit names are public
+		}
+		return db.auditAccount(ctx, tx, cases.ActionUpdate, "unit:"+old.Code, detail)
 	})
 }
 

@@ -53,6 +53,7 @@ func TestDatabase(t *testing.T, open func(t *testing.T) *sqldb.DB) {
 	t.Run("AuditKeyed", func(t *testing.T) { testAuditKeyed(t, migrated(t)) })
 	t.Run("DocumentArrivals", func(t *testing.T) { testDocumentArrivals(t, migrated(t)) })
 	t.Run("AccountsAudited", func(t *testing.T) { testAccountsAudited(t, migrated(t)) })
+	t.Run("AccountChanges", func(t *testing.T) { testAccountChanges(t, migrated(t)) })
 }
 
 func wantErr(t *testing.T, what string, err, want error) {
