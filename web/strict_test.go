@@ -32,8 +32,8 @@ func TestUnknownFieldsAreRefused(t *testing.T) {
 		c    call
 		want []string
 	}{
-		{"PATCH case handler", call{method: "PATCH", path: casePath, body: map[string]any{"version": c.Version, "handler": "lan.nguyen"}},
-			[]string{`trường "handler" không có trong yêu cầu này (unknown field "handler")`, "version, subject, summary", "handler_id"}},
+		{"PATCH case assignee", call{method: "PATCH", path: casePath, body: map[string]any{"version": c.Version, "assignee": "lan.nguyen"}},
+			[]string{`trường "assignee" không có trong yêu cầu này (unknown field "assignee")`, "version, subject, summary", "handler_id"}},
 		{"PATCH case version as text", call{method: "PATCH", path: casePath, body: map[string]any{"version": "1", "subject": "Mới"}},
 			[]string{`trường "version" phải là số nguyên (field "version" must be a whole number)`}},
 		{"PATCH case trailing data", call{method: "PATCH", path: casePath, raw: []byte(`{"version":1,"subject":"Mới"} {"x":1}`), contentType: "application/json"},
@@ -92,8 +92,8 @@ func TestOptionalBodyIsStrictToo(t *testing.T) {
 		"source": "buu_chinh", "kind": "khieu_nai", "received_on": "2026-03-02", "subject": "Khiếu nại về bồi thường đất",
 		"petitioner": map[string]string{"name": "Đặng Thị Năm"}}}, 201))
 	path := fmt.Sprintf("/api/v1/petitions/%d/case", p.ID)
-	code, body := e.do(uClerk, call{method: "POST", path: path, body: map[string]any{"handler": "lan.nguyen"}})
-	if msg := decode[errorOut](t, body).Error; code != 422 || !strings.Contains(msg, `unknown field "handler"`) || !strings.Contains(msg, "handler_id") {
+	code, body := e.do(uClerk, call{method: "POST", path: path, body: map[string]any{"assignee": "lan.nguyen"}})
+	if msg := decode[errorOut](t, body).Error; code != 422 || !strings.Contains(msg, `unknown field "assignee"`) || !strings.Contains(msg, "handler_id") {
 		t.Errorf("an unknown field in an optional body: %d %s, want 422 naming it and listing handler_id", code, body)
 	}
 	code, body = e.do(uClerk, call{method: "POST", path: path, raw: []byte("{} []"), contentType: "application/json"})
