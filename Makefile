@@ -13,6 +13,12 @@ build:
 vet:
 	go vet ./...
 
+# gofmt, go mod tidy, go vet, golangci-lint (.golangci.yml); deploy/test.sh runs it
+# with --selftest before the tests.
+.PHONY: lint
+lint:
+	bash deploy/lint.sh
+
 # Benchmarks print their figures; KNTC_BENCH_PAGES sets the page count. They read the
 # sample texts (KNTC_SAMPLES_DIR, default ../shared/samples); -v shows the one line a
 # benchmark skips with when they are missing.

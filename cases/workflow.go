@@ -65,12 +65,6 @@ func (s Status) Label() string {
 	return string(s)
 }
 
-// rank orders the handling stages, for "only forward" moves made by documents.
-func (s Status) rank() int { return slices.Index(Statuses, s) }
-
-// before reports whether s is an earlier stage than t on the main line.
-func (s Status) before(t Status) bool { return s.rank() < t.rank() }
-
 // pending reports whether the case waits for thụ lý (the accept deadline runs).
 func (s Status) pending() bool {
 	return s == StatusReceived || s == StatusClassified || s == StatusScreening

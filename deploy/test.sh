@@ -88,5 +88,7 @@ echo "kntc-test: PostgreSQL at 127.0.0.1:5432, MinIO at $KNTC_TEST_S3_ENDPOINT" 
 # Every service above is running, so a test that cannot reach one fails, never skips.
 export KNTC_TEST_STRICT=1
 export KNTC_TEST_MINIO_BIN="$MINIO_BIN"
-go vet ./...
+# The lint gate first (gofmt, go mod tidy, go vet, golangci-lint and its depguard
+# rules, each rule shown to catch a planted violation).
+bash deploy/lint.sh --selftest
 go test -race -count=1 -timeout 25m -v "$@" ./...

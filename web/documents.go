@@ -382,7 +382,7 @@ func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *case
 			if e := bodyReadError(err, maxBytes); e != nil {
 				return e
 			}
-			return fmt.Errorf("dữ liệu tải lên bị thiếu hoặc hỏng (the upload is truncated or malformed): %v: %w", err, ingest.ErrInvalid)
+			return fmt.Errorf("dữ liệu tải lên bị thiếu hoặc hỏng (the upload is truncated or malformed): %w: %w", err, ingest.ErrInvalid)
 		}
 		for {
 			part, err := mr.NextPart()

@@ -51,6 +51,7 @@ func TestAuditCommands(t *testing.T) {
 	defer db.Close()
 	rows, err := db.Query(`SELECT username, action, object, detail, unit, hash_version FROM audit_log ORDER BY seq`)
 	must(t, err)
+	defer rows.Close()
 	var got []string
 	for rows.Next() {
 		var user, action, object, detail, unit string
@@ -61,7 +62,7 @@ func TestAuditCommands(t *testing.T) {
 		}
 		got = append(got, user+" "+action+" "+strings.SplitN(object, ":", 2)[0])
 	}
-	must(t, rows.Close())
+	must(t, rows.Err())
 	if want := "cli create unit|cli create user|cli update user|cli receive document"; strings.Join(got, "|") != want {
 		t.Fatalf("audited %q, want %q", strings.Join(got, "|"), want)
 	}

@@ -83,14 +83,6 @@ func BenchmarkPDFA(b *testing.B) {
 	}
 }
 
-// kntcArchiveTo writes the archive copy of path to out (for looking at it).
-func kntcArchiveTo(b *testing.B, engine *tesseract.Engine, path, out string) {
-	data := kntcArchiveBytes(b, engine, path)
-	if err := os.WriteFile(out, data, 0o644); err != nil {
-		b.Fatal(err)
-	}
-}
-
 // kntcArchive makes the archive copy the pipeline makes and returns its size.
 func kntcArchive(b *testing.B, engine *tesseract.Engine, path string) int {
 	return len(kntcArchiveBytes(b, engine, path))

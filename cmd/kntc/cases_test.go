@@ -208,12 +208,13 @@ func caseFilesEndToEnd(t *testing.T, env map[string]string) {
 	var triggers []string
 	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'`)
 	must(t, err)
+	defer rows.Close()
 	for rows.Next() {
 		var name string
 		must(t, rows.Scan(&name))
 		triggers = append(triggers, name)
 	}
-	must(t, rows.Close())
+	must(t, rows.Err())
 	if _, err := db.Exec(`UPDATE audit_log SET detail = 'sửa' WHERE seq = 3`); err == nil {
 		t.Fatal("the database let an audit row be edited")
 	}

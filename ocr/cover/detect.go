@@ -56,7 +56,7 @@ func Detect(img image.Image) (Sheet, bool) {
 // when the code is a kntc cover's.
 func decode(g *image.Gray, harder bool) (s Sheet, ok, read bool) {
 	src := &graySource{LuminanceSourceBase: gozxing.LuminanceSourceBase{Width: g.Rect.Dx(), Height: g.Rect.Dy()}, pix: g.Pix}
-	var bin gozxing.Binarizer = gozxing.NewHybridBinarizer(src)
+	bin := gozxing.NewHybridBinarizer(src)
 	var hints map[gozxing.DecodeHintType]any
 	if harder {
 		bin = gozxing.NewGlobalHistgramBinarizer(src)

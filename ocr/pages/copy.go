@@ -47,7 +47,7 @@ func CopyPDFPages(ctx context.Context, src string, lim Limits, out ...PDFPages) 
 	if err != nil {
 		return classifyPDF(err)
 	}
-	if pc.XRefTable.Encrypt != nil {
+	if pc.Encrypt != nil {
 		return fail(ErrEncrypted, 0, "pdf: copy pages of an encrypted file")
 	}
 	// Validation (relaxed) resolves the page tree and inherited page attributes

@@ -535,7 +535,7 @@ func TestBadInput(t *testing.T) {
 		tiffPage{w: 16, h: 8, bps: []uint32{8}, photometric: 1, compression: 1, strips: [][]byte{grayImage(16, 8).Pix}},
 		tiffPage{w: 16, h: 8, bps: []uint32{8}, photometric: 1, compression: 1, strips: [][]byte{grayImage(16, 8).Pix}},
 	)
-	loop := bytes.Clone(tiff3[:len(tiff3)])
+	loop := bytes.Clone(tiff3)
 	binary.LittleEndian.PutUint32(loop[len(loop)-4:], binary.LittleEndian.Uint32(loop[4:8])) // last IFD points to the first
 	pdf3 := buildPDF(
 		obj("<< /Type /Catalog /Pages 2 0 R >>"),

@@ -46,7 +46,7 @@ func NewReader(e *Engine) (*Reader, error) {
 		return nil, fmt.Errorf("list Tesseract languages: %w", err)
 	}
 	if !slices.Contains(langs, "osd") {
-		return nil, fmt.Errorf("Tesseract has no orientation model %q (installed: %s); install tesseract-ocr-osd", "osd", strings.Join(langs, ", "))
+		return nil, fmt.Errorf("tesseract has no orientation model %q (installed: %s); install tesseract-ocr-osd", "osd", strings.Join(langs, ", "))
 	}
 	return &Reader{engine: e, orient: DetectOrientation}, nil
 }

@@ -64,7 +64,7 @@ func New(slots int, lang string) (*Engine, error) {
 	}
 	for _, l := range strings.Split(lang, "+") {
 		if !slices.Contains(langs, l) {
-			return nil, fmt.Errorf("Tesseract has no %q model (installed: %s); install tesseract-ocr-%s", l, strings.Join(langs, ", "), l)
+			return nil, fmt.Errorf("tesseract has no %q model (installed: %s); install tesseract-ocr-%s", l, strings.Join(langs, ", "), l)
 		}
 	}
 	e := &Engine{lang: lang, slots: make(chan *gosseract.Client, slots)}

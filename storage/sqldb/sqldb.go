@@ -115,7 +115,7 @@ func (db *DB) classify(op string, err error) error {
 		return fmt.Errorf("%s: %w", op, ingest.ErrNotFound)
 	}
 	if db.d.Classify != nil {
-		if c := db.d.Classify(err); c != err {
+		if c := db.d.Classify(err); c != nil && !errors.Is(err, c) {
 			return fmt.Errorf("%s: %w: %w", op, c, err)
 		}
 	}

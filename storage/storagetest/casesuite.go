@@ -1,6 +1,7 @@
 package storagetest
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -1110,7 +1111,7 @@ func testAudit(t *testing.T, db *sqldb.DB) {
 		}
 		return nil
 	})
-	if err != stop || walked != 2 {
+	if !errors.Is(err, stop) || walked != 2 {
 		t.Fatalf("WalkAudit did not stop at fn's error: %v after %d", err, walked)
 	}
 }

@@ -103,6 +103,7 @@ func TestSplitStatusMigration(t *testing.T, open func(t *testing.T) *sqldb.DB) {
 	}
 	rows, err := db.SQL().QueryContext(ctx, q)
 	must(t, "list indexes", err)
+	defer rows.Close()
 	for rows.Next() {
 		var name string
 		must(t, "scan index", rows.Scan(&name))

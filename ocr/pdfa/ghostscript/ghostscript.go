@@ -67,7 +67,7 @@ func Convert(ctx context.Context, src, dst, title string) error {
 		"-sDEVICE=pdfwrite", "--permit-file-read="+profile, "-sOutputFile="+dst, def, src, info)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		_ = os.Remove(dst)
-		return fmt.Errorf("ghostscript: %v: %s", err, firstLines(string(out), 5))
+		return fmt.Errorf("ghostscript: %w: %s", err, firstLines(string(out), 5))
 	}
 	pdf, err := os.ReadFile(dst)
 	if err != nil {
