@@ -125,9 +125,9 @@ func (s *Service) petitionSealed(ctx context.Context, a Actor, p Petition) error
 	if !p.Secret {
 		return nil
 	}
-	var who Person
-	if err := s.Sealer.Open(p.Sealed, "petition", &who); err != nil {
-		return fmt.Errorf("open petition %d: %w", p.ID, err)
+	who, err := s.petitioner(p)
+	if err != nil {
+		return err
 	}
 	code := ""
 	if p.CaseID != 0 {
@@ -370,11 +370,9 @@ func (s *Service) OpenCaseFromPetition(ctx context.Context, a Actor, id int64, i
 	if p.CaseID != 0 {
 		return Case{}, "", Petition{}, fmt.Errorf("đơn đã có hồ sơ (the petition already has a case): %w", errConflict)
 	}
-	who := p.Petitioner
-	if p.Secret {
-		if err := s.Sealer.Open(p.Sealed, "petition", &who); err != nil {
-			return Case{}, "", Petition{}, fmt.Errorf("open petition %d: %w", id, err)
-		}
+	who, err := s.petitioner(p)
+	if err != nil {
+		return Case{}, "", Petition{}, err
 	}
 	if in.Kind == "" {
 		in.Kind = p.Kind
@@ -540,11 +538,9 @@ func (s *Service) OpenCaseFromReception(ctx context.Context, a Actor, id int64, 
 	if r.CaseID != 0 {
 		return Case{}, "", Reception{}, fmt.Errorf("lượt tiếp đã có hồ sơ (the visit already has a case): %w", errConflict)
 	}
-	visitors := r.Visitors
-	if r.Secret {
-		if err := s.Sealer.Open(r.Sealed, "reception", &visitors); err != nil {
-			return Case{}, "", Reception{}, fmt.Errorf("open reception %d: %w", id, err)
-		}
+	visitors, err := s.visitors(r)
+	if err != nil {
+		return Case{}, "", Reception{}, err
 	}
 	if in.Kind == "" {
 		in.Kind = r.Kind
@@ -575,4 +571,29 @@ func (s *Service) OpenCaseFromReception(ctx context.Context, a Actor, id int64, 
 		return Case{}, "", Reception{}, err
 	}
 	return c, pin, redactReception(r), nil
+}
+
+// petitioner is a letter's sender, opened when sealed (for the system's own use:
+// opening a case, looking for the identity in texts; never shown from here).
+func (s *Service) petitioner(p Petition) (Person, error) {
+	if !p.Secret {
+		return p.Petitioner, nil
+	}
+	var who Person
+	if err := s.Sealer.Open(p.Sealed, "petition", &who); err != nil {
+		return Person{}, fmt.Errorf("open petition %d: %w", p.ID, err)
+	}
+	return who, nil
+}
+
+// visitors are a visit's visitors, opened when sealed (as petitioner).
+func (s *Service) visitors(r Reception) ([]Person, error) {
+	if !r.Secret {
+		return r.Visitors, nil
+	}
+	var who []Person
+	if err := s.Sealer.Open(r.Sealed, "reception", &who); err != nil {
+		return nil, fmt.Errorf("open reception %d: %w", r.ID, err)
+	}
+	return who, nil
 }

@@ -167,9 +167,9 @@ func (s *Service) protectedIn(ctx context.Context, unitID int64) ([]identity, er
 			return nil, err
 		}
 		for _, p := range list {
-			var who Person
-			if err := s.Sealer.Open(p.Sealed, "petition", &who); err != nil {
-				return nil, fmt.Errorf("open petition %d: %w", p.ID, err)
+			who, err := s.petitioner(p)
+			if err != nil {
+				return nil, err
 			}
 			code, err := caseCode(p.CaseID)
 			if err != nil {
@@ -188,9 +188,9 @@ func (s *Service) protectedIn(ctx context.Context, unitID int64) ([]identity, er
 			return nil, err
 		}
 		for _, r := range list {
-			var who []Person
-			if err := s.Sealer.Open(r.Sealed, "reception", &who); err != nil {
-				return nil, fmt.Errorf("open reception %d: %w", r.ID, err)
+			who, err := s.visitors(r)
+			if err != nil {
+				return nil, err
 			}
 			code, err := caseCode(r.CaseID)
 			if err != nil {

@@ -21,6 +21,17 @@ const (
 	StatusSplit Status = "split"
 )
 
+// Final reports whether a document in status s is done with: stored, quarantined,
+// a duplicate, or a batch split into its parts. Nothing more happens to it by
+// itself (the spool keeps nothing of it).
+func (s Status) Final() bool {
+	switch s {
+	case StatusStored, StatusQuarantined, StatusDuplicate, StatusSplit:
+		return true
+	}
+	return false
+}
+
 // Valid reports whether s is one of the known statuses.
 func (s Status) Valid() bool {
 	switch s {

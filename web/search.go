@@ -20,6 +20,8 @@ type Searcher interface {
 	Search(ctx context.Context, q search.Query) (search.Result, error)
 }
 
+var _ Searcher = (*search.Index)(nil)
+
 type searchHitJSON struct {
 	ID         string   `json:"id"`
 	Score      float64  `json:"score"`

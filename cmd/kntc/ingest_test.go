@@ -25,6 +25,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"kntc/ingest"
 	"kntc/ocr/ocrtest"
 	"kntc/ocr/pdfa"
 	"kntc/ocr/pdfa/pdfacheck"
@@ -191,9 +192,7 @@ func (s *server) waitFinished(t testing.TB, token string, n int, hot string) []d
 	return docs
 }
 
-func terminal(status string) bool {
-	return status == "stored" || status == "quarantined" || status == "duplicate" || status == "split"
-}
+func terminal(status string) bool { return ingest.Status(status).Final() }
 
 // filesIn lists the regular files under dir.
 func filesIn(t testing.TB, dir string) []string {

@@ -167,7 +167,7 @@ func (p *pipeline) start(ctx context.Context, st *stores) error {
 			}
 		case err != nil:
 			return err
-		case d.Status == ingest.StatusStored || d.Status == ingest.StatusDuplicate || d.Status == ingest.StatusQuarantined || d.Status == ingest.StatusSplit:
+		case d.Status.Final():
 			_ = os.Remove(p.spool.Path(id))
 		default:
 			if err := p.queue.Enqueue(ctx, id); err != nil {

@@ -45,6 +45,8 @@ type Store struct {
 	dir string
 }
 
+var _ ingest.BlobStore = (*Store)(nil)
+
 // New opens the store in dir, creating the directory if needed, and removes
 // temporary files that crashed Puts left behind.
 func New(dir string) (*Store, error) {

@@ -107,6 +107,8 @@ type Store struct {
 	lockMode minio.RetentionMode // "" when PutLocked does not lock
 }
 
+var _ ingest.BlobStore = (*Store)(nil)
+
 // New connects to the server and creates the bucket if it does not exist. It checks
 // the credentials on the way, so a wrong key fails here rather than at the first Put.
 func New(ctx context.Context, cfg Config) (*Store, error) {

@@ -9,11 +9,16 @@ import (
 	"strings"
 	"time"
 
+	"kntc/auth"
 	"kntc/cases"
 	"kntc/ingest"
 )
 
-var _ cases.Store = (*DB)(nil)
+var (
+	_ cases.Store          = (*DB)(nil)
+	_ ingest.DocumentStore = (*DB)(nil)
+	_ auth.Store           = (*DB)(nil)
+)
 
 // caseColumns reads a case; handler_id is NULL while unassigned.
 const caseColumns = `id, code, kind, source, received_on, subject, summary, unit_id, COALESCE(handler_id, 0),
