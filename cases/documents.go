@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"kntc/ingest"
@@ -587,4 +588,14 @@ func (s *Service) Triage(ctx context.Context, a Actor, limit, offset int) ([]Tri
 		out = append(out, TriageItem{Document: d, Suggestions: by[d.ID]})
 	}
 	return out, total, nil
+}
+
+// byScore orders suggestions best first, then by case code.
+func byScore(ss []Suggestion) {
+	sort.SliceStable(ss, func(i, j int) bool {
+		if ss[i].Score != ss[j].Score {
+			return ss[i].Score > ss[j].Score
+		}
+		return ss[i].CaseCode < ss[j].CaseCode
+	})
 }

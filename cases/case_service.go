@@ -1,0 +1,483 @@
+package cases
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+
+	"kntc/auth"
+	"kntc/ingest"
+	"kntc/internal/enum"
+)
+
+// NewCase is what opening a case takes.
+type NewCase struct {
+	Kind       Kind
+	Source     Source
+	ReceivedOn time.Time // today when zero
+	Subject    string
+	Summary    string
+	UnitID     int64 // the actor's unit when 0
+	HandlerID  int64
+	Round      int // 1 when 0
+	Complex    bool
+	Remote     bool
+	Parties    []Party
+}
+
+// CreateCase opens a case in the actor's scope and returns it with the citizen's
+// lookup PIN, shown this once (only its hash is kept). At most MaxParties parties.
+func (s *Service) CreateCase(ctx context.Context, a Actor, in NewCase) (Case, string, error) {
+	return s.createCase(ctx, a, in, MaxParties)
+}
+
+// createCase is CreateCase with at most maxParties parties (a visit's visitors all
+// become parties).
+func (s *Service) createCase(ctx context.Context, a Actor, in NewCase, maxParties int) (Case, string, error) {
+	if err := a.require(PermCaseCreate); err != nil {
+		return Case{}, "", err
+	}
+	if in.UnitID == 0 {
+		in.UnitID = a.User.UnitID
+	}
+	if in.Round == 0 {
+		in.Round = 1
+	}
+	dateProb := dateProblem("ngày nhận đơn", "the receipt date", in.ReceivedOn, s.today(), false)
+	if in.ReceivedOn.IsZero() {
+		in.ReceivedOn = s.today()
+	}
+	c := Case{Kind: in.Kind, Source: in.Source, ReceivedOn: Date(in.ReceivedOn),
+		UnitID: in.UnitID, HandlerID: in.HandlerID, Round: in.Round,
+		Complex: in.Complex, Remote: in.Remote, Status: StatusReceived, CreatedBy: a.User.ID}
+	probs := cleanNewCase(&c, in, maxParties)
+	if dateProb != "" {
+		probs = append(probs, dateProb)
+	}
+	if !c.Kind.Valid() {
+		probs = append(probs, enum.Unknown("loại đơn", "kind", c.Kind, Kinds))
+	}
+	if !c.Source.Valid() {
+		probs = append(probs, enum.Unknown("nguồn đơn", "source", c.Source, Sources))
+	}
+	if c.Round != 1 && c.Round != 2 || c.Round == 2 && c.Kind != KindComplaint {
+		probs = append(probs, "lần giải quyết là 1, hoặc 2 với khiếu nại (round is 1, or 2 for complaints)")
+	}
+	for i := range in.Parties {
+		if len(in.Parties) > maxParties {
+			break // too many is the one problem reported, not one per party
+		}
+		if p := partyProblem(&in.Parties[i]); p != "" {
+			probs = append(probs, p)
+		}
+	}
+	if err := invalid(probs); err != nil {
+		return Case{}, "", err
+	}
+	if c.Kind == KindDenunciation && s.Sealer == nil && len(in.Parties) > 0 {
+		return Case{}, "", errors.New("no sealing key configured: the identity of a denouncer cannot be stored")
+	}
+	if !a.seesUnit(c.UnitID) {
+		return Case{}, "", notFound(fmt.Sprintf("unit %d", c.UnitID))
+	}
+	if _, err := s.Accounts.Store.Unit(ctx, c.UnitID); err != nil {
+		return Case{}, "", fmt.Errorf("đơn vị xử lý %d (handling unit): %w", c.UnitID, err)
+	}
+	if c.HandlerID != 0 {
+		if err := a.require(PermCaseAssign); err != nil {
+			return Case{}, "", err
+		}
+	}
+	if err := s.checkHandler(ctx, c.UnitID, c.HandlerID); err != nil {
+		return Case{}, "", err
+	}
+	pin := newPIN()
+	h, err := argon2id.CreateHash(pin, argonPIN)
+	if err != nil {
+		return Case{}, "", err
+	}
+	c.PINHash = h
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return Case{}, "", err
+	}
+	c.DueOn = cal.DueOn(c)
+	ev := Event{UserID: a.User.ID, Type: EventCreated, To: c.Status}
+	// The parties go in with the case, in one transaction: a case is never left
+	// without the parties it was opened with (the PIN would not have been shown).
+	parties := make([]NewParty, len(in.Parties))
+	for i := range in.Parties {
+		p := in.Parties[i]
+		np, err := s.newParty(a, c, &p)
+		if err != nil {
+			return Case{}, "", err
+		}
+		parties[i] = np
+	}
+	if err := s.Store.CreateCase(ctx, &c, ev, a.record(ActionCreate, "", "kind="+string(c.Kind)), parties...); err != nil {
+		return Case{}, "", fmt.Errorf("create case: %w", err)
+	}
+	if err := s.caseOpened(ctx, a, &c); err != nil {
+		return Case{}, "", err
+	}
+	return c, pin, nil
+}
+
+// caseOpened keeps confidentiality true once a case exists: the documents
+// routed to its code before it was opened join it, and the unit's documents are
+// checked for its protected parties.
+func (s *Service) caseOpened(ctx context.Context, a Actor, c *Case) error {
+	if err := s.adoptPending(ctx, a, c); err != nil {
+		return fmt.Errorf("documents routed to %s: %w", c.Code, err)
+	}
+	ids, err := s.caseIdentities(ctx, *c)
+	if err != nil {
+		return err
+	}
+	if err := s.protectUnit(ctx, a, c.UnitID, ids); err != nil {
+		return fmt.Errorf("protect the parties of %s: %w", c.Code, err)
+	}
+	fresh, err := s.Store.Case(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	*c = fresh // adopted documents may have moved it
+	return nil
+}
+
+// checkHandler refuses a handler who is not an active handler or leader of the
+// case's unit or a unit below it.
+func (s *Service) checkHandler(ctx context.Context, unitID, handlerID int64) error {
+	if handlerID == 0 {
+		return nil
+	}
+	u, err := s.Accounts.Store.User(ctx, handlerID)
+	if errors.Is(err, ingest.ErrNotFound) {
+		return fmt.Errorf("cán bộ xử lý %d không tồn tại (no such handler): %w", handlerID, ingest.ErrInvalid)
+	}
+	if err != nil {
+		return fmt.Errorf("cán bộ xử lý %d (handler): %w", handlerID, err)
+	}
+	if u.Disabled || u.Role != auth.RoleHandler && u.Role != auth.RoleLeader {
+		return fmt.Errorf("người xử lý phải là chuyên viên hoặc lãnh đạo đang hoạt động (the handler must be an active handler or leader): %w", ingest.ErrInvalid)
+	}
+	units, err := s.Accounts.Store.Units(ctx)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(auth.Subtree(units, unitID), u.UnitID) {
+		return fmt.Errorf("người xử lý phải thuộc đơn vị xử lý hồ sơ hoặc đơn vị cấp dưới (the handler must belong to the case's unit or a unit below it): %w", ingest.ErrInvalid)
+	}
+	return nil
+}
+
+// Case returns the case with code if the actor may see it.
+func (s *Service) Case(ctx context.Context, a Actor, code string) (Case, error) {
+	if err := a.require(PermCaseRead); err != nil {
+		return Case{}, err
+	}
+	return s.visibleCase(ctx, a, code)
+}
+
+// Cases lists the cases in the actor's scope.
+func (s *Service) Cases(ctx context.Context, a Actor, f CaseFilter) ([]Case, int, error) {
+	if err := a.require(PermCaseRead); err != nil {
+		return nil, 0, err
+	}
+	f.UnitIDs = narrow(a, f.UnitIDs)
+	return s.Store.Cases(ctx, f)
+}
+
+// CasePatch changes a case's own fields; nil fields stay. Version must be the
+// version read (a concurrent change is ErrConflict). Who may change which field in
+// which stage is the table caseFields.
+type CasePatch struct {
+	Version   int
+	Subject   *string
+	Summary   *string
+	Complex   *bool
+	Remote    *bool
+	Round     *int
+	UnitID    *int64 // a leader
+	HandlerID *int64 // a leader; someone of the case's unit or below
+	// Result is refused: results are set by the decision step of the workflow.
+	Result *Result
+}
+
+// UpdateCase applies patch.
+func (s *Service) UpdateCase(ctx context.Context, a Actor, code string, patch CasePatch) (Case, error) {
+	if err := a.require(PermCaseWrite); err != nil {
+		return Case{}, err
+	}
+	c, err := s.visibleCase(ctx, a, code)
+	if err != nil {
+		return Case{}, err
+	}
+	if patch.Result != nil {
+		return Case{}, errNoResultPatch
+	}
+	for field, set := range map[string]bool{"subject": patch.Subject != nil, "summary": patch.Summary != nil,
+		"complex": patch.Complex != nil, "remote": patch.Remote != nil, "round": patch.Round != nil,
+		"unit": patch.UnitID != nil && *patch.UnitID != c.UnitID, "handler": patch.HandlerID != nil && *patch.HandlerID != c.HandlerID} {
+		if set {
+			if err := checkField(a, c, field); err != nil {
+				return Case{}, err
+			}
+		}
+	}
+	if err := checkVersion(c, patch.Version); err != nil {
+		return Case{}, err
+	}
+	var events []Event
+	var changed []string
+	var probs []string
+	if patch.Subject != nil {
+		if v := clean(*patch.Subject); v == "" {
+			probs = append(probs, "trích yếu không được để trống (the subject is required)")
+		} else {
+			c.Subject = v
+			changed = append(changed, "subject")
+		}
+	}
+	if patch.Summary != nil {
+		c.Summary = clean(*patch.Summary)
+		changed = append(changed, "summary")
+	}
+	if patch.Complex != nil {
+		c.Complex = *patch.Complex
+		changed = append(changed, "complex")
+	}
+	if patch.Remote != nil {
+		c.Remote = *patch.Remote
+		changed = append(changed, "remote")
+	}
+	if patch.Round != nil {
+		if r := *patch.Round; r != 1 && r != 2 || r == 2 && c.Kind != KindComplaint {
+			probs = append(probs, "lần giải quyết là 1, hoặc 2 với khiếu nại (round is 1, or 2 for complaints)")
+		} else {
+			c.Round = r
+			changed = append(changed, "round")
+		}
+	}
+	if err := invalid(probs); err != nil {
+		return Case{}, err
+	}
+	moved := false
+	if patch.UnitID != nil && *patch.UnitID != c.UnitID {
+		if !a.seesUnit(*patch.UnitID) {
+			return Case{}, notFound(fmt.Sprintf("unit %d", *patch.UnitID))
+		}
+		if _, err := s.Accounts.Store.Unit(ctx, *patch.UnitID); err != nil {
+			return Case{}, fmt.Errorf("đơn vị xử lý (handling unit): %w", err)
+		}
+		c.UnitID, moved = *patch.UnitID, true
+		changed = append(changed, "unit")
+		events = append(events, Event{Type: EventAssigned, Note: "đơn vị " + strconv.FormatInt(c.UnitID, 10)})
+		if patch.HandlerID == nil && c.HandlerID != 0 {
+			if err := s.checkHandler(ctx, c.UnitID, c.HandlerID); err != nil {
+				c.HandlerID = 0 // the handler stays with their unit
+				changed = append(changed, "handler")
+			}
+		}
+	}
+	if patch.HandlerID != nil && *patch.HandlerID != c.HandlerID {
+		if err := s.checkHandler(ctx, c.UnitID, *patch.HandlerID); err != nil {
+			return Case{}, err
+		}
+		c.HandlerID = *patch.HandlerID
+		changed = append(changed, "handler")
+		events = append(events, Event{Type: EventAssigned, Note: "cán bộ " + strconv.FormatInt(c.HandlerID, 10)})
+	}
+	if len(changed) == 0 {
+		return c, nil
+	}
+	events = append(events, Event{Type: EventUpdated, Note: strings.Join(changed, ", ")})
+	c.DueOn = DueOn(c)
+	if err := s.updateCase(ctx, a, &c, events, ActionUpdate, strings.Join(changed, ",")); err != nil {
+		return Case{}, err
+	}
+	if moved {
+		if err := s.caseMoved(ctx, a, c); err != nil {
+			return Case{}, err
+		}
+	}
+	return c, nil
+}
+
+// caseMoved takes a case's documents along to its new unit, where they are
+// checked against that unit's protected identities, and checks the new unit's
+// documents against the case's.
+func (s *Service) caseMoved(ctx context.Context, a Actor, c Case) error {
+	u, err := s.unitOfCase(ctx, c)
+	if err != nil {
+		return err
+	}
+	docs, _, err := s.Docs.Documents(ctx, ingest.DocumentFilter{CaseCode: c.Code, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		if d.UnitCode == u.Code {
+			continue
+		}
+		d.UnitCode = u.Code
+		if err := s.Store.LinkDocument(ctx, &d, Event{}, a.record(ActionUpdate, "document:"+d.ID, "unit:"+u.Code+" with case:"+c.Code)); err != nil {
+			return err
+		}
+	}
+	ids, err := s.caseIdentities(ctx, c)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		ids = []identity{{caseCode: c.Code}} // nothing new to reset: check with what the unit holds
+	}
+	return s.protectUnit(ctx, a, c.UnitID, ids)
+}
+
+// checkVersion refuses a change made on a stale copy of c (the store refuses it
+// too; this says so before any work).
+func checkVersion(c Case, version int) error {
+	if version != c.Version {
+		return fmt.Errorf("hồ sơ %s đã được người khác sửa, hãy tải lại (version %d, now %d): %w", c.Code, version, c.Version, ingest.ErrConflict)
+	}
+	return nil
+}
+
+func (s *Service) updateCase(ctx context.Context, a Actor, c *Case, events []Event, action, detail string) error {
+	at := s.now()
+	for i := range events {
+		events[i].CaseID, events[i].UserID, events[i].At = c.ID, a.User.ID, at
+	}
+	// Every writer sets DueOn, most with the weekends alone; the stored deadline
+	// counts the administrators' holidays too.
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	c.DueOn = cal.DueOn(*c)
+	if err := s.Store.UpdateCase(ctx, c, events, a.record(action, "case:"+c.Code, detail)); err != nil {
+		return fmt.Errorf("update case %s: %w", c.Code, err)
+	}
+	return nil
+}
+
+// Transition moves a case one step of the workflow.
+func (s *Service) Transition(ctx context.Context, a Actor, code string, version int, t Transition) (Case, error) {
+	if err := a.require(PermCaseRead); err != nil {
+		return Case{}, err
+	}
+	c, err := s.visibleCase(ctx, a, code)
+	if err != nil {
+		return Case{}, err
+	}
+	if err := checkVersion(c, version); err != nil {
+		return Case{}, err
+	}
+	note, noteProb := fieldTransitionNote.Clean(t.Note)
+	if err := invalid(appendNonEmpty(nil, dateProblem("ngày của bước xử lý", "the step's date", t.On, s.today(), false), noteProb)); err != nil {
+		return Case{}, err
+	}
+	t.Note = note
+	if err := CheckTransition(c, a.User.Role, t); err != nil {
+		return Case{}, err
+	}
+	if t.To == StatusPublished && c.DecisionDocument != "" {
+		if err := s.publish(ctx, a, c); err != nil {
+			return Case{}, err
+		}
+	}
+	from := c.Status
+	Apply(&c, t, s.today())
+	ev := Event{Type: EventTransition, From: from, To: c.Status, Note: t.Note}
+	return c, s.updateCase(ctx, a, &c, []Event{ev}, ActionTransition, string(from)+"->"+string(c.Status))
+}
+
+// Extend records a decision extending a denunciation's period.
+func (s *Service) Extend(ctx context.Context, a Actor, code string, x Extension) (Case, error) {
+	if err := a.require(PermCaseExtend); err != nil {
+		return Case{}, err
+	}
+	c, err := s.visibleCase(ctx, a, code)
+	if err != nil {
+		return Case{}, err
+	}
+	probs := appendNonEmpty(cleanExtension(&x), dateProblem("ngày quyết định gia hạn", "the decision date", x.DecisionDate, s.today(), false))
+	if err := invalid(probs); err != nil {
+		return Case{}, err
+	}
+	x.DecisionDate, x.By = Date(x.DecisionDate), a.User.ID
+	if err := CheckExtension(c, x); err != nil {
+		return Case{}, err
+	}
+	c.Extensions = append(c.Extensions, x)
+	c.DueOn = DueOn(c)
+	ev := Event{Type: EventExtended, Note: fmt.Sprintf("gia hạn %d ngày theo %s, hạn mới %s", x.Days, x.DecisionNumber, FormatDate(c.DueOn))}
+	return c, s.updateCase(ctx, a, &c, []Event{ev}, ActionUpdate, "extension "+strconv.Itoa(len(c.Extensions)))
+}
+
+// Events returns the case's timeline.
+func (s *Service) Events(ctx context.Context, a Actor, code string) ([]Event, error) {
+	c, err := s.Case(ctx, a, code)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Events(ctx, c.ID)
+}
+
+// Deadlines returns the open cases in scope (optionally of one unit or handler)
+// whose deadline has passed, and those due within the due-soon window.
+func (s *Service) Deadlines(ctx context.Context, a Actor, unitID, handlerID int64) (overdue, soon []Case, err error) {
+	if err := a.require(PermCaseRead); err != nil {
+		return nil, nil, err
+	}
+	f := CaseFilter{HandlerID: handlerID, OpenOnly: true, DueBefore: s.today().AddDate(0, 0, s.soonDays()+1), Limit: 1000}
+	if unitID != 0 {
+		f.UnitIDs = []int64{unitID}
+	}
+	f.UnitIDs = narrow(a, f.UnitIDs)
+	for {
+		list, total, err := s.Store.Cases(ctx, f)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, c := range list {
+			o, n := Due(c, s.today(), s.soonDays())
+			if o {
+				overdue = append(overdue, c)
+			} else if n {
+				soon = append(soon, c)
+			}
+		}
+		f.Offset += len(list)
+		if len(list) == 0 || f.Offset >= total {
+			return overdue, soon, nil
+		}
+	}
+}
+
+// publish marks the case's decision as the public copy (công khai). A decision
+// that carries the denouncer's identity (marked confidential) is never published:
+// the law publishes it without that identity, so a redacted copy must be scanned in
+// as the decision first.
+func (s *Service) publish(ctx context.Context, a Actor, c Case) error {
+	d, err := s.Docs.Document(ctx, c.DecisionDocument)
+	if err != nil {
+		return fmt.Errorf("văn bản quyết định %s (the decision document): %w", c.DecisionDocument, err)
+	}
+	if d.Confidential {
+		return errTransition(c, StatusPublished, "văn bản quyết định chứa thông tin người tố cáo; hãy quét bản đã che thông tin này (the decision names the denouncer; scan in a redacted copy as the decision)")
+	}
+	if d.Published {
+		return nil
+	}
+	d.Published = true
+	ev := Event{CaseID: c.ID, UserID: a.User.ID, At: s.now(), Type: EventUpdated, DocumentID: d.ID, Note: "công khai văn bản " + d.Meta.Number}
+	return s.Store.LinkDocument(ctx, &d, ev, a.record(ActionUpdate, "document:"+d.ID, "published=true case:"+c.Code))
+}
