@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"kntc/auth"
 	"kntc/cases"
@@ -178,4 +180,200 @@ func testAccountsAudited(t *testing.T, db *sqldb.DB) {
 		}
 	}
 	verifyKeyed(t, db)
+}
+
+func testAudit(t *testing.T, db *sqldb.DB) {
+	ctx := t.Context()
+	w := newCaseWorld(t, db)
+	if n, err := verifyAudit(t, db); err != nil || n != 0 {
+		t.Fatalf("empty chain: %d entries, %v", n, err)
+	}
+	ict := time.FixedZone("ICT", 7*3600)
+	at := time.Date(2026, 3, 2, 8, 30, 0, 123456789, ict)
+	read := cases.Record{At: at, UserID: w.handler.ID, Username: w.handler.Username, Action: cases.ActionSecretRead,
+		Object: "case:TC-2025-000042", Detail: `{"party":2}`}
+	first := audited(t, db, cases.ActionSecretRead, read.Object, func() error { return db.Audit(ctx, read) })
+	want := cases.AuditEntry{Record: read, Seq: 1, Version: cases.AuditV1} // no key: the old way
+	want.At = time.Date(2026, 3, 2, 1, 30, 0, 123456000, time.UTC)
+	want.Hash = cases.ChainHash(want)
+	if !reflect.DeepEqual(first, want) {
+		t.Fatalf("first entry:\n got %+v\nwant %+v", first, want)
+	}
+	start := time.Now()
+	c := w.createCase(t, cases.KindDenunciation, day(2026, 3, 2), nil)
+	download := audited(t, db, cases.ActionDownload, "document:0190", func() error {
+		return db.Audit(ctx, cases.Record{UserID: w.clerk.ID, Username: w.clerk.Username, Action: cases.ActionDownload, Object: "document:0190"})
+	})
+	if download.At.Before(start.Add(-time.Second)) || download.At.After(time.Now().Add(time.Second)) || download.At.Location() != time.UTC {
+		t.Fatalf("a record without a time was stamped %v", download.At)
+	}
+	audited(t, db, cases.ActionUpdate, "case:"+c.Code, func() error {
+		return db.UpdateCase(ctx, &c, nil, cases.Record{UserID: w.handler.ID, Username: w.handler.Username,
+			Action: cases.ActionUpdate, Object: "case:" + c.Code})
+	})
+
+	entries, err := db.AuditEntries(ctx, cases.AuditFilter{})
+	must(t, "all entries", err)
+	if len(entries) != 4 {
+		t.Fatalf("%d entries, want 4", len(entries))
+	}
+	for i, e := range entries {
+		if e.Seq != int64(i+1) || (i > 0 && e.PrevHash != entries[i-1].Hash) || e.Hash != cases.ChainHash(e) {
+			t.Fatalf("entry %d does not chain: %+v", i, e)
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		f    cases.AuditFilter
+		want []int64
+	}{
+		{"object", cases.AuditFilter{Object: "case:" + c.Code}, []int64{2, 4}},
+		{"user", cases.AuditFilter{UserID: w.handler.ID}, []int64{1, 4}},
+		{"after", cases.AuditFilter{AfterSeq: 2}, []int64{3, 4}},
+		{"limit", cases.AuditFilter{Limit: 2}, []int64{1, 2}},
+		{"object and user", cases.AuditFilter{Object: "case:" + c.Code, UserID: w.clerk.ID}, []int64{2}},
+		{"nothing", cases.AuditFilter{Object: "case:KHONG-CO"}, nil},
+	} {
+		got, err := db.AuditEntries(ctx, tt.f)
+		must(t, tt.name, err)
+		var seqs []int64
+		for _, e := range got {
+			seqs = append(seqs, e.Seq)
+		}
+		if !reflect.DeepEqual(seqs, tt.want) {
+			t.Fatalf("%s: seqs %v, want %v", tt.name, seqs, tt.want)
+		}
+	}
+	if n, err := verifyAudit(t, db); err != nil || n != 4 {
+		t.Fatalf("verify: %d entries, %v", n, err)
+	}
+	stop := fmt.Errorf("enough")
+	var walked int
+	err = db.WalkAudit(ctx, func(cases.AuditEntry) error {
+		walked++
+		if walked == 2 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || walked != 2 {
+		t.Fatalf("WalkAudit did not stop at fn's error: %v after %d", err, walked)
+	}
+}
+
+func testAuditConcurrent(t *testing.T, db *sqldb.DB) {
+	ctx := t.Context()
+	w := newCaseWorld(t, db)
+	const writers, each = 8, 12
+	var wg sync.WaitGroup
+	for g := range writers {
+		wg.Go(func() {
+			for i := range each {
+				var err error
+				if i%4 == 0 { // a change and its record, among plain records
+					c := w.sampleCase(cases.KindComplaint, day(2026, 3, 2))
+					err = db.CreateCase(ctx, &c, cases.Event{Type: cases.EventCreated}, w.rec(cases.ActionCreate, ""))
+				} else {
+					err = db.Audit(ctx, cases.Record{UserID: int64(g), Action: cases.ActionRead, Object: fmt.Sprintf("document:%d-%d", g, i)})
+				}
+				if err != nil {
+					t.Errorf("writer %d: %v", g, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	n, err := verifyAudit(t, db)
+	must(t, "verify the chain after concurrent appends", err)
+	if n != writers*each {
+		t.Fatalf("%d entries, want %d", n, writers*each)
+	}
+}
+
+func testAuditAppendOnly(t *testing.T, db *sqldb.DB) {
+	ctx := t.Context()
+	w := newCaseWorld(t, db)
+	for i := range 3 {
+		must(t, "audit", db.Audit(ctx, w.rec(cases.ActionRead, fmt.Sprintf("document:%d", i))))
+	}
+	for _, stmt := range []string{
+		`UPDATE audit_log SET detail = 'sửa' WHERE seq = 2`,
+		`UPDATE audit_log SET username = username`,
+		`DELETE FROM audit_log WHERE seq = 3`,
+		`DELETE FROM audit_log`,
+	} {
+		if _, err := db.SQL().ExecContext(ctx, stmt); err == nil {
+			t.Errorf("%s: the database allowed it", stmt)
+		} else if !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: refused, but not by the audit trigger: %v", stmt, err)
+		}
+	}
+	if db.Dialect() == "postgres" {
+		if _, err := db.SQL().ExecContext(ctx, `TRUNCATE audit_log`); err == nil {
+			t.Error("TRUNCATE audit_log: the database allowed it")
+		}
+	}
+	if n, err := verifyAudit(t, db); err != nil || n != 3 {
+		t.Fatalf("after the refused statements: %d entries, %v", n, err)
+	}
+	must(t, "append after the refused statements", db.Audit(ctx, w.rec(cases.ActionRead, "document:3")))
+}
+
+// testAuditTamper plays someone with database access who drops the triggers: the
+// chain still shows what they did.
+func testAuditTamper(t *testing.T, migrated func(t *testing.T) *sqldb.DB) {
+	setUp := func(t *testing.T) *sqldb.DB {
+		db := migrated(t)
+		w := newCaseWorld(t, db)
+		for i := range 5 {
+			must(t, "audit", db.Audit(t.Context(), w.rec(cases.ActionRead, fmt.Sprintf("document:%d", i))))
+		}
+		if n, err := verifyAudit(t, db); err != nil || n != 5 {
+			t.Fatalf("before tampering: %d entries, %v", n, err)
+		}
+		for _, trigger := range []string{"audit_log_no_update", "audit_log_no_delete"} {
+			stmt := `DROP TRIGGER ` + trigger
+			if db.Dialect() == "postgres" {
+				stmt += ` ON audit_log`
+			}
+			_, err := db.SQL().ExecContext(t.Context(), stmt)
+			must(t, stmt, err)
+		}
+		return db
+	}
+	tamper := func(t *testing.T, db *sqldb.DB, stmt string) {
+		t.Helper()
+		res, err := db.SQL().ExecContext(t.Context(), stmt)
+		must(t, stmt, err)
+		if n, _ := res.RowsAffected(); n != 1 {
+			t.Fatalf("%s changed %d rows", stmt, n)
+		}
+	}
+	for _, tt := range []struct {
+		name   string
+		stmt   func(t *testing.T, db *sqldb.DB) string
+		report string
+	}{
+		{"edited", func(*testing.T, *sqldb.DB) string {
+			return `UPDATE audit_log SET detail = '{"via":"ai đó"}' WHERE seq = 3`
+		}, "audit entry 3 was edited"},
+		{"edited with its hash", func(t *testing.T, db *sqldb.DB) string {
+			entries, err := db.AuditEntries(t.Context(), cases.AuditFilter{AfterSeq: 2, Limit: 1})
+			must(t, "entry 3", err)
+			e := entries[0]
+			e.Username = "nguoi.khac"
+			return fmt.Sprintf(`UPDATE audit_log SET username = 'nguoi.khac', hash = '%s' WHERE seq = 3`, cases.ChainHash(e))
+		}, "audit entry 4 does not chain"},
+		{"deleted", func(*testing.T, *sqldb.DB) string { return `DELETE FROM audit_log WHERE seq = 3` }, "audit entries 2→4"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := setUp(t)
+			tamper(t, db, tt.stmt(t, db))
+			n, err := verifyAudit(t, db)
+			if err == nil || !strings.Contains(err.Error(), tt.report) {
+				t.Fatalf("verify after tampering: %v (after %d good entries), want it to report %q", err, n, tt.report)
+			}
+		})
+	}
 }
