@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -374,24 +375,7 @@ func (s *Service) OpenCaseFromPetition(ctx context.Context, a Actor, id int64, i
 	if err != nil {
 		return Case{}, "", Petition{}, err
 	}
-	if in.Kind == "" {
-		in.Kind = p.Kind
-	}
-	if in.Source == "" {
-		in.Source = p.Source
-	}
-	if in.ReceivedOn.IsZero() {
-		in.ReceivedOn = p.ReceivedOn
-	}
-	if in.Subject == "" {
-		in.Subject = p.Subject
-	}
-	if in.Summary == "" {
-		in.Summary = p.Content
-	}
-	if in.UnitID == 0 {
-		in.UnitID = p.UnitID
-	}
+	in = in.orDefaults(NewCase{Kind: p.Kind, Source: p.Source, ReceivedOn: p.ReceivedOn, Subject: p.Subject, Summary: p.Content, UnitID: p.UnitID})
 	if who.Name != "" {
 		in.Parties = append([]Party{{Role: RolePetitioner, Person: who}}, in.Parties...)
 	}
@@ -542,21 +526,7 @@ func (s *Service) OpenCaseFromReception(ctx context.Context, a Actor, id int64, 
 	if err != nil {
 		return Case{}, "", Reception{}, err
 	}
-	if in.Kind == "" {
-		in.Kind = r.Kind
-	}
-	if in.Source == "" {
-		in.Source = SourceInPerson
-	}
-	if in.ReceivedOn.IsZero() {
-		in.ReceivedOn = r.At.In(vietnam)
-	}
-	if in.Subject == "" {
-		in.Subject = r.Content
-	}
-	if in.UnitID == 0 {
-		in.UnitID = r.UnitID
-	}
+	in = in.orDefaults(NewCase{Kind: r.Kind, Source: SourceInPerson, ReceivedOn: r.At.In(vietnam), Subject: r.Content, UnitID: r.UnitID})
 	for _, v := range visitors {
 		in.Parties = append(in.Parties, Party{Role: RolePetitioner, Person: v})
 	}
@@ -596,4 +566,15 @@ func (s *Service) visitors(r Reception) ([]Person, error) {
 		return nil, fmt.Errorf("open reception %d: %w", r.ID, err)
 	}
 	return who, nil
+}
+
+// orDefaults fills what a request to open a case leaves out with what the letter
+// or the visit it comes from says.
+func (in NewCase) orDefaults(d NewCase) NewCase {
+	in.Kind, in.Source = cmp.Or(in.Kind, d.Kind), cmp.Or(in.Source, d.Source)
+	if in.ReceivedOn.IsZero() {
+		in.ReceivedOn = d.ReceivedOn
+	}
+	in.Subject, in.Summary, in.UnitID = cmp.Or(in.Subject, d.Subject), cmp.Or(in.Summary, d.Summary), cmp.Or(in.UnitID, d.UnitID)
+	return in
 }
