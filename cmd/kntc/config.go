@@ -263,7 +263,7 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("seal-key: %w", err))
 		}
 	}
-	if _, err := parseOldKeys(c.SealOldKeys); err != nil {
+	if _, err := cases.ParseOldKeys(c.SealOldKeys); err != nil {
 		errs = append(errs, err)
 	}
 	if c.SealKeyID == "" || strings.ContainsAny(c.SealKeyID, ": ,") {

@@ -178,6 +178,10 @@ func TestServeEmbedded(t *testing.T) {
 	exerciseServer(t, s)
 }
 
+// testSealKey is the sealing key of the tests on PostgreSQL: a shared database
+// refuses to start without a configured one.
+const testSealKey = "5ea15ea15ea15ea15ea15ea15ea15ea15ea15ea15ea15ea15ea15ea15ea15ea1"
+
 func TestServePostgresAndS3(t *testing.T) {
 	s3 := testenv.RequireS3(t)
 	dbURL := testenv.PostgresDatabase(t)
@@ -187,6 +191,7 @@ func TestServePostgresAndS3(t *testing.T) {
 		"KNTC_ADMIN_PASSWORD": adminPassword,
 		"KNTC_METRICS_TOKEN":  metricsToken,
 		"KNTC_DATABASE_URL":   dbURL,
+		"KNTC_SEAL_KEY":       testSealKey, // a shared database needs one
 		"KNTC_S3_ENDPOINT":    s3.Endpoint,
 		"KNTC_S3_ACCESS_KEY":  s3.AccessKey,
 		"KNTC_S3_SECRET_KEY":  s3.SecretKey,
