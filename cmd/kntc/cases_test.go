@@ -27,7 +27,8 @@ import (
 func TestCaseFilesEndToEnd(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) { caseFilesEndToEnd(t, map[string]string{}) })
 	t.Run("postgres", func(t *testing.T) {
-		caseFilesEndToEnd(t, map[string]string{"KNTC_DATABASE_URL": testenv.PostgresDatabase(t)})
+		// A shared database needs a configured sealing key.
+		caseFilesEndToEnd(t, map[string]string{"KNTC_DATABASE_URL": testenv.PostgresDatabase(t), "KNTC_SEAL_KEY": testSealKey})
 	})
 }
 

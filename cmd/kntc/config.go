@@ -120,7 +120,7 @@ func configVars(c *Config) []configVar {
 		{"KNTC_MAX_FILE_SIZE", "max-file-size", "524288000", "largest accepted file in bytes", &c.MaxFileSize, false},
 		{"KNTC_MAX_PAGES", "max-pages", "2000", "most pages per file", &c.MaxPages, false},
 		{"KNTC_MAX_PIXELS", "max-pixels", "150000000", "most pixels per page (decompression bombs)", &c.MaxPixels, false},
-		{"KNTC_SEAL_KEY", "seal-key", "", "AES-256 key (64 hex digits or base64 of 32 bytes) sealing denouncers' identities (or KNTC_SEAL_KEY_FILE; default: generated once into DATA/seal.key — every server of one database must share it)", &c.SealKey, true},
+		{"KNTC_SEAL_KEY", "seal-key", "", "AES-256 key (64 hex digits or base64 of 32 bytes) sealing denouncers' identities (or KNTC_SEAL_KEY_FILE; default: generated once into DATA/seal.key; required on a shared database unless that file exists — every server of one database must share it)", &c.SealKey, true},
 		{"KNTC_SEAL_KEY_ID", "seal-key-id", "k1", "name of KNTC_SEAL_KEY, stored with every sealed value so keys can be rotated", &c.SealKeyID, false},
 		{"KNTC_SEAL_OLD_KEYS", "seal-old-keys", "", "retired sealing keys still needed to open old values: id:key,id:key (or KNTC_SEAL_OLD_KEYS_FILE)", &c.SealOldKeys, true},
 		{"KNTC_AUDIT_KEY", "audit-key", "", "HMAC-SHA256 key (64 hex digits or base64 of 32 bytes) chaining the audit trail and signing its anchors; keep it away from the database and object-store administrators (or KNTC_AUDIT_KEY_FILE; default: generated once into DATA/audit.key — every server of one database must share it)", &c.AuditKey, true},
@@ -263,7 +263,7 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("seal-key: %w", err))
 		}
 	}
-	if _, err := parseOldKeys(c.SealOldKeys); err != nil {
+	if _, err := cases.ParseOldKeys(c.SealOldKeys); err != nil {
 		errs = append(errs, err)
 	}
 	if c.SealKeyID == "" || strings.ContainsAny(c.SealKeyID, ": ,") {

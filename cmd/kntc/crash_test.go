@@ -159,7 +159,7 @@ func TestCrashResumeEmbedded(t *testing.T) {
 func TestCrashResumePostgresMinIO(t *testing.T) {
 	s3 := testenv.RequireS3(t)
 	crashRun(t, []string{
-		"KNTC_DATABASE_URL=" + testenv.PostgresDatabase(t),
+		"KNTC_DATABASE_URL=" + testenv.PostgresDatabase(t), "KNTC_SEAL_KEY=" + testSealKey,
 		"KNTC_S3_ENDPOINT=" + s3.Endpoint, "KNTC_S3_ACCESS_KEY=" + s3.AccessKey, "KNTC_S3_SECRET_KEY=" + s3.SecretKey,
 		"KNTC_S3_BUCKET=kntc-crash-" + randHex(4),
 	})

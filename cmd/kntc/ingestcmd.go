@@ -78,7 +78,7 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, _
 		pl.stop(stopCtx)
 	}()
 	if *wait {
-		if err := pl.start(ctx, st); err != nil {
+		if err := pl.start(ctx); err != nil {
 			return err
 		}
 	}
@@ -101,57 +101,30 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, _
 			_ = bar.Add(1)
 		}
 	}
-	final := map[string]ingest.Document{}
+	counts := map[ingest.Status]int{}
+	var problems []string
 	if *wait {
-		for len(final) < len(ids) {
-			for _, id := range ids {
-				if _, ok := final[id]; ok {
-					continue
-				}
-				d, err := st.db.Document(ctx, id)
-				if err != nil {
-					return err
-				}
-				switch d.Status {
-				case ingest.StatusStored, ingest.StatusDuplicate, ingest.StatusQuarantined:
-					final[id] = d
-					_ = bar.Add(1)
-				case ingest.StatusSplit:
-					// A batch cut at its cover sheets: wait for its parts too.
-					final[id] = d
-					_ = bar.Add(1)
-					parts, err := ingest.SplitParts(ctx, st.db, id)
-					if err != nil {
-						return err
-					}
-					for _, p := range parts {
-						ids = append(ids, p.ID)
-					}
-					bar.ChangeMax(bar.GetMax() + len(parts))
-				}
+		docs, err := ingest.WaitFinal(ctx, st.db, ids, 200*time.Millisecond, func(_ ingest.Document, parts []ingest.Document) {
+			_ = bar.Add(1)
+			if len(parts) > 0 {
+				// A batch cut at its cover sheets: its parts are waited for too.
+				bar.ChangeMax(bar.GetMax() + len(parts))
 			}
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(200 * time.Millisecond):
+		})
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			counts[d.Status]++
+			if d.Status == ingest.StatusQuarantined {
+				problems = append(problems, fmt.Sprintf("%s: %s", d.Filename, d.Error))
 			}
 		}
+	} else {
+		counts[ingest.StatusReceived] = len(ids)
 	}
 	_ = bar.Finish()
 
-	counts := map[ingest.Status]int{}
-	var problems []string
-	for _, id := range ids {
-		d, ok := final[id]
-		if !ok {
-			counts[ingest.StatusReceived]++
-			continue
-		}
-		counts[d.Status]++
-		if d.Status == ingest.StatusQuarantined {
-			problems = append(problems, fmt.Sprintf("%s: %s", d.Filename, d.Error))
-		}
-	}
 	fmt.Fprintf(stdout, "Tổng (total) %d tệp: lưu (stored) %d, trùng (duplicate) %d, cách ly (quarantined) %d, chờ xử lý (queued) %d, lỗi (failed to take) %d\n",
 		len(files), counts[ingest.StatusStored], counts[ingest.StatusDuplicate], counts[ingest.StatusQuarantined], counts[ingest.StatusReceived], len(failed))
 	if counts[ingest.StatusSplit] > 0 {

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"kntc/cases"
 	"kntc/internal/testenv"
 	"kntc/storage/sqldb"
 	"kntc/storage/sqlite"
@@ -178,6 +179,10 @@ func TestServeEmbedded(t *testing.T) {
 	exerciseServer(t, s)
 }
 
+// testSealKey is the sealing key of the tests on PostgreSQL: a shared database
+// refuses to start without a configured one.
+const testSealKey = "5ea15ea15ea15ea15ea15ea15ea15ea15ea15ea15ea15ea15ea15ea15ea15ea1"
+
 func TestServePostgresAndS3(t *testing.T) {
 	s3 := testenv.RequireS3(t)
 	dbURL := testenv.PostgresDatabase(t)
@@ -187,6 +192,7 @@ func TestServePostgresAndS3(t *testing.T) {
 		"KNTC_ADMIN_PASSWORD": adminPassword,
 		"KNTC_METRICS_TOKEN":  metricsToken,
 		"KNTC_DATABASE_URL":   dbURL,
+		"KNTC_SEAL_KEY":       testSealKey, // a shared database needs one
 		"KNTC_S3_ENDPOINT":    s3.Endpoint,
 		"KNTC_S3_ACCESS_KEY":  s3.AccessKey,
 		"KNTC_S3_SECRET_KEY":  s3.SecretKey,
@@ -246,6 +252,22 @@ func TestServeRefusesNewerSchema(t *testing.T) {
 	err = run(t.Context(), []string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir}, envFunc(nil), nil, &stdout, &stderr)
 	if !errors.Is(err, sqldb.ErrSchemaTooNew) {
 		t.Fatalf("serve on a newer schema: %v, want ErrSchemaTooNew", err)
+	}
+}
+
+// TestServeSharedDatabaseNeedsSealKey: on PostgreSQL, serve refuses to start
+// without KNTC_SEAL_KEY rather than make a key in its own data directory that the
+// other servers of the database would not have.
+func TestServeSharedDatabaseNeedsSealKey(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword, "KNTC_DATABASE_URL": testenv.PostgresDatabase(t)}
+	var stdout, stderr bytes.Buffer
+	err := run(t.Context(), []string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir}, envFunc(env), nil, &stdout, &stderr)
+	if !errors.Is(err, cases.ErrSharedNeedsSealKey) {
+		t.Fatalf("serve on a shared database without a sealing key: %v, want ErrSharedNeedsSealKey", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "seal.key")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a sealing key was made in the data directory: %v", err)
 	}
 }
 

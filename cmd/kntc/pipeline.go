@@ -147,33 +147,12 @@ func workerID(cfg *Config) string {
 
 // start recovers interrupted claims, gives every spooled document a job, and starts
 // the workers.
-func (p *pipeline) start(ctx context.Context, st *stores) error {
+func (p *pipeline) start(ctx context.Context) error {
 	if err := p.spool.Recover(ctx); err != nil {
 		return fmt.Errorf("recover spool: %w", err)
 	}
-	ids, err := p.spool.Leftovers()
-	if err != nil {
+	if err := p.spool.Resume(ctx, p.queue.Enqueue); err != nil {
 		return err
-	}
-	for _, id := range ids {
-		d, err := st.db.Document(ctx, id)
-		switch {
-		case errors.Is(err, ingest.ErrNotFound):
-			// Not a claim of this kntc: keep it where a clerk can see it.
-			q := &ingest.Quarantine{Dir: filepath.Join(filepath.Dir(p.spool.Dir), "quarantine")}
-			if _, err := q.Put(ingest.Document{ID: id, Filename: id}, p.spool.Path(id),
-				errors.New("tệp lạ trong hàng đợi, không có hồ sơ trong cơ sở dữ liệu (unknown file in the spool, no database record)")); err != nil {
-				return err
-			}
-		case err != nil:
-			return err
-		case d.Status.Final():
-			_ = os.Remove(p.spool.Path(id))
-		default:
-			if err := p.queue.Enqueue(ctx, id); err != nil {
-				return err
-			}
-		}
 	}
 	return p.queue.Start(ctx)
 }

@@ -55,7 +55,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 		defer cancel()
 		pl.stop(stopCtx)
 	}()
-	if err := pl.start(ctx, st); err != nil {
+	if err := pl.start(ctx); err != nil {
 		return err
 	}
 	watchDone := make(chan error, 1)
