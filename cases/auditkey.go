@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 )
 
 // AuditKeySource says where the audit key comes from.
@@ -98,25 +97,5 @@ func readAuditKeyFile(path string) ([]byte, error) {
 
 // writeAuditKeyFile writes the key durably, never over an existing file.
 func writeAuditKeyFile(path string, key []byte) error {
-	if path == "" {
-		return errors.New("write audit key: no path")
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return fmt.Errorf("write audit key: %w", err)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return fmt.Errorf("create audit key: %w", err)
-	}
-	_, err = fmt.Fprintf(f, "%s\n", hex.EncodeToString(key))
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("write audit key: %w", err)
-	}
-	return nil
+	return writeKeyFile(path, "audit key", hex.EncodeToString(key))
 }

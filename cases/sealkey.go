@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 )
 
@@ -127,27 +126,7 @@ func readSealKeyFile(path string) (string, []byte, error) {
 	return id, key, nil
 }
 
-// writeSealKeyFile writes the key durably, never over an existing file.
+// writeSealKeyFile writes the key durably as id:hex, never over an existing file.
 func writeSealKeyFile(path, id string, key []byte) error {
-	if path == "" {
-		return errors.New("write sealing key: no path")
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return fmt.Errorf("write sealing key: %w", err)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return fmt.Errorf("create sealing key: %w", err)
-	}
-	_, err = fmt.Fprintf(f, "%s:%s\n", id, hex.EncodeToString(key))
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("write sealing key: %w", err)
-	}
-	return nil
+	return writeKeyFile(path, "sealing key", id+":"+hex.EncodeToString(key))
 }
