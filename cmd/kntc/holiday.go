@@ -63,20 +63,12 @@ func runHolidayList(ctx context.Context, args []string, getenv func(string) stri
 func runHolidayAdd(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("holiday add", "DATE NAME", "Marks DATE (YYYY-MM-DD) a holiday or compensatory day off named NAME, or with\n--working a make-up working Saturday or Sunday; a day marked before is replaced.\nOpen denunciations' working-day deadlines are recounted.\n\nExample: kntc holiday add 2027-02-10 \"Nghỉ bù Tết Âm lịch\"", stderr)
 	working := fs.Bool("working", false, "a make-up working day (ngày làm bù) instead of a day off")
-	cfg := bindConfig(fs, getenv)
-	pos, err := parseArgs(fs, args)
+	cfg, pos, err := parseConfigArgs(fs, getenv, args, "DATE NAME")
 	if err != nil {
 		return err
-	}
-	if len(pos) != 2 {
-		fs.Usage()
-		return fmt.Errorf("cần ngày và tên (want DATE NAME), got %d arguments: %w", len(pos), errUsage)
 	}
 	day, err := parseDay(pos[0])
 	if err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
 		return err
 	}
 	return withCalendar(ctx, cfg, stderr, func(svc *cases.Service) error {
@@ -91,20 +83,12 @@ func runHolidayAdd(ctx context.Context, args []string, getenv func(string) strin
 
 func runHolidayRemove(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("holiday remove", "DATE", "Removes the mark of DATE (YYYY-MM-DD): the day follows the week again.", stderr)
-	cfg := bindConfig(fs, getenv)
-	pos, err := parseArgs(fs, args)
+	cfg, pos, err := parseConfigArgs(fs, getenv, args, "DATE")
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return fmt.Errorf("cần một ngày (want DATE), got %d arguments: %w", len(pos), errUsage)
 	}
 	day, err := parseDay(pos[0])
 	if err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
 		return err
 	}
 	return withCalendar(ctx, cfg, stderr, func(svc *cases.Service) error {

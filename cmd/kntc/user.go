@@ -105,16 +105,8 @@ func runUserList(ctx context.Context, args []string, getenv func(string) string,
 func runUserPasswd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("user passwd", "USERNAME", "Sets a user's password: read from standard input with --password-stdin, or\ngenerated and printed once.", stderr)
 	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
-	cfg := bindConfig(fs, getenv)
-	pos, err := parseArgs(fs, args)
+	cfg, pos, err := parseConfigArgs(fs, getenv, args, "USERNAME")
 	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return fmt.Errorf("user passwd takes one USERNAME: %w", errUsage)
-	}
-	if err := cfg.Validate(); err != nil {
 		return err
 	}
 	password, generated, err := readPassword(stdin, *pwStdin)
@@ -170,16 +162,8 @@ func runUserSetDisabled(ctx context.Context, name string, disabled bool, args []
 		summary = "Disables an account: it can no longer log in, and every session it holds is revoked.\nThe last active administrator cannot be disabled."
 	}
 	fs := newFlagSet("user "+name, "USERNAME", summary, stderr)
-	cfg := bindConfig(fs, getenv)
-	pos, err := parseArgs(fs, args)
+	cfg, pos, err := parseConfigArgs(fs, getenv, args, "USERNAME")
 	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return fmt.Errorf("user %s takes one USERNAME: %w", name, errUsage)
-	}
-	if err := cfg.Validate(); err != nil {
 		return err
 	}
 	return withAccounts(ctx, cfg, stderr, true, func(svc *auth.Service) error {
@@ -203,16 +187,8 @@ func runUserSetRole(ctx context.Context, args []string, getenv func(string) stri
 	fs := newFlagSet("user set-role", "USERNAME ROLE", "Changes a user's role (administrator, clerk, handler, leader or inspector) and, with\nthe flags, their unit and scope. A user whose scope is their unit keeps it so when\nmoved to another unit. The last active administrator cannot be demoted.\n\nExample: kntc user set-role lan.nguyen leader --unit STNMT", stderr)
 	unit := fs.String("unit", "", "code of the unit the user moves to (default: stays)")
 	scope := fs.String("scope", "", "code of the unit whose subtree the user may see (default: stays)")
-	cfg := bindConfig(fs, getenv)
-	pos, err := parseArgs(fs, args)
+	cfg, pos, err := parseConfigArgs(fs, getenv, args, "USERNAME ROLE")
 	if err != nil {
-		return err
-	}
-	if len(pos) != 2 {
-		fs.Usage()
-		return fmt.Errorf("user set-role takes USERNAME and ROLE: %w", errUsage)
-	}
-	if err := cfg.Validate(); err != nil {
 		return err
 	}
 	return withAccounts(ctx, cfg, stderr, true, func(svc *auth.Service) error {
@@ -314,6 +290,22 @@ func parseConfig(fs *flag.FlagSet, getenv func(string) string, args []string) (*
 		return nil, err
 	}
 	return cfg, cfg.Validate()
+}
+
+// parseConfigArgs is parseConfig for a command that takes exactly the positional
+// arguments named by want (e.g. "USERNAME ROLE"): it returns them after the
+// configuration is validated.
+func parseConfigArgs(fs *flag.FlagSet, getenv func(string) string, args []string, want string) (*Config, []string, error) {
+	cfg := bindConfig(fs, getenv)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if n := len(strings.Fields(want)); len(pos) != n {
+		fs.Usage()
+		return nil, nil, fmt.Errorf("%s cần %s (takes %s), got %d arguments: %w", fs.Name(), want, want, len(pos), errUsage)
+	}
+	return cfg, pos, cfg.Validate()
 }
 
 func parseNoArgs(fs *flag.FlagSet, args []string) error {
