@@ -252,6 +252,13 @@ type verdict struct {
 // judge decides whether d must be confidential: c is its case (nil when it has
 // none, or its case is not opened yet), ids the protected identities of its unit.
 func (s *Service) judge(ctx context.Context, d ingest.Document, c *Case, ids []identity) (verdict, error) {
+	return judgeText(d, c, ids, func() (haystack, error) { return s.haystackOf(ctx, d) })
+}
+
+// judgeText is judge with the document's texts read by text, only when an
+// identity must be looked for in them (the page texts of a stored document, the
+// file name alone of one arriving).
+func judgeText(d ingest.Document, c *Case, ids []identity, text func() (haystack, error)) (verdict, error) {
 	switch {
 	case c != nil && c.Kind == KindDenunciation && !slices.Contains(officialKinds, d.Kind):
 		return verdict{confidential: true, why: "denunciation paper"}, nil
@@ -261,7 +268,7 @@ func (s *Service) judge(ctx context.Context, d ingest.Document, c *Case, ids []i
 	if len(ids) == 0 {
 		return verdict{}, nil
 	}
-	h, err := s.haystackOf(ctx, d)
+	h, err := text()
 	if err != nil {
 		return verdict{}, err
 	}
@@ -382,8 +389,20 @@ func (s *Service) protectUnit(ctx context.Context, a Actor, unitID int64, fresh 
 			if err != nil {
 				return err
 			}
+			// The document's texts are read once, for the clearing and the check.
+			var read *haystack
+			text := func() (haystack, error) {
+				if read == nil {
+					h, err := s.haystackOf(ctx, d)
+					if err != nil {
+						return haystack{}, err
+					}
+					read = &h
+				}
+				return *read, nil
+			}
 			if d.Cleared {
-				h, err := s.haystackOf(ctx, d)
+				h, err := text()
 				if err != nil {
 					return err
 				}
@@ -394,7 +413,7 @@ func (s *Service) protectUnit(ctx context.Context, a Actor, unitID int64, fresh 
 					}
 				}
 			}
-			v, err := s.judge(ctx, d, c, ids)
+			v, err := judgeText(d, c, ids, text)
 			if err != nil {
 				return err
 			}
@@ -458,23 +477,9 @@ func (s *Service) VetArrival(ctx context.Context, o *ingest.Origin) error {
 	if err != nil {
 		return err
 	}
-	v := verdict{}
-	switch {
-	case c == nil && d.CaseCode != "" && denunciationCode(d.CaseCode):
-		v = verdict{confidential: true}
-	case c != nil && c.Kind == KindDenunciation && !slices.Contains(officialKinds, d.Kind):
-		v = verdict{confidential: true}
-	default:
-		h := newHaystack(d.Filename)
-		for _, id := range ids {
-			if h.names(id) {
-				v.confidential = true
-				if c == nil || id.caseCode != c.Code {
-					v.secretCase = id.caseCode
-				}
-				break
-			}
-		}
+	v, err := judgeText(d, c, ids, func() (haystack, error) { return newHaystack(d.Filename), nil })
+	if err != nil {
+		return err
 	}
 	o.Confidential, o.SecretCase = v.confidential, v.secretCase
 	return nil
