@@ -475,11 +475,7 @@ func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *case
 		}
 		o := ingest.Origin{Path: tmp, Filename: filename, Source: "upload", UnitCode: unit.Code, CaseCode: caseCode,
 			UserID: currentUser(r.Context()).ID, Username: currentUser(r.Context()).Username}
-		if err := svc.VetArrival(r.Context(), &o); err != nil {
-			respondError(w, r, logger, err)
-			return
-		}
-		d, err := claim(r.Context(), o)
+		d, err := claim(r.Context(), o) // the spool judges its name and route (Spool.Vet)
 		if err != nil {
 			respondError(w, r, logger, err)
 			return

@@ -360,6 +360,11 @@ func (e *env) document(s docSpec) ingest.Document {
 // claim stands in for the pipeline's spool: the uploaded file becomes a received
 // document row.
 func (e *env) claim(ctx context.Context, o ingest.Origin) (ingest.Document, error) {
+	// As the spool does (Spool.Vet): the case system judges the file by its name
+	// and route as it is claimed.
+	if err := e.svc.VetArrival(ctx, &o); err != nil {
+		return ingest.Document{}, err
+	}
 	b, err := os.ReadFile(o.Path)
 	if err != nil {
 		return ingest.Document{}, err
