@@ -18,8 +18,8 @@ import (
 	"github.com/alexedwards/argon2id"
 	"golang.org/x/text/unicode/norm"
 
-	"kntc/ingest"
 	"kntc/internal/enum"
+	"kntc/internal/errs"
 	"kntc/internal/textin"
 )
 
@@ -120,7 +120,7 @@ type Token struct {
 }
 
 // Store keeps units, users and tokens. Missing rows return errors wrapping
-// ingest.ErrNotFound, duplicate codes or usernames ingest.ErrConflict. Safe for
+// errs.ErrNotFound, duplicate codes or usernames errs.ErrConflict. Safe for
 // concurrent use.
 type Store interface {
 	CreateUnit(ctx context.Context, u *Unit) error
@@ -162,7 +162,7 @@ const MinPasswordLength = 10
 // HashPassword returns the argon2id PHC string for password.
 func HashPassword(password string) (string, error) {
 	if p := passwordProblem(password); p != "" {
-		return "", fmt.Errorf("%s: %w", p, ingest.ErrInvalid)
+		return "", errs.Errorf(errs.Invalid, "%s", p)
 	}
 	h, err := argon2id.CreateHash(norm.NFC.String(password), argonParams)
 	if err != nil {
@@ -228,7 +228,7 @@ func ValidateUnit(u *Unit) error {
 		probs = append(probs, enum.Unknown("cấp đơn vị", "level", u.Level, Levels))
 	}
 	if len(probs) > 0 {
-		return fmt.Errorf("%s: %w", strings.Join(probs, "; "), ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "%s", strings.Join(probs, "; "))
 	}
 	return nil
 }
@@ -248,7 +248,7 @@ func validCode(s string) bool {
 // ValidateUsername checks the form of a login name: 3–64 of a-z, 0-9, '.', '_', '-'.
 func ValidateUsername(name string) error {
 	if p := usernameProblem(name); p != "" {
-		return fmt.Errorf("%s: %w", p, ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "%s", p)
 	}
 	return nil
 }
@@ -267,7 +267,7 @@ func usernameProblem(name string) string {
 
 // ErrLastAdministrator refuses disabling or demoting the last active
 // administrator: nobody could manage accounts over the API any more.
-var ErrLastAdministrator = fmt.Errorf("không thể khoá hay đổi vai trò của quản trị viên cuối cùng còn hoạt động (the last active administrator cannot be disabled or demoted): %w", ingest.ErrConflict)
+var ErrLastAdministrator = errs.Errorf(errs.Conflict, "không thể khoá hay đổi vai trò của quản trị viên cuối cùng còn hoạt động (the last active administrator cannot be disabled or demoted)")
 
 // ErrBadCredentials is returned by Login for an unknown user, a wrong password or a
 // disabled account alike, so a caller cannot tell which.

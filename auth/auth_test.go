@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"kntc/auth"
-	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 func TestSubtreeAndScope(t *testing.T) {
@@ -64,7 +64,7 @@ func TestValidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := auth.ValidateUnit(&tt.unit)
-			if (err == nil) != tt.ok || (err != nil && !errors.Is(err, ingest.ErrInvalid)) {
+			if (err == nil) != tt.ok || (err != nil && !errors.Is(err, errs.ErrInvalid)) {
 				t.Fatalf("ValidateUnit: %v, want ok=%v", err, tt.ok)
 			}
 		})
@@ -75,7 +75,7 @@ func TestValidation(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"ab", "Lan", "lan nguyen", "lân"} {
-		if err := auth.ValidateUsername(name); !errors.Is(err, ingest.ErrInvalid) {
+		if err := auth.ValidateUsername(name); !errors.Is(err, errs.ErrInvalid) {
 			t.Errorf("%q accepted", name)
 		}
 	}
@@ -87,7 +87,7 @@ func TestValidation(t *testing.T) {
 	if !auth.CheckPassword(hash, "mật khẩu đủ dài") {
 		t.Fatal("an NFD spelling of the password does not match")
 	}
-	if _, err := auth.HashPassword("ngắn"); !errors.Is(err, ingest.ErrInvalid) {
+	if _, err := auth.HashPassword("ngắn"); !errors.Is(err, errs.ErrInvalid) {
 		t.Fatal("a short password was accepted")
 	}
 }
@@ -115,7 +115,7 @@ func TestPasswordOfRealCharacters(t *testing.T) {
 			if tt.ok && err != nil {
 				t.Fatalf("HashPassword(%q): %v", tt.password, err)
 			}
-			if !tt.ok && !errors.Is(err, ingest.ErrInvalid) {
+			if !tt.ok && !errors.Is(err, errs.ErrInvalid) {
 				t.Fatalf("HashPassword(%q) = %v, want ErrInvalid", tt.password, err)
 			}
 		})
@@ -126,7 +126,7 @@ func TestUnitNameChecked(t *testing.T) {
 	for _, name := range []string{"Sở\u202e Tài nguyên", "Sở\x00Tài nguyên", "\u200b", strings.Repeat("Sở ", 100)} {
 		u := auth.Unit{Code: "STNMT", Name: name, Level: auth.LevelDepartment}
 		err := auth.ValidateUnit(&u)
-		if !errors.Is(err, ingest.ErrInvalid) || !strings.Contains(err.Error(), "tên đơn vị") {
+		if !errors.Is(err, errs.ErrInvalid) || !strings.Contains(err.Error(), "tên đơn vị") {
 			t.Errorf("unit name %q: %v, want a problem naming the field", name, err)
 		}
 	}

@@ -9,8 +9,8 @@ import (
 	"sync"
 	"time"
 
-	"kntc/ingest"
 	"kntc/internal/enum"
+	"kntc/internal/errs"
 	"kntc/internal/textin"
 )
 
@@ -42,7 +42,7 @@ func (s *Service) now() time.Time {
 // Every kind of refusal is ErrBadCredentials.
 func (s *Service) Login(ctx context.Context, username, password string) (string, User, error) {
 	u, err := s.Store.UserByUsername(ctx, strings.ToLower(strings.TrimSpace(username)))
-	if errors.Is(err, ingest.ErrNotFound) {
+	if errors.Is(err, errs.ErrNotFound) {
 		CheckPassword(dummyHash(), password)
 		return "", User{}, ErrBadCredentials
 	}
@@ -74,17 +74,17 @@ func (s *Service) IssueToken(ctx context.Context, userID int64, name string, ttl
 }
 
 // Authenticate returns the user a bearer token belongs to, or an error wrapping
-// ingest.ErrNotFound when the token is unknown, expired or its user disabled.
+// errs.ErrNotFound when the token is unknown, expired or its user disabled.
 func (s *Service) Authenticate(ctx context.Context, token string) (User, error) {
 	if token == "" {
-		return User{}, fmt.Errorf("empty token: %w", ingest.ErrNotFound)
+		return User{}, fmt.Errorf("empty token: %w", errs.ErrNotFound)
 	}
 	u, err := s.Store.TokenUser(ctx, HashToken(token), s.now().UTC())
 	if err != nil {
 		return User{}, fmt.Errorf("authenticate: %w", err)
 	}
 	if u.Disabled {
-		return User{}, fmt.Errorf("authenticate: account disabled: %w", ingest.ErrNotFound)
+		return User{}, fmt.Errorf("authenticate: account disabled: %w", errs.ErrNotFound)
 	}
 	return u, nil
 }
@@ -121,7 +121,7 @@ func (s *Service) AddUnit(ctx context.Context, u *Unit) error {
 		}
 		for _, x := range units {
 			if x.ParentID == 0 {
-				return fmt.Errorf("đã có đơn vị gốc %s; đơn vị mới cần đơn vị cấp trên (a root unit exists already; give a parent): %w", x.Code, ingest.ErrInvalid)
+				return errs.Errorf(errs.Invalid, "đã có đơn vị gốc %s; đơn vị mới cần đơn vị cấp trên (a root unit exists already; give a parent)", x.Code)
 			}
 		}
 	} else if _, err := s.Store.Unit(ctx, u.ParentID); err != nil {
@@ -129,9 +129,9 @@ func (s *Service) AddUnit(ctx context.Context, u *Unit) error {
 	}
 	u.CreatedAt = s.now().UTC()
 	if err := s.Store.CreateUnit(ctx, u); err != nil {
-		if errors.Is(err, ingest.ErrConflict) {
+		if errors.Is(err, errs.ErrConflict) {
 			// The store's text is the database's (a UNIQUE constraint): not for users.
-			return fmt.Errorf("mã đơn vị %s đã có (the unit code %s is taken): %w", u.Code, u.Code, ingest.ErrConflict)
+			return errs.Errorf(errs.Conflict, "mã đơn vị %s đã có (the unit code %s is taken)", u.Code, u.Code)
 		}
 		return err
 	}
@@ -143,7 +143,7 @@ func (s *Service) RenameUnit(ctx context.Context, id int64, name string) (Unit, 
 	var p textin.Problems
 	p.Clean(fieldUnitName, &name)
 	if len(p) > 0 {
-		return Unit{}, fmt.Errorf("%s: %w", strings.Join(p, "; "), ingest.ErrInvalid)
+		return Unit{}, errs.Errorf(errs.Invalid, "%s", strings.Join(p, "; "))
 	}
 	if err := s.Store.RenameUnit(ctx, id, name); err != nil {
 		return Unit{}, fmt.Errorf("rename unit %d: %w", id, err)
@@ -160,7 +160,7 @@ func (s *Service) EnsureRoot(ctx context.Context, code, name string) (root Unit,
 	if err == nil {
 		return root, false, nil
 	}
-	if !errors.Is(err, ingest.ErrNotFound) {
+	if !errors.Is(err, errs.ErrNotFound) {
 		return Unit{}, false, fmt.Errorf("root unit: %w", err)
 	}
 	root = Unit{Code: code, Name: name, Level: LevelProvince}
@@ -197,7 +197,7 @@ func (s *Service) AddUser(ctx context.Context, u *User, password string) error {
 		probs = append(probs, p)
 	}
 	if len(probs) > 0 {
-		return fmt.Errorf("add user %q: %s: %w", u.Username, strings.Join(probs, "; "), ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "add user %q: %s", u.Username, strings.Join(probs, "; "))
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
@@ -207,9 +207,9 @@ func (s *Service) AddUser(ctx context.Context, u *User, password string) error {
 	now := s.now().UTC()
 	u.CreatedAt, u.UpdatedAt = now, now
 	if err := s.Store.CreateUser(ctx, u); err != nil {
-		if errors.Is(err, ingest.ErrConflict) {
+		if errors.Is(err, errs.ErrConflict) {
 			// The store's text is the database's (a UNIQUE constraint): not for users.
-			return fmt.Errorf("tên đăng nhập %s đã có (the username %s is taken): %w", u.Username, u.Username, ingest.ErrConflict)
+			return errs.Errorf(errs.Conflict, "tên đăng nhập %s đã có (the username %s is taken)", u.Username, u.Username)
 		}
 		return err
 	}
@@ -218,21 +218,21 @@ func (s *Service) AddUser(ctx context.Context, u *User, password string) error {
 
 // UserByRef finds the user ref names: a username, or an ID in digits. Digits are
 // tried as an ID first and then as a username (usernames may be all digits).
-// An unknown user is an error wrapping ingest.ErrNotFound.
+// An unknown user is an error wrapping errs.ErrNotFound.
 func (s *Service) UserByRef(ctx context.Context, ref string) (User, error) {
 	ref = strings.ToLower(strings.TrimSpace(ref))
 	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 {
 		u, err := s.Store.User(ctx, id)
-		if err == nil || !errors.Is(err, ingest.ErrNotFound) {
+		if err == nil || !errors.Is(err, errs.ErrNotFound) {
 			return u, err
 		}
 	}
 	if usernameProblem(ref) != "" {
-		return User{}, fmt.Errorf("tài khoản %q không tồn tại (no such user): %w", ref, ingest.ErrNotFound)
+		return User{}, fmt.Errorf("tài khoản %q không tồn tại (no such user): %w", ref, errs.ErrNotFound)
 	}
 	u, err := s.Store.UserByUsername(ctx, ref)
-	if errors.Is(err, ingest.ErrNotFound) {
-		return User{}, fmt.Errorf("tài khoản %q không tồn tại (no such user): %w", ref, ingest.ErrNotFound)
+	if errors.Is(err, errs.ErrNotFound) {
+		return User{}, fmt.Errorf("tài khoản %q không tồn tại (no such user): %w", ref, errs.ErrNotFound)
 	}
 	return u, err
 }
@@ -288,7 +288,7 @@ func (s *Service) ChangeUser(ctx context.Context, id int64, p UserPatch) (User, 
 		u.Disabled = *p.Disabled
 	}
 	if len(probs) > 0 {
-		return User{}, fmt.Errorf("change user %s: %s: %w", u.Username, strings.Join(probs, "; "), ingest.ErrInvalid)
+		return User{}, errs.Errorf(errs.Invalid, "change user %s: %s", u.Username, strings.Join(probs, "; "))
 	}
 	if err := s.Store.UpdateUser(ctx, &u); err != nil {
 		if errors.Is(err, ErrLastAdministrator) {
@@ -423,7 +423,7 @@ func (s *Service) RootUnit(ctx context.Context) (Unit, error) {
 			return u, nil
 		}
 	}
-	return Unit{}, fmt.Errorf("no root unit: %w", ingest.ErrNotFound)
+	return Unit{}, fmt.Errorf("no root unit: %w", errs.ErrNotFound)
 }
 
 type actingKey struct{}

@@ -6,7 +6,7 @@ import (
 	"slices"
 
 	"kntc/auth"
-	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 // Actor is the user acting, with the units their scope covers.
@@ -66,16 +66,16 @@ func Can(role auth.Role, p Permission) bool { return slices.Contains(permissions
 // system reports whether a is the pipeline (System), which acts on every unit.
 func (a Actor) system() bool { return a.User.Username == System.User.Username && a.User.ID == 0 }
 
-// Require fails with ErrForbidden unless a may do p.
+// Require fails with errs.ErrForbidden unless a may do p.
 func (a Actor) Require(p Permission) error { return a.require(p) }
 
-// require fails with ErrForbidden unless a may do p.
+// require fails with errs.ErrForbidden unless a may do p.
 func (a Actor) require(p Permission) error {
 	if a.system() {
 		return nil
 	}
 	if !Can(a.User.Role, p) {
-		return fmt.Errorf("vai trò %s không được thực hiện việc này (role %s lacks %s): %w", a.User.Role.Label(), a.User.Role, p, ErrForbidden)
+		return errs.Errorf(errs.Forbidden, "vai trò %s không được thực hiện việc này (role %s lacks %s)", a.User.Role.Label(), a.User.Role, p)
 	}
 	return nil
 }
@@ -99,4 +99,4 @@ func ActorFor(ctx context.Context, accounts *auth.Service, u auth.User) (Actor, 
 }
 
 // notFound hides an object outside the scope.
-func notFound(what string) error { return fmt.Errorf("%s: %w", what, ingest.ErrNotFound) }
+func notFound(what string) error { return fmt.Errorf("%s: %w", what, errs.ErrNotFound) }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 // The chain finds an edited, inserted or deleted row anywhere but at its end; the
@@ -134,7 +135,7 @@ func (a *Anchorer) Anchor(ctx context.Context) (Anchor, bool, error) {
 		// verification says so.
 		a.last = Anchor{Seq: head.Seq, Hash: head.Hash, Object: key}
 		return a.last, false, nil
-	} else if !errors.Is(err, ingest.ErrNotFound) {
+	} else if !errors.Is(err, errs.ErrNotFound) {
 		return a.last, false, fmt.Errorf("anchor the audit chain: %w", err)
 	}
 	an := SignAnchor(a.Key, Anchor{Seq: head.Seq, Hash: head.Hash, At: a.now()})
@@ -203,7 +204,7 @@ func ReadAnchors(ctx context.Context, blobs ingest.BlobStore) (anchors []Anchor,
 	for _, key := range keys {
 		a, err := readAnchor(ctx, blobs, key)
 		switch {
-		case errors.Is(err, ingest.ErrNotFound) && key == AnchorKey:
+		case errors.Is(err, errs.ErrNotFound) && key == AnchorKey:
 		case errors.Is(err, errDamagedAnchor):
 			damaged = append(damaged, key)
 		case err != nil:

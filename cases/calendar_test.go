@@ -7,7 +7,7 @@ import (
 
 	"kntc/auth"
 	"kntc/cases"
-	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/storage/sqldb"
 )
 
@@ -150,17 +150,17 @@ func TestHolidayCalendarOnDatabases(t *testing.T) {
 		admin.User.Role = auth.RoleAdministrator
 		day27 := cases.Holiday{Day: day("2026-02-27"), Name: "Nghỉ thêm (thử)"}
 		for _, a := range []cases.Actor{w.clerk, w.handler, w.leader} {
-			if _, err := w.svc.PutHoliday(ctx, a, day27); !errors.Is(err, cases.ErrForbidden) {
+			if _, err := w.svc.PutHoliday(ctx, a, day27); !errors.Is(err, errs.ErrForbidden) {
 				t.Fatalf("%s marks a holiday: %v, want forbidden", a.User.Username, err)
 			}
-			if err := w.svc.DeleteHoliday(ctx, a, day("2026-02-17")); !errors.Is(err, cases.ErrForbidden) {
+			if err := w.svc.DeleteHoliday(ctx, a, day("2026-02-17")); !errors.Is(err, errs.ErrForbidden) {
 				t.Fatalf("%s unmarks a holiday: %v, want forbidden", a.User.Username, err)
 			}
 		}
-		if _, err := w.svc.PutHoliday(ctx, admin, cases.Holiday{Day: day("2026-02-26"), Name: "Làm bù", Working: true}); !errors.Is(err, ingest.ErrInvalid) {
+		if _, err := w.svc.PutHoliday(ctx, admin, cases.Holiday{Day: day("2026-02-26"), Name: "Làm bù", Working: true}); !errors.Is(err, errs.ErrInvalid) {
 			t.Fatalf("a make-up working Thursday: %v, want invalid", err)
 		}
-		if _, err := w.svc.PutHoliday(ctx, admin, cases.Holiday{Day: day("2026-02-27")}); !errors.Is(err, ingest.ErrInvalid) {
+		if _, err := w.svc.PutHoliday(ctx, admin, cases.Holiday{Day: day("2026-02-27")}); !errors.Is(err, errs.ErrInvalid) {
 			t.Fatalf("a holiday without a name: %v, want invalid", err)
 		}
 		if _, err := w.svc.PutHoliday(ctx, admin, day27); err != nil {
@@ -173,7 +173,7 @@ func TestHolidayCalendarOnDatabases(t *testing.T) {
 		if err := w.svc.DeleteHoliday(ctx, admin, day27.Day); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.svc.DeleteHoliday(ctx, admin, day27.Day); !errors.Is(err, ingest.ErrNotFound) {
+		if err := w.svc.DeleteHoliday(ctx, admin, day27.Day); !errors.Is(err, errs.ErrNotFound) {
 			t.Fatalf("unmark twice: %v, want not found", err)
 		}
 		got, err = w.svc.Case(ctx, w.leader, c.Code)
@@ -184,7 +184,7 @@ func TestHolidayCalendarOnDatabases(t *testing.T) {
 		if err != nil || len(year) == 0 {
 			t.Fatalf("a clerk reads the calendar: %d days, %v", len(year), err)
 		}
-		if _, err := w.svc.Holidays(ctx, w.clerk, 20260); !errors.Is(err, ingest.ErrInvalid) {
+		if _, err := w.svc.Holidays(ctx, w.clerk, 20260); !errors.Is(err, errs.ErrInvalid) {
 			t.Fatalf("year 20260: %v, want invalid", err)
 		}
 	})

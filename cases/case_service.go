@@ -14,6 +14,7 @@ import (
 	"kntc/auth"
 	"kntc/ingest"
 	"kntc/internal/enum"
+	"kntc/internal/errs"
 )
 
 // NewCase is what opening a case takes.
@@ -158,21 +159,21 @@ func (s *Service) checkHandler(ctx context.Context, unitID, handlerID int64) err
 		return nil
 	}
 	u, err := s.Accounts.Store.User(ctx, handlerID)
-	if errors.Is(err, ingest.ErrNotFound) {
-		return fmt.Errorf("cán bộ xử lý %d không tồn tại (no such handler): %w", handlerID, ingest.ErrInvalid)
+	if errors.Is(err, errs.ErrNotFound) {
+		return errs.Errorf(errs.Invalid, "cán bộ xử lý %d không tồn tại (no such handler)", handlerID)
 	}
 	if err != nil {
 		return fmt.Errorf("cán bộ xử lý %d (handler): %w", handlerID, err)
 	}
 	if u.Disabled || u.Role != auth.RoleHandler && u.Role != auth.RoleLeader {
-		return fmt.Errorf("người xử lý phải là chuyên viên hoặc lãnh đạo đang hoạt động (the handler must be an active handler or leader): %w", ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "người xử lý phải là chuyên viên hoặc lãnh đạo đang hoạt động (the handler must be an active handler or leader)")
 	}
 	units, err := s.Accounts.Store.Units(ctx)
 	if err != nil {
 		return err
 	}
 	if !slices.Contains(auth.Subtree(units, unitID), u.UnitID) {
-		return fmt.Errorf("người xử lý phải thuộc đơn vị xử lý hồ sơ hoặc đơn vị cấp dưới (the handler must belong to the case's unit or a unit below it): %w", ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "người xử lý phải thuộc đơn vị xử lý hồ sơ hoặc đơn vị cấp dưới (the handler must belong to the case's unit or a unit below it)")
 	}
 	return nil
 }
@@ -345,7 +346,7 @@ func (s *Service) caseMoved(ctx context.Context, a Actor, c Case) error {
 // too; this says so before any work).
 func checkVersion(c Case, version int) error {
 	if version != c.Version {
-		return fmt.Errorf("hồ sơ %s đã được người khác sửa, hãy tải lại (version %d, now %d): %w", c.Code, version, c.Version, ingest.ErrConflict)
+		return errs.Errorf(errs.Conflict, "hồ sơ %s đã được người khác sửa, hãy tải lại (version %d, now %d)", c.Code, version, c.Version)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"kntc/ingest"
 	"kntc/internal/enum"
+	"kntc/internal/errs"
 	"kntc/ocr"
 )
 
@@ -39,7 +40,7 @@ func (s *Service) DocumentVisible(ctx context.Context, a Actor, d ingest.Documen
 	filed := false
 	for _, code := range ConfidentialCases(d) {
 		c, err := s.Store.CaseByCode(ctx, code)
-		if errors.Is(err, ingest.ErrNotFound) {
+		if errors.Is(err, errs.ErrNotFound) {
 			continue
 		}
 		if err != nil {
@@ -112,7 +113,7 @@ func (s *Service) Access(ctx context.Context, a Actor, d ingest.Document, what s
 		action = ActionRead
 	case AccessPDF, AccessOriginal, AccessText:
 	default:
-		return fmt.Errorf("access %q of document %s: %w", what, d.ID, ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "access %q of document %s", what, d.ID)
 	}
 	rec := a.record(action, "document:"+d.ID, what)
 	rec.Unit = d.UnitCode
@@ -135,7 +136,7 @@ func (s *Service) Link(ctx context.Context, a Actor, documentID, code, kind stri
 		return ingest.Document{}, err
 	}
 	if kind != "" && !ValidDocumentKind(kind) {
-		return ingest.Document{}, fmt.Errorf("%s: %w", enum.Unknown("loại văn bản", "document kind", kind, ocr.Kinds()), ingest.ErrInvalid)
+		return ingest.Document{}, errs.Errorf(errs.Invalid, "%s", enum.Unknown("loại văn bản", "document kind", kind, ocr.Kinds()))
 	}
 	d, err := s.Document(ctx, a, documentID)
 	if err != nil {
@@ -210,7 +211,7 @@ func (s *Service) Unlink(ctx context.Context, a Actor, documentID string) (inges
 	if d.Confidential {
 		// Out of its case, nobody could see it again (confidential documents are
 		// shown only through a grant on their case): move it with Link instead.
-		return ingest.Document{}, fmt.Errorf("văn bản mật không thể tách khỏi hồ sơ, hãy gắn sang hồ sơ đúng (a confidential document cannot leave its case; link it to the right case instead): %w", ErrIllegal)
+		return ingest.Document{}, ErrIllegal.Errorf("văn bản mật không thể tách khỏi hồ sơ, hãy gắn sang hồ sơ đúng (a confidential document cannot leave its case; link it to the right case instead)")
 	}
 	ev := Event{Type: EventUnlinked, DocumentID: d.ID, UserID: a.User.ID, At: s.now()}
 	if c, err := s.Store.CaseByCode(ctx, d.CaseCode); err == nil {
@@ -341,7 +342,7 @@ func (s *Service) Finish(ctx context.Context, d *ingest.Document) error {
 			}
 			return s.link(ctx, System, &c, d, route, true)
 		}
-		if !errors.Is(err, ingest.ErrNotFound) {
+		if !errors.Is(err, errs.ErrNotFound) {
 			return err
 		}
 		// The case may not be opened yet: the code is kept (CreateCase adopts the
@@ -431,7 +432,7 @@ func (s *Service) Suggest(ctx context.Context, d ingest.Document) ([]Suggestion,
 		}
 	}
 	u, err := s.Accounts.Store.UnitByCode(ctx, d.UnitCode)
-	if errors.Is(err, ingest.ErrNotFound) || d.UnitCode == "" {
+	if errors.Is(err, errs.ErrNotFound) || d.UnitCode == "" {
 		return sortedSuggestions(best), nil
 	}
 	if err != nil {

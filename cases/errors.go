@@ -3,23 +3,14 @@ package cases
 import (
 	"errors"
 
-	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
-// ErrIllegal marks a move the workflow or the law does not allow; it wraps
-// ingest.ErrInvalid so the API answers 422 with the reason.
-var ErrIllegal = illegal{}
+// ErrIllegal marks a move the workflow or the law does not allow: an Invalid
+// error, so the API answers 422 with the reason. Make one with
+// ErrIllegal.Errorf(reason).
+var ErrIllegal = errs.New(errs.Invalid, "quy trình hoặc pháp luật không cho phép (not allowed by the workflow)")
 
-type illegal struct{}
+func isConflict(err error) bool { return errors.Is(err, errs.ErrConflict) }
 
-func (illegal) Error() string { return "not allowed by the workflow" }
-func (illegal) Unwrap() error { return ingest.ErrInvalid }
-
-// ErrForbidden: the user's role may not do this (the API answers 403). Objects
-// outside a user's unit scope are ErrNotFound instead, so their existence is not
-// revealed.
-var ErrForbidden = errors.New("không có quyền (forbidden)")
-
-func isConflict(err error) bool { return errors.Is(err, ingest.ErrConflict) }
-
-var errConflict = ingest.ErrConflict
+var errConflict = errs.ErrConflict

@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"kntc/auth"
-	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 // Stage is a coarse state of a case for the field rules: before the decision,
@@ -95,7 +95,7 @@ func checkField(a Actor, c Case, field string) error {
 				field, c.Status.Label(), field, c.Status, ErrIllegal)
 		}
 	}
-	return fmt.Errorf("vai trò %s không được sửa trường %s (role %s may not change %s): %w", a.User.Role.Label(), field, a.User.Role, field, ErrForbidden)
+	return errs.Errorf(errs.Forbidden, "vai trò %s không được sửa trường %s (role %s may not change %s)", a.User.Role.Label(), field, a.User.Role, field)
 }
 
 // checkPartyWrite refuses a change to the parties of c: by the case writers (the
@@ -107,13 +107,13 @@ func (s *Service) checkPartyWrite(a Actor, c Case, secret, granted bool) error {
 		return err
 	}
 	if StageOf(c.Status) == StageClosed {
-		return fmt.Errorf("hồ sơ đã đóng, không sửa đương sự (the case is closed): %w", ErrIllegal)
+		return ErrIllegal.Errorf("hồ sơ đã đóng, không sửa đương sự (the case is closed)")
 	}
 	if secret && !granted && !a.system() {
-		return fmt.Errorf("chỉ người được cấp quyền mới sửa, xóa người tố cáo (only a user granted the case changes a protected party): %w", ErrForbidden)
+		return errs.Errorf(errs.Forbidden, "chỉ người được cấp quyền mới sửa, xóa người tố cáo (only a user granted the case changes a protected party)")
 	}
 	return nil
 }
 
 // errNoResultPatch: the result is the workflow's (Transition to ket_luan).
-var errNoResultPatch = fmt.Errorf("kết quả giải quyết chỉ ghi qua bước kết luận của quy trình (POST …/transitions), không sửa trực tiếp (the result is set by the decision step, not by PATCH): %w", ingest.ErrInvalid)
+var errNoResultPatch = errs.Errorf(errs.Invalid, "kết quả giải quyết chỉ ghi qua bước kết luận của quy trình (POST …/transitions), không sửa trực tiếp (the result is set by the decision step, not by PATCH)")

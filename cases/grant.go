@@ -3,9 +3,8 @@ package cases
 import (
 	"context"
 	"fmt"
+	"kntc/internal/errs"
 	"strconv"
-
-	"kntc/ingest"
 )
 
 // granted reports whether the actor holds a grant on c.
@@ -30,14 +29,14 @@ func (s *Service) Grant(ctx context.Context, a Actor, code string, userID int64)
 		return fmt.Errorf("người được cấp quyền (grantee): %w", err)
 	}
 	if !Can(u.Role, PermCaseRead) {
-		return fmt.Errorf("vai trò %s không xem hồ sơ (role %s does not read cases): %w", u.Role.Label(), u.Role, ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "vai trò %s không xem hồ sơ (role %s does not read cases)", u.Role.Label(), u.Role)
 	}
 	grantee, err := ActorFor(ctx, s.Accounts, u)
 	if err != nil {
 		return err
 	}
 	if !grantee.seesUnit(c.UnitID) {
-		return fmt.Errorf("%s không thuộc phạm vi đơn vị của hồ sơ (%s cannot see this case's unit): %w", u.Username, u.Username, ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "%s không thuộc phạm vi đơn vị của hồ sơ (%s cannot see this case's unit)", u.Username, u.Username)
 	}
 	ev := Event{CaseID: c.ID, UserID: a.User.ID, At: s.now(), Type: EventGrant, Note: "cấp quyền xem thông tin bảo mật cho " + u.Username}
 	return s.Store.Grant(ctx, c.ID, userID, a.User.ID, ev, a.record(ActionGrant, "case:"+c.Code, "user "+u.Username))

@@ -7,14 +7,14 @@ import (
 	"time"
 
 	"kntc/cases"
-	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/storage/sqldb"
 )
 
 // wantInvalid fails unless err is ErrInvalid with a message holding every part.
 func wantInvalid(t *testing.T, what string, err error, parts ...string) {
 	t.Helper()
-	if !errors.Is(err, ingest.ErrInvalid) {
+	if !errors.Is(err, errs.ErrInvalid) {
 		t.Fatalf("%s: %v, want ErrInvalid", what, err)
 	}
 	for _, p := range parts {

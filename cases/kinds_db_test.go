@@ -10,6 +10,7 @@ import (
 
 	"kntc/cases"
 	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/ocr"
 	"kntc/storage/sqldb"
 )
@@ -296,7 +297,7 @@ func TestFirstPapersInCasesOnDatabases(t *testing.T) {
 		if got, err := w.svc.Link(ctx, w.clerk, plain.ID, kn.Code, ocr.KindDonKhieuNai); err != nil || got.Kind != ocr.KindDonKhieuNai {
 			t.Errorf("link as a letter: %s, %v", got.Kind, err)
 		}
-		if _, err := w.svc.Link(ctx, w.clerk, plain.ID, kn.Code, "don"); !errors.Is(err, ingest.ErrInvalid) {
+		if _, err := w.svc.Link(ctx, w.clerk, plain.ID, kn.Code, "don"); !errors.Is(err, errs.ErrInvalid) {
 			t.Errorf("link with an unknown kind: %v", err)
 		}
 	})

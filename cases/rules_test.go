@@ -8,7 +8,7 @@ import (
 
 	"kntc/auth"
 	"kntc/cases"
-	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 func day(s string) time.Time {
@@ -86,7 +86,7 @@ func TestExtensionRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := cases.CheckExtension(tt.c, tt.x)
-			if !errors.Is(err, cases.ErrIllegal) || !errors.Is(err, ingest.ErrInvalid) {
+			if !errors.Is(err, cases.ErrIllegal) || !errors.Is(err, errs.ErrInvalid) {
 				t.Fatalf("CheckExtension = %v, want ErrIllegal (an ErrInvalid)", err)
 			}
 		})
@@ -135,7 +135,7 @@ func TestTransitions(t *testing.T) {
 	}{
 		{"clerk classifies", at(kn, cases.StatusReceived), clerk, cases.Transition{To: cases.StatusClassified}, nil},
 		{"clerk screens", at(kn, cases.StatusClassified), clerk, cases.Transition{To: cases.StatusScreening}, nil},
-		{"clerk may not accept", at(kn, cases.StatusScreening), clerk, cases.Transition{To: cases.StatusAccepted}, cases.ErrForbidden},
+		{"clerk may not accept", at(kn, cases.StatusScreening), clerk, cases.Transition{To: cases.StatusAccepted}, errs.ErrForbidden},
 		{"handler accepts", at(kn, cases.StatusScreening), handler, cases.Transition{To: cases.StatusAccepted}, nil},
 		{"guide", at(kn, cases.StatusScreening), handler, cases.Transition{To: cases.StatusGuided}, nil},
 		{"transfer", at(kn, cases.StatusScreening), handler, cases.Transition{To: cases.StatusTransferred}, nil},
@@ -152,14 +152,14 @@ func TestTransitions(t *testing.T) {
 		{"publish needs the scanned decision", decided, leader, cases.Transition{To: cases.StatusPublished}, cases.ErrIllegal},
 		{"publish needs the result", decidedNoResult, leader, cases.Transition{To: cases.StatusPublished}, cases.ErrIllegal},
 		{"leader publishes", decidedWithDoc, leader, cases.Transition{To: cases.StatusPublished}, nil},
-		{"handler may not publish", decidedWithDoc, handler, cases.Transition{To: cases.StatusPublished}, cases.ErrForbidden},
+		{"handler may not publish", decidedWithDoc, handler, cases.Transition{To: cases.StatusPublished}, errs.ErrForbidden},
 		{"no closing before publication", decidedWithDoc, leader, cases.Transition{To: cases.StatusClosed}, cases.ErrIllegal},
 		{"leader closes after publication", at(kn, cases.StatusPublished), leader, cases.Transition{To: cases.StatusClosed}, nil},
-		{"handler may not close a published case", at(kn, cases.StatusPublished), handler, cases.Transition{To: cases.StatusClosed}, cases.ErrForbidden},
+		{"handler may not close a published case", at(kn, cases.StatusPublished), handler, cases.Transition{To: cases.StatusClosed}, errs.ErrForbidden},
 		{"withdrawal closes early", at(kn, cases.StatusVerifying), handler, cases.Transition{To: cases.StatusClosed, Result: cases.ResultWithdrawn}, nil},
 		{"no early close otherwise", at(kn, cases.StatusVerifying), leader, cases.Transition{To: cases.StatusClosed}, cases.ErrIllegal},
 		{"closed is final", at(kn, cases.StatusClosed), leader, cases.Transition{To: cases.StatusReceived}, cases.ErrIllegal},
-		{"inspector reads only", at(kn, cases.StatusReceived), inspector, cases.Transition{To: cases.StatusClassified}, cases.ErrForbidden},
+		{"inspector reads only", at(kn, cases.StatusReceived), inspector, cases.Transition{To: cases.StatusClassified}, errs.ErrForbidden},
 		{"petition decided closes without publication", at(cases.Case{Kind: cases.KindPetition}, cases.StatusDecided), leader, cases.Transition{To: cases.StatusClosed}, nil},
 	}
 	for _, tt := range tests {

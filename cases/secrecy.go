@@ -10,6 +10,7 @@ import (
 
 	"kntc/auth"
 	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/ocr"
 )
 
@@ -331,7 +332,7 @@ func (s *Service) unitIdentities(ctx context.Context, unitCode string) ([]identi
 		return nil, nil
 	}
 	u, err := s.Accounts.Store.UnitByCode(ctx, unitCode)
-	if errors.Is(err, ingest.ErrNotFound) {
+	if errors.Is(err, errs.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
@@ -365,7 +366,7 @@ func (s *Service) protectUnit(ctx context.Context, a Actor, unitID int64, fresh 
 			return c, nil
 		}
 		c, err := s.Store.CaseByCode(ctx, code)
-		if errors.Is(err, ingest.ErrNotFound) {
+		if errors.Is(err, errs.ErrNotFound) {
 			cases[code] = nil
 			return nil, nil
 		}
@@ -469,7 +470,7 @@ func (s *Service) VetArrival(ctx context.Context, o *ingest.Origin) error {
 				return err
 			}
 			d.UnitCode = u.Code
-		case !errors.Is(err, ingest.ErrNotFound):
+		case !errors.Is(err, errs.ErrNotFound):
 			return err
 		}
 	}

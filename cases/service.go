@@ -2,12 +2,12 @@ package cases
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
 	"kntc/auth"
 	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/internal/textin"
 )
 
@@ -47,7 +47,7 @@ func invalid(probs []string) error {
 	if len(probs) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%s: %w", strings.Join(probs, "; "), ingest.ErrInvalid)
+	return errs.Errorf(errs.Invalid, "%s", strings.Join(probs, "; "))
 }
 
 // clean is the lenient cleaning of a text field whose limits are checked

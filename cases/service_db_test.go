@@ -10,7 +10,7 @@ import (
 
 	"kntc/auth"
 	"kntc/cases"
-	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/internal/testenv"
 	"kntc/storage/postgres"
 	"kntc/storage/sqldb"
@@ -119,7 +119,7 @@ func TestDenunciationWorkflowOnDatabases(t *testing.T) {
 		if _, err := w.svc.Lookup(ctx, c.Code, pin); err != nil {
 			t.Fatalf("lookup with the PIN: %v", err)
 		}
-		if _, err := w.svc.Lookup(ctx, c.Code, "00000000"); !errors.Is(err, ingest.ErrNotFound) {
+		if _, err := w.svc.Lookup(ctx, c.Code, "00000000"); !errors.Is(err, errs.ErrNotFound) {
 			t.Fatalf("lookup with a wrong PIN: %v", err)
 		}
 
@@ -139,7 +139,7 @@ func TestDenunciationWorkflowOnDatabases(t *testing.T) {
 		}
 		step(w.clerk, cases.Transition{To: cases.StatusClassified}, nil)
 		step(w.clerk, cases.Transition{To: cases.StatusScreening}, nil)
-		step(w.clerk, cases.Transition{To: cases.StatusAccepted}, cases.ErrForbidden)
+		step(w.clerk, cases.Transition{To: cases.StatusAccepted}, errs.ErrForbidden)
 		step(w.handler, cases.Transition{To: cases.StatusVerifying}, cases.ErrIllegal)
 		step(w.handler, cases.Transition{To: cases.StatusAccepted, On: day("2026-03-09")}, nil)
 		if got := cases.FormatDate(c.DueOn); got != "2026-04-08" {
@@ -149,7 +149,7 @@ func TestDenunciationWorkflowOnDatabases(t *testing.T) {
 		step(w.handler, cases.Transition{To: cases.StatusDialogue}, cases.ErrIllegal)
 
 		// Stale version: a concurrent change is refused.
-		if _, err := w.svc.Transition(ctx, w.handler, c.Code, c.Version-1, cases.Transition{To: cases.StatusDecided, Result: cases.ResultWrong}); !errors.Is(err, ingest.ErrConflict) {
+		if _, err := w.svc.Transition(ctx, w.handler, c.Code, c.Version-1, cases.Transition{To: cases.StatusDecided, Result: cases.ResultWrong}); !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("stale version: %v", err)
 		}
 
@@ -157,7 +157,7 @@ func TestDenunciationWorkflowOnDatabases(t *testing.T) {
 		// decision is recorded once it is signed (a future date is refused).
 		*w.clock = time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
 		ext := cases.Extension{DecisionNumber: "20/QĐ-UBND", DecisionDate: day("2026-04-01"), Days: 30, Reason: "vụ việc phức tạp"}
-		if _, err := w.svc.Extend(ctx, w.handler, c.Code, ext); !errors.Is(err, cases.ErrForbidden) {
+		if _, err := w.svc.Extend(ctx, w.handler, c.Code, ext); !errors.Is(err, errs.ErrForbidden) {
 			t.Fatalf("handler extends: %v", err)
 		}
 		for i, want := range []string{"2026-05-08", "2026-06-07"} {

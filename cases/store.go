@@ -91,7 +91,7 @@ type NewParty struct {
 // so no change is ever without its record. The store chains entries under the
 // audit key it was given (ChainMAC) and fills an empty Record.Unit with the unit
 // of the record's object. Missing rows return errors wrapping
-// ingest.ErrNotFound; unique violations and stale versions ingest.ErrConflict.
+// errs.ErrNotFound; unique violations and stale versions errs.ErrConflict.
 // Safe for concurrent use; appends to the audit chain are serialised.
 type Store interface {
 	// CreateCase inserts c, assigning ID, Version 1, CreatedAt, UpdatedAt and, when

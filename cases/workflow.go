@@ -1,12 +1,12 @@
 package cases
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
 	"kntc/auth"
 	"kntc/internal/enum"
+	"kntc/internal/errs"
 )
 
 // Status is where a case is in the workflow of the provincial regulation:
@@ -99,7 +99,7 @@ type Transition struct {
 
 // errTransition words a refused move for the clerk.
 func errTransition(c Case, to Status, why string) error {
-	return fmt.Errorf("không thể chuyển hồ sơ %s từ %q sang %q: %s: %w", c.Code, c.Status.Label(), to.Label(), why, ErrIllegal)
+	return ErrIllegal.Errorf("không thể chuyển hồ sơ %s từ %q sang %q: %s", c.Code, c.Status.Label(), to.Label(), why)
 }
 
 // CheckTransition reports whether role may move c as t asks, and why not. It does not
@@ -146,7 +146,7 @@ func CheckTransition(c Case, role auth.Role, t Transition) error {
 		}
 	}
 	if !mayMove(role, c.Status, t.To) {
-		return fmt.Errorf("vai trò %s không được chuyển hồ sơ sang %q (role %s may not make this step): %w", role.Label(), t.To.Label(), role, ErrForbidden)
+		return errs.Errorf(errs.Forbidden, "vai trò %s không được chuyển hồ sơ sang %q (role %s may not make this step)", role.Label(), t.To.Label(), role)
 	}
 	return nil
 }

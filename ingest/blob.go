@@ -2,23 +2,10 @@ package ingest
 
 import (
 	"context"
-	"errors"
 	"io"
+	"kntc/internal/errs"
 	"strings"
 	"time"
-)
-
-// Errors shared by every store. Implementations wrap them so callers compare
-// with errors.Is.
-var (
-	// ErrNotFound: the object, row or account does not exist.
-	ErrNotFound = errors.New("not found")
-	// ErrChecksum: the bytes stored or read do not have the expected SHA-256.
-	ErrChecksum = errors.New("checksum mismatch")
-	// ErrInvalid: the input breaks a rule (bad key, bad field value).
-	ErrInvalid = errors.New("invalid")
-	// ErrConflict: the change collides with existing data (duplicate code, name).
-	ErrConflict = errors.New("conflict")
 )
 
 // BlobInfo describes one stored object.
@@ -42,15 +29,15 @@ type PutResult struct {
 type BlobStore interface {
 	// Put stores the bytes of r under key, replacing any object there. size is the
 	// byte count when known, or -1. The SHA-256 is computed while writing; when
-	// wantSHA256 is not empty and differs, Put returns an error wrapping ErrChecksum and
+	// wantSHA256 is not empty and differs, Put returns an error wrapping errs.ErrChecksum and
 	// leaves no object behind under key (an earlier object under the key is kept).
 	// The object is durable when Put returns nil.
 	Put(ctx context.Context, key string, r io.Reader, size int64, wantSHA256 string) (PutResult, error)
 	// Get reads length bytes starting at offset; length < 0 reads to the end. A missing
-	// key returns an error wrapping ErrNotFound; an offset beyond the end returns an
+	// key returns an error wrapping errs.ErrNotFound; an offset beyond the end returns an
 	// empty reader. The caller closes the reader.
 	Get(ctx context.Context, key string, offset, length int64) (io.ReadCloser, error)
-	// Stat describes the object, or returns an error wrapping ErrNotFound.
+	// Stat describes the object, or returns an error wrapping errs.ErrNotFound.
 	Stat(ctx context.Context, key string) (BlobInfo, error)
 	// Delete removes the object. Deleting a missing key is not an error, so an
 	// interrupted clean-up can simply run again.
@@ -96,7 +83,7 @@ func invalidKey(key, why string) error {
 	return &KeyError{Key: key, Why: why}
 }
 
-// KeyError reports a key that ValidateKey refused; it wraps ErrInvalid.
+// KeyError reports a key that ValidateKey refused; it wraps errs.ErrInvalid.
 type KeyError struct {
 	Key string
 	Why string
@@ -104,8 +91,8 @@ type KeyError struct {
 
 func (e *KeyError) Error() string { return "invalid object key " + quoteShort(e.Key) + ": " + e.Why }
 
-// Unwrap makes errors.Is(err, ErrInvalid) true.
-func (e *KeyError) Unwrap() error { return ErrInvalid }
+// Unwrap makes errors.Is(err, errs.ErrInvalid) true.
+func (e *KeyError) Unwrap() error { return errs.ErrInvalid }
 
 func quoteShort(s string) string {
 	if len(s) > 80 {

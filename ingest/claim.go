@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"kntc/internal/errs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -63,7 +64,7 @@ type Spool struct {
 	// CheckRoute, when set, is asked about the unit and case code the sub-folders
 	// of a hot-folder file name (Route) before the file is taken. It returns them
 	// as they are stored: the unit's code as written in the unit tree, the case
-	// code in upper case. An error wrapping ErrInvalid refuses the route: the file
+	// code in upper case. An error wrapping errs.ErrInvalid refuses the route: the file
 	// goes to Quarantine with that error as the reason (a clerk reads it), taken
 	// into no unit nobody can see; on a refusal, unit is the unit's code when the
 	// unit itself is known, "" otherwise. Any other error leaves the file in the
@@ -135,7 +136,7 @@ func (s *Spool) checkRoute(ctx context.Context, o *Origin) (refused, err error) 
 	case err == nil:
 		o.UnitCode, o.CaseCode = unit, code
 		return nil, nil
-	case !errors.Is(err, ErrInvalid):
+	case !errors.Is(err, errs.ErrInvalid):
 		return nil, fmt.Errorf("check the route %s/%s: %w", o.UnitCode, o.CaseCode, err)
 	case s.Quarantine == nil:
 		return nil, fmt.Errorf("no quarantine for a refused route: %w", err)
@@ -161,7 +162,7 @@ func (s *Spool) refuse(ctx context.Context, id string, o Origin, sum string, siz
 			return Document{}, err
 		}
 	}
-	if err := s.Docs.CreateDocument(ctx, &d); err != nil && !errors.Is(err, ErrConflict) {
+	if err := s.Docs.CreateDocument(ctx, &d); err != nil && !errors.Is(err, errs.ErrConflict) {
 		return Document{}, fmt.Errorf("record quarantined document %s: %w", id, err)
 	}
 	if !o.Keep {
@@ -227,15 +228,15 @@ func (s *Spool) finish(ctx context.Context, id string, o Origin, sum string, siz
 	case err == nil:
 		d.Status, d.DuplicateOf = StatusDuplicate, orig.ID
 		d.Error = fmt.Sprintf("trùng với tài liệu %s đã nhận (same bytes as document %s)", orig.ID, orig.ID)
-		if err := s.Docs.CreateDocument(ctx, &d); err != nil && !errors.Is(err, ErrConflict) {
+		if err := s.Docs.CreateDocument(ctx, &d); err != nil && !errors.Is(err, errs.ErrConflict) {
 			return Document{}, fmt.Errorf("record duplicate %s: %w", id, err)
 		}
 		// The bytes are kept under the original document.
 		if err := os.Remove(s.Path(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return Document{}, fmt.Errorf("remove duplicate %s from the spool: %w", id, err)
 		}
-	case errors.Is(err, ErrNotFound):
-		if err := s.Registrar.Register(ctx, &d); err != nil && !errors.Is(err, ErrConflict) {
+	case errors.Is(err, errs.ErrNotFound):
+		if err := s.Registrar.Register(ctx, &d); err != nil && !errors.Is(err, errs.ErrConflict) {
 			return Document{}, fmt.Errorf("record %s: %w", id, err)
 		}
 	default:

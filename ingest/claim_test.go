@@ -18,6 +18,7 @@ import (
 	"kntc/cases"
 	"kntc/ingest"
 	"kntc/ingest/riverqueue"
+	"kntc/internal/errs"
 	"kntc/storage/sqldb"
 	"kntc/storage/sqlite"
 )
@@ -210,7 +211,7 @@ func TestRecoverInterruptedClaims(t *testing.T) {
 	if _, err := os.Stat(o1.Path); err != nil {
 		t.Errorf("case 1: the file left its source: %v", err)
 	}
-	if _, err := e.db.Document(t.Context(), "01900000-0000-7000-8000-000000000001"); !errors.Is(err, ingest.ErrNotFound) {
+	if _, err := e.db.Document(t.Context(), "01900000-0000-7000-8000-000000000001"); !errors.Is(err, errs.ErrNotFound) {
 		t.Errorf("case 1: recorded although never moved: %v", err)
 	}
 	d2, err := e.db.Document(t.Context(), "01900000-0000-7000-8000-000000000002")

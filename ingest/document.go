@@ -142,22 +142,22 @@ type DocumentFilter struct {
 // Implementations are safe for concurrent use.
 type DocumentStore interface {
 	// CreateDocument inserts d, assigning ID (when empty), CreatedAt and UpdatedAt.
-	// An existing ID returns an error wrapping ErrConflict.
+	// An existing ID returns an error wrapping errs.ErrConflict.
 	CreateDocument(ctx context.Context, d *Document) error
-	// Document returns one document or an error wrapping ErrNotFound.
+	// Document returns one document or an error wrapping errs.ErrNotFound.
 	Document(ctx context.Context, id string) (Document, error)
 	// DocumentBySHA256 returns the earliest document with these bytes that is neither
 	// a duplicate nor quarantined (a file quarantined once may be dropped again and is
-	// then processed anew), or an error wrapping ErrNotFound.
+	// then processed anew), or an error wrapping errs.ErrNotFound.
 	DocumentBySHA256(ctx context.Context, sha256 string) (Document, error)
 	// UpdateDocument writes every field of d (matched by ID) and sets UpdatedAt.
-	// A missing document returns an error wrapping ErrNotFound.
+	// A missing document returns an error wrapping errs.ErrNotFound.
 	UpdateDocument(ctx context.Context, d *Document) error
 	// Documents lists the documents matching f, newest first, and the total count.
 	Documents(ctx context.Context, f DocumentFilter) ([]Document, int, error)
-	// DeleteDocument removes the document and its pages; a missing one is ErrNotFound.
+	// DeleteDocument removes the document and its pages; a missing one is errs.ErrNotFound.
 	DeleteDocument(ctx context.Context, id string) error
-	// SavePage inserts or replaces one page of an existing document (ErrNotFound
+	// SavePage inserts or replaces one page of an existing document (errs.ErrNotFound
 	// when the document does not exist).
 	SavePage(ctx context.Context, p *Page) error
 	// Pages returns the saved pages of a document in page order (empty when none).

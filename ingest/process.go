@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"kntc/internal/errs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -121,7 +122,7 @@ func (p *Processor) Process(ctx context.Context, id string, final bool) error {
 		}
 	})
 	d, err := p.Docs.Document(ctx, id)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, errs.ErrNotFound) {
 		p.Logger.Warn("job for an unknown document", "document_id", id)
 		return nil
 	}
@@ -256,7 +257,7 @@ func (p *Processor) ensureSpool(ctx context.Context, d *Document, path string) e
 		return nil
 	}
 	rc, err := p.Blobs.Get(ctx, OriginalKey(d.SHA256), 0, -1)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, errs.ErrNotFound) {
 		return BadInput(fmt.Errorf("tệp không còn trong hàng đợi (the spooled file %s is missing)", filepath.Base(path)))
 	}
 	if err != nil {
@@ -291,7 +292,7 @@ func (p *Processor) storeOriginal(ctx context.Context, d *Document, path string)
 	}
 	defer f.Close()
 	if _, err := p.Blobs.Put(ctx, key, f, d.Size, d.SHA256); err != nil {
-		if errors.Is(err, ErrChecksum) {
+		if errors.Is(err, errs.ErrChecksum) {
 			return BadInput(fmt.Errorf("tệp trong hàng đợi bị hỏng, mã băm không khớp (the spooled file no longer has its SHA-256): %w", err))
 		}
 		return fmt.Errorf("store original of %s: %w", d.ID, err)

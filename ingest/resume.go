@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"kntc/internal/errs"
 	"os"
 )
 
@@ -25,7 +26,7 @@ func (s *Spool) Resume(ctx context.Context, enqueue func(ctx context.Context, id
 	for _, id := range ids {
 		d, err := s.Docs.Document(ctx, id)
 		switch {
-		case errors.Is(err, ErrNotFound):
+		case errors.Is(err, errs.ErrNotFound):
 			if s.Quarantine == nil {
 				return fmt.Errorf("resume spool: unknown file %s and no quarantine", id)
 			}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 // TestResumeSpool: at start-up a spool file with no database row is quarantined
@@ -64,7 +65,7 @@ func TestResumeSpool(t *testing.T) {
 	if reason := q[stranger+".error.txt"]; !strings.Contains(reason, "tệp lạ trong hàng đợi") || !strings.Contains(reason, "no database record") {
 		t.Errorf("quarantine reason = %q", reason)
 	}
-	if _, err := e.db.Document(ctx, stranger); !errors.Is(err, ingest.ErrNotFound) {
+	if _, err := e.db.Document(ctx, stranger); !errors.Is(err, errs.ErrNotFound) {
 		t.Errorf("the unknown file got a database row: %v", err)
 	}
 }

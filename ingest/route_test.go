@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/internal/testenv"
 )
 
@@ -38,15 +39,15 @@ func fakeRoutes(fail *error) func(ctx context.Context, unit, caseCode string) (s
 		}
 		u := strings.ToUpper(unit)
 		if u != "STNMT" && u != "HT" {
-			return "", "", fmt.Errorf("đơn vị '%s' không tồn tại (unit '%s' does not exist): %w", unit, unit, ingest.ErrInvalid)
+			return "", "", errs.Errorf(errs.Invalid, "đơn vị '%s' không tồn tại (unit '%s' does not exist)", unit, unit)
 		}
 		c := strings.ToUpper(caseCode)
 		switch {
 		case c == "":
 		case !strings.HasPrefix(c, "KN-"):
-			return u, "", fmt.Errorf("'%s' không phải mã hồ sơ (not a case code): %w", caseCode, ingest.ErrInvalid)
+			return u, "", errs.Errorf(errs.Invalid, "'%s' không phải mã hồ sơ (not a case code)", caseCode)
 		case c == "KN-2026-000001" && u != "HT":
-			return u, "", fmt.Errorf("hồ sơ %s thuộc đơn vị khác (the case belongs to another unit): %w", c, ingest.ErrInvalid)
+			return u, "", errs.Errorf(errs.Invalid, "hồ sơ %s thuộc đơn vị khác (the case belongs to another unit)", c)
 		}
 		return u, c, nil
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"kntc/internal/errs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,7 +84,7 @@ func SplitParts(ctx context.Context, docs DocumentStore, batchID string) ([]Docu
 	var out []Document
 	for n := 1; ; n++ {
 		d, err := docs.Document(ctx, PartID(batchID, n))
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, errs.ErrNotFound) {
 			return out, nil
 		}
 		if err != nil {
@@ -192,7 +193,7 @@ func (p *Processor) claimParts(ctx context.Context, d *Document, f PageFile, par
 		if err == nil {
 			continue // registered by an earlier attempt
 		}
-		if !errors.Is(err, ErrNotFound) {
+		if !errors.Is(err, errs.ErrNotFound) {
 			return err
 		}
 		// ".tmp" in the name: Spool.Recover removes what a crash leaves of it.

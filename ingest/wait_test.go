@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 type finished struct {
@@ -127,7 +128,7 @@ func TestWaitFinalCancelled(t *testing.T) {
 func TestWaitFinalUnknownDocument(t *testing.T) {
 	e := newSpoolEnv(t, "")
 	_, err := ingest.WaitFinal(t.Context(), e.db, []string{"0190a000-0000-7000-8000-00000000000e"}, time.Millisecond, nil)
-	if !errors.Is(err, ingest.ErrNotFound) {
+	if !errors.Is(err, errs.ErrNotFound) {
 		t.Fatalf("WaitFinal = %v, want ErrNotFound", err)
 	}
 }

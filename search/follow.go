@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 // Source is what the follower reads from the metadata database.
@@ -140,7 +141,7 @@ func (f *Follower) apply(ctx context.Context, d ingest.Document) error {
 	if d.Status == ingest.StatusStored {
 		pages, err := f.Source.Pages(ctx, d.ID)
 		if err != nil {
-			if errors.Is(err, ingest.ErrNotFound) {
+			if errors.Is(err, errs.ErrNotFound) {
 				return nil
 			}
 			return err

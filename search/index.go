@@ -27,6 +27,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/ocr"
 )
 
@@ -392,12 +393,12 @@ func days(t time.Time) int64 {
 func validate(e Entry) error {
 	id := e.Document.ID
 	if id == "" || strings.Contains(id, "/") {
-		return fmt.Errorf("index document %q: id must be non-empty and without '/': %w", id, ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "index document %q: id must be non-empty and without '/'", id)
 	}
 	seen := make(map[int]bool, len(e.Pages))
 	for _, p := range e.Pages {
 		if p.Number < 1 || seen[p.Number] {
-			return fmt.Errorf("index document %s: page number %d is not positive or repeated: %w", id, p.Number, ingest.ErrInvalid)
+			return errs.Errorf(errs.Invalid, "index document %s: page number %d is not positive or repeated", id, p.Number)
 		}
 		seen[p.Number] = true
 	}
@@ -482,7 +483,7 @@ func pageIDs(ctx context.Context, s bleve.Index, documentID string) ([]string, e
 
 // Put indexes the document and all its pages, replacing what was indexed for it
 // before, pages that no longer exist included, in one atomic batch. It returns an
-// error wrapping ingest.ErrInvalid for an empty ID, an ID with '/', or a page number
+// error wrapping errs.ErrInvalid for an empty ID, an ID with '/', or a page number
 // that is not positive or repeats. Put is durable when it returns nil.
 func (ix *Index) Put(ctx context.Context, e Entry) error {
 	if err := validate(e); err != nil {

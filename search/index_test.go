@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/search"
 )
 
@@ -124,10 +125,10 @@ func TestPutRejectsBadEntries(t *testing.T) {
 		"page zero":   {Document: ingest.Document{ID: "a"}, Pages: []ingest.Page{{Number: 0, Text: "x"}}},
 		"page twice":  {Document: ingest.Document{ID: "a"}, Pages: []ingest.Page{{Number: 1}, {Number: 1}}},
 	} {
-		if err := ix.Put(context.Background(), e); !errors.Is(err, ingest.ErrInvalid) {
+		if err := ix.Put(context.Background(), e); !errors.Is(err, errs.ErrInvalid) {
 			t.Errorf("%s: Put = %v, want ErrInvalid", name, err)
 		}
-		if err := ix.PutBatch(context.Background(), []search.Entry{e}); !errors.Is(err, ingest.ErrInvalid) {
+		if err := ix.PutBatch(context.Background(), []search.Entry{e}); !errors.Is(err, errs.ErrInvalid) {
 			t.Errorf("%s: PutBatch = %v, want ErrInvalid", name, err)
 		}
 	}

@@ -10,7 +10,7 @@ import (
 
 	bquery "github.com/blevesearch/bleve/v2/search/query"
 
-	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/ocr"
 )
 
@@ -270,7 +270,7 @@ func build(q Query, clauses []Clause, df func(field, term string) uint64) (plan,
 			}
 			a, b = phraseQueries(ws, df)
 		default:
-			return plan{}, fmt.Errorf("search: unknown clause kind %d: %w", c.Kind, ingest.ErrInvalid)
+			return plan{}, errs.Errorf(errs.Invalid, "search: unknown clause kind %d", c.Kind)
 		}
 		p.tierA = append(p.tierA, a)
 		p.tierB = append(p.tierB, b)
@@ -312,7 +312,7 @@ func build(q Query, clauses []Clause, df func(field, term string) uint64) (plan,
 	if !q.From.IsZero() || !q.To.IsZero() {
 		for _, t := range []time.Time{q.From, q.To} {
 			if !t.IsZero() && (t.Year() < minYear || t.Year() > maxYear) {
-				return plan{}, fmt.Errorf("search: date %s is outside %d–%d: %w", t.Format(time.DateOnly), minYear, maxYear, ingest.ErrInvalid)
+				return plan{}, errs.Errorf(errs.Invalid, "search: date %s is outside %d–%d", t.Format(time.DateOnly), minYear, maxYear)
 			}
 		}
 		var lo, hi *float64

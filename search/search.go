@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"kntc/internal/errs"
 	"math"
 	"slices"
 	"strings"
@@ -11,8 +12,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
-
-	"kntc/ingest"
 )
 
 // Result is the answer to a Query.
@@ -53,7 +52,7 @@ var facetFields = []string{fieldKind, fieldIssuer, fieldYear, fieldUnit, fieldCa
 
 // Search runs q. Access control (q.Units, q.AllUnits, q.GrantedCases, q.PublicOnly)
 // is part of every bleve query it runs, so pages the user may not see count
-// nowhere. It returns an error wrapping ingest.ErrInvalid for a bad Sort, Offset or
+// nowhere. It returns an error wrapping errs.ErrInvalid for a bad Sort, Offset or
 // date.
 //
 // Ranked by relevance, results come in two tiers: the pages that match the words
@@ -68,7 +67,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
 	if q.Offset < 0 || q.Offset > MaxOffset {
-		return Result{}, fmt.Errorf("search: offset %d is outside 0–%d: %w", q.Offset, MaxOffset, ingest.ErrInvalid)
+		return Result{}, errs.Errorf(errs.Invalid, "search: offset %d is outside 0–%d", q.Offset, MaxOffset)
 	}
 	byDate := false
 	switch q.Sort {
@@ -76,7 +75,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	case "date":
 		byDate = true
 	default:
-		return Result{}, fmt.Errorf("search: unknown sort %q (relevance or date): %w", q.Sort, ingest.ErrInvalid)
+		return Result{}, errs.Errorf(errs.Invalid, "search: unknown sort %q (relevance or date)", q.Sort)
 	}
 	limit := q.Limit
 	switch {

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/search"
 )
 
@@ -251,7 +251,7 @@ func TestLimits(t *testing.T) {
 		{Text: "đất", AllUnits: true, Offset: search.MaxOffset + 1},
 		{Text: "đất", AllUnits: true, From: date("1500-01-01")},
 	} {
-		if _, err := ix.Search(context.Background(), bad); !errors.Is(err, ingest.ErrInvalid) {
+		if _, err := ix.Search(context.Background(), bad); !errors.Is(err, errs.ErrInvalid) {
 			t.Errorf("Search(%+v) = %v, want ErrInvalid", bad, err)
 		}
 	}

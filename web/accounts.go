@@ -3,14 +3,13 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 
 	"kntc/auth"
 	"kntc/cases"
-	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 type loginRequest struct {
@@ -56,7 +55,7 @@ func handleLogin(logger *slog.Logger, accounts *auth.Service, limiter *loginLimi
 			return
 		}
 		if name == "" || req.Password == "" {
-			respondError(w, r, logger, fmt.Errorf("cần tên đăng nhập và mật khẩu (username and password are required): %w", ingest.ErrInvalid))
+			respondError(w, r, logger, errs.Errorf(errs.Invalid, "cần tên đăng nhập và mật khẩu (username and password are required)"))
 			return
 		}
 		if err := pause(r.Context(), limiter.delay(name)); err != nil {
@@ -106,7 +105,7 @@ func requireUser(logger *slog.Logger, accounts *auth.Service) func(http.Handler)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			u, err := accounts.Authenticate(r.Context(), bearer(r))
 			if err != nil {
-				if errors.Is(err, ingest.ErrNotFound) {
+				if errors.Is(err, errs.ErrNotFound) {
 					err = errUnauthorized
 				}
 				respondError(w, r, logger, err)

@@ -9,6 +9,7 @@ import (
 
 	"kntc/cases"
 	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 type auditEntryJSON struct {
@@ -83,7 +84,7 @@ type auditVerifyJSON struct {
 // limited to the actor's units.
 func requireAuditRead(a cases.Actor) error {
 	if !cases.Can(a.User.Role, cases.PermAuditRead) {
-		return fmt.Errorf("vai trò %s không xem nhật ký (role %s lacks %s): %w", a.User.Role.Label(), a.User.Role, cases.PermAuditRead, cases.ErrForbidden)
+		return errs.Errorf(errs.Forbidden, "vai trò %s không xem nhật ký (role %s lacks %s)", a.User.Role.Label(), a.User.Role, cases.PermAuditRead)
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"kntc/cases"
 	"kntc/ingest"
 	"kntc/internal/enum"
+	"kntc/internal/errs"
 	"kntc/ocr/cover"
 )
 
@@ -125,7 +126,7 @@ func (p problems) err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%s: %w", strings.Join(p, "; "), ingest.ErrInvalid)
+	return errs.Errorf(errs.Invalid, "%s", strings.Join(p, "; "))
 }
 
 // date reads a YYYY-MM-DD field: the zero time only when the field is absent or
@@ -210,7 +211,7 @@ func (p *problems) unit(r *http.Request, accounts *auth.Service, name, s string)
 func pathID(r *http.Request, name string) (int64, error) {
 	n, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
 	if err != nil || n < 1 {
-		return 0, fmt.Errorf("%s %q: %w", name, chi.URLParam(r, name), ingest.ErrNotFound)
+		return 0, fmt.Errorf("%s %q: %w", name, chi.URLParam(r, name), errs.ErrNotFound)
 	}
 	return n, nil
 }
@@ -609,7 +610,7 @@ func handleCaseCover(logger *slog.Logger, accounts *auth.Service, svc *cases.Ser
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a := currentActor(r.Context())
 		if !cases.Can(a.User.Role, cases.PermDocumentLink) {
-			respondError(w, r, logger, fmt.Errorf("vai trò %s không in phiếu bìa (role %s lacks %s): %w", a.User.Role.Label(), a.User.Role, cases.PermDocumentLink, cases.ErrForbidden))
+			respondError(w, r, logger, errs.Errorf(errs.Forbidden, "vai trò %s không in phiếu bìa (role %s lacks %s)", a.User.Role.Label(), a.User.Role, cases.PermDocumentLink))
 			return
 		}
 		c, err := svc.Case(r.Context(), a, caseCode(r))
@@ -619,7 +620,7 @@ func handleCaseCover(logger *slog.Logger, accounts *auth.Service, svc *cases.Ser
 		}
 		kind := strings.TrimSpace(r.URL.Query().Get("kind"))
 		if kind != "" && !cases.ValidDocumentKind(kind) {
-			respondError(w, r, logger, fmt.Errorf("%s: %w", enum.Unknown("loại văn bản", "document kind", kind, cases.DocumentKinds()), ingest.ErrInvalid))
+			respondError(w, r, logger, errs.Errorf(errs.Invalid, "%s", enum.Unknown("loại văn bản", "document kind", kind, cases.DocumentKinds())))
 			return
 		}
 		lines := []string{c.Subject}

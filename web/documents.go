@@ -20,6 +20,7 @@ import (
 	"kntc/cases"
 	"kntc/ingest"
 	"kntc/internal/enum"
+	"kntc/internal/errs"
 )
 
 // Claimer takes a file into the pipeline (ingest.Spool.Claim).
@@ -119,7 +120,7 @@ func visibleDocuments(r *http.Request, svc *cases.Service, a cases.Actor, docs i
 		switch err := svc.DocumentVisible(r.Context(), a, d); {
 		case err == nil:
 			out = append(out, shown(r, svc, a, d))
-		case !errors.Is(err, ingest.ErrNotFound):
+		case !errors.Is(err, errs.ErrNotFound):
 			return nil, 0, err
 		}
 	}
@@ -142,7 +143,7 @@ func handleDocumentList(logger *slog.Logger, svc *cases.Service, docs ingest.Doc
 			probs = append(probs, "offset: "+err.Error())
 		}
 		if len(probs) > 0 {
-			respondError(w, r, logger, fmt.Errorf("%s: %w", strings.Join(probs, "; "), ingest.ErrInvalid))
+			respondError(w, r, logger, errs.Errorf(errs.Invalid, "%s", strings.Join(probs, "; ")))
 			return
 		}
 		a := currentActor(r.Context())
@@ -234,7 +235,7 @@ func handleDocumentPatch(logger *slog.Logger, svc *cases.Service) http.Handler {
 			return
 		}
 		if req.Confidential == nil {
-			respondError(w, r, logger, fmt.Errorf("không có gì để sửa: confidential (nothing to change: confidential): %w", ingest.ErrInvalid))
+			respondError(w, r, logger, errs.Errorf(errs.Invalid, "không có gì để sửa: confidential (nothing to change: confidential)"))
 			return
 		}
 		a := currentActor(r.Context())
@@ -276,7 +277,7 @@ func handleDocumentFile(logger *slog.Logger, svc *cases.Service, blobs ingest.Bl
 			}
 		case "pdf":
 			if d.Status != ingest.StatusStored {
-				respondError(w, r, logger, fmt.Errorf("document %s is %s, no PDF/A yet: %w", d.ID, d.Status, ingest.ErrNotFound))
+				respondError(w, r, logger, fmt.Errorf("document %s is %s, no PDF/A yet: %w", d.ID, d.Status, errs.ErrNotFound))
 				return
 			}
 			key, ctype = ingest.ArchiveKey(d.SHA256, d.Pipeline), "application/pdf"
@@ -318,7 +319,7 @@ func handleDocumentText(logger *slog.Logger, svc *cases.Service, docs ingest.Doc
 			return
 		}
 		if d.Status != ingest.StatusStored {
-			respondError(w, r, logger, fmt.Errorf("document %s is %s, no text yet: %w", d.ID, d.Status, ingest.ErrNotFound))
+			respondError(w, r, logger, fmt.Errorf("document %s is %s, no text yet: %w", d.ID, d.Status, errs.ErrNotFound))
 			return
 		}
 		if err := svc.Access(r.Context(), a, d, cases.AccessText); err != nil {
@@ -368,7 +369,7 @@ func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *case
 		}
 		mr, err := r.MultipartReader()
 		if err != nil {
-			respondError(w, r, logger, fmt.Errorf("cần tải lên dạng multipart/form-data với trường file (multipart form with a file field required): %w", ingest.ErrInvalid))
+			respondError(w, r, logger, errs.Errorf(errs.Invalid, "cần tải lên dạng multipart/form-data với trường file (multipart form with a file field required)"))
 			return
 		}
 		var tmp, filename, caseCode string
@@ -382,7 +383,7 @@ func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *case
 			if e := bodyReadError(err, maxBytes); e != nil {
 				return e
 			}
-			return fmt.Errorf("dữ liệu tải lên bị thiếu hoặc hỏng (the upload is truncated or malformed): %w: %w", err, ingest.ErrInvalid)
+			return fmt.Errorf("dữ liệu tải lên bị thiếu hoặc hỏng (the upload is truncated or malformed): %w: %w", err, errs.ErrInvalid)
 		}
 		for {
 			part, err := mr.NextPart()
@@ -403,7 +404,7 @@ func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *case
 				caseCode = strings.TrimSpace(string(b))
 			case "file":
 				if tmp != "" {
-					respondError(w, r, logger, fmt.Errorf("chỉ một tệp mỗi lần (one file per request): %w", ingest.ErrInvalid))
+					respondError(w, r, logger, errs.Errorf(errs.Invalid, "chỉ một tệp mỗi lần (one file per request)"))
 					return
 				}
 				filename = filepath.Base(part.FileName())
@@ -442,7 +443,7 @@ func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *case
 			}
 		}
 		if tmp == "" {
-			respondError(w, r, logger, fmt.Errorf("thiếu trường file (the file field is missing): %w", ingest.ErrInvalid))
+			respondError(w, r, logger, errs.Errorf(errs.Invalid, "thiếu trường file (the file field is missing)"))
 			return
 		}
 		if filename == "" || filename == "." {
@@ -451,11 +452,11 @@ func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *case
 		if caseCode != "" {
 			a := currentActor(r.Context())
 			if !cases.Can(a.User.Role, cases.PermDocumentLink) {
-				respondError(w, r, logger, fmt.Errorf("vai trò %s không được đưa văn bản vào hồ sơ (role %s lacks %s): %w", a.User.Role.Label(), a.User.Role, cases.PermDocumentLink, cases.ErrForbidden))
+				respondError(w, r, logger, errs.Errorf(errs.Forbidden, "vai trò %s không được đưa văn bản vào hồ sơ (role %s lacks %s)", a.User.Role.Label(), a.User.Role, cases.PermDocumentLink))
 				return
 			}
 			c, err := svc.Case(r.Context(), a, strings.ToUpper(caseCode))
-			if errors.Is(err, ingest.ErrNotFound) {
+			if errors.Is(err, errs.ErrNotFound) {
 				// The user named it: say what was not found (in their units only, so
 				// a case of another unit is not told apart from none).
 				err = &statusError{http.StatusNotFound, fmt.Sprintf("không tìm thấy hồ sơ %s trong các đơn vị của bạn; tệp chưa được nhận "+

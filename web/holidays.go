@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -10,7 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"kntc/cases"
-	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 // holidayJSON is a marked day of the working-day calendar.
@@ -38,7 +37,7 @@ func handleHolidayList(logger *slog.Logger, svc *cases.Service) http.Handler {
 		if s := r.URL.Query().Get("year"); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil || n == 0 {
-				respondError(w, r, logger, fmt.Errorf("năm %q không hợp lệ (year must be a number such as 2026): %w", s, ingest.ErrInvalid))
+				respondError(w, r, logger, errs.Errorf(errs.Invalid, "năm %q không hợp lệ (year must be a number such as 2026)", s))
 				return
 			}
 			year = n
@@ -61,7 +60,7 @@ func holidayDate(r *http.Request) (time.Time, error) {
 	s := chi.URLParam(r, "date")
 	d, err := cases.ParseDate(s)
 	if err != nil || d.IsZero() {
-		return time.Time{}, fmt.Errorf("ngày %q không hợp lệ, dạng YYYY-MM-DD (the date must be YYYY-MM-DD): %w", s, ingest.ErrInvalid)
+		return time.Time{}, errs.Errorf(errs.Invalid, "ngày %q không hợp lệ, dạng YYYY-MM-DD (the date must be YYYY-MM-DD)", s)
 	}
 	return d, nil
 }

@@ -17,8 +17,7 @@ import (
 	"time"
 
 	"kntc/auth"
-	"kntc/cases"
-	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 type errorResponse struct {
@@ -41,15 +40,15 @@ func respondError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, e
 		status, msg = http.StatusUnauthorized, auth.ErrBadCredentials.Error()
 	case errors.Is(err, errUnauthorized):
 		status, msg = http.StatusUnauthorized, errUnauthorized.Error()
-	case errors.Is(err, cases.ErrForbidden):
+	case errors.Is(err, errs.ErrForbidden):
 		// The wrapped text names the role and the act refused, never data.
 		status, msg = http.StatusForbidden, err.Error()
-	case errors.Is(err, ingest.ErrNotFound):
+	case errors.Is(err, errs.ErrNotFound):
 		status, msg = http.StatusNotFound, "không tìm thấy (not found)"
-	case errors.Is(err, ingest.ErrInvalid):
-		status, msg = http.StatusUnprocessableEntity, strings.TrimSuffix(err.Error(), ": "+ingest.ErrInvalid.Error())
-	case errors.Is(err, ingest.ErrConflict):
-		status, msg = http.StatusConflict, strings.TrimSuffix(err.Error(), ": "+ingest.ErrConflict.Error())
+	case errors.Is(err, errs.ErrInvalid):
+		status, msg = http.StatusUnprocessableEntity, strings.TrimSuffix(err.Error(), ": "+errs.ErrInvalid.Error())
+	case errors.Is(err, errs.ErrConflict):
+		status, msg = http.StatusConflict, strings.TrimSuffix(err.Error(), ": "+errs.ErrConflict.Error())
 	case errors.As(err, &se):
 		status, msg = se.status, se.msg
 	case errors.Is(err, syscall.ENOSPC):
@@ -92,7 +91,7 @@ func decodeBody(r *http.Request, v any, optional bool) error {
 			return errBodyTimeout
 		}
 		// A body cut short is the client's, as a malformed one is.
-		return fmt.Errorf("dữ liệu gửi lên bị thiếu hoặc hỏng (the request body is truncated or unreadable): %w", ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "dữ liệu gửi lên bị thiếu hoặc hỏng (the request body is truncated or unreadable)")
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
@@ -104,7 +103,7 @@ func decodeBody(r *http.Request, v any, optional bool) error {
 		return jsonProblem(err, raw, v)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return fmt.Errorf("sau giá trị JSON còn dữ liệu thừa (unexpected data after the JSON value): %w", ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "sau giá trị JSON còn dữ liệu thừa (unexpected data after the JSON value)")
 	}
 	return nil
 }
@@ -122,14 +121,14 @@ func jsonProblem(err error, raw []byte, v any) error {
 	case errors.As(err, &te) && te.Field != "":
 		vi, en := jsonTypeName(te.Type)
 		field := jsonPath(te.Field, reflect.TypeOf(v))
-		return fmt.Errorf("trường %q phải là %s (field %q must be %s): %w", field, vi, field, en, ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "trường %q phải là %s (field %q must be %s)", field, vi, field, en)
 	case errors.As(err, &te):
 		vi, en := jsonTypeName(te.Type)
-		return fmt.Errorf("dữ liệu phải là %s (the body must be %s): %w", vi, en, ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "dữ liệu phải là %s (the body must be %s)", vi, en)
 	case errors.As(err, &pe):
-		return fmt.Errorf("thời điểm dạng RFC 3339, ví dụ 2026-03-01T09:30:00+07:00 (a time as RFC 3339): %w", ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "thời điểm dạng RFC 3339, ví dụ 2026-03-01T09:30:00+07:00 (a time as RFC 3339)")
 	case errors.As(err, &se):
-		return fmt.Errorf("JSON không hợp lệ ở byte %d (malformed JSON body at byte %d): %w", se.Offset, se.Offset, ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "JSON không hợp lệ ở byte %d (malformed JSON body at byte %d)", se.Offset, se.Offset)
 	}
 	if rest, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		name, uerr := strconv.Unquote(rest)
@@ -147,9 +146,9 @@ func jsonProblem(err error, raw []byte, v any) error {
 		if len(fields) > 0 {
 			msg += "; các trường (fields): " + strings.Join(fields, ", ")
 		}
-		return fmt.Errorf("%s: %w", msg, ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "%s", msg)
 	}
-	return fmt.Errorf("JSON không hợp lệ (malformed JSON body): %w", ingest.ErrInvalid)
+	return errs.Errorf(errs.Invalid, "JSON không hợp lệ (malformed JSON body)")
 }
 
 // jsonPath is the path of a field as encoding/json reports it ("a.b"), without

@@ -2,13 +2,12 @@ package web
 
 import (
 	"fmt"
+	"kntc/internal/errs"
 	"log/slog"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
-
-	"kntc/ingest"
 )
 
 // addRoutes declares every route of kntc.
@@ -101,7 +100,7 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 		})
 	})
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		respondError(w, r, logger, fmt.Errorf("no route %s: %w", r.URL.Path, ingest.ErrNotFound))
+		respondError(w, r, logger, fmt.Errorf("no route %s: %w", r.URL.Path, errs.ErrNotFound))
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusMethodNotAllowed, errorResponse{Error: "phương thức không được hỗ trợ (method not allowed)"})

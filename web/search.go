@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"kntc/cases"
-	"kntc/ingest"
 	"kntc/internal/enum"
+	"kntc/internal/errs"
 	"kntc/search"
 )
 
@@ -76,7 +76,7 @@ func handleSearch(logger *slog.Logger, svc *cases.Service, s Searcher) http.Hand
 			probs = append(probs, enum.Unknown("cách sắp xếp", "sort", q.Sort, searchSorts))
 		}
 		if len(probs) > 0 {
-			respondError(w, r, logger, fmt.Errorf("%s: %w", strings.Join(probs, "; "), ingest.ErrInvalid))
+			respondError(w, r, logger, errs.Errorf(errs.Invalid, "%s", strings.Join(probs, "; ")))
 			return
 		}
 		q.Offset, q.Limit = (page-1)*searchPageSize, searchPageSize

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -9,7 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"kntc/cases"
-	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 type suggestionJSON struct {
@@ -79,7 +78,7 @@ func handleDocumentLink(logger *slog.Logger, svc *cases.Service) http.Handler {
 		}
 		code := strings.ToUpper(strings.TrimSpace(req.Case))
 		if code == "" {
-			respondError(w, r, logger, fmt.Errorf("cần mã hồ sơ (case is required): %w", ingest.ErrInvalid))
+			respondError(w, r, logger, errs.Errorf(errs.Invalid, "cần mã hồ sơ (case is required)"))
 			return
 		}
 		a := currentActor(r.Context())

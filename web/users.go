@@ -12,8 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"kntc/auth"
-	"kntc/cases"
-	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 // requireAdministrator lets only administrators through: accounts and units are
@@ -21,7 +20,7 @@ import (
 func requireAdministrator(logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if u := currentUser(r.Context()); u.Role != auth.RoleAdministrator {
-			respondError(w, r, logger, fmt.Errorf("chỉ quản trị viên quản lý tài khoản và đơn vị (only administrators manage accounts and units): %w", cases.ErrForbidden))
+			respondError(w, r, logger, errs.Errorf(errs.Forbidden, "chỉ quản trị viên quản lý tài khoản và đơn vị (only administrators manage accounts and units)"))
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -115,7 +114,7 @@ func (p *problems) unitRef(r *http.Request, accounts *auth.Service, field, ref s
 func unitByRef(r *http.Request, accounts *auth.Service, ref string) (auth.Unit, error) {
 	ref = strings.TrimSpace(ref)
 	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 {
-		if u, err := accounts.Store.Unit(r.Context(), id); err == nil || !errors.Is(err, ingest.ErrNotFound) {
+		if u, err := accounts.Store.Unit(r.Context(), id); err == nil || !errors.Is(err, errs.ErrNotFound) {
 			return u, err
 		}
 	}

@@ -8,7 +8,7 @@ import (
 
 	"kntc/auth"
 	"kntc/cases"
-	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/storage/sqldb"
 )
 
@@ -17,7 +17,7 @@ import (
 // letter case when only one unit's code matches it that way ("stnmt" is STNMT);
 // CODE must have the form of a case code (any letter case) and, when its case
 // exists, be a case of that unit. A case not opened yet is accepted: letters are
-// often scanned before their case is. A refusal wraps ingest.ErrInvalid; its text
+// often scanned before their case is. A refusal wraps errs.ErrInvalid; its text
 // is the reason the clerk reads beside the quarantined file.
 func hotFolderRoute(db *sqldb.DB) func(ctx context.Context, unit, caseCode string) (string, string, error) {
 	return func(ctx context.Context, folder, caseCode string) (string, string, error) {
@@ -32,17 +32,17 @@ func hotFolderRoute(db *sqldb.DB) func(ctx context.Context, unit, caseCode strin
 		if !cases.ValidCode(code) {
 			return u.Code, "", fmt.Errorf("thư mục con '%s' trong thư mục đơn vị %s không phải mã hồ sơ dạng KN-2026-000123; hãy đặt tệp vào đúng thư mục mã hồ sơ hoặc thư mục đơn vị "+
 				"(sub-folder '%s' of unit folder %s is not a case code like KN-2026-000123; put the file in its case's folder or in the unit's folder): %w",
-				caseCode, u.Code, caseCode, u.Code, ingest.ErrInvalid)
+				caseCode, u.Code, caseCode, u.Code, errs.ErrInvalid)
 		}
 		c, err := db.CaseByCode(ctx, code)
 		switch {
-		case errors.Is(err, ingest.ErrNotFound):
+		case errors.Is(err, errs.ErrNotFound):
 			return u.Code, code, nil // not opened yet
 		case err != nil:
 			return "", "", err
 		case c.UnitID != u.ID:
 			return u.Code, "", fmt.Errorf("hồ sơ %s không thuộc đơn vị %s; hãy đặt tệp vào thư mục của đơn vị xử lý hồ sơ (case %s is not a case of unit %s; put the file in the folder of the unit handling the case): %w",
-				code, u.Code, code, u.Code, ingest.ErrInvalid)
+				code, u.Code, code, u.Code, errs.ErrInvalid)
 		}
 		return u.Code, code, nil
 	}
@@ -55,7 +55,7 @@ func unitOfFolder(ctx context.Context, db *sqldb.DB, folder string) (auth.Unit, 
 	if err == nil {
 		return u, nil
 	}
-	if !errors.Is(err, ingest.ErrNotFound) {
+	if !errors.Is(err, errs.ErrNotFound) {
 		return auth.Unit{}, err
 	}
 	units, err := db.Units(ctx)
@@ -73,8 +73,8 @@ func unitOfFolder(ctx context.Context, db *sqldb.DB, folder string) (auth.Unit, 
 		return found[0], nil
 	case 0:
 		return auth.Unit{}, fmt.Errorf("đơn vị '%s' không tồn tại; thư mục con của thư mục nhận phải mang mã một đơn vị (kntc unit list) "+
-			"(unit '%s' does not exist; a hot folder's sub-folders are named by unit code, see kntc unit list): %w", folder, folder, ingest.ErrInvalid)
+			"(unit '%s' does not exist; a hot folder's sub-folders are named by unit code, see kntc unit list): %w", folder, folder, errs.ErrInvalid)
 	}
 	return auth.Unit{}, fmt.Errorf("thư mục '%s' ứng với nhiều đơn vị khi không phân biệt chữ hoa, chữ thường; hãy viết đúng mã đơn vị "+
-		"(folder '%s' matches several unit codes when letter case is ignored; write the unit code exactly): %w", folder, folder, ingest.ErrInvalid)
+		"(folder '%s' matches several unit codes when letter case is ignored; write the unit code exactly): %w", folder, folder, errs.ErrInvalid)
 }

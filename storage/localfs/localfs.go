@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 // tmpDir holds the files Puts are writing. Its name cannot be a key segment ('~' is
@@ -39,7 +40,7 @@ const copyChunk = 256 << 10
 // by several processes sharing the directory.
 //
 // A file system cannot hold both an object "a" and an object "a/b"; Put returns an
-// error wrapping ingest.ErrConflict for the second one. Files are created with mode
+// error wrapping errs.ErrConflict for the second one. Files are created with mode
 // 0600 and directories with 0755.
 type Store struct {
 	dir string
@@ -51,7 +52,7 @@ var _ ingest.BlobStore = (*Store)(nil)
 // temporary files that crashed Puts left behind.
 func New(dir string) (*Store, error) {
 	if dir == "" {
-		return nil, fmt.Errorf("open blob directory: %w: empty path", ingest.ErrInvalid)
+		return nil, fmt.Errorf("open blob directory: %w: empty path", errs.ErrInvalid)
 	}
 	if err := os.MkdirAll(filepath.Join(dir, tmpDir), 0o755); err != nil {
 		return nil, fmt.Errorf("open blob directory: %w", err)
@@ -111,11 +112,11 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, wa
 		return ingest.PutResult{}, fmt.Errorf("put %s: copy: %w", key, err)
 	}
 	if size >= 0 && n != size {
-		return ingest.PutResult{}, fmt.Errorf("put %s: %w: read %d bytes, announced %d", key, ingest.ErrInvalid, n, size)
+		return ingest.PutResult{}, fmt.Errorf("put %s: %w: read %d bytes, announced %d", key, errs.ErrInvalid, n, size)
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	if wantSHA256 != "" && !strings.EqualFold(sum, wantSHA256) {
-		return ingest.PutResult{}, fmt.Errorf("put %s: %w: got sha256 %s, want %s", key, ingest.ErrChecksum, sum, wantSHA256)
+		return ingest.PutResult{}, fmt.Errorf("put %s: %w: got sha256 %s, want %s", key, errs.ErrChecksum, sum, wantSHA256)
 	}
 	if err := f.Sync(); err != nil {
 		return ingest.PutResult{}, fmt.Errorf("put %s: sync: %w", key, err)
@@ -159,7 +160,7 @@ func (s *Store) commit(tmp, key string) error {
 			return nil
 		}
 		if info, serr := os.Lstat(dst); serr == nil && info.IsDir() {
-			return fmt.Errorf("%w: %s is a prefix of other keys", ingest.ErrConflict, key)
+			return fmt.Errorf("%w: %s is a prefix of other keys", errs.ErrConflict, key)
 		}
 		if !errors.Is(err, fs.ErrNotExist) || attempt == 100 {
 			return err
@@ -184,7 +185,7 @@ func (s *Store) mkdirs(dir string) (created []string, err error) {
 			created = append(created, p)
 		case errors.Is(err, fs.ErrExist):
 			if info, serr := os.Stat(p); serr == nil && !info.IsDir() {
-				return nil, fmt.Errorf("%w: %s is an object, so it cannot be a directory", ingest.ErrConflict, dir[:i])
+				return nil, fmt.Errorf("%w: %s is an object, so it cannot be a directory", errs.ErrConflict, dir[:i])
 			}
 		default:
 			// fs.ErrNotExist when a Delete pruned a parent just made; commit retries.
@@ -200,7 +201,7 @@ func (s *Store) Get(ctx context.Context, key string, offset, length int64) (io.R
 		return nil, fmt.Errorf("get object: %w", err)
 	}
 	if offset < 0 {
-		return nil, fmt.Errorf("get %s: %w: negative offset %d", key, ingest.ErrInvalid, offset)
+		return nil, fmt.Errorf("get %s: %w: negative offset %d", key, errs.ErrInvalid, offset)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("get %s: %w", key, err)
@@ -216,7 +217,7 @@ func (s *Store) Get(ctx context.Context, key string, offset, length int64) (io.R
 	}
 	if !info.Mode().IsRegular() {
 		f.Close()
-		return nil, fmt.Errorf("get %s: %w", key, ingest.ErrNotFound)
+		return nil, fmt.Errorf("get %s: %w", key, errs.ErrNotFound)
 	}
 	if offset >= info.Size() || length == 0 {
 		f.Close()
@@ -250,7 +251,7 @@ func (s *Store) Stat(ctx context.Context, key string) (ingest.BlobInfo, error) {
 		return ingest.BlobInfo{}, fmt.Errorf("stat %s: %w", key, notFound(err))
 	}
 	if !info.Mode().IsRegular() {
-		return ingest.BlobInfo{}, fmt.Errorf("stat %s: %w", key, ingest.ErrNotFound)
+		return ingest.BlobInfo{}, fmt.Errorf("stat %s: %w", key, errs.ErrNotFound)
 	}
 	return ingest.BlobInfo{Key: key, Size: info.Size(), ModTime: info.ModTime()}, nil
 }
@@ -268,7 +269,7 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	p := s.path(key)
 	info, err := os.Lstat(p)
 	if err != nil {
-		if errors.Is(notFound(err), ingest.ErrNotFound) {
+		if errors.Is(notFound(err), errs.ErrNotFound) {
 			return nil
 		}
 		return fmt.Errorf("delete %s: %w", key, err)
@@ -315,7 +316,7 @@ func (s *Store) walk(ctx context.Context, dir, prefix string, fn func(ingest.Blo
 	}
 	entries, err := os.ReadDir(filepath.Join(s.dir, filepath.FromSlash(dir)))
 	if err != nil {
-		if errors.Is(notFound(err), ingest.ErrNotFound) {
+		if errors.Is(notFound(err), errs.ErrNotFound) {
 			return nil // the prefix names nothing, or Delete pruned the directory
 		}
 		return err
@@ -374,7 +375,7 @@ func (s *Store) path(key string) string {
 // object).
 func notFound(err error) error {
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
-		return ingest.ErrNotFound
+		return errs.ErrNotFound
 	}
 	return err
 }

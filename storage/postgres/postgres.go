@@ -16,7 +16,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/rivermigrate"
 
-	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/storage/sqldb"
 )
 
@@ -98,9 +98,9 @@ func classify(err error) error {
 	}
 	switch pe.Code {
 	case "23505": // unique_violation
-		return ingest.ErrConflict
+		return errs.ErrConflict
 	case "23503": // foreign_key_violation
-		return ingest.ErrNotFound
+		return errs.ErrNotFound
 	}
 	return err
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/minio/minio-go/v7"
 
-	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/storage/s3"
 )
 
@@ -81,7 +81,7 @@ func TestObjectLock(t *testing.T) {
 		t.Error("a bucket without object locking: ObjectLock() = true")
 	}
 	plain.ObjectLock = "compliance"
-	if _, err := s3.New(ctx, plain); !errors.Is(err, ingest.ErrInvalid) {
+	if _, err := s3.New(ctx, plain); !errors.Is(err, errs.ErrInvalid) {
 		t.Errorf("compliance asked on a bucket without object locking: %v", err)
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/minio/minio-go/v7/pkg/s3utils"
 
 	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 // Part sizes. S3 wants at least 5 MiB for every part but the last, at most 5 GiB,
@@ -126,7 +127,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		problems = append(problems, fmt.Sprintf("part size %d is outside %d–%d", cfg.PartSize, MinPartSize, MaxPartSize))
 	}
 	if len(problems) > 0 {
-		return nil, fmt.Errorf("open s3 store: %w: %s", ingest.ErrInvalid, strings.Join(problems, "; "))
+		return nil, fmt.Errorf("open s3 store: %w: %s", errs.ErrInvalid, strings.Join(problems, "; "))
 	}
 
 	client, err := minio.New(cfg.Endpoint, &minio.Options{
@@ -147,7 +148,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	case "compliance":
 		mode = minio.Compliance
 	default:
-		return nil, fmt.Errorf("open s3 store: %w: object lock %q: auto, off, governance or compliance", ingest.ErrInvalid, cfg.ObjectLock)
+		return nil, fmt.Errorf("open s3 store: %w: object lock %q: auto, off, governance or compliance", errs.ErrInvalid, cfg.ObjectLock)
 	}
 	err = retry(ctx, 5, isNetworkError, func() error { return s.ensureBucket(ctx, cfg.Region, mode != "") })
 	if err != nil {
@@ -161,7 +162,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		switch {
 		case mode != "" && !enabled:
 			return nil, fmt.Errorf("open s3 bucket %s on %s: %w: object lock %s asked, but the bucket has no object locking (it can only be enabled when a bucket is made)",
-				cfg.Bucket, cfg.Endpoint, ingest.ErrInvalid, cfg.ObjectLock)
+				cfg.Bucket, cfg.Endpoint, errs.ErrInvalid, cfg.ObjectLock)
 		case mode == "" && enabled:
 			mode = minio.Governance
 			if def != "" {
@@ -354,7 +355,7 @@ func (s *Store) putMultipart(ctx context.Context, key string, r io.Reader, first
 	buf, eof := first, false
 	for num := 1; len(buf) > 0; num++ {
 		if num > maxParts {
-			return ingest.PutResult{}, fmt.Errorf("%w: larger than %d parts of %d bytes", ingest.ErrInvalid, maxParts, s.partSize)
+			return ingest.PutResult{}, fmt.Errorf("%w: larger than %d parts of %d bytes", errs.ErrInvalid, maxParts, s.partSize)
 		}
 		part, err := s.uploadPart(ctx, key, uploadID, num, buf, h)
 		if err != nil {
@@ -433,7 +434,7 @@ func (s *Store) Get(ctx context.Context, key string, offset, length int64) (io.R
 		return nil, fmt.Errorf("get object: %w", err)
 	}
 	if offset < 0 {
-		return nil, fmt.Errorf("get %s: %w: negative offset %d", key, ingest.ErrInvalid, offset)
+		return nil, fmt.Errorf("get %s: %w: negative offset %d", key, errs.ErrInvalid, offset)
 	}
 	if length == 0 {
 		// No range can ask for zero bytes; still say whether the object exists.
@@ -478,7 +479,7 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 		return fmt.Errorf("delete object: %w", err)
 	}
 	err := s.core.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{})
-	if err != nil && !errors.Is(mapErr(err), ingest.ErrNotFound) {
+	if err != nil && !errors.Is(mapErr(err), errs.ErrNotFound) {
 		return fmt.Errorf("delete %s: %w", key, err)
 	}
 	return nil
@@ -520,20 +521,20 @@ func (s *Store) List(ctx context.Context, prefix string, fn func(ingest.BlobInfo
 // check compares what Put read with what the caller announced.
 func check(n, size int64, sum, wantSHA256 string) error {
 	if size >= 0 && n != size {
-		return fmt.Errorf("%w: read %d bytes, announced %d", ingest.ErrInvalid, n, size)
+		return fmt.Errorf("%w: read %d bytes, announced %d", errs.ErrInvalid, n, size)
 	}
 	if wantSHA256 != "" && !strings.EqualFold(sum, wantSHA256) {
-		return fmt.Errorf("%w: got sha256 %s, want %s", ingest.ErrChecksum, sum, wantSHA256)
+		return fmt.Errorf("%w: got sha256 %s, want %s", errs.ErrChecksum, sum, wantSHA256)
 	}
 	return nil
 }
 
-// mapErr turns S3's "no such key" into ingest.ErrNotFound. A missing bucket stays
+// mapErr turns S3's "no such key" into errs.ErrNotFound. A missing bucket stays
 // an S3 error: that is a broken set-up, not a missing object.
 func mapErr(err error) error {
 	r := minio.ToErrorResponse(err)
 	if r.Code == minio.NoSuchKey || (r.StatusCode == http.StatusNotFound && r.Code != minio.NoSuchBucket) {
-		return ingest.ErrNotFound
+		return errs.ErrNotFound
 	}
 	return err
 }

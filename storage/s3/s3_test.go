@@ -17,6 +17,7 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/internal/testenv"
 	"kntc/storage/s3"
 	"kntc/storage/storagetest"
@@ -87,7 +88,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := s3.New(t.Context(), tt.cfg); !errors.Is(err, ingest.ErrInvalid) {
+			if _, err := s3.New(t.Context(), tt.cfg); !errors.Is(err, errs.ErrInvalid) {
 				t.Errorf("New: err = %v, want ErrInvalid", err)
 			}
 		})
@@ -133,7 +134,7 @@ func TestFailedMultipartPutIsAborted(t *testing.T) {
 	s := mustNew(t, cfg)
 	large := bytes.Repeat([]byte("x"), 6<<20)
 	_, err := s.Put(t.Context(), "big", bytes.NewReader(large), -1, storagetest.SHA256Hex([]byte("other")))
-	if !errors.Is(err, ingest.ErrChecksum) {
+	if !errors.Is(err, errs.ErrChecksum) {
 		t.Fatalf("Put with a wrong wantSHA256: err = %v, want ErrChecksum", err)
 	}
 	for up := range adminClient(t).ListIncompleteUploads(t.Context(), cfg.Bucket, "", true) {

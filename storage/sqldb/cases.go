@@ -12,6 +12,7 @@ import (
 	"kntc/auth"
 	"kntc/cases"
 	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 var (
@@ -86,7 +87,7 @@ func (db *DB) CreateCase(ctx context.Context, c *cases.Case, ev cases.Event, rec
 	n := *c
 	normaliseCase(&n)
 	if n.Code == "" && (!n.Kind.Valid() || n.ReceivedOn.IsZero()) {
-		return fmt.Errorf("create case: a code needs a known kind (got %q) and the received date: %w", n.Kind, ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "create case: a code needs a known kind (got %q) and the received date", n.Kind)
 	}
 	vals, err := caseValues(&n)
 	if err != nil {
@@ -210,7 +211,7 @@ func (db *DB) UpdateCase(ctx context.Context, c *cases.Case, events []cases.Even
 			if err != nil {
 				return db.classify(op, err)
 			}
-			return fmt.Errorf("%s: stored version %d, not %d (changed by someone else): %w", op, stored, c.Version, ingest.ErrConflict)
+			return errs.Errorf(errs.Conflict, "%s: stored version %d, not %d (changed by someone else)", op, stored, c.Version)
 		}
 		return db.recordChange(ctx, tx, n.ID, rec, events...)
 	})
@@ -303,7 +304,7 @@ func partyPlain(p *cases.Party) (cases.Person, string, error) {
 		return p.Person, "", nil
 	}
 	if p.Sealed == "" {
-		return cases.Person{}, "", fmt.Errorf("party of case %d: a secret identity must be sealed: %w", p.CaseID, ingest.ErrInvalid)
+		return cases.Person{}, "", errs.Errorf(errs.Invalid, "party of case %d: a secret identity must be sealed", p.CaseID)
 	}
 	return cases.Person{}, p.Sealed, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"kntc/cases"
 	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 const documentColumns = `id, status, sha256, size, filename, source_path, content_type, unit_code, case_code,
@@ -29,7 +30,7 @@ func scanDocument(row rowScanner) (ingest.Document, error) {
 
 func validateDocument(d *ingest.Document) error {
 	if !d.Status.Valid() {
-		return fmt.Errorf("document status %q: %w", d.Status, ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "document status %q", d.Status)
 	}
 	return nil
 }
@@ -123,7 +124,7 @@ func (db *DB) mustAffect(op string, res sql.Result, err error) error {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	if n == 0 {
-		return fmt.Errorf("%s: %w", op, ingest.ErrNotFound)
+		return fmt.Errorf("%s: %w", op, errs.ErrNotFound)
 	}
 	return nil
 }
@@ -187,7 +188,7 @@ func (db *DB) DeleteDocument(ctx context.Context, id string) error {
 // SavePage implements ingest.DocumentStore.
 func (db *DB) SavePage(ctx context.Context, p *ingest.Page) error {
 	if p.Number < 1 {
-		return fmt.Errorf("save page %d of %s: page numbers start at 1: %w", p.Number, p.DocumentID, ingest.ErrInvalid)
+		return errs.Errorf(errs.Invalid, "save page %d of %s: page numbers start at 1", p.Number, p.DocumentID)
 	}
 	p.CreatedAt = now()
 	_, err := db.sql.ExecContext(ctx, db.q(`INSERT INTO pages (document_id, page_no, text, confidence, words_key,

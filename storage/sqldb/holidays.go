@@ -41,7 +41,7 @@ func (db *DB) Holidays(ctx context.Context, year int) ([]cases.Holiday, error) {
 func (db *DB) PutHoliday(ctx context.Context, h cases.Holiday, rec cases.Record) error {
 	day := cases.FormatDate(cases.Date(h.Day))
 	if day == "" {
-		return fmt.Errorf("put holiday: no day: %w", cases.ErrIllegal)
+		return cases.ErrIllegal.Errorf("put holiday: no day")
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO holidays (day, name, working) VALUES (?, ?, ?)

@@ -8,7 +8,7 @@ import (
 	"strconv"
 
 	"kntc/cases"
-	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 const petitionColumns = `id, unit_id, received_on, source, kind, name, id_number, address, phone, secret, sealed,
@@ -39,7 +39,7 @@ func petitionPlain(p *cases.Petition) (cases.Person, string, error) {
 		return p.Petitioner, "", nil
 	}
 	if p.Sealed == "" {
-		return cases.Person{}, "", fmt.Errorf("petition: a secret petitioner must be sealed: %w", ingest.ErrInvalid)
+		return cases.Person{}, "", errs.Errorf(errs.Invalid, "petition: a secret petitioner must be sealed")
 	}
 	return cases.Person{}, p.Sealed, nil
 }
@@ -168,7 +168,7 @@ func scanReception(row rowScanner) (cases.Reception, error) {
 func receptionPlain(r *cases.Reception) (visitors, sealed string, err error) {
 	if r.Secret {
 		if r.Sealed == "" {
-			return "", "", fmt.Errorf("reception: secret visitors must be sealed: %w", ingest.ErrInvalid)
+			return "", "", errs.Errorf(errs.Invalid, "reception: secret visitors must be sealed")
 		}
 		return "[]", r.Sealed, nil
 	}

@@ -10,12 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"kntc/internal/errs"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
-
-	"kntc/ingest"
 )
 
 // Dialect is what differs between the databases.
@@ -28,8 +27,8 @@ type Dialect struct {
 	GoMigrations []Migration
 	// DollarPlaceholders rewrites the queries' "?" to "$1, $2, …" (PostgreSQL).
 	DollarPlaceholders bool
-	// Classify maps a driver error to ingest.ErrConflict (unique violation) or
-	// ingest.ErrNotFound (a foreign key to a missing row); other errors it returns as they are.
+	// Classify maps a driver error to errs.ErrConflict (unique violation) or
+	// errs.ErrNotFound (a foreign key to a missing row); other errors it returns as they are.
 	Classify func(error) error
 	// LockMigrations, when set, runs first in the migration transaction so two
 	// processes starting at once do not both migrate (PostgreSQL advisory lock).
@@ -112,7 +111,7 @@ func (db *DB) classify(op string, err error) error {
 		return nil
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s: %w", op, ingest.ErrNotFound)
+		return fmt.Errorf("%s: %w", op, errs.ErrNotFound)
 	}
 	if db.d.Classify != nil {
 		if c := db.d.Classify(err); c != nil && !errors.Is(err, c) {

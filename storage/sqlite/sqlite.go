@@ -19,7 +19,7 @@ import (
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
-	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/storage/sqldb"
 )
 
@@ -97,9 +97,9 @@ func classify(err error) error {
 	}
 	switch se.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-		return ingest.ErrConflict
+		return errs.ErrConflict
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return ingest.ErrNotFound
+		return errs.ErrNotFound
 	}
 	return err
 }

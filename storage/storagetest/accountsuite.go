@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"kntc/auth"
-	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/storage/sqldb"
 )
 
@@ -38,13 +38,13 @@ func testAccountChanges(t *testing.T, db *sqldb.DB) {
 		t.Fatalf("renamed unit %+v", renamed)
 	}
 	_, err = svc.RenameUnit(ctx, dept.ID, "  ")
-	wantErr(t, "empty name", err, ingest.ErrInvalid)
+	wantErr(t, "empty name", err, errs.ErrInvalid)
 	_, err = svc.RenameUnit(ctx, 999999, "Không có")
-	wantErr(t, "rename a missing unit", err, ingest.ErrNotFound)
+	wantErr(t, "rename a missing unit", err, errs.ErrNotFound)
 
 	twinUnit := auth.Unit{Code: "STNMT", Name: "Trùng", Level: auth.LevelDepartment, ParentID: root.ID}
 	err = svc.AddUnit(ctx, &twinUnit)
-	wantErr(t, "duplicate unit code", err, ingest.ErrConflict)
+	wantErr(t, "duplicate unit code", err, errs.ErrConflict)
 	if !strings.Contains(err.Error(), "mã đơn vị STNMT đã có (the unit code STNMT is taken)") || strings.Contains(strings.ToLower(err.Error()), "unique") {
 		t.Fatalf("duplicate unit code worded %q", err)
 	}
@@ -55,7 +55,7 @@ func testAccountChanges(t *testing.T, db *sqldb.DB) {
 	must(t, "add user", svc.AddUser(ctx, &lan, "mật-khẩu-đủ-dài"))
 	twin := auth.User{Username: "thu.tran", Role: auth.RoleClerk, UnitID: root.ID}
 	err = svc.AddUser(ctx, &twin, "mật-khẩu-đủ-dài")
-	wantErr(t, "duplicate username", err, ingest.ErrConflict)
+	wantErr(t, "duplicate username", err, errs.ErrConflict)
 	if !strings.Contains(err.Error(), "tên đăng nhập thu.tran đã có (the username thu.tran is taken)") || strings.Contains(strings.ToLower(err.Error()), "unique") {
 		t.Fatalf("duplicate username worded %q", err)
 	}
@@ -69,7 +69,7 @@ func testAccountChanges(t *testing.T, db *sqldb.DB) {
 	}
 	for _, ref := range []string{"khong.co", "999999", "Ký tự lạ", ""} {
 		_, err := svc.UserByRef(ctx, ref)
-		wantErr(t, "user by "+ref, err, ingest.ErrNotFound)
+		wantErr(t, "user by "+ref, err, errs.ErrNotFound)
 	}
 
 	// Disabling revokes every token: enabling again does not bring them back.
@@ -82,11 +82,11 @@ func testAccountChanges(t *testing.T, db *sqldb.DB) {
 		t.Fatalf("disabled user %+v", u)
 	}
 	_, err = svc.Authenticate(ctx, token)
-	wantErr(t, "token of a disabled user", err, ingest.ErrNotFound)
+	wantErr(t, "token of a disabled user", err, errs.ErrNotFound)
 	_, err = svc.ChangeUser(ctx, lan.ID, auth.UserPatch{Disabled: &no})
 	must(t, "enable", err)
 	_, err = svc.Authenticate(ctx, token)
-	wantErr(t, "token from before the disabling", err, ingest.ErrNotFound)
+	wantErr(t, "token from before the disabling", err, errs.ErrNotFound)
 	if _, _, err := svc.Login(ctx, "thu.tran", "mật-khẩu-đủ-dài"); err != nil {
 		t.Fatalf("login after enabling: %v", err)
 	}
@@ -110,16 +110,16 @@ func testAccountChanges(t *testing.T, db *sqldb.DB) {
 	}
 	bad, ghost := auth.Role("vua"), int64(999999)
 	_, err = svc.ChangeUser(ctx, lan.ID, auth.UserPatch{Role: &bad, UnitID: &ghost})
-	wantErr(t, "bad role and unit", err, ingest.ErrInvalid)
+	wantErr(t, "bad role and unit", err, errs.ErrInvalid)
 	_, err = svc.ChangeUser(ctx, 999999, auth.UserPatch{Disabled: &yes})
-	wantErr(t, "change a missing user", err, ingest.ErrNotFound)
+	wantErr(t, "change a missing user", err, errs.ErrNotFound)
 
 	// The last active administrator stays one.
 	clerk := auth.RoleClerk
 	_, err = svc.ChangeUser(ctx, admin.ID, auth.UserPatch{Disabled: &yes})
 	wantErr(t, "disable the last administrator", err, auth.ErrLastAdministrator)
 	_, err = svc.ChangeUser(ctx, admin.ID, auth.UserPatch{Role: &clerk})
-	wantErr(t, "demote the last administrator", err, ingest.ErrConflict)
+	wantErr(t, "demote the last administrator", err, errs.ErrConflict)
 	if a, _ := db.User(ctx, admin.ID); a.Disabled || a.Role != auth.RoleAdministrator {
 		t.Fatalf("a refused change was stored: %+v", a)
 	}

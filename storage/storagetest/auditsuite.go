@@ -13,6 +13,7 @@ import (
 	"kntc/auth"
 	"kntc/cases"
 	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/storage/sqldb"
 )
 
@@ -132,7 +133,7 @@ func testDocumentArrivals(t *testing.T, db *sqldb.DB) {
 		}
 	}
 	again := d
-	refused(t, db, "a document ID twice", ingest.ErrConflict, func() error { return db.CreateDocument(ctx, &again) })
+	refused(t, db, "a document ID twice", errs.ErrConflict, func() error { return db.CreateDocument(ctx, &again) })
 	verifyKeyed(t, db)
 }
 
@@ -164,11 +165,11 @@ func testAccountsAudited(t *testing.T, db *sqldb.DB) {
 	if e.Username != "system" || e.Detail != "username=lan unchanged" {
 		t.Fatalf("unattributed change entry %+v", e)
 	}
-	refused(t, db, "a unit code twice", ingest.ErrConflict, func() error {
+	refused(t, db, "a unit code twice", errs.ErrConflict, func() error {
 		again := auth.Unit{Code: "HT", Name: "Khác", Level: auth.LevelDistrict, ParentID: root.ID}
 		return db.CreateUnit(ctx, &again)
 	})
-	refused(t, db, "a missing user", ingest.ErrNotFound, func() error {
+	refused(t, db, "a missing user", errs.ErrNotFound, func() error {
 		ghost := auth.User{ID: 999999, Username: "ma", Role: auth.RoleClerk, UnitID: dist.ID, ScopeUnitID: dist.ID}
 		return db.UpdateUser(ctx, &ghost)
 	})

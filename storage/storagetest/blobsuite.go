@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 // TestBlobStore runs the BlobStore conformance suite. newStore returns an empty store
@@ -103,7 +104,7 @@ func testPutChecksumMismatch(t *testing.T, s ingest.BlobStore) {
 
 	data := randomBytes(3, 70_000)
 	_, err := s.Put(t.Context(), "kept", onlyReader(data), int64(len(data)), wrong)
-	if !errors.Is(err, ingest.ErrChecksum) {
+	if !errors.Is(err, errs.ErrChecksum) {
 		t.Fatalf("Put with a wrong wantSHA256 over an object: err = %v, want ErrChecksum", err)
 	}
 	if got := MustGet(t, s, "kept", 0, -1); !bytes.Equal(got, old) {
@@ -111,7 +112,7 @@ func testPutChecksumMismatch(t *testing.T, s ingest.BlobStore) {
 	}
 
 	_, err = s.Put(t.Context(), "new/object", onlyReader(data), -1, wrong)
-	if !errors.Is(err, ingest.ErrChecksum) {
+	if !errors.Is(err, errs.ErrChecksum) {
 		t.Fatalf("Put with a wrong wantSHA256: err = %v, want ErrChecksum", err)
 	}
 	MustNotExist(t, s, "new/object")
@@ -243,7 +244,7 @@ func testRangeReads(t *testing.T, s ingest.BlobStore) {
 	}
 	t.Run("negative offset", func(t *testing.T) {
 		rc, err := s.Get(t.Context(), "ranged", -1, 10)
-		if !errors.Is(err, ingest.ErrInvalid) {
+		if !errors.Is(err, errs.ErrInvalid) {
 			t.Errorf("Get(-1, 10): err = %v, want ErrInvalid", err)
 		}
 		if rc != nil {
@@ -257,7 +258,7 @@ func testMissingKey(t *testing.T, s ingest.BlobStore) {
 	for _, key := range []string{"absent", "present", "present/x/y", "present/y"} {
 		for _, r := range [][2]int64{{0, -1}, {0, 0}, {5, 10}} {
 			rc, err := s.Get(t.Context(), key, r[0], r[1])
-			if !errors.Is(err, ingest.ErrNotFound) {
+			if !errors.Is(err, errs.ErrNotFound) {
 				t.Errorf("Get(%q, %d, %d): err = %v, want ErrNotFound", key, r[0], r[1], err)
 			}
 			if rc != nil {
@@ -265,7 +266,7 @@ func testMissingKey(t *testing.T, s ingest.BlobStore) {
 				rc.Close()
 			}
 		}
-		if _, err := s.Stat(t.Context(), key); !errors.Is(err, ingest.ErrNotFound) {
+		if _, err := s.Stat(t.Context(), key); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("Stat(%q): err = %v, want ErrNotFound", key, err)
 		}
 	}
@@ -376,7 +377,7 @@ func testListStopsOnError(t *testing.T, s ingest.BlobStore) {
 func testKeyAndPrefixCollision(t *testing.T, s ingest.BlobStore) {
 	MustPut(t, s, "p", []byte("file p"))
 	if _, err := s.Put(t.Context(), "p/q", onlyReader([]byte("under p")), -1, ""); err != nil {
-		if !errors.Is(err, ingest.ErrConflict) {
+		if !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("Put p/q beside object p: err = %v, want nil or ErrConflict", err)
 		}
 		MustNotExist(t, s, "p/q")
@@ -389,7 +390,7 @@ func testKeyAndPrefixCollision(t *testing.T, s ingest.BlobStore) {
 
 	MustPut(t, s, "r/s", []byte("under r"))
 	if _, err := s.Put(t.Context(), "r", onlyReader([]byte("file r")), -1, ""); err != nil {
-		if !errors.Is(err, ingest.ErrConflict) {
+		if !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("Put r beside object r/s: err = %v, want nil or ErrConflict", err)
 		}
 		MustNotExist(t, s, "r")
@@ -405,27 +406,27 @@ func testInvalidKeys(t *testing.T, s ingest.BlobStore) {
 	keys := []string{"", "../x", "a/../../x", "/abs", "a//b", "a b", "a/", "./a", "a/./b", "ä", `a\b`, "a~"}
 	for _, key := range keys {
 		t.Run(fmt.Sprintf("key %q", key), func(t *testing.T) {
-			if _, err := s.Put(t.Context(), key, onlyReader([]byte("x")), 1, ""); !errors.Is(err, ingest.ErrInvalid) {
+			if _, err := s.Put(t.Context(), key, onlyReader([]byte("x")), 1, ""); !errors.Is(err, errs.ErrInvalid) {
 				t.Errorf("Put: err = %v, want ErrInvalid", err)
 			}
 			rc, err := s.Get(t.Context(), key, 0, -1)
-			if !errors.Is(err, ingest.ErrInvalid) {
+			if !errors.Is(err, errs.ErrInvalid) {
 				t.Errorf("Get: err = %v, want ErrInvalid", err)
 			}
 			if rc != nil {
 				rc.Close()
 			}
-			if _, err := s.Stat(t.Context(), key); !errors.Is(err, ingest.ErrInvalid) {
+			if _, err := s.Stat(t.Context(), key); !errors.Is(err, errs.ErrInvalid) {
 				t.Errorf("Stat: err = %v, want ErrInvalid", err)
 			}
-			if err := s.Delete(t.Context(), key); !errors.Is(err, ingest.ErrInvalid) {
+			if err := s.Delete(t.Context(), key); !errors.Is(err, errs.ErrInvalid) {
 				t.Errorf("Delete: err = %v, want ErrInvalid", err)
 			}
 		})
 	}
 	for _, prefix := range []string{"../", "/", "a//", "a b"} {
 		err := s.List(t.Context(), prefix, func(ingest.BlobInfo) error { return nil })
-		if !errors.Is(err, ingest.ErrInvalid) {
+		if !errors.Is(err, errs.ErrInvalid) {
 			t.Errorf("List(%q): err = %v, want ErrInvalid", prefix, err)
 		}
 	}
@@ -589,7 +590,7 @@ func testLargeObject(t *testing.T, s ingest.BlobStore) {
 
 	// A large object with a wrong hash must not replace the earlier one.
 	_, err := s.Put(t.Context(), "large", onlyReader(data[1:]), -1, sum)
-	if !errors.Is(err, ingest.ErrChecksum) {
+	if !errors.Is(err, errs.ErrChecksum) {
 		t.Fatalf("Put of a large object with a wrong wantSHA256: err = %v, want ErrChecksum", err)
 	}
 	if info, err := s.Stat(t.Context(), "large"); err != nil || info.Size != int64(len(data)) {
@@ -633,11 +634,11 @@ func MustDelete(tb testing.TB, s ingest.BlobStore, key string) {
 // MustNotExist fails the test unless Stat and Get of key report ErrNotFound.
 func MustNotExist(tb testing.TB, s ingest.BlobStore, key string) {
 	tb.Helper()
-	if info, err := s.Stat(tb.Context(), key); !errors.Is(err, ingest.ErrNotFound) {
+	if info, err := s.Stat(tb.Context(), key); !errors.Is(err, errs.ErrNotFound) {
 		tb.Errorf("Stat(%q) = %+v, %v; want ErrNotFound", key, info, err)
 	}
 	rc, err := s.Get(tb.Context(), key, 0, -1)
-	if !errors.Is(err, ingest.ErrNotFound) {
+	if !errors.Is(err, errs.ErrNotFound) {
 		tb.Errorf("Get(%q): err = %v, want ErrNotFound", key, err)
 	}
 	if rc != nil {

@@ -7,6 +7,7 @@ import (
 
 	"kntc/cases"
 	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/storage/sqldb"
 )
 
@@ -139,7 +140,7 @@ func testCaseDocuments(t *testing.T, db *sqldb.DB) {
 	}
 	ghost := sampleDocument()
 	ghost.ID = "0190a0a0-0000-7000-8000-00000000dead"
-	refused(t, db, "link a missing document", ingest.ErrNotFound, func() error {
+	refused(t, db, "link a missing document", errs.ErrNotFound, func() error {
 		return db.LinkDocument(ctx, &ghost, ev, w.rec(cases.ActionLink, "document:"+ghost.ID))
 	})
 }
@@ -195,14 +196,14 @@ func testSuggestions(t *testing.T, db *sqldb.DB) {
 	if len(got) != 1 || got[0].Score != 0.7 {
 		t.Fatalf("after replacing: %+v", got)
 	}
-	wantErr(t, "suggestion for a missing case", db.SetSuggestions(ctx, a, []cases.Suggestion{{CaseCode: "KN-2026-999999", Reason: "subject"}}), ingest.ErrNotFound)
+	wantErr(t, "suggestion for a missing case", db.SetSuggestions(ctx, a, []cases.Suggestion{{CaseCode: "KN-2026-999999", Reason: "subject"}}), errs.ErrNotFound)
 	got, err = db.Suggestions(ctx, []string{a})
 	must(t, "suggestions after a refused replace", err)
 	if len(got) != 1 || got[0].Score != 0.7 {
 		t.Fatalf("a refused replace changed the suggestions: %+v", got)
 	}
 	wantErr(t, "suggestion for a missing document", db.SetSuggestions(ctx, "0190a0a0-0000-7000-8000-00000000dead",
-		[]cases.Suggestion{{CaseCode: c1.Code, Reason: "subject"}}), ingest.ErrNotFound)
+		[]cases.Suggestion{{CaseCode: c1.Code, Reason: "subject"}}), errs.ErrNotFound)
 	must(t, "clear suggestions", db.SetSuggestions(ctx, a, nil))
 	must(t, "delete a document with suggestions", db.DeleteDocument(ctx, b))
 	got, err = db.Suggestions(ctx, []string{a, b})

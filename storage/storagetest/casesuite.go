@@ -10,7 +10,7 @@ import (
 
 	"kntc/auth"
 	"kntc/cases"
-	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/storage/sqldb"
 )
 
@@ -174,9 +174,9 @@ func testCaseRecords(t *testing.T, db *sqldb.DB) {
 		t.Fatalf("round trip by code:\n got %+v\nwant %+v", got, c)
 	}
 	_, err = db.Case(ctx, 999999)
-	wantErr(t, "get missing", err, ingest.ErrNotFound)
+	wantErr(t, "get missing", err, errs.ErrNotFound)
 	_, err = db.CaseByCode(ctx, "KN-2026-999999")
-	wantErr(t, "get missing code", err, ingest.ErrNotFound)
+	wantErr(t, "get missing code", err, errs.ErrNotFound)
 
 	stale := c
 	c.Status = cases.StatusAccepted
@@ -201,7 +201,7 @@ func testCaseRecords(t *testing.T, db *sqldb.DB) {
 	if !reflect.DeepEqual(got, c) {
 		t.Fatalf("after update:\n got %+v\nwant %+v", got, c)
 	}
-	refused(t, db, "update a stale version", ingest.ErrConflict, func() error {
+	refused(t, db, "update a stale version", errs.ErrConflict, func() error {
 		return db.UpdateCase(ctx, &stale, nil, w.rec(cases.ActionUpdate, "case:"+c.Code))
 	})
 	if stale.Version != 1 {
@@ -209,12 +209,12 @@ func testCaseRecords(t *testing.T, db *sqldb.DB) {
 	}
 	ghost := c
 	ghost.ID = 999999
-	refused(t, db, "update a missing case", ingest.ErrNotFound, func() error {
+	refused(t, db, "update a missing case", errs.ErrNotFound, func() error {
 		return db.UpdateCase(ctx, &ghost, nil, w.rec(cases.ActionUpdate, "case:KN-2026-999999"))
 	})
 	badHandler := c
 	badHandler.HandlerID = 999999
-	refused(t, db, "assign a missing user", ingest.ErrNotFound, func() error {
+	refused(t, db, "assign a missing user", errs.ErrNotFound, func() error {
 		return db.UpdateCase(ctx, &badHandler, nil, w.rec(cases.ActionUpdate, "case:"+c.Code))
 	})
 	c.HandlerID, c.Extensions = 0, nil
@@ -279,7 +279,7 @@ func testCaseCodes(t *testing.T, db *sqldb.DB) {
 	// A failed insert rolls its number back with it: the numbers stay dense.
 	orphan := w.sampleCase(cases.KindComplaint, day(2026, 4, 1))
 	orphan.UnitID = 999999
-	refused(t, db, "case of a missing unit", ingest.ErrNotFound, func() error {
+	refused(t, db, "case of a missing unit", errs.ErrNotFound, func() error {
 		return db.CreateCase(ctx, &orphan, cases.Event{Type: cases.EventCreated}, w.rec(cases.ActionCreate, ""))
 	})
 	if orphan.Code != "" || orphan.ID != 0 {
@@ -302,11 +302,11 @@ func testCaseCodes(t *testing.T, db *sqldb.DB) {
 	}
 	dup := w.sampleCase(cases.KindComplaint, day(2026, 4, 4))
 	dup.Code = "KN-2026-000010"
-	refused(t, db, "duplicate code", ingest.ErrConflict, func() error {
+	refused(t, db, "duplicate code", errs.ErrConflict, func() error {
 		return db.CreateCase(ctx, &dup, cases.Event{Type: cases.EventCreated}, w.rec(cases.ActionCreate, ""))
 	})
 	bad := w.sampleCase("khac", day(2026, 4, 4))
-	refused(t, db, "code of an unknown kind", ingest.ErrInvalid, func() error {
+	refused(t, db, "code of an unknown kind", errs.ErrInvalid, func() error {
 		return db.CreateCase(ctx, &bad, cases.Event{Type: cases.EventCreated}, w.rec(cases.ActionCreate, ""))
 	})
 

@@ -11,6 +11,7 @@ import (
 
 	"kntc/auth"
 	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/storage/sqldb"
 )
 
@@ -150,14 +151,14 @@ func testDocuments(t *testing.T, db *sqldb.DB) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", got, d)
 	}
 	dup := d
-	wantErr(t, "create with an existing ID", db.CreateDocument(ctx, &dup), ingest.ErrConflict)
+	wantErr(t, "create with an existing ID", db.CreateDocument(ctx, &dup), errs.ErrConflict)
 
 	_, err = db.Document(ctx, "0190a0a0-0000-7000-8000-000000000000")
-	wantErr(t, "get missing", err, ingest.ErrNotFound)
+	wantErr(t, "get missing", err, errs.ErrNotFound)
 
 	bad := sampleDocument()
 	bad.Status = "lost"
-	wantErr(t, "create with an unknown status", db.CreateDocument(ctx, &bad), ingest.ErrInvalid)
+	wantErr(t, "create with an unknown status", db.CreateDocument(ctx, &bad), errs.ErrInvalid)
 
 	d.Status = ingest.StatusQuarantined
 	d.Error = "Tệp PDF bị mã hoá (encrypted PDF)"
@@ -170,7 +171,7 @@ func testDocuments(t *testing.T, db *sqldb.DB) {
 	}
 	missing := sampleDocument()
 	missing.ID = "0190a0a0-0000-7000-8000-000000000001"
-	wantErr(t, "update missing", db.UpdateDocument(ctx, &missing), ingest.ErrNotFound)
+	wantErr(t, "update missing", db.UpdateDocument(ctx, &missing), errs.ErrNotFound)
 
 	// By SHA-256: the original, never a duplicate row.
 	d.Status, d.Error = ingest.StatusStored, ""
@@ -184,18 +185,18 @@ func testDocuments(t *testing.T, db *sqldb.DB) {
 		t.Fatalf("by sha256 returned %s, want the original %s", orig.ID, d.ID)
 	}
 	_, err = db.DocumentBySHA256(ctx, "00")
-	wantErr(t, "by unknown sha256", err, ingest.ErrNotFound)
+	wantErr(t, "by unknown sha256", err, errs.ErrNotFound)
 	d.Status = ingest.StatusQuarantined
 	must(t, "quarantine", db.UpdateDocument(ctx, &d))
 	_, err = db.DocumentBySHA256(ctx, d.SHA256)
-	wantErr(t, "by sha256 of a quarantined document", err, ingest.ErrNotFound)
+	wantErr(t, "by sha256 of a quarantined document", err, errs.ErrNotFound)
 	d.Status = ingest.StatusStored
 	must(t, "store again", db.UpdateDocument(ctx, &d))
 
 	must(t, "delete", db.DeleteDocument(ctx, copyOf.ID))
 	_, err = db.Document(ctx, copyOf.ID)
-	wantErr(t, "get deleted", err, ingest.ErrNotFound)
-	wantErr(t, "delete missing", db.DeleteDocument(ctx, copyOf.ID), ingest.ErrNotFound)
+	wantErr(t, "get deleted", err, errs.ErrNotFound)
+	wantErr(t, "delete missing", db.DeleteDocument(ctx, copyOf.ID), errs.ErrNotFound)
 }
 
 func testDocumentList(t *testing.T, db *sqldb.DB) {
@@ -288,9 +289,9 @@ func testPages(t *testing.T, db *sqldb.DB) {
 		t.Fatalf("page 1 did not round-trip: %+v", pages[0])
 	}
 	orphan := ingest.Page{DocumentID: "0190a0a0-0000-7000-8000-00000000dead", Number: 1}
-	wantErr(t, "page of a missing document", db.SavePage(ctx, &orphan), ingest.ErrNotFound)
+	wantErr(t, "page of a missing document", db.SavePage(ctx, &orphan), errs.ErrNotFound)
 	zero := ingest.Page{DocumentID: d.ID, Number: 0}
-	wantErr(t, "page number 0", db.SavePage(ctx, &zero), ingest.ErrInvalid)
+	wantErr(t, "page number 0", db.SavePage(ctx, &zero), errs.ErrInvalid)
 
 	must(t, "delete document", db.DeleteDocument(ctx, d.ID))
 	pages, err = db.Pages(ctx, d.ID)
@@ -404,20 +405,20 @@ func testUnits(t *testing.T, db *sqldb.DB) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", got, comm)
 	}
 	_, err = db.UnitByCode(ctx, "KHONG-CO")
-	wantErr(t, "missing code", err, ingest.ErrNotFound)
+	wantErr(t, "missing code", err, errs.ErrNotFound)
 	_, err = db.Unit(ctx, 999999)
-	wantErr(t, "missing id", err, ingest.ErrNotFound)
+	wantErr(t, "missing id", err, errs.ErrNotFound)
 
 	again := auth.Unit{Code: "STNMT", Name: "Trùng mã", Level: auth.LevelDepartment, ParentID: root.ID}
-	wantErr(t, "duplicate code", svc.AddUnit(ctx, &again), ingest.ErrConflict)
+	wantErr(t, "duplicate code", svc.AddUnit(ctx, &again), errs.ErrConflict)
 	orphan := auth.Unit{Code: "X", Name: "Không có cấp trên", Level: auth.LevelCommune, ParentID: 999999}
-	wantErr(t, "missing parent (service)", svc.AddUnit(ctx, &orphan), ingest.ErrNotFound)
+	wantErr(t, "missing parent (service)", svc.AddUnit(ctx, &orphan), errs.ErrNotFound)
 	orphan.CreatedAt = time.Now()
-	wantErr(t, "missing parent (store)", db.CreateUnit(ctx, &orphan), ingest.ErrNotFound)
+	wantErr(t, "missing parent (store)", db.CreateUnit(ctx, &orphan), errs.ErrNotFound)
 	second := auth.Unit{Code: "TINH2", Name: "Tỉnh thứ hai", Level: auth.LevelProvince}
-	wantErr(t, "second root", svc.AddUnit(ctx, &second), ingest.ErrInvalid)
+	wantErr(t, "second root", svc.AddUnit(ctx, &second), errs.ErrInvalid)
 	badCode := auth.Unit{Code: "Sở TN", Name: "x", Level: auth.LevelDepartment, ParentID: root.ID}
-	wantErr(t, "bad code", svc.AddUnit(ctx, &badCode), ingest.ErrInvalid)
+	wantErr(t, "bad code", svc.AddUnit(ctx, &badCode), errs.ErrInvalid)
 
 	units, err := db.Units(ctx)
 	must(t, "list", err)
@@ -450,10 +451,10 @@ func testUsersAndTokens(t *testing.T, db *sqldb.DB) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", got, u)
 	}
 	twin := auth.User{Username: "lan.nguyen", Role: auth.RoleClerk, UnitID: root.ID}
-	wantErr(t, "duplicate username", svc.AddUser(ctx, &twin, "mật-khẩu-đủ-dài"), ingest.ErrConflict)
+	wantErr(t, "duplicate username", svc.AddUser(ctx, &twin, "mật-khẩu-đủ-dài"), errs.ErrConflict)
 	weak := auth.User{Username: "yeu", Role: "boss", UnitID: 424242}
 	err = svc.AddUser(ctx, &weak, "ngắn")
-	wantErr(t, "invalid user", err, ingest.ErrInvalid)
+	wantErr(t, "invalid user", err, errs.ErrInvalid)
 	for _, part := range []string{"vai trò", "đơn vị 424242", "mật khẩu"} {
 		if !strings.Contains(err.Error(), part) {
 			t.Errorf("error %q does not report %q (every problem at once)", err, part)
@@ -477,17 +478,17 @@ func testUsersAndTokens(t *testing.T, db *sqldb.DB) {
 		t.Fatalf("token belongs to %d, want %d", who.ID, u.ID)
 	}
 	_, err = svc.Authenticate(ctx, token+"x")
-	wantErr(t, "unknown token", err, ingest.ErrNotFound)
+	wantErr(t, "unknown token", err, errs.ErrNotFound)
 
 	clock = clock.Add(2 * time.Hour)
 	_, err = svc.Authenticate(ctx, token)
-	wantErr(t, "expired token", err, ingest.ErrNotFound)
+	wantErr(t, "expired token", err, errs.ErrNotFound)
 
 	token2, _, err := svc.Login(ctx, "lan.nguyen", "mật-khẩu-đủ-dài")
 	must(t, "login again", err)
 	must(t, "logout", svc.Logout(ctx, token2))
 	_, err = svc.Authenticate(ctx, token2)
-	wantErr(t, "token after logout", err, ingest.ErrNotFound)
+	wantErr(t, "token after logout", err, errs.ErrNotFound)
 
 	// A new password revokes every session opened with the old one.
 	old1, _, err := svc.Login(ctx, "lan.nguyen", "mật-khẩu-đủ-dài")
@@ -498,14 +499,14 @@ func testUsersAndTokens(t *testing.T, db *sqldb.DB) {
 	must(t, "add another user", svc.AddUser(ctx, &other, "mật-khẩu-đủ-dài"))
 	otherToken, _, err := svc.Login(ctx, "minh.tran", "mật-khẩu-đủ-dài")
 	must(t, "login as the other user", err)
-	wantErr(t, "password of spaces", svc.SetPassword(ctx, u.ID, "          "), ingest.ErrInvalid)
+	wantErr(t, "password of spaces", svc.SetPassword(ctx, u.ID, "          "), errs.ErrInvalid)
 	if _, err := svc.Authenticate(ctx, old1); err != nil {
 		t.Fatalf("a refused password change revoked the tokens: %v", err)
 	}
 	must(t, "set password", svc.SetPassword(ctx, u.ID, "mật-khẩu-mới-hẳn"))
 	for _, tok := range []string{old1, old2} {
 		_, err = svc.Authenticate(ctx, tok)
-		wantErr(t, "a token from before the password change", err, ingest.ErrNotFound)
+		wantErr(t, "a token from before the password change", err, errs.ErrNotFound)
 	}
 	if _, err := svc.Authenticate(ctx, otherToken); err != nil {
 		t.Fatalf("another user's token was revoked: %v", err)
@@ -513,14 +514,14 @@ func testUsersAndTokens(t *testing.T, db *sqldb.DB) {
 	if _, _, err := svc.Login(ctx, "lan.nguyen", "mật-khẩu-đủ-dài"); !errors.Is(err, auth.ErrBadCredentials) {
 		t.Fatalf("the old password still logs in: %v", err)
 	}
-	wantErr(t, "set password of a missing user", svc.SetPassword(ctx, 999999, "mật-khẩu-mới-hẳn"), ingest.ErrNotFound)
+	wantErr(t, "set password of a missing user", svc.SetPassword(ctx, 999999, "mật-khẩu-mới-hẳn"), errs.ErrNotFound)
 
 	token3, _, err := svc.Login(ctx, "lan.nguyen", "mật-khẩu-mới-hẳn")
 	must(t, "login a third time", err)
 	u.Disabled = true
 	must(t, "disable", db.UpdateUser(ctx, &u))
 	_, err = svc.Authenticate(ctx, token3)
-	wantErr(t, "token of a disabled user", err, ingest.ErrNotFound)
+	wantErr(t, "token of a disabled user", err, errs.ErrNotFound)
 	if _, _, err := svc.Login(ctx, "lan.nguyen", "mật-khẩu-mới-hẳn"); !errors.Is(err, auth.ErrBadCredentials) {
 		t.Fatalf("disabled user logged in: %v", err)
 	}
@@ -530,9 +531,9 @@ func testUsersAndTokens(t *testing.T, db *sqldb.DB) {
 		t.Fatalf("users: %+v", users)
 	}
 	_, err = db.User(ctx, 999999)
-	wantErr(t, "missing user", err, ingest.ErrNotFound)
+	wantErr(t, "missing user", err, errs.ErrNotFound)
 	ghost := auth.User{ID: 999999, Username: "ma", Role: auth.RoleClerk, UnitID: root.ID, ScopeUnitID: root.ID}
-	wantErr(t, "update missing user", db.UpdateUser(ctx, &ghost), ingest.ErrNotFound)
+	wantErr(t, "update missing user", db.UpdateUser(ctx, &ghost), errs.ErrNotFound)
 }
 
 func testBootstrap(t *testing.T, db *sqldb.DB) {

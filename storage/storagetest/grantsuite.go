@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"kntc/cases"
-	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/storage/sqldb"
 )
 
@@ -51,13 +51,13 @@ func testGrants(t *testing.T, db *sqldb.DB) {
 	if ok, err := db.Granted(ctx, c1.ID, w.handler.ID); err != nil || ok {
 		t.Fatalf("granted after revoke: %v, %v", ok, err)
 	}
-	refused(t, db, "revoke a grant not held", ingest.ErrNotFound, func() error {
+	refused(t, db, "revoke a grant not held", errs.ErrNotFound, func() error {
 		return db.Revoke(ctx, c1.ID, w.handler.ID, ev, w.rec(cases.ActionRevoke, "case:"+c1.Code))
 	})
-	refused(t, db, "grant to a missing user", ingest.ErrNotFound, func() error {
+	refused(t, db, "grant to a missing user", errs.ErrNotFound, func() error {
 		return db.Grant(ctx, c1.ID, 999999, w.leader.ID, ev, w.rec(cases.ActionGrant, "case:"+c1.Code))
 	})
-	refused(t, db, "grant on a missing case", ingest.ErrNotFound, func() error {
+	refused(t, db, "grant on a missing case", errs.ErrNotFound, func() error {
 		return db.Grant(ctx, 999999, w.handler.ID, w.leader.ID, ev, w.rec(cases.ActionGrant, "case:TC-2026-999999"))
 	})
 	codes, err = db.GrantedCodes(ctx, w.handler.ID)

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"kntc/cases"
-	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/storage/sqldb"
 )
 
@@ -63,7 +63,7 @@ func testHolidays(t *testing.T, db *sqldb.DB) {
 	audited(t, db, cases.ActionDelete, "holiday:2026-02-28", func() error {
 		return db.DeleteHoliday(ctx, makeUp.Day, rec(cases.ActionDelete, "2026-02-28"))
 	})
-	refused(t, db, "delete an unmarked day", ingest.ErrNotFound, func() error {
+	refused(t, db, "delete an unmarked day", errs.ErrNotFound, func() error {
 		return db.DeleteHoliday(ctx, makeUp.Day, rec(cases.ActionDelete, "2026-02-28"))
 	})
 	if n, err := verifyAudit(t, db); err != nil || n != 3 {

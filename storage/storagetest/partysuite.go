@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"kntc/cases"
-	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/storage/sqldb"
 )
 
@@ -48,11 +48,11 @@ func testParties(t *testing.T, db *sqldb.DB) {
 		t.Fatalf("parties:\n got %+v\nwant %+v", parties, want)
 	}
 	unsealed := cases.Party{CaseID: c.ID, Role: cases.RolePetitioner, Secret: true, Person: cases.Person{Name: "Lộ danh"}}
-	refused(t, db, "secret party without its sealed identity", ingest.ErrInvalid, func() error {
+	refused(t, db, "secret party without its sealed identity", errs.ErrInvalid, func() error {
 		return db.CreateParty(ctx, &unsealed, ev, w.rec(cases.ActionUpdate, obj))
 	})
 	orphan := cases.Party{CaseID: 999999, Role: cases.RoleRespondent}
-	refused(t, db, "party of a missing case", ingest.ErrNotFound, func() error {
+	refused(t, db, "party of a missing case", errs.ErrNotFound, func() error {
 		return db.CreateParty(ctx, &orphan, ev, w.rec(cases.ActionUpdate, "case:KN-2026-999999"))
 	})
 
@@ -73,16 +73,16 @@ func testParties(t *testing.T, db *sqldb.DB) {
 	}
 	elsewhere := respondent
 	elsewhere.CaseID = 999999
-	refused(t, db, "update a party under another case", ingest.ErrNotFound, func() error {
+	refused(t, db, "update a party under another case", errs.ErrNotFound, func() error {
 		return db.UpdateParty(ctx, &elsewhere, ev, w.rec(cases.ActionUpdate, obj))
 	})
-	refused(t, db, "delete a party under another case", ingest.ErrNotFound, func() error {
+	refused(t, db, "delete a party under another case", errs.ErrNotFound, func() error {
 		return db.DeleteParty(ctx, 999999, respondent.ID, ev, w.rec(cases.ActionUpdate, obj))
 	})
 	audited(t, db, cases.ActionUpdate, obj, func() error {
 		return db.DeleteParty(ctx, c.ID, respondent.ID, ev, w.rec(cases.ActionUpdate, obj))
 	})
-	refused(t, db, "delete a deleted party", ingest.ErrNotFound, func() error {
+	refused(t, db, "delete a deleted party", errs.ErrNotFound, func() error {
 		return db.DeleteParty(ctx, c.ID, respondent.ID, ev, w.rec(cases.ActionUpdate, obj))
 	})
 	parties, err = db.Parties(ctx, c.ID)
@@ -125,7 +125,7 @@ func testParties(t *testing.T, db *sqldb.DB) {
 	// nothing: no case, no party, no audit entry, and its number is given back.
 	failed := w.sampleCase(cases.KindDenunciation, day(2026, 3, 3))
 	unsealedParty := cases.Party{Role: cases.RolePetitioner, Secret: true, Person: cases.Person{Name: "Lộ danh"}}
-	refused(t, db, "case with a party that cannot be stored", ingest.ErrInvalid, func() error {
+	refused(t, db, "case with a party that cannot be stored", errs.ErrInvalid, func() error {
 		return db.CreateCase(ctx, &failed, cases.Event{Type: cases.EventCreated}, w.rec(cases.ActionCreate, ""),
 			cases.NewParty{Party: &first, Event: ev, Record: w.rec(cases.ActionCreate, "")},
 			cases.NewParty{Party: &unsealedParty, Event: ev, Record: w.rec(cases.ActionCreate, "")})

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"kntc/cases"
-	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/storage/sqldb"
 )
 
@@ -80,20 +80,20 @@ func testPetitions(t *testing.T, db *sqldb.DB) {
 		t.Fatalf("after update:\n got %+v\nwant %+v", got, p1)
 	}
 	_, err = db.Petition(ctx, 999999)
-	wantErr(t, "get missing petition", err, ingest.ErrNotFound)
+	wantErr(t, "get missing petition", err, errs.ErrNotFound)
 	ghost := p1
 	ghost.ID = 999999
-	refused(t, db, "update a missing petition", ingest.ErrNotFound, func() error {
+	refused(t, db, "update a missing petition", errs.ErrNotFound, func() error {
 		return db.UpdatePetition(ctx, &ghost, w.rec(cases.ActionUpdate, "petition:999999"))
 	})
 	orphan := base
 	orphan.UnitID = 999999
-	refused(t, db, "petition of a missing unit", ingest.ErrNotFound, func() error {
+	refused(t, db, "petition of a missing unit", errs.ErrNotFound, func() error {
 		return db.CreatePetition(ctx, &orphan, w.rec(cases.ActionCreate, ""))
 	})
 	unsealed := base
 	unsealed.Secret = true
-	refused(t, db, "secret petition without its sealed petitioner", ingest.ErrInvalid, func() error {
+	refused(t, db, "secret petition without its sealed petitioner", errs.ErrInvalid, func() error {
 		return db.CreatePetition(ctx, &unsealed, w.rec(cases.ActionCreate, ""))
 	})
 

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"kntc/cases"
-	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/storage/sqldb"
 )
 
@@ -64,15 +64,15 @@ func testReceptions(t *testing.T, db *sqldb.DB) {
 		t.Fatalf("after update:\n got %+v\nwant %+v", got, r1)
 	}
 	_, err = db.Reception(ctx, 999999)
-	wantErr(t, "get missing reception", err, ingest.ErrNotFound)
+	wantErr(t, "get missing reception", err, errs.ErrNotFound)
 	ghost := r1
 	ghost.ID = 999999
-	refused(t, db, "update a missing reception", ingest.ErrNotFound, func() error {
+	refused(t, db, "update a missing reception", errs.ErrNotFound, func() error {
 		return db.UpdateReception(ctx, &ghost, w.rec(cases.ActionUpdate, "reception:999999"))
 	})
 	badCase := r3
 	badCase.CaseID = 999999
-	refused(t, db, "reception of a missing case", ingest.ErrNotFound, func() error {
+	refused(t, db, "reception of a missing case", errs.ErrNotFound, func() error {
 		return db.UpdateReception(ctx, &badCase, w.rec(cases.ActionUpdate, fmt.Sprintf("reception:%d", r3.ID)))
 	})
 

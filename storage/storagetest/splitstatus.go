@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/storage/sqldb"
 )
 
@@ -119,7 +120,7 @@ func TestSplitStatusMigration(t *testing.T, open func(t *testing.T) *sqldb.DB) {
 	// The foreign keys still point at documents: a page of a missing document is
 	// refused, and deleting a document takes its pages and suggestions along.
 	orphan := splitSamplePage("01900000-0000-7000-8000-00000000dead")
-	if err := db.SavePage(ctx, &orphan); !errors.Is(err, ingest.ErrNotFound) {
+	if err := db.SavePage(ctx, &orphan); !errors.Is(err, errs.ErrNotFound) {
 		t.Errorf("page of a missing document: %v, want ErrNotFound", err)
 	}
 	must(t, "delete document", db.DeleteDocument(ctx, d.ID))
