@@ -9,7 +9,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -162,7 +161,9 @@ const MinPasswordLength = 10
 // HashPassword returns the argon2id PHC string for password.
 func HashPassword(password string) (string, error) {
 	if p := passwordProblem(password); p != "" {
-		return "", errs.Errorf(errs.Invalid, "%s", p)
+		var probs errs.Problems
+		probs.Add("password", p)
+		return "", probs.Err()
 	}
 	h, err := argon2id.CreateHash(norm.NFC.String(password), argonParams)
 	if err != nil {
@@ -191,8 +192,8 @@ func passwordProblem(password string) string {
 
 // The text fields of accounts.
 var (
-	fieldFullName = textin.Field{Name: "họ tên", English: "full name", Max: 200}
-	fieldUnitName = textin.Field{Name: "tên đơn vị", English: "unit name", Max: 200, Required: true}
+	fieldFullName = textin.Field{Key: "full_name", Name: "họ tên", English: "full name", Max: 200}
+	fieldUnitName = textin.Field{Key: "name", Name: "tên đơn vị", English: "unit name", Max: 200, Required: true}
 )
 
 // CheckPassword reports whether password matches the argon2id hash.
@@ -216,21 +217,16 @@ func HashToken(token string) string {
 
 // ValidateUnit checks a unit's own fields (not its parent's existence).
 func ValidateUnit(u *Unit) error {
-	var probs []string
+	var probs errs.Problems
 	u.Code = strings.TrimSpace(u.Code)
 	if !validCode(u.Code) {
-		probs = append(probs, "mã đơn vị chỉ gồm chữ cái không dấu, chữ số, '-' và '_', tối đa 32 ký tự (unit code: ASCII letters, digits, - and _, at most 32)")
+		probs.Add("code", "mã đơn vị chỉ gồm chữ cái không dấu, chữ số, '-' và '_', tối đa 32 ký tự (unit code: ASCII letters, digits, - and _, at most 32)")
 	}
-	var p textin.Problems
-	p.Clean(fieldUnitName, &u.Name)
-	probs = append(probs, p...)
+	fieldUnitName.Check(&probs, &u.Name)
 	if !u.Level.Valid() {
-		probs = append(probs, enum.Unknown("cấp đơn vị", "level", u.Level, Levels))
+		probs.Add("level", enum.Unknown("cấp đơn vị", "level", u.Level, Levels))
 	}
-	if len(probs) > 0 {
-		return errs.Errorf(errs.Invalid, "%s", strings.Join(probs, "; "))
-	}
-	return nil
+	return probs.Err()
 }
 
 func validCode(s string) bool {
@@ -248,7 +244,9 @@ func validCode(s string) bool {
 // ValidateUsername checks the form of a login name: 3–64 of a-z, 0-9, '.', '_', '-'.
 func ValidateUsername(name string) error {
 	if p := usernameProblem(name); p != "" {
-		return errs.Errorf(errs.Invalid, "%s", p)
+		var probs errs.Problems
+		probs.Add("username", p)
+		return probs.Err()
 	}
 	return nil
 }
@@ -267,8 +265,8 @@ func usernameProblem(name string) string {
 
 // ErrLastAdministrator refuses disabling or demoting the last active
 // administrator: nobody could manage accounts over the API any more.
-var ErrLastAdministrator = errs.Errorf(errs.Conflict, "không thể khoá hay đổi vai trò của quản trị viên cuối cùng còn hoạt động (the last active administrator cannot be disabled or demoted)")
+var ErrLastAdministrator = errs.New(errs.Conflict, "không thể khoá hay đổi vai trò của quản trị viên cuối cùng còn hoạt động (the last active administrator cannot be disabled or demoted)")
 
 // ErrBadCredentials is returned by Login for an unknown user, a wrong password or a
 // disabled account alike, so a caller cannot tell which.
-var ErrBadCredentials = errors.New("tên đăng nhập hoặc mật khẩu không đúng (wrong username or password)")
+var ErrBadCredentials = errs.New(errs.Unauthorized, "tên đăng nhập hoặc mật khẩu không đúng (wrong username or password)")

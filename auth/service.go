@@ -11,7 +11,6 @@ import (
 
 	"kntc/internal/enum"
 	"kntc/internal/errs"
-	"kntc/internal/textin"
 )
 
 // Service is the account logic on top of a Store: login, token checks, the first
@@ -140,10 +139,9 @@ func (s *Service) AddUnit(ctx context.Context, u *Unit) error {
 
 // RenameUnit validates and sets the name of unit id and returns the unit.
 func (s *Service) RenameUnit(ctx context.Context, id int64, name string) (Unit, error) {
-	var p textin.Problems
-	p.Clean(fieldUnitName, &name)
-	if len(p) > 0 {
-		return Unit{}, errs.Errorf(errs.Invalid, "%s", strings.Join(p, "; "))
+	var p errs.Problems
+	if fieldUnitName.Check(&p, &name); len(p) > 0 {
+		return Unit{}, p.Err()
 	}
 	if err := s.Store.RenameUnit(ctx, id, name); err != nil {
 		return Unit{}, fmt.Errorf("rename unit %d: %w", id, err)
@@ -174,30 +172,28 @@ func (s *Service) EnsureRoot(ctx context.Context, code, name string) (root Unit,
 // ScopeUnitID means the user's own unit.
 func (s *Service) AddUser(ctx context.Context, u *User, password string) error {
 	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
-	var probs []string
+	var probs errs.Problems
 	if p := usernameProblem(u.Username); p != "" {
-		probs = append(probs, p)
+		probs.Add("username", p)
 	}
-	var p textin.Problems
-	p.Clean(fieldFullName, &u.FullName)
-	probs = append(probs, p...)
+	fieldFullName.Check(&probs, &u.FullName)
 	if !u.Role.Valid() {
-		probs = append(probs, enum.Unknown("vai trò", "role", u.Role, Roles))
+		probs.Add("role", enum.Unknown("vai trò", "role", u.Role, Roles))
 	}
 	if u.ScopeUnitID == 0 {
 		u.ScopeUnitID = u.UnitID
 	}
 	if _, err := s.Store.Unit(ctx, u.UnitID); err != nil {
-		probs = append(probs, fmt.Sprintf("đơn vị %d không tồn tại (unit does not exist)", u.UnitID))
+		probs.Addf("unit", "đơn vị %d không tồn tại (unit does not exist)", u.UnitID)
 	}
 	if _, err := s.Store.Unit(ctx, u.ScopeUnitID); err != nil {
-		probs = append(probs, fmt.Sprintf("đơn vị phạm vi %d không tồn tại (scope unit does not exist)", u.ScopeUnitID))
+		probs.Addf("scope", "đơn vị phạm vi %d không tồn tại (scope unit does not exist)", u.ScopeUnitID)
 	}
 	if p := passwordProblem(password); p != "" {
-		probs = append(probs, p)
+		probs.Add("password", p)
 	}
-	if len(probs) > 0 {
-		return errs.Errorf(errs.Invalid, "add user %q: %s", u.Username, strings.Join(probs, "; "))
+	if err := probs.Err(); err != nil {
+		return fmt.Errorf("add user %q: %w", u.Username, err)
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
@@ -256,16 +252,14 @@ func (s *Service) ChangeUser(ctx context.Context, id int64, p UserPatch) (User, 
 	if err != nil {
 		return User{}, fmt.Errorf("change user %d: %w", id, err)
 	}
-	var probs []string
+	var probs errs.Problems
 	if p.FullName != nil {
-		var tp textin.Problems
 		u.FullName = *p.FullName
-		tp.Clean(fieldFullName, &u.FullName)
-		probs = append(probs, tp...)
+		fieldFullName.Check(&probs, &u.FullName)
 	}
 	if p.Role != nil {
 		if !p.Role.Valid() {
-			probs = append(probs, fmt.Sprintf("vai trò %q không hợp lệ (role must be one of administrator, clerk, handler, leader, inspector)", *p.Role))
+			probs.Add("role", fmt.Sprintf("vai trò %q không hợp lệ (role must be one of administrator, clerk, handler, leader, inspector)", *p.Role))
 		}
 		u.Role = *p.Role
 	}
@@ -275,20 +269,20 @@ func (s *Service) ChangeUser(ctx context.Context, id int64, p UserPatch) (User, 
 		}
 		u.UnitID = *p.UnitID
 		if _, err := s.Store.Unit(ctx, u.UnitID); err != nil {
-			probs = append(probs, fmt.Sprintf("đơn vị %d không tồn tại (unit does not exist)", u.UnitID))
+			probs.Addf("unit", "đơn vị %d không tồn tại (unit does not exist)", u.UnitID)
 		}
 	}
 	if p.ScopeUnitID != nil {
 		u.ScopeUnitID = *p.ScopeUnitID
 		if _, err := s.Store.Unit(ctx, u.ScopeUnitID); err != nil {
-			probs = append(probs, fmt.Sprintf("đơn vị phạm vi %d không tồn tại (scope unit does not exist)", u.ScopeUnitID))
+			probs.Addf("scope", "đơn vị phạm vi %d không tồn tại (scope unit does not exist)", u.ScopeUnitID)
 		}
 	}
 	if p.Disabled != nil {
 		u.Disabled = *p.Disabled
 	}
-	if len(probs) > 0 {
-		return User{}, errs.Errorf(errs.Invalid, "change user %s: %s", u.Username, strings.Join(probs, "; "))
+	if err := probs.Err(); err != nil {
+		return User{}, fmt.Errorf("change user %s: %w", u.Username, err)
 	}
 	if err := s.Store.UpdateUser(ctx, &u); err != nil {
 		if errors.Is(err, ErrLastAdministrator) {

@@ -50,35 +50,31 @@ func (s *Service) createCase(ctx context.Context, a Actor, in NewCase, maxPartie
 	if in.Round == 0 {
 		in.Round = 1
 	}
-	dateProb := dateProblem("ngày nhận đơn", "the receipt date", in.ReceivedOn, s.today(), false)
+	var probs errs.Problems
+	checkDate(&probs, "received_on", "ngày nhận đơn", "the receipt date", in.ReceivedOn, s.today(), false)
 	if in.ReceivedOn.IsZero() {
 		in.ReceivedOn = s.today()
 	}
 	c := Case{Kind: in.Kind, Source: in.Source, ReceivedOn: Date(in.ReceivedOn),
 		UnitID: in.UnitID, HandlerID: in.HandlerID, Round: in.Round,
 		Complex: in.Complex, Remote: in.Remote, Status: StatusReceived, CreatedBy: a.User.ID}
-	probs := cleanNewCase(&c, in, maxParties)
-	if dateProb != "" {
-		probs = append(probs, dateProb)
-	}
+	cleanNewCase(&probs, &c, in, maxParties)
 	if !c.Kind.Valid() {
-		probs = append(probs, enum.Unknown("loại đơn", "kind", c.Kind, Kinds))
+		probs.Add("kind", enum.Unknown("loại đơn", "kind", c.Kind, Kinds))
 	}
 	if !c.Source.Valid() {
-		probs = append(probs, enum.Unknown("nguồn đơn", "source", c.Source, Sources))
+		probs.Add("source", enum.Unknown("nguồn đơn", "source", c.Source, Sources))
 	}
 	if c.Round != 1 && c.Round != 2 || c.Round == 2 && c.Kind != KindComplaint {
-		probs = append(probs, "lần giải quyết là 1, hoặc 2 với khiếu nại (round is 1, or 2 for complaints)")
+		probs.Add("round", "lần giải quyết là 1, hoặc 2 với khiếu nại (round is 1, or 2 for complaints)")
 	}
 	for i := range in.Parties {
 		if len(in.Parties) > maxParties {
 			break // too many is the one problem reported, not one per party
 		}
-		if p := partyProblem(&in.Parties[i]); p != "" {
-			probs = append(probs, p)
-		}
+		checkParty(&probs, &in.Parties[i], fmt.Sprintf("parties[%d].", i))
 	}
-	if err := invalid(probs); err != nil {
+	if err := probs.Err(); err != nil {
 		return Case{}, "", err
 	}
 	if c.Kind == KindDenunciation && s.Sealer == nil && len(in.Parties) > 0 {
@@ -237,10 +233,10 @@ func (s *Service) UpdateCase(ctx context.Context, a Actor, code string, patch Ca
 	}
 	var events []Event
 	var changed []string
-	var probs []string
+	var probs errs.Problems
 	if patch.Subject != nil {
 		if v := clean(*patch.Subject); v == "" {
-			probs = append(probs, "trích yếu không được để trống (the subject is required)")
+			probs.Add("subject", "trích yếu không được để trống (the subject is required)")
 		} else {
 			c.Subject = v
 			changed = append(changed, "subject")
@@ -260,13 +256,13 @@ func (s *Service) UpdateCase(ctx context.Context, a Actor, code string, patch Ca
 	}
 	if patch.Round != nil {
 		if r := *patch.Round; r != 1 && r != 2 || r == 2 && c.Kind != KindComplaint {
-			probs = append(probs, "lần giải quyết là 1, hoặc 2 với khiếu nại (round is 1, or 2 for complaints)")
+			probs.Add("round", "lần giải quyết là 1, hoặc 2 với khiếu nại (round is 1, or 2 for complaints)")
 		} else {
 			c.Round = r
 			changed = append(changed, "round")
 		}
 	}
-	if err := invalid(probs); err != nil {
+	if err := probs.Err(); err != nil {
 		return Case{}, err
 	}
 	moved := false
@@ -381,11 +377,12 @@ func (s *Service) Transition(ctx context.Context, a Actor, code string, version 
 	if err := checkVersion(c, version); err != nil {
 		return Case{}, err
 	}
-	note, noteProb := fieldTransitionNote.Clean(t.Note)
-	if err := invalid(appendNonEmpty(nil, dateProblem("ngày của bước xử lý", "the step's date", t.On, s.today(), false), noteProb)); err != nil {
+	var probs errs.Problems
+	checkDate(&probs, "on", "ngày của bước xử lý", "the step's date", t.On, s.today(), false)
+	fieldTransitionNote.Check(&probs, &t.Note)
+	if err := probs.Err(); err != nil {
 		return Case{}, err
 	}
-	t.Note = note
 	if err := CheckTransition(c, a.User.Role, t); err != nil {
 		return Case{}, err
 	}
@@ -409,8 +406,10 @@ func (s *Service) Extend(ctx context.Context, a Actor, code string, x Extension)
 	if err != nil {
 		return Case{}, err
 	}
-	probs := appendNonEmpty(cleanExtension(&x), dateProblem("ngày quyết định gia hạn", "the decision date", x.DecisionDate, s.today(), false))
-	if err := invalid(probs); err != nil {
+	var probs errs.Problems
+	cleanExtension(&probs, &x)
+	checkDate(&probs, "decision_date", "ngày quyết định gia hạn", "the decision date", x.DecisionDate, s.today(), false)
+	if err := probs.Err(); err != nil {
 		return Case{}, err
 	}
 	x.DecisionDate, x.By = Date(x.DecisionDate), a.User.ID

@@ -1,8 +1,7 @@
 package cases
 
 import (
-	"errors"
-	"fmt"
+	"kntc/internal/errs"
 	"time"
 )
 
@@ -140,24 +139,27 @@ func DueCount(c Case) DayCount {
 // CheckExtension reports whether x may extend c: denunciations only, while handled,
 // at most MaxExtensions, each at most 30 days, with the decision that grants it.
 func CheckExtension(c Case, x Extension) error {
-	var probs []error
+	var probs errs.Problems
 	if c.Kind != KindDenunciation {
-		probs = append(probs, errors.New("chỉ gia hạn giải quyết tố cáo (only denunciations are extended)"))
+		probs.Add("", "chỉ gia hạn giải quyết tố cáo (only denunciations are extended)")
 	}
 	if !c.Status.handling() {
-		probs = append(probs, errors.New("chỉ gia hạn khi đang giải quyết, sau thụ lý và trước kết luận (only between thụ lý and the conclusion)"))
+		probs.Add("", "chỉ gia hạn khi đang giải quyết, sau thụ lý và trước kết luận (only between thụ lý and the conclusion)")
 	}
 	if len(c.Extensions) >= MaxExtensions {
-		probs = append(probs, fmt.Errorf("đã gia hạn %d lần, tối đa %d lần (at most %d extensions)", len(c.Extensions), MaxExtensions, MaxExtensions))
+		probs.Addf("", "đã gia hạn %d lần, tối đa %d lần (at most %d extensions)", len(c.Extensions), MaxExtensions, MaxExtensions)
 	}
 	if x.Days < 1 || x.Days > DenunciationDays {
-		probs = append(probs, fmt.Errorf("mỗi lần gia hạn từ 1 đến %d ngày (1 to %d days)", DenunciationDays, DenunciationDays))
+		probs.Addf("days", "mỗi lần gia hạn từ 1 đến %d ngày (1 to %d days)", DenunciationDays, DenunciationDays)
 	}
-	if x.DecisionNumber == "" || x.DecisionDate.IsZero() {
-		probs = append(probs, errors.New("cần số và ngày của quyết định gia hạn (the extension decision's number and date are required)"))
+	if x.DecisionNumber == "" {
+		probs.Add("decision_number", "cần số của quyết định gia hạn (the extension decision's number is required)")
 	}
-	if len(probs) > 0 {
-		return fmt.Errorf("gia hạn hồ sơ %s: %w: %w", c.Code, errors.Join(probs...), ErrIllegal)
+	if x.DecisionDate.IsZero() {
+		probs.Add("decision_date", "cần ngày của quyết định gia hạn (the extension decision's date is required)")
+	}
+	if err := probs.Err(); err != nil {
+		return ErrIllegal.Errorf("gia hạn hồ sơ %s: %w", c.Code, err)
 	}
 	return nil
 }

@@ -310,7 +310,7 @@ func (s *Service) applyDocument(ctx context.Context, a Actor, c *Case, d ingest.
 			Note: "theo văn bản " + d.Meta.Number})
 	}
 	err := s.updateCase(ctx, a, c, events, ActionTransition, "by document "+d.ID)
-	if !isConflict(err) {
+	if !errors.Is(err, errs.ErrConflict) {
 		return err
 	}
 	// Someone changed the case meanwhile: apply the document to the fresh copy.

@@ -1,8 +1,6 @@
 package cases
 
 import (
-	"errors"
-
 	"kntc/internal/errs"
 )
 
@@ -10,7 +8,3 @@ import (
 // error, so the API answers 422 with the reason. Make one with
 // ErrIllegal.Errorf(reason).
 var ErrIllegal = errs.New(errs.Invalid, "quy trình hoặc pháp luật không cho phép (not allowed by the workflow)")
-
-func isConflict(err error) bool { return errors.Is(err, errs.ErrConflict) }
-
-var errConflict = errs.ErrConflict

@@ -1,7 +1,6 @@
 package cases
 
 import (
-	"fmt"
 	"slices"
 
 	"kntc/auth"
@@ -91,8 +90,8 @@ func checkField(a Actor, c Case, field string) error {
 	}
 	for _, s := range []Stage{StageOpen, StageDecided, StageClosed} {
 		if MayWriteField(a.User.Role, field, s) {
-			return fmt.Errorf("trường %s không sửa được khi hồ sơ ở trạng thái %s (%s cannot change in status %s): %w",
-				field, c.Status.Label(), field, c.Status, ErrIllegal)
+			return ErrIllegal.Errorf("trường %s không sửa được khi hồ sơ ở trạng thái %s (%s cannot change in status %s)",
+				field, c.Status.Label(), field, c.Status)
 		}
 	}
 	return errs.Errorf(errs.Forbidden, "vai trò %s không được sửa trường %s (role %s may not change %s)", a.User.Role.Label(), field, a.User.Role, field)

@@ -2,13 +2,15 @@ package cases
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"kntc/internal/errs"
 	"kntc/internal/textin"
 )
 
-var fieldHolidayName = textin.Field{Name: "tên ngày nghỉ", English: "holiday name", Max: 200, Required: true}
+var fieldHolidayName = textin.Field{Key: "name", Name: "tên ngày nghỉ", English: "holiday name", Max: 200, Required: true}
 
 // Calendar is the working-day calendar the administrators keep, read afresh (a
 // few dozen rows a year): a change is counted by the next deadline computed.
@@ -31,27 +33,29 @@ func yearProblem(year int) string {
 // Holidays lists the calendar's marked days of year (every year when 0). Every
 // signed-in user may read the calendar: it holds nothing of a case.
 func (s *Service) Holidays(ctx context.Context, a Actor, year int) ([]Holiday, error) {
-	if err := invalid(appendNonEmpty(nil, yearProblem(year))); err != nil {
-		return nil, err
+	if p := yearProblem(year); p != "" {
+		var probs errs.Problems
+		probs.Add("year", p)
+		return nil, probs.Err()
 	}
 	return s.Store.Holidays(ctx, year)
 }
 
 // holidayProblems checks a mark: a real day, a name, and a make-up working day
 // only on a weekend (a weekday works already).
-func holidayProblems(h *Holiday) []string {
-	var probs textin.Problems
-	probs.Clean(fieldHolidayName, &h.Name)
-	out := []string(probs)
+func holidayProblems(h *Holiday) error {
+	var probs errs.Problems
+	fieldHolidayName.Check(&probs, &h.Name)
 	switch {
 	case h.Day.IsZero():
-		out = append(out, "cần ngày, dạng YYYY-MM-DD (the day is required)")
+		probs.Add("day", "cần ngày, dạng YYYY-MM-DD (the day is required)")
 	case h.Day.Year() > 9999:
-		out = append(out, fmt.Sprintf("ngày %s không hợp lệ (not a real date)", FormatDate(h.Day)))
+		probs.Addf("day", "ngày %s không hợp lệ (not a real date)", FormatDate(h.Day))
 	case h.Working && (*Calendar)(nil).IsWorkingDay(h.Day):
-		out = append(out, fmt.Sprintf("ngày %s là ngày thường: chỉ thứ Bảy, Chủ nhật mới đánh dấu làm bù (only a Saturday or Sunday is marked a make-up working day)", FormatDate(h.Day)))
+		probs.Addf("working", "ngày %s là ngày thường: chỉ thứ Bảy, Chủ nhật mới đánh dấu làm bù (only a Saturday or Sunday is marked a make-up working day)", FormatDate(h.Day))
 	}
-	return appendNonEmpty(out, dateProblem("ngày", "the day", h.Day, time.Time{}, true))
+	checkDate(&probs, "day", "ngày", "the day", h.Day, time.Time{}, true)
+	return probs.Err()
 }
 
 // PutHoliday marks a day of the calendar (administrators only), replacing an
@@ -61,7 +65,7 @@ func (s *Service) PutHoliday(ctx context.Context, a Actor, h Holiday) (Holiday, 
 		return Holiday{}, err
 	}
 	h.Day = Date(h.Day)
-	if err := invalid(holidayProblems(&h)); err != nil {
+	if err := holidayProblems(&h); err != nil {
 		return Holiday{}, err
 	}
 	year, err := s.Store.Holidays(ctx, h.Day.Year())
@@ -89,7 +93,7 @@ func (s *Service) DeleteHoliday(ctx context.Context, a Actor, day time.Time) err
 	}
 	day = Date(day)
 	if day.IsZero() {
-		return invalid([]string{"cần ngày, dạng YYYY-MM-DD (the day is required)"})
+		return errs.Errorf(errs.Invalid, "cần ngày, dạng YYYY-MM-DD (the day is required)")
 	}
 	if err := s.Store.DeleteHoliday(ctx, day, a.record(ActionDelete, "holiday:"+FormatDate(day), "")); err != nil {
 		return fmt.Errorf("unmark %s: %w", FormatDate(day), err)
@@ -119,7 +123,7 @@ func (s *Service) recountWorkingDues(ctx context.Context) error {
 			}
 			ev := Event{Type: EventUpdated, Note: "hạn tính lại theo lịch ngày nghỉ: " + FormatDate(due)}
 			err := s.updateCase(ctx, System, &c, []Event{ev}, ActionUpdate, "due recounted")
-			if err != nil && !isConflict(err) { // a concurrent change stored its own count
+			if err != nil && !errors.Is(err, errs.ErrConflict) { // a concurrent change stored its own count
 				return err
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"kntc/internal/errs"
 	"kntc/internal/textin"
 )
 
@@ -22,28 +23,29 @@ var EarliestDate = time.Date(1945, 1, 1, 0, 0, 0, 0, time.UTC)
 // The text fields and their limits (characters). Names refuse bidirectional
 // controls; multi-line fields keep line breaks.
 var (
-	fieldCaseSubject = textin.Field{Name: "trích yếu nội dung", English: "subject", Max: 1000, Required: true}
-	fieldCaseSummary = textin.Field{Name: "tóm tắt nội dung", English: "summary", Max: 10000, Multiline: true}
+	fieldCaseSubject = textin.Field{Key: "subject", Name: "trích yếu nội dung", English: "subject", Max: 1000, Required: true}
+	fieldCaseSummary = textin.Field{Key: "summary", Name: "tóm tắt nội dung", English: "summary", Max: 10000, Multiline: true}
 
-	fieldPetitionSubject = textin.Field{Name: "trích yếu nội dung đơn", English: "subject", Max: 1000, Required: true}
-	fieldPetitionContent = textin.Field{Name: "nội dung đơn", English: "content", Max: 10000, Multiline: true}
-	fieldTransferredTo   = textin.Field{Name: "cơ quan nhận đơn chuyển", English: "transferred to", Max: 500}
+	fieldPetitionSubject = textin.Field{Key: "subject", Name: "trích yếu nội dung đơn", English: "subject", Max: 1000, Required: true}
+	fieldPetitionContent = textin.Field{Key: "content", Name: "nội dung đơn", English: "content", Max: 10000, Multiline: true}
+	fieldTransferredTo   = textin.Field{Key: "transferred_to", Name: "cơ quan nhận đơn chuyển", English: "transferred to", Max: 500}
 
-	fieldReceptionContent = textin.Field{Name: "nội dung tiếp công dân", English: "content", Max: 10000, Multiline: true, Required: true}
+	fieldReceptionContent = textin.Field{Key: "content", Name: "nội dung tiếp công dân", English: "content", Max: 10000, Multiline: true, Required: true}
 
-	fieldDecisionNumber  = textin.Field{Name: "số quyết định gia hạn", English: "decision number", Max: 100}
-	fieldExtensionReason = textin.Field{Name: "lý do gia hạn", English: "reason", Max: 2000, Multiline: true}
-	fieldTransitionNote  = textin.Field{Name: "ghi chú", English: "note", Max: 2000, Multiline: true}
+	fieldDecisionNumber  = textin.Field{Key: "decision_number", Name: "số quyết định gia hạn", English: "decision number", Max: 100}
+	fieldExtensionReason = textin.Field{Key: "reason", Name: "lý do gia hạn", English: "reason", Max: 2000, Multiline: true}
+	fieldTransitionNote  = textin.Field{Key: "note", Name: "ghi chú", English: "note", Max: 2000, Multiline: true}
 )
 
-// personFields are the fields of a Person named who ("đương sự 2", "party 2").
-func personFields(whoVI, whoEN string, nameRequired bool) (name, id, address, phone textin.Field) {
-	name = textin.Field{Name: "tên " + whoVI, English: whoEN + " name", Max: 200, Required: nameRequired}
-	id = textin.Field{Name: "số giấy tờ tùy thân của " + whoVI, English: whoEN + " ID number", Max: 20,
+// personFields are the fields of a Person named who ("đương sự 2", "party 2"),
+// whose keys start with at ("parties[1].", "" for none).
+func personFields(whoVI, whoEN, at string, nameRequired bool) (name, id, address, phone textin.Field) {
+	name = textin.Field{Key: at + "name", Name: "tên " + whoVI, English: whoEN + " name", Max: 200, Required: nameRequired}
+	id = textin.Field{Key: at + "id_number", Name: "số giấy tờ tùy thân của " + whoVI, English: whoEN + " ID number", Max: 20,
 		Allowed:     func(r rune) bool { return r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' },
 		AllowedText: "chữ số và chữ cái không dấu (digits and ASCII letters)"}
-	address = textin.Field{Name: "địa chỉ " + whoVI, English: whoEN + " address", Max: 500}
-	phone = textin.Field{Name: "số điện thoại " + whoVI, English: whoEN + " phone", Max: 20,
+	address = textin.Field{Key: at + "address", Name: "địa chỉ " + whoVI, English: whoEN + " address", Max: 500}
+	phone = textin.Field{Key: at + "phone", Name: "số điện thoại " + whoVI, English: whoEN + " phone", Max: 20,
 		Allowed: func(r rune) bool {
 			return r >= '0' && r <= '9' || r == '+' || r == ' ' || r == '-' || r == '.' || r == '(' || r == ')'
 		},
@@ -51,69 +53,62 @@ func personFields(whoVI, whoEN string, nameRequired bool) (name, id, address, ph
 	return name, id, address, phone
 }
 
-// cleanPerson cleans p's fields in place and returns their problems.
-func cleanPerson(p *Person, whoVI, whoEN string, nameRequired bool) []string {
-	name, id, address, phone := personFields(whoVI, whoEN, nameRequired)
-	var probs textin.Problems
-	probs.Clean(name, &p.Name)
-	probs.Clean(id, &p.IDNumber)
-	probs.Clean(address, &p.Address)
-	probs.Clean(phone, &p.Phone)
-	return probs
+// cleanPerson cleans p's fields in place, recording their problems (keys
+// starting with at).
+func cleanPerson(probs *errs.Problems, p *Person, whoVI, whoEN, at string, nameRequired bool) {
+	name, id, address, phone := personFields(whoVI, whoEN, at, nameRequired)
+	name.Check(probs, &p.Name)
+	id.Check(probs, &p.IDNumber)
+	address.Check(probs, &p.Address)
+	phone.Check(probs, &p.Phone)
 }
 
-// cleanParty cleans a party's fields in place and returns their problems.
-func cleanParty(p *Party) []string {
-	probs := textin.Problems(cleanPerson(&p.Person, "đương sự", "party", true))
-	probs.Clean(textin.Field{Name: "ghi chú về đương sự", English: "party note", Max: 2000, Multiline: true}, &p.Note)
-	return probs
+// cleanParty cleans a party's fields in place, recording their problems (keys
+// starting with at).
+func cleanParty(probs *errs.Problems, p *Party, at string) {
+	cleanPerson(probs, &p.Person, "đương sự", "party", at, true)
+	note := textin.Field{Key: at + "note", Name: "ghi chú về đương sự", English: "party note", Max: 2000, Multiline: true}
+	note.Check(probs, &p.Note)
 }
 
 // cleanNewCase cleans the text of a case being opened and checks the number of
 // its parties (at most max).
-func cleanNewCase(c *Case, in NewCase, max int) []string {
-	var probs textin.Problems
+func cleanNewCase(probs *errs.Problems, c *Case, in NewCase, max int) {
 	c.Subject, c.Summary = in.Subject, in.Summary
-	probs.Clean(fieldCaseSubject, &c.Subject)
-	probs.Clean(fieldCaseSummary, &c.Summary)
+	fieldCaseSubject.Check(probs, &c.Subject)
+	fieldCaseSummary.Check(probs, &c.Summary)
 	if len(in.Parties) > max {
-		probs.Add(fmt.Sprintf("tối đa %d đương sự mỗi lần mở hồ sơ, có %d (at most %d parties when a case is opened, got %d)", max, len(in.Parties), max, len(in.Parties)))
+		probs.Addf("parties", "tối đa %d đương sự mỗi lần mở hồ sơ, có %d (at most %d parties when a case is opened, got %d)", max, len(in.Parties), max, len(in.Parties))
 	}
-	return probs
 }
 
-// cleanPetition cleans a petition's text and sender in place and returns their
+// cleanPetition cleans a petition's text and sender in place, recording their
 // problems.
-func cleanPetition(p *Petition) []string {
-	probs := textin.Problems(cleanPerson(&p.Petitioner, "người gửi đơn", "petitioner", false))
-	probs.Clean(fieldPetitionSubject, &p.Subject)
-	probs.Clean(fieldPetitionContent, &p.Content)
-	probs.Clean(fieldTransferredTo, &p.TransferredTo)
-	return probs
+func cleanPetition(probs *errs.Problems, p *Petition) {
+	cleanPerson(probs, &p.Petitioner, "người gửi đơn", "petitioner", "petitioner.", false)
+	fieldPetitionSubject.Check(probs, &p.Subject)
+	fieldPetitionContent.Check(probs, &p.Content)
+	fieldTransferredTo.Check(probs, &p.TransferredTo)
 }
 
 // cleanReception cleans a visit's content and visitors in place and checks how
 // many visitors are named.
-func cleanReception(r *Reception) []string {
-	var probs textin.Problems
-	probs.Clean(fieldReceptionContent, &r.Content)
+func cleanReception(probs *errs.Problems, r *Reception) {
+	fieldReceptionContent.Check(probs, &r.Content)
 	if len(r.Visitors) > MaxVisitors {
-		probs.Add(fmt.Sprintf("tối đa %d công dân được ghi tên mỗi lượt tiếp, có %d; đoàn đông người ghi số người (group_size) và người đại diện (at most %d visitors named per visit, got %d; record a large group by its size and its representatives)", MaxVisitors, len(r.Visitors), MaxVisitors, len(r.Visitors)))
-		return probs // not 20,000 more messages
+		probs.Addf("visitors", "tối đa %d công dân được ghi tên mỗi lượt tiếp, có %d; đoàn đông người ghi số người (group_size) và người đại diện (at most %d visitors named per visit, got %d; record a large group by its size and its representatives)", MaxVisitors, len(r.Visitors), MaxVisitors, len(r.Visitors))
+		return // not 20,000 more messages
 	}
 	for i := range r.Visitors {
-		who := "công dân " + strconv.Itoa(i+1)
-		probs = append(probs, cleanPerson(&r.Visitors[i], who, "visitor "+strconv.Itoa(i+1), false)...)
+		n := strconv.Itoa(i + 1)
+		cleanPerson(probs, &r.Visitors[i], "công dân "+n, "visitor "+n, fmt.Sprintf("visitors[%d].", i), false)
 	}
-	return probs
 }
 
 // cleanExtension cleans an extension decision's number and reason.
-func cleanExtension(x *Extension) []string {
-	var probs textin.Problems
-	probs.Clean(fieldDecisionNumber, &x.DecisionNumber)
-	probs.Clean(fieldExtensionReason, &x.Reason)
-	return probs
+func cleanExtension(probs *errs.Problems, x *Extension) {
+	fieldDecisionNumber.Check(probs, &x.DecisionNumber)
+	fieldExtensionReason.Check(probs, &x.Reason)
 }
 
 // dateProblem checks a given date (the zero time is "not given" and passes): not
@@ -130,12 +125,9 @@ func dateProblem(whatVI, whatEN string, t, today time.Time, futureOK bool) strin
 	return ""
 }
 
-// appendNonEmpty appends the problems that are not "".
-func appendNonEmpty(probs []string, more ...string) []string {
-	for _, p := range more {
-		if p != "" {
-			probs = append(probs, p)
-		}
+// checkDate records dateProblem's problem of a date under field.
+func checkDate(probs *errs.Problems, field, whatVI, whatEN string, t, today time.Time, futureOK bool) {
+	if p := dateProblem(whatVI, whatEN, t, today, futureOK); p != "" {
+		probs.Add(field, p)
 	}
-	return probs
 }

@@ -8,16 +8,16 @@ import (
 	"strings"
 
 	"kntc/internal/enum"
+	"kntc/internal/errs"
 )
 
-// partyProblem cleans p's fields in place and says what is wrong with them ("" when
-// nothing is).
-func partyProblem(p *Party) string {
-	probs := cleanParty(p)
+// checkParty cleans p's fields in place and records what is wrong with them
+// (keys starting with at).
+func checkParty(probs *errs.Problems, p *Party, at string) {
 	if !p.Role.Valid() {
-		probs = append([]string{enum.Unknown("vai trò đương sự", "party role", p.Role, PartyRoles)}, probs...)
+		probs.Add(at+"role", enum.Unknown("vai trò đương sự", "party role", p.Role, PartyRoles))
 	}
-	return strings.Join(probs, "; ")
+	cleanParty(probs, p, at)
 }
 
 // secretRole reports whether a party of this role in a case of this kind is
@@ -37,8 +37,9 @@ func (s *Service) addParty(ctx context.Context, a Actor, c Case, p *Party) error
 // newParty checks and seals p as a party of c (c.ID and c.Code may be unknown yet:
 // a new case) and makes its timeline event and audit record.
 func (s *Service) newParty(a Actor, c Case, p *Party) (NewParty, error) {
-	if p := partyProblem(p); p != "" {
-		return NewParty{}, invalid([]string{p})
+	var probs errs.Problems
+	if checkParty(&probs, p, ""); len(probs) > 0 {
+		return NewParty{}, probs.Err()
 	}
 	p.CaseID = c.ID
 	if err := s.seal(c.Kind, p); err != nil {
@@ -206,8 +207,9 @@ func (s *Service) UpdateParty(ctx context.Context, a Actor, code string, p Party
 	if _, err := s.storedParty(ctx, a, c, p.ID); err != nil {
 		return Party{}, err
 	}
-	if prob := partyProblem(&p); prob != "" {
-		return Party{}, invalid([]string{prob})
+	var probs errs.Problems
+	if checkParty(&probs, &p, ""); len(probs) > 0 {
+		return Party{}, probs.Err()
 	}
 	p.CaseID = c.ID
 	who := p.Person

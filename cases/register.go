@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"kntc/internal/enum"
+	"kntc/internal/errs"
 )
 
 // RegisterPetition enters a letter in the petition register. A denunciation's
@@ -159,34 +160,35 @@ func (s *Service) petitionSealed(ctx context.Context, a Actor, p Petition) error
 
 // petitionProblems cleans p's text in place and reports everything wrong with it.
 func petitionProblems(p *Petition, today time.Time) error {
-	probs := cleanPetition(p)
+	var probs errs.Problems
+	cleanPetition(&probs, p)
 	if !p.Source.Valid() {
-		probs = append(probs, enum.Unknown("nguồn đơn", "source", p.Source, Sources))
+		probs.Add("source", enum.Unknown("nguồn đơn", "source", p.Source, Sources))
 	}
 	if p.Kind != "" && !p.Kind.Valid() {
-		probs = append(probs, enum.Unknown("phân loại", "kind", p.Kind, Kinds))
+		probs.Add("kind", enum.Unknown("phân loại", "kind", p.Kind, Kinds))
 	}
 	switch p.Admissibility {
 	case "", Admissible, Inadmissible:
 	default:
-		probs = append(probs, enum.Unknown("điều kiện xử lý", "admissibility", p.Admissibility, Admissibilities))
+		probs.Add("admissibility", enum.Unknown("điều kiện xử lý", "admissibility", p.Admissibility, Admissibilities))
 	}
 	switch p.Competence {
 	case "", Competent, Incompetent:
 	default:
-		probs = append(probs, enum.Unknown("thẩm quyền", "competence", p.Competence, Competences))
+		probs.Add("competence", enum.Unknown("thẩm quyền", "competence", p.Competence, Competences))
 	}
 	switch p.Handling {
 	case "", HandlingAccept, HandlingGuide, HandlingTransfer, HandlingFile:
 	default:
-		probs = append(probs, enum.Unknown("hướng xử lý", "handling", p.Handling, Handlings))
+		probs.Add("handling", enum.Unknown("hướng xử lý", "handling", p.Handling, Handlings))
 	}
 	if p.Handling == HandlingTransfer && p.TransferredTo == "" {
-		probs = append(probs, "chuyển đơn cần ghi cơ quan nhận (a transfer needs the receiving body)")
+		probs.Add("transferred_to", "chuyển đơn cần ghi cơ quan nhận (a transfer needs the receiving body)")
 	}
-	probs = appendNonEmpty(probs, dateProblem("ngày nhận đơn", "the receipt date", p.ReceivedOn, today, false))
+	checkDate(&probs, "received_on", "ngày nhận đơn", "the receipt date", p.ReceivedOn, today, false)
 	p.ReceivedOn = Date(p.ReceivedOn)
-	return invalid(probs)
+	return probs.Err()
 }
 
 // sealPetitioner seals a denunciation's sender; a sealed one stays sealed.
@@ -369,7 +371,7 @@ func (s *Service) OpenCaseFromPetition(ctx context.Context, a Actor, id int64, i
 		return Case{}, "", Petition{}, notFound(fmt.Sprintf("petition %d", id))
 	}
 	if p.CaseID != 0 {
-		return Case{}, "", Petition{}, fmt.Errorf("đơn đã có hồ sơ (the petition already has a case): %w", errConflict)
+		return Case{}, "", Petition{}, fmt.Errorf("đơn đã có hồ sơ (the petition already has a case): %w", errs.ErrConflict)
 	}
 	who, err := s.petitioner(p)
 	if err != nil {
@@ -399,30 +401,30 @@ func (s *Service) RecordReception(ctx context.Context, a Actor, r Reception) (Re
 	if r.UnitID == 0 {
 		r.UnitID = a.User.UnitID
 	}
-	var atProb string
+	var probs errs.Problems
 	if r.At.IsZero() {
 		r.At = s.now()
 	} else {
-		atProb = dateProblem("thời điểm tiếp", "the time of the visit", r.At.In(vietnam), s.today(), false)
+		checkDate(&probs, "at", "thời điểm tiếp", "the time of the visit", r.At.In(vietnam), s.today(), false)
 	}
 	if r.OfficerID == 0 {
 		r.OfficerID = a.User.ID
 	}
 	r.ID, r.CaseID, r.CreatedBy = 0, 0, a.User.ID
-	probs := appendNonEmpty(cleanReception(&r), atProb)
+	cleanReception(&probs, &r)
 	if r.GroupSize < len(r.Visitors) {
 		r.GroupSize = len(r.Visitors)
 	}
 	if r.Kind != "" && !r.Kind.Valid() {
-		probs = append(probs, enum.Unknown("phân loại", "kind", r.Kind, Kinds))
+		probs.Add("kind", enum.Unknown("phân loại", "kind", r.Kind, Kinds))
 	}
 	if !ValidOutcome(r.Outcome) {
-		probs = append(probs, enum.Unknown("kết quả tiếp", "outcome", r.Outcome, Outcomes))
+		probs.Add("outcome", enum.Unknown("kết quả tiếp", "outcome", r.Outcome, Outcomes))
 	}
 	if len(r.Visitors) == 0 {
-		probs = append(probs, "cần ít nhất một công dân được tiếp (at least one visitor)")
+		probs.Add("visitors", "cần ít nhất một công dân được tiếp (at least one visitor)")
 	}
-	if err := invalid(probs); err != nil {
+	if err := probs.Err(); err != nil {
 		return Reception{}, err
 	}
 	if !a.seesUnit(r.UnitID) {
@@ -520,7 +522,7 @@ func (s *Service) OpenCaseFromReception(ctx context.Context, a Actor, id int64, 
 		return Case{}, "", Reception{}, notFound(fmt.Sprintf("reception %d", id))
 	}
 	if r.CaseID != 0 {
-		return Case{}, "", Reception{}, fmt.Errorf("lượt tiếp đã có hồ sơ (the visit already has a case): %w", errConflict)
+		return Case{}, "", Reception{}, fmt.Errorf("lượt tiếp đã có hồ sơ (the visit already has a case): %w", errs.ErrConflict)
 	}
 	visitors, err := s.visitors(r)
 	if err != nil {

@@ -2,12 +2,10 @@ package cases
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"kntc/auth"
 	"kntc/ingest"
-	"kntc/internal/errs"
 	"kntc/internal/textin"
 )
 
@@ -41,13 +39,6 @@ func (s *Service) soonDays() int {
 		return 5
 	}
 	return s.SoonDays
-}
-
-func invalid(probs []string) error {
-	if len(probs) == 0 {
-		return nil
-	}
-	return errs.Errorf(errs.Invalid, "%s", strings.Join(probs, "; "))
 }
 
 // clean is the lenient cleaning of a text field whose limits are checked

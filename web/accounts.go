@@ -106,7 +106,7 @@ func requireUser(logger *slog.Logger, accounts *auth.Service) func(http.Handler)
 			u, err := accounts.Authenticate(r.Context(), bearer(r))
 			if err != nil {
 				if errors.Is(err, errs.ErrNotFound) {
-					err = errUnauthorized
+					err = errs.ErrUnauthorized
 				}
 				respondError(w, r, logger, err)
 				return

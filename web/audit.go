@@ -41,13 +41,13 @@ func handleAudit(logger *slog.Logger, svc *cases.Service) http.Handler {
 		if s := q.Get("after"); s != "" {
 			n, err := strconv.ParseInt(s, 10, 64)
 			if err != nil || n < 0 {
-				probs.add("after: số thứ tự từ 0 (a sequence number from 0)")
+				probs.add("after", "after: số thứ tự từ 0 (a sequence number from 0)")
 			}
 			f.AfterSeq = n
 		}
 		limit, err := intParam(q.Get("limit"), 100, 1, 1000)
 		if err != nil {
-			probs.add("limit: %v", err)
+			probs.add("limit", "limit: %v", err)
 		}
 		f.Limit = limit
 		if err := probs.err(); err != nil {

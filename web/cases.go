@@ -117,17 +117,13 @@ func caseCode(r *http.Request) string {
 	return strings.ToUpper(strings.TrimSpace(chi.URLParam(r, "code")))
 }
 
-// problems collects what is wrong with a request, to answer 422 with all of it.
-type problems []string
+// problems collects what is wrong with a request, field by field, to answer 422
+// with all of it (errs.Problems with the readers of query and body fields below).
+type problems struct{ errs.Problems }
 
-func (p *problems) add(format string, args ...any) { *p = append(*p, fmt.Sprintf(format, args...)) }
+func (p *problems) add(field, format string, args ...any) { p.Addf(field, format, args...) }
 
-func (p problems) err() error {
-	if len(p) == 0 {
-		return nil
-	}
-	return errs.Errorf(errs.Invalid, "%s", strings.Join(p, "; "))
-}
+func (p *problems) err() error { return p.Err() }
 
 // date reads a YYYY-MM-DD field: the zero time only when the field is absent or
 // empty. A date given that is not a real one (0001-01-01, anything before
@@ -140,11 +136,11 @@ func (p *problems) date(name, s string) time.Time {
 	}
 	t, err := cases.ParseDate(s)
 	if err != nil {
-		p.add("%s: ngày dạng YYYY-MM-DD (date as YYYY-MM-DD)", name)
+		p.add(name, "%s: ngày dạng YYYY-MM-DD (date as YYYY-MM-DD)", name)
 		return time.Time{}
 	}
 	if t.Before(cases.EarliestDate) {
-		p.add("%s: %s không phải ngày hợp lệ, phải từ %s (not a real date: %s or later)", name, s,
+		p.add(name, "%s: %s không phải ngày hợp lệ, phải từ %s (not a real date: %s or later)", name, s,
 			cases.FormatDate(cases.EarliestDate), cases.FormatDate(cases.EarliestDate))
 		return time.Time{}
 	}
@@ -158,7 +154,7 @@ func (p *problems) moment(name string, t *time.Time) time.Time {
 		return time.Time{}
 	}
 	if t.Before(cases.EarliestDate) {
-		p.add("%s: %s không phải thời điểm hợp lệ, phải từ %s (not a real time: %s or later)", name, t.Format(time.RFC3339),
+		p.add(name, "%s: %s không phải thời điểm hợp lệ, phải từ %s (not a real time: %s or later)", name, t.Format(time.RFC3339),
 			cases.FormatDate(cases.EarliestDate), cases.FormatDate(cases.EarliestDate))
 		return time.Time{}
 	}
@@ -169,11 +165,11 @@ func (p *problems) moment(name string, t *time.Time) time.Time {
 func (p *problems) page(q url.Values) (limit, offset int) {
 	limit, err := intParam(q.Get("limit"), 50, 1, 1000)
 	if err != nil {
-		p.add("limit: %v", err)
+		p.add("limit", "limit: %v", err)
 	}
 	offset, err = intParam(q.Get("offset"), 0, 0, 1<<30)
 	if err != nil {
-		p.add("offset: %v", err)
+		p.add("offset", "offset: %v", err)
 	}
 	return limit, offset
 }
@@ -185,7 +181,7 @@ func (p *problems) id(name, s string) int64 {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 1 {
-		p.add("%s: phải là số nguyên dương (must be a positive whole number)", name)
+		p.add(name, "%s: phải là số nguyên dương (must be a positive whole number)", name)
 	}
 	return n
 }
@@ -201,7 +197,7 @@ func (p *problems) unit(r *http.Request, accounts *auth.Service, name, s string)
 	}
 	u, err := accounts.Store.UnitByCode(r.Context(), s)
 	if err != nil {
-		p.add("%s: đơn vị %q không tồn tại (unknown unit)", name, s)
+		p.add(name, "%s: đơn vị %q không tồn tại (unknown unit)", name, s)
 		return 0
 	}
 	return u.ID
@@ -229,10 +225,10 @@ func handleCaseList(logger *slog.Logger, accounts *auth.Service, svc *cases.Serv
 		var probs problems
 		f := cases.CaseFilter{Status: cases.Status(q.Get("status")), Kind: cases.Kind(q.Get("kind")), Text: strings.TrimSpace(q.Get("q"))}
 		if f.Status != "" && !f.Status.Valid() {
-			probs.add("%s", enum.Unknown("status", "status", f.Status, cases.Statuses))
+			probs.add("status", "%s", enum.Unknown("status", "status", f.Status, cases.Statuses))
 		}
 		if f.Kind != "" && !f.Kind.Valid() {
-			probs.add("%s", enum.Unknown("kind", "kind", f.Kind, cases.Kinds))
+			probs.add("kind", "%s", enum.Unknown("kind", "kind", f.Kind, cases.Kinds))
 		}
 		if unit := probs.unit(r, accounts, "unit", q.Get("unit")); unit != 0 {
 			f.UnitIDs = []int64{unit}
@@ -243,7 +239,7 @@ func handleCaseList(logger *slog.Logger, accounts *auth.Service, svc *cases.Serv
 		case "1", "true":
 			f.OpenOnly = true
 		default:
-			probs.add("open: 1 hoặc 0 (1 or 0)")
+			probs.add("open", "open: 1 hoặc 0 (1 or 0)")
 		}
 		f.Limit, f.Offset = probs.page(q)
 		if err := probs.err(); err != nil {
@@ -362,7 +358,7 @@ func handleCasePatch(logger *slog.Logger, svc *cases.Service) http.Handler {
 		}
 		var probs problems
 		if req.Version == nil {
-			probs.add("cần phiên bản (version) đã đọc của hồ sơ (version is required)")
+			probs.add("version", "cần phiên bản (version) đã đọc của hồ sơ (version is required)")
 		}
 		if req.Handler != nil {
 			var id int64
@@ -371,7 +367,7 @@ func handleCasePatch(logger *slog.Logger, svc *cases.Service) http.Handler {
 			}
 			if strings.TrimSpace(*req.Handler) == "" {
 				if id != 0 {
-					probs.add("handler và handler_id chỉ hai người khác nhau (handler and handler_id name different users)")
+					probs.add("handler", "handler và handler_id chỉ hai người khác nhau (handler and handler_id name different users)")
 				}
 			} else {
 				id = probs.handlerOf(r, svc.Accounts, id, *req.Handler)
@@ -413,7 +409,7 @@ func handleCaseTransition(logger *slog.Logger, svc *cases.Service) http.Handler 
 		var probs problems
 		on := probs.date("on", req.On)
 		if req.Version == nil {
-			probs.add("cần phiên bản (version) đã đọc của hồ sơ (version is required)")
+			probs.add("version", "cần phiên bản (version) đã đọc của hồ sơ (version is required)")
 		}
 		if err := probs.err(); err != nil {
 			respondError(w, r, logger, err)
@@ -564,11 +560,11 @@ func handleGrantCreate(logger *slog.Logger, svc *cases.Service) http.Handler {
 		case strings.TrimSpace(req.User) != "":
 			id := probs.userRef(r, svc.Accounts, "user", req.User)
 			if req.UserID != 0 && id != 0 && req.UserID != id {
-				probs.add("user và user_id chỉ hai người khác nhau (user and user_id name different users)")
+				probs.add("user", "user và user_id chỉ hai người khác nhau (user and user_id name different users)")
 			}
 			req.UserID = id
 		case req.UserID < 1:
-			probs.add("cần user_id hoặc user (tên đăng nhập) của người được cấp quyền (user_id or user, a username, is required)")
+			probs.add("user_id", "cần user_id hoặc user (tên đăng nhập) của người được cấp quyền (user_id or user, a username, is required)")
 		}
 		if err := probs.err(); err != nil {
 			respondError(w, r, logger, err)

@@ -131,19 +131,13 @@ func handleDocumentList(logger *slog.Logger, svc *cases.Service, docs ingest.Doc
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		f := ingest.DocumentFilter{Status: ingest.Status(q.Get("status")), CaseCode: q.Get("case"), UnitCode: q.Get("unit")}
-		var probs []string
+		var probs problems
 		if f.Status != "" && !f.Status.Valid() {
-			probs = append(probs, enum.Unknown("status", "status", f.Status, documentStatuses))
+			probs.add("status", "%s", enum.Unknown("status", "status", f.Status, documentStatuses))
 		}
-		var err error
-		if f.Limit, err = intParam(q.Get("limit"), 50, 1, 1000); err != nil {
-			probs = append(probs, "limit: "+err.Error())
-		}
-		if f.Offset, err = intParam(q.Get("offset"), 0, 0, 1<<30); err != nil {
-			probs = append(probs, "offset: "+err.Error())
-		}
-		if len(probs) > 0 {
-			respondError(w, r, logger, errs.Errorf(errs.Invalid, "%s", strings.Join(probs, "; ")))
+		f.Limit, f.Offset = probs.page(q)
+		if err := probs.err(); err != nil {
+			respondError(w, r, logger, err)
 			return
 		}
 		a := currentActor(r.Context())
@@ -383,7 +377,7 @@ func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *case
 			if e := bodyReadError(err, maxBytes); e != nil {
 				return e
 			}
-			return fmt.Errorf("dữ liệu tải lên bị thiếu hoặc hỏng (the upload is truncated or malformed): %w: %w", err, errs.ErrInvalid)
+			return errs.Errorf(errs.Invalid, "dữ liệu tải lên bị thiếu hoặc hỏng (the upload is truncated or malformed): %w", err)
 		}
 		for {
 			part, err := mr.NextPart()
@@ -459,8 +453,8 @@ func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *case
 			if errors.Is(err, errs.ErrNotFound) {
 				// The user named it: say what was not found (in their units only, so
 				// a case of another unit is not told apart from none).
-				err = &statusError{http.StatusNotFound, fmt.Sprintf("không tìm thấy hồ sơ %s trong các đơn vị của bạn; tệp chưa được nhận "+
-					"(case %s not found in your units; the file was not taken)", strings.ToUpper(caseCode), strings.ToUpper(caseCode))}
+				err = errs.Errorf(errs.NotFound, "không tìm thấy hồ sơ %s trong các đơn vị của bạn; tệp chưa được nhận "+
+					"(case %s not found in your units; the file was not taken)", strings.ToUpper(caseCode), strings.ToUpper(caseCode))
 			}
 			if err != nil {
 				respondError(w, r, logger, err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"kntc/internal/errs"
 	"net/http"
 	"os"
 	"strconv"
@@ -11,22 +12,12 @@ import (
 	"time"
 )
 
-// statusError is an error that carries its own answer: a refusal of the request
-// itself (too large, too slow, too many at once), not of what it asks for.
-type statusError struct {
-	status int
-	msg    string
-}
-
-func (e *statusError) Error() string { return e.msg }
-
-// errBodyTimeout: the client did not send its body in time.
-var errBodyTimeout = &statusError{http.StatusRequestTimeout, "gửi dữ liệu quá chậm, yêu cầu bị ngắt (request body sent too slowly)"}
+// errBodyTimeout: the client did not send its body in time (408).
+var errBodyTimeout = errs.Errorf(errs.Timeout, "gửi dữ liệu quá chậm, yêu cầu bị ngắt (request body sent too slowly)")
 
 // errTooLarge is the 413 of an upload over the limit of max bytes.
 func errTooLarge(max int64) error {
-	return &statusError{http.StatusRequestEntityTooLarge, fmt.Sprintf(
-		"tệp quá lớn, tối đa %s (file too large: at most %d bytes)", sizeText(max), max)}
+	return errs.Errorf(errs.TooLarge, "tệp quá lớn, tối đa %s (file too large: at most %d bytes)", sizeText(max), max)
 }
 
 // bodyReadError classifies an error met reading a request body: a deadline is a

@@ -113,7 +113,7 @@ func handlePetitionList(logger *slog.Logger, accounts *auth.Service, svc *cases.
 		var probs problems
 		f := cases.PetitionFilter{Kind: cases.Kind(q.Get("kind"))}
 		if f.Kind != "" && !f.Kind.Valid() {
-			probs.add("%s", enum.Unknown("kind", "kind", f.Kind, cases.Kinds))
+			probs.add("kind", "%s", enum.Unknown("kind", "kind", f.Kind, cases.Kinds))
 		}
 		if unit := probs.unit(r, accounts, "unit", q.Get("unit")); unit != 0 {
 			f.UnitIDs = []int64{unit}
@@ -123,7 +123,7 @@ func handlePetitionList(logger *slog.Logger, accounts *auth.Service, svc *cases.
 		case "1", "true":
 			f.Unhandled = true
 		default:
-			probs.add("unhandled: 1 hoặc 0 (1 or 0)")
+			probs.add("unhandled", "unhandled: 1 hoặc 0 (1 or 0)")
 		}
 		f.Limit, f.Offset = probs.page(q)
 		if err := probs.err(); err != nil {

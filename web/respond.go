@@ -16,51 +16,60 @@ import (
 	"syscall"
 	"time"
 
-	"kntc/auth"
 	"kntc/internal/errs"
 )
 
+// errorResponse is the body of every refusal: the message, and on 422 the
+// problem of each field by name.
 type errorResponse struct {
-	Error string `json:"error"`
+	Error    string         `json:"error"`
+	Problems []errs.Problem `json:"problems,omitempty"`
 }
 
-// errUnauthorized: no valid bearer token.
-var errUnauthorized = errors.New("cần đăng nhập (authentication required)")
+// statusOf is the HTTP status of each error code. A code not listed, and an
+// error outside the vocabulary, is a 500.
+var statusOf = map[errs.Code]int{
+	errs.NotFound:            http.StatusNotFound,
+	errs.Invalid:             http.StatusUnprocessableEntity,
+	errs.Conflict:            http.StatusConflict,
+	errs.Forbidden:           http.StatusForbidden,
+	errs.Unauthorized:        http.StatusUnauthorized,
+	errs.TooLarge:            http.StatusRequestEntityTooLarge,
+	errs.Timeout:             http.StatusRequestTimeout,
+	errs.InsufficientStorage: http.StatusInsufficientStorage,
+	errs.Checksum:            http.StatusInternalServerError,
+	errs.Internal:            http.StatusInternalServerError,
+}
 
-// respondError maps an error to its response: not found 404, invalid 422, conflict
-// 409, bad credentials 401, a role's lack of permission 403, a refused request its
-// own status (413, 408…), a full disk 507, anything else 500 with a generic message.
-// Only 500s and 507s are logged; their text may hold internals, so it never
-// reaches the client.
+// respondError maps an error to its response: its code's status (statusOf) and
+// its message (errs.MessageOf), with the field problems on 422. A full disk
+// (ENOSPC from the system) is a 507. Only 500s and 507s are logged; a 500's text
+// may hold internals, so the client gets a generic message.
 func respondError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
-	status, msg := http.StatusInternalServerError, "lỗi máy chủ, vui lòng thử lại sau (internal server error)"
-	var se *statusError
-	switch {
-	case errors.Is(err, auth.ErrBadCredentials):
-		status, msg = http.StatusUnauthorized, auth.ErrBadCredentials.Error()
-	case errors.Is(err, errUnauthorized):
-		status, msg = http.StatusUnauthorized, errUnauthorized.Error()
-	case errors.Is(err, errs.ErrForbidden):
-		// The wrapped text names the role and the act refused, never data.
-		status, msg = http.StatusForbidden, err.Error()
-	case errors.Is(err, errs.ErrNotFound):
-		status, msg = http.StatusNotFound, "không tìm thấy (not found)"
-	case errors.Is(err, errs.ErrInvalid):
-		status, msg = http.StatusUnprocessableEntity, strings.TrimSuffix(err.Error(), ": "+errs.ErrInvalid.Error())
-	case errors.Is(err, errs.ErrConflict):
-		status, msg = http.StatusConflict, strings.TrimSuffix(err.Error(), ": "+errs.ErrConflict.Error())
-	case errors.As(err, &se):
-		status, msg = se.status, se.msg
-	case errors.Is(err, syscall.ENOSPC):
-		status, msg = http.StatusInsufficientStorage, "máy chủ hết dung lượng đĩa, vui lòng báo quản trị viên (insufficient storage: the server's disk is full)"
-		logger.ErrorContext(r.Context(), "disk full", "method", r.Method, "path", r.URL.Path, "error", err)
-	default:
+	code := errs.CodeOf(err)
+	if code == errs.Internal && errors.Is(err, syscall.ENOSPC) {
+		code = errs.InsufficientStorage
+	}
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	body := errorResponse{Error: errs.MessageOf(err)}
+	switch status {
+	case http.StatusInternalServerError:
+		body.Error = errs.ErrInternal.Message
 		logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
-	}
-	if status == http.StatusUnauthorized {
+	case http.StatusInsufficientStorage:
+		if errs.CodeOf(err) != errs.InsufficientStorage { // the system's ENOSPC
+			body.Error = errs.ErrInsufficientStorage.Message
+		}
+		logger.ErrorContext(r.Context(), "disk full", "method", r.Method, "path", r.URL.Path, "error", err)
+	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="kntc"`)
+	case http.StatusUnprocessableEntity:
+		body.Problems = errs.ProblemsOf(err)
 	}
-	writeJSON(w, status, errorResponse{Error: msg})
+	writeJSON(w, status, body)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -121,7 +130,9 @@ func jsonProblem(err error, raw []byte, v any) error {
 	case errors.As(err, &te) && te.Field != "":
 		vi, en := jsonTypeName(te.Type)
 		field := jsonPath(te.Field, reflect.TypeOf(v))
-		return errs.Errorf(errs.Invalid, "trường %q phải là %s (field %q must be %s)", field, vi, field, en)
+		var p errs.Problems
+		p.Addf(field, "trường %q phải là %s (field %q must be %s)", field, vi, field, en)
+		return p.Err()
 	case errors.As(err, &te):
 		vi, en := jsonTypeName(te.Type)
 		return errs.Errorf(errs.Invalid, "dữ liệu phải là %s (the body must be %s)", vi, en)
@@ -146,7 +157,9 @@ func jsonProblem(err error, raw []byte, v any) error {
 		if len(fields) > 0 {
 			msg += "; các trường (fields): " + strings.Join(fields, ", ")
 		}
-		return errs.Errorf(errs.Invalid, "%s", msg)
+		var p errs.Problems
+		p.Add(name, msg)
+		return p.Err()
 	}
 	return errs.Errorf(errs.Invalid, "JSON không hợp lệ (malformed JSON body)")
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -11,7 +10,6 @@ import (
 
 	"kntc/cases"
 	"kntc/internal/enum"
-	"kntc/internal/errs"
 	"kntc/search"
 )
 
@@ -58,25 +56,28 @@ func handleSearch(logger *slog.Logger, svc *cases.Service, s Searcher) http.Hand
 		if k := v.Get("kind"); k != "" {
 			q.Kinds = []string{k}
 		}
-		var probs []string
-		for name, dst := range map[string]*time.Time{"from": &q.From, "to": &q.To} {
-			if s := v.Get(name); s != "" {
+		var probs problems
+		for _, d := range []struct {
+			name string
+			dst  *time.Time
+		}{{"from", &q.From}, {"to", &q.To}} {
+			if s := v.Get(d.name); s != "" {
 				t, err := time.Parse("2006-01-02", s)
 				if err != nil {
-					probs = append(probs, fmt.Sprintf("%s: ngày dạng YYYY-MM-DD (date as YYYY-MM-DD)", name))
+					probs.add(d.name, "%s: ngày dạng YYYY-MM-DD (date as YYYY-MM-DD)", d.name)
 				}
-				*dst = t
+				*d.dst = t
 			}
 		}
 		page, err := intParam(v.Get("page"), 1, 1, 500)
 		if err != nil {
-			probs = append(probs, "page: "+err.Error())
+			probs.add("page", "page: %v", err)
 		}
 		if q.Sort != "" && !slices.Contains(searchSorts, q.Sort) {
-			probs = append(probs, enum.Unknown("cách sắp xếp", "sort", q.Sort, searchSorts))
+			probs.add("sort", "%s", enum.Unknown("cách sắp xếp", "sort", q.Sort, searchSorts))
 		}
-		if len(probs) > 0 {
-			respondError(w, r, logger, errs.Errorf(errs.Invalid, "%s", strings.Join(probs, "; ")))
+		if err := probs.err(); err != nil {
+			respondError(w, r, logger, err)
 			return
 		}
 		q.Offset, q.Limit = (page-1)*searchPageSize, searchPageSize

@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/subtle"
+	"kntc/internal/errs"
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -42,7 +43,7 @@ func MetricsHandler(reg *prometheus.Registry, token string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if subtle.ConstantTimeCompare([]byte(bearer(r)), []byte(token)) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="kntc metrics"`)
-			writeJSON(w, http.StatusUnauthorized, errorResponse{Error: errUnauthorized.Error()})
+			writeJSON(w, http.StatusUnauthorized, errorResponse{Error: errs.ErrUnauthorized.Message})
 			return
 		}
 		h.ServeHTTP(w, r)

@@ -104,7 +104,7 @@ func handleUserList(logger *slog.Logger, accounts *auth.Service) http.Handler {
 func (p *problems) unitRef(r *http.Request, accounts *auth.Service, field, ref string) int64 {
 	u, err := unitByRef(r, accounts, ref)
 	if err != nil {
-		p.add("%s: đơn vị %q không tồn tại (unknown unit)", field, strings.TrimSpace(ref))
+		p.add(field, "%s: đơn vị %q không tồn tại (unknown unit)", field, strings.TrimSpace(ref))
 		return 0
 	}
 	return u.ID
@@ -145,7 +145,7 @@ func handleUserCreate(logger *slog.Logger, accounts *auth.Service) http.Handler 
 		var probs problems
 		u := auth.User{Username: req.Username, FullName: req.FullName, Role: req.Role}
 		if strings.TrimSpace(req.Unit) == "" {
-			probs.add("unit: cần mã đơn vị (the unit code is required)")
+			probs.add("unit", "unit: cần mã đơn vị (the unit code is required)")
 		} else {
 			u.UnitID = probs.unitRef(r, accounts, "unit", req.Unit)
 		}
@@ -290,7 +290,7 @@ func (p *problems) userParam(r *http.Request, accounts *auth.Service, name, s st
 	}
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		if n < 1 {
-			p.add("%s: phải là số nguyên dương hoặc tên đăng nhập (must be a positive whole number or a username)", name)
+			p.add(name, "%s: phải là số nguyên dương hoặc tên đăng nhập (must be a positive whole number or a username)", name)
 		}
 		return n
 	}
@@ -302,7 +302,7 @@ func (p *problems) userParam(r *http.Request, accounts *auth.Service, name, s st
 func (p *problems) userRef(r *http.Request, accounts *auth.Service, name, s string) int64 {
 	u, err := accounts.UserByRef(r.Context(), s)
 	if err != nil {
-		p.add("%s: tài khoản %q không tồn tại (unknown user)", name, strings.TrimSpace(s))
+		p.add(name, "%s: tài khoản %q không tồn tại (unknown user)", name, strings.TrimSpace(s))
 		return 0
 	}
 	return u.ID
@@ -316,7 +316,7 @@ func (p *problems) handlerOf(r *http.Request, accounts *auth.Service, id int64, 
 	}
 	byName := p.userRef(r, accounts, "handler", username)
 	if id != 0 && byName != 0 && id != byName {
-		p.add("handler và handler_id chỉ hai người khác nhau (handler and handler_id name different users)")
+		p.add("handler", "handler và handler_id chỉ hai người khác nhau (handler and handler_id name different users)")
 	}
 	return byName
 }

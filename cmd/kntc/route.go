@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"kntc/auth"
@@ -30,9 +29,9 @@ func hotFolderRoute(db *sqldb.DB) func(ctx context.Context, unit, caseCode strin
 		}
 		code := strings.ToUpper(caseCode)
 		if !cases.ValidCode(code) {
-			return u.Code, "", fmt.Errorf("thư mục con '%s' trong thư mục đơn vị %s không phải mã hồ sơ dạng KN-2026-000123; hãy đặt tệp vào đúng thư mục mã hồ sơ hoặc thư mục đơn vị "+
-				"(sub-folder '%s' of unit folder %s is not a case code like KN-2026-000123; put the file in its case's folder or in the unit's folder): %w",
-				caseCode, u.Code, caseCode, u.Code, errs.ErrInvalid)
+			return u.Code, "", errs.Errorf(errs.Invalid, "thư mục con '%s' trong thư mục đơn vị %s không phải mã hồ sơ dạng KN-2026-000123; hãy đặt tệp vào đúng thư mục mã hồ sơ hoặc thư mục đơn vị "+
+				"(sub-folder '%s' of unit folder %s is not a case code like KN-2026-000123; put the file in its case's folder or in the unit's folder)",
+				caseCode, u.Code, caseCode, u.Code)
 		}
 		c, err := db.CaseByCode(ctx, code)
 		switch {
@@ -41,8 +40,8 @@ func hotFolderRoute(db *sqldb.DB) func(ctx context.Context, unit, caseCode strin
 		case err != nil:
 			return "", "", err
 		case c.UnitID != u.ID:
-			return u.Code, "", fmt.Errorf("hồ sơ %s không thuộc đơn vị %s; hãy đặt tệp vào thư mục của đơn vị xử lý hồ sơ (case %s is not a case of unit %s; put the file in the folder of the unit handling the case): %w",
-				code, u.Code, code, u.Code, errs.ErrInvalid)
+			return u.Code, "", errs.Errorf(errs.Invalid, "hồ sơ %s không thuộc đơn vị %s; hãy đặt tệp vào thư mục của đơn vị xử lý hồ sơ (case %s is not a case of unit %s; put the file in the folder of the unit handling the case)",
+				code, u.Code, code, u.Code)
 		}
 		return u.Code, code, nil
 	}
@@ -72,9 +71,9 @@ func unitOfFolder(ctx context.Context, db *sqldb.DB, folder string) (auth.Unit, 
 	case 1:
 		return found[0], nil
 	case 0:
-		return auth.Unit{}, fmt.Errorf("đơn vị '%s' không tồn tại; thư mục con của thư mục nhận phải mang mã một đơn vị (kntc unit list) "+
-			"(unit '%s' does not exist; a hot folder's sub-folders are named by unit code, see kntc unit list): %w", folder, folder, errs.ErrInvalid)
+		return auth.Unit{}, errs.Errorf(errs.Invalid, "đơn vị '%s' không tồn tại; thư mục con của thư mục nhận phải mang mã một đơn vị (kntc unit list) "+
+			"(unit '%s' does not exist; a hot folder's sub-folders are named by unit code, see kntc unit list)", folder, folder)
 	}
-	return auth.Unit{}, fmt.Errorf("thư mục '%s' ứng với nhiều đơn vị khi không phân biệt chữ hoa, chữ thường; hãy viết đúng mã đơn vị "+
-		"(folder '%s' matches several unit codes when letter case is ignored; write the unit code exactly): %w", folder, folder, errs.ErrInvalid)
+	return auth.Unit{}, errs.Errorf(errs.Invalid, "thư mục '%s' ứng với nhiều đơn vị khi không phân biệt chữ hoa, chữ thường; hãy viết đúng mã đơn vị "+
+		"(folder '%s' matches several unit codes when letter case is ignored; write the unit code exactly)", folder, folder)
 }

@@ -64,18 +64,25 @@ var (
 	ErrChecksum            = New(Checksum, "dữ liệu không khớp mã kiểm tra (checksum mismatch)")
 	ErrTooLarge            = New(TooLarge, "dữ liệu quá lớn (too large)")
 	ErrTimeout             = New(Timeout, "gửi dữ liệu quá chậm (timeout)")
-	ErrInsufficientStorage = New(InsufficientStorage, "máy chủ hết dung lượng đĩa (insufficient storage)")
+	ErrInsufficientStorage = New(InsufficientStorage, "máy chủ hết dung lượng đĩa, vui lòng báo quản trị viên (insufficient storage: the server's disk is full)")
 	ErrInternal            = New(Internal, "lỗi máy chủ, vui lòng thử lại sau (internal server error)")
 )
 
-var sentinels = map[Code]*Error{}
+var (
+	sentinels = map[Code]*Error{}
+	codes     []Code
+)
 
 func init() {
 	for _, s := range []*Error{ErrNotFound, ErrInvalid, ErrConflict, ErrForbidden, ErrUnauthorized,
 		ErrChecksum, ErrTooLarge, ErrTimeout, ErrInsufficientStorage, ErrInternal} {
 		sentinels[s.Code] = s
+		codes = append(codes, s.Code)
 	}
 }
+
+// Codes lists every code, for a table that must cover them all.
+func Codes() []Code { return append([]Code(nil), codes...) }
 
 // Problem is what is wrong with one field of the input. Field is the name the
 // client wrote (a JSON name such as "parties[0].cccd", or a form field's name);

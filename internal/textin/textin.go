@@ -8,6 +8,7 @@ package textin
 
 import (
 	"fmt"
+	"kntc/internal/errs"
 	"strings"
 	"unicode/utf8"
 
@@ -16,6 +17,7 @@ import (
 
 // Field describes one text field: its names in messages and its limits.
 type Field struct {
+	Key      string // the name the client writes it under ("subject"), for errs.Problem.Field
 	Name     string // Vietnamese name, used in messages: "tên đương sự"
 	English  string // English name, in brackets: "party name"
 	Max      int    // at most this many characters; 0 means no limit
@@ -126,22 +128,12 @@ func Bidi(r rune) bool {
 // the word joiner U+2060 and the byte-order mark U+FEFF.
 func ZeroWidth(r rune) bool { return r >= 0x200b && r <= 0x200d || r == 0x2060 || r == 0xfeff }
 
-// Problems gathers the problems of several fields, to report every one at once.
-type Problems []string
-
-// Clean cleans *s as field f, noting its problem.
-func (p *Problems) Clean(f Field, s *string) {
+// Check cleans *s as field f in place, recording its problem in p under f.Key.
+func (f Field) Check(p *errs.Problems, s *string) {
 	v, prob := f.Clean(*s)
 	*s = v
 	if prob != "" {
-		*p = append(*p, prob)
-	}
-}
-
-// Add notes a problem.
-func (p *Problems) Add(prob string) {
-	if prob != "" {
-		*p = append(*p, prob)
+		p.Add(f.Key, prob)
 	}
 }
 

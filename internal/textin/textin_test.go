@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"kntc/internal/errs"
 	"kntc/internal/textin"
 )
 
@@ -66,15 +67,13 @@ func TestFieldClean(t *testing.T) {
 	}
 }
 
-func TestProblemsGathersEveryField(t *testing.T) {
-	var p textin.Problems
+func TestCheckRecordsTheFieldByKey(t *testing.T) {
+	var p errs.Problems
 	a, b := "\u200b", "ok"
-	p.Clean(textin.Field{Name: "a", English: "a", Required: true}, &a)
-	p.Clean(textin.Field{Name: "b", English: "b", Required: true}, &b)
-	p.Add("")
-	p.Add("khác (other)")
-	if len(p) != 2 || a != "" || b != "ok" {
-		t.Fatalf("problems %q, a %q, b %q", p, a, b)
+	textin.Field{Key: "a", Name: "a", English: "a", Required: true}.Check(&p, &a)
+	textin.Field{Key: "b", Name: "b", English: "b", Required: true}.Check(&p, &b)
+	if len(p) != 1 || p[0].Field != "a" || p[0].Message == "" || a != "" || b != "ok" {
+		t.Fatalf("problems %+v, a %q, b %q", p, a, b)
 	}
 }
 
