@@ -49,6 +49,7 @@ if [ "${1:-}" = "--selftest" ]; then
 		echo "kntc-lint selftest: $1 caught ($2 importing $3)" >&2
 	}
 	check ingest-stands-alone ingest kntc/internal/enum
+	check errs-imports-nothing internal/errs kntc/internal/enum
 	check storage-below-web-and-search storage/sqldb kntc/search
 	check ocr-below-cases-and-storage ocr/pages kntc/cases
 	check cgo-only-in-ocr-tesseract web github.com/otiai10/gosseract/v2

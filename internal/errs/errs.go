@@ -12,6 +12,9 @@
 //	p.Add("username", "cần tên đăng nhập (username is required)")
 //	return p.Err() // nil when nothing was added
 //
+//	var ErrIllegal = errs.New(errs.Invalid, "…") // a named refusal a package owns
+//	return ErrIllegal.Errorf("hồ sơ đã đóng (the case is closed)")
+//
 // Wrapping one for the log with fmt.Errorf("add user %s: %w", name, err) keeps
 // its code, message and problems. A bare sentinel wrapped the same way
 // (fmt.Errorf("get case %d: %w", id, errs.ErrNotFound)) has the code's own
@@ -126,7 +129,7 @@ func (e *Error) Errorf(format string, args ...any) error {
 func newf(code Code, kind *Error, format string, args []any) error {
 	w := fmt.Errorf(format, args...)
 	e := &Error{Code: code, Message: w.Error(), kind: kind}
-	switch u := w.(type) {
+	switch u := w.(type) { //nolint:errorlint // what fmt.Errorf itself wrapped, one level
 	case interface{ Unwrap() error }:
 		e.wrapped = []error{u.Unwrap()}
 	case interface{ Unwrap() []error }:
