@@ -27,6 +27,14 @@ func TestEveryBadFieldIsNamed(t *testing.T) {
 			"kind": "x", "source": "y", "subject": "\u200b", "received_on": "2026-03-02", "round": 3,
 			"parties": []map[string]any{{"role": "petitioner", "name": "A"}, {"role": "z", "name": "", "id_number": "12-34"}},
 		}}, []string{"subject", "kind", "source", "round", "parties[1].role", "parties[1].name", "parties[1].id_number"}},
+		{"register a petition", uClerk, call{method: "POST", path: "/api/v1/petitions", body: map[string]any{
+			"source": "x", "kind": "khieu_nai", "received_on": "2026-03-03", "subject": "", "handling": "chuyen_don",
+			"petitioner": map[string]string{"name": "A", "id_number": "số?", "phone": "abc"},
+		}}, []string{"source", "subject", "petitioner.id_number", "petitioner.phone"}},
+		{"log a visit", uClerk, call{method: "POST", path: "/api/v1/receptions", body: map[string]any{
+			"kind": "khieu_nai", "content": "", "outcome": "x",
+			"visitors": []map[string]string{{"name": "A"}, {"name": "B", "id_number": "?"}},
+		}}, []string{"content", "outcome", "visitors[1].id_number"}},
 		{"list cases", uClerk, call{method: "GET", path: "/api/v1/cases?status=x&kind=y&open=2&limit=0&offset=-1"},
 			[]string{"status", "kind", "open", "limit", "offset"}},
 		{"add a user", uAdmin, call{method: "POST", path: "/api/v1/users", body: map[string]any{
@@ -36,8 +44,8 @@ func TestEveryBadFieldIsNamed(t *testing.T) {
 			[]string{"from", "to", "page", "sort"}},
 		{"a field of the wrong type", uClerk, call{method: "POST", path: "/api/v1/cases", body: map[string]any{"round": "one"}},
 			[]string{"round"}},
-		{"an unknown field", uClerk, call{method: "POST", path: "/api/v1/cases", body: map[string]any{"parties": []map[string]any{{"nmae": "A"}}}},
-			[]string{"parties[0].nmae"}},
+		{"an unknown field", uClerk, call{method: "POST", path: "/api/v1/cases", body: map[string]any{"parties": []map[string]any{{"nom": "A"}}}},
+			[]string{"parties[0].nom"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
