@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"kntc/auth"
+	"kntc/internal/errs"
 	"kntc/storage/sqldb"
 )
 
@@ -47,21 +48,21 @@ func runUserAdd(ctx context.Context, args []string, getenv func(string) string, 
 			return err
 		}
 		u := auth.User{Username: *username, FullName: *fullName, Role: auth.Role(*role)}
-		var probs []string
+		var probs errs.Problems
 		if x, err := svc.Store.UnitByCode(ctx, *unit); err == nil {
 			u.UnitID = x.ID
 		} else {
-			probs = append(probs, fmt.Sprintf("đơn vị %q không tồn tại (unit not found)", *unit))
+			probs.Addf("unit", "đơn vị %q không tồn tại (unit not found)", *unit)
 		}
 		if *scope != "" {
 			if x, err := svc.Store.UnitByCode(ctx, *scope); err == nil {
 				u.ScopeUnitID = x.ID
 			} else {
-				probs = append(probs, fmt.Sprintf("đơn vị phạm vi %q không tồn tại (scope unit not found)", *scope))
+				probs.Addf("scope", "đơn vị phạm vi %q không tồn tại (scope unit not found)", *scope)
 			}
 		}
-		if len(probs) > 0 {
-			return errors.New(strings.Join(probs, "; "))
+		if err := probs.Err(); err != nil {
+			return err
 		}
 		if err := svc.AddUser(ctx, &u, password); err != nil {
 			return err
@@ -198,23 +199,23 @@ func runUserSetRole(ctx context.Context, args []string, getenv func(string) stri
 		}
 		role := auth.Role(strings.ToLower(strings.TrimSpace(pos[1])))
 		p := auth.UserPatch{Role: &role}
-		var probs []string
+		var probs errs.Problems
 		if *unit != "" {
 			if x, err := svc.Store.UnitByCode(ctx, *unit); err == nil {
 				p.UnitID = &x.ID
 			} else {
-				probs = append(probs, fmt.Sprintf("đơn vị %q không tồn tại (unit not found)", *unit))
+				probs.Addf("unit", "đơn vị %q không tồn tại (unit not found)", *unit)
 			}
 		}
 		if *scope != "" {
 			if x, err := svc.Store.UnitByCode(ctx, *scope); err == nil {
 				p.ScopeUnitID = &x.ID
 			} else {
-				probs = append(probs, fmt.Sprintf("đơn vị phạm vi %q không tồn tại (scope unit not found)", *scope))
+				probs.Addf("scope", "đơn vị phạm vi %q không tồn tại (scope unit not found)", *scope)
 			}
 		}
-		if len(probs) > 0 {
-			return errors.New(strings.Join(probs, "; "))
+		if err := probs.Err(); err != nil {
+			return err
 		}
 		if u, err = svc.ChangeUser(ctx, u.ID, p); err != nil {
 			return err

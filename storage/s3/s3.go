@@ -113,21 +113,21 @@ var _ ingest.BlobStore = (*Store)(nil)
 // New connects to the server and creates the bucket if it does not exist. It checks
 // the credentials on the way, so a wrong key fails here rather than at the first Put.
 func New(ctx context.Context, cfg Config) (*Store, error) {
-	var problems []string
+	var problems errs.Problems
 	if cfg.Endpoint == "" {
-		problems = append(problems, "endpoint is empty")
+		problems.Add("endpoint", "endpoint is empty")
 	}
 	if err := s3utils.CheckValidBucketNameStrict(cfg.Bucket); err != nil {
-		problems = append(problems, fmt.Sprintf("bucket %q: %v", cfg.Bucket, err))
+		problems.Addf("bucket", "bucket %q: %v", cfg.Bucket, err)
 	}
 	if cfg.PartSize == 0 {
 		cfg.PartSize = DefaultPartSize
 	}
 	if cfg.PartSize < MinPartSize || cfg.PartSize > MaxPartSize {
-		problems = append(problems, fmt.Sprintf("part size %d is outside %d–%d", cfg.PartSize, MinPartSize, MaxPartSize))
+		problems.Addf("part_size", "part size %d is outside %d–%d", cfg.PartSize, MinPartSize, MaxPartSize)
 	}
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("open s3 store: %w: %s", errs.ErrInvalid, strings.Join(problems, "; "))
+	if err := problems.Err(); err != nil {
+		return nil, fmt.Errorf("open s3 store: %w", err)
 	}
 
 	client, err := minio.New(cfg.Endpoint, &minio.Options{
