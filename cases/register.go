@@ -371,7 +371,7 @@ func (s *Service) OpenCaseFromPetition(ctx context.Context, a Actor, id int64, i
 		return Case{}, "", Petition{}, notFound(fmt.Sprintf("petition %d", id))
 	}
 	if p.CaseID != 0 {
-		return Case{}, "", Petition{}, fmt.Errorf("đơn đã có hồ sơ (the petition already has a case): %w", errs.ErrConflict)
+		return Case{}, "", Petition{}, errs.Errorf(errs.Conflict, "đơn đã có hồ sơ (the petition already has a case)")
 	}
 	who, err := s.petitioner(p)
 	if err != nil {
@@ -522,7 +522,7 @@ func (s *Service) OpenCaseFromReception(ctx context.Context, a Actor, id int64, 
 		return Case{}, "", Reception{}, notFound(fmt.Sprintf("reception %d", id))
 	}
 	if r.CaseID != 0 {
-		return Case{}, "", Reception{}, fmt.Errorf("lượt tiếp đã có hồ sơ (the visit already has a case): %w", errs.ErrConflict)
+		return Case{}, "", Reception{}, errs.Errorf(errs.Conflict, "lượt tiếp đã có hồ sơ (the visit already has a case)")
 	}
 	visitors, err := s.visitors(r)
 	if err != nil {
