@@ -104,8 +104,8 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 		t.Errorf("only %d $refs: the walk missed the document", refs)
 	}
 	errSchema, _ := resolvePointer(doc, "#/components/schemas/Error")
-	if props := keys(errSchema.(map[string]any)["properties"]); !slices.Equal(props, []string{"error"}) {
-		t.Errorf("the error body has %v, want error", props)
+	if props := keys(errSchema.(map[string]any)["properties"]); !slices.Equal(props, []string{"error", "problems"}) {
+		t.Errorf("the error body has %v, want error and problems", props)
 	}
 	statuses := map[string]bool{}
 	for path, item := range doc["paths"].(map[string]any) {
