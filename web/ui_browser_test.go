@@ -86,7 +86,7 @@ type axeResult struct {
 
 // TestBrowser drives a real headless Chromium (one for the whole test) through
 // the staff pages: sign in with the keyboard, the dashboard, the case list, a
-// case, a workflow step, and, as a user of another unit, the 404 page. On every
+// case, a workflow step, a search from the keyboard, and, as a user of another unit, the 404 page. On every
 // page axe-core must find no WCAG 2.1 A or AA violation; each step is
 // screenshotted into the artifacts folder.
 func TestBrowser(t *testing.T) {
@@ -180,6 +180,20 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("after the step: %q %v", notice, err)
 	}
 	page("case-after-step", code)
+
+	// The "/" key jumps to the search box (app.js); words without diacritics.
+	do("jump to the search box", chromedp.KeyEvent("/"))
+	if focused, err := chromedp.Run(ctx, chromedp.Evaluate[string]("document.activeElement.id")); err != nil || focused != "q-top" {
+		t.Errorf(`after "/": focus on %q (%v), want the search box`, focused, err)
+	}
+	// DevTools types the key's character apart from its keydown, which the page
+	// cancels: a person's browser leaves the box empty.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`document.getElementById("q-top").value = ""`)); err != nil {
+		t.Fatal(err)
+	}
+	do("search without diacritics", chromedp.KeyEvent("kinh gui huyen\r"),
+		chromedp.WaitVisible(chromedp.CSS("article.hit mark")))
+	page("search", "Tìm kiếm")
 
 	do("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS("#username")))
 	do("sign in as another unit's handler",

@@ -28,6 +28,7 @@ func addPageRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, lim
 			r.Use(signedIn)
 			r.Method("GET", "/password", p.handlePasswordPage())
 			r.Method("POST", "/password", p.handlePasswordPost())
+			r.Method("GET", "/search", p.handleSearchPage())
 			r.Method("GET", "/cases", p.handleCasesPage())
 			r.Method("GET", "/cases/{code}", p.handleCasePage())
 			r.Method("POST", "/cases/{code}/step", p.handleCaseStep())

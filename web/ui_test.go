@@ -336,3 +336,30 @@ func mustURL(t testing.TB, s string) *url.URL {
 	}
 	return u
 }
+
+// TestPagesSearch: the search page finds words typed without diacritics, marks
+// them in the snippet, keeps the query in the URL, offers the kind facet as
+// checkboxes, and finds nothing outside the user's scope.
+func TestPagesSearch(t *testing.T) {
+	e := newEnv(t)
+	codes := pageWorld(e)
+	srv := e.pageServer()
+	c := newPageClientAs(t, srv, uHandler)
+	code, body, _ := c.get("/search?q=" + url.QueryEscape("kinh gui huyen"))
+	if code != 200 || !strings.Contains(body, "<mark>") || !strings.Contains(body, codes["complaint"]) ||
+		!strings.Contains(body, `name="kind" value="don_khieu_nai"`) || !strings.Contains(body, `value="kinh gui huyen"`) {
+		t.Errorf("search without diacritics: %d\n%s", code, body)
+	}
+	code, body, _ = c.get("/search?q=huyen&kind=quyet_dinh_thu_ly&kind=bogus&year=abc&page=0&sort=x")
+	if code != 200 || !strings.Contains(body, "bỏ qua") {
+		t.Errorf("search with bad filters: %d\n%s", code, body)
+	}
+	other := newPageClientAs(t, srv, uHandlerB)
+	if _, body, _ := other.get("/search?q=" + url.QueryEscape("kinh gui huyen")); strings.Contains(body, codes["complaint"]) || strings.Contains(body, "<mark>") {
+		t.Errorf("a handler of B finds a document of A:\n%s", body)
+	}
+	admin := newPageClientAs(t, srv, uAdmin)
+	if code, _, _ := admin.get("/search?q=huyen"); code != 403 {
+		t.Errorf("an administrator's search: %d, want 403", code)
+	}
+}
