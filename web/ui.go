@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"golang.org/x/text/unicode/norm"
 
 	"kntc/auth"
 	"kntc/cases"
@@ -372,9 +373,17 @@ func csrfToken(r *http.Request) string {
 }
 
 // checkForm refuses (403) a state-changing request whose form does not carry the
-// request's form token. It parses the form (at most 1 MiB).
+// request's form token. It parses the form (at most 1 MiB) and normalises every
+// value of the form and of the query to NFC, so that no handler sees a
+// decomposed Vietnamese letter.
 func (p *pages) checkForm(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.RawQuery != "" {
+			// Every text a page reads is NFC, the query's as the form's.
+			q := r.URL.Query()
+			nfcValues(q)
+			r.URL.RawQuery = q.Encode()
+		}
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
 			next.ServeHTTP(w, r)
 			return
@@ -391,6 +400,8 @@ func (p *pages) checkForm(next http.Handler) http.Handler {
 			p.fail(w, r, errBadForm)
 			return
 		}
+		nfcValues(r.PostForm)
+		nfcValues(r.Form)
 		want := csrfToken(r)
 		if want == "" || subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(want)) != 1 {
 			p.fail(w, r, errBadForm)
@@ -440,4 +451,16 @@ func localPath(s string) string {
 // API's): the 404 of an unknown path is then the HTML page.
 func isPageRequest(r *http.Request) bool {
 	return !strings.HasPrefix(r.URL.Path, "/api/") && strings.Contains(r.Header.Get("Accept"), "text/html")
+}
+
+// nfcValues normalises every value to NFC in place.
+func nfcValues(v url.Values) {
+	for k, vals := range v {
+		for i, s := range vals {
+			if !norm.NFC.IsNormalString(s) {
+				vals[i] = norm.NFC.String(s)
+			}
+		}
+		v[k] = vals
+	}
 }

@@ -363,3 +363,39 @@ func TestPagesSearch(t *testing.T) {
 		t.Errorf("an administrator's search: %d, want 403", code)
 	}
 }
+
+// TestPagesBadInput: whatever a form or a query holds — decomposed letters,
+// control characters, a megabyte, another unit's case, a missing field — the
+// pages answer a page or a refusal, never a server error, and a decomposed
+// letter arrives composed (NFC).
+func TestPagesBadInput(t *testing.T) {
+	e := newEnv(t)
+	codes := pageWorld(e)
+	c := newPageClientAs(t, e.pageServer(), uLeader)
+	nfd := "Tra\u0302\u0300n Va\u0306n Bi\u0300nh" // Trần Văn Bình, decomposed
+	code, body, _ := c.get("/cases?q=" + url.QueryEscape(nfd))
+	if code != 200 || !strings.Contains(body, `value="Trần Văn Bình"`) {
+		t.Errorf("an NFD query: %d, want it back in NFC\n%s", code, body)
+	}
+	bad := []string{nfd, "a\x00b\x1b[31m", strings.Repeat("ẫ", 5000), "\u202Eevil", "-1", "99999999999999999999", "'; DROP TABLE cases;--", ""}
+	paths := []string{"/cases", "/search", "/cases/" + codes["complaint"], "/cases/KN-2026-999999", "/cases/" + strings.Repeat("x", 300)}
+	for _, v := range bad {
+		for _, p := range paths {
+			q := url.Values{"q": {v}, "status": {v}, "kind": {v}, "unit": {v}, "page": {v}, "sort": {v}, "year": {v}, "issuer": {v}, "reveal": {v}}
+			if code, body, _ := c.get(p + "?" + q.Encode()); code >= 500 || code != 200 && code != 404 {
+				t.Errorf("GET %s with %q: %d\n%s", p, v, code, body)
+			}
+		}
+		c.get("/cases/" + codes["complaint"])
+		for _, p := range []string{"/cases/" + codes["complaint"] + "/step", "/cases/" + codes["other"] + "/step", "/password", "/login"} {
+			form := url.Values{"to": {v}, "result": {v}, "on": {v}, "note": {v}, "version": {v}, "current": {v}, "new": {v}, "confirm": {v}, "next": {v}}
+			if code, body, _ := c.post(p, form); code >= 500 {
+				t.Errorf("POST %s with %q: %d\n%s", p, v, code, body)
+			}
+		}
+	}
+	big := url.Values{"note": {strings.Repeat("x", 2<<20)}}
+	if code, _, _ := c.post("/cases/"+codes["complaint"]+"/step", big); code != 413 {
+		t.Errorf("a 2 MiB form: %d, want 413", code)
+	}
+}
