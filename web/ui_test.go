@@ -136,7 +136,6 @@ func TestPagesSignIn(t *testing.T) {
 	if session == nil {
 		t.Fatal("no session cookie after login")
 	}
-	_, _, res = c.get("/")
 	code, body, _ = c.get("/")
 	if code != 200 || !strings.Contains(body, "Tổng quan") || !strings.Contains(body, "clerk.a") {
 		t.Fatalf("dashboard after login: %d\n%s", code, body)
