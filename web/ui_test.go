@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -10,7 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"kntc/cases"
+	"kntc/web"
 )
 
 // pageClient is a browser without JavaScript: a cookie jar on a real HTTP server
@@ -172,6 +176,35 @@ func TestPagesSessionCookie(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("no session cookie set")
+	}
+	// Reached over https (native TLS or an https base URL: Config.HSTS), the
+	// cookie is Secure too.
+	tls := web.NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{HSTS: true}, web.Deps{
+		Accounts: e.accounts, Cases: e.svc, Documents: e.db, Blobs: e.blobs, Search: e.index, Registry: prometheus.NewRegistry()})
+	rec := httptest.NewRecorder()
+	tls.ServeHTTP(rec, httptest.NewRequest("GET", "/login", nil))
+	token := ""
+	for _, ck := range rec.Result().Cookies() {
+		if ck.Name == "kntc_login" {
+			token = ck.Value
+		}
+	}
+	req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"csrf": {token}, "username": {uClerk}, "password": {"mật-khẩu-thử-nghiệm"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "kntc_login", Value: token})
+	rec = httptest.NewRecorder()
+	tls.ServeHTTP(rec, req)
+	found = false
+	for _, ck := range rec.Result().Cookies() {
+		if ck.Name == "kntc_session" {
+			found = true
+			if !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode {
+				t.Errorf("session cookie over https: Secure %v HttpOnly %v SameSite %v", ck.Secure, ck.HttpOnly, ck.SameSite)
+			}
+		}
+	}
+	if rec.Code != 303 || !found {
+		t.Errorf("login over https: %d, session cookie %v", rec.Code, found)
 	}
 }
 
