@@ -151,7 +151,8 @@ type Store interface {
 	// keeps no session.
 	SetPassword(ctx context.Context, id int64, hash string) error
 
-	// CreateSession stores a browser session.
+	// CreateSession stores a browser session and deletes the user's sessions
+	// that expired (ExpiresAt) before it began.
 	CreateSession(ctx context.Context, s Session) error
 	// Session returns the session with this hash and its user, expired or not
 	// (the caller judges expiry); ErrNotFound when there is none.

@@ -303,11 +303,18 @@ func (db *DB) revokeSessions(ctx context.Context, tx *sql.Tx, userID int64) erro
 	return nil
 }
 
-// CreateSession implements auth.Store.
+// CreateSession implements auth.Store. The user's sessions that expired before
+// this one began go in the same transaction: a session never presented again
+// does not stay for ever.
 func (db *DB) CreateSession(ctx context.Context, s auth.Session) error {
-	_, err := db.sql.ExecContext(ctx, db.q(`INSERT INTO sessions (hash, user_id, created_at, last_seen_at, expires_at)
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?`), s.UserID, ts(s.CreatedAt)); err != nil {
+			return db.classify("sweep expired sessions", err)
+		}
+		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO sessions (hash, user_id, created_at, last_seen_at, expires_at)
 		VALUES (?, ?, ?, ?, ?)`), s.Hash, s.UserID, ts(s.CreatedAt), ts(s.LastSeenAt), ts(s.ExpiresAt))
-	return db.classify("create session", err)
+		return db.classify("create session", err)
+	})
 }
 
 // Session implements auth.Store.

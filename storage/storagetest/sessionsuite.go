@@ -68,6 +68,22 @@ func testSessions(t *testing.T, db *sqldb.DB) {
 	_, err = svc.SessionUser(ctx, token)
 	wantErr(t, "session past its absolute expiry", err, ingest.ErrNotFound)
 
+	// A session never presented again is swept when its user next signs in
+	// after its absolute expiry; a live one stays.
+	stale, _, err := svc.StartSession(ctx, "lan.nguyen", "mật-khẩu-đủ-dài")
+	must(t, "session left behind", err)
+	clock = clock.Add(4 * time.Hour)
+	live, _, err := svc.StartSession(ctx, "lan.nguyen", "mật-khẩu-đủ-dài")
+	must(t, "session still live at the sweep", err)
+	clock = clock.Add(4*time.Hour + time.Second)
+	_, _, err = svc.StartSession(ctx, "lan.nguyen", "mật-khẩu-đủ-dài")
+	must(t, "sign in after the first one expired", err)
+	_, _, err = db.Session(ctx, auth.HashToken(stale))
+	wantErr(t, "expired session swept", err, ingest.ErrNotFound)
+	if _, _, err := db.Session(ctx, auth.HashToken(live)); err != nil {
+		t.Errorf("a session 4 h old was swept: %v", err)
+	}
+
 	// Logout, a password change and disabling each end it.
 	token, _, err = svc.StartSession(ctx, "lan.nguyen", "mật-khẩu-đủ-dài")
 	must(t, "third session", err)
