@@ -53,7 +53,7 @@ type dashboard struct {
 }
 
 // handleDashboard shows the user's deadlines, triage and pipeline counts and
-// recently changed cases, through the same services as the API.
+// the newest open cases, through the same services as the API.
 func (p *pages) handleDashboard() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
