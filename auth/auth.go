@@ -136,7 +136,7 @@ type Store interface {
 	UserByUsername(ctx context.Context, username string) (User, error)
 	Users(ctx context.Context) ([]User, error)
 	// UpdateUser writes every field of u (matched by ID) and sets UpdatedAt. In the
-	// same transaction it deletes every token of a user it disables, and it refuses
+	// same transaction it deletes every token and session of a user it disables, and it refuses
 	// (ErrLastAdministrator) a change that leaves no active administrator.
 	UpdateUser(ctx context.Context, u *User) error
 	CountUsers(ctx context.Context) (int, error)
@@ -145,9 +145,21 @@ type Store interface {
 	// TokenUser returns the user of an unexpired token (ErrNotFound otherwise).
 	TokenUser(ctx context.Context, hash string, now time.Time) (User, error)
 	DeleteToken(ctx context.Context, hash string) error
-	// SetPassword replaces user id's password hash and deletes every token of the
-	// user in the same transaction: whoever held the old password keeps no session.
+	// SetPassword replaces user id's password hash and deletes every token and
+	// session of the user in the same transaction: whoever held the old password
+	// keeps no session.
 	SetPassword(ctx context.Context, id int64, hash string) error
+
+	// CreateSession stores a browser session and deletes the user's sessions
+	// that expired (ExpiresAt) before it began.
+	CreateSession(ctx context.Context, s Session) error
+	// Session returns the session with this hash and its user, expired or not
+	// (the caller judges expiry); ErrNotFound when there is none.
+	Session(ctx context.Context, hash string) (Session, User, error)
+	// TouchSession sets the session's LastSeenAt; no error when it is gone.
+	TouchSession(ctx context.Context, hash string, at time.Time) error
+	// DeleteSession removes a session; no error when there is none.
+	DeleteSession(ctx context.Context, hash string) error
 }
 
 // Argon2id parameters: RFC 9106's second recommendation (64 MiB, 3 passes) would

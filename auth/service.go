@@ -19,6 +19,10 @@ type Service struct {
 	Store    Store
 	TokenTTL time.Duration    // lifetime of login tokens
 	Now      func() time.Time // for tests; time.Now when nil
+	// SessionIdle ends a browser session unused this long; SessionMax ends any
+	// session this long after it began. 0 means DefaultSessionIdle and
+	// DefaultSessionMax.
+	SessionIdle, SessionMax time.Duration
 }
 
 // dummyHash is compared against when the user does not exist, so an unknown
@@ -40,22 +44,30 @@ func (s *Service) now() time.Time {
 // Login checks a username and password and returns a new bearer token.
 // Every kind of refusal is ErrBadCredentials.
 func (s *Service) Login(ctx context.Context, username, password string) (string, User, error) {
-	u, err := s.Store.UserByUsername(ctx, strings.ToLower(strings.TrimSpace(username)))
-	if errors.Is(err, errs.ErrNotFound) {
-		CheckPassword(dummyHash(), password)
-		return "", User{}, ErrBadCredentials
-	}
+	u, err := s.checkCredentials(ctx, username, password)
 	if err != nil {
-		return "", User{}, fmt.Errorf("login %q: %w", username, err)
-	}
-	if !CheckPassword(u.PasswordHash, password) || u.Disabled {
-		return "", User{}, ErrBadCredentials
+		return "", User{}, err
 	}
 	token, err := s.IssueToken(ctx, u.ID, "login", s.TokenTTL)
 	if err != nil {
 		return "", User{}, err
 	}
 	return token, u, nil
+}
+
+func (s *Service) checkCredentials(ctx context.Context, username, password string) (User, error) {
+	u, err := s.Store.UserByUsername(ctx, strings.ToLower(strings.TrimSpace(username)))
+	if errors.Is(err, errs.ErrNotFound) {
+		CheckPassword(dummyHash(), password)
+		return User{}, ErrBadCredentials
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("login %q: %w", username, err)
+	}
+	if !CheckPassword(u.PasswordHash, password) || u.Disabled {
+		return User{}, ErrBadCredentials
+	}
+	return u, nil
 }
 
 // IssueToken creates a bearer token for a user, valid for ttl.

@@ -244,3 +244,28 @@ func (s *Service) DeleteParty(ctx context.Context, a Actor, code string, partyID
 	ev := Event{CaseID: c.ID, UserID: a.User.ID, At: s.now(), Type: EventParty, Note: "xóa đương sự " + strconv.FormatInt(partyID, 10)}
 	return s.Store.DeleteParty(ctx, c.ID, partyID, ev, a.record(ActionUpdate, "case:"+c.Code, "delete party "+strconv.FormatInt(partyID, 10)))
 }
+
+// PartiesMasked returns the case's parties with every protected identity
+// redacted, whoever asks, and whether the actor holds a grant to reveal them
+// (with Parties, which records the read). A page shows the parties masked until
+// its user asks to see them, so that merely opening a case reads no secret.
+func (s *Service) PartiesMasked(ctx context.Context, a Actor, code string) ([]Party, bool, error) {
+	c, err := s.Case(ctx, a, code)
+	if err != nil {
+		return nil, false, err
+	}
+	ps, err := s.Store.Parties(ctx, c.ID)
+	if err != nil {
+		return nil, false, err
+	}
+	for i := range ps {
+		if ps[i].Secret {
+			ps[i].Person, ps[i].Note, ps[i].Redacted, ps[i].Sealed = Person{}, "", true, ""
+		}
+	}
+	ok, err := s.granted(ctx, a, c)
+	if err != nil {
+		return nil, false, err
+	}
+	return ps, ok, nil
+}

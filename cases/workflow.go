@@ -189,3 +189,7 @@ func Apply(c *Case, t Transition, today time.Time) {
 	c.Status = t.To
 	c.DueOn = DueOn(*c)
 }
+
+// NextSteps lists the statuses the workflow goes to from c's status, in the
+// workflow's order; CheckTransition says which of them a role may take now.
+func NextSteps(c Case) []Status { return slices.Clone(transitions[c.Status]) }

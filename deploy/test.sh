@@ -21,7 +21,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-apt_install "${KNTC_RUNTIME_PACKAGES[@]}" postgresql postgresql-client qpdf poppler-utils fonts-dejavu-core
+apt_install "${KNTC_RUNTIME_PACKAGES[@]}" postgresql postgresql-client qpdf poppler-utils fonts-dejavu-core chromium npm
+
+# --- Browser tests: Debian's Chromium (above) and axe-core from npm, into the cache ---
+# (outside the repository, like MinIO). The staff pages' browser test injects it.
+AXE_VERSION=4.14.1
+AXE_DIR="$CACHE_DIR/axe-core-$AXE_VERSION"
+if [ ! -f "$AXE_DIR/node_modules/axe-core/axe.min.js" ]; then
+	echo "kntc-test: installing axe-core $AXE_VERSION into $AXE_DIR (once)" >&2
+	mkdir -p "$AXE_DIR"
+	npm install --no-audit --no-fund --silent --prefix "$AXE_DIR" "axe-core@$AXE_VERSION" >&2
+fi
+export KNTC_AXE_JS="$AXE_DIR/node_modules/axe-core/axe.min.js"
+KNTC_CHROMIUM=$(command -v chromium)
+export KNTC_CHROMIUM
 
 # --- PostgreSQL -------------------------------------------------------------------
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432; }

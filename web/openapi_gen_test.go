@@ -95,7 +95,7 @@ var apiOps = []apiOp{
 		public: true, status: 200, respType: "text/plain", errs: []int{401}},
 	{method: "GET", path: "/api/v1/openapi.json", tag: "vận hành", summary: "Tài liệu này (this OpenAPI description)", public: true,
 		status: 200, respType: "application/json"},
-	{method: "GET", path: "/", tag: "vận hành", summary: "Trang giới thiệu (the home page: what kntc is, where the API is described)", public: true,
+	{method: "GET", path: "/", tag: "vận hành", summary: "Trang chủ của cán bộ: đăng nhập, hoặc trang tổng quan khi đã đăng nhập (the staff pages' home: sign-in, or the dashboard when signed in)", public: true,
 		status: 200, respType: "text/html"},
 	{method: "GET", path: "/api/v1/holidays", tag: "lịch", summary: "Các ngày nghỉ, nghỉ bù, làm bù của một năm (the marked days of a year)",
 		query: []apiParam{qInt("year", "Năm, mặc định năm nay (year; this year when absent).", 1945, 9999, 0)}, status: 200, resp: holidayListJSON{}},

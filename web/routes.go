@@ -18,7 +18,8 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 	r.Use(instrument(deps.Registry))
 	r.Use(limitBodies(cfg.MaxBodies, cfg.BodyTimeout))
 
-	r.Method("GET", "/", handleHome(logger, cfg.Version))
+	limiter := newLoginLimiter(cfg) // one for the API and the pages: failures count together
+	pages := addPageRoutes(r, logger, cfg, deps, limiter)
 	r.Method("GET", "/healthz", handleHealthz(deps.Ready, deps.DiskDirs, deps.MinFreeDisk))
 	if cfg.MetricsToken != "" {
 		// Without a token /metrics is not on this listener at all (404): see
@@ -28,7 +29,7 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Method("GET", "/openapi.json", handleOpenAPI())
-		r.Method("POST", "/login", handleLogin(logger, deps.Accounts, newLoginLimiter(cfg)))
+		r.Method("POST", "/login", handleLogin(logger, deps.Accounts, limiter))
 		r.Group(func(r chi.Router) {
 			r.Use(requireUser(logger, deps.Accounts))
 			r.Use(requireActor(logger, deps.Accounts))
@@ -100,6 +101,12 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 		})
 	})
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		if isPageRequest(r) {
+			pages.pageSession(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				pages.fail(w, r, fmt.Errorf("no page %s: %w", r.URL.Path, errs.ErrNotFound))
+			})).ServeHTTP(w, r)
+			return
+		}
 		respondError(w, r, logger, fmt.Errorf("no route %s: %w", r.URL.Path, errs.ErrNotFound))
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {

@@ -39,8 +39,11 @@ type Config struct {
 	RootUnitCode  string // KNTC_ROOT_UNIT_CODE
 	RootUnitName  string // KNTC_ROOT_UNIT_NAME
 
-	TokenTTL   time.Duration // KNTC_TOKEN_TTL
-	LoginLimit int           // KNTC_LOGIN_LIMIT: attempts per minute per address and per username
+	TokenTTL time.Duration // KNTC_TOKEN_TTL
+	// SessionIdle and SessionMax end a staff page session unused this long, and
+	// any session this long after it began (KNTC_SESSION_IDLE, KNTC_SESSION_MAX).
+	SessionIdle, SessionMax time.Duration
+	LoginLimit              int // KNTC_LOGIN_LIMIT: attempts per minute per address and per username
 
 	HotFolders     string        // KNTC_HOTFOLDERS: extra hot folders, comma-separated
 	HotFolderPoll  time.Duration // KNTC_HOTFOLDER_POLL
@@ -108,6 +111,8 @@ func configVars(c *Config) []configVar {
 		{"KNTC_ROOT_UNIT_CODE", "root-unit-code", "TINH", "code of the root unit created on an empty database", &c.RootUnitCode, false},
 		{"KNTC_ROOT_UNIT_NAME", "root-unit-name", "Ủy ban nhân dân tỉnh", "name of the root unit created on an empty database", &c.RootUnitName, false},
 		{"KNTC_TOKEN_TTL", "token-ttl", "12h", "lifetime of a login token", &c.TokenTTL, false},
+		{"KNTC_SESSION_IDLE", "session-idle", "1h", "a staff page session unused this long ends", &c.SessionIdle, false},
+		{"KNTC_SESSION_MAX", "session-max", "12h", "a staff page session ends this long after sign-in, used or not", &c.SessionMax, false},
 		{"KNTC_LOGIN_LIMIT", "login-limit", "10", "login attempts per minute per client address and per username", &c.LoginLimit, false},
 		{"KNTC_HOTFOLDERS", "hotfolders", "", "more hot folders besides DATA/hotfolder, comma-separated (e.g. SMB or NFS mounts)", &c.HotFolders, false},
 		{"KNTC_HOTFOLDER_POLL", "hotfolder-poll", "10s", "scan interval of the extra hot folders (network shares send no file events); 0 disables polling", &c.HotFolderPoll, false},
@@ -239,6 +244,9 @@ func (c *Config) Validate() error {
 	}
 	if c.TokenTTL < time.Minute {
 		errs = append(errs, fmt.Errorf("token-ttl %s: at least 1m", c.TokenTTL))
+	}
+	if c.SessionIdle < time.Minute || c.SessionMax < c.SessionIdle {
+		errs = append(errs, fmt.Errorf("session-idle %s, session-max %s: idle at least 1m, max at least idle", c.SessionIdle, c.SessionMax))
 	}
 	if c.LoginLimit < 1 {
 		errs = append(errs, fmt.Errorf("login-limit %d: at least 1", c.LoginLimit))

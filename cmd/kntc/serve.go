@@ -34,7 +34,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	}
 	defer st.Close()
 
-	accounts := &auth.Service{Store: st.db, TokenTTL: cfg.TokenTTL}
+	accounts := &auth.Service{Store: st.db, TokenTTL: cfg.TokenTTL, SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax}
 	password, generated, err := accounts.Bootstrap(ctx, cfg.RootUnitCode, cfg.RootUnitName, cfg.AdminPassword)
 	if err != nil {
 		return err

@@ -159,8 +159,8 @@ func (db *DB) UpdateUser(ctx context.Context, u *auth.User) error {
 		if u.Disabled && !old.Disabled {
 			// A disabled account keeps no session: enabling it again later must not
 			// bring back the tokens it held.
-			if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM tokens WHERE user_id = ?`), u.ID); err != nil {
-				return db.classify("revoke tokens of user "+u.Username, err)
+			if err := db.revokeSessions(ctx, tx, u.ID); err != nil {
+				return err
 			}
 		}
 		// The audit entry first: on PostgreSQL it takes the audit chain's lock,
@@ -244,9 +244,8 @@ func (db *DB) SetPassword(ctx context.Context, id int64, hash string) error {
 		if err := db.mustAffect("set password of user "+strconv.FormatInt(id, 10), res, err); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, db.q(`DELETE FROM tokens WHERE user_id = ?`), id)
-		if err != nil {
-			return db.classify("revoke tokens of user "+strconv.FormatInt(id, 10), err)
+		if err := db.revokeSessions(ctx, tx, id); err != nil {
+			return err
 		}
 		return db.auditAccount(ctx, tx, cases.ActionUpdate, "user:"+strconv.FormatInt(id, 10), "password set, sessions revoked")
 	})
@@ -292,4 +291,56 @@ func nullID(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// revokeSessions deletes every API token and browser session of a user, in tx.
+func (db *DB) revokeSessions(ctx context.Context, tx *sql.Tx, userID int64) error {
+	for _, table := range []string{"tokens", "sessions"} {
+		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM `+table+` WHERE user_id = ?`), userID); err != nil {
+			return db.classify("revoke "+table+" of user "+strconv.FormatInt(userID, 10), err)
+		}
+	}
+	return nil
+}
+
+// CreateSession implements auth.Store. The user's sessions that expired before
+// this one began go in the same transaction: a session never presented again
+// does not stay for ever.
+func (db *DB) CreateSession(ctx context.Context, s auth.Session) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?`), s.UserID, ts(s.CreatedAt)); err != nil {
+			return db.classify("sweep expired sessions", err)
+		}
+		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO sessions (hash, user_id, created_at, last_seen_at, expires_at)
+		VALUES (?, ?, ?, ?, ?)`), s.Hash, s.UserID, ts(s.CreatedAt), ts(s.LastSeenAt), ts(s.ExpiresAt))
+		return db.classify("create session", err)
+	})
+}
+
+// Session implements auth.Store.
+func (db *DB) Session(ctx context.Context, hash string) (auth.Session, auth.User, error) {
+	s := auth.Session{Hash: hash}
+	err := db.sql.QueryRowContext(ctx, db.q(`SELECT user_id, created_at, last_seen_at, expires_at FROM sessions WHERE hash = ?`), hash).
+		Scan(&s.UserID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt)
+	if err != nil {
+		return auth.Session{}, auth.User{}, db.classify("session", err)
+	}
+	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = s.CreatedAt.UTC(), s.LastSeenAt.UTC(), s.ExpiresAt.UTC()
+	u, err := db.User(ctx, s.UserID)
+	if err != nil {
+		return auth.Session{}, auth.User{}, err
+	}
+	return s, u, nil
+}
+
+// TouchSession implements auth.Store.
+func (db *DB) TouchSession(ctx context.Context, hash string, at time.Time) error {
+	_, err := db.sql.ExecContext(ctx, db.q(`UPDATE sessions SET last_seen_at = ? WHERE hash = ?`), ts(at), hash)
+	return db.classify("touch session", err)
+}
+
+// DeleteSession implements auth.Store.
+func (db *DB) DeleteSession(ctx context.Context, hash string) error {
+	_, err := db.sql.ExecContext(ctx, db.q(`DELETE FROM sessions WHERE hash = ?`), hash)
+	return db.classify("delete session", err)
 }

@@ -35,6 +35,7 @@ func TestDatabase(t *testing.T, open func(t *testing.T) *sqldb.DB) {
 	t.Run("ConcurrentWriters", func(t *testing.T) { testConcurrentDocumentWriters(t, migrated(t)) })
 	t.Run("Units", func(t *testing.T) { testUnits(t, migrated(t)) })
 	t.Run("UsersAndTokens", func(t *testing.T) { testUsersAndTokens(t, migrated(t)) })
+	t.Run("Sessions", func(t *testing.T) { testSessions(t, migrated(t)) })
 	t.Run("Bootstrap", func(t *testing.T) { testBootstrap(t, migrated(t)) })
 	t.Run("JobQueueTables", func(t *testing.T) { testJobQueueTables(t, migrated(t)) })
 	t.Run("CaseRecords", func(t *testing.T) { testCaseRecords(t, migrated(t)) })

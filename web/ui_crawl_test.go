@@ -1,0 +1,224 @@
+package web_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"kntc/cases"
+)
+
+// pageWorld fills an env with what the pages show: in district A a complaint
+// assigned to the handler with documents, and a denunciation whose petitioner is
+// protected (granted.a holds a grant), a document waiting in triage; in district
+// B a complaint. It returns the case codes by name.
+func pageWorld(e *env) map[string]string {
+	e.t.Helper()
+	codes := map[string]string{}
+	open := func(name, unit string, kind cases.Kind, subject string, parties ...cases.Party) {
+		c, _, err := e.svc.CreateCase(e.ctx, e.actor(uLeaderP), cases.NewCase{Kind: kind, Source: cases.SourcePost,
+			ReceivedOn: date("2026-03-02"), Subject: subject, UnitID: e.units[unit].ID, Parties: parties})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		codes[name] = c.Code
+	}
+	open("complaint", "A", cases.KindComplaint, "Khiếu nại quyết định thu hồi đất số 125/QĐ-UBND",
+		cases.Party{Role: cases.RolePetitioner, Person: cases.Person{Name: "Trần Văn Bình", Address: "ấp 3, xã Tân Phú"}},
+		cases.Party{Role: cases.RoleRespondent, Person: cases.Person{Name: "UBND xã Tân Phú"}})
+	open("denunciation", "A", cases.KindDenunciation, "Tố cáo cán bộ địa chính xã nhận tiền",
+		cases.Party{Role: cases.RolePetitioner, Person: denouncer})
+	open("other", "B", cases.KindComplaint, "Khiếu nại việc cấp giấy chứng nhận quyền sử dụng đất")
+	h := e.users[uHandler].ID
+	if _, err := e.svc.UpdateCase(e.ctx, e.actor(uLeader), codes["complaint"], cases.CasePatch{Version: 1, HandlerID: &h}); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.svc.Grant(e.ctx, e.actor(uLeader), codes["denunciation"], e.users[uGranted].ID); err != nil {
+		e.t.Fatal(err)
+	}
+	e.document(docSpec{unit: "A", caseCode: codes["complaint"], kind: "don_khieu_nai", pages: []string{"ĐƠN KHIẾU NẠI\nKính gửi: UBND huyện A"}, finish: true})
+	e.document(docSpec{unit: "A", caseCode: codes["complaint"], kind: "quyet_dinh_thu_ly", number: "15/QĐ-UBND", date: "2026-03-05",
+		pages: []string{"QUYẾT ĐỊNH\nVề việc thụ lý giải quyết khiếu nại"}, finish: true})
+	e.document(docSpec{unit: "A", pages: []string{"CÔNG VĂN\nV/v báo cáo tình hình"}})
+	return codes
+}
+
+// pageLink is one request a page offers: a link or a form.
+type pageLink struct {
+	method, path string
+	form         url.Values
+}
+
+func (l pageLink) key() string { return l.method + " " + l.path + " " + l.form.Encode() }
+
+// linksOf reads the links and forms of a page (same site only).
+func linksOf(t testing.TB, body string) []pageLink {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []pageLink
+	var form *pageLink
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			attr := func(k string) (string, bool) {
+				for _, a := range n.Attr {
+					if a.Key == k {
+						return a.Val, true
+					}
+				}
+				return "", false
+			}
+			switch n.Data {
+			case "a":
+				if href, ok := attr("href"); ok && strings.HasPrefix(href, "/") && !strings.HasPrefix(href, "//") {
+					out = append(out, pageLink{method: "GET", path: href})
+				}
+			case "form":
+				action, _ := attr("action")
+				method, _ := attr("method")
+				out = append(out, pageLink{method: strings.ToUpper(method), path: action, form: url.Values{}})
+				form = &out[len(out)-1]
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					walk(c)
+				}
+				form = nil
+				return
+			case "input", "select", "textarea":
+				name, ok := attr("name")
+				if form == nil || !ok {
+					break
+				}
+				value, _ := attr("value")
+				if n.Data == "select" {
+					for o := n.FirstChild; o != nil; o = o.NextSibling {
+						for _, a := range o.Attr {
+							if a.Key == "value" && value == "" {
+								value = a.Val
+							}
+						}
+					}
+				}
+				if typ, _ := attr("type"); typ == "date" {
+					value = ""
+				}
+				form.form.Add(name, value)
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return out
+}
+
+// crawl follows every link and submits every form a user's pages offer, from
+// the dashboard, up to max requests, signing out last. Every answer must be a
+// page or a redirect, 403 or 404 (or a form's own refusal, 409 or 422); never a
+// 5xx. It returns the paths it answered 200.
+func crawl(t *testing.T, c *pageClient, max int) []string {
+	t.Helper()
+	queue := []pageLink{{method: "GET", path: "/"}}
+	seen := map[string]bool{}
+	var ok []string
+	var logout *pageLink
+	for n := 0; len(queue) > 0 && n < max; n++ {
+		l := queue[0]
+		queue = queue[1:]
+		if seen[l.key()] {
+			n--
+			continue
+		}
+		seen[l.key()] = true
+		if l.path == "/logout" {
+			logout = &l
+			n--
+			continue
+		}
+		var code int
+		var body string
+		var res *http.Response
+		if l.method == "POST" {
+			code, body, res = c.post(l.path, l.form)
+		} else {
+			p := l.path
+			if l.form != nil {
+				p += "?" + l.form.Encode()
+			}
+			code, body, res = c.get(p)
+		}
+		switch {
+		case code >= 500:
+			t.Fatalf("%s %s %v: %d\n%s", l.method, l.path, l.form, code, body)
+		case !slices.Contains([]int{200, 303, 403, 404, 409, 422}, code):
+			t.Errorf("%s %s: %d, want 200, 303, 403, 404, 409 or 422", l.method, l.path, code)
+		}
+		if code == 303 {
+			if loc := res.Header.Get("Location"); strings.HasPrefix(loc, "/") {
+				queue = append(queue, pageLink{method: "GET", path: loc})
+			}
+		}
+		if code == 200 && strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+			ok = append(ok, l.path)
+			queue = append(queue, linksOf(t, body)...)
+		}
+	}
+	if logout == nil {
+		t.Fatal("no logout form found")
+	}
+	if code, _, _ := c.post(logout.path, logout.form); code != 303 {
+		t.Errorf("logout: %d", code)
+	}
+	return ok
+}
+
+// TestPagesCrawl: for every role, every link and every form of the staff pages
+// answers a page, a redirect, 403 or 404, never an error; nobody reaches a case
+// outside their scope, and an administrator sees no case.
+func TestPagesCrawl(t *testing.T) {
+	e := newEnv(t)
+	codes := pageWorld(e)
+	srv := e.pageServer()
+	for _, user := range requesters {
+		t.Run(user, func(t *testing.T) {
+			c := newPageClient(t, srv)
+			c.login(user)
+			ok := crawl(t, c, 150)
+			t.Logf("%s: %d pages", user, len(ok))
+			if len(ok) < 2 || user != uAdmin && len(ok) < 5 {
+				t.Errorf("%s reached only %v", user, ok)
+			}
+			for _, p := range ok {
+				caseA := strings.HasPrefix(p, "/cases/"+codes["complaint"]) || strings.HasPrefix(p, "/cases/"+codes["denunciation"])
+				caseB := strings.HasPrefix(p, "/cases/"+codes["other"])
+				switch {
+				case user == uAdmin && strings.HasPrefix(p, "/cases"):
+					t.Errorf("an administrator reached %s", p)
+				case user == uHandlerB && caseA, (user != uHandlerB && user != uLeaderP) && caseB:
+					t.Errorf("%s reached %s, outside their scope", user, p)
+				}
+			}
+			if user == uAdmin {
+				if code, _, _ := newPageClientAs(t, srv, user).get("/cases"); code != 403 {
+					t.Errorf("an administrator's case list: %d, want 403", code)
+				}
+			}
+		})
+	}
+}
+
+// newPageClientAs is a page client signed in as user.
+func newPageClientAs(t *testing.T, srv *httptest.Server, user string) *pageClient {
+	t.Helper()
+	c := newPageClient(t, srv)
+	c.login(user)
+	return c
+}
