@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"kntc/ingest"
 )
 
 // Period is a reporting period: the days From to To, both included (dates at UTC
@@ -78,4 +80,25 @@ func RangePeriod(from, to string) (Period, error) {
 // Contains reports whether day d (UTC midnight) is in the period.
 func (p Period) Contains(d time.Time) bool {
 	return !d.IsZero() && !d.Before(p.From) && !d.After(p.To)
+}
+
+// PeriodOf reads a period as the API and the command line give it: a named
+// period, or from and to; errors wrap ingest.ErrInvalid.
+func PeriodOf(name, from, to string) (Period, error) {
+	var p Period
+	var err error
+	switch {
+	case name != "" && (from != "" || to != ""):
+		err = fmt.Errorf("chỉ ghi period hoặc from/to, không cả hai (give period or from/to, not both)")
+	case name != "":
+		p, err = ParsePeriod(name)
+	case from != "" || to != "":
+		p, err = RangePeriod(from, to)
+	default:
+		err = fmt.Errorf("thiếu kỳ báo cáo: period=2026-Q1 hoặc from=…&to=… (the period is required)")
+	}
+	if err != nil {
+		return Period{}, fmt.Errorf("%w: %w", err, ingest.ErrInvalid)
+	}
+	return p, nil
 }
