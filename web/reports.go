@@ -144,6 +144,26 @@ func handleReport(logger *slog.Logger, reports *report.Service) http.Handler {
 	})
 }
 
+// handleReportCell is GET /reports/{form}/cells/{ms}?unit=&period=&row=: what
+// number MS of the row (a unit code; the total when absent) counts — the same
+// answer as ?cell=ROW,MS.
+func handleReportCell(logger *slog.Logger, reports *report.Service) http.Handler {
+	inner := handleReport(logger, reports)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		row := strings.TrimSpace(q.Get("row"))
+		if row == "" {
+			row = "total"
+		}
+		q.Del("row")
+		q.Del("format")
+		q.Set("cell", row+","+chi.URLParam(r, "ms"))
+		r2 := r.Clone(r.Context())
+		r2.URL.RawQuery = q.Encode()
+		inner.ServeHTTP(w, r2)
+	})
+}
+
 func periodLabel(p report.Period) string {
 	if p.Name != "" {
 		return p.Name

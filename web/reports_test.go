@@ -106,6 +106,10 @@ func TestReportAPI(t *testing.T) {
 	if cell.Value == nil || *cell.Value != 1 || len(cell.Refs) != 1 || cell.Refs[0] != kn {
 		t.Errorf("drill-down: %+v", cell)
 	}
+	cell = decode[cellRep](t, e.get(uLeader, "/api/v1/reports/03-GQKN/cells/10?unit=A&period=2026-Q1&row=A", 200))
+	if cell.Value == nil || *cell.Value != 1 || len(cell.Refs) != 1 || cell.Refs[0] != kn {
+		t.Errorf("drill-down by path: %+v", cell)
+	}
 	cell = decode[cellRep](t, e.get(uLeader, "/api/v1/reports/02-XLD?unit=A&period=2026-Q1&cell=total,12", 200))
 	if len(cell.Refs) != 1 || !strings.HasPrefix(cell.Refs[0], "don-") {
 		t.Errorf("drill-down of petitions: %+v", cell)
