@@ -451,6 +451,29 @@ func TestFormsOnDatabases(t *testing.T) {
 			t.Errorf("06/QLKNTC empty columns %d", len(r.Empty))
 		}
 
+		// The outcome is written by handlers and leaders, on decided cases, with
+		// sensible numbers; a petition's handling day is the day it was decided.
+		k0, _ := p.svc.Case(t.Context(), p.leader, p.codes["K0"])
+		if _, err := p.svc.SetOutcome(t.Context(), p.clerk, k0.Code, k0.Version, cases.Outcome{}); !errors.Is(err, cases.ErrForbidden) {
+			t.Errorf("clerk writes an outcome: %v", err)
+		}
+		if _, err := p.svc.SetOutcome(t.Context(), p.handler, k0.Code, k0.Version, cases.Outcome{RecoverMoney: -1}); !errors.Is(err, ingest.ErrInvalid) {
+			t.Errorf("negative money: %v", err)
+		}
+		if _, err := p.svc.SetOutcome(t.Context(), p.handler, k0.Code, k0.Version, cases.Outcome{EnforcedOn: day("2026-01-01")}); !errors.Is(err, ingest.ErrInvalid) {
+			t.Errorf("enforced before the decision: %v", err)
+		}
+		k4, _ := p.svc.Case(t.Context(), p.leader, p.codes["K4"])
+		if _, err := p.svc.SetOutcome(t.Context(), p.handler, k4.Code, k4.Version, cases.Outcome{}); !errors.Is(err, cases.ErrIllegal) {
+			t.Errorf("outcome of an undecided case: %v", err)
+		}
+		for name, want := range map[string]string{"P6": "2026-03-20", "P1": "2026-01-05", "P7": "2026-03-12", "P0": "2025-12-10"} {
+			pe, err := p.svc.Store.Petition(t.Context(), p.ids[name])
+			if err != nil || cases.FormatDate(pe.HandledOn) != want {
+				t.Errorf("%s handled on %s (%v), want %s", name, cases.FormatDate(pe.HandledOn), err, want)
+			}
+		}
+
 		// Who may read: leaders and inspectors, in their scope.
 		f, _ := report.FormByCode("01-TCD")
 		per, _ := report.ParsePeriod("2026-Q1")

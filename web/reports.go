@@ -92,6 +92,9 @@ func newReportJSON(r *report.Report) reportJSON {
 	return out
 }
 
+// ReportJSON is r as the API gives it, for the command line's --json.
+func ReportJSON(r *report.Report) any { return newReportJSON(r) }
+
 // handleReport fills a form: GET /reports/{form}?unit=&period= (or from=&to=),
 // format=json (default) or xlsx; cell=ROW,COLUMN lists what one number counts
 // (ROW a unit code of the report or "total").

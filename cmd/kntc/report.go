@@ -13,6 +13,7 @@ import (
 	"kntc/auth"
 	"kntc/cases"
 	"kntc/report"
+	"kntc/web"
 )
 
 // runReport fills one form of Thông tư 06/2025/TT-TTCP for the administrator's
@@ -66,7 +67,7 @@ func runReport(ctx context.Context, args []string, getenv func(string) string, _
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return enc.Encode(web.ReportJSON(rep))
 	}
 	return printReport(stdout, rep)
 }

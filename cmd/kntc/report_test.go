@@ -53,6 +53,10 @@ func TestReportCommand(t *testing.T) {
 	if v, _ := x.GetCellValue("01-TCD", "A12"); v != "Thị xã Hòa Thành" {
 		t.Errorf("workbook A12 = %q", v)
 	}
+	out, err = kntc("report", "03-GQKN", "--unit", "HT", "--from", "2026-01-01", "--to", "2026-01-31", "--json")
+	if err != nil || !strings.Contains(out, `"form": "03/GQKN"`) || !strings.Contains(out, `"unit": "HT"`) || !strings.Contains(out, `"13": 0`) {
+		t.Errorf("--json: %v\n%s", err, out)
+	}
 	for _, bad := range [][]string{
 		{"report", "09-XYZ", "--period", "2026-Q1"},
 		{"report", "01-TCD", "--period", "2026-Q9"},
