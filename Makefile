@@ -54,3 +54,10 @@ bench-load:
 .PHONY: forms
 forms:
 	go run ./report/cmd/genforms -json ../shared/reports/tt-06-2025-forms.json -out report/forms_gen.go
+
+# Every statistical form for the whole province over a year: KNTC_BENCH_CASES
+# cases (default 100,000), as many petitions, three times as many visits, on SQLite
+# and PostgreSQL (KNTC_TEST_POSTGRES_URL); prints seconds against a plain scan.
+.PHONY: bench-reports
+bench-reports:
+	go test -v -run '^$$' -bench BenchmarkReports -benchtime 3x -timeout 60m ./report

@@ -130,6 +130,52 @@ var vietnam = time.FixedZone("ICT", 7*3600)
 
 const page = 1000
 
+// Source streams a unit tree's registers in one read each. The SQL stores
+// implement it; a store without it is read through its paged lists.
+type Source interface {
+	EachCase(ctx context.Context, unitIDs []int64, fn func(cases.Case) error) error
+	EachPetition(ctx context.Context, unitIDs []int64, to time.Time, fn func(cases.Petition) error) error
+	EachReception(ctx context.Context, unitIDs []int64, from, to time.Time, fn func(cases.Reception) error) error
+	// EachLeftWorkflow gives each case's first move to guided or transferred.
+	EachLeftWorkflow(ctx context.Context, unitIDs []int64, fn func(caseID int64, to cases.Status, at time.Time) error) error
+}
+
+// loadStreamed fills d from a Source.
+func loadStreamed(ctx context.Context, src Source, d *data, ids []int64, from, to time.Time) error {
+	err := src.EachCase(ctx, ids, func(c cases.Case) error {
+		d.cases = append(d.cases, c)
+		d.caseByID[c.ID] = c
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("cases: %w", err)
+	}
+	err = src.EachLeftWorkflow(ctx, ids, func(id int64, st cases.Status, at time.Time) error {
+		if c, ok := d.caseByID[id]; ok && c.AcceptedOn.IsZero() {
+			d.leftOn[id] = leftWorkflow{to: st, on: cases.Date(at.In(vietnam))}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("timelines: %w", err)
+	}
+	err = src.EachPetition(ctx, ids, d.period.To, func(p cases.Petition) error {
+		d.petitions = append(d.petitions, p)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("petitions: %w", err)
+	}
+	err = src.EachReception(ctx, ids, from, to, func(r cases.Reception) error {
+		d.receptions = append(d.receptions, r)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reception log: %w", err)
+	}
+	return nil
+}
+
 func (s *Service) load(ctx context.Context, units []auth.Unit, root auth.Unit, p Period) (*data, error) {
 	d := &data{root: root, period: p, rowOf: map[int64]int{}, caseByID: map[int64]cases.Case{}, leftOn: map[int64]leftWorkflow{}}
 	d.rows = append(d.rows, root)
@@ -146,7 +192,12 @@ func (s *Service) load(ctx context.Context, units []auth.Unit, root auth.Unit, p
 		}
 	}
 	ids := auth.Subtree(units, root.ID)
+	from := time.Date(p.From.Year(), p.From.Month(), p.From.Day(), 0, 0, 0, 0, vietnam)
+	to := time.Date(p.To.Year(), p.To.Month(), p.To.Day()+1, 0, 0, 0, 0, vietnam)
 	store := s.Cases.Store
+	if src, ok := store.(Source); ok {
+		return d, loadStreamed(ctx, src, d, ids, from, to)
+	}
 	seen := map[int64]bool{}
 	for off := 0; ; off += page {
 		list, _, err := store.Cases(ctx, cases.CaseFilter{UnitIDs: ids, Limit: page, Offset: off})
@@ -199,8 +250,6 @@ func (s *Service) load(ctx context.Context, units []auth.Unit, root auth.Unit, p
 		}
 	}
 	slices.SortFunc(d.petitions, func(x, y cases.Petition) int { return int(x.ID - y.ID) })
-	from := time.Date(p.From.Year(), p.From.Month(), p.From.Day(), 0, 0, 0, 0, vietnam)
-	to := time.Date(p.To.Year(), p.To.Month(), p.To.Day()+1, 0, 0, 0, 0, vietnam)
 	seenR := map[int64]bool{}
 	for off := 0; ; off += page {
 		list, _, err := store.Receptions(ctx, cases.ReceptionFilter{UnitIDs: ids, From: from, To: to, Limit: page, Offset: off})
@@ -235,7 +284,8 @@ func newSheet(f Form, d *data) sheet {
 	return sheet{r: r}
 }
 
-// add counts v in column col of the row of unit, with what it counts.
+// add counts v in column col of the row of unit, with what it counts. Each
+// caller adds an item once per column (distinct matters go through addOnce).
 func (s sheet) add(d *data, unit int64, col int, v float64, ref string) {
 	i, ok := d.rowOf[unit]
 	if !ok {
@@ -243,9 +293,24 @@ func (s sheet) add(d *data, unit int64, col int, v float64, ref string) {
 	}
 	row := &s.r.Rows[i]
 	row.Values[col-1] += v
-	if ref != "" && !slices.Contains(row.Refs[col-1], ref) {
+	if ref != "" {
 		row.Refs[col-1] = append(row.Refs[col-1], ref)
 	}
+}
+
+// addOnce counts ref once in column col of the unit's row, however often it is
+// added: the distinct matters (vụ việc). seen keeps what was counted.
+func (s sheet) addOnce(d *data, seen map[string]bool, unit int64, col int, ref string) {
+	i, ok := d.rowOf[unit]
+	if !ok {
+		return
+	}
+	key := strconv.Itoa(i) + "|" + strconv.Itoa(col) + "|" + ref
+	if seen[key] {
+		return
+	}
+	seen[key] = true
+	s.add(d, unit, col, 1, ref)
 }
 
 // empty marks columns without a source, with why.
@@ -267,12 +332,10 @@ func (s sheet) sumInto(col int, parts ...int) {
 			if _, none := s.r.Empty[p]; none {
 				continue
 			}
+			// The parts count different things (a visit is in one of 5, 11, 17; a
+			// case in one state): their references do not overlap.
 			row.Values[col-1] += row.Values[p-1]
-			for _, ref := range row.Refs[p-1] {
-				if !slices.Contains(row.Refs[col-1], ref) {
-					row.Refs[col-1] = append(row.Refs[col-1], ref)
-				}
-			}
+			row.Refs[col-1] = append(row.Refs[col-1], row.Refs[p-1]...)
 		}
 	}
 }
@@ -342,6 +405,7 @@ func formTCD(d *data) *Report {
 	s.source(7, "vụ việc khác nhau của các lượt: hồ sơ mở từ lượt tiếp, hoặc chính lượt tiếp khi chưa có hồ sơ")
 	s.source(8, "lượt tiếp có từ 5 người trở lên")
 	s.source(9, "số người của các đoàn ở cột 8")
+	seen := map[string]bool{}
 	for _, r := range d.receptions {
 		people := max(r.GroupSize, 1)
 		ref := receptionRef(r)
@@ -351,9 +415,7 @@ func formTCD(d *data) *Report {
 		if c, ok := d.caseByID[r.CaseID]; ok {
 			matter = c.Code
 		}
-		if i, ok := d.rowOf[r.UnitID]; ok && !slices.Contains(s.r.Rows[i].Refs[6], matter) {
-			s.add(d, r.UnitID, 7, 1, matter)
-		}
+		s.addOnce(d, seen, r.UnitID, 7, matter)
 		if people >= 5 {
 			s.add(d, r.UnitID, 8, 1, ref)
 			s.add(d, r.UnitID, 9, float64(people), ref)
@@ -389,6 +451,7 @@ func formXLD(d *data) *Report {
 	s.source(19, "đơn kiến nghị, phản ánh và đơn nhiều nội dung thuộc thẩm quyền")
 	s.source(24, "đơn không thuộc thẩm quyền đã hướng dẫn")
 	s.source(25, "đơn không thuộc thẩm quyền đã chuyển")
+	seen := map[string]bool{}
 	for _, p := range d.petitions {
 		if !petitionInPeriod(p, d.period) {
 			continue
@@ -422,9 +485,7 @@ func formXLD(d *data) *Report {
 		} else if p.DuplicateOf != 0 {
 			matter = "don-" + strconv.FormatInt(p.DuplicateOf, 10)
 		}
-		if i, ok := d.rowOf[p.UnitID]; ok && !slices.Contains(s.r.Rows[i].Refs[4], matter) {
-			s.add(d, p.UnitID, 5, 1, matter)
-		}
+		s.addOnce(d, seen, p.UnitID, 5, matter)
 		switch p.Kind {
 		case cases.KindComplaint:
 			s.add(d, p.UnitID, 6, 1, ref)
