@@ -64,13 +64,7 @@ func BenchmarkReports(b *testing.B) {
 			per, _ := report.ParsePeriod("2026")
 			start := time.Now()
 			for _, t := range []string{"cases", "petitions", "receptions"} {
-				rows, err := db.SQL().QueryContext(b.Context(), "SELECT unit_id, COUNT(*) FROM "+t+" GROUP BY unit_id")
-				if err != nil {
-					b.Fatal(err)
-				}
-				for rows.Next() {
-				}
-				rows.Close()
+				scanAll(b, db, "SELECT unit_id, COUNT(*) FROM "+t+" GROUP BY unit_id")
 			}
 			baseline := time.Since(start)
 			b.ResetTimer()
@@ -86,6 +80,20 @@ func BenchmarkReports(b *testing.B) {
 			fmt.Fprintf(os.Stderr, "bench-reports %s: %d cases, %d petitions, %d visits, 72 units: all six forms %.3f s (%.3f s a form); baseline scan %.3f s; ratio %.1f; total 02/XLD c1 = %v\n",
 				name, n, n, 3*n, per1.Seconds(), per1.Seconds()/6, baseline.Seconds(), per1.Seconds()/max(baseline.Seconds(), 1e-9), all[1].Total.Value(1))
 		})
+	}
+}
+
+// scanAll reads every row of q.
+func scanAll(b *testing.B, db *sqldb.DB, q string) {
+	rows, err := db.SQL().QueryContext(b.Context(), q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+	}
+	if err := rows.Err(); err != nil {
+		b.Fatal(err)
 	}
 }
 
