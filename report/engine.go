@@ -128,10 +128,9 @@ type leftWorkflow struct {
 // vietnam is the zone reception times are counted in (UTC+7).
 var vietnam = time.FixedZone("ICT", 7*3600)
 
-const page = 1000
-
-// Source streams a unit tree's registers in one read each. The SQL stores
-// implement it; a store without it is read through its paged lists.
+// Source streams a unit tree's registers in one read each (the paged lists
+// would count and skip rows again for every thousand). The SQL stores implement
+// it; the case store must.
 type Source interface {
 	EachCase(ctx context.Context, unitIDs []int64, fn func(cases.Case) error) error
 	EachPetition(ctx context.Context, unitIDs []int64, to time.Time, fn func(cases.Petition) error) error
@@ -194,80 +193,11 @@ func (s *Service) load(ctx context.Context, units []auth.Unit, root auth.Unit, p
 	ids := auth.Subtree(units, root.ID)
 	from := time.Date(p.From.Year(), p.From.Month(), p.From.Day(), 0, 0, 0, 0, vietnam)
 	to := time.Date(p.To.Year(), p.To.Month(), p.To.Day()+1, 0, 0, 0, 0, vietnam)
-	store := s.Cases.Store
-	if src, ok := store.(Source); ok {
-		return d, loadStreamed(ctx, src, d, ids, from, to)
+	src, ok := s.Cases.Store.(Source)
+	if !ok {
+		return nil, fmt.Errorf("the case store %T cannot stream its registers for the reports", s.Cases.Store)
 	}
-	seen := map[int64]bool{}
-	for off := 0; ; off += page {
-		list, _, err := store.Cases(ctx, cases.CaseFilter{UnitIDs: ids, Limit: page, Offset: off})
-		if err != nil {
-			return nil, fmt.Errorf("cases: %w", err)
-		}
-		for _, c := range list {
-			if !seen[c.ID] {
-				seen[c.ID] = true
-				d.cases = append(d.cases, c)
-				d.caseByID[c.ID] = c
-			}
-		}
-		if len(list) < page {
-			break
-		}
-	}
-	slices.SortFunc(d.cases, func(x, y cases.Case) int { return int(x.ID - y.ID) })
-	for _, c := range d.cases {
-		// Only a case that left without thụ lý needs its timeline: the day it was
-		// guided or transferred is kept nowhere else.
-		if !c.AcceptedOn.IsZero() || c.Status != cases.StatusGuided && c.Status != cases.StatusTransferred && c.Status != cases.StatusClosed {
-			continue
-		}
-		evs, err := store.Events(ctx, c.ID)
-		if err != nil {
-			return nil, fmt.Errorf("timeline of %s: %w", c.Code, err)
-		}
-		for _, ev := range evs {
-			if ev.Type == cases.EventTransition && (ev.To == cases.StatusGuided || ev.To == cases.StatusTransferred) {
-				d.leftOn[c.ID] = leftWorkflow{to: ev.To, on: cases.Date(ev.At.In(vietnam))}
-				break
-			}
-		}
-	}
-	seenP := map[int64]bool{}
-	for off := 0; ; off += page {
-		list, _, err := store.Petitions(ctx, cases.PetitionFilter{UnitIDs: ids, Limit: page, Offset: off})
-		if err != nil {
-			return nil, fmt.Errorf("petitions: %w", err)
-		}
-		for _, x := range list {
-			if !seenP[x.ID] && !x.ReceivedOn.After(p.To) {
-				seenP[x.ID] = true
-				d.petitions = append(d.petitions, x)
-			}
-		}
-		if len(list) < page {
-			break
-		}
-	}
-	slices.SortFunc(d.petitions, func(x, y cases.Petition) int { return int(x.ID - y.ID) })
-	seenR := map[int64]bool{}
-	for off := 0; ; off += page {
-		list, _, err := store.Receptions(ctx, cases.ReceptionFilter{UnitIDs: ids, From: from, To: to, Limit: page, Offset: off})
-		if err != nil {
-			return nil, fmt.Errorf("reception log: %w", err)
-		}
-		for _, x := range list {
-			if !seenR[x.ID] {
-				seenR[x.ID] = true
-				d.receptions = append(d.receptions, x)
-			}
-		}
-		if len(list) < page {
-			break
-		}
-	}
-	slices.SortFunc(d.receptions, func(x, y cases.Reception) int { return int(x.ID - y.ID) })
-	return d, nil
+	return d, loadStreamed(ctx, src, d, ids, from, to)
 }
 
 // sheet accumulates one form.
