@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -149,6 +150,7 @@ func loadStreamed(ctx context.Context, src Source, d *data, ids []int64, from, t
 	if err != nil {
 		return fmt.Errorf("cases: %w", err)
 	}
+	slices.SortFunc(d.cases, func(x, y cases.Case) int { return cmp.Compare(x.ID, y.ID) })
 	err = src.EachLeftWorkflow(ctx, ids, func(id int64, st cases.Status, at time.Time) error {
 		if c, ok := d.caseByID[id]; ok && c.AcceptedOn.IsZero() {
 			d.leftOn[id] = leftWorkflow{to: st, on: cases.Date(at.In(vietnam))}
@@ -172,6 +174,9 @@ func loadStreamed(ctx context.Context, src Source, d *data, ids []int64, from, t
 	if err != nil {
 		return fmt.Errorf("reception log: %w", err)
 	}
+	// In ID order: the drill-down lists come out in the order things were entered.
+	slices.SortFunc(d.petitions, func(x, y cases.Petition) int { return cmp.Compare(x.ID, y.ID) })
+	slices.SortFunc(d.receptions, func(x, y cases.Reception) int { return cmp.Compare(x.ID, y.ID) })
 	return nil
 }
 
