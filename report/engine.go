@@ -309,8 +309,9 @@ const (
 // compute fills the six forms from d.
 func compute(d *data) []*Report {
 	out := make([]*Report, 0, len(forms))
-	out = append(out, formTCD(d), formXLD(d))
-	out = append(out, formResolution(d, cases.KindComplaint), formResolution(d, cases.KindDenunciation))
+	xld := formXLD(d)
+	out = append(out, formTCD(d), xld)
+	out = append(out, formResolution(d, xld, cases.KindComplaint), formResolution(d, xld, cases.KindDenunciation))
 	out = append(out, formKQTH(d), formQLKNTC(d))
 	byCode := map[string]*Report{}
 	for _, r := range out {
@@ -487,14 +488,13 @@ func decided(c cases.Case, t time.Time) bool {
 }
 
 // formResolution is 03/GQKN (complaints) or 04/GQTC (denunciations).
-func formResolution(d *data, kind cases.Kind) *Report {
+func formResolution(d *data, xld *Report, kind cases.Kind) *Report {
 	complaint := kind == cases.KindComplaint
 	code, kindCol := "04/GQTC", 12
 	if complaint {
 		code, kindCol = "03/GQKN", 6
 	}
 	s := newSheet(mustForm(code), d)
-	xld := formXLD(d)
 	for i := range s.r.Rows {
 		s.r.Rows[i].Values[0] = xld.Rows[i].Values[kindCol-1]
 		s.r.Rows[i].Refs[0] = slices.Clone(xld.Rows[i].Refs[kindCol-1])
