@@ -48,3 +48,16 @@ bench-ocr:
 .PHONY: bench-load
 bench-load:
 	OMP_THREAD_LIMIT=1 go test -v -run '^$$' -bench BenchmarkLoad -benchtime 1x -timeout 90m ./cmd/kntc
+
+# The table of the statistical forms (report/forms_gen.go) from ../shared/reports;
+# committed, so only needed when the forms' summary changes.
+.PHONY: forms
+forms:
+	go run ./report/cmd/genforms -json ../shared/reports/tt-06-2025-forms.json -out report/forms_gen.go
+
+# Every statistical form for the whole province over a year: KNTC_BENCH_CASES
+# cases (default 100,000), as many petitions, three times as many visits, on SQLite
+# and PostgreSQL (KNTC_TEST_POSTGRES_URL); prints seconds against a plain scan.
+.PHONY: bench-reports
+bench-reports:
+	go test -v -run '^$$' -bench BenchmarkReports -benchtime 3x -timeout 60m ./report

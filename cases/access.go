@@ -42,6 +42,7 @@ const (
 	PermDocumentLink   Permission = "document.link"   // link, unlink, triage, cover sheets, confidentiality
 	PermAuditRead      Permission = "audit.read"
 	PermHolidayWrite   Permission = "holiday.write" // the working-day calendar
+	PermReportRead     Permission = "report.read"   // the statistical forms of their unit tree
 )
 
 // permissions is who does what (DESIGN.md, "Who uses it"): clerks register,
@@ -55,8 +56,8 @@ var permissions = map[auth.Role][]Permission{
 		PermReceptionRead, PermDocumentRead, PermDocumentUpload, PermDocumentLink},
 	auth.RoleLeader: {PermCaseRead, PermCaseCreate, PermCaseWrite, PermCaseAssign, PermCaseExtend, PermCaseGrant,
 		PermPetitionRead, PermPetitionWrite, PermReceptionRead, PermReceptionWrite, PermDocumentRead,
-		PermDocumentUpload, PermDocumentLink},
-	auth.RoleInspector:     {PermCaseRead, PermPetitionRead, PermReceptionRead, PermDocumentRead, PermAuditRead},
+		PermDocumentUpload, PermDocumentLink, PermReportRead},
+	auth.RoleInspector:     {PermCaseRead, PermPetitionRead, PermReceptionRead, PermDocumentRead, PermAuditRead, PermReportRead},
 	auth.RoleAdministrator: {PermAuditRead, PermHolidayWrite},
 }
 

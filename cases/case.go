@@ -152,6 +152,9 @@ type Case struct {
 	DecisionDocument string
 	PublishedOn      time.Time
 	Extensions       []Extension
+	// Outcome is what the decision sets out and its enforcement (SetOutcome), the
+	// figures the report forms sum.
+	Outcome Outcome
 	// DueOn is the deadline of the current stage (accept, then resolve); zero when
 	// no deadline runs. Kept on the row for due-soon and overdue lists; Service
 	// recomputes it on every change.

@@ -58,6 +58,9 @@ type Petition struct {
 	Admissibility Admissibility
 	Competence    Competence
 	Handling      Handling
+	// HandledOn is the day the handling was decided (02/XLD counts petitions
+	// handled in a period); zero while Handling is "".
+	HandledOn     time.Time
 	TransferredTo string
 	DuplicateOf   int64 // the earlier petition with the same petitioner and subject
 	CaseID        int64

@@ -28,6 +28,8 @@ func (s *Service) RegisterPetition(ctx context.Context, a Actor, p Petition) (Pe
 	if err := petitionProblems(&p, s.today()); err != nil {
 		return Petition{}, err
 	}
+	p.HandledOn = time.Time{}
+	markHandled(&p, s.today())
 	if !a.seesUnit(p.UnitID) {
 		return Petition{}, notFound(fmt.Sprintf("unit %d", p.UnitID))
 	}
@@ -191,6 +193,17 @@ func petitionProblems(p *Petition, today time.Time) error {
 	return probs.Err()
 }
 
+// markHandled dates the handling decision: the first day Handling was set, kept
+// when it is corrected later, cleared when it is taken back.
+func markHandled(p *Petition, today time.Time) {
+	switch {
+	case p.Handling == "":
+		p.HandledOn = time.Time{}
+	case p.HandledOn.IsZero():
+		p.HandledOn = Date(today)
+	}
+}
+
 // sealPetitioner seals a denunciation's sender; a sealed one stays sealed.
 func (s *Service) sealPetitioner(p *Petition) error {
 	if p.Secret || p.Kind != KindDenunciation {
@@ -342,6 +355,7 @@ func (s *Service) UpdatePetition(ctx context.Context, a Actor, id int64, patch P
 	if err := petitionProblems(&p, s.today()); err != nil {
 		return Petition{}, err
 	}
+	markHandled(&p, s.today())
 	if err := s.sealPetitioner(&p); err != nil {
 		return Petition{}, err
 	}
@@ -386,6 +400,7 @@ func (s *Service) OpenCaseFromPetition(ctx context.Context, a Actor, id int64, i
 		return Case{}, "", Petition{}, err
 	}
 	p.CaseID, p.Handling = c.ID, HandlingAccept
+	markHandled(&p, s.today())
 	if err := s.Store.UpdatePetition(ctx, &p, a.record(ActionLink, "petition:"+strconv.FormatInt(id, 10), "case:"+c.Code)); err != nil {
 		return Case{}, "", Petition{}, err
 	}

@@ -78,9 +78,11 @@ type caseJSON struct {
 	DueSoon          bool            `json:"due_soon"`
 	Extensions       []extensionJSON `json:"extensions"`
 	DecisionDocument string          `json:"decision_document"`
-	Version          int             `json:"version"`
-	CreatedAt        time.Time       `json:"created_at"`
-	UpdatedAt        time.Time       `json:"updated_at"`
+	// Outcome is what the decision sets out and its enforcement (PUT …/outcome).
+	Outcome   outcomeJSON `json:"outcome"`
+	Version   int         `json:"version"`
+	CreatedAt time.Time   `json:"created_at"`
+	UpdatedAt time.Time   `json:"updated_at"`
 }
 
 func newCaseJSON(svc *cases.Service, c cases.Case) caseJSON {
@@ -95,7 +97,7 @@ func newCaseJSON(svc *cases.Service, c cases.Case) caseJSON {
 		DueOn: cases.FormatDate(c.DueOn), DueCount: cases.DueCount(c), DueCountLabel: cases.DueCount(c).Label(),
 		Overdue: overdue, DueSoon: soon,
 		Extensions: make([]extensionJSON, 0, len(c.Extensions)), DecisionDocument: c.DecisionDocument,
-		Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		Outcome: newOutcomeJSON(c.Outcome), Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}
 	for _, x := range c.Extensions {
 		out.Extensions = append(out.Extensions, extensionJSON{DecisionNumber: x.DecisionNumber,

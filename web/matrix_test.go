@@ -291,6 +291,22 @@ func endpoints(e *env, w *world) []endpoint {
 			return call{method: "POST", path: "/api/v1/cases/" + c.Code + "/extensions", body: map[string]any{"decision_number": "05/QĐ-UBND",
 				"decision_date": "2026-03-09", "days": 30, "reason": "Vụ việc phức tạp"}}
 		}},
+		{name: "PUT /cases/{code}/outcome", roles: "CHL", after: "HL", targets: caseTargets, okAll: 200, req: func(_, target string) call {
+			c := freshCase(target, true)
+			for _, to := range []cases.Status{cases.StatusVerifying, cases.StatusDecided} {
+				var err error
+				if c, err = e.svc.Transition(ctx, lp, c.Code, c.Version, cases.Transition{To: to, Result: map[cases.Status]cases.Result{cases.StatusDecided: cases.ResultRight}[to]}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return call{method: "PUT", path: "/api/v1/cases/" + c.Code + "/outcome", body: map[string]any{"version": c.Version, "recover_money": 5, "discipline_people": 1}}
+		}},
+		{name: "GET /reports/{form}", roles: "LI", targets: caseTargets, okAll: 200, req: func(_, target string) call {
+			return call{method: "GET", path: "/api/v1/reports/04-GQTC?period=2026-Q1&unit=" + target}
+		}},
+		{name: "GET /reports/{form}/cells/{ms}", roles: "LI", targets: caseTargets, okAll: 200, req: func(_, target string) call {
+			return call{method: "GET", path: "/api/v1/reports/02-XLD/cells/1?period=2026-Q1&unit=" + target}
+		}},
 		{name: "GET /cases/{code}/events", roles: "CHLI", targets: caseTargets, okAll: 200, req: func(_, target string) call {
 			return call{method: "GET", path: "/api/v1/cases/" + code(target) + "/events"}
 		}},

@@ -8,6 +8,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+
+	"kntc/report"
 )
 
 // addRoutes declares every route of kntc.
@@ -53,6 +55,7 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 			r.Method("PATCH", "/cases/{code}", handleCasePatch(logger, deps.Cases))
 			r.Method("POST", "/cases/{code}/transitions", handleCaseTransition(logger, deps.Cases))
 			r.Method("POST", "/cases/{code}/extensions", handleCaseExtension(logger, deps.Cases))
+			r.Method("PUT", "/cases/{code}/outcome", handleCaseOutcome(logger, deps.Cases))
 			r.Method("GET", "/cases/{code}/events", handleCaseEvents(logger, deps.Cases))
 			r.Method("GET", "/cases/{code}/documents", handleCaseDocuments(logger, deps.Cases, deps.Documents))
 			r.Method("GET", "/cases/{code}/parties", handlePartyList(logger, deps.Cases))
@@ -77,6 +80,9 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 			r.Method("POST", "/receptions/{id}/case", handleReceptionCase(logger, deps.Cases))
 
 			r.Method("GET", "/triage", handleTriage(logger, deps.Cases))
+
+			r.Method("GET", "/reports/{form}", handleReport(logger, &report.Service{Cases: deps.Cases}))
+			r.Method("GET", "/reports/{form}/cells/{ms}", handleReportCell(logger, &report.Service{Cases: deps.Cases}))
 
 			r.Group(func(r chi.Router) {
 				r.Use(func(next http.Handler) http.Handler { return requireAdministrator(logger, next) })

@@ -43,6 +43,7 @@ var commandGroups = map[string][]string{
 	"reindex": {"data", "store", "log"},
 	"verify":  {"data", "store", "log"},
 	"audit":   {"data", "store", "log"},
+	"report":  {"data", "log"},
 }
 
 // commandHelpVI is each command's summary in Vietnamese, printed above the
@@ -67,6 +68,7 @@ var commandHelpVI = map[string]string{
 	"holiday list":   "Liệt kê các ngày được đánh dấu trong năm: ngày nghỉ lễ, nghỉ bù, ngày làm bù.",
 	"holiday add":    "Đánh dấu một ngày là ngày nghỉ (lễ, nghỉ bù), hoặc với --working là ngày làm bù; thời hạn tính theo ngày làm việc được tính lại.",
 	"holiday remove": "Bỏ đánh dấu một ngày.",
+	"report":         "Lập một biểu số liệu của Thông tư 06/2025/TT-TTCP (01-TCD, 02-XLD, 03-GQKN, 04-GQTC, 05-KQTH, 06-QLKNTC) cho đơn vị và các đơn vị cấp dưới, mỗi đơn vị một dòng và dòng tổng; kỳ báo cáo tính từ ngày 15 tháng trước kỳ đến ngày 14 tháng cuối kỳ. Cột kntc chưa có dữ liệu để trống và ghi lý do; các quy tắc kiểm tra không đạt được liệt kê. Với --xlsx ghi thêm tệp Excel theo mẫu biểu.",
 }
 
 // printUsage writes a command's help: usage line, summary in Vietnamese and

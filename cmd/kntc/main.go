@@ -59,6 +59,7 @@ func commands() []command {
 		{"unit", "quản lý đơn vị: add, list (manage units)", runUnit},
 		{"user", "quản lý tài khoản: add, list, passwd, disable, enable, set-role (manage user accounts)", runUser},
 		{"holiday", "lịch ngày nghỉ: list, add, remove (the working-day calendar)", runHoliday},
+		{"report", "biểu số liệu thống kê TT 06/2025/TT-TTCP (a statistical form)", runReport},
 		{"version", "in phiên bản, cũng là kntc --version (print the version)", runVersion},
 	}
 }

@@ -24,14 +24,14 @@ var (
 // caseColumns reads a case; handler_id is NULL while unassigned.
 const caseColumns = `id, code, kind, source, received_on, subject, summary, unit_id, COALESCE(handler_id, 0),
 	round, complex, remote, status, result, accepted_on, decided_on, closed_on, decision_document, published_on,
-	extensions, due_on, pin_hash, version, created_by, created_at, updated_at`
+	extensions, due_on, pin_hash, outcome, version, created_by, created_at, updated_at`
 
 func scanCase(row rowScanner) (cases.Case, error) {
 	var c cases.Case
-	var received, accepted, decided, closed, published, due, ext string
+	var received, accepted, decided, closed, published, due, ext, outcome string
 	err := row.Scan(&c.ID, &c.Code, &c.Kind, &c.Source, &received, &c.Subject, &c.Summary, &c.UnitID, &c.HandlerID,
 		&c.Round, &c.Complex, &c.Remote, &c.Status, &c.Result, &accepted, &decided, &closed, &c.DecisionDocument,
-		&published, &ext, &due, &c.PINHash, &c.Version, &c.CreatedBy, &c.CreatedAt, &c.UpdatedAt)
+		&published, &ext, &due, &c.PINHash, &outcome, &c.Version, &c.CreatedBy, &c.CreatedAt, &c.UpdatedAt)
 	if err != nil {
 		return c, err
 	}
@@ -53,6 +53,10 @@ func scanCase(row rowScanner) (cases.Case, error) {
 	if len(c.Extensions) == 0 {
 		c.Extensions = nil
 	}
+	if err := json.Unmarshal([]byte(outcome), &c.Outcome); err != nil {
+		return c, fmt.Errorf("case %s: outcome: %w", c.Code, err)
+	}
+	c.Outcome.EnforcedOn = cases.Date(c.Outcome.EnforcedOn)
 	return c, nil
 }
 
@@ -66,7 +70,7 @@ func normaliseCase(c *cases.Case) {
 // caseWriteColumns are the columns CreateCase and UpdateCase write, in caseValues order.
 const caseWriteColumns = `kind, source, received_on, subject, subject_key, summary, unit_id, handler_id, round,
 	complex, remote, status, result, accepted_on, decided_on, closed_on, decision_document, published_on,
-	extensions, due_on, pin_hash`
+	extensions, due_on, pin_hash, outcome`
 
 func caseValues(c *cases.Case) ([]any, error) {
 	ext := []byte("[]")
@@ -76,10 +80,14 @@ func caseValues(c *cases.Case) ([]any, error) {
 			return nil, fmt.Errorf("case extensions: %w", err)
 		}
 	}
+	outcome, err := json.Marshal(c.Outcome)
+	if err != nil {
+		return nil, fmt.Errorf("case outcome: %w", err)
+	}
 	return []any{c.Kind, c.Source, cases.FormatDate(c.ReceivedOn), c.Subject, cases.FoldKey(c.Subject), c.Summary,
 		c.UnitID, nullID(c.HandlerID), c.Round, c.Complex, c.Remote, c.Status, c.Result,
 		cases.FormatDate(c.AcceptedOn), cases.FormatDate(c.DecidedOn), cases.FormatDate(c.ClosedOn),
-		c.DecisionDocument, cases.FormatDate(c.PublishedOn), string(ext), cases.FormatDate(c.DueOn), c.PINHash}, nil
+		c.DecisionDocument, cases.FormatDate(c.PublishedOn), string(ext), cases.FormatDate(c.DueOn), c.PINHash, string(outcome)}, nil
 }
 
 // CreateCase implements cases.Store.
@@ -110,7 +118,7 @@ func (db *DB) CreateCase(ctx context.Context, c *cases.Case, ev cases.Event, rec
 		args := append([]any{n.Code}, vals...)
 		args = append(args, n.Version, n.CreatedBy, n.CreatedAt, n.UpdatedAt)
 		err = tx.QueryRowContext(ctx, db.q(`INSERT INTO cases (code, `+caseWriteColumns+`, version, created_by,
-			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING id`), args...).Scan(&n.ID)
 		if err != nil {
 			return db.classify("create case "+n.Code, err)
@@ -198,7 +206,7 @@ func (db *DB) UpdateCase(ctx context.Context, c *cases.Case, events []cases.Even
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE cases SET kind = ?, source = ?, received_on = ?, subject = ?,
 			subject_key = ?, summary = ?, unit_id = ?, handler_id = ?, round = ?, complex = ?, remote = ?, status = ?,
 			result = ?, accepted_on = ?, decided_on = ?, closed_on = ?, decision_document = ?, published_on = ?,
-			extensions = ?, due_on = ?, pin_hash = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`),
+			extensions = ?, due_on = ?, pin_hash = ?, outcome = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`),
 			append(vals, n.Version, n.UpdatedAt, n.ID, c.Version)...)
 		if err != nil {
 			return db.classify(op, err)

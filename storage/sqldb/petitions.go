@@ -12,20 +12,23 @@ import (
 )
 
 const petitionColumns = `id, unit_id, received_on, source, kind, name, id_number, address, phone, secret, sealed,
-	id_key, name_key, subject, content, admissibility, competence, handling, transferred_to, duplicate_of,
+	id_key, name_key, subject, content, admissibility, competence, handling, handled_on, transferred_to, duplicate_of,
 	COALESCE(case_id, 0), document_id, created_by, created_at, updated_at`
 
 func scanPetition(row rowScanner) (cases.Petition, error) {
 	var p cases.Petition
-	var received string
+	var received, handled string
 	err := row.Scan(&p.ID, &p.UnitID, &received, &p.Source, &p.Kind, &p.Petitioner.Name, &p.Petitioner.IDNumber,
 		&p.Petitioner.Address, &p.Petitioner.Phone, &p.Secret, &p.Sealed, &p.IDKey, &p.NameKey, &p.Subject, &p.Content,
-		&p.Admissibility, &p.Competence, &p.Handling, &p.TransferredTo, &p.DuplicateOf, &p.CaseID, &p.DocumentID,
+		&p.Admissibility, &p.Competence, &p.Handling, &handled, &p.TransferredTo, &p.DuplicateOf, &p.CaseID, &p.DocumentID,
 		&p.CreatedBy, &p.CreatedAt, &p.UpdatedAt)
 	if err != nil {
 		return p, err
 	}
 	p.CreatedAt, p.UpdatedAt = ts(p.CreatedAt), ts(p.UpdatedAt)
+	if p.HandledOn, err = cases.ParseDate(handled); err != nil {
+		return p, fmt.Errorf("petition %d: %w", p.ID, err)
+	}
 	if p.ReceivedOn, err = cases.ParseDate(received); err != nil {
 		return p, fmt.Errorf("petition %d: %w", p.ID, err)
 	}
@@ -58,11 +61,11 @@ func (db *DB) CreatePetition(ctx context.Context, p *cases.Petition, rec cases.R
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO petitions (unit_id, received_on, source, kind, name, id_number,
 			address, phone, secret, sealed, id_key, name_key, subject, content, admissibility, competence, handling,
-			transferred_to, duplicate_of, case_id, document_id, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			handled_on, transferred_to, duplicate_of, case_id, document_id, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			n.UnitID, cases.FormatDate(n.ReceivedOn), n.Source, n.Kind, plain.Name, plain.IDNumber, plain.Address,
 			plain.Phone, n.Secret, sealed, n.IDKey, n.NameKey, n.Subject, n.Content, n.Admissibility, n.Competence,
-			n.Handling, n.TransferredTo, n.DuplicateOf, nullID(n.CaseID), n.DocumentID, n.CreatedBy, n.CreatedAt,
+			n.Handling, cases.FormatDate(cases.Date(n.HandledOn)), n.TransferredTo, n.DuplicateOf, nullID(n.CaseID), n.DocumentID, n.CreatedBy, n.CreatedAt,
 			n.UpdatedAt).Scan(&n.ID)
 		if err != nil {
 			return db.classify("create petition", err)
@@ -97,11 +100,11 @@ func (db *DB) UpdatePetition(ctx context.Context, p *cases.Petition, rec cases.R
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE petitions SET unit_id = ?, received_on = ?, source = ?, kind = ?,
 			name = ?, id_number = ?, address = ?, phone = ?, secret = ?, sealed = ?, id_key = ?, name_key = ?,
-			subject = ?, content = ?, admissibility = ?, competence = ?, handling = ?, transferred_to = ?,
+			subject = ?, content = ?, admissibility = ?, competence = ?, handling = ?, handled_on = ?, transferred_to = ?,
 			duplicate_of = ?, case_id = ?, document_id = ?, updated_at = ? WHERE id = ?`),
 			n.UnitID, cases.FormatDate(n.ReceivedOn), n.Source, n.Kind, plain.Name, plain.IDNumber, plain.Address,
 			plain.Phone, n.Secret, sealed, n.IDKey, n.NameKey, n.Subject, n.Content, n.Admissibility, n.Competence,
-			n.Handling, n.TransferredTo, n.DuplicateOf, nullID(n.CaseID), n.DocumentID, n.UpdatedAt, n.ID)
+			n.Handling, cases.FormatDate(cases.Date(n.HandledOn)), n.TransferredTo, n.DuplicateOf, nullID(n.CaseID), n.DocumentID, n.UpdatedAt, n.ID)
 		if err := db.mustAffect("update petition "+strconv.FormatInt(n.ID, 10), res, err); err != nil {
 			return err
 		}

@@ -186,6 +186,8 @@ func testCaseRecords(t *testing.T, db *sqldb.DB) {
 	c.DueOn = day(2026, 5, 8)
 	c.DecisionDocument = "0190a0a0-0000-7000-8000-0000000000aa"
 	c.Extensions = []cases.Extension{{DecisionNumber: "05/QĐ-TTr", DecisionDate: day(2026, 4, 1), Days: 30, Reason: "Phức tạp", By: w.leader.ID}}
+	c.Outcome = cases.Outcome{RecoverMoney: 12.75, ReturnLand: 350.5, ReturnPeople: 3, DisciplinePeople: 2,
+		DisciplineOfficials: 1, InvestigationCases: 1, RecoveredMoney: 2.25, EnforcedOn: day(2026, 4, 20)}
 	events := []cases.Event{
 		{UserID: w.leader.ID, Type: cases.EventTransition, From: cases.StatusReceived, To: cases.StatusAccepted},
 		{UserID: w.leader.ID, Type: cases.EventAssigned, Note: "Giao chuyên viên"},

@@ -66,7 +66,7 @@ func testPetitions(t *testing.T, db *sqldb.DB) {
 
 	c := w.createCase(t, cases.KindComplaint, day(2026, 3, 2), nil)
 	p1.Admissibility, p1.Competence, p1.Handling, p1.CaseID = cases.Admissible, cases.Competent, cases.HandlingAccept, c.ID
-	p1.DuplicateOf = 0
+	p1.DuplicateOf, p1.HandledOn = 0, day(2026, 3, 4)
 	audited(t, db, cases.ActionUpdate, fmt.Sprintf("petition:%d", p1.ID), func() error {
 		return db.UpdatePetition(ctx, &p1, w.rec(cases.ActionUpdate, fmt.Sprintf("petition:%d", p1.ID)))
 	})
