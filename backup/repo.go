@@ -304,3 +304,14 @@ func (s *spill) close() {
 		os.Remove(s.f.Name())
 	}
 }
+
+// Newest returns the time of the newest complete backup in store (zero when there
+// is none). It reads only the names, so it needs no key.
+func Newest(ctx context.Context, store ingest.BlobStore) (time.Time, error) {
+	r := &Repo{store: store}
+	names, err := r.Snapshots(ctx)
+	if err != nil || len(names) == 0 {
+		return time.Time{}, err
+	}
+	return time.Parse(nameLayout, names[len(names)-1])
+}
