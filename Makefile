@@ -48,3 +48,11 @@ bench-ocr:
 .PHONY: bench-load
 bench-load:
 	OMP_THREAD_LIMIT=1 go test -v -run '^$$' -bench BenchmarkLoad -benchtime 1x -timeout 90m ./cmd/kntc
+
+# Backup (issue 15): KNTC_BENCH_PAGES synthetic pages (default 2000; 60 KiB original
+# + 60 KiB archive + 2 KiB text a page) backed up into an encrypted repository on
+# local disk: full time and size, incremental time after 1 % new pages, verify time,
+# against a plain store-to-store copy measured in the same run.
+.PHONY: bench-backup
+bench-backup:
+	go test -v -run '^$$' -bench '^BenchmarkBackup$$' -benchtime 1x -timeout 2h ./backup

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -306,5 +309,130 @@ func TestTargetFullLeavesEarlierBackupsIntact(t *testing.T) {
 	m3, err := repo.Backup(ctx, f.source(), f.opts())
 	if err != nil || len(m3.Objects) != 9 || m3.NewObjects > 5 {
 		t.Fatalf("backup after space came back: %v, %+v", err, m3)
+	}
+}
+
+// TestScrubFindsRot: over days days every object is read once; an original whose
+// bytes changed on disk is reported by key, and an archive copy too when the
+// backup's manifest knows its SHA-256.
+func TestScrubFindsRot(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	blobs := mustStore(t, dir)
+	orig := []byte("bản gốc")
+	sum := sha256.Sum256(orig)
+	okey := ingest.OriginalKey(hex.EncodeToString(sum[:]))
+	put(t, blobs, okey, orig)
+	put(t, blobs, "archives/x/1.pdf", []byte("%PDF-1.7 lưu trữ"))
+	for i := range 20 {
+		put(t, blobs, fmt.Sprintf("texts/%d.txt", i), []byte(fmt.Sprint("trang ", i)))
+	}
+	expect := map[string]string{}
+	for k, v := range contents(t, blobs) {
+		s := sha256.Sum256([]byte(v))
+		expect[k] = hex.EncodeToString(s[:])
+	}
+	lookup := func(k string) (string, bool) { s, ok := expect[k]; return s, ok }
+
+	const days = 7
+	checked := 0
+	for day := range days {
+		res, err := backup.Scrub(ctx, blobs, day, days, lookup)
+		if err != nil || len(res.Damaged) != 0 || res.Unproven != 0 {
+			t.Fatalf("day %d on a sound store: %v %+v", day, err, res)
+		}
+		checked += res.Checked
+	}
+	if checked != 22 {
+		t.Fatalf("%d objects read over %d days, want each of 22 once", checked, days)
+	}
+	// Rot: flip a byte of the original and of the archive on disk.
+	for _, k := range []string{okey, "archives/x/1.pdf"} {
+		p := filepath.Join(dir, filepath.FromSlash(k))
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b[0] ^= 1
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var damaged []string
+	for day := range days {
+		res, err := backup.Scrub(ctx, blobs, day, days, lookup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range res.Damaged {
+			damaged = append(damaged, p.File)
+		}
+	}
+	slices.Sort(damaged)
+	if want := []string{"archives/x/1.pdf", okey}; !slices.Equal(damaged, want) {
+		t.Fatalf("damaged %v, want %v", damaged, want)
+	}
+}
+
+func TestRetention(t *testing.T) {
+	keep, err := backup.ParseKeep("daily=3,weekly=2,monthly=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One backup a day at 02:00 for 70 days, plus a second on the last day.
+	var names []string
+	start := time.Date(2026, 9, 1, 2, 0, 0, 0, time.UTC)
+	for d := range 70 {
+		names = append(names, start.AddDate(0, 0, d).Format("20060102T150405.000Z"))
+	}
+	names = append(names, start.AddDate(0, 0, 69).Add(time.Hour).Format("20060102T150405.000Z"))
+	kept, forget := keep.Select(names, time.UTC)
+	if len(kept)+len(forget) != len(names) {
+		t.Fatalf("kept %d + forgotten %d != %d", len(kept), len(forget), len(names))
+	}
+	// 9 November 2026 is a Monday. Each rule counts every backup it sees first in a
+	// day, week or month, kept by another rule or not (restic's semantics).
+	want := []string{
+		"20261109T030000.000Z", // newest: day 1, week 1 (from Monday 9th), month 1
+		"20261108T020000.000Z", // day 2, week 2 (2–8 November)
+		"20261107T020000.000Z", // day 3
+		"20261031T020000.000Z", // month 2: October
+	}
+	if !slices.Equal(kept, want) {
+		t.Fatalf("kept %v, want %v", kept, want)
+	}
+	if _, err := backup.ParseKeep("yearly=1"); err == nil {
+		t.Fatal("yearly accepted")
+	}
+
+	// Forget deletes the manifests and database snapshots; the kept backups verify.
+	ctx := context.Background()
+	f := newFixture(t)
+	target := mustStore(t, t.TempDir())
+	repo, err := backup.Open(ctx, target, mustKey(t, keyA), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		f.clock = f.clock.Add(24 * time.Hour)
+		if _, err := repo.Backup(ctx, f.source(), f.opts()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	forgot, _, err := repo.Forget(ctx, backup.Keep{Daily: 1}, time.UTC)
+	if err != nil || len(forgot) != 2 {
+		t.Fatalf("forget: %v %v", forgot, err)
+	}
+	names, _ = repo.Snapshots(ctx)
+	if len(names) != 1 {
+		t.Fatalf("backups left: %v", names)
+	}
+	for k := range contents(t, target) {
+		if strings.HasPrefix(k, "db/") && !strings.Contains(k, names[0]) {
+			t.Errorf("database snapshot %s of a forgotten backup left", k)
+		}
+	}
+	if rep, err := repo.Verify(ctx, names[0], backup.VerifyOptions{TempDir: t.TempDir()}); err != nil || !rep.OK() {
+		t.Fatalf("the kept backup: %v %+v", err, rep)
 	}
 }
