@@ -108,15 +108,6 @@ func (k *Key) fileAEAD(salt []byte, binding string) (cipher.AEAD, error) {
 	return chacha20poly1305.New(fk)
 }
 
-// sealedSize is the size of the sealed form of n plain bytes.
-func sealedSize(n int64) int64 {
-	chunks := n / chunkSize
-	if n%chunkSize != 0 || n == 0 {
-		chunks++
-	}
-	return int64(len(magic)+saltSize) + n + chunks*overhead
-}
-
 // encrypt copies r to w sealed; it returns the plain size and SHA-256.
 func (k *Key) encrypt(w io.Writer, r io.Reader, binding string) (int64, string, error) {
 	salt := make([]byte, saltSize)
