@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -217,6 +216,16 @@ func TestRestoreDrill(t *testing.T) {
 			t.Fatalf("restore output: %s", out)
 		}
 		before.compare(t, capture(t, env, dir, codes))
+
+		// The server shows the newest backup in the target on /metrics.
+		menv := maps.Clone(env)
+		menv["KNTC_BACKUP_TO"], menv["KNTC_METRICS_TOKEN"] = target, "do-luong"
+		s := startServe(t, menv, "--data-dir", dir)
+		code, body := s.get(t, "do-luong", "/metrics")
+		m := regexp.MustCompile(`(?m)^kntc_backup_last_success_timestamp_seconds (\S+)$`).FindStringSubmatch(string(body))
+		if code != http.StatusOK || m == nil || m[1] == "0" || !strings.Contains(string(body), "kntc_scrub_damaged_total 0") {
+			t.Errorf("/metrics: %d, last backup %v", code, m)
+		}
 	})
 	t.Run("postgres_minio", func(t *testing.T) {
 		s3 := testenv.RequireS3(t)
@@ -328,5 +337,3 @@ func objectsIn(dir string) []string {
 	})
 	return files
 }
-
-var _ = context.Background
