@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"kntc/ingest"
 	"kntc/internal/testenv"
@@ -336,4 +337,45 @@ func objectsIn(dir string) []string {
 		return nil
 	})
 	return files
+}
+
+// TestBackupSettings: the backup key apart from the other keys and from the data,
+// and the schedule and retention read as documented.
+func TestBackupSettings(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "backup.key")
+	must(t, os.WriteFile(keyFile, []byte(testBackupKey+"\n"), 0o600))
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string // in the error; "" for none
+	}{
+		{"good", map[string]string{"KNTC_BACKUP_KEY": testBackupKey, "KNTC_BACKUP_TO": "s3://backup.internal:9000/kntc"}, ""},
+		{"same as the sealing key", map[string]string{"KNTC_BACKUP_KEY": testSealKey, "KNTC_SEAL_KEY": testSealKey}, "must not be the seal-key"},
+		{"same as the audit key", map[string]string{"KNTC_BACKUP_KEY": testAuditKey, "KNTC_AUDIT_KEY": testAuditKey}, "must not be the audit-key"},
+		{"key file in the data directory", map[string]string{"KNTC_BACKUP_KEY_FILE": keyFile}, "inside the data directory"},
+		{"short key", map[string]string{"KNTC_BACKUP_KEY": "abc"}, "32 byte"},
+		{"bad target", map[string]string{"KNTC_BACKUP_TO": "ftp://x/y"}, "backup target"},
+		{"bucket missing", map[string]string{"KNTC_BACKUP_TO": "s3://host:9000"}, "s3://HOST:PORT/BUCKET"},
+		{"bad schedule", map[string]string{"KNTC_BACKUP_SCHEDULE": "25:00 sun"}, "backup-schedule"},
+		{"bad day", map[string]string{"KNTC_BACKUP_SCHEDULE": "02:00 someday"}, "backup-schedule"},
+		{"bad retention", map[string]string{"KNTC_BACKUP_KEEP": "daily=x"}, "backup-keep"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := newFlagSet("test", "", "", io.Discard)
+			_, err := parseConfig(fs, envFunc(tc.env), []string{"--data-dir", dir})
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("got %v, want %q", err, tc.want)
+			}
+		})
+	}
+	sc, err := parseSchedule("02:30 sun")
+	must(t, err)
+	now := time.Date(2026, 12, 5, 3, 0, 0, 0, time.Local) // a Saturday, after 02:30
+	if next := sc.next(now); !next.Equal(time.Date(2026, 12, 6, 2, 30, 0, 0, time.Local)) || next.Weekday() != sc.fullDay {
+		t.Fatalf("next run %v, want Sunday 6 December 02:30 (the full one)", next)
+	}
+	if off, _ := parseSchedule("off"); !off.off {
+		t.Fatal("off not read")
+	}
 }
