@@ -436,3 +436,37 @@ func TestRetention(t *testing.T) {
 		t.Fatalf("the kept backup: %v %+v", err, rep)
 	}
 }
+
+// TestDamagedPreviousManifest: a target returning corrupted bytes for the newest
+// manifest does not stop the next backup (it reads every object instead), and
+// verify names the damaged manifest.
+func TestDamagedPreviousManifest(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	dir := t.TempDir()
+	repo, err := backup.Open(ctx, mustStore(t, dir), mustKey(t, keyA), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m1, err := repo.Backup(ctx, f.source(), f.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "snapshots", m1.Name)
+	b, _ := os.ReadFile(p)
+	b[40] ^= 0xff
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m2, err := repo.Backup(ctx, f.source(), f.opts())
+	if err != nil {
+		t.Fatalf("backup after a damaged manifest: %v", err)
+	}
+	if !m2.Full || m2.NewObjects != 0 {
+		t.Fatalf("backup after a damaged manifest: full %v, %d uploaded; want a full one uploading nothing", m2.Full, m2.NewObjects)
+	}
+	rep, err := repo.Verify(ctx, m2.Name, backup.VerifyOptions{TempDir: t.TempDir()})
+	if err != nil || len(rep.Problems) != 1 || rep.Problems[0].File != "snapshots/"+m1.Name || rep.Manifests != 1 {
+		t.Fatalf("verify: %v %+v", err, rep)
+	}
+}
