@@ -178,6 +178,9 @@ func (c *Config) validateBackup() []error {
 	if _, err := parseKeep(c.BackupKeep); err != nil {
 		errs = append(errs, err)
 	}
+	if c.RetentionYears < 0 || c.RetentionYears > 100 {
+		errs = append(errs, fmt.Errorf("retention-years %d: 0 (off) to 100", c.RetentionYears))
+	}
 	if c.ScrubDays < 0 {
 		errs = append(errs, fmt.Errorf("scrub-days %d: 0 (off) or more", c.ScrubDays))
 	}

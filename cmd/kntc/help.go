@@ -18,7 +18,7 @@ import (
 var settingGroups = map[string]string{
 	"data-dir": "data", "database-url": "data", "audit-key": "data", "root-unit-code": "data", "root-unit-name": "data",
 	"s3-endpoint": "store", "s3-bucket": "store", "s3-access-key": "store", "s3-secret-key": "store", "s3-region": "store",
-	"s3-use-ssl": "store", "s3-object-lock": "store", "seal-key": "store", "seal-key-id": "store", "seal-old-keys": "store",
+	"s3-use-ssl": "store", "s3-object-lock": "store", "retention-years": "store", "seal-key": "store", "seal-key-id": "store", "seal-old-keys": "store",
 	"log-format": "log", "log-level": "log",
 	"backup-key": "backup", "backup-to": "backup", "backup-s3-access-key": "backup", "backup-s3-secret-key": "backup",
 	"backup-s3-use-ssl": "backup", "backup-schedule": "backup", "backup-keep": "backup", "scrub-days": "backup",
