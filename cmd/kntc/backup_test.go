@@ -174,11 +174,16 @@ func populate(t *testing.T, env map[string]string, dir string) []string {
 		{"BIEN BAN KIEM TRA HIEN TRANG DAT", "So 12/BB-UBND"},
 		{"BAO CAO KET QUA XAC MINH", "Noi dung khieu nai", "bien ban kiem tra kem theo"},
 		{"GIAY MOI", "Moi ba Nguyen Thi Hoa den lam viec"},
+		{"UY BAN NHAN DAN", "THI XA HOA THANH", "So: 21/QD-UBND", "QUYET DINH", "Ve viec giai quyet khieu nai lan dau", "CHU TICH UY BAN NHAN DAN THI XA HOA THANH"},
 	} {
 		must(t, os.WriteFile(filepath.Join(docs, "tai-lieu-"+string(rune('a'+i))+".pdf"), ocrtest.TextPDF(lines...), 0o644))
 	}
 	kntcCmd(t, env, dir, "ingest", "--case", str(kn, "code"), docs)
 	kntcCmd(t, env, dir, "reindex")
+	// The decision decided the complaint: its archive copy is kept write-once.
+	if out := kntcCmd(t, env, dir, "verify"); !strings.Contains(out, "1 checked, 0 changed") {
+		t.Errorf("the decision's archive copy is not write-once:\n%s", out)
+	}
 	return []string{str(kn, "code"), str(tc, "code")}
 }
 
