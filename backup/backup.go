@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -274,14 +273,4 @@ func (r *Repo) copyObject(ctx context.Context, blobs ingest.BlobStore, b ingest.
 		return o, false, 0, fmt.Errorf("write %s (object %s): %w", file, b.Key, err)
 	}
 	return o, true, sp.size, nil
-}
-
-// SortedKeys is a helper for reports: the object keys of m in order.
-func (m *Manifest) SortedKeys() []string {
-	keys := make([]string, len(m.Objects))
-	for i, o := range m.Objects {
-		keys[i] = o.Key
-	}
-	sort.Strings(keys)
-	return keys
 }

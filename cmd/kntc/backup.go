@@ -360,7 +360,7 @@ func checkDump(ctx context.Context, db backup.DBEntry, path string) error {
 		if err != nil {
 			return err
 		}
-		if v != db.SchemaVersion && db.SchemaVersion != 0 && v == 0 {
+		if v != db.SchemaVersion {
 			return fmt.Errorf("schema version %d, the manifest says %d", v, db.SchemaVersion)
 		}
 		return nil
