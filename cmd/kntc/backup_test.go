@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -382,5 +383,18 @@ func TestBackupSettings(t *testing.T) {
 	}
 	if off, _ := parseSchedule("off"); !off.off {
 		t.Fatal("off not read")
+	}
+	for in, want := range map[string]time.Time{
+		"2026-12-01":           time.Date(2026, 12, 2, 0, 0, 0, 0, time.Local).Add(-time.Nanosecond), // the whole day
+		"2026-12-01 14:00":     time.Date(2026, 12, 1, 14, 0, 0, 0, time.Local),
+		"20261201T070000.000Z": time.Date(2026, 12, 1, 7, 0, 0, 0, time.UTC), // a backup's name
+		"":                     {},
+	} {
+		if got, err := parseAt(in); err != nil || !got.Equal(want) {
+			t.Errorf("--at %q: %v %v, want %v", in, got, err, want)
+		}
+	}
+	if _, err := parseAt("hôm qua"); !errors.Is(err, errUsage) {
+		t.Errorf("--at hôm qua: %v", err)
 	}
 }
