@@ -61,3 +61,11 @@ forms:
 .PHONY: bench-reports
 bench-reports:
 	go test -v -run '^$$' -bench BenchmarkReports -benchtime 3x -timeout 60m ./report
+
+# Backup (issue 15): KNTC_BENCH_PAGES synthetic pages (default 2000; 60 KiB original
+# + 60 KiB archive + 2 KiB text a page) backed up into an encrypted repository on
+# local disk: full time and size, incremental time after 1 % new pages, verify time,
+# against a plain store-to-store copy measured in the same run.
+.PHONY: bench-backup
+bench-backup:
+	go test -v -run '^$$' -bench '^BenchmarkBackup$$' -benchtime 1x -timeout 2h ./backup

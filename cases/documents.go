@@ -291,6 +291,9 @@ func (s *Service) applyDocument(ctx context.Context, a Actor, c *Case, d ingest.
 			return nil
 		}
 		c.DecisionDocument = d.ID
+		if err := s.WORM.Retain(ctx, d); err != nil {
+			return err
+		}
 		if c.Status.pending() || c.Status.handling() {
 			if c.AcceptedOn.IsZero() {
 				c.AcceptedOn = on // decided without a scanned thụ lý: the decision stands for it

@@ -22,6 +22,7 @@ type Sealer struct {
 	current string
 	keys    map[string]cipher.AEAD
 	blind   []byte // key of the blind index (HMAC), derived from the current key
+	fp      string // fingerprint of the current key
 }
 
 // sealedPrefix starts every sealed value: "sealed:v1:KEYID:BASE64(nonce|ciphertext)".
@@ -58,6 +59,9 @@ func NewSealer(current string, keys map[string][]byte) (*Sealer, error) {
 	m := hmac.New(sha256.New, cur)
 	m.Write([]byte("kntc blind index v1"))
 	s.blind = m.Sum(nil)
+	f := hmac.New(sha256.New, cur)
+	f.Write([]byte("kntc seal key id"))
+	s.fp = hex.EncodeToString(f.Sum(nil))[:16]
 	return s, nil
 }
 
@@ -72,6 +76,10 @@ func ParseKey(s string) ([]byte, error) {
 	}
 	return nil, errors.New("khóa phải là 32 byte viết bằng 64 chữ số hex hoặc base64 (the key must be 32 bytes as 64 hex digits or base64)")
 }
+
+// Fingerprint names the current key without revealing it, so a backup can record
+// which key its sealed values need.
+func (s *Sealer) Fingerprint() string { return s.fp }
 
 // KeyID is the id of the key that seals new values.
 func (s *Sealer) KeyID() string { return s.current }

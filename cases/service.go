@@ -20,6 +20,9 @@ type Service struct {
 	AuditKey []byte           // checks the keyed audit chain (LoadAuditKey)
 	Now      func() time.Time // time.Now when nil
 	SoonDays int              // the due-soon window in days; 0 means 5
+	// WORM, when set, keeps the archive copy of a document that decides a case
+	// write-once (the resolving decision, the conclusion).
+	WORM *WORM
 }
 
 func (s *Service) now() time.Time {

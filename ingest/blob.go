@@ -47,6 +47,17 @@ type BlobStore interface {
 	List(ctx context.Context, prefix string, fn func(BlobInfo) error) error
 }
 
+// Retainer is a BlobStore that can keep an object write-once (WORM) until a time.
+type Retainer interface {
+	// Retain protects the object under key until until. It reports whether the
+	// store enforces it against everyone, the application's own keys included (S3
+	// object lock: the object's version can be neither deleted nor overwritten); a
+	// store that cannot (local disk) makes the object read-only and returns false,
+	// leaving detection of a change to a recorded SHA-256. A missing key returns an
+	// error wrapping errs.ErrNotFound. Safe for concurrent use.
+	Retain(ctx context.Context, key string, until time.Time) (enforced bool, err error)
+}
+
 // ValidateKey reports whether key is acceptable to every BlobStore: 1–1024 bytes of
 // ASCII letters, digits and "._-/", no leading or trailing slash, no empty, "." or
 // ".." segment. Keys are built by kntc, never taken from users, so the rule is strict.

@@ -97,7 +97,7 @@ func PeriodOf(name, from, to string) (Period, error) {
 		err = fmt.Errorf("thiếu kỳ báo cáo: period=2026-Q1 hoặc from=…&to=… (the period is required)")
 	}
 	if err != nil {
-		return Period{}, fmt.Errorf("%w: %w", err, errs.ErrInvalid)
+		return Period{}, errs.Errorf(errs.Invalid, "%s", err)
 	}
 	return p, nil
 }

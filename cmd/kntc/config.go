@@ -81,10 +81,23 @@ type Config struct {
 	MetricsToken   string        // KNTC_METRICS_TOKEN: bearer token for /metrics
 	MetricsAddr    string        // KNTC_METRICS_ADDR: separate listener for /metrics
 
+	// Backups (issue 15).
+	BackupKey         string // KNTC_BACKUP_KEY: the backup repository's key
+	BackupTo          string // KNTC_BACKUP_TO: directory or s3://HOST:PORT/BUCKET
+	BackupS3AccessKey string // KNTC_BACKUP_S3_ACCESS_KEY
+	BackupS3SecretKey string // KNTC_BACKUP_S3_SECRET_KEY
+	BackupS3UseSSL    bool   // KNTC_BACKUP_S3_USE_SSL
+	BackupSchedule    string // KNTC_BACKUP_SCHEDULE: "HH:MM DAY" (daily, full on DAY) or off
+	BackupKeep        string // KNTC_BACKUP_KEEP: retention, daily=N,weekly=N,monthly=N
+	ScrubDays         int    // KNTC_SCRUB_DAYS: every object read back once in this many days
+	RetentionYears    int    // KNTC_RETENTION_YEARS: decisions' archive copies kept write-once
+
 	envErrs []error // variables that could not be read (bad numbers, unreadable _FILE)
 	// secrets from the environment, applied by Validate to flags left empty; never
 	// flag defaults, which --help would print.
 	envSecrets map[*string]string
+	// secretFiles are the KNTC_*_FILE paths secrets were read from, by variable.
+	secretFiles map[string]string
 }
 
 // configVar documents one KNTC_* variable and binds it to its Config field; README's
@@ -145,13 +158,23 @@ func configVars(c *Config) []configVar {
 		{"KNTC_MIN_FREE_DISK", "min-free-disk", "1073741824", "/healthz answers 503 when the data directory, spool or a hot folder has fewer free bytes (0: no check)", &c.MinFreeDisk, false},
 		{"KNTC_METRICS_TOKEN", "metrics-token", "", "serve /metrics on the main address to requests with this bearer token (or KNTC_METRICS_TOKEN_FILE; without it and --metrics-addr there is no /metrics)", &c.MetricsToken, true},
 		{"KNTC_METRICS_ADDR", "metrics-addr", "", "serve /metrics on this address of its own (host:port, e.g. 127.0.0.1:9090), for the monitoring only", &c.MetricsAddr, false},
+
+		{"KNTC_BACKUP_KEY", "backup-key", "", "key of the backup repository, 64 hex digits or base64 of 32 bytes (`kntc backup keygen` makes one); keep it away from the data directory and apart from the sealing and audit keys (or KNTC_BACKUP_KEY_FILE)", &c.BackupKey, true},
+		{"KNTC_BACKUP_TO", "backup-to", "", "backup target: a directory (a mounted share) or s3://HOST:PORT/BUCKET on another server; the default of --to and --from, and where kntc serve backs up on its schedule", &c.BackupTo, false},
+		{"KNTC_BACKUP_S3_ACCESS_KEY", "backup-s3-access-key", "", "access key of an s3:// backup target (or KNTC_BACKUP_S3_ACCESS_KEY_FILE)", &c.BackupS3AccessKey, true},
+		{"KNTC_BACKUP_S3_SECRET_KEY", "backup-s3-secret-key", "", "secret key of an s3:// backup target (or KNTC_BACKUP_S3_SECRET_KEY_FILE)", &c.BackupS3SecretKey, true},
+		{"KNTC_BACKUP_S3_USE_SSL", "backup-s3-use-ssl", "false", "connect to an s3:// backup target with TLS", &c.BackupS3UseSSL, false},
+		{"KNTC_BACKUP_SCHEDULE", "backup-schedule", "02:00 sun", "when kntc serve backs up to --backup-to: every day at HH:MM (local time), a full backup (every object re-read) on the named day; off disables", &c.BackupSchedule, false},
+		{"KNTC_BACKUP_KEEP", "backup-keep", "daily=7,weekly=4,monthly=12", "backups kept by kntc serve after each scheduled backup: the newest of each of the last N days, weeks and months", &c.BackupKeep, false},
+		{"KNTC_RETENTION_YEARS", "retention-years", "10", "the archive copy of a resolving decision or conclusion is kept write-once this many years once it decides its case: S3 object lock (KNTC_S3_OBJECT_LOCK) when the bucket has it, else a read-only file that kntc verify checks; 0 disables", &c.RetentionYears, false},
+		{"KNTC_SCRUB_DAYS", "scrub-days", "30", "kntc serve reads every stored original back once in this many days (a share each day) and checks its SHA-256; 0 disables", &c.ScrubDays, false},
 	}
 }
 
 // bindConfig declares every configuration flag on fs, with defaults taken from the
 // environment, and returns the Config they fill.
 func bindConfig(fs *flag.FlagSet, getenv func(string) string) *Config {
-	c := &Config{envSecrets: map[*string]string{}}
+	c := &Config{envSecrets: map[*string]string{}, secretFiles: map[string]string{}}
 	for _, v := range configVars(c) {
 		def := v.def
 		if s := getenv(v.env); s != "" {
@@ -162,6 +185,7 @@ func bindConfig(fs *flag.FlagSet, getenv func(string) string) *Config {
 				c.envErrs = append(c.envErrs, fmt.Errorf("%s_FILE: %w", v.env, err))
 			} else {
 				def = strings.TrimRight(string(b), "\r\n")
+				c.secretFiles[v.env] = path
 			}
 		}
 		help := v.help + " [" + v.env + "]"
@@ -300,6 +324,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, err)
 	}
 	errs = append(errs, c.validateHardening()...)
+	errs = append(errs, c.validateBackup()...)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("cấu hình không hợp lệ (invalid configuration):\n%w", err)
 	}

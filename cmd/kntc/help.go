@@ -18,8 +18,10 @@ import (
 var settingGroups = map[string]string{
 	"data-dir": "data", "database-url": "data", "audit-key": "data", "root-unit-code": "data", "root-unit-name": "data",
 	"s3-endpoint": "store", "s3-bucket": "store", "s3-access-key": "store", "s3-secret-key": "store", "s3-region": "store",
-	"s3-use-ssl": "store", "s3-object-lock": "store", "seal-key": "store", "seal-key-id": "store", "seal-old-keys": "store",
+	"s3-use-ssl": "store", "s3-object-lock": "store", "retention-years": "store", "seal-key": "store", "seal-key-id": "store", "seal-old-keys": "store",
 	"log-format": "log", "log-level": "log",
+	"backup-key": "backup", "backup-to": "backup", "backup-s3-access-key": "backup", "backup-s3-secret-key": "backup",
+	"backup-s3-use-ssl": "backup", "backup-schedule": "backup", "backup-keep": "backup", "scrub-days": "backup",
 	"hotfolders": "pipeline", "hotfolder-poll": "pipeline", "stable-delay": "pipeline", "rescan-interval": "pipeline",
 	"ocr-workers": "pipeline", "ocr-lang": "pipeline", "page-timeout": "pipeline", "max-attempts": "pipeline",
 	"max-file-size": "pipeline", "max-pages": "pipeline", "max-pixels": "pipeline", "decode-memory": "pipeline",
@@ -31,19 +33,25 @@ var groupTitles = []struct{ group, title string }{
 	{"data", "Dữ liệu (where the data is)"},
 	{"store", "Kho đối tượng và khóa niêm phong (object store, sealing keys)"},
 	{"pipeline", "Xử lý tài liệu (document processing)"},
+	{"backup", "Sao lưu (backups)"},
 	{"server", "Máy chủ (the server)"},
 	{"log", "Nhật ký (logging)"},
 }
 
 // commandGroups are the groups each command lists (serve: every group).
 var commandGroups = map[string][]string{
-	"serve":   {"data", "store", "pipeline", "server", "log"},
-	"ingest":  {"data", "store", "pipeline", "log"},
-	"search":  {"data", "log"},
-	"reindex": {"data", "store", "log"},
-	"verify":  {"data", "store", "log"},
-	"audit":   {"data", "store", "log"},
-	"report":  {"data", "log"},
+	"serve":         {"data", "store", "pipeline", "backup", "server", "log"},
+	"backup":        {"data", "store", "backup", "log"},
+	"backup verify": {"data", "backup", "log"},
+	"backup list":   {"data", "backup", "log"},
+	"backup keygen": {"data"},
+	"restore":       {"data", "store", "backup", "log"},
+	"ingest":        {"data", "store", "pipeline", "log"},
+	"search":        {"data", "log"},
+	"reindex":       {"data", "store", "log"},
+	"verify":        {"data", "store", "log"},
+	"audit":         {"data", "store", "log"},
+	"report":        {"data", "log"},
 }
 
 // commandHelpVI is each command's summary in Vietnamese, printed above the
@@ -65,6 +73,11 @@ var commandHelpVI = map[string]string{
 	"user enable":    "Mở lại một tài khoản đã khóa.",
 	"user set-role":  "Đổi vai trò, và với các tùy chọn, đơn vị và phạm vi của một tài khoản.",
 	"version":        "In phiên bản.",
+	"backup":         "Sao lưu kntc vào kho ở --to (thư mục, ổ mạng hoặc bucket S3 trên máy khác): ảnh chụp nhất quán của cơ sở dữ liệu và mọi đối tượng, chỉ chép nội dung kho còn thiếu, kèm bảng kê mã SHA-256, tất cả được mã hóa bằng khóa sao lưu trước khi rời máy chủ. Bản sao lưu hỏng giữa chừng không ảnh hưởng các bản trước.",
+	"backup verify":  "Đọc lại toàn bộ một bản sao lưu: giải mã, so mã SHA-256 từng tệp, nạp thử cơ sở dữ liệu; nêu tên mọi tệp hỏng, trả mã 1 khi có hư hại.",
+	"backup list":    "Liệt kê các bản sao lưu trong kho, cũ nhất trước.",
+	"backup keygen":  "In một khóa sao lưu ngẫu nhiên mới; hãy cất riêng, xa thư mục dữ liệu và khóa niêm phong.",
+	"restore":        "Khôi phục một bản sao lưu vào thư mục dữ liệu trống hoặc PostgreSQL và bucket trống; từ chối nơi đã có dữ liệu. Tệp hỏng hoặc sai khóa thì dừng, nêu tên tệp và không để lại gì. Sau đó lập lại chỉ mục, kiểm tra nhật ký kiểm toán và in tóm tắt.",
 	"holiday list":   "Liệt kê các ngày được đánh dấu trong năm: ngày nghỉ lễ, nghỉ bù, ngày làm bù.",
 	"holiday add":    "Đánh dấu một ngày là ngày nghỉ (lễ, nghỉ bù), hoặc với --working là ngày làm bù; thời hạn tính theo ngày làm việc được tính lại.",
 	"holiday remove": "Bỏ đánh dấu một ngày.",

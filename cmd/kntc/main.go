@@ -55,6 +55,8 @@ func commands() []command {
 		{"search", "tìm kiếm toàn văn (full-text search)", runSearch},
 		{"reindex", "lập lại hoặc kiểm tra chỉ mục tìm kiếm (rebuild or check the search index)", runReindex},
 		{"verify", "kiểm tra nhật ký kiểm toán và bản gốc (check the audit trail and the originals)", runVerify},
+		{"backup", "sao lưu mã hóa, gia tăng; verify, list, keygen (encrypted incremental backup)", runBackup},
+		{"restore", "khôi phục từ bản sao lưu vào nơi trống (restore a backup into an empty target)", runRestore},
 		{"audit", "bản neo nhật ký kiểm toán: anchors, anchor (audit anchors)", runAudit},
 		{"unit", "quản lý đơn vị: add, list (manage units)", runUnit},
 		{"user", "quản lý tài khoản: add, list, passwd, disable, enable, set-role (manage user accounts)", runUser},

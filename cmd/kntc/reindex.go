@@ -34,27 +34,38 @@ func runReindex(ctx context.Context, args []string, getenv func(string) string, 
 		defer ix.Close()
 		return checkIndex(ctx, db, ix, stdout)
 	}
+	start := time.Now()
+	docs, pages, err := rebuildIndex(ctx, cfg, db, stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Đã lập lại chỉ mục (index rebuilt): %d tài liệu, %d trang trong %s\n", docs, pages, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// rebuildIndex makes the search index anew from the database, with a progress bar
+// on stderr (reindex, and restore after it wrote the database).
+func rebuildIndex(ctx context.Context, cfg *Config, db *sqldb.DB, stderr io.Writer) (docs, pages int, err error) {
 	if err := os.RemoveAll(cfg.indexDir()); err != nil {
-		return fmt.Errorf("remove the old index: %w", err)
+		return 0, 0, fmt.Errorf("remove the old index: %w", err)
 	}
 	ix, err := openIndexHere(cfg.indexDir())
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	defer ix.Close()
 	_, total, err := db.Documents(ctx, ingest.DocumentFilter{Status: ingest.StatusStored, Limit: 1})
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("kntc reindex"),
 		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionClearOnFinish())
-	start := time.Now()
 	var since time.Time
-	after, pages, docs := "", 0, 0
+	after := ""
 	for {
 		batch, err := db.DocumentsChangedSince(ctx, since, after, 500)
 		if err != nil {
-			return err
+			return docs, pages, err
 		}
 		var entries []search.Entry
 		for _, d := range batch {
@@ -64,13 +75,13 @@ func runReindex(ctx context.Context, args []string, getenv func(string) string, 
 			}
 			ps, err := db.Pages(ctx, d.ID)
 			if err != nil {
-				return err
+				return docs, pages, err
 			}
 			entries = append(entries, search.EntryOf(d, ps))
 			pages += len(ps)
 		}
 		if err := ix.PutBatch(ctx, entries); err != nil {
-			return err
+			return docs, pages, err
 		}
 		docs += len(entries)
 		_ = bar.Add(len(entries))
@@ -80,15 +91,14 @@ func runReindex(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	if !since.IsZero() {
 		if err := ix.SetCheckpoint(since, after); err != nil {
-			return err
+			return docs, pages, err
 		}
 	}
 	if err := ix.Compact(ctx); err != nil {
-		return err
+		return docs, pages, err
 	}
 	_ = bar.Finish()
-	fmt.Fprintf(stdout, "Đã lập lại chỉ mục (index rebuilt): %d tài liệu, %d trang trong %s\n", docs, pages, time.Since(start).Round(time.Millisecond))
-	return nil
+	return docs, pages, nil
 }
 
 // checkIndex reports stored documents missing from the index or indexed at another

@@ -68,6 +68,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// Scheduled backups, retention and the daily scrub (backup.go, schedule.go).
+	backupCtx, stopBackups := context.WithCancel(ctx)
+	waitBackups := startBackups(backupCtx, cfg, st, reg, logger)
+	defer func() { stopBackups(); waitBackups() }()
 	proxies, _ := parseProxies(cfg.TrustedProxies) // checked by Validate
 	tlsOn := cfg.TLSCert != ""
 	handler := web.NewServer(logger, web.Config{

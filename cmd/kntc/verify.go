@@ -35,6 +35,17 @@ func runVerify(ctx context.Context, args []string, getenv func(string) string, _
 	}
 	printAuditReport(stdout, rep, st.db.AuditKey() != nil)
 	failed := !rep.OK()
+	worm, changed, err := cases.VerifyWORM(ctx, st.blobs)
+	if err != nil {
+		return err
+	}
+	if worm > 0 || len(changed) > 0 {
+		fmt.Fprintf(stdout, "Bản lưu trữ không được sửa (write-once archive copies): %d đã kiểm, %d sai lệch (%d checked, %d changed)\n", worm, len(changed), worm, len(changed))
+		for _, p := range changed {
+			fmt.Fprintf(stdout, "  %s\n", p)
+		}
+		failed = failed || len(changed) > 0
+	}
 	if *objects {
 		checked, bad, err := verifyOriginals(ctx, st, stdout)
 		if err != nil {

@@ -366,6 +366,18 @@ func (s *Store) walk(ctx context.Context, dir, prefix string, fn func(ingest.Blo
 }
 
 // path is the file of a valid key.
+// Retain implements ingest.Retainer: a file system cannot refuse root, so the file
+// is only made read-only (0444); kntc verify finds a change by its SHA-256.
+func (s *Store) Retain(_ context.Context, key string, _ time.Time) (bool, error) {
+	if err := ingest.ValidateKey(key); err != nil {
+		return false, fmt.Errorf("retain object: %w", err)
+	}
+	if err := os.Chmod(s.path(key), 0o444); err != nil {
+		return false, fmt.Errorf("retain %s: %w", key, notFound(err))
+	}
+	return false, nil
+}
+
 func (s *Store) path(key string) string {
 	return filepath.Join(s.dir, filepath.FromSlash(key))
 }

@@ -194,6 +194,31 @@ func (s *Store) objectLockConfig(ctx context.Context) (bool, minio.RetentionMode
 // ObjectLock reports whether PutLocked locks what it writes (cases.LockingBlobStore).
 func (s *Store) ObjectLock() bool { return s.lockMode != "" }
 
+// Retain implements ingest.Retainer. With object locking the object's current
+// version gets a retention until until in the bucket's lock mode (never shortened:
+// a later retention already there is kept), so it can be neither deleted nor
+// overwritten before then; without it the object is only checked to exist.
+func (s *Store) Retain(ctx context.Context, key string, until time.Time) (bool, error) {
+	if err := ingest.ValidateKey(key); err != nil {
+		return false, fmt.Errorf("retain object: %w", err)
+	}
+	info, err := s.core.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
+	if err != nil {
+		return false, fmt.Errorf("retain %s: %w", key, mapErr(err))
+	}
+	if s.lockMode == "" {
+		return false, nil
+	}
+	if _, cur, err := s.core.GetObjectRetention(ctx, s.bucket, key, info.VersionID); err == nil && cur != nil && !cur.Before(until) {
+		return true, nil
+	}
+	mode, u := s.lockMode, until.UTC()
+	if err := s.core.PutObjectRetention(ctx, s.bucket, key, minio.PutObjectRetentionOptions{Mode: &mode, RetainUntilDate: &u, VersionID: info.VersionID}); err != nil {
+		return false, fmt.Errorf("retain %s: %w", key, err)
+	}
+	return true, nil
+}
+
 // PutLocked writes data under key with an object-lock retention until retainUntil,
 // in the configured or the bucket's mode: nobody can delete or overwrite that
 // version before then (in compliance mode not even the bucket's root account).
