@@ -222,6 +222,9 @@ type plan struct {
 	tierB   []bquery.Query // text clauses without diacritics (and with typo tolerance)
 	filters []bquery.Query // filters and access control, all required
 	mustNot bquery.Query   // access control: confidential pages, or nil
+	// near are the bigrams of the words typed next to each other (see nearQueries):
+	// optional, they only raise the pages having the words together, in order.
+	near []bquery.Query
 }
 
 // query combines text clauses with the filters and access control into one
@@ -246,6 +249,17 @@ func (p plan) query(text []bquery.Query, exclude []bquery.Query) bquery.Query {
 	b := bquery.NewBooleanQuery(nil, nil, not)
 	b.Must = q
 	return b
+}
+
+// ranked is query with the bigrams of near added as optional clauses, for the
+// passes whose order is read; a pass only counted or sorted by date does not pay
+// for them.
+func (p plan) ranked(text []bquery.Query, exclude []bquery.Query) bquery.Query {
+	q := p.query(text, exclude)
+	if len(p.near) == 0 {
+		return q
+	}
+	return bquery.NewBooleanQuery([]bquery.Query{q}, p.near, nil)
 }
 
 // build turns q and its parsed clauses into a plan. df estimates the number of
@@ -277,6 +291,7 @@ func build(q Query, clauses []Clause, df func(field, term string) uint64) (plan,
 		differ = differ || a != b
 	}
 	p.text = len(p.tierB) > 0
+	p.near = nearQueries(clauses)
 	if !differ {
 		p.tierA = nil
 	}
