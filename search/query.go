@@ -230,6 +230,17 @@ type plan struct {
 // query combines text clauses with the filters and access control into one
 // conjunction; exclude, when given, is a tier whose pages are left out.
 func (p plan) query(text []bquery.Query, exclude []bquery.Query) bquery.Query {
+	return p.combine(text, exclude, nil)
+}
+
+// ranked is query with the bigrams of near added as optional clauses, for the
+// passes whose order is read; a pass only counted or sorted by date does not pay
+// for them.
+func (p plan) ranked(text []bquery.Query, exclude []bquery.Query) bquery.Query {
+	return p.combine(text, exclude, p.near)
+}
+
+func (p plan) combine(text, exclude, should []bquery.Query) bquery.Query {
 	must := slices.Concat(text, p.filters)
 	if len(text) == 0 {
 		// A page record, never a document record, whatever the filters.
@@ -243,23 +254,14 @@ func (p plan) query(text []bquery.Query, exclude []bquery.Query) bquery.Query {
 	if len(exclude) > 0 {
 		not = append(not, bquery.NewConjunctionQuery(exclude))
 	}
-	if len(not) == 0 {
+	if len(not) == 0 && len(should) == 0 {
 		return q
 	}
-	b := bquery.NewBooleanQuery(nil, nil, not)
+	// One boolean query: the optional clauses are scored beside the required ones
+	// rather than around them.
+	b := bquery.NewBooleanQuery(nil, should, not)
 	b.Must = q
 	return b
-}
-
-// ranked is query with the bigrams of near added as optional clauses, for the
-// passes whose order is read; a pass only counted or sorted by date does not pay
-// for them.
-func (p plan) ranked(text []bquery.Query, exclude []bquery.Query) bquery.Query {
-	q := p.query(text, exclude)
-	if len(p.near) == 0 {
-		return q
-	}
-	return bquery.NewBooleanQuery([]bquery.Query{q}, p.near, nil)
 }
 
 // build turns q and its parsed clauses into a plan. df estimates the number of
