@@ -225,3 +225,31 @@ func checkRanks(t *testing.T, query string, res search.Result, rank func(id stri
 		t.Logf("%q: %s", query, strings.Join(got, " "))
 	}
 }
+
+// TestCrowdComplaint is the case the issue measured: "dong nguoi" typed for "đông
+// người" among many pages holding "đóng" and "người" apart, several times and on
+// shorter pages. The eight copies of the page saying "đoàn đông người" come first.
+func TestCrowdComplaint(t *testing.T) {
+	ix := mustOpenMem(t)
+	var es []search.Entry
+	for i := range 8 {
+		es = append(es, entry(fmt.Sprintf("crowd-%d", i), "HT", "KN-2024-001", "bao_cao", "", "2024-01-01",
+			"Báo cáo về việc tiếp đoàn đông người đến trụ sở Uỷ ban nhân dân tỉnh khiếu nại việc thu hồi đất, "+
+				"bồi thường và hỗ trợ tái định cư của dự án khu dân cư; đoàn gồm các hộ dân trong khu vực dự án."))
+	}
+	for i := range 33 {
+		es = append(es, entry(fmt.Sprintf("seal-%02d", i), "HT", "KN-2024-001", "bien_ban", "", "2024-01-01",
+			"Người khiếu nại đóng góp ý kiến. Biên bản được đóng dấu, người ký đóng dấu giáp lai; người nhận đóng phí."))
+	}
+	mustPut(t, ix, es...)
+	res := mustSearch(t, ix, admin("dong nguoi"))
+	if res.Total != 41 {
+		t.Fatalf("Total %d, want 41", res.Total)
+	}
+	for i, h := range res.Hits[:8] {
+		if !strings.HasPrefix(h.DocumentID, "crowd-") {
+			t.Errorf("hit %d is %s, want one of the eight pages saying «đoàn đông người»: %v", i+1, h.DocumentID, hitKeys(res)[:10])
+			break
+		}
+	}
+}
