@@ -61,9 +61,8 @@ var facetFields = []string{fieldKind, fieldIssuer, fieldYear, fieldUnit, fieldCa
 // match only without diacritics or, with Fuzzy, with one wrong letter; within a
 // tier, by tf-idf, the pages having words typed next to each other together, in
 // that order, first (see nearQueries). A query typed without diacritics has a
-// single tier. The top
-// hits are collected first without highlighting; only then is the stored text of
-// those few pages read and the snippets cut from it.
+// single tier. The top hits are collected first without highlighting; only then
+// is the stored text of those few pages read and the snippets cut from it.
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	start := time.Now()
 	if err := ctx.Err(); err != nil {
