@@ -63,11 +63,27 @@ var tcvn3 = map[rune]rune{
 	0xFA: 'ỳ', 0xFB: 'ỷ', 0xFC: 'ỹ', 0xFD: 'ý', 0xFE: 'ỵ',
 }
 
+// tcvn3Table is tcvn3 as an array, for speed; 0 where the code point is not
+// TCVN3's.
+var tcvn3Table = func() (t [256]rune) {
+	for c, u := range tcvn3 {
+		t[c] = u
+	}
+	return t
+}()
+
+// fromTCVN3 is the Unicode letter of a TCVN3 code point, or r itself.
+func fromTCVN3(r rune) rune {
+	if r < 256 && tcvn3Table[r] != 0 {
+		return tcvn3Table[r]
+	}
+	return r
+}
+
 // tcvn3Symbol reports whether r is a Latin-1 symbol (not a letter) that TCVN3 uses
 // for a letter.
 func tcvn3Symbol(r rune) bool {
-	_, ok := tcvn3[r]
-	return ok && !unicode.IsLetter(r)
+	return r < 256 && tcvn3Table[r] != 0 && !unicode.IsLetter(r)
 }
 
 // FromTCVN3 converts text known to be TCVN3 (read as Latin-1) to Unicode NFC. The
@@ -85,12 +101,7 @@ func FromTCVN3(s string) string {
 				b.WriteString(w)
 				return
 			}
-			conv := strings.Map(func(r rune) rune {
-				if u, ok := tcvn3[r]; ok {
-					return u
-				}
-				return r
-			}, w)
+			conv := strings.Map(fromTCVN3, w)
 			if loud || capitals(w) >= 2 {
 				conv = strings.ToUpper(conv)
 			}
@@ -223,9 +234,15 @@ func forWords(s string, fn func(piece string, isWord bool)) {
 	}
 }
 
+// speller tells which words spell Vietnamese syllables, remembering its answers:
+// a text repeats a few hundred distinct words, and ocr.IsSyllable is most of the
+// cost of converting one.
+type speller map[string]bool
+
 // syllables counts the words of s that spell Vietnamese syllables and the words
-// that have a character beyond ASCII, the only ones an encoding changes.
-func syllables(s string) (valid, candidates int) {
+// that have a character beyond ASCII, the only ones an encoding changes. The words
+// of legacy text read as Latin-1, and of the conversions, are NFC already.
+func (sp speller) syllables(s string) (valid, candidates int) {
 	forWords(s, func(w string, isWord bool) {
 		if !isWord {
 			return
@@ -241,7 +258,12 @@ func syllables(s string) (valid, candidates int) {
 			return
 		}
 		candidates++
-		if ocr.IsSyllable(norm.NFC.String(w)) {
+		ok, seen := sp[w]
+		if !seen {
+			ok = ocr.IsSyllable(w)
+			sp[w] = ok
+		}
+		if ok {
 			valid++
 		}
 	})
@@ -256,17 +278,18 @@ const minGain = 2
 // one. Lines holding a Unicode-only Vietnamese letter are not looked at: they are
 // Unicode whatever the rest is.
 func Detect(s string) Encoding {
+	return speller{}.detect(s)
+}
+
+func (sp speller) detect(s string) Encoding {
 	var legacy strings.Builder
 	for line := range strings.Lines(s) {
 		if !strings.ContainsFunc(line, unicodeOnly) {
 			legacy.WriteString(line)
 		}
 	}
-	return detect(legacy.String())
-}
-
-func detect(s string) Encoding {
-	before, candidates := syllables(s)
+	s = legacy.String()
+	before, candidates := sp.syllables(s)
 	if candidates == 0 {
 		return Unicode
 	}
@@ -279,7 +302,7 @@ func detect(s string) Encoding {
 			// Vietnamese without any of them is rare.
 			continue
 		}
-		after, _ := syllables(e.convert(s))
+		after, _ := sp.syllables(e.convert(s))
 		if gain := after - before; gain >= minGain && 2*gain >= candidates && gain > bestGain {
 			best, bestGain = e, gain
 		}
@@ -303,7 +326,8 @@ func (e Encoding) convert(s string) string {
 // without Unicode-only letters is converted unless converting it would leave
 // fewer of its words spelling syllables.
 func Convert(s string) (string, Encoding) {
-	e := Detect(s)
+	sp := speller{}
+	e := sp.detect(s)
 	if e == Unicode {
 		return norm.NFC.String(s), Unicode
 	}
@@ -315,8 +339,8 @@ func Convert(s string) (string, Encoding) {
 			continue
 		}
 		conv := e.convert(line)
-		before, _ := syllables(line)
-		after, _ := syllables(conv)
+		before, _ := sp.syllables(line)
+		after, _ := sp.syllables(conv)
 		if after >= before {
 			b.WriteString(conv)
 		} else {
