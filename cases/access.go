@@ -27,21 +27,22 @@ type Permission string
 
 // The permissions.
 const (
-	PermCaseRead       Permission = "case.read"
-	PermCaseCreate     Permission = "case.create"
-	PermCaseWrite      Permission = "case.write"  // subject, parties, flags
-	PermCaseAssign     Permission = "case.assign" // handler, handling unit
-	PermCaseExtend     Permission = "case.extend" // extension decisions
-	PermCaseGrant      Permission = "case.grant"  // grants on secrets
-	PermPetitionRead   Permission = "petition.read"
-	PermPetitionWrite  Permission = "petition.write"
-	PermReceptionRead  Permission = "reception.read"
-	PermReceptionWrite Permission = "reception.write"
-	PermDocumentRead   Permission = "document.read"   // documents, their files and text, search
-	PermDocumentUpload Permission = "document.upload" // uploads
-	PermDocumentLink   Permission = "document.link"   // link, unlink, triage, cover sheets, confidentiality
-	PermAuditRead      Permission = "audit.read"
-	PermHolidayWrite   Permission = "holiday.write" // the working-day calendar
+	PermCaseRead        Permission = "case.read"
+	PermCaseCreate      Permission = "case.create"
+	PermCaseWrite       Permission = "case.write"  // subject, parties, flags
+	PermCaseAssign      Permission = "case.assign" // handler, handling unit
+	PermCaseExtend      Permission = "case.extend" // extension decisions
+	PermCaseGrant       Permission = "case.grant"  // grants on secrets
+	PermPetitionRead    Permission = "petition.read"
+	PermPetitionWrite   Permission = "petition.write"
+	PermReceptionRead   Permission = "reception.read"
+	PermReceptionWrite  Permission = "reception.write"
+	PermDocumentRead    Permission = "document.read"    // documents, their files and text, search
+	PermDocumentUpload  Permission = "document.upload"  // uploads
+	PermDocumentLink    Permission = "document.link"    // link, unlink, triage, cover sheets, confidentiality
+	PermDocumentRetract Permission = "document.retract" // take out a document put in by mistake
+	PermAuditRead       Permission = "audit.read"
+	PermHolidayWrite    Permission = "holiday.write" // the working-day calendar
 )
 
 // permissions is who does what (DESIGN.md, "Who uses it"): clerks register,
@@ -55,7 +56,7 @@ var permissions = map[auth.Role][]Permission{
 		PermReceptionRead, PermDocumentRead, PermDocumentUpload, PermDocumentLink},
 	auth.RoleLeader: {PermCaseRead, PermCaseCreate, PermCaseWrite, PermCaseAssign, PermCaseExtend, PermCaseGrant,
 		PermPetitionRead, PermPetitionWrite, PermReceptionRead, PermReceptionWrite, PermDocumentRead,
-		PermDocumentUpload, PermDocumentLink},
+		PermDocumentUpload, PermDocumentLink, PermDocumentRetract},
 	auth.RoleInspector:     {PermCaseRead, PermPetitionRead, PermReceptionRead, PermDocumentRead, PermAuditRead},
 	auth.RoleAdministrator: {PermAuditRead, PermHolidayWrite},
 }

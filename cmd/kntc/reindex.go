@@ -59,7 +59,7 @@ func runReindex(ctx context.Context, args []string, getenv func(string) string, 
 		var entries []search.Entry
 		for _, d := range batch {
 			since, after = d.UpdatedAt, d.ID
-			if d.Status != ingest.StatusStored {
+			if !d.Indexed() {
 				continue
 			}
 			ps, err := db.Pages(ctx, d.ID)
@@ -115,9 +115,9 @@ func checkIndex(ctx context.Context, db *sqldb.DB, ix *search.Index, stdout io.W
 			at, ok := indexed[d.ID]
 			delete(indexed, d.ID)
 			switch {
-			case d.Status != ingest.StatusStored && ok:
+			case !d.Indexed() && ok:
 				unknown = append(unknown, d.ID)
-			case d.Status != ingest.StatusStored:
+			case !d.Indexed():
 			case !ok:
 				missing = append(missing, d.ID)
 				stored++
