@@ -103,6 +103,10 @@ func TestRetractOnDatabases(t *testing.T) {
 		if _, err := w.svc.Document(ctx, w.leader, keep.ID); err != nil {
 			t.Errorf("read the other document: %v", err)
 		}
+		// The same bytes arriving again are processed, not a duplicate of it.
+		if d, err := db.DocumentBySHA256(ctx, wrong.SHA256); !errors.Is(err, ingest.ErrNotFound) {
+			t.Errorf("the retracted document is still an original for its bytes: %v, %s", err, d.ID)
+		}
 
 		// Every node's index: hits, totals, facets, and the index's own list.
 		catchUp()

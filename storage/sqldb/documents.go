@@ -100,10 +100,13 @@ func (db *DB) Document(ctx context.Context, id string) (ingest.Document, error) 
 	return d, db.classify("get document "+id, err)
 }
 
-// DocumentBySHA256 implements ingest.DocumentStore.
+// DocumentBySHA256 implements ingest.DocumentStore. A retracted document is no
+// original: the same bytes arriving again (sent to the right unit this time) are
+// processed, not hidden as its duplicate.
 func (db *DB) DocumentBySHA256(ctx context.Context, sha256 string) (ingest.Document, error) {
 	d, err := scanDocument(db.sql.QueryRowContext(ctx, db.q(`SELECT `+documentSelect+` FROM documents
-		WHERE sha256 = ? AND status NOT IN ('duplicate', 'quarantined') ORDER BY created_at, id LIMIT 1`), sha256))
+		WHERE sha256 = ? AND status NOT IN ('duplicate', 'quarantined') AND `+notRetracted+`
+		ORDER BY created_at, id LIMIT 1`), sha256))
 	return d, db.classify("get document by sha256 "+sha256, err)
 }
 
