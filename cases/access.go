@@ -27,22 +27,23 @@ type Permission string
 
 // The permissions.
 const (
-	PermCaseRead       Permission = "case.read"
-	PermCaseCreate     Permission = "case.create"
-	PermCaseWrite      Permission = "case.write"  // subject, parties, flags
-	PermCaseAssign     Permission = "case.assign" // handler, handling unit
-	PermCaseExtend     Permission = "case.extend" // extension decisions
-	PermCaseGrant      Permission = "case.grant"  // grants on secrets
-	PermPetitionRead   Permission = "petition.read"
-	PermPetitionWrite  Permission = "petition.write"
-	PermReceptionRead  Permission = "reception.read"
-	PermReceptionWrite Permission = "reception.write"
-	PermDocumentRead   Permission = "document.read"   // documents, their files and text, search
-	PermDocumentUpload Permission = "document.upload" // uploads
-	PermDocumentLink   Permission = "document.link"   // link, unlink, triage, cover sheets, confidentiality
-	PermAuditRead      Permission = "audit.read"
-	PermHolidayWrite   Permission = "holiday.write" // the working-day calendar
-	PermReportRead     Permission = "report.read"   // the statistical forms of their unit tree
+	PermCaseRead        Permission = "case.read"
+	PermCaseCreate      Permission = "case.create"
+	PermCaseWrite       Permission = "case.write"  // subject, parties, flags
+	PermCaseAssign      Permission = "case.assign" // handler, handling unit
+	PermCaseExtend      Permission = "case.extend" // extension decisions
+	PermCaseGrant       Permission = "case.grant"  // grants on secrets
+	PermPetitionRead    Permission = "petition.read"
+	PermPetitionWrite   Permission = "petition.write"
+	PermReceptionRead   Permission = "reception.read"
+	PermReceptionWrite  Permission = "reception.write"
+	PermDocumentRead    Permission = "document.read"    // documents, their files and text, search
+	PermDocumentUpload  Permission = "document.upload"  // uploads
+	PermDocumentLink    Permission = "document.link"    // link, unlink, triage, cover sheets, confidentiality
+	PermDocumentRetract Permission = "document.retract" // take out a document put in by mistake
+	PermAuditRead       Permission = "audit.read"
+	PermHolidayWrite    Permission = "holiday.write" // the working-day calendar
+	PermReportRead      Permission = "report.read"   // the statistical forms of their unit tree
 )
 
 // permissions is who does what (DESIGN.md, "Who uses it"): clerks register,
@@ -56,8 +57,8 @@ var permissions = map[auth.Role][]Permission{
 		PermReceptionRead, PermDocumentRead, PermDocumentUpload, PermDocumentLink},
 	auth.RoleLeader: {PermCaseRead, PermCaseCreate, PermCaseWrite, PermCaseAssign, PermCaseExtend, PermCaseGrant,
 		PermPetitionRead, PermPetitionWrite, PermReceptionRead, PermReceptionWrite, PermDocumentRead,
-		PermDocumentUpload, PermDocumentLink, PermReportRead},
-	auth.RoleInspector:     {PermCaseRead, PermPetitionRead, PermReceptionRead, PermDocumentRead, PermAuditRead, PermReportRead},
+		PermDocumentUpload, PermDocumentLink, PermDocumentRetract},
+	auth.RoleInspector:     {PermCaseRead, PermPetitionRead, PermReceptionRead, PermDocumentRead, PermAuditRead},
 	auth.RoleAdministrator: {PermAuditRead, PermHolidayWrite},
 }
 

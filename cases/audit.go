@@ -44,6 +44,7 @@ const (
 	ActionRead       = "read" // a confidential document's metadata
 	ActionExport     = "export"
 	ActionReceive    = "receive" // a document arrived: Detail "source=… status=…"
+	ActionRetract    = "retract" // a document put in by mistake taken out (Service.Retract)
 )
 
 // The versions of the hash that chains an entry.

@@ -7,10 +7,12 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"kntc/ingest"
 	"kntc/internal/enum"
 	"kntc/internal/errs"
+	"kntc/internal/textin"
 	"kntc/ocr"
 )
 
@@ -85,6 +87,9 @@ func (s *Service) Document(ctx context.Context, a Actor, id string) (ingest.Docu
 	d, err := s.Docs.Document(ctx, id)
 	if err != nil {
 		return ingest.Document{}, err
+	}
+	if d.Retracted {
+		return ingest.Document{}, fmt.Errorf("document %s was retracted: %w", id, errs.ErrNotFound)
 	}
 	if err := s.DocumentVisible(ctx, a, d); err != nil {
 		return ingest.Document{}, err
@@ -220,6 +225,34 @@ func (s *Service) Unlink(ctx context.Context, a Actor, documentID string) (inges
 	old := d.CaseCode
 	d.CaseCode = ""
 	if err := s.Store.LinkDocument(ctx, &d, ev, a.record(ActionUnlink, "document:"+d.ID, "case:"+old)); err != nil {
+		return ingest.Document{}, err
+	}
+	return d, nil
+}
+
+// fieldRetractReason is why a document is retracted.
+var fieldRetractReason = textin.Field{Name: "lý do rút tài liệu", English: "reason for retracting", Max: 1000, Required: true}
+
+// Retract takes out a document put in by mistake (a wrong file, another citizen's
+// letter): a leader who sees it gives the reason. It then leaves every list,
+// search answer (on every node: the index follows the change) and its case, and
+// reading it by its ID is "not found"; its row, pages and objects are kept (a
+// purge is a separate, later act). The audit entry names the document, its case
+// and the reason's length, not the reason, which may name people.
+func (s *Service) Retract(ctx context.Context, a Actor, documentID, reason string) (ingest.Document, error) {
+	if err := a.require(PermDocumentRetract); err != nil {
+		return ingest.Document{}, err
+	}
+	reason, problem := fieldRetractReason.Clean(reason)
+	if problem != "" {
+		return ingest.Document{}, errs.Errorf(errs.Invalid, "%s", problem)
+	}
+	d, err := s.Document(ctx, a, documentID)
+	if err != nil {
+		return ingest.Document{}, err
+	}
+	detail := fmt.Sprintf("case:%s status:%s reason_chars:%d", d.CaseCode, d.Status, utf8.RuneCountInString(reason))
+	if err := s.Store.RetractDocument(ctx, &d, reason, a.record(ActionRetract, "document:"+d.ID, detail)); err != nil {
 		return ingest.Document{}, err
 	}
 	return d, nil

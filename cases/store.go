@@ -148,6 +148,10 @@ type Store interface {
 	// DocumentsByNumber returns the documents linked to a case whose header number
 	// (Metadata.Number) is one of numbers.
 	DocumentsByNumber(ctx context.Context, numbers []string) ([]ingest.Document, error)
+	// RetractDocument records that d was retracted, for reason, with rec in the
+	// audit trail, and moves its UpdatedAt (on d too) so that the search index
+	// drops it; a document retracted already is ErrConflict.
+	RetractDocument(ctx context.Context, d *ingest.Document, reason string, rec Record) error
 	// SetSuggestions replaces the suggestions of a document.
 	SetSuggestions(ctx context.Context, documentID string, s []Suggestion) error
 	// Suggestions returns the suggestions of these documents, best first per document.

@@ -32,6 +32,9 @@ func (s Status) Final() bool {
 	return false
 }
 
+// Indexed reports whether d belongs in the search index: stored and not retracted.
+func (d Document) Indexed() bool { return d.Status == StatusStored && !d.Retracted }
+
 // Valid reports whether s is one of the known statuses.
 func (s Status) Valid() bool {
 	switch s {
@@ -84,6 +87,10 @@ type Document struct {
 	// Published documents are the public copy of a decision (công khai), shown on the
 	// citizens' portal.
 	Published bool
+	// Retracted documents were put in by mistake (a wrong file, another citizen's
+	// letter) and taken out by a leader (cases.Service.Retract): in no list, search
+	// answer or case; their objects are kept. Read only: set by the retraction.
+	Retracted bool
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	// Arrival says how the document arrived. It is not a column: the store writes

@@ -44,9 +44,10 @@ func (ix *Index) SetCheckpoint(t time.Time, id string) error {
 }
 
 // Follower keeps an index in step with the database: every document whose row
-// changed is indexed when stored and removed otherwise. Each web node runs one for its
-// own index, so documents stored by any worker on any machine become searchable
-// everywhere, and an index lost or rebuilt catches up from its checkpoint.
+// changed is indexed when stored (and not retracted) and removed otherwise. Each
+// web node runs one for its own index, so documents stored by any worker on any
+// machine become searchable everywhere, retracted ones leave every node's index,
+// and an index lost or rebuilt catches up from its checkpoint.
 type Follower struct {
 	Index  *Index
 	Source Source
@@ -138,7 +139,7 @@ func (f *Follower) apply(ctx context.Context, d ingest.Document) error {
 	if t, ok := f.seen[d.ID]; ok && t.Equal(d.UpdatedAt) {
 		return nil
 	}
-	if d.Status == ingest.StatusStored {
+	if d.Indexed() {
 		pages, err := f.Source.Pages(ctx, d.ID)
 		if err != nil {
 			if errors.Is(err, errs.ErrNotFound) {

@@ -222,11 +222,25 @@ type plan struct {
 	tierB   []bquery.Query // text clauses without diacritics (and with typo tolerance)
 	filters []bquery.Query // filters and access control, all required
 	mustNot bquery.Query   // access control: confidential pages, or nil
+	// near are the bigrams of the words typed next to each other (see nearQueries):
+	// optional, they only raise the pages having the words together, in order.
+	near []bquery.Query
 }
 
 // query combines text clauses with the filters and access control into one
 // conjunction; exclude, when given, is a tier whose pages are left out.
 func (p plan) query(text []bquery.Query, exclude []bquery.Query) bquery.Query {
+	return p.combine(text, exclude, nil)
+}
+
+// ranked is query with the bigrams of near added as optional clauses, for the
+// passes whose order is read; a pass only counted or sorted by date does not pay
+// for them.
+func (p plan) ranked(text []bquery.Query, exclude []bquery.Query) bquery.Query {
+	return p.combine(text, exclude, p.near)
+}
+
+func (p plan) combine(text, exclude, should []bquery.Query) bquery.Query {
 	must := slices.Concat(text, p.filters)
 	if len(text) == 0 {
 		// A page record, never a document record, whatever the filters.
@@ -240,10 +254,12 @@ func (p plan) query(text []bquery.Query, exclude []bquery.Query) bquery.Query {
 	if len(exclude) > 0 {
 		not = append(not, bquery.NewConjunctionQuery(exclude))
 	}
-	if len(not) == 0 {
+	if len(not) == 0 && len(should) == 0 {
 		return q
 	}
-	b := bquery.NewBooleanQuery(nil, nil, not)
+	// One boolean query: the optional clauses are scored beside the required ones
+	// rather than around them.
+	b := bquery.NewBooleanQuery(nil, should, not)
 	b.Must = q
 	return b
 }
@@ -277,6 +293,7 @@ func build(q Query, clauses []Clause, df func(field, term string) uint64) (plan,
 		differ = differ || a != b
 	}
 	p.text = len(p.tierB) > 0
+	p.near = nearQueries(clauses)
 	if !differ {
 		p.tierA = nil
 	}

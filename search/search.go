@@ -58,9 +58,10 @@ var facetFields = []string{fieldKind, fieldIssuer, fieldYear, fieldUnit, fieldCa
 // Ranked by relevance, results come in two tiers: the pages that match the words
 // as typed (diacritics kept, either tone placement) come before the pages that
 // match only without diacritics or, with Fuzzy, with one wrong letter; within a
-// tier, by tf-idf. A query typed without diacritics has a single tier. The top
-// hits are collected first without highlighting; only then is the stored text of
-// those few pages read and the snippets cut from it.
+// tier, by tf-idf, the pages having words typed next to each other together, in
+// that order, first (see nearQueries). A query typed without diacritics has a
+// single tier. The top hits are collected first without highlighting; only then
+// is the stored text of those few pages read and the snippets cut from it.
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	start := time.Now()
 	if err := ctx.Err(); err != nil {
@@ -138,7 +139,12 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	switch {
 	case !p.text || byDate || limit == 0 || p.tierA == nil:
 		// One pass: no ranking, or a single tier.
-		all, err = run(p.query(p.tierB, nil), q.Offset, limit, p.text && !byDate && limit > 0, q.Facets)
+		scored := p.text && !byDate && limit > 0
+		bq := p.query(p.tierB, nil)
+		if scored {
+			bq = p.ranked(p.tierB, nil)
+		}
+		all, err = run(bq, q.Offset, limit, scored, q.Facets)
 		if err != nil {
 			return Result{}, err
 		}
@@ -146,7 +152,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	default:
 		// Tier A for the hits, tier B counted for Total and Facets, and the pages
 		// only tier B finds when tier A has too few.
-		a, err := run(p.query(p.tierA, nil), q.Offset, limit, true, false)
+		a, err := run(p.ranked(p.tierA, nil), q.Offset, limit, true, false)
 		if err != nil {
 			return Result{}, err
 		}
@@ -158,7 +164,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		countA := int(a.Total)
 		if len(hits) < limit && int(all.Total) > countA {
 			from := max(0, q.Offset-countA)
-			rest, err := run(p.query(p.tierB, p.tierA), from, limit-len(hits), true, false)
+			rest, err := run(p.ranked(p.tierB, p.tierA), from, limit-len(hits), true, false)
 			if err != nil {
 				return Result{}, err
 			}

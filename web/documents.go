@@ -242,6 +242,27 @@ func handleDocumentPatch(logger *slog.Logger, svc *cases.Service) http.Handler {
 	})
 }
 
+type documentRetractRequest struct {
+	Reason string `json:"reason"`
+}
+
+// handleDocumentRetract takes out a document put in by mistake (leaders; a reason
+// is required): it leaves every list, search answer and its case.
+func handleDocumentRetract(logger *slog.Logger, svc *cases.Service) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req documentRetractRequest
+		if err := decodeJSON(r, &req); err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		if _, err := svc.Retract(r.Context(), currentActor(r.Context()), chi.URLParam(r, "id"), req.Reason); err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
 // handleDocumentFile streams one of a document's objects: the original bytes or the
 // PDF/A copy (only once the document is stored). Every download is recorded.
 func handleDocumentFile(logger *slog.Logger, svc *cases.Service, blobs ingest.BlobStore, which string) http.Handler {

@@ -400,6 +400,13 @@ func endpoints(e *env, w *world) []endpoint {
 				pages: []string{"Bản chụp nhầm hồ sơ."}})
 			return call{method: "DELETE", path: "/api/v1/documents/" + fresh.ID + "/link"}
 		}},
+		// Retraction takes the document out for good: each call retracts a fresh one.
+		{name: "POST /documents/{id}/retract", roles: "L", targets: docTargets, okAll: 204, req: func(_, target string) call {
+			d := docOf[target]
+			fresh := e.document(docSpec{unit: d.UnitCode, caseCode: d.CaseCode, kind: d.Kind, confidential: d.Confidential,
+				pages: []string{"Đơn của công dân khác, đưa vào nhầm."}})
+			return call{method: "POST", path: "/api/v1/documents/" + fresh.ID + "/retract", body: map[string]any{"reason": "Nhầm hồ sơ"}}
+		}},
 	}
 }
 

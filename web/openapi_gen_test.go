@@ -145,6 +145,8 @@ var apiOps = []apiOp{
 		body: linkRequest{}, required: []string{"case"}, status: 200, resp: documentJSON{}, errs: []int{409}},
 	{method: "DELETE", path: "/api/v1/documents/{id}/link", tag: "văn bản", summary: "Rút văn bản khỏi hồ sơ (take a document out of its case)",
 		status: 200, resp: documentJSON{}, errs: []int{409}},
+	{method: "POST", path: "/api/v1/documents/{id}/retract", tag: "văn bản", summary: "Rút bỏ văn bản đưa vào nhầm, cần lý do; lãnh đạo (retract a document put in by mistake: it leaves every list, search answer and case; a reason is required; leaders)",
+		body: documentRetractRequest{}, required: []string{"reason"}, status: 204},
 	{method: "GET", path: "/api/v1/search", tag: "văn bản", summary: "Tìm kiếm toàn văn trong phạm vi (full-text search in scope)",
 		query: []apiParam{qString("q", "Câu tìm (query text)."), qString("case", "Mã hồ sơ (case code)."), qEnum("kind", "Loại văn bản (document kind).", "DocumentKind"),
 			qEnum("sort", "Sắp xếp (order).", "SearchSort"), qDate("from", "Từ ngày văn bản (document date from)."), qDate("to", "Đến ngày (to)."),

@@ -187,6 +187,7 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 		{"POST", "/api/v1/users", userCreateRequest{}},
 		{"PATCH", "/api/v1/documents/{id}", documentPatchRequest{}},
 		{"POST", "/api/v1/documents/{id}/link", linkRequest{}},
+		{"POST", "/api/v1/documents/{id}/retract", documentRetractRequest{}},
 		{"POST", "/api/v1/cases", caseCreateRequest{}},
 		{"PATCH", "/api/v1/cases/{code}", casePatchRequest{}},
 		{"POST", "/api/v1/cases/{code}/transitions", transitionRequest{}},

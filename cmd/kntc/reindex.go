@@ -70,7 +70,7 @@ func rebuildIndex(ctx context.Context, cfg *Config, db *sqldb.DB, stderr io.Writ
 		var entries []search.Entry
 		for _, d := range batch {
 			since, after = d.UpdatedAt, d.ID
-			if d.Status != ingest.StatusStored {
+			if !d.Indexed() {
 				continue
 			}
 			ps, err := db.Pages(ctx, d.ID)
@@ -125,9 +125,9 @@ func checkIndex(ctx context.Context, db *sqldb.DB, ix *search.Index, stdout io.W
 			at, ok := indexed[d.ID]
 			delete(indexed, d.ID)
 			switch {
-			case d.Status != ingest.StatusStored && ok:
+			case !d.Indexed() && ok:
 				unknown = append(unknown, d.ID)
-			case d.Status != ingest.StatusStored:
+			case !d.Indexed():
 			case !ok:
 				missing = append(missing, d.ID)
 				stored++

@@ -400,9 +400,19 @@ func TestPDF(t *testing.T) {
 				t.Errorf("a black and white rendering should be grey, got %T", p.Image)
 			}
 		}},
-		{"legacy TCVN3 text layer is dropped", textPDF(latin1("QuyÕt ®Þnh gi¶i quyÕt khiÕu n¹i lÇn ®Çu cña Chñ tÞch UBND tØnh")), true, func(t *testing.T, f *pages.File) {
+		{"legacy TCVN3 text layer is converted", textPDF(latin1("QuyÕt ®Þnh gi¶i quyÕt khiÕu n¹i lÇn ®Çu cña Chñ tÞch UBND tØnh")), true, func(t *testing.T, f *pages.File) {
+			if p, want := MustPage(t, f, 0), "Quyết định giải quyết khiếu nại lần đầu của Chủ tịch UBND tỉnh"; p.Text != want {
+				t.Errorf("Text %q, want %q from a TCVN3-encoded text layer", p.Text, want)
+			}
+		}},
+		{"legacy VNI text layer is converted", textPDF(latin1("Quyeát ñònh giaûi quyeát khieáu naïi cuûa Chuû tòch")), true, func(t *testing.T, f *pages.File) {
+			if p, want := MustPage(t, f, 0), "Quyết định giải quyết khiếu nại của Chủ tịch"; p.Text != want {
+				t.Errorf("Text %q, want %q from a VNI-encoded text layer", p.Text, want)
+			}
+		}},
+		{"garbled text layer is dropped", textPDF(latin1("Ø¿¼ þ¾½ ÆÐ× ¬¤¥ ¦§¨ ©ª« Ø¿¼ þ¾½ ÆÐ× ¬¤¥ ¦§¨ ©ª«")), true, func(t *testing.T, f *pages.File) {
 			if p := MustPage(t, f, 0); p.Text != "" {
-				t.Errorf("Text %q, want empty for a TCVN3-encoded text layer", p.Text)
+				t.Errorf("Text %q, want empty for a garbled text layer", p.Text)
 			}
 		}},
 		{"too little text to skip OCR", textPDF("Trang 3"), true, func(t *testing.T, f *pages.File) {

@@ -16,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"kntc/internal/vnlegacy"
 )
 
 // Poppler (pdftoppm, pdftotext) renders the PDF pages that are not one image and
@@ -150,10 +152,12 @@ func (f *File) pdfText(ctx context.Context, num int) (string, error) {
 // usableText normalises a text layer to NFC and returns it, or "" when it is too
 // short to spare OCR or looks garbled. Vietnamese PDFs typed with legacy font
 // encodings (TCVN3/ABC, VNI) have text layers such as "QuyÕt ®Þnh" or "Quyeát ñònh":
-// Latin-1 symbols and letters that Vietnamese does not use. Such a layer is worse
-// than OCR for search, so it is dropped.
+// those are converted to Unicode first (vnlegacy; lines already in Unicode are
+// kept). What is still Latin-1 symbols and letters that Vietnamese does not use is
+// worse than OCR for search, so it is dropped.
 func usableText(s string) string {
-	s = strings.TrimFunc(norm.NFC.String(strings.ToValidUTF8(s, "")), unicode.IsSpace)
+	s, _ = vnlegacy.Convert(strings.ToValidUTF8(s, ""))
+	s = strings.TrimFunc(norm.NFC.String(s), unicode.IsSpace)
 	letters, odd := 0, 0
 	for _, r := range s {
 		switch {

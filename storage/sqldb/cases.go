@@ -496,8 +496,9 @@ func (db *DB) DocumentsByNumber(ctx context.Context, numbers []string) ([]ingest
 	for i, n := range numbers {
 		args[i] = n
 	}
-	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT `+documentColumns+` FROM documents
-		WHERE case_code <> '' AND meta_number IN (?`+strings.Repeat(", ?", len(numbers)-1)+`) ORDER BY created_at, id`), args...)
+	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT `+documentSelect+` FROM documents
+		WHERE case_code <> '' AND `+notRetracted+` AND meta_number IN (?`+strings.Repeat(", ?", len(numbers)-1)+`)
+		ORDER BY created_at, id`), args...)
 	if err != nil {
 		return nil, db.classify("documents by number", err)
 	}

@@ -18,12 +18,21 @@ const documentColumns = `id, status, sha256, size, filename, source_path, conten
 	duplicate_of, pages, kind, meta_number, meta_date, meta_issuer, meta_type, meta_subject,
 	error, attempts, pipeline, confidential, secret_case, cleared, published, created_at, updated_at`
 
+// documentSelect is what reads of documents select: the columns, and whether the
+// document was retracted (document_retractions; the table must be named documents
+// in the query).
+const documentSelect = documentColumns + `,
+	EXISTS (SELECT 1 FROM document_retractions r WHERE r.document_id = documents.id)`
+
+// notRetracted is the condition lists add: a retracted document is in none.
+const notRetracted = `NOT EXISTS (SELECT 1 FROM document_retractions r WHERE r.document_id = documents.id)`
+
 func scanDocument(row rowScanner) (ingest.Document, error) {
 	var d ingest.Document
 	err := row.Scan(&d.ID, &d.Status, &d.SHA256, &d.Size, &d.Filename, &d.SourcePath, &d.ContentType,
 		&d.UnitCode, &d.CaseCode, &d.DuplicateOf, &d.Pages, &d.Kind, &d.Meta.Number, &d.Meta.Date,
 		&d.Meta.Issuer, &d.Meta.Type, &d.Meta.Subject, &d.Error, &d.Attempts, &d.Pipeline,
-		&d.Confidential, &d.SecretCase, &d.Cleared, &d.Published, &d.CreatedAt, &d.UpdatedAt)
+		&d.Confidential, &d.SecretCase, &d.Cleared, &d.Published, &d.CreatedAt, &d.UpdatedAt, &d.Retracted)
 	d.CreatedAt, d.UpdatedAt = ts(d.CreatedAt), ts(d.UpdatedAt)
 	return d, err
 }
@@ -88,14 +97,17 @@ func arrivalRecord(d *ingest.Document) cases.Record {
 
 // Document implements ingest.DocumentStore.
 func (db *DB) Document(ctx context.Context, id string) (ingest.Document, error) {
-	d, err := scanDocument(db.sql.QueryRowContext(ctx, db.q(`SELECT `+documentColumns+` FROM documents WHERE id = ?`), id))
+	d, err := scanDocument(db.sql.QueryRowContext(ctx, db.q(`SELECT `+documentSelect+` FROM documents WHERE id = ?`), id))
 	return d, db.classify("get document "+id, err)
 }
 
-// DocumentBySHA256 implements ingest.DocumentStore.
+// DocumentBySHA256 implements ingest.DocumentStore. A retracted document is no
+// original: the same bytes arriving again (sent to the right unit this time) are
+// processed, not hidden as its duplicate.
 func (db *DB) DocumentBySHA256(ctx context.Context, sha256 string) (ingest.Document, error) {
-	d, err := scanDocument(db.sql.QueryRowContext(ctx, db.q(`SELECT `+documentColumns+` FROM documents
-		WHERE sha256 = ? AND status NOT IN ('duplicate', 'quarantined') ORDER BY created_at, id LIMIT 1`), sha256))
+	d, err := scanDocument(db.sql.QueryRowContext(ctx, db.q(`SELECT `+documentSelect+` FROM documents
+		WHERE sha256 = ? AND status NOT IN ('duplicate', 'quarantined') AND `+notRetracted+`
+		ORDER BY created_at, id LIMIT 1`), sha256))
 	return d, db.classify("get document by sha256 "+sha256, err)
 }
 
@@ -131,7 +143,7 @@ func (db *DB) mustAffect(op string, res sql.Result, err error) error {
 
 // Documents implements ingest.DocumentStore.
 func (db *DB) Documents(ctx context.Context, f ingest.DocumentFilter) ([]ingest.Document, int, error) {
-	var where []string
+	where := []string{notRetracted}
 	var args []any
 	if f.Status != "" {
 		where, args = append(where, "status = ?"), append(args, f.Status)
@@ -171,7 +183,7 @@ func (db *DB) Documents(ctx context.Context, f ingest.DocumentFilter) ([]ingest.
 		where = append(where, "NOT EXISTS (SELECT 1 FROM documents o WHERE o.id = documents.duplicate_of AND NOT ("+w+"))")
 		args = append(args, a...)
 	}
-	return listPage(ctx, db, "documents", documentColumns, where, args, "created_at DESC, id DESC", listLimit(f.Limit, 50), f.Offset, scanDocument)
+	return listPage(ctx, db, "documents", documentSelect, where, args, "created_at DESC, id DESC", listLimit(f.Limit, 50), f.Offset, scanDocument)
 }
 
 // DeleteDocument implements ingest.DocumentStore.
@@ -183,6 +195,31 @@ func (db *DB) DeleteDocument(ctx context.Context, id string) error {
 		res, err := tx.ExecContext(ctx, db.q(`DELETE FROM documents WHERE id = ?`), id)
 		return db.mustAffect("delete document "+id, res, err)
 	})
+}
+
+// RetractDocument implements cases.Store: it records the retraction and moves the
+// document's updated_at (on d too), so that every node's search index, which
+// follows DocumentsChangedSince, drops it; rec is appended to the audit trail in
+// the same transaction. A document already retracted is ErrConflict.
+func (db *DB) RetractDocument(ctx context.Context, d *ingest.Document, reason string, rec cases.Record) error {
+	at := now()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		op := "retract document " + d.ID
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE documents SET updated_at = ? WHERE id = ?`), at, d.ID)
+		if err := db.mustAffect(op, res, err); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO document_retractions (document_id, reason, user_id,
+			username, retracted_at) VALUES (?, ?, ?, ?, ?)`), d.ID, reason, rec.UserID, rec.Username, at); err != nil {
+			return db.classify(op, err)
+		}
+		return db.appendAudit(ctx, tx, rec)
+	})
+	if err != nil {
+		return err
+	}
+	d.Retracted, d.UpdatedAt = true, at
+	return nil
 }
 
 // SavePage implements ingest.DocumentStore.
@@ -225,7 +262,7 @@ func (db *DB) Pages(ctx context.Context, documentID string) ([]ingest.Page, erro
 // after (since, afterID), oldest change first: what the search index has not seen.
 func (db *DB) DocumentsChangedSince(ctx context.Context, since time.Time, afterID string, limit int) ([]ingest.Document, error) {
 	since = ts(since)
-	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT `+documentColumns+` FROM documents
+	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT `+documentSelect+` FROM documents
 		WHERE updated_at > ? OR (updated_at = ? AND id > ?) ORDER BY updated_at, id LIMIT ?`), since, since, afterID, limit)
 	if err != nil {
 		return nil, db.classify("changed documents", err)
