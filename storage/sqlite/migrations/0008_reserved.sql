@@ -1,5 +1,0 @@
--- Reserved: number 8 belongs to another branch (the lead hands out migration
--- numbers so branches do not collide). Migrations must be numbered without gaps,
--- so this branch carries an empty step in its place; the lead drops this file
--- when the branch that owns 0008 is merged.
-SELECT 1;
