@@ -57,8 +57,8 @@ var permissions = map[auth.Role][]Permission{
 		PermReceptionRead, PermDocumentRead, PermDocumentUpload, PermDocumentLink},
 	auth.RoleLeader: {PermCaseRead, PermCaseCreate, PermCaseWrite, PermCaseAssign, PermCaseExtend, PermCaseGrant,
 		PermPetitionRead, PermPetitionWrite, PermReceptionRead, PermReceptionWrite, PermDocumentRead,
-		PermDocumentUpload, PermDocumentLink, PermDocumentRetract},
-	auth.RoleInspector:     {PermCaseRead, PermPetitionRead, PermReceptionRead, PermDocumentRead, PermAuditRead},
+		PermDocumentUpload, PermDocumentLink, PermDocumentRetract, PermReportRead},
+	auth.RoleInspector:     {PermCaseRead, PermPetitionRead, PermReceptionRead, PermDocumentRead, PermAuditRead, PermReportRead},
 	auth.RoleAdministrator: {PermAuditRead, PermHolidayWrite},
 }
 
