@@ -42,8 +42,11 @@ var uiTemplateFiles embed.FS
 //go:embed static
 var staticFiles embed.FS
 
-//go:embed locale/messages.json
-var messagesJSON []byte
+// localeFiles are the catalogue's parts: messages.json for the common pages and
+// one file per area of the app (a key may be in only one file).
+//
+//go:embed locale/*.json
+var localeFiles embed.FS
 
 // pageCSP lets a page load only its own fingerprinted CSS, JS and images: no
 // inline script or style, no frame, forms only to kntc itself.
@@ -63,15 +66,30 @@ var languages = []string{"vi", "en"}
 type catalogue map[string]map[string]string
 
 func loadCatalogue() catalogue {
-	var c catalogue
-	if err := json.Unmarshal(messagesJSON, &c); err != nil {
-		panic(fmt.Sprintf("web: locale/messages.json: %v", err))
+	names, err := fs.Glob(localeFiles, "locale/*.json")
+	if err != nil || len(names) == 0 {
+		panic(fmt.Sprintf("web: no locale/*.json: %v", err))
 	}
-	for k, m := range c {
-		for _, lang := range languages {
-			if m[lang] == "" {
-				panic(fmt.Sprintf("web: locale/messages.json: %q has no %s text", k, lang))
+	c := catalogue{}
+	for _, name := range names {
+		raw, err := localeFiles.ReadFile(name)
+		if err != nil {
+			panic(fmt.Sprintf("web: %s: %v", name, err))
+		}
+		var part catalogue
+		if err := json.Unmarshal(raw, &part); err != nil {
+			panic(fmt.Sprintf("web: %s: %v", name, err))
+		}
+		for k, m := range part {
+			if _, dup := c[k]; dup {
+				panic(fmt.Sprintf("web: %s: %q is already in another locale file", name, k))
 			}
+			for _, lang := range languages {
+				if m[lang] == "" {
+					panic(fmt.Sprintf("web: %s: %q has no %s text", name, k, lang))
+				}
+			}
+			c[k] = m
 		}
 	}
 	return c
