@@ -195,3 +195,12 @@ func BenchmarkFold(b *testing.B) {
 		ocr.Fold(s)
 	}
 }
+
+func BenchmarkIsSyllable(b *testing.B) {
+	ws := strings.Fields("quyết định về việc giải quyết khiếu nại của bà Nguyễn Thị Thuý xã Hòa Thành qxz")
+	for b.Loop() {
+		for _, w := range ws {
+			ocr.IsSyllable(w)
+		}
+	}
+}
