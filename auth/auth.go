@@ -16,11 +16,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
-	"golang.org/x/text/unicode/norm"
 
 	"kntc/ingest"
 	"kntc/internal/enum"
 	"kntc/internal/textin"
+	"kntc/internal/viet"
 )
 
 // Role is what a user does in the system (../shared/DESIGN.md, "Who uses it").
@@ -164,7 +164,7 @@ func HashPassword(password string) (string, error) {
 	if p := passwordProblem(password); p != "" {
 		return "", fmt.Errorf("%s: %w", p, ingest.ErrInvalid)
 	}
-	h, err := argon2id.CreateHash(norm.NFC.String(password), argonParams)
+	h, err := argon2id.CreateHash(viet.NFC(password), argonParams)
 	if err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
@@ -183,7 +183,7 @@ func passwordProblem(password string) string {
 			return "mật khẩu không được chứa ký tự điều khiển (password must not contain control characters)"
 		}
 	}
-	if utf8.RuneCountInString(strings.TrimSpace(norm.NFC.String(password))) < MinPasswordLength {
+	if utf8.RuneCountInString(strings.TrimSpace(viet.NFC(password))) < MinPasswordLength {
 		return fmt.Sprintf("mật khẩu phải có ít nhất %d ký tự, không kể khoảng trắng ở hai đầu (password must have at least %d characters besides spaces around them)", MinPasswordLength, MinPasswordLength)
 	}
 	return ""
@@ -197,7 +197,7 @@ var (
 
 // CheckPassword reports whether password matches the argon2id hash.
 func CheckPassword(hash, password string) bool {
-	ok, err := argon2id.ComparePasswordAndHash(norm.NFC.String(password), hash)
+	ok, err := argon2id.ComparePasswordAndHash(viet.NFC(password), hash)
 	return err == nil && ok
 }
 

@@ -249,12 +249,6 @@ func (s *Service) SetConfidential(ctx context.Context, a Actor, documentID strin
 	return d, nil
 }
 
-// FoldKey is s folded (ocr.Fold: NFC, no marks, đ as d), lower case, single
-// spaces: the form in which names, subjects and texts are compared.
-func FoldKey(s string) string {
-	return strings.Join(strings.Fields(strings.ToLower(ocr.Fold(s))), " ")
-}
-
 // applyDocument lets a stored document of a known kind move its case forward
 // (never back): a quyết định thụ lý (or a thông báo thụ lý) accepts it and starts
 // the resolution period; a verification assignment starts verification; dialogue

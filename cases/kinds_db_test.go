@@ -10,6 +10,7 @@ import (
 
 	"kntc/cases"
 	"kntc/ingest"
+	"kntc/internal/viet"
 	"kntc/ocr"
 	"kntc/storage/sqldb"
 )
@@ -118,7 +119,7 @@ func TestSuggestFirstPapersOnDatabases(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, sg := range s {
-				if strings.Contains(cases.FoldKey(sg.Detail), "bi mat") {
+				if strings.Contains(viet.FoldKey(sg.Detail), "bi mat") {
 					t.Errorf("a suggestion names the denouncer: %+v", sg)
 				}
 			}

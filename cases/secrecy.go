@@ -10,6 +10,7 @@ import (
 
 	"kntc/auth"
 	"kntc/ingest"
+	"kntc/internal/viet"
 	"kntc/ocr"
 )
 
@@ -65,10 +66,10 @@ func onlyDigits(s string) string {
 	return b.String()
 }
 
-// wordsKey is s folded (FoldKey) with everything but letters and digits turned
+// wordsKey is s folded (viet.FoldKey) with everything but letters and digits turned
 // into spaces: "Hương." and "Hương," are the word "huong".
 func wordsKey(s string) string {
-	return FoldKey(strings.Map(func(r rune) rune {
+	return viet.FoldKey(strings.Map(func(r rune) rune {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
 			return r
 		}

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"kntc/internal/testenv"
+	"kntc/internal/viet"
 	"kntc/ocr"
 )
 
@@ -237,7 +238,7 @@ func TestParseHeaderLetterHasNoIssuer(t *testing.T) {
 	for _, tt := range letters {
 		for _, variant := range []struct{ name, text string }{
 			{"as written", tt.text},
-			{"folded", ocr.Fold(tt.text)},
+			{"folded", viet.Fold(tt.text)},
 			{"eth", strings.ReplaceAll(tt.text, "Đ", "Ð")},
 		} {
 			t.Run(tt.name+"/"+variant.name, func(t *testing.T) {
@@ -323,7 +324,7 @@ func TestParseHeaderSamples(t *testing.T) {
 			}
 			// Without diacritics, as a poor OCR would read it, the fields that are
 			// matched rather than copied must come out the same.
-			got := ocr.ParseHeader(ocr.Fold(string(b)))
+			got := ocr.ParseHeader(viet.Fold(string(b)))
 			if got.Date != tt.want.Date || got.Type != tt.want.Type || got.Kind != tt.want.Kind {
 				t.Errorf("ParseHeader(Fold(%s)) date, type, kind = %q, %q, %q", tt.file, got.Date, got.Type, got.Kind)
 			}

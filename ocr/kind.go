@@ -1,6 +1,10 @@
 package ocr
 
-import "strings"
+import (
+	"strings"
+
+	"kntc/internal/viet"
+)
 
 // Document kinds: the API's `kind`, the search facet and the case workflow's view
 // of what a scan is (see DESIGN.md, "Document kinds"). ParseHeader derives one from
@@ -128,7 +132,7 @@ func classifyKind(typ, subject string) string {
 	if k, ok := letterKinds[typ]; ok {
 		return k
 	}
-	s := " " + foldWords(subject) + " "
+	s := " " + viet.FoldWords(subject) + " "
 	has := func(phrase string) bool { return strings.Contains(s, " "+phrase+" ") }
 	// "không thụ lý" refuses: such a notice or decision accepts nothing.
 	accepts := has("thu ly") && !has("khong thu ly")
@@ -181,13 +185,4 @@ func classifyKind(typ, subject string) string {
 		return KindCongVan
 	}
 	return KindKhac
-}
-
-// foldWords returns s folded, lower-cased, with every run of characters other than
-// letters and digits replaced by one space.
-func foldWords(s string) string {
-	f := strings.ToLower(Fold(s))
-	return strings.Join(strings.FieldsFunc(f, func(r rune) bool {
-		return !('a' <= r && r <= 'z' || '0' <= r && r <= '9')
-	}), " ")
 }

@@ -27,7 +27,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"kntc/ingest"
-	"kntc/ocr"
+	"kntc/internal/viet"
 )
 
 // schemaVersion is the layout of the index (fields, analyzers, ids). An index built
@@ -357,7 +357,7 @@ func splitPageID(id string) (documentID string, page int, ok bool) {
 
 // keyword normalises a keyword value (unit, case, kind, issuer, status) the same way
 // for documents and queries.
-func keyword(s string) string { return ocr.NFC(strings.TrimSpace(s)) }
+func keyword(s string) string { return viet.NFC(strings.TrimSpace(s)) }
 
 // Dates outside these years are not dates of case files (OCR read the year wrong)
 // and do not fit bleve's date fields (1677–2262).

@@ -24,7 +24,7 @@ import (
 	"kntc/cases"
 	"kntc/ingest"
 	"kntc/internal/testenv"
-	"kntc/ocr"
+	"kntc/internal/viet"
 	"kntc/search"
 	"kntc/storage/localfs"
 	"kntc/storage/sqldb"
@@ -59,7 +59,7 @@ var denouncer2 = cases.Person{
 // secretIn returns the piece of a denouncer's identity that s holds, written
 // with or without diacritics, in any case; "" when none.
 func secretIn(s string) string {
-	folded := strings.ToLower(ocr.Fold(s))
+	folded := strings.ToLower(viet.Fold(s))
 	for _, piece := range []string{"luu thi diem huong", "diem huong", denouncer.IDNumber, denouncer.Phone, "trung nu vuong",
 		"khong van tham lang", "tham lang", denouncer2.IDNumber, denouncer2.Phone} {
 		if strings.Contains(folded, piece) {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"kntc/internal/viet"
 	"kntc/ocr"
 	"kntc/ocr/cover"
 	"kntc/ocr/ocrtest"
@@ -182,9 +183,9 @@ func TestCoverSheetBatch(t *testing.T) {
 // noCover fails when text holds a cover sheet's headings.
 func noCover(t *testing.T, what, text string) {
 	t.Helper()
-	folded := strings.ToLower(ocr.Fold(text))
+	folded := strings.ToLower(viet.Fold(text))
 	for _, s := range []string{cover.Title, cover.Subtitle} {
-		if strings.Contains(folded, strings.ToLower(ocr.Fold(s))) {
+		if strings.Contains(folded, strings.ToLower(viet.Fold(s))) {
 			t.Errorf("%s holds the cover sheet's %q:\n%s", what, s, text)
 		}
 	}

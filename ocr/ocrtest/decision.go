@@ -11,10 +11,11 @@ import (
 	"strings"
 	"sync"
 
+	"kntc/internal/viet"
+
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Decision is the first page of a Vietnamese administrative document laid out as
@@ -380,7 +381,7 @@ func GeneratedHeaders(n int, seed int64) []HeaderCase {
 // false when the text has no type line among its first lines (no header).
 func SampleDecision(text string, bodyParas int) (d Decision, ok bool) {
 	var lines []string
-	for l := range strings.SplitSeq(norm.NFC.String(text), "\n") {
+	for l := range strings.SplitSeq(viet.NFC(text), "\n") {
 		if l = strings.Join(strings.Fields(l), " "); l != "" {
 			lines = append(lines, l)
 		}

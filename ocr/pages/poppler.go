@@ -15,7 +15,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"kntc/internal/viet"
 )
 
 // Poppler (pdftoppm, pdftotext) renders the PDF pages that are not one image and
@@ -153,7 +153,7 @@ func (f *File) pdfText(ctx context.Context, num int) (string, error) {
 // Latin-1 symbols and letters that Vietnamese does not use. Such a layer is worse
 // than OCR for search, so it is dropped.
 func usableText(s string) string {
-	s = strings.TrimFunc(norm.NFC.String(strings.ToValidUTF8(s, "")), unicode.IsSpace)
+	s = strings.TrimFunc(viet.NFC(strings.ToValidUTF8(s, "")), unicode.IsSpace)
 	letters, odd := 0, 0
 	for _, r := range s {
 		switch {

@@ -12,6 +12,7 @@ import (
 	"kntc/auth"
 	"kntc/cases"
 	"kntc/ingest"
+	"kntc/internal/viet"
 )
 
 var (
@@ -75,7 +76,7 @@ func caseValues(c *cases.Case) ([]any, error) {
 			return nil, fmt.Errorf("case extensions: %w", err)
 		}
 	}
-	return []any{c.Kind, c.Source, cases.FormatDate(c.ReceivedOn), c.Subject, cases.FoldKey(c.Subject), c.Summary,
+	return []any{c.Kind, c.Source, cases.FormatDate(c.ReceivedOn), c.Subject, viet.FoldKey(c.Subject), c.Summary,
 		c.UnitID, nullID(c.HandlerID), c.Round, c.Complex, c.Remote, c.Status, c.Result,
 		cases.FormatDate(c.AcceptedOn), cases.FormatDate(c.DecidedOn), cases.FormatDate(c.ClosedOn),
 		c.DecisionDocument, cases.FormatDate(c.PublishedOn), string(ext), cases.FormatDate(c.DueOn), c.PINHash}, nil
@@ -248,7 +249,7 @@ func (db *DB) Cases(ctx context.Context, f cases.CaseFilter) ([]cases.Case, int,
 	}
 	if t := strings.TrimSpace(f.Text); t != "" {
 		where = append(where, `(LOWER(code) LIKE ? ESCAPE '\' OR subject_key LIKE ? ESCAPE '\')`)
-		args = append(args, likeContains(strings.ToLower(t)), likeContains(cases.FoldKey(t)))
+		args = append(args, likeContains(strings.ToLower(t)), likeContains(viet.FoldKey(t)))
 	}
 	return listPage(ctx, db, "cases", caseColumns, where, args, order, listLimit(f.Limit, 50), f.Offset, scanCase)
 }

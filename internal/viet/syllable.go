@@ -1,4 +1,4 @@
-package ocr
+package viet
 
 import (
 	"strings"
@@ -19,11 +19,11 @@ func IsSyllable(word string) bool {
 			key = append(key, 'đ')
 			continue
 		}
-		l, ok := viLetters[r]
+		l, ok := letters[r]
 		if !ok {
 			return false
 		}
-		if l.tone != viToneNone {
+		if l.tone != toneNone {
 			tones++
 		}
 		if l.vowel != 0 {
@@ -35,9 +35,9 @@ func IsSyllable(word string) bool {
 	if len(key) == 0 || len(key) > 7 || tones > 1 {
 		return false
 	}
-	isVowel := func(i int) bool { return i < len(key) && strings.ContainsRune(viVowels, key[i]) }
+	isVowel := func(i int) bool { return i < len(key) && strings.ContainsRune(vowels, key[i]) }
 	start := 0
-	for _, in := range viInitials {
+	for _, in := range initials {
 		rs := []rune(in)
 		if len(rs) > len(key) || string(key[:len(rs)]) != in {
 			continue
@@ -55,5 +55,5 @@ func IsSyllable(word string) bool {
 	for isVowel(end) {
 		end++
 	}
-	return end > start && viNuclei[string(key[start:end])] && viFinals[string(key[end:])]
+	return end > start && nuclei[string(key[start:end])] && finals[string(key[end:])]
 }
