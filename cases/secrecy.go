@@ -11,7 +11,6 @@ import (
 	"kntc/auth"
 	"kntc/ingest"
 	"kntc/internal/viet"
-	"kntc/ocr"
 )
 
 // Confidentiality is a property kept true, not a decision taken once (Luật Tố cáo
@@ -234,9 +233,9 @@ func (s *Service) caseIdentities(ctx context.Context, c Case) ([]identity, error
 // the denouncer. Anything else in a denunciation case (the letter itself —
 // don_to_cao or any other —, a giấy ủy quyền, a phiếu chuyển đơn, minutes of
 // reception, attachments) is treated as carrying the identity.
-var officialKinds = []string{ocr.KindQuyetDinhThuLy, ocr.KindQuyetDinhGiaoXacMinh, ocr.KindThongBaoThuLyToCao,
-	ocr.KindKetLuanNoiDungToCao, ocr.KindQuyetDinhGiaiQuyetKhieuNai, ocr.KindBaoCaoKetQuaXacMinh,
-	ocr.KindThongBaoThuLyKhieuNai, ocr.KindQuyetDinhGiaHan}
+var officialKinds = []ingest.Kind{ingest.KindQuyetDinhThuLy, ingest.KindQuyetDinhGiaoXacMinh, ingest.KindThongBaoThuLyToCao,
+	ingest.KindKetLuanNoiDungToCao, ingest.KindQuyetDinhGiaiQuyetKhieuNai, ingest.KindBaoCaoKetQuaXacMinh,
+	ingest.KindThongBaoThuLyKhieuNai, ingest.KindQuyetDinhGiaHan}
 
 // denunciationCode reports whether a case code is a denunciation's (TC-…).
 func denunciationCode(code string) bool {

@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"kntc/ingest"
 	"kntc/internal/viet"
 )
 
@@ -46,7 +47,7 @@ type Header struct {
 	// ("BIÊN BẢN ĐỐI THOẠI") open the subject.
 	Subject string `json:"subject"`
 	// Kind is one of the Kind* constants, from Type and Subject.
-	Kind string `json:"kind"`
+	Kind ingest.Kind `json:"kind"`
 }
 
 // headerMaxLines bounds how far down the page the header is looked for; the header

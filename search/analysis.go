@@ -6,10 +6,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"kntc/internal/viet"
-
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
+
+	"kntc/internal/viet"
 )
 
 // The Vietnamese analysis chain. One pass splits a page into words and computes, for

@@ -410,7 +410,7 @@ func addEntry(b *bleve.Batch, e Entry) error {
 	confidential, published := e.confidential(), e.Published || d.Published
 	date, dated := documentDate(d)
 	facets := [][2]string{
-		{fieldKind, keyword(d.Kind)},
+		{fieldKind, keyword(string(d.Kind))},
 		{fieldUnit, keyword(d.UnitCode)},
 		{fieldCase, keyword(d.CaseCode)},
 		{fieldStatus, keyword(string(d.Status))},

@@ -617,9 +617,9 @@ func handleCaseCover(logger *slog.Logger, accounts *auth.Service, svc *cases.Ser
 			respondError(w, r, logger, err)
 			return
 		}
-		kind := strings.TrimSpace(r.URL.Query().Get("kind"))
-		if kind != "" && !cases.ValidDocumentKind(kind) {
-			respondError(w, r, logger, fmt.Errorf("%s: %w", enum.Unknown("loại văn bản", "document kind", kind, cases.DocumentKinds()), ingest.ErrInvalid))
+		kind := ingest.Kind(strings.TrimSpace(r.URL.Query().Get("kind")))
+		if kind != "" && !kind.Valid() {
+			respondError(w, r, logger, fmt.Errorf("%s: %w", enum.Unknown("loại văn bản", "document kind", kind, ingest.Kinds()), ingest.ErrInvalid))
 			return
 		}
 		lines := []string{c.Subject}
@@ -634,7 +634,7 @@ func handleCaseCover(logger *slog.Logger, accounts *auth.Service, svc *cases.Ser
 		}
 		name := "phieu-bia-" + c.Code
 		if kind != "" {
-			name += "-" + kind
+			name += "-" + string(kind)
 		}
 		w.Header().Set("Content-Type", "application/pdf")
 		w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))

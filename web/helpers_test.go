@@ -297,12 +297,13 @@ func decode[T any](t testing.TB, body []byte) T {
 
 // docSpec describes a stored document to make.
 type docSpec struct {
-	unit, caseCode, kind string
-	number, date         string
-	confidential         bool
-	pages                []string
-	filename             string // scan-NNN.pdf when empty
-	finish               bool   // go through the pipeline's last step (Service.Finish) as every arrival does
+	unit, caseCode string
+	kind           ingest.Kind
+	number, date   string
+	confidential   bool
+	pages          []string
+	filename       string // scan-NNN.pdf when empty
+	finish         bool   // go through the pipeline's last step (Service.Finish) as every arrival does
 }
 
 // document makes a stored document as the pipeline would have left it: its row

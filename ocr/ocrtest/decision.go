@@ -11,11 +11,12 @@ import (
 	"strings"
 	"sync"
 
-	"kntc/internal/viet"
-
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
+
+	"kntc/ingest"
+	"kntc/internal/viet"
 )
 
 // Decision is the first page of a Vietnamese administrative document laid out as
@@ -238,7 +239,8 @@ func upperLine(l string) bool {
 // HeaderTruth is what a header parser should read from a decision page (the
 // fields of kntc/ocr.Header, which this package does not import).
 type HeaderTruth struct {
-	Number, Date, Place, Issuer, Type, Subject, Kind string
+	Number, Date, Place, Issuer, Type, Subject string
+	Kind                                       ingest.Kind
 }
 
 // HeaderCase is a generated decision page with the header it states.
@@ -279,7 +281,7 @@ type docType struct {
 	subject        func(person, addr string) string
 	about          bool // the subject starts with "Về việc"
 	body           string
-	kind           string
+	kind           ingest.Kind
 	signed         bool // an authority line under the subject
 }
 
