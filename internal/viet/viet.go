@@ -285,34 +285,11 @@ func canonicalWord(word string) (string, bool) {
 			key[i] = unicode.ToLower(l.base)
 		}
 	}
-	isVowel := func(i int) bool { return i < len(key) && strings.ContainsRune(vowels, key[i]) }
-
-	start := 0
-	for _, in := range initials {
-		rs := []rune(in)
-		if len(rs) > len(key) || string(key[:len(rs)]) != in {
-			continue
-		}
-		switch in {
-		case "qu", "gi":
-			if !isVowel(len(rs)) {
-				if in == "qu" {
-					return word, false
-				}
-				rs = rs[:1] // gì, gìn: the i is the vowel
-			}
-		}
-		start = len(rs)
-		break
-	}
-	end := start
-	for isVowel(end) {
-		end++
-	}
-	nucleus := string(key[start:end])
-	if !nuclei[nucleus] || !finals[string(key[end:])] {
+	start, end, ok := syllableParts(key)
+	if !ok {
 		return word, false
 	}
+	nucleus := string(key[start:end])
 
 	target := -1
 	for i := start; i < end; i++ {
