@@ -358,18 +358,9 @@ func (s *Service) UpdatePetition(ctx context.Context, a Actor, id int64, patch P
 // OpenCaseFromPetition opens the case a petition asks for (thụ lý route): the
 // sender becomes the petitioner party, sealed again for the case when protected.
 func (s *Service) OpenCaseFromPetition(ctx context.Context, a Actor, id int64, in NewCase) (Case, string, Petition, error) {
-	if err := a.require(PermCaseCreate); err != nil {
-		return Case{}, "", Petition{}, err
-	}
-	p, err := s.Store.Petition(ctx, id)
+	p, err := caseOrigin(ctx, a, s.Store.Petition, id)
 	if err != nil {
 		return Case{}, "", Petition{}, err
-	}
-	if !a.seesUnit(p.UnitID) {
-		return Case{}, "", Petition{}, notFound(fmt.Sprintf("petition %d", id))
-	}
-	if p.CaseID != 0 {
-		return Case{}, "", Petition{}, fmt.Errorf("đơn đã có hồ sơ (the petition already has a case): %w", errConflict)
 	}
 	who, err := s.petitioner(p)
 	if err != nil {
@@ -509,18 +500,9 @@ func (s *Service) Receptions(ctx context.Context, a Actor, f ReceptionFilter) ([
 // OpenCaseFromReception opens a case from a visit (source: in person); the
 // visitors become petitioners.
 func (s *Service) OpenCaseFromReception(ctx context.Context, a Actor, id int64, in NewCase) (Case, string, Reception, error) {
-	if err := a.require(PermCaseCreate); err != nil {
-		return Case{}, "", Reception{}, err
-	}
-	r, err := s.Store.Reception(ctx, id)
+	r, err := caseOrigin(ctx, a, s.Store.Reception, id)
 	if err != nil {
 		return Case{}, "", Reception{}, err
-	}
-	if !a.seesUnit(r.UnitID) {
-		return Case{}, "", Reception{}, notFound(fmt.Sprintf("reception %d", id))
-	}
-	if r.CaseID != 0 {
-		return Case{}, "", Reception{}, fmt.Errorf("lượt tiếp đã có hồ sơ (the visit already has a case): %w", errConflict)
 	}
 	visitors, err := s.visitors(r)
 	if err != nil {
@@ -541,6 +523,44 @@ func (s *Service) OpenCaseFromReception(ctx context.Context, a Actor, id int64, 
 		return Case{}, "", Reception{}, err
 	}
 	return c, pin, redactReception(r), nil
+}
+
+// origin is what a case may be opened from: a letter (Petition) or a visit
+// (Reception).
+type origin interface {
+	// openedFrom returns the origin's unit, its case (0 when none yet), its name
+	// for a not-found error and the refusal when it has a case already.
+	openedFrom() (unitID, caseID int64, name, hasCase string)
+}
+
+func (p Petition) openedFrom() (int64, int64, string, string) {
+	return p.UnitID, p.CaseID, fmt.Sprintf("petition %d", p.ID), "đơn đã có hồ sơ (the petition already has a case)"
+}
+
+func (r Reception) openedFrom() (int64, int64, string, string) {
+	return r.UnitID, r.CaseID, fmt.Sprintf("reception %d", r.ID), "lượt tiếp đã có hồ sơ (the visit already has a case)"
+}
+
+// caseOrigin loads the letter or visit id that a case is to be opened from, and
+// refuses what the actor may not open a case from: without the right to create
+// cases, outside its units (not found), or with a case already (conflict).
+func caseOrigin[T origin](ctx context.Context, a Actor, load func(context.Context, int64) (T, error), id int64) (T, error) {
+	var zero T
+	if err := a.require(PermCaseCreate); err != nil {
+		return zero, err
+	}
+	o, err := load(ctx, id)
+	if err != nil {
+		return zero, err
+	}
+	unitID, caseID, name, hasCase := o.openedFrom()
+	if !a.seesUnit(unitID) {
+		return zero, notFound(name)
+	}
+	if caseID != 0 {
+		return zero, fmt.Errorf("%s: %w", hasCase, errConflict)
+	}
+	return o, nil
 }
 
 // petitioner is a letter's sender, opened when sealed (for the system's own use:
