@@ -128,8 +128,7 @@ func (p *Processor) Process(ctx context.Context, id string, final bool) error {
 	if err != nil {
 		return err
 	}
-	switch d.Status {
-	case StatusStored, StatusDuplicate, StatusQuarantined, StatusSplit:
+	if d.Status.Final() {
 		return p.removeSpool(id) // a crash after the status change left the spool copy
 	}
 	start := time.Now()
