@@ -15,11 +15,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
-	"golang.org/x/text/unicode/norm"
 
 	"kntc/internal/enum"
 	"kntc/internal/errs"
 	"kntc/internal/textin"
+	"kntc/internal/viet"
 )
 
 // Role is what a user does in the system (../shared/DESIGN.md, "Who uses it").
@@ -177,7 +177,7 @@ func HashPassword(password string) (string, error) {
 		probs.Add("password", p)
 		return "", probs.Err()
 	}
-	h, err := argon2id.CreateHash(norm.NFC.String(password), argonParams)
+	h, err := argon2id.CreateHash(viet.NFC(password), argonParams)
 	if err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
@@ -196,7 +196,7 @@ func passwordProblem(password string) string {
 			return "mật khẩu không được chứa ký tự điều khiển (password must not contain control characters)"
 		}
 	}
-	if utf8.RuneCountInString(strings.TrimSpace(norm.NFC.String(password))) < MinPasswordLength {
+	if utf8.RuneCountInString(strings.TrimSpace(viet.NFC(password))) < MinPasswordLength {
 		return fmt.Sprintf("mật khẩu phải có ít nhất %d ký tự, không kể khoảng trắng ở hai đầu (password must have at least %d characters besides spaces around them)", MinPasswordLength, MinPasswordLength)
 	}
 	return ""
@@ -210,7 +210,7 @@ var (
 
 // CheckPassword reports whether password matches the argon2id hash.
 func CheckPassword(hash, password string) bool {
-	ok, err := argon2id.ComparePasswordAndHash(norm.NFC.String(password), hash)
+	ok, err := argon2id.ComparePasswordAndHash(viet.NFC(password), hash)
 	return err == nil && ok
 }
 

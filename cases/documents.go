@@ -16,10 +16,6 @@ import (
 	"kntc/ocr"
 )
 
-// ValidDocumentKind reports whether k is a document kind (ocr.Kinds, the one list
-// of them, with their labels).
-func ValidDocumentKind(k string) bool { return ocr.ValidKind(k) }
-
 // DocumentVisible returns nil when the actor may see d: a role that reads
 // documents, within the unit scope; a document in no case only for those who file
 // documents (clerks, handlers, leaders: the triage inbox); a confidential one only
@@ -136,12 +132,12 @@ func (s *Service) GrantedCases(ctx context.Context, a Actor) ([]string, error) {
 
 // Link puts a document into a case (optionally saying what kind of document it
 // is); a stored document of a known kind moves the case.
-func (s *Service) Link(ctx context.Context, a Actor, documentID, code, kind string) (ingest.Document, error) {
+func (s *Service) Link(ctx context.Context, a Actor, documentID, code string, kind ingest.Kind) (ingest.Document, error) {
 	if err := a.require(PermDocumentLink); err != nil {
 		return ingest.Document{}, err
 	}
-	if kind != "" && !ValidDocumentKind(kind) {
-		return ingest.Document{}, errs.Errorf(errs.Invalid, "%s", enum.Unknown("loại văn bản", "document kind", kind, ocr.Kinds()))
+	if kind != "" && !kind.Valid() {
+		return ingest.Document{}, errs.Errorf(errs.Invalid, "%s", enum.Unknown("loại văn bản", "document kind", kind, ingest.Kinds()))
 	}
 	d, err := s.Document(ctx, a, documentID)
 	if err != nil {
@@ -189,7 +185,7 @@ func (s *Service) link(ctx context.Context, a Actor, c *Case, d *ingest.Document
 	}
 	v.apply(d)
 	ev := Event{CaseID: c.ID, UserID: a.User.ID, At: s.now(), Type: EventLinked, DocumentID: d.ID, Note: route}
-	if err := s.Store.LinkDocument(ctx, d, ev, a.record(ActionLink, "document:"+d.ID, "case:"+c.Code+" kind:"+d.Kind+" route:"+route)); err != nil {
+	if err := s.Store.LinkDocument(ctx, d, ev, a.record(ActionLink, "document:"+d.ID, "case:"+c.Code+" kind:"+string(d.Kind)+" route:"+route)); err != nil {
 		return fmt.Errorf("link %s to %s: %w", d.ID, c.Code, err)
 	}
 	if err := s.Store.SetSuggestions(ctx, d.ID, nil); err != nil {
@@ -283,12 +279,6 @@ func (s *Service) SetConfidential(ctx context.Context, a Actor, documentID strin
 	return d, nil
 }
 
-// FoldKey is s folded (ocr.Fold: NFC, no marks, đ as d), lower case, single
-// spaces: the form in which names, subjects and texts are compared.
-func FoldKey(s string) string {
-	return strings.Join(strings.Fields(strings.ToLower(ocr.Fold(s))), " ")
-}
-
 // applyDocument lets a stored document of a known kind move its case forward
 // (never back): a quyết định thụ lý (or a thông báo thụ lý) accepts it and starts
 // the resolution period; a verification assignment starts verification; dialogue
@@ -303,23 +293,23 @@ func (s *Service) applyDocument(ctx context.Context, a Actor, c *Case, d ingest.
 	}
 	from := *c
 	switch d.Kind {
-	case ocr.KindQuyetDinhThuLy, ocr.KindThongBaoThuLyToCao, ocr.KindThongBaoThuLyKhieuNai:
+	case ingest.KindQuyetDinhThuLy, ingest.KindThongBaoThuLyToCao, ingest.KindThongBaoThuLyKhieuNai:
 		// A complaint's thụ lý notice does not accept a denunciation: it is
 		// in the wrong case.
-		if c.Status.pending() && (d.Kind != ocr.KindThongBaoThuLyKhieuNai || c.Kind != KindDenunciation) {
+		if c.Status.pending() && (d.Kind != ingest.KindThongBaoThuLyKhieuNai || c.Kind != KindDenunciation) {
 			c.Status, c.AcceptedOn = StatusAccepted, on
 		}
-	case ocr.KindQuyetDinhGiaoXacMinh:
+	case ingest.KindQuyetDinhGiaoXacMinh:
 		if c.Status == StatusAccepted {
 			c.Status = StatusVerifying
 		}
-	case ocr.KindBienBanDoiThoai:
+	case ingest.KindBienBanDoiThoai:
 		if c.Kind != KindDenunciation && (c.Status == StatusAccepted || c.Status == StatusVerifying) {
 			c.Status = StatusDialogue
 		}
-	case ocr.KindQuyetDinhGiaiQuyetKhieuNai, ocr.KindKetLuanNoiDungToCao:
-		decides := d.Kind == ocr.KindKetLuanNoiDungToCao && c.Kind == KindDenunciation ||
-			d.Kind == ocr.KindQuyetDinhGiaiQuyetKhieuNai && c.Kind != KindDenunciation
+	case ingest.KindQuyetDinhGiaiQuyetKhieuNai, ingest.KindKetLuanNoiDungToCao:
+		decides := d.Kind == ingest.KindKetLuanNoiDungToCao && c.Kind == KindDenunciation ||
+			d.Kind == ingest.KindQuyetDinhGiaiQuyetKhieuNai && c.Kind != KindDenunciation
 		if !decides {
 			return nil
 		}

@@ -11,6 +11,7 @@ import (
 	"kntc/cases"
 	"kntc/ingest"
 	"kntc/internal/errs"
+	"kntc/internal/viet"
 	"kntc/ocr"
 	"kntc/storage/sqldb"
 )
@@ -119,7 +120,7 @@ func TestSuggestFirstPapersOnDatabases(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, sg := range s {
-				if strings.Contains(cases.FoldKey(sg.Detail), "bi mat") {
+				if strings.Contains(viet.FoldKey(sg.Detail), "bi mat") {
 					t.Errorf("a suggestion names the denouncer: %+v", sg)
 				}
 			}
@@ -139,7 +140,7 @@ func TestSuggestFirstPapersOnDatabases(t *testing.T) {
 		}
 
 		letter := w.scan(t, db, "", complaintLetter)
-		if letter.Kind != ocr.KindDonKhieuNai || letter.Meta.Issuer != "" || letter.Meta.Number != "" {
+		if letter.Kind != ingest.KindDonKhieuNai || letter.Meta.Issuer != "" || letter.Meta.Number != "" {
 			t.Fatalf("letter read as %s %+v", letter.Kind, letter.Meta)
 		}
 		want(suggestions(letter),
@@ -147,7 +148,7 @@ func TestSuggestFirstPapersOnDatabases(t *testing.T) {
 			cases.Suggestion{CaseCode: binh.Code, Reason: "subject_number", Detail: "125/QĐ-UBND", Score: 0.75})
 
 		decision := w.scan(t, db, "", acceptance)
-		if decision.Kind != ocr.KindQuyetDinhThuLy || decision.Meta.Number != "31/QĐ-UBND" {
+		if decision.Kind != ingest.KindQuyetDinhThuLy || decision.Meta.Number != "31/QĐ-UBND" {
 			t.Fatalf("decision read as %s %+v", decision.Kind, decision.Meta)
 		}
 		want(suggestions(decision),
@@ -155,7 +156,7 @@ func TestSuggestFirstPapersOnDatabases(t *testing.T) {
 			cases.Suggestion{CaseCode: binh.Code, Reason: "subject_number", Detail: "125/QĐ-UBND", Score: 0.75})
 
 		named := w.scan(t, db, "", nameOnlyLetter)
-		if named.Kind != ocr.KindDonKienNghiPhanAnh {
+		if named.Kind != ingest.KindDonKienNghiPhanAnh {
 			t.Fatalf("letter read as %s", named.Kind)
 		}
 		want(suggestions(named), cases.Suggestion{CaseCode: an.Code, Reason: "names_party", Detail: "Nguyễn Văn An", Score: 0.7})
@@ -163,7 +164,7 @@ func TestSuggestFirstPapersOnDatabases(t *testing.T) {
 		// The denouncer's letter names her: it is confidential, and neither her
 		// denunciation nor the complaint of her namesake is suggested by the name.
 		secret := w.scan(t, db, "", denunciationLetter)
-		if secret.Kind != ocr.KindDonToCao || secret.Meta.Issuer != "" || !secret.Confidential || secret.SecretCase != tc.Code {
+		if secret.Kind != ingest.KindDonToCao || secret.Meta.Issuer != "" || !secret.Confidential || secret.SecretCase != tc.Code {
 			t.Fatalf("denunciation letter: %s confidential %t secret case %q, issuer %q", secret.Kind, secret.Confidential, secret.SecretCase, secret.Meta.Issuer)
 		}
 		for _, sg := range suggestions(secret) {
@@ -236,7 +237,7 @@ func TestFirstPapersInCasesOnDatabases(t *testing.T) {
 		}
 		notice := "ỦY BAN NHÂN DÂN\nTHỊ XÃ HÒA THÀNH\nSố: 18/TB-UBND\nHòa Thành, ngày 06 tháng 3 năm 2026\nTHÔNG BÁO\nVề việc thụ lý giải quyết khiếu nại\nKính gửi: Ông A"
 
-		link := func(text string, c cases.Case, kind string) (ingest.Document, cases.Case) {
+		link := func(text string, c cases.Case, kind ingest.Kind) (ingest.Document, cases.Case) {
 			t.Helper()
 			d := w.scan(t, db, "", text)
 			if kind != "" && d.Kind != kind {
@@ -254,23 +255,29 @@ func TestFirstPapersInCasesOnDatabases(t *testing.T) {
 		}
 
 		// The denunciation first: a complaint's notice does not accept it.
-		d, after := link(notice, tc, ocr.KindThongBaoThuLyKhieuNai)
+		d, after := link(notice, tc, ingest.KindThongBaoThuLyKhieuNai)
 		if after.Status != tc.Status || d.Confidential {
 			t.Errorf("a complaint's notice in a denunciation: status %s → %s, confidential %t", tc.Status, after.Status, d.Confidential)
 		}
-		for _, p := range []struct{ text, kind string }{
-			{"QUYẾT ĐỊNH\nVề việc gia hạn thời hạn giải quyết tố cáo", ocr.KindQuyetDinhGiaHan},
+		for _, p := range []struct {
+			text string
+			kind ingest.Kind
+		}{
+			{"QUYẾT ĐỊNH\nVề việc gia hạn thời hạn giải quyết tố cáo", ingest.KindQuyetDinhGiaHan},
 		} {
 			d, after := link(p.text, tc, p.kind)
 			if d.Confidential || after.Status != tc.Status || len(after.Extensions) != 0 {
 				t.Errorf("%s in a denunciation: confidential %t, status %s, extensions %v", p.kind, d.Confidential, after.Status, after.Extensions)
 			}
 		}
-		for _, p := range []struct{ text, kind string }{
-			{"ĐƠN TỐ CÁO\nKính gửi: Thanh tra", ocr.KindDonToCao},
-			{"GIẤY ỦY QUYỀN\nTôi tên là", ocr.KindGiayUyQuyen},
-			{"BAN TIẾP CÔNG DÂN\nSố: 41/PC-BTCD\nPHIẾU CHUYỂN ĐƠN\nKính gửi: UBND", ocr.KindPhieuChuyenDon},
-			{"BIÊN BẢN\nTiếp công dân", ocr.KindBienBanTiepCongDan},
+		for _, p := range []struct {
+			text string
+			kind ingest.Kind
+		}{
+			{"ĐƠN TỐ CÁO\nKính gửi: Thanh tra", ingest.KindDonToCao},
+			{"GIẤY ỦY QUYỀN\nTôi tên là", ingest.KindGiayUyQuyen},
+			{"BAN TIẾP CÔNG DÂN\nSố: 41/PC-BTCD\nPHIẾU CHUYỂN ĐƠN\nKính gửi: UBND", ingest.KindPhieuChuyenDon},
+			{"BIÊN BẢN\nTiếp công dân", ingest.KindBienBanTiepCongDan},
 		} {
 			if d, _ := link(p.text, tc, p.kind); !d.Confidential {
 				t.Errorf("%s in a denunciation is not confidential", p.kind)
@@ -278,23 +285,23 @@ func TestFirstPapersInCasesOnDatabases(t *testing.T) {
 		}
 
 		// The complaint: its notice accepts it on the notice's date.
-		d, after = link(notice, kn, ocr.KindThongBaoThuLyKhieuNai)
+		d, after = link(notice, kn, ingest.KindThongBaoThuLyKhieuNai)
 		if after.Status != cases.StatusAccepted || cases.FormatDate(after.AcceptedOn) != "2026-03-06" || d.Confidential {
 			t.Errorf("complaint after its notice: %s accepted %s", after.Status, cases.FormatDate(after.AcceptedOn))
 		}
 		// A gia hạn decision in a complaint changes nothing either.
-		if _, again := link("QUYẾT ĐỊNH\nVề việc gia hạn thời hạn giải quyết khiếu nại", kn, ocr.KindQuyetDinhGiaHan); again.Status != after.Status || !again.DueOn.Equal(after.DueOn) {
+		if _, again := link("QUYẾT ĐỊNH\nVề việc gia hạn thời hạn giải quyết khiếu nại", kn, ingest.KindQuyetDinhGiaHan); again.Status != after.Status || !again.DueOn.Equal(after.DueOn) {
 			t.Errorf("gia hạn moved the complaint: %s due %s", again.Status, cases.FormatDate(again.DueOn))
 		}
 
 		// Every kind is a kind a document may be given by hand; others are not.
 		plain := w.scan(t, db, "", "trang không có tiêu đề")
-		for _, k := range ocr.Kinds() {
-			if !cases.ValidDocumentKind(k) {
-				t.Errorf("ValidDocumentKind(%q) = false", k)
+		for _, k := range ingest.Kinds() {
+			if !k.Valid() {
+				t.Errorf("%q is not Valid", k)
 			}
 		}
-		if got, err := w.svc.Link(ctx, w.clerk, plain.ID, kn.Code, ocr.KindDonKhieuNai); err != nil || got.Kind != ocr.KindDonKhieuNai {
+		if got, err := w.svc.Link(ctx, w.clerk, plain.ID, kn.Code, ingest.KindDonKhieuNai); err != nil || got.Kind != ingest.KindDonKhieuNai {
 			t.Errorf("link as a letter: %s, %v", got.Kind, err)
 		}
 		if _, err := w.svc.Link(ctx, w.clerk, plain.ID, kn.Code, "don"); !errors.Is(err, errs.ErrInvalid) {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"kntc/ocr"
+	"kntc/internal/viet"
 )
 
 // Admissibility is whether a petition meets the conditions to be handled (đủ điều
@@ -147,10 +147,7 @@ var stopwords = map[string]bool{
 
 func words(s string) map[string]bool {
 	out := map[string]bool{}
-	f := strings.ToLower(ocr.Fold(s))
-	for _, w := range strings.FieldsFunc(f, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-	}) {
+	for _, w := range strings.Fields(viet.FoldWords(s)) {
 		if !stopwords[w] {
 			out[w] = true
 		}

@@ -230,15 +230,9 @@ func redactPetition(p Petition) Petition {
 // Petition returns one petition; a sealed sender is opened only for an actor
 // granted on the case the petition opened, and that read is recorded.
 func (s *Service) Petition(ctx context.Context, a Actor, id int64) (Petition, error) {
-	if err := a.require(PermPetitionRead); err != nil {
-		return Petition{}, err
-	}
-	p, err := s.Store.Petition(ctx, id)
+	p, err := loadOrigin(ctx, a, PermPetitionRead, s.Store.Petition, id)
 	if err != nil {
 		return Petition{}, err
-	}
-	if !a.seesUnit(p.UnitID) {
-		return Petition{}, notFound(fmt.Sprintf("petition %d", id))
 	}
 	if p.DuplicateOf, err = s.shownDuplicate(ctx, a, p); err != nil {
 		return Petition{}, err
@@ -313,15 +307,9 @@ type PetitionPatch struct {
 // UpdatePetition applies patch. Classifying a letter as a denunciation seals its
 // sender from then on.
 func (s *Service) UpdatePetition(ctx context.Context, a Actor, id int64, patch PetitionPatch) (Petition, error) {
-	if err := a.require(PermPetitionWrite); err != nil {
-		return Petition{}, err
-	}
-	p, err := s.Store.Petition(ctx, id)
+	p, err := loadOrigin(ctx, a, PermPetitionWrite, s.Store.Petition, id)
 	if err != nil {
 		return Petition{}, err
-	}
-	if !a.seesUnit(p.UnitID) {
-		return Petition{}, notFound(fmt.Sprintf("petition %d", id))
 	}
 	if patch.Kind != nil {
 		p.Kind = *patch.Kind
@@ -374,18 +362,9 @@ func (s *Service) UpdatePetition(ctx context.Context, a Actor, id int64, patch P
 // OpenCaseFromPetition opens the case a petition asks for (thụ lý route): the
 // sender becomes the petitioner party, sealed again for the case when protected.
 func (s *Service) OpenCaseFromPetition(ctx context.Context, a Actor, id int64, in NewCase) (Case, string, Petition, error) {
-	if err := a.require(PermCaseCreate); err != nil {
-		return Case{}, "", Petition{}, err
-	}
-	p, err := s.Store.Petition(ctx, id)
+	p, err := caseOrigin(ctx, a, s.Store.Petition, id, "đơn đã có hồ sơ (the petition already has a case)")
 	if err != nil {
 		return Case{}, "", Petition{}, err
-	}
-	if !a.seesUnit(p.UnitID) {
-		return Case{}, "", Petition{}, notFound(fmt.Sprintf("petition %d", id))
-	}
-	if p.CaseID != 0 {
-		return Case{}, "", Petition{}, errs.Errorf(errs.Conflict, "đơn đã có hồ sơ (the petition already has a case)")
 	}
 	who, err := s.petitioner(p)
 	if err != nil {
@@ -489,15 +468,9 @@ func redactReception(r Reception) Reception {
 // Reception returns one log entry; sealed visitors are opened only for an actor
 // granted on the case the visit opened, and that read is recorded.
 func (s *Service) Reception(ctx context.Context, a Actor, id int64) (Reception, error) {
-	if err := a.require(PermReceptionRead); err != nil {
-		return Reception{}, err
-	}
-	r, err := s.Store.Reception(ctx, id)
+	r, err := loadOrigin(ctx, a, PermReceptionRead, s.Store.Reception, id)
 	if err != nil {
 		return Reception{}, err
-	}
-	if !a.seesUnit(r.UnitID) {
-		return Reception{}, notFound(fmt.Sprintf("reception %d", id))
 	}
 	if !r.Secret {
 		return r, nil
@@ -526,18 +499,9 @@ func (s *Service) Receptions(ctx context.Context, a Actor, f ReceptionFilter) ([
 // OpenCaseFromReception opens a case from a visit (source: in person); the
 // visitors become petitioners.
 func (s *Service) OpenCaseFromReception(ctx context.Context, a Actor, id int64, in NewCase) (Case, string, Reception, error) {
-	if err := a.require(PermCaseCreate); err != nil {
-		return Case{}, "", Reception{}, err
-	}
-	r, err := s.Store.Reception(ctx, id)
+	r, err := caseOrigin(ctx, a, s.Store.Reception, id, "lượt tiếp đã có hồ sơ (the visit already has a case)")
 	if err != nil {
 		return Case{}, "", Reception{}, err
-	}
-	if !a.seesUnit(r.UnitID) {
-		return Case{}, "", Reception{}, notFound(fmt.Sprintf("reception %d", id))
-	}
-	if r.CaseID != 0 {
-		return Case{}, "", Reception{}, errs.Errorf(errs.Conflict, "lượt tiếp đã có hồ sơ (the visit already has a case)")
 	}
 	visitors, err := s.visitors(r)
 	if err != nil {
@@ -558,6 +522,51 @@ func (s *Service) OpenCaseFromReception(ctx context.Context, a Actor, id int64, 
 		return Case{}, "", Reception{}, err
 	}
 	return c, pin, redactReception(r), nil
+}
+
+// origin is a letter (Petition) or a visit (Reception): what a case is opened from.
+type origin interface {
+	// where returns the unit, the case (0 when none yet) and the name in errors.
+	where() (unitID, caseID int64, name string)
+}
+
+func (p Petition) where() (int64, int64, string) {
+	return p.UnitID, p.CaseID, fmt.Sprintf("petition %d", p.ID)
+}
+
+func (r Reception) where() (int64, int64, string) {
+	return r.UnitID, r.CaseID, fmt.Sprintf("reception %d", r.ID)
+}
+
+// loadOrigin loads the letter or visit id for an actor with permission perm; one
+// outside the actor's units is not found.
+func loadOrigin[T origin](ctx context.Context, a Actor, perm Permission, load func(context.Context, int64) (T, error), id int64) (T, error) {
+	var zero T
+	if err := a.require(perm); err != nil {
+		return zero, err
+	}
+	o, err := load(ctx, id)
+	if err != nil {
+		return zero, err
+	}
+	if unitID, _, name := o.where(); !a.seesUnit(unitID) {
+		return zero, notFound(name)
+	}
+	return o, nil
+}
+
+// caseOrigin loads the letter or visit id to open a case from; one that has a case
+// already is a conflict (hasCase says so).
+func caseOrigin[T origin](ctx context.Context, a Actor, load func(context.Context, int64) (T, error), id int64, hasCase string) (T, error) {
+	o, err := loadOrigin(ctx, a, PermCaseCreate, load, id)
+	if err != nil {
+		return o, err
+	}
+	if _, caseID, _ := o.where(); caseID != 0 {
+		var zero T
+		return zero, errs.Errorf(errs.Conflict, "%s", hasCase)
+	}
+	return o, nil
 }
 
 // petitioner is a letter's sender, opened when sealed (for the system's own use:

@@ -11,7 +11,7 @@ import (
 	"kntc/auth"
 	"kntc/ingest"
 	"kntc/internal/errs"
-	"kntc/ocr"
+	"kntc/internal/viet"
 )
 
 // Confidentiality is a property kept true, not a decision taken once (Luật Tố cáo
@@ -66,10 +66,10 @@ func onlyDigits(s string) string {
 	return b.String()
 }
 
-// wordsKey is s folded (FoldKey) with everything but letters and digits turned
+// wordsKey is s folded (viet.FoldKey) with everything but letters and digits turned
 // into spaces: "Hương." and "Hương," are the word "huong".
 func wordsKey(s string) string {
-	return FoldKey(strings.Map(func(r rune) rune {
+	return viet.FoldKey(strings.Map(func(r rune) rune {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
 			return r
 		}
@@ -234,9 +234,9 @@ func (s *Service) caseIdentities(ctx context.Context, c Case) ([]identity, error
 // the denouncer. Anything else in a denunciation case (the letter itself —
 // don_to_cao or any other —, a giấy ủy quyền, a phiếu chuyển đơn, minutes of
 // reception, attachments) is treated as carrying the identity.
-var officialKinds = []string{ocr.KindQuyetDinhThuLy, ocr.KindQuyetDinhGiaoXacMinh, ocr.KindThongBaoThuLyToCao,
-	ocr.KindKetLuanNoiDungToCao, ocr.KindQuyetDinhGiaiQuyetKhieuNai, ocr.KindBaoCaoKetQuaXacMinh,
-	ocr.KindThongBaoThuLyKhieuNai, ocr.KindQuyetDinhGiaHan}
+var officialKinds = []ingest.Kind{ingest.KindQuyetDinhThuLy, ingest.KindQuyetDinhGiaoXacMinh, ingest.KindThongBaoThuLyToCao,
+	ingest.KindKetLuanNoiDungToCao, ingest.KindQuyetDinhGiaiQuyetKhieuNai, ingest.KindBaoCaoKetQuaXacMinh,
+	ingest.KindThongBaoThuLyKhieuNai, ingest.KindQuyetDinhGiaHan}
 
 // denunciationCode reports whether a case code is a denunciation's (TC-…).
 func denunciationCode(code string) bool {

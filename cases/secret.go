@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"kntc/internal/viet"
 )
 
 // Sealer seals a denouncer's identity with AES-256-GCM. Keys are named: a sealed
@@ -134,7 +136,7 @@ func aad(binding string) []byte { return []byte("kntc sealed " + binding) }
 // folded (no diacritics, lower case, single spaces) so spelling variants meet.
 // Empty input gives "".
 func (s *Sealer) Blind(value string) string {
-	v := FoldKey(value)
+	v := viet.FoldKey(value)
 	if v == "" {
 		return ""
 	}

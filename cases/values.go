@@ -1,7 +1,5 @@
 package cases
 
-import "kntc/ocr"
-
 // The closed sets of values the API takes, in display order: the messages that
 // refuse a value list them (internal/enum), and so does the OpenAPI description.
 
@@ -25,6 +23,3 @@ var (
 
 // Outcomes lists a visit's outcomes (it may also be empty).
 var Outcomes = []string{OutcomeGuided, OutcomeLetterTaken, OutcomeAnswered, OutcomeTransferred, OutcomeCaseOpened}
-
-// DocumentKinds lists the kinds a document may be given (ValidDocumentKind).
-func DocumentKinds() []string { return ocr.Kinds() }

@@ -26,7 +26,7 @@ type Origin struct {
 	// Keep leaves the source in place (kntc ingest copies); otherwise the claim moves it.
 	Keep bool
 	// Kind is the document kind when the file's origin says it (a QR cover sheet).
-	Kind string
+	Kind Kind
 	// Batch, for a part of a scan batch split at its cover sheets, is the batch's
 	// document ID; the part's SourcePath becomes SplitSource(Batch).
 	Batch string

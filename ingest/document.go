@@ -68,7 +68,7 @@ type Document struct {
 	CaseCode    string // case code it was routed or linked to; the case may not exist yet
 	DuplicateOf string // for StatusDuplicate: the document with the same bytes
 	Pages       int
-	Kind        string // document kind (quyet_dinh_thu_ly, …, khac); empty until known
+	Kind        Kind // document kind (KindQuyetDinhThuLy, …); empty until known
 	Meta        Metadata
 	Error       string // why it failed or was quarantined, for people to read
 	Attempts    int    // processing attempts so far

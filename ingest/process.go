@@ -31,7 +31,7 @@ type Processor struct {
 	Logger     *slog.Logger
 	// ReadHeader, when set, reads the document header (number, date, issuer, type,
 	// subject) and the document kind from the first page's text.
-	ReadHeader func(firstPage string) (meta Metadata, kind string)
+	ReadHeader func(firstPage string) (meta Metadata, kind Kind)
 	// ConvertPDF, when set, makes the archive copy of a born-digital PDF (every page
 	// carries its own text) from the file itself, keeping its text and vector
 	// content, instead of from page images. It writes dst.
@@ -108,7 +108,7 @@ type pageResult struct {
 	Rotation int `json:"rotation,omitempty"`
 	// CoverCase and CoverKind are what a QR cover sheet names (Source "cover").
 	CoverCase string `json:"cover_case,omitempty"`
-	CoverKind string `json:"cover_kind,omitempty"`
+	CoverKind Kind   `json:"cover_kind,omitempty"`
 }
 
 // Process handles document id. It returns nil when the document is finished (stored,
@@ -129,8 +129,7 @@ func (p *Processor) Process(ctx context.Context, id string, final bool) error {
 	if err != nil {
 		return err
 	}
-	switch d.Status {
-	case StatusStored, StatusDuplicate, StatusQuarantined, StatusSplit:
+	if d.Status.Final() {
 		return p.removeSpool(id) // a crash after the status change left the spool copy
 	}
 	start := time.Now()

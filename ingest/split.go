@@ -34,7 +34,7 @@ import (
 // CoverDetector tells whether a page image is a QR cover sheet and returns the case
 // code and document kind (possibly empty) it names. It must be cheap on pages that are
 // not covers (every page of every file is checked) and safe for concurrent use.
-type CoverDetector func(ctx context.Context, img image.Image) (caseCode, kind string, ok bool)
+type CoverDetector func(ctx context.Context, img image.Image) (caseCode string, kind Kind, ok bool)
 
 // PDFPart is a part of a PDF batch to write: its 1-based pages and the file to make.
 type PDFPart struct {
@@ -95,13 +95,16 @@ func SplitParts(ctx context.Context, docs DocumentStore, batchID string) ([]Docu
 }
 
 // coverPage is what a cover sheet names.
-type coverPage struct{ caseCode, kind string }
+type coverPage struct {
+	caseCode string
+	kind     Kind
+}
 
 // part is a run of pages (0-based, first through last) becoming one document.
 type part struct {
 	first, last int
 	caseCode    string
-	kind        string
+	kind        Kind
 }
 
 // split cuts d at the cover sheets its pages were found to be (recognizePage

@@ -44,13 +44,13 @@ func (f toyFile) Page(_ context.Context, i int) (ingest.PageImage, error) {
 
 func toyText(img image.Image) string { return string(img.(*image.Gray).Pix) }
 
-func toyCover(_ context.Context, img image.Image) (string, string, bool) {
+func toyCover(_ context.Context, img image.Image) (string, ingest.Kind, bool) {
 	f := strings.Split(toyText(img), " ")
 	if f[0] != "COVER" {
 		return "", "", false
 	}
 	f = append(f, "")
-	return f[1], f[2], true
+	return f[1], ingest.Kind(f[2]), true
 }
 
 // toyOCR reads a toy page and counts the pages it read.
@@ -109,7 +109,7 @@ func newSplitEnv(t *testing.T) *splitEnv {
 		Docs: e.db, Blobs: blobs, OCR: ocr, Open: openToy, Spool: e.spool,
 		Archive:    func(w io.Writer, _ ingest.ArchiveMeta) (ingest.Archive, error) { return toyArchive{w}, nil },
 		Quarantine: &ingest.Quarantine{Dir: t.TempDir()}, Logger: slog.New(slog.DiscardHandler),
-		ReadHeader: func(string) (ingest.Metadata, string) {
+		ReadHeader: func(string) (ingest.Metadata, ingest.Kind) {
 			return ingest.Metadata{Subject: "trích yếu"}, "khac"
 		},
 		Cover: toyCover, Slots: 2, Pipeline: "v1",
@@ -126,8 +126,9 @@ func (e *splitEnv) claimBatch(t *testing.T, rel string, pages ...string) ingest.
 
 // wantPart is what one part must be.
 type wantPart struct {
-	name, caseCode, kind string
-	pages                []string
+	name, caseCode string
+	kind           ingest.Kind
+	pages          []string
 }
 
 // checkSplit checks that batch is split into exactly want, each part registered

@@ -7,6 +7,9 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"kntc/ingest"
+	"kntc/internal/viet"
 )
 
 // Header is what the fixed header of a Vietnamese administrative document (Nghị
@@ -44,7 +47,7 @@ type Header struct {
 	// ("BIÊN BẢN ĐỐI THOẠI") open the subject.
 	Subject string `json:"subject"`
 	// Kind is one of the Kind* constants, from Type and Subject.
-	Kind string `json:"kind"`
+	Kind ingest.Kind `json:"kind"`
 }
 
 // headerMaxLines bounds how far down the page the header is looked for; the header
@@ -155,11 +158,11 @@ func ParseHeader(pageText string) Header {
 	}
 	h.Date = yearFromNumber(h.Date, h.Number)
 
-	h.Number = NFC(h.Number)
-	h.Place = NFC(h.Place)
-	h.Issuer = NFC(h.Issuer)
-	h.Type = NFC(h.Type)
-	h.Subject = NFC(h.Subject)
+	h.Number = viet.NFC(h.Number)
+	h.Place = viet.NFC(h.Place)
+	h.Issuer = viet.NFC(h.Issuer)
+	h.Type = viet.NFC(h.Type)
+	h.Subject = viet.NFC(h.Subject)
 	return h
 }
 
@@ -180,7 +183,7 @@ func headerLines(pageText string) []hline {
 	if i := strings.IndexByte(s, '\f'); i >= 0 {
 		s = s[:i]
 	}
-	s = NFC(s)
+	s = viet.NFC(s)
 	var lines []hline
 	for raw := range strings.SplitSeq(s, "\n") {
 		if len(lines) >= 4*headerMaxLines {
@@ -210,7 +213,7 @@ func newHLine(s string) hline {
 	for i, r := range s {
 		fr := string(r)
 		if r >= 0x80 {
-			fr = Fold(fr)
+			fr = viet.Fold(fr)
 		}
 		for range len(fr) {
 			off = append(off, i)
@@ -372,12 +375,12 @@ func splitNumber(rest string) (number, after string) {
 
 // symbolSegment repairs one dash-separated part of a symbol ("QD", "UBND", "TTg").
 func symbolSegment(seg string) string {
-	seg = strings.NewReplacer("Ð", "Đ", "ð", "đ").Replace(seg)
+	seg = viet.ReplaceEth(seg)
 	// Tesseract reads the Đ of a code twice now and then ("QĐÐ"); no code has ĐĐ.
 	for strings.Contains(seg, "ĐĐ") {
 		seg = strings.ReplaceAll(seg, "ĐĐ", "Đ")
 	}
-	if c, ok := symbolCodes[strings.ToUpper(Fold(seg))]; ok {
+	if c, ok := symbolCodes[strings.ToUpper(viet.Fold(seg))]; ok {
 		return c
 	}
 	// A lower-case đ in an otherwise upper-case code is OCR's.
@@ -543,7 +546,7 @@ func lettersKey(s string) string {
 			return unicode.ToUpper(r)
 		}
 		return -1
-	}, Fold(s))
+	}, viet.Fold(s))
 }
 
 // typeLine reports whether the line is a type line ("QUYẾT ĐỊNH", "Q U Y Ế T  Đ Ị N

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"kntc/ingest"
 	"kntc/internal/testenv"
 	"kntc/ocr"
 	"kntc/ocr/ocrtest"
@@ -17,7 +18,7 @@ import (
 // states, so that what the benchmark counts as a miss is OCR's.
 func TestParseHeaderGeneratedDecisions(t *testing.T) {
 	cases := ocrtest.GeneratedHeaders(40, 2026)
-	kinds := map[string]bool{}
+	kinds := map[ingest.Kind]bool{}
 	for _, hc := range cases {
 		t.Run(hc.Name, func(t *testing.T) {
 			_, lines, err := ocrtest.RenderDecision(hc.Decision)
@@ -33,8 +34,8 @@ func TestParseHeaderGeneratedDecisions(t *testing.T) {
 		})
 	}
 	// The set covers every kind a header can state.
-	for _, k := range []string{ocr.KindQuyetDinhThuLy, ocr.KindQuyetDinhGiaoXacMinh, ocr.KindQuyetDinhGiaiQuyetKhieuNai,
-		ocr.KindThongBaoThuLyToCao, ocr.KindKetLuanNoiDungToCao, ocr.KindBienBanDoiThoai, ocr.KindBaoCaoKetQuaXacMinh, ocr.KindCongVan} {
+	for _, k := range []ingest.Kind{ingest.KindQuyetDinhThuLy, ingest.KindQuyetDinhGiaoXacMinh, ingest.KindQuyetDinhGiaiQuyetKhieuNai,
+		ingest.KindThongBaoThuLyToCao, ingest.KindKetLuanNoiDungToCao, ingest.KindBienBanDoiThoai, ingest.KindBaoCaoKetQuaXacMinh, ingest.KindCongVan} {
 		if !kinds[k] {
 			t.Errorf("no generated header of kind %s", k)
 		}
@@ -45,7 +46,7 @@ func TestParseHeaderGeneratedDecisions(t *testing.T) {
 // arrive first, as drawn, parse to the header each states — a letter with no
 // number and no issuer, whatever its body says of its sender.
 func TestParseHeaderGeneratedFirstPapers(t *testing.T) {
-	kinds := map[string]bool{}
+	kinds := map[ingest.Kind]bool{}
 	for _, seed := range []int64{2026, 7} {
 		for _, hc := range ocrtest.GeneratedFirstPapers(seed) {
 			t.Run(fmt.Sprintf("%s-%d", hc.Name, seed), func(t *testing.T) {
@@ -62,8 +63,8 @@ func TestParseHeaderGeneratedFirstPapers(t *testing.T) {
 			})
 		}
 	}
-	for _, k := range []string{ocr.KindDonKhieuNai, ocr.KindDonToCao, ocr.KindDonKienNghiPhanAnh, ocr.KindGiayUyQuyen,
-		ocr.KindPhieuChuyenDon, ocr.KindThongBaoThuLyKhieuNai, ocr.KindQuyetDinhGiaHan, ocr.KindBienBanTiepCongDan} {
+	for _, k := range []ingest.Kind{ingest.KindDonKhieuNai, ingest.KindDonToCao, ingest.KindDonKienNghiPhanAnh, ingest.KindGiayUyQuyen,
+		ingest.KindPhieuChuyenDon, ingest.KindThongBaoThuLyKhieuNai, ingest.KindQuyetDinhGiaHan, ingest.KindBienBanTiepCongDan} {
 		if !kinds[k] {
 			t.Errorf("no generated paper of kind %s", k)
 		}

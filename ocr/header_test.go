@@ -15,7 +15,9 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"kntc/ingest"
 	"kntc/internal/testenv"
+	"kntc/internal/viet"
 	"kntc/ocr"
 )
 
@@ -155,63 +157,64 @@ func TestParseHeaderDate(t *testing.T) {
 
 func TestParseHeaderKind(t *testing.T) {
 	tests := []struct {
-		name, text, kind string
+		name, text string
+		kind       ingest.Kind
 	}{
-		{"thụ lý khiếu nại", "QUYẾT ĐỊNH\nVề việc thụ lý giải quyết khiếu nại của ông A", ocr.KindQuyetDinhThuLy},
-		{"giao xác minh", "QUYẾT ĐỊNH\nVề việc giao nhiệm vụ xác minh nội dung khiếu nại", ocr.KindQuyetDinhGiaoXacMinh},
-		{"xác minh nội dung tố cáo", "QUYẾT ĐỊNH\nVề việc xác minh nội dung tố cáo", ocr.KindQuyetDinhGiaoXacMinh},
-		{"giải quyết khiếu nại", "QUYẾT ĐỊNH\nVề việc giải quyết khiếu nại của bà B (lần đầu)", ocr.KindQuyetDinhGiaiQuyetKhieuNai},
-		{"other decision", "QUYẾT ĐỊNH\nVề việc thành lập Tổ công tác", ocr.KindKhac},
-		{"no diacritics", "QUYET DINH\nVe viec thu ly giai quyet khieu nai", ocr.KindQuyetDinhThuLy},
-		{"đối thoại", "BIÊN BẢN\nĐối thoại giải quyết khiếu nại", ocr.KindBienBanDoiThoai},
-		{"đối thoại on the type line", "BIÊN BẢN ĐỐI THOẠI", ocr.KindBienBanDoiThoai},
-		{"làm việc", "BIÊN BẢN\nLàm việc với người khiếu nại", ocr.KindBienBanLamViec},
-		{"minutes without subject", "BIÊN BẢN", ocr.KindBienBanLamViec},
-		{"kết quả xác minh", "BÁO CÁO\nKết quả xác minh nội dung khiếu nại", ocr.KindBaoCaoKetQuaXacMinh},
-		{"other report", "BÁO CÁO\nCông tác tiếp công dân quý I", ocr.KindKhac},
-		{"thụ lý tố cáo", "THÔNG BÁO\nVề việc thụ lý tố cáo", ocr.KindThongBaoThuLyToCao},
-		{"thụ lý khiếu nại notice", "THÔNG BÁO\nVề việc thụ lý khiếu nại", ocr.KindThongBaoThuLyKhieuNai},
-		{"thụ lý giải quyết khiếu nại notice", "THÔNG BÁO\nVề việc thụ lý giải quyết khiếu nại", ocr.KindThongBaoThuLyKhieuNai},
-		{"thụ lý notice by symbol", "Số: 3/TB-UBND\nVe viec thu ly giai quyet khieu nai", ocr.KindThongBaoThuLyKhieuNai},
-		{"refusal notice", "THÔNG BÁO\nVề việc không thụ lý giải quyết khiếu nại", ocr.KindKhac},
-		{"refusal notice of a denunciation", "THÔNG BÁO\nVề việc không thụ lý tố cáo", ocr.KindKhac},
-		{"refusal decision", "QUYẾT ĐỊNH\nVề việc không thụ lý giải quyết khiếu nại", ocr.KindKhac},
-		{"gia hạn tố cáo", "QUYẾT ĐỊNH\nVề việc gia hạn thời hạn giải quyết tố cáo", ocr.KindQuyetDinhGiaHan},
-		{"gia hạn khiếu nại", "QUYẾT ĐỊNH\nVề việc gia hạn thời hạn giải quyết khiếu nại", ocr.KindQuyetDinhGiaHan},
-		{"gia hạn no diacritics", "QUYET DINH\nVe viec gia han thoi han giai quyet to cao", ocr.KindQuyetDinhGiaHan},
-		{"tiếp công dân", "BIÊN BẢN\nTiếp công dân", ocr.KindBienBanTiepCongDan},
-		{"tiếp công dân on the type line", "BIÊN BẢN TIẾP CÔNG DÂN", ocr.KindBienBanTiepCongDan},
-		{"công dân đến khiếu nại", "BIÊN BẢN\nLàm việc với công dân đến khiếu nại", ocr.KindBienBanTiepCongDan},
-		{"công dân đến tố cáo", "BIEN BAN\nLam viec voi cong dan den to cao", ocr.KindBienBanTiepCongDan},
-		{"đối thoại with a citizen", "BIÊN BẢN\nĐối thoại với công dân đến khiếu nại", ocr.KindBienBanDoiThoai},
-		{"phiếu chuyển đơn", "PHIẾU CHUYỂN ĐƠN", ocr.KindPhieuChuyenDon},
-		{"phiếu chuyển đơn spaced", "P H I Ế U  C H U Y Ể N  Đ Ơ N", ocr.KindPhieuChuyenDon},
-		{"phiếu chuyển by symbol", "Số: 41/PC-BTCD\nChuyển đơn khiếu nại", ocr.KindPhieuChuyenDon},
-		{"phiếu chuyển hồ sơ", "PHIẾU CHUYỂN\nHồ sơ lưu trữ", ocr.KindKhac},
-		{"đơn khiếu nại", "ĐƠN KHIẾU NẠI", ocr.KindDonKhieuNai},
-		{"đơn khiếu nại lower case", "Đơn khiếu nại", ocr.KindDonKhieuNai},
-		{"đơn khiếu nại eth", "ÐƠN KHIẾU NẠI", ocr.KindDonKhieuNai},
-		{"đơn khiếu nại no diacritics", "DON KHIEU NAI", ocr.KindDonKhieuNai},
-		{"đơn khiếu nại spaced", "Đ Ơ N  K H I Ế U  N Ạ I", ocr.KindDonKhieuNai},
-		{"đơn khiếu nại with words", "ĐƠN KHIẾU NẠI QUYẾT ĐỊNH HÀNH CHÍNH", ocr.KindDonKhieuNai},
-		{"đơn khiếu nại in a sentence", "Đơn khiếu nại của ông A gửi ngày 3/3", ocr.KindKhac},
-		{"đơn tố cáo", "ĐƠN TỐ CÁO", ocr.KindDonToCao},
-		{"đơn tố cáo no diacritics", "DON TO CAO", ocr.KindDonToCao},
-		{"đơn kiến nghị", "ĐƠN KIẾN NGHỊ", ocr.KindDonKienNghiPhanAnh},
-		{"đơn phản ánh", "ĐƠN PHẢN ÁNH", ocr.KindDonKienNghiPhanAnh},
-		{"đơn kiến nghị, phản ánh", "ĐƠN KIẾN NGHỊ, PHẢN ÁNH", ocr.KindDonKienNghiPhanAnh},
-		{"giấy ủy quyền", "GIẤY ỦY QUYỀN", ocr.KindGiayUyQuyen},
-		{"giấy uỷ quyền old tone", "GIẤY UỶ QUYỀN", ocr.KindGiayUyQuyen},
-		{"giấy ủy quyền khiếu nại", "GIẤY ỦY QUYỀN KHIẾU NẠI", ocr.KindGiayUyQuyen},
-		{"giấy ủy quyền OCR", "GIÂY ÙY QUYÊN", ocr.KindGiayUyQuyen},
-		{"not a title: đơn vị", "ĐƠN VỊ TÍNH", ocr.KindKhac},
-		{"kết luận tố cáo", "KẾT LUẬN\nNội dung tố cáo đối với ông C", ocr.KindKetLuanNoiDungToCao},
-		{"kết luận thanh tra", "KẾT LUẬN\nThanh tra việc quản lý đất đai", ocr.KindKhac},
-		{"công văn by V/v", "Số: 215/STNMT-TTr\nV/v trả lời đơn", ocr.KindCongVan},
-		{"công văn by CV", "Số: 88/CV-BTCD", ocr.KindCongVan},
-		{"type from symbol", "Số: 9/TB-UBND\nVề việc thụ lý tố cáo", ocr.KindThongBaoThuLyToCao},
-		{"nothing", "Nơi nhận:\n- Lưu: VT.", ocr.KindKhac},
-		{"empty", "", ocr.KindKhac},
+		{"thụ lý khiếu nại", "QUYẾT ĐỊNH\nVề việc thụ lý giải quyết khiếu nại của ông A", ingest.KindQuyetDinhThuLy},
+		{"giao xác minh", "QUYẾT ĐỊNH\nVề việc giao nhiệm vụ xác minh nội dung khiếu nại", ingest.KindQuyetDinhGiaoXacMinh},
+		{"xác minh nội dung tố cáo", "QUYẾT ĐỊNH\nVề việc xác minh nội dung tố cáo", ingest.KindQuyetDinhGiaoXacMinh},
+		{"giải quyết khiếu nại", "QUYẾT ĐỊNH\nVề việc giải quyết khiếu nại của bà B (lần đầu)", ingest.KindQuyetDinhGiaiQuyetKhieuNai},
+		{"other decision", "QUYẾT ĐỊNH\nVề việc thành lập Tổ công tác", ingest.KindKhac},
+		{"no diacritics", "QUYET DINH\nVe viec thu ly giai quyet khieu nai", ingest.KindQuyetDinhThuLy},
+		{"đối thoại", "BIÊN BẢN\nĐối thoại giải quyết khiếu nại", ingest.KindBienBanDoiThoai},
+		{"đối thoại on the type line", "BIÊN BẢN ĐỐI THOẠI", ingest.KindBienBanDoiThoai},
+		{"làm việc", "BIÊN BẢN\nLàm việc với người khiếu nại", ingest.KindBienBanLamViec},
+		{"minutes without subject", "BIÊN BẢN", ingest.KindBienBanLamViec},
+		{"kết quả xác minh", "BÁO CÁO\nKết quả xác minh nội dung khiếu nại", ingest.KindBaoCaoKetQuaXacMinh},
+		{"other report", "BÁO CÁO\nCông tác tiếp công dân quý I", ingest.KindKhac},
+		{"thụ lý tố cáo", "THÔNG BÁO\nVề việc thụ lý tố cáo", ingest.KindThongBaoThuLyToCao},
+		{"thụ lý khiếu nại notice", "THÔNG BÁO\nVề việc thụ lý khiếu nại", ingest.KindThongBaoThuLyKhieuNai},
+		{"thụ lý giải quyết khiếu nại notice", "THÔNG BÁO\nVề việc thụ lý giải quyết khiếu nại", ingest.KindThongBaoThuLyKhieuNai},
+		{"thụ lý notice by symbol", "Số: 3/TB-UBND\nVe viec thu ly giai quyet khieu nai", ingest.KindThongBaoThuLyKhieuNai},
+		{"refusal notice", "THÔNG BÁO\nVề việc không thụ lý giải quyết khiếu nại", ingest.KindKhac},
+		{"refusal notice of a denunciation", "THÔNG BÁO\nVề việc không thụ lý tố cáo", ingest.KindKhac},
+		{"refusal decision", "QUYẾT ĐỊNH\nVề việc không thụ lý giải quyết khiếu nại", ingest.KindKhac},
+		{"gia hạn tố cáo", "QUYẾT ĐỊNH\nVề việc gia hạn thời hạn giải quyết tố cáo", ingest.KindQuyetDinhGiaHan},
+		{"gia hạn khiếu nại", "QUYẾT ĐỊNH\nVề việc gia hạn thời hạn giải quyết khiếu nại", ingest.KindQuyetDinhGiaHan},
+		{"gia hạn no diacritics", "QUYET DINH\nVe viec gia han thoi han giai quyet to cao", ingest.KindQuyetDinhGiaHan},
+		{"tiếp công dân", "BIÊN BẢN\nTiếp công dân", ingest.KindBienBanTiepCongDan},
+		{"tiếp công dân on the type line", "BIÊN BẢN TIẾP CÔNG DÂN", ingest.KindBienBanTiepCongDan},
+		{"công dân đến khiếu nại", "BIÊN BẢN\nLàm việc với công dân đến khiếu nại", ingest.KindBienBanTiepCongDan},
+		{"công dân đến tố cáo", "BIEN BAN\nLam viec voi cong dan den to cao", ingest.KindBienBanTiepCongDan},
+		{"đối thoại with a citizen", "BIÊN BẢN\nĐối thoại với công dân đến khiếu nại", ingest.KindBienBanDoiThoai},
+		{"phiếu chuyển đơn", "PHIẾU CHUYỂN ĐƠN", ingest.KindPhieuChuyenDon},
+		{"phiếu chuyển đơn spaced", "P H I Ế U  C H U Y Ể N  Đ Ơ N", ingest.KindPhieuChuyenDon},
+		{"phiếu chuyển by symbol", "Số: 41/PC-BTCD\nChuyển đơn khiếu nại", ingest.KindPhieuChuyenDon},
+		{"phiếu chuyển hồ sơ", "PHIẾU CHUYỂN\nHồ sơ lưu trữ", ingest.KindKhac},
+		{"đơn khiếu nại", "ĐƠN KHIẾU NẠI", ingest.KindDonKhieuNai},
+		{"đơn khiếu nại lower case", "Đơn khiếu nại", ingest.KindDonKhieuNai},
+		{"đơn khiếu nại eth", "ÐƠN KHIẾU NẠI", ingest.KindDonKhieuNai},
+		{"đơn khiếu nại no diacritics", "DON KHIEU NAI", ingest.KindDonKhieuNai},
+		{"đơn khiếu nại spaced", "Đ Ơ N  K H I Ế U  N Ạ I", ingest.KindDonKhieuNai},
+		{"đơn khiếu nại with words", "ĐƠN KHIẾU NẠI QUYẾT ĐỊNH HÀNH CHÍNH", ingest.KindDonKhieuNai},
+		{"đơn khiếu nại in a sentence", "Đơn khiếu nại của ông A gửi ngày 3/3", ingest.KindKhac},
+		{"đơn tố cáo", "ĐƠN TỐ CÁO", ingest.KindDonToCao},
+		{"đơn tố cáo no diacritics", "DON TO CAO", ingest.KindDonToCao},
+		{"đơn kiến nghị", "ĐƠN KIẾN NGHỊ", ingest.KindDonKienNghiPhanAnh},
+		{"đơn phản ánh", "ĐƠN PHẢN ÁNH", ingest.KindDonKienNghiPhanAnh},
+		{"đơn kiến nghị, phản ánh", "ĐƠN KIẾN NGHỊ, PHẢN ÁNH", ingest.KindDonKienNghiPhanAnh},
+		{"giấy ủy quyền", "GIẤY ỦY QUYỀN", ingest.KindGiayUyQuyen},
+		{"giấy uỷ quyền old tone", "GIẤY UỶ QUYỀN", ingest.KindGiayUyQuyen},
+		{"giấy ủy quyền khiếu nại", "GIẤY ỦY QUYỀN KHIẾU NẠI", ingest.KindGiayUyQuyen},
+		{"giấy ủy quyền OCR", "GIÂY ÙY QUYÊN", ingest.KindGiayUyQuyen},
+		{"not a title: đơn vị", "ĐƠN VỊ TÍNH", ingest.KindKhac},
+		{"kết luận tố cáo", "KẾT LUẬN\nNội dung tố cáo đối với ông C", ingest.KindKetLuanNoiDungToCao},
+		{"kết luận thanh tra", "KẾT LUẬN\nThanh tra việc quản lý đất đai", ingest.KindKhac},
+		{"công văn by V/v", "Số: 215/STNMT-TTr\nV/v trả lời đơn", ingest.KindCongVan},
+		{"công văn by CV", "Số: 88/CV-BTCD", ingest.KindCongVan},
+		{"type from symbol", "Số: 9/TB-UBND\nVề việc thụ lý tố cáo", ingest.KindThongBaoThuLyToCao},
+		{"nothing", "Nơi nhận:\n- Lưu: VT.", ingest.KindKhac},
+		{"empty", "", ingest.KindKhac},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -226,18 +229,21 @@ func TestParseHeaderKind(t *testing.T) {
 // what stands above its title — often the sender's name, who may have to stay
 // secret — never becomes one, whatever OCR made of the page.
 func TestParseHeaderLetterHasNoIssuer(t *testing.T) {
-	letters := []struct{ name, text, kind string }{
-		{"name above the title", "VÕ THỊ BÍ MẬT\nĐƠN TỐ CÁO\nKính gửi: Thanh tra tỉnh", ocr.KindDonToCao},
-		{"name beside the motto", "VÕ THỊ BÍ MẬT CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nĐƠN TỐ CÁO", ocr.KindDonToCao},
-		{"name and address", "NGUYỄN VĂN AN\nẤP LONG HẢI, XÃ TRƯỜNG TÂY\nĐƠN KHIẾU NẠI\n(Lần đầu)", ocr.KindDonKhieuNai},
-		{"title only", "ĐƠN KHIẾU NẠI", ocr.KindDonKhieuNai},
-		{"power of attorney", "NGUYỄN VĂN AN\nGIẤY ỦY QUYỀN\nTôi tên là Nguyễn Văn An", ocr.KindGiayUyQuyen},
-		{"petition", "TRẦN VĂN BẢY\nĐƠN PHẢN ÁNH", ocr.KindDonKienNghiPhanAnh},
+	letters := []struct {
+		name, text string
+		kind       ingest.Kind
+	}{
+		{"name above the title", "VÕ THỊ BÍ MẬT\nĐƠN TỐ CÁO\nKính gửi: Thanh tra tỉnh", ingest.KindDonToCao},
+		{"name beside the motto", "VÕ THỊ BÍ MẬT CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nĐƠN TỐ CÁO", ingest.KindDonToCao},
+		{"name and address", "NGUYỄN VĂN AN\nẤP LONG HẢI, XÃ TRƯỜNG TÂY\nĐƠN KHIẾU NẠI\n(Lần đầu)", ingest.KindDonKhieuNai},
+		{"title only", "ĐƠN KHIẾU NẠI", ingest.KindDonKhieuNai},
+		{"power of attorney", "NGUYỄN VĂN AN\nGIẤY ỦY QUYỀN\nTôi tên là Nguyễn Văn An", ingest.KindGiayUyQuyen},
+		{"petition", "TRẦN VĂN BẢY\nĐƠN PHẢN ÁNH", ingest.KindDonKienNghiPhanAnh},
 	}
 	for _, tt := range letters {
 		for _, variant := range []struct{ name, text string }{
 			{"as written", tt.text},
-			{"folded", ocr.Fold(tt.text)},
+			{"folded", viet.Fold(tt.text)},
 			{"eth", strings.ReplaceAll(tt.text, "Đ", "Ð")},
 		} {
 			t.Run(tt.name+"/"+variant.name, func(t *testing.T) {
@@ -258,29 +264,6 @@ func TestParseHeaderLetterHasNoIssuer(t *testing.T) {
 	}
 }
 
-// TestKinds: every kind ParseHeader can give is listed with a Vietnamese label, in
-// DESIGN.md's order, once.
-func TestKinds(t *testing.T) {
-	want := []string{"quyet_dinh_thu_ly", "quyet_dinh_giao_xac_minh", "bien_ban_doi_thoai", "bien_ban_lam_viec",
-		"bao_cao_ket_qua_xac_minh", "quyet_dinh_giai_quyet_khieu_nai", "thong_bao_thu_ly_to_cao",
-		"ket_luan_noi_dung_to_cao", "cong_van", "khac", "don_khieu_nai", "don_to_cao", "don_kien_nghi_phan_anh",
-		"giay_uy_quyen", "phieu_chuyen_don", "thong_bao_thu_ly_khieu_nai", "quyet_dinh_gia_han", "bien_ban_tiep_cong_dan"}
-	if got := ocr.Kinds(); !slices.Equal(got, want) {
-		t.Fatalf("Kinds() = %v\nwant %v", got, want)
-	}
-	for _, k := range want {
-		label, ok := ocr.KindLabel(k)
-		if !ok || label == "" || !norm.NFC.IsNormalString(label) || !ocr.ValidKind(k) {
-			t.Errorf("KindLabel(%q) = %q, %t", k, label, ok)
-		}
-	}
-	for _, k := range []string{"", "KHAC", "don", "quyet_dinh"} {
-		if ocr.ValidKind(k) {
-			t.Errorf("ValidKind(%q) = true", k)
-		}
-	}
-}
-
 // TestParseHeaderSamples reads the real documents in KNTC_SAMPLES_DIR (never
 // copied into the repository).
 func TestParseHeaderSamples(t *testing.T) {
@@ -292,24 +275,24 @@ func TestParseHeaderSamples(t *testing.T) {
 		{"nd-224-2025-sua-doi-nd-22-2019-to-cao-cong-an.txt", ocr.Header{
 			Number: "224/2025/NĐ-CP", Date: "2025-08-14", Place: "Hà Nội", Issuer: "CHÍNH PHỦ", Type: "NGHỊ ĐỊNH",
 			Subject: "Sửa đổi, bổ sung Điều 5 Nghị định số 22/2019/NĐ-CP ngày 25 tháng 02 năm 2019 của Chính phủ quy định về tố cáo và giải quyết tố cáo trong Công an nhân dân",
-			Kind:    ocr.KindKhac,
+			Kind:    ingest.KindKhac,
 		}},
 		{"qd-48-2025-ttg-quy-che-phan-anh-kien-nghi-p1.txt", ocr.Header{
 			Number: "48/2025/QĐ-TTg", Date: "2025-12-12", Place: "Hà Nội", Issuer: "THỦ TƯỚNG CHÍNH PHỦ", Type: "QUYẾT ĐỊNH",
 			Subject: "Ban hành Quy chế tiếp nhận, xử lý phản ánh, kiến nghị trên Hệ thống thông tin tiếp nhận, xử lý phản ánh, kiến nghị về văn bản quy phạm pháp luật",
-			Kind:    ocr.KindKhac,
+			Kind:    ingest.KindKhac,
 		}},
 		{"tt-46-2025-bkhcn-tiep-cong-dan-kntc-p1.txt", ocr.Header{
 			Number: "46/2025/TT-BKHCN", Date: "2025-12-19", Place: "Hà Nội", Issuer: "BỘ KHOA HỌC VÀ CÔNG NGHỆ", Type: "THÔNG TƯ",
 			Subject: "QUY ĐỊNH VỀ TIẾP CÔNG DÂN, XỬ LÝ VÀ GIẢI QUYẾT ĐƠN KHIẾU NẠI, ĐƠN TỐ CÁO, ĐƠN KIẾN NGHỊ, PHẢN ÁNH CỦA BỘ KHOA HỌC VÀ CÔNG NGHỆ",
-			Kind:    ocr.KindKhac,
+			Kind:    ingest.KindKhac,
 		}},
 		// The published text of 47/2015 starts at the type line: no number, date or
 		// issuer above it.
 		{"qd-47-2015-ubnd-tay-ninh.txt", ocr.Header{
 			Type:    "QUYẾT ĐỊNH",
 			Subject: "BAN HÀNH QUY CHẾ QUẢN LÝ, VẬN HÀNH HỆ THỐNG THÔNG TIN QUẢN LÝ KHIẾU NẠI, TỐ CÁO TRÊN ĐỊA BÀN TỈNH TÂY NINH",
-			Kind:    ocr.KindKhac,
+			Kind:    ingest.KindKhac,
 		}},
 	}
 	for _, tt := range tests {
@@ -323,7 +306,7 @@ func TestParseHeaderSamples(t *testing.T) {
 			}
 			// Without diacritics, as a poor OCR would read it, the fields that are
 			// matched rather than copied must come out the same.
-			got := ocr.ParseHeader(ocr.Fold(string(b)))
+			got := ocr.ParseHeader(viet.Fold(string(b)))
 			if got.Date != tt.want.Date || got.Type != tt.want.Type || got.Kind != tt.want.Kind {
 				t.Errorf("ParseHeader(Fold(%s)) date, type, kind = %q, %q, %q", tt.file, got.Date, got.Type, got.Kind)
 			}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"kntc/internal/viet"
 )
 
 // issuerPhrases are the names issuing bodies are made of (Nghị định 30/2020, Phụ
@@ -40,14 +42,14 @@ var (
 func fixIssuer(s string) string {
 	phrasesOnce.Do(func() {
 		for _, p := range issuerPhrases {
-			phrases = append(phrases, phrase{p, strings.Fields(Fold(p))})
+			phrases = append(phrases, phrase{p, strings.Fields(viet.Fold(p))})
 		}
 		slices.SortStableFunc(phrases, func(a, b phrase) int { return len(b.words) - len(a.words) })
 	})
 	words := strings.Fields(s)
 	folded := make([]string, len(words))
 	for i, w := range words {
-		folded[i] = strings.ToUpper(Fold(w))
+		folded[i] = strings.ToUpper(viet.Fold(w))
 	}
 	changed := false
 	for i := 0; i < len(words); {
@@ -60,7 +62,7 @@ func fixIssuer(s string) string {
 			if strings.ToUpper(span) != span {
 				break // not the capitals of an issuer line
 			}
-			if CanonicalTones(span) != CanonicalTones(p.text) {
+			if viet.CanonicalTones(span) != viet.CanonicalTones(p.text) {
 				words = slices.Replace(words, i, i+len(p.words), strings.Fields(p.text)...)
 				changed = true
 			}

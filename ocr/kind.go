@@ -1,32 +1,10 @@
 package ocr
 
-import "strings"
+import (
+	"strings"
 
-// Document kinds: the API's `kind`, the search facet and the case workflow's view
-// of what a scan is (see DESIGN.md, "Document kinds"). ParseHeader derives one from
-// the type line and the subject.
-const (
-	KindQuyetDinhThuLy             = "quyet_dinh_thu_ly"               // decision to accept (thụ lý) a complaint
-	KindQuyetDinhGiaoXacMinh       = "quyet_dinh_giao_xac_minh"        // decision assigning verification
-	KindBienBanDoiThoai            = "bien_ban_doi_thoai"              // minutes of a dialogue
-	KindBienBanLamViec             = "bien_ban_lam_viec"               // minutes of a working session (any other minutes)
-	KindBaoCaoKetQuaXacMinh        = "bao_cao_ket_qua_xac_minh"        // report on the verification's results
-	KindQuyetDinhGiaiQuyetKhieuNai = "quyet_dinh_giai_quyet_khieu_nai" // decision resolving a complaint
-	KindThongBaoThuLyToCao         = "thong_bao_thu_ly_to_cao"         // notice that a denunciation is accepted
-	KindKetLuanNoiDungToCao        = "ket_luan_noi_dung_to_cao"        // conclusion on a denunciation's content
-	KindCongVan                    = "cong_van"                        // official letter (no type line)
-	KindKhac                       = "khac"                            // anything else
-
-	// The papers that arrive first: the petition letter itself and what comes
-	// with it or right after it.
-	KindDonKhieuNai           = "don_khieu_nai"              // complaint letter
-	KindDonToCao              = "don_to_cao"                 // denunciation letter
-	KindDonKienNghiPhanAnh    = "don_kien_nghi_phan_anh"     // letter of recommendation or feedback
-	KindGiayUyQuyen           = "giay_uy_quyen"              // power of attorney
-	KindPhieuChuyenDon        = "phieu_chuyen_don"           // slip forwarding a letter to the competent body
-	KindThongBaoThuLyKhieuNai = "thong_bao_thu_ly_khieu_nai" // notice that a complaint is accepted
-	KindQuyetDinhGiaHan       = "quyet_dinh_gia_han"         // decision extending the resolution period
-	KindBienBanTiepCongDan    = "bien_ban_tiep_cong_dan"     // minutes of receiving a citizen
+	"kntc/ingest"
+	"kntc/internal/viet"
 )
 
 // Type lines ParseHeader returns, in their canonical spelling.
@@ -62,13 +40,13 @@ var letterTitles = []struct{ key, typ string }{
 }
 
 // letterKinds maps the type of a citizen's paper to its kind.
-var letterKinds = map[string]string{
-	typeDonKhieuNai: KindDonKhieuNai,
-	typeDonToCao:    KindDonToCao,
-	typeDonKienNghi: KindDonKienNghiPhanAnh,
-	typeDonPhanAnh:  KindDonKienNghiPhanAnh,
-	typeDonKNPA:     KindDonKienNghiPhanAnh,
-	typeUyQuyen:     KindGiayUyQuyen,
+var letterKinds = map[string]ingest.Kind{
+	typeDonKhieuNai: ingest.KindDonKhieuNai,
+	typeDonToCao:    ingest.KindDonToCao,
+	typeDonKienNghi: ingest.KindDonKienNghiPhanAnh,
+	typeDonPhanAnh:  ingest.KindDonKienNghiPhanAnh,
+	typeDonKNPA:     ingest.KindDonKienNghiPhanAnh,
+	typeUyQuyen:     ingest.KindGiayUyQuyen,
 }
 
 // isLetterType reports whether a canonical type is a citizen's paper, which has no
@@ -124,11 +102,11 @@ var typeCodes = map[string]string{
 
 // classifyKind maps a canonical type and a subject to a document kind. It matches
 // on folded words, so a subject OCR read without diacritics classifies the same.
-func classifyKind(typ, subject string) string {
+func classifyKind(typ, subject string) ingest.Kind {
 	if k, ok := letterKinds[typ]; ok {
 		return k
 	}
-	s := " " + foldWords(subject) + " "
+	s := " " + viet.FoldWords(subject) + " "
 	has := func(phrase string) bool { return strings.Contains(s, " "+phrase+" ") }
 	// "không thụ lý" refuses: such a notice or decision accepts nothing.
 	accepts := has("thu ly") && !has("khong thu ly")
@@ -139,55 +117,46 @@ func classifyKind(typ, subject string) string {
 		// too; xác minh before it for the same reason.
 		switch {
 		case has("gia han"):
-			return KindQuyetDinhGiaHan
+			return ingest.KindQuyetDinhGiaHan
 		case has("khong thu ly"):
-			return KindKhac // a refusal, though it names "giải quyết khiếu nại"
+			return ingest.KindKhac // a refusal, though it names "giải quyết khiếu nại"
 		case accepts:
-			return KindQuyetDinhThuLy
+			return ingest.KindQuyetDinhThuLy
 		case has("xac minh"):
-			return KindQuyetDinhGiaoXacMinh
+			return ingest.KindQuyetDinhGiaoXacMinh
 		case has("giai quyet khieu nai"):
-			return KindQuyetDinhGiaiQuyetKhieuNai
+			return ingest.KindQuyetDinhGiaiQuyetKhieuNai
 		}
 	case typeBienBan:
 		switch {
 		case has("doi thoai"):
-			return KindBienBanDoiThoai
+			return ingest.KindBienBanDoiThoai
 		case has("tiep cong dan") || has("cong dan den"):
 			// "Làm việc với công dân đến khiếu nại": a citizen received.
-			return KindBienBanTiepCongDan
+			return ingest.KindBienBanTiepCongDan
 		}
-		return KindBienBanLamViec
+		return ingest.KindBienBanLamViec
 	case typeBaoCao:
 		if has("ket qua xac minh") {
-			return KindBaoCaoKetQuaXacMinh
+			return ingest.KindBaoCaoKetQuaXacMinh
 		}
 	case typeThongBao:
 		switch {
 		case accepts && has("to cao"):
-			return KindThongBaoThuLyToCao
+			return ingest.KindThongBaoThuLyToCao
 		case accepts && has("khieu nai"):
-			return KindThongBaoThuLyKhieuNai
+			return ingest.KindThongBaoThuLyKhieuNai
 		}
 	case typeKetLuan:
 		if has("noi dung to cao") {
-			return KindKetLuanNoiDungToCao
+			return ingest.KindKetLuanNoiDungToCao
 		}
 	case typePhieu:
 		if has("don") || s == "  " {
-			return KindPhieuChuyenDon
+			return ingest.KindPhieuChuyenDon
 		}
 	case typeCongVan:
-		return KindCongVan
+		return ingest.KindCongVan
 	}
-	return KindKhac
-}
-
-// foldWords returns s folded, lower-cased, with every run of characters other than
-// letters and digits replaced by one space.
-func foldWords(s string) string {
-	f := strings.ToLower(Fold(s))
-	return strings.Join(strings.FieldsFunc(f, func(r rune) bool {
-		return !('a' <= r && r <= 'z' || '0' <= r && r <= '9')
-	}), " ")
+	return ingest.KindKhac
 }

@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"kntc/ingest"
+	"kntc/internal/viet"
 )
 
 // OCR noise: what Tesseract makes of specks, rules, the shadow along a page's edge
@@ -138,7 +139,7 @@ func trimStrayQuote(tok string) string {
 	if rest == tok || rest == "" || strings.ContainsAny(rest, "'`") {
 		return tok
 	}
-	if word := strings.TrimRight(rest, ".,;:!?)"); IsSyllable(word) {
+	if word := strings.TrimRight(rest, ".,;:!?)"); viet.IsSyllable(word) {
 		return rest
 	}
 	return tok

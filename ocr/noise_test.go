@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"kntc/ingest"
+	"kntc/internal/viet"
 	"kntc/ocr"
 )
 
@@ -148,7 +149,7 @@ func TestIsSyllable(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.word, func(t *testing.T) {
-			if got := ocr.IsSyllable(tt.word); got != tt.want {
+			if got := viet.IsSyllable(tt.word); got != tt.want {
 				t.Errorf("IsSyllable(%q) = %v, want %v", tt.word, got, tt.want)
 			}
 		})

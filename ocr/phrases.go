@@ -6,9 +6,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
-
 	"kntc/ingest"
+	"kntc/internal/viet"
 )
 
 // Tesseract reads bold print with the right letters and vowel marks but, now and
@@ -56,7 +55,7 @@ var phraseByKey = func() map[string]string {
 	m := map[string]string{}
 	ambiguous := map[string]bool{}
 	for _, p := range adminPhrases {
-		p = norm.NFC.String(p)
+		p = viet.NFC(p)
 		k := withoutTones(p)
 		if q, ok := m[k]; ok && q != p {
 			ambiguous[k] = true
@@ -69,27 +68,9 @@ var phraseByKey = func() map[string]string {
 	return m
 }()
 
-// isToneMark reports whether r is one of the five combining tone marks of
-// Vietnamese (NFD).
-func isToneMark(r rune) bool {
-	switch r {
-	case '\u0300', '\u0301', '\u0303', '\u0309', '\u0323':
-		return true
-	}
-	return false
-}
-
 // withoutTones returns s in lower case without its tone marks, keeping the vowel
 // marks (ă â ê ô ơ ư) and đ: "Nhần" → "nhân".
-func withoutTones(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		if !isToneMark(r) {
-			b.WriteRune(r)
-		}
-	}
-	return norm.NFC.String(b.String())
-}
+func withoutTones(s string) string { return viet.WithoutTones(strings.ToLower(s)) }
 
 // FixPhraseTones corrects the tones of two consecutive words (in reading order)
 // that, tones aside, spell one of the phrases above, and that are not that phrase
@@ -125,8 +106,8 @@ func FixPhraseTones(words []ingest.Word) []ingest.Word {
 		if !ok {
 			return false
 		}
-		lower := CanonicalTones(strings.ToLower(p))
-		return lower == CanonicalTones(phrase) || slices.Contains(variantSpellings, lower)
+		lower := viet.CanonicalTones(strings.ToLower(p))
+		return lower == viet.CanonicalTones(phrase) || slices.Contains(variantSpellings, lower)
 	}
 	for i := 0; i+1 < len(words); i++ {
 		ocrPair, ok := pair(i)
@@ -169,7 +150,7 @@ func letterCore(w string) (pre, core, post string) {
 	end := strings.LastIndexFunc(w, unicode.IsLetter)
 	_, size := utf8.DecodeRuneInString(w[end:])
 	end += size
-	core = norm.NFC.String(w[start:end])
+	core = viet.NFC(w[start:end])
 	for _, r := range core {
 		if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
 			return w, "", ""

@@ -8,6 +8,7 @@ import (
 
 	"kntc/ingest"
 	"kntc/internal/testenv"
+	"kntc/internal/viet"
 	"kntc/ocr/ocrtest"
 )
 
@@ -73,7 +74,7 @@ func TestFixPhraseTones(t *testing.T) {
 func TestAdminPhrases(t *testing.T) {
 	seen := map[string]string{}
 	for _, p := range adminPhrases {
-		if p != NFC(strings.ToLower(p)) || len(strings.Fields(p)) != 2 {
+		if p != viet.NFC(strings.ToLower(p)) || len(strings.Fields(p)) != 2 {
 			t.Errorf("phrase %q: want two NFC lower-case syllables", p)
 		}
 		k := withoutTones(p)
@@ -85,7 +86,7 @@ func TestAdminPhrases(t *testing.T) {
 			t.Errorf("phrase %q is not in the table", p)
 		}
 		for _, s := range strings.Fields(p) {
-			if !IsSyllable(s) {
+			if !viet.IsSyllable(s) {
 				t.Errorf("phrase %q: %q is not a Vietnamese syllable", p, s)
 			}
 		}
@@ -123,7 +124,7 @@ func TestFixPhraseTonesLeavesRightTextAlone(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, line := range strings.Split(NFC(string(raw)), "\n") {
+		for _, line := range strings.Split(viet.NFC(string(raw)), "\n") {
 			in := wordsOf(line)
 			words += len(in)
 			if got := textOf(FixPhraseTones(wordsOf(line))); got != textOf(in) {

@@ -105,7 +105,7 @@ func facetsOf(docs map[string]search.Entry, hits []string) map[string][]search.F
 		if docs[id].Confidential || d.Confidential {
 			issuer = ""
 		}
-		for f, v := range map[string]string{"kind": d.Kind, "issuer": issuer, "year": year[:4], "unit": d.UnitCode, "case": d.CaseCode, "status": string(d.Status)} {
+		for f, v := range map[string]string{"kind": string(d.Kind), "issuer": issuer, "year": year[:4], "unit": d.UnitCode, "case": d.CaseCode, "status": string(d.Status)} {
 			if v != "" {
 				counts[f][v]++
 			}

@@ -9,7 +9,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
 
-	"kntc/ocr"
+	"kntc/internal/viet"
 )
 
 // The Vietnamese analysis chain. One pass splits a page into words and computes, for
@@ -110,10 +110,9 @@ func forms(raw string) (exact, folded string) {
 	if ok {
 		return f[0], f[1]
 	}
-	exact = ocr.CanonicalTones(strings.ToLower(ocr.NFC(raw)))
-	// The eth (U+00F0) is OCR's and old fonts' stand-in for đ.
-	exact = strings.ReplaceAll(exact, "ð", "đ")
-	folded = ocr.Fold(exact)
+	exact = viet.CanonicalTones(strings.ToLower(viet.NFC(raw)))
+	exact = viet.ReplaceEth(exact)
+	folded = viet.Fold(exact)
 	formCache.Lock()
 	if len(formCache.m) >= formCacheMax {
 		clear(formCache.m)

@@ -20,7 +20,6 @@ import (
 
 	"kntc/ingest"
 	"kntc/internal/testenv"
-	"kntc/ocr"
 	"kntc/search"
 )
 
@@ -40,12 +39,21 @@ var (
 	benchUnits   = 20
 	benchYear0   = 2015
 	benchYears   = 10
-	benchKinds   = ocr.Kinds()
+	benchKinds   = kindStrings()
 	benchSurname = []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"}
 	benchMiddle  = []string{"Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Quốc", "Kim", "Xuân"}
 	benchGiven   = []string{"An", "Bình", "Cường", "Dũng", "Hoà", "Hùng", "Khoa", "Lan", "Mai", "Nam", "Phúc", "Quý", "Sơn", "Tâm", "Thuý", "Trung", "Tuấn", "Vinh", "Yến", "Khoẻ"}
 	benchPlaces  = []string{"Hòa Thành", "Hoà Thành", "Trảng Bàng", "Gò Dầu", "Bến Cầu", "Châu Thành", "Dương Minh Châu", "Tân Biên", "Tân Châu", "Hòa Hiệp", "Thủy Đông", "Long Thuận"}
 )
+
+// kindStrings is ingest.Kinds as strings, for the corpus's pick.
+func kindStrings() []string {
+	var out []string
+	for _, k := range ingest.Kinds() {
+		out = append(out, string(k))
+	}
+	return out
+}
 
 func envInt(name string, def int) int {
 	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
@@ -142,7 +150,7 @@ func (c *corpus) entry() search.Entry {
 		Status:   ingest.StatusStored,
 		UnitCode: fmt.Sprintf("U%02d", 1+c.rnd.IntN(benchUnits)),
 		CaseCode: fmt.Sprintf("KN-%d-%04d", year, c.rnd.IntN(3000)),
-		Kind:     c.pick(benchKinds),
+		Kind:     ingest.Kind(c.pick(benchKinds)),
 		Meta: ingest.Metadata{
 			Date:   date.Format(time.DateOnly),
 			Issuer: fmt.Sprintf("UBND huyện %s", c.pick(benchPlaces[:8])),

@@ -51,7 +51,7 @@ func mustSearch(tb testing.TB, ix *search.Index, q search.Query) search.Result {
 func entry(id, unit, caseCode, kind, issuer, date string, pages ...string) search.Entry {
 	created := time.Date(2020, 8, 8, 9, 30, 0, 0, time.UTC)
 	e := search.Entry{Document: ingest.Document{
-		ID: id, Status: ingest.StatusStored, UnitCode: unit, CaseCode: caseCode, Kind: kind,
+		ID: id, Status: ingest.StatusStored, UnitCode: unit, CaseCode: caseCode, Kind: ingest.Kind(kind),
 		Meta:      ingest.Metadata{Date: date, Issuer: issuer},
 		CreatedAt: created, UpdatedAt: created.Add(time.Hour),
 	}}

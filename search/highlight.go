@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"kntc/ocr"
+	"kntc/internal/viet"
 )
 
 // Weights of matched words when choosing snippets: exact before folded before fuzzy.
@@ -46,7 +46,7 @@ func newMatcher(cs []Clause, fuzzy bool) matcher {
 			mc.words = append(mc.words, queryWord(raw))
 		}
 		if c.Kind == ClausePrefix {
-			mc.typed = strings.ReplaceAll(strings.ToLower(c.Words[0]), "ð", "đ")
+			mc.typed = viet.ReplaceEth(strings.ToLower(c.Words[0]))
 		}
 		m.clauses = append(m.clauses, mc)
 	}
@@ -107,7 +107,7 @@ func init() {
 		if !isWordRune(r) {
 			continue
 		}
-		if f := ocr.Fold(strings.ToLower(string(r))); len(f) == 1 && f[0] < utf8.RuneSelf {
+		if f := viet.Fold(strings.ToLower(string(r))); len(f) == 1 && f[0] < utf8.RuneSelf {
 			quickFold[r] = f[0]
 		}
 	}

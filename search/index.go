@@ -28,7 +28,7 @@ import (
 
 	"kntc/ingest"
 	"kntc/internal/errs"
-	"kntc/ocr"
+	"kntc/internal/viet"
 )
 
 // schemaVersion is the layout of the index (fields, analyzers, ids). An index built
@@ -358,7 +358,7 @@ func splitPageID(id string) (documentID string, page int, ok bool) {
 
 // keyword normalises a keyword value (unit, case, kind, issuer, status) the same way
 // for documents and queries.
-func keyword(s string) string { return ocr.NFC(strings.TrimSpace(s)) }
+func keyword(s string) string { return viet.NFC(strings.TrimSpace(s)) }
 
 // Dates outside these years are not dates of case files (OCR read the year wrong)
 // and do not fit bleve's date fields (1677–2262).
@@ -411,7 +411,7 @@ func addEntry(b *bleve.Batch, e Entry) error {
 	confidential, published := e.confidential(), e.Published || d.Published
 	date, dated := documentDate(d)
 	facets := [][2]string{
-		{fieldKind, keyword(d.Kind)},
+		{fieldKind, keyword(string(d.Kind))},
 		{fieldUnit, keyword(d.UnitCode)},
 		{fieldCase, keyword(d.CaseCode)},
 		{fieldStatus, keyword(string(d.Status))},

@@ -236,7 +236,7 @@ func TestDocValuesSurviveMerges(t *testing.T) {
 			var want []string
 			for i := len(es) - 1; i >= 0; i-- { // newest first, pages in order
 				d := es[i].Document
-				if (q.AllUnits || slices.Contains(q.Units, d.UnitCode)) && (q.Kinds == nil || slices.Contains(q.Kinds, d.Kind)) {
+				if (q.AllUnits || slices.Contains(q.Units, d.UnitCode)) && (q.Kinds == nil || slices.Contains(q.Kinds, string(d.Kind))) {
 					want = append(want, d.ID+"/1", d.ID+"/2")
 				}
 			}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"kntc/ocr"
+	"kntc/ingest"
 	"kntc/search"
 )
 
@@ -12,16 +12,17 @@ import (
 // first too — is counted under its kind and found by it.
 func TestEveryKindIsAFacet(t *testing.T) {
 	ix := mustOpenMem(t)
-	kinds := ocr.Kinds()
+	kinds := ingest.Kinds()
 	for i, k := range kinds {
-		mustPut(t, ix, entry(fmt.Sprintf("d-%02d", i), "HT", "KN-2026-000001", k, "", "2026-03-02", "trang "+k))
+		mustPut(t, ix, entry(fmt.Sprintf("d-%02d", i), "HT", "KN-2026-000001", string(k), "", "2026-03-02", "trang "+string(k)))
 	}
 	res := mustSearch(t, ix, search.Query{AllUnits: true, Facets: true, Limit: search.MaxLimit})
 	counted := map[string]int{}
 	for _, fc := range res.Facets["kind"] {
 		counted[fc.Term] = fc.Count
 	}
-	for i, k := range kinds {
+	for i, kind := range kinds {
+		k := string(kind)
 		if counted[k] != 1 {
 			t.Errorf("facet kind %s: %d, want 1 (facets %v)", k, counted[k], res.Facets["kind"])
 		}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"kntc/ocr"
+	"kntc/internal/viet"
 	"kntc/search"
 )
 
@@ -78,7 +78,7 @@ func nearIndex(t *testing.T) (*search.Index, []nearDoc) {
 	t.Helper()
 	banned := map[string]bool{}
 	for _, p := range nearPhrases {
-		if ocr.Fold(p.exact) != p.typed || ocr.Fold(p.miss) != p.typed || p.miss == p.exact {
+		if viet.Fold(p.exact) != p.typed || viet.Fold(p.miss) != p.typed || p.miss == p.exact {
 			t.Fatalf("bad phrase %+v: exact and miss must fold to typed and differ", p)
 		}
 		for _, w := range strings.Fields(p.typed) {
@@ -87,7 +87,7 @@ func nearIndex(t *testing.T) (*search.Index, []nearDoc) {
 	}
 	var vocab []string
 	for _, w := range nearFiller {
-		if !banned[ocr.Fold(w)] {
+		if !banned[viet.Fold(w)] {
 			vocab = append(vocab, w)
 		}
 	}
@@ -168,7 +168,7 @@ func TestUnaccentedPhrases(t *testing.T) {
 			// Without diacritics: together (the exact phrase or the near miss) first.
 			res := mustSearch(t, ix, admin(p.typed))
 			rank := func(id string) int {
-				if adjacent(ocr.Fold(text[id]), p.typed) {
+				if adjacent(viet.Fold(text[id]), p.typed) {
 					return 0
 				}
 				return 1
@@ -187,7 +187,7 @@ func TestUnaccentedPhrases(t *testing.T) {
 						r = 2
 					}
 				}
-				if !adjacent(ocr.Fold(text[id]), p.typed) {
+				if !adjacent(viet.Fold(text[id]), p.typed) {
 					r++
 				}
 				return r

@@ -11,7 +11,7 @@ import (
 	bquery "github.com/blevesearch/bleve/v2/search/query"
 
 	"kntc/internal/errs"
-	"kntc/ocr"
+	"kntc/internal/viet"
 )
 
 // Query is one search. The zero value finds nothing: a user's scope must be given
@@ -105,7 +105,7 @@ func ParseQuery(s string) []Clause {
 	if len(s) > maxQueryBytes {
 		s = s[:maxQueryBytes] // a rune cut in two becomes a separator below
 	}
-	s = ocr.NFC(strings.ToValidUTF8(s, " "))
+	s = viet.NFC(strings.ToValidUTF8(s, " "))
 	var (
 		out      []Clause
 		seen     = map[string]bool{}
@@ -389,7 +389,7 @@ func prefixQueries(raw string) (a, b bquery.Query) {
 		return b, b
 	}
 	a = prefixQuery(fieldText, w.exact, 1)
-	if typed := strings.ReplaceAll(strings.ToLower(ocr.NFC(raw)), "ð", "đ"); typed != w.exact {
+	if typed := viet.ReplaceEth(strings.ToLower(viet.NFC(raw))); typed != w.exact {
 		a = anyOf(a, prefixQuery(fieldText, typed, 1))
 	}
 	return a, b

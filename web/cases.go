@@ -616,9 +616,9 @@ func handleCaseCover(logger *slog.Logger, accounts *auth.Service, svc *cases.Ser
 			respondError(w, r, logger, err)
 			return
 		}
-		kind := strings.TrimSpace(r.URL.Query().Get("kind"))
-		if kind != "" && !cases.ValidDocumentKind(kind) {
-			respondError(w, r, logger, errs.Errorf(errs.Invalid, "%s", enum.Unknown("loại văn bản", "document kind", kind, cases.DocumentKinds())))
+		kind := ingest.Kind(strings.TrimSpace(r.URL.Query().Get("kind")))
+		if kind != "" && !kind.Valid() {
+			respondError(w, r, logger, errs.Errorf(errs.Invalid, "%s", enum.Unknown("loại văn bản", "document kind", kind, ingest.Kinds())))
 			return
 		}
 		lines := []string{c.Subject}
@@ -633,7 +633,7 @@ func handleCaseCover(logger *slog.Logger, accounts *auth.Service, svc *cases.Ser
 		}
 		name := "phieu-bia-" + c.Code
 		if kind != "" {
-			name += "-" + kind
+			name += "-" + string(kind)
 		}
 		w.Header().Set("Content-Type", "application/pdf")
 		w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))

@@ -44,7 +44,7 @@ type documentJSON struct {
 	Pages       int          `json:"pages"`
 	Unit        string       `json:"unit"`
 	Case        string       `json:"case"`
-	Kind        string       `json:"kind"`
+	Kind        ingest.Kind  `json:"kind"`
 	Metadata    metadataJSON `json:"metadata"`
 	Error       string       `json:"error"`
 	DuplicateOf string       `json:"duplicate_of,omitempty"`

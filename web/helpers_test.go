@@ -24,7 +24,7 @@ import (
 	"kntc/cases"
 	"kntc/ingest"
 	"kntc/internal/testenv"
-	"kntc/ocr"
+	"kntc/internal/viet"
 	"kntc/search"
 	"kntc/storage/localfs"
 	"kntc/storage/sqldb"
@@ -59,7 +59,7 @@ var denouncer2 = cases.Person{
 // secretIn returns the piece of a denouncer's identity that s holds, written
 // with or without diacritics, in any case; "" when none.
 func secretIn(s string) string {
-	folded := strings.ToLower(ocr.Fold(s))
+	folded := strings.ToLower(viet.Fold(s))
 	for _, piece := range []string{"luu thi diem huong", "diem huong", denouncer.IDNumber, denouncer.Phone, "trung nu vuong",
 		"khong van tham lang", "tham lang", denouncer2.IDNumber, denouncer2.Phone} {
 		if strings.Contains(folded, piece) {
@@ -297,12 +297,13 @@ func decode[T any](t testing.TB, body []byte) T {
 
 // docSpec describes a stored document to make.
 type docSpec struct {
-	unit, caseCode, kind string
-	number, date         string
-	confidential         bool
-	pages                []string
-	filename             string // scan-NNN.pdf when empty
-	finish               bool   // go through the pipeline's last step (Service.Finish) as every arrival does
+	unit, caseCode string
+	kind           ingest.Kind
+	number, date   string
+	confidential   bool
+	pages          []string
+	filename       string // scan-NNN.pdf when empty
+	finish         bool   // go through the pipeline's last step (Service.Finish) as every arrival does
 }
 
 // document makes a stored document as the pipeline would have left it: its row

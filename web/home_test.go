@@ -85,7 +85,7 @@ func TestUploadsJoinTheCaseUnit(t *testing.T) {
 // its code before it was opened; the letter itself stays confidential.
 func TestOfficialActsStayVisible(t *testing.T) {
 	e := newEnv(t)
-	act := func(code, kind string, text ...string) string {
+	act := func(code string, kind ingest.Kind, text ...string) string {
 		o := ingest.Origin{UnitCode: "A", CaseCode: code, Filename: "scan.pdf", Kind: kind}
 		if err := e.svc.VetArrival(e.ctx, &o); err != nil {
 			t.Fatal(err)

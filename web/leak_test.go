@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"kntc/cases"
+	"kntc/internal/viet"
 	"kntc/search"
 )
 
@@ -39,7 +40,7 @@ func TestDenouncerNeverLeaks(t *testing.T) {
 		return []string{
 			"ĐƠN TỐ CÁO\nKính gửi: Chủ tịch UBND huyện A\n" + greeting + " " + denouncer.Name + ", CCCD số " + denouncer.IDNumber +
 				", điện thoại 0912 345 678, địa chỉ " + denouncer.Address + ".\nTôi tố cáo cán bộ địa chính xã thu tiền sai quy định.",
-			"Người tố cáo\n" + strings.ToUpper(cases.FoldKey(denouncer.Name)),
+			"Người tố cáo\n" + strings.ToUpper(viet.FoldKey(denouncer.Name)),
 		}
 	}
 	var docs []string // every document made, for the reads below
@@ -47,7 +48,7 @@ func TestDenouncerNeverLeaks(t *testing.T) {
 	// 1. A scan dropped into hotfolder/A/TC-2026-000001/ before that case is
 	// opened, then the case opened with the denouncer.
 	early := e.document(docSpec{unit: "A", caseCode: "TC-2026-000001", kind: "khac", pages: letter("Tôi là"), finish: true,
-		filename: "don-to-cao-" + cases.FoldKey(denouncer.Name) + ".pdf"})
+		filename: "don-to-cao-" + viet.FoldKey(denouncer.Name) + ".pdf"})
 	docs = append(docs, early.ID)
 	tc, _, err := e.svc.CreateCase(ctx, lp, cases.NewCase{Kind: cases.KindDenunciation, Source: cases.SourcePost,
 		ReceivedOn: date("2026-03-01"), Subject: "Tố cáo cán bộ địa chính xã thu tiền sai quy định", UnitID: e.units["A"].ID,
@@ -106,7 +107,7 @@ func TestDenouncerNeverLeaks(t *testing.T) {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	fw, _ := mw.CreateFormFile("file", "Đơn tố cáo của "+denouncer.Name+".pdf")
-	fmt.Fprintf(fw, "%%PDF-1.7 letter of %s", cases.FoldKey(denouncer.Name))
+	fmt.Fprintf(fw, "%%PDF-1.7 letter of %s", viet.FoldKey(denouncer.Name))
 	mw.Close()
 	up := decode[struct {
 		ID string `json:"id"`
@@ -160,7 +161,7 @@ func TestDenouncerNeverLeaks(t *testing.T) {
 				e.do(user, call{method: "GET", path: "/api/v1/cases/" + code + suffix})
 			}
 		}
-		for _, q := range []string{denouncer.Name, cases.FoldKey(denouncer.Name), "diem huong", denouncer.IDNumber, denouncer.Phone,
+		for _, q := range []string{denouncer.Name, viet.FoldKey(denouncer.Name), "diem huong", denouncer.IDNumber, denouncer.Phone,
 			"0912 345 678", `"Trưng Nữ Vương"`, "trung nu vuong", "tố cáo", "", denouncer2.Name, "tham lang", denouncer2.Phone} {
 			e.do(user, call{method: "GET", path: "/api/v1/search?fuzzy=1&q=" + url.QueryEscape(q)})
 			e.do(user, call{method: "GET", path: "/api/v1/search?q=" + url.QueryEscape(q) + "&case=" + tc.Code})
@@ -174,7 +175,7 @@ func TestDenouncerNeverLeaks(t *testing.T) {
 		e.do(user, call{method: "GET", path: "/api/v1/audit?limit=1000"})
 		e.do(user, call{method: "GET", path: "/api/v1/deadlines"})
 		// The duplicate check as an oracle: a guess, with and without diacritics.
-		for _, name := range []string{denouncer.Name, cases.FoldKey(denouncer.Name)} {
+		for _, name := range []string{denouncer.Name, viet.FoldKey(denouncer.Name)} {
 			code, body := e.do(user, call{method: "POST", path: "/api/v1/petitions", body: map[string]any{
 				"unit_id": e.units["A"].ID, "source": "buu_chinh", "kind": "to_cao", "received_on": "2026-03-09",
 				"petitioner": map[string]string{"name": name, "id_number": denouncer.IDNumber},

@@ -16,6 +16,7 @@ import (
 
 	"kntc/auth"
 	"kntc/cases"
+	"kntc/ingest"
 )
 
 var update = flag.Bool("update", false, "rewrite web/openapi.json from the route table of openapi_gen_test.go")
@@ -499,7 +500,7 @@ func buildOpenAPI() map[string]any {
 	b.schemas["Handling"] = enumSchema("Hướng xử lý đơn: thụ lý, hướng dẫn, chuyển đơn, lưu đơn (handling).", cases.Handlings, nil)
 	b.schemas["Outcome"] = enumSchema("Kết quả tiếp công dân (outcome of a visit).", cases.Outcomes, nil)
 	b.schemas["Role"] = enumSchema("Vai trò người dùng (user role).", auth.Roles, auth.Role.Label)
-	b.schemas["DocumentKind"] = enumSchema("Loại văn bản (document kind).", cases.DocumentKinds(), nil)
+	b.schemas["DocumentKind"] = enumSchema("Loại văn bản (document kind).", ingest.Kinds(), nil)
 	b.schemas["DocumentStatus"] = enumSchema("Trạng thái xử lý văn bản (pipeline status).", documentStatuses, nil)
 	b.schemas["SearchSort"] = enumSchema("Sắp xếp kết quả; mặc định relevance (order; relevance by default).", searchSorts, nil)
 	b.schemas["HealthStatus"] = enumSchema("ok hoặc unavailable.", []string{"ok", "unavailable"}, nil)

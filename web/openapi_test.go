@@ -16,6 +16,7 @@ import (
 
 	"kntc/auth"
 	"kntc/cases"
+	"kntc/ingest"
 )
 
 // openAPIDoc is the embedded document, parsed.
@@ -235,7 +236,7 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 func TestOpenAPIEnumsMatchGo(t *testing.T) {
 	doc := openAPIDoc(t)
 	for name, want := range map[string][]string{
-		"DocumentKind":   cases.DocumentKinds(),
+		"DocumentKind":   strs(ingest.Kinds()),
 		"Kind":           strs(cases.Kinds),
 		"Source":         strs(cases.Sources),
 		"CaseStatus":     strs(cases.Statuses),

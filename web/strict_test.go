@@ -7,6 +7,7 @@ import (
 
 	"kntc/auth"
 	"kntc/cases"
+	"kntc/ingest"
 	"kntc/internal/enum"
 )
 
@@ -127,9 +128,9 @@ func TestEnumRefusalsListTheValues(t *testing.T) {
 		want string
 	}{
 		{"cover sheet document kind", uClerk, call{method: "GET", path: "/api/v1/cases/" + c.Code + "/cover.pdf?kind=bogus"},
-			`loại văn bản "bogus" không hợp lệ (unknown document kind), phải là một trong (one of): ` + enum.List(cases.DocumentKinds())},
+			`loại văn bản "bogus" không hợp lệ (unknown document kind), phải là một trong (one of): ` + enum.List(ingest.Kinds())},
 		{"link document kind", uClerk, call{method: "POST", path: "/api/v1/documents/" + d.ID + "/link", body: map[string]any{"case": c.Code, "kind": "bogus"}},
-			enum.List(cases.DocumentKinds())},
+			enum.List(ingest.Kinds())},
 		{"case kind", uClerk, call{method: "POST", path: "/api/v1/cases", body: newCase("kind", "khieu_kien")}, enum.List(cases.Kinds)},
 		{"case source", uClerk, call{method: "POST", path: "/api/v1/cases", body: newCase("source", "email")}, enum.List(cases.Sources)},
 		{"party role", uClerk, call{method: "POST", path: "/api/v1/cases/" + c.Code + "/parties", body: map[string]any{"role": "witness", "name": "Lê Văn Tư"}},

@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"kntc/cases"
+	"kntc/ingest"
 	"kntc/internal/errs"
 )
 
@@ -82,7 +83,7 @@ func handleDocumentLink(logger *slog.Logger, svc *cases.Service) http.Handler {
 			return
 		}
 		a := currentActor(r.Context())
-		d, err := svc.Link(r.Context(), a, chi.URLParam(r, "id"), code, strings.TrimSpace(req.Kind))
+		d, err := svc.Link(r.Context(), a, chi.URLParam(r, "id"), code, ingest.Kind(strings.TrimSpace(req.Kind)))
 		if err != nil {
 			respondError(w, r, logger, err)
 			return

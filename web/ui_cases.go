@@ -269,7 +269,7 @@ type step struct {
 
 // docGroup is the case's documents of one kind.
 type docGroup struct {
-	Kind string
+	Kind ingest.Kind
 	Docs []ingest.Document
 }
 
@@ -291,7 +291,7 @@ type casePage struct {
 
 // procedureOrder is the order of the document kinds in a case file: the papers
 // that arrive first, then the acts of the procedure, then the rest.
-var procedureOrder = []string{"don_khieu_nai", "don_to_cao", "don_kien_nghi_phan_anh", "giay_uy_quyen", "phieu_chuyen_don",
+var procedureOrder = []ingest.Kind{"don_khieu_nai", "don_to_cao", "don_kien_nghi_phan_anh", "giay_uy_quyen", "phieu_chuyen_don",
 	"bien_ban_tiep_cong_dan", "thong_bao_thu_ly_khieu_nai", "quyet_dinh_thu_ly", "thong_bao_thu_ly_to_cao",
 	"quyet_dinh_giao_xac_minh", "bien_ban_lam_viec", "bien_ban_doi_thoai", "bao_cao_ket_qua_xac_minh",
 	"quyet_dinh_gia_han", "quyet_dinh_giai_quyet_khieu_nai", "ket_luan_noi_dung_to_cao", "cong_van", "khac"}
@@ -358,11 +358,11 @@ func (p *pages) loadCasePage(r *http.Request, code string, reveal bool) (casePag
 	if err != nil {
 		return casePage{}, err
 	}
-	byKind := map[string][]ingest.Document{}
+	byKind := map[ingest.Kind][]ingest.Document{}
 	for _, d := range docs {
 		k := d.Kind
 		if !slices.Contains(procedureOrder, k) {
-			k = "khac"
+			k = ingest.KindKhac
 		}
 		byKind[k] = append(byKind[k], d)
 	}

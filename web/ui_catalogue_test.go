@@ -4,12 +4,13 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"kntc/auth"
 	"kntc/cases"
-	"kntc/ocr"
+	"kntc/ingest"
 )
 
 // TestCatalogueComplete: every key the templates and the page handlers name
@@ -67,15 +68,18 @@ func TestCatalogueComplete(t *testing.T) {
 		cases.EventUnlinked, cases.EventExtended, cases.EventAssigned, cases.EventParty, cases.EventGrant} {
 		keys = append(keys, "event."+e)
 	}
-	for _, k := range append(ocr.Kinds(), "") {
-		keys = append(keys, "dockind."+k)
+	for _, k := range append(ingest.Kinds(), "") {
+		keys = append(keys, "dockind."+string(k))
+		if k != "" && !slices.Contains(procedureOrder, k) {
+			t.Errorf("document kind %s is not in the case page's procedureOrder", k)
+		}
 	}
 	for _, s := range documentStatuses {
 		keys = append(keys, "docstatus."+string(s))
 	}
 	keys = append(keys, "daycount."+string(cases.CountCalendar), "daycount."+string(cases.CountWorking))
 	for _, k := range procedureOrder {
-		keys = append(keys, "dockind."+k)
+		keys = append(keys, "dockind."+string(k))
 	}
 	if len(keys) < 150 {
 		t.Fatalf("only %d keys checked", len(keys))

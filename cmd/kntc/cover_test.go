@@ -14,7 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"kntc/ocr"
+	"kntc/ingest"
+	"kntc/internal/viet"
 	"kntc/ocr/cover"
 	"kntc/ocr/ocrtest"
 	"kntc/ocr/pdfa"
@@ -34,9 +35,9 @@ func TestCoverSheetBatch(t *testing.T) {
 	// to a denunciation, TC-…, would be confidential until its case is opened and
 	// so not searchable by its words: cases/secrecy.go.)
 	const caseA, caseB = "KN-2026-000101", "PA-2026-000202"
-	coverA, err := cover.Render(cover.Sheet{CaseCode: caseA, Kind: ocr.KindQuyetDinhThuLy, Lines: []string{"Khiếu nại của bà Nguyễn Thị Hoà về thu hồi đất"}}, 300)
+	coverA, err := cover.Render(cover.Sheet{CaseCode: caseA, Kind: ingest.KindQuyetDinhThuLy, Lines: []string{"Khiếu nại của bà Nguyễn Thị Hoà về thu hồi đất"}}, 300)
 	must(t, err)
-	coverB, err := cover.Render(cover.Sheet{CaseCode: caseB, Kind: ocr.KindBienBanLamViec, Lines: []string{"Kiến nghị về cán bộ địa chính xã Trường Tây"}}, 300)
+	coverB, err := cover.Render(cover.Sheet{CaseCode: caseB, Kind: ingest.KindBienBanLamViec, Lines: []string{"Kiến nghị về cán bộ địa chính xã Trường Tây"}}, 300)
 	must(t, err)
 	p1, t1 := page(t, "QUYẾT ĐỊNH về việc thụ lý giải quyết khiếu nại lần đầu của bà Nguyễn Thị Hoà")
 	p2, t2 := page(t, "BIÊN BẢN LÀM VIỆC với ông Trần Văn Bảy về nội dung kiến nghị cán bộ địa chính")
@@ -94,12 +95,13 @@ func TestCoverSheetBatch(t *testing.T) {
 	}
 
 	parts := []struct {
-		name, caseCode, kind string
-		jpegs                [][]byte
-		texts                []string
+		name, caseCode string
+		kind           ingest.Kind
+		jpegs          [][]byte
+		texts          []string
 	}{
-		{"lo-quet (1/2).pdf", caseA, ocr.KindQuyetDinhThuLy, [][]byte{j1}, []string{t1}},
-		{"lo-quet (2/2).pdf", caseB, ocr.KindBienBanLamViec, [][]byte{j2, j3}, []string{t2, t3}},
+		{"lo-quet (1/2).pdf", caseA, ingest.KindQuyetDinhThuLy, [][]byte{j1}, []string{t1}},
+		{"lo-quet (2/2).pdf", caseB, ingest.KindBienBanLamViec, [][]byte{j2, j3}, []string{t2, t3}},
 	}
 	for _, want := range parts {
 		d, ok := byName[want.name]
@@ -107,7 +109,7 @@ func TestCoverSheetBatch(t *testing.T) {
 			t.Errorf("no document %q", want.name)
 			continue
 		}
-		if d.Status != "stored" || d.Case != want.caseCode || d.Kind != want.kind || d.Pages != len(want.texts) || d.Unit != "STNMT" {
+		if d.Status != "stored" || d.Case != want.caseCode || d.Kind != string(want.kind) || d.Pages != len(want.texts) || d.Unit != "STNMT" {
 			t.Errorf("%s: %+v; want stored in %s as %s with %d pages", want.name, d, want.caseCode, want.kind, len(want.texts))
 		}
 		// The stored text: the part's pages, no cover.
@@ -182,9 +184,9 @@ func TestCoverSheetBatch(t *testing.T) {
 // noCover fails when text holds a cover sheet's headings.
 func noCover(t *testing.T, what, text string) {
 	t.Helper()
-	folded := strings.ToLower(ocr.Fold(text))
+	folded := strings.ToLower(viet.Fold(text))
 	for _, s := range []string{cover.Title, cover.Subtitle} {
-		if strings.Contains(folded, strings.ToLower(ocr.Fold(s))) {
+		if strings.Contains(folded, strings.ToLower(viet.Fold(s))) {
 			t.Errorf("%s holds the cover sheet's %q:\n%s", what, s, text)
 		}
 	}
@@ -264,13 +266,15 @@ func TestCoverSheetTIFFBatch(t *testing.T) {
 		t.Errorf("batch: %+v", d)
 	}
 	for _, want := range []struct {
-		name, caseCode, kind, text string
+		name, caseCode string
+		kind           ingest.Kind
+		text           string
 	}{
 		{"may-quet (1/2).pdf", folderCase, "", t1},
-		{"may-quet (2/2).pdf", coverCase, ocr.KindQuyetDinhThuLy, strings.Join(lines, "\n")},
+		{"may-quet (2/2).pdf", coverCase, ingest.KindQuyetDinhThuLy, strings.Join(lines, "\n")},
 	} {
 		d := byName[want.name]
-		if d.Status != "stored" || d.Case != want.caseCode || d.Pages != 1 || d.Unit != "HT" || (want.kind != "" && d.Kind != want.kind) {
+		if d.Status != "stored" || d.Case != want.caseCode || d.Pages != 1 || d.Unit != "HT" || (want.kind != "" && d.Kind != string(want.kind)) {
 			t.Errorf("%s: %+v; want stored in %s with one page", want.name, d, want.caseCode)
 		}
 		_, text := s.get(t, token, "/api/v1/documents/"+d.ID+"/text")

@@ -213,7 +213,7 @@ func (p pageFile) Page(ctx context.Context, i int) (ingest.PageImage, error) {
 }
 
 // detectCover adapts ocr/cover to the pipeline: is this page a QR cover sheet?
-func detectCover(_ context.Context, img image.Image) (caseCode, kind string, ok bool) {
+func detectCover(_ context.Context, img image.Image) (caseCode string, kind ingest.Kind, ok bool) {
 	s, ok := cover.Detect(img)
 	return s.CaseCode, s.Kind, ok
 }
@@ -231,7 +231,7 @@ func copyPDFPages(lim pages.Limits) ingest.PDFCopier {
 }
 
 // readHeader reads the header of a document's first page.
-func readHeader(text string) (ingest.Metadata, string) {
+func readHeader(text string) (ingest.Metadata, ingest.Kind) {
 	h := ocr.ParseHeader(text)
 	return ingest.Metadata{Number: h.Number, Date: h.Date, Issuer: h.Issuer, Type: h.Type, Subject: h.Subject}, h.Kind
 }

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"kntc/internal/viet"
 )
 
 // Field describes one text field: its names in messages and its limits.
@@ -71,7 +71,7 @@ func (f Field) Clean(s string) (string, string) {
 	}
 	// Normalised after the filtering: a dropped character between a letter and
 	// its combining mark would otherwise leave them uncomposed.
-	out := strings.TrimSpace(norm.NFC.String(b.String()))
+	out := strings.TrimSpace(viet.NFC(b.String()))
 	switch {
 	case invalid:
 		return out, f.problem("không phải văn bản UTF-8 hợp lệ", "not valid UTF-8 text")
@@ -147,5 +147,5 @@ func Strip(s string) string {
 		}
 		return r
 	}, s)
-	return strings.TrimSpace(norm.NFC.String(s))
+	return strings.TrimSpace(viet.NFC(s))
 }

@@ -16,13 +16,12 @@
 package vnlegacy
 
 import (
+	"kntc/internal/viet"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
-
-	"kntc/ocr"
 )
 
 // Encoding is a text encoding this package recognises.
@@ -235,7 +234,7 @@ func forWords(s string, fn func(piece string, isWord bool)) {
 }
 
 // speller tells which words spell Vietnamese syllables, remembering its answers:
-// a text repeats a few hundred distinct words, and ocr.IsSyllable is most of the
+// a text repeats a few hundred distinct words, and viet.IsSyllable is most of the
 // cost of converting one.
 type speller map[string]bool
 
@@ -260,7 +259,7 @@ func (sp speller) syllables(s string) (valid, candidates int) {
 		candidates++
 		ok, seen := sp[w]
 		if !seen {
-			ok = ocr.IsSyllable(w)
+			ok = viet.IsSyllable(w)
 			sp[w] = ok
 		}
 		if ok {

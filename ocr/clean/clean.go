@@ -14,13 +14,11 @@ import (
 	"image/color"
 )
 
-// Gray returns img as 8-bit grey for OCR, with its origin at (0, 0). A pixel's grey
-// is its lightest colour channel: black and grey ink stay as dark as they are, while
-// coloured ink — the red seal over the text, a blue signature — turns as light as
-// the paper under it, so OCR sees the print alone. Where such ink lies over black
-// text the text stays black (ink multiplies on paper). A *image.Gray whose origin is
-// (0, 0) is returned as it is, not copied; callers must not modify the result.
-func Gray(img image.Image) *image.Gray {
+// Lightest returns img as 8-bit grey for OCR, each pixel its lightest colour
+// channel: coloured ink (the red seal, a blue signature) fades into the paper while
+// black and grey ink stay as dark as they are. The origin is (0, 0); a *image.Gray
+// already there is returned as it is, so callers must not modify the result.
+func Lightest(img image.Image) *image.Gray {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	if g, ok := img.(*image.Gray); ok && b.Min == (image.Point{}) {
@@ -168,7 +166,7 @@ func Luma(img image.Image) *image.Gray {
 	out := image.NewGray(image.Rect(0, 0, w, h))
 	switch m := img.(type) {
 	case *image.Gray:
-		return Gray(m)
+		return Lightest(m)
 	case *image.RGBA:
 		for y := range h {
 			src := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]

@@ -14,7 +14,7 @@ import (
 	"kntc/ocr/ocrtest"
 )
 
-// lightest is the reference for clean.Gray: the lightest channel of the colour
+// lightest is the reference for clean.Lightest: the lightest channel of the colour
 // composited on white, through the slow image.At path.
 func lightest(c color.Color) uint8 {
 	r, g, b, a := c.RGBA()
@@ -61,7 +61,7 @@ func TestGrayMatchesLightestChannel(t *testing.T) {
 	for _, r := range []image.Rectangle{image.Rect(0, 0, 7, 5), image.Rect(3, 2, 12, 9), image.Rect(-4, -3, 5, 6)} {
 		for name, img := range randomImages(rng, r) {
 			t.Run(name+"/"+r.String(), func(t *testing.T) {
-				g := clean.Gray(img)
+				g := clean.Lightest(img)
 				if g.Bounds() != image.Rect(0, 0, r.Dx(), r.Dy()) {
 					t.Fatalf("bounds %v, want origin (0, 0) and size %v", g.Bounds(), r.Size())
 				}
@@ -98,9 +98,9 @@ func TestGrayFadesColouredInk(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			img := image.NewRGBA(image.Rect(0, 0, 1, 1))
 			img.SetRGBA(0, 0, tt.c)
-			got := clean.Gray(img).Pix[0]
+			got := clean.Lightest(img).Pix[0]
 			if got < tt.min || got > tt.max {
-				t.Errorf("Gray(%v) = %d, want %d–%d", tt.c, got, tt.min, tt.max)
+				t.Errorf("Lightest(%v) = %d, want %d–%d", tt.c, got, tt.min, tt.max)
 			}
 			if luma := clean.Luma(img).Pix[0]; tt.name == "red seal" && luma > 100 {
 				t.Errorf("Luma(%v) = %d: the plain conversion should keep the seal dark", tt.c, luma)
@@ -111,11 +111,11 @@ func TestGrayFadesColouredInk(t *testing.T) {
 
 func TestGrayReturnsGrayUnchanged(t *testing.T) {
 	g := image.NewGray(image.Rect(0, 0, 4, 4))
-	if clean.Gray(g) != g || clean.Luma(g) != g {
+	if clean.Lightest(g) != g || clean.Luma(g) != g {
 		t.Error("a grey image at the origin was copied")
 	}
 	sub := g.SubImage(image.Rect(1, 1, 3, 3)).(*image.Gray)
-	if out := clean.Gray(sub); out.Bounds() != image.Rect(0, 0, 2, 2) {
+	if out := clean.Lightest(sub); out.Bounds() != image.Rect(0, 0, 2, 2) {
 		t.Errorf("sub-image: bounds %v", out.Bounds())
 	}
 }

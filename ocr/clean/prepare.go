@@ -60,7 +60,7 @@ func (p Page) Original(x0, y0, x1, y1 int) (int, int, int, int) {
 // implausible value means 300), in the order the benchmark (make bench-ocr) showed
 // to work, each step kept for what it gained there:
 //
-//  1. Gray: the lightest channel, so a red seal fades out of the text (600 dpi
+//  1. Lightest: the lightest channel, so a red seal fades out of the text (600 dpi
 //     sealed pages: 2.3% CER read as luminance, 0.55% so);
 //  2. Downscale to 300 dpi when the scan is finer than 400 dpi (sealed pages
 //     0.55% → 0.07%, and a quarter of Tesseract's time);
@@ -80,7 +80,7 @@ func Prepare(img image.Image, dpi int) Page {
 	if dpi < 70 || dpi > 2400 {
 		dpi = 300
 	}
-	g := Gray(img)
+	g := Lightest(img)
 	p := Page{DPI: dpi, Scale: 1, origW: g.Bounds().Dx(), origH: g.Bounds().Dy()}
 	if b := g.Bounds(); dpi > maxDPI && b.Dx() > 0 && b.Dy() > 0 {
 		w := max(1, (b.Dx()*OCRDPI+dpi/2)/dpi)

@@ -9,10 +9,12 @@
 // encoded, so a sheet left on a desk discloses no more than its print.
 package cover
 
+import "kntc/ingest"
+
 // Sheet is one cover sheet.
 type Sheet struct {
-	CaseCode string // "KN-2026-000123"; see ValidCaseCode
-	Kind     string // a document kind of ocr.Kinds(), or empty: the kind is then read from the document
+	CaseCode string      // "KN-2026-000123"; see ValidCaseCode
+	Kind     ingest.Kind // a document kind of ingest.Kinds(), or empty: the kind is then read from the document
 	// Lines are printed under the code for people: the case's subject, its handling
 	// unit, and so on. They are not in the QR code, and Detect does not return them.
 	Lines []string

@@ -16,8 +16,8 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
+	"kntc/ingest"
 	"kntc/internal/testenv"
-	"kntc/ocr"
 	"kntc/ocr/cover"
 	"kntc/ocr/ocrtest"
 	"kntc/ocr/pages"
@@ -25,8 +25,8 @@ import (
 )
 
 var sheets = []cover.Sheet{
-	{CaseCode: "KN-2026-000123", Kind: ocr.KindQuyetDinhThuLy, Lines: []string{"Khiếu nại của bà Nguyễn Thị Hoà về quyết định thu hồi đất", "Thanh tra tỉnh Tây Ninh"}},
-	{CaseCode: "TC-2025-004711", Kind: ocr.KindQuyetDinhGiaiQuyetKhieuNai}, // the longest kind: the largest QR
+	{CaseCode: "KN-2026-000123", Kind: ingest.KindQuyetDinhThuLy, Lines: []string{"Khiếu nại của bà Nguyễn Thị Hoà về quyết định thu hồi đất", "Thanh tra tỉnh Tây Ninh"}},
+	{CaseCode: "TC-2025-004711", Kind: ingest.KindQuyetDinhGiaiQuyetKhieuNai}, // the longest kind: the largest QR
 	{CaseCode: "PA-2026-000001"}, // no kind: read from the document
 }
 
@@ -248,26 +248,32 @@ func TestForeignQRCodes(t *testing.T) {
 		}
 	}
 	// The same drawing with kntc's own text is one.
-	if s, ok := cover.Detect(qrPage(t, "KNTC1|ND-2024-000042|cong_van")); !ok || s.CaseCode != "ND-2024-000042" || s.Kind != ocr.KindCongVan {
+	if s, ok := cover.Detect(qrPage(t, "KNTC1|ND-2024-000042|cong_van")); !ok || s.CaseCode != "ND-2024-000042" || s.Kind != ingest.KindCongVan {
 		t.Errorf("kntc's QR not detected: %+v %v", s, ok)
 	}
 }
 
 func TestPayload(t *testing.T) {
 	tests := []struct {
-		name, code, kind, want string
+		name, code string
+		kind       ingest.Kind
+		want       string
 	}{
-		{"with kind", "KN-2026-000123", ocr.KindBienBanLamViec, "KNTC1|KN-2026-000123|bien_ban_lam_viec"},
+		{"with kind", "KN-2026-000123", ingest.KindBienBanLamViec, "KNTC1|KN-2026-000123|bien_ban_lam_viec"},
 		{"without kind", "TC-2025-000001", "", "KNTC1|TC-2025-000001|"},
 		{"bad code", "KN-2026-123", "", ""},
 		{"code with spaces", " KN-2026-000123", "", ""},
 		{"separator in code", "KN|2026-000123", "", ""},
 		{"unknown kind", "KN-2026-000123", "quyet_dinh", ""},
 	}
-	// Every kind of ocr's one list may be printed on a cover, the papers that
+	// Every kind of ingest's one list may be printed on a cover, the papers that
 	// arrive first too.
-	for _, k := range ocr.Kinds() {
-		tests = append(tests, struct{ name, code, kind, want string }{"kind " + k, "PA-2026-000007", k, "KNTC1|PA-2026-000007|" + k})
+	for _, k := range ingest.Kinds() {
+		tests = append(tests, struct {
+			name, code string
+			kind       ingest.Kind
+			want       string
+		}{"kind " + string(k), "PA-2026-000007", k, "KNTC1|PA-2026-000007|" + string(k)})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"kntc/ocr"
+	"kntc/ingest"
 )
 
 // payloadVersion opens every kntc cover QR. A later format gets "KNTC2": old sheets
@@ -22,23 +22,23 @@ var ErrNotCover = errors.New("not a kntc cover sheet")
 
 // Payload returns the text of the QR code of a cover sheet: "KNTC1|<case code>|<kind>",
 // for example "KNTC1|KN-2026-000123|quyet_dinh_thu_ly"; kind may be empty. The case
-// code must pass ValidCaseCode and the kind must be one of ocr.Kinds().
-func Payload(caseCode, kind string) (string, error) {
+// code must pass ValidCaseCode and the kind must be one of ingest.Kinds().
+func Payload(caseCode string, kind ingest.Kind) (string, error) {
 	if !ValidCaseCode(caseCode) {
 		return "", fmt.Errorf("mã hồ sơ %q không hợp lệ (invalid case code, want e.g. KN-2026-000123)", caseCode)
 	}
 	if kind != "" {
-		if _, ok := ocr.KindLabel(kind); !ok {
+		if !kind.Valid() {
 			return "", fmt.Errorf("loại tài liệu %q không hợp lệ (unknown document kind)", kind)
 		}
 	}
-	return payloadVersion + "|" + caseCode + "|" + kind, nil
+	return payloadVersion + "|" + caseCode + "|" + string(kind), nil
 }
 
 // ParsePayload reads the text of a QR code. Anything but exactly what Payload writes
 // (version, separators, a valid case code, a known kind or none) returns an error
 // wrapping ErrNotCover: a page is only ever split on a code kntc printed.
-func ParsePayload(s string) (caseCode, kind string, err error) {
+func ParsePayload(s string) (caseCode string, kind ingest.Kind, err error) {
 	// The longest valid payload is well under 100 bytes; splitting a long text from
 	// another system's QR would only waste time.
 	if len(s) > 100 {
@@ -48,12 +48,12 @@ func ParsePayload(s string) (caseCode, kind string, err error) {
 	if len(f) != 3 || f[0] != payloadVersion {
 		return "", "", fmt.Errorf("payload %q: %w", s, ErrNotCover)
 	}
-	caseCode, kind = f[1], f[2]
+	caseCode, kind = f[1], ingest.Kind(f[2])
 	if !ValidCaseCode(caseCode) {
 		return "", "", fmt.Errorf("case code %q: %w", caseCode, ErrNotCover)
 	}
 	if kind != "" {
-		if _, ok := ocr.KindLabel(kind); !ok {
+		if !kind.Valid() {
 			return "", "", fmt.Errorf("kind %q: %w", kind, ErrNotCover)
 		}
 	}

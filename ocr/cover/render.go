@@ -14,7 +14,6 @@ import (
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
 
-	"kntc/ocr"
 	"kntc/ocr/fonts"
 	"kntc/ocr/pdfa"
 )
@@ -92,7 +91,7 @@ func Render(s Sheet, dpi int) (*image.Gray, error) {
 	// Below it: the kind, the caller's lines, then the instructions at the bottom.
 	label := "tự nhận dạng (recognised from the document)"
 	if s.Kind != "" {
-		label, _ = ocr.KindLabel(s.Kind)
+		label = s.Kind.Label()
 	}
 	y = c.centred(fonts.SansBold, 18, "Loại tài liệu: "+label, qy+side+c.px(2), width)
 	help := []string{

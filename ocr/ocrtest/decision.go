@@ -14,7 +14,9 @@ import (
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
-	"golang.org/x/text/unicode/norm"
+
+	"kntc/ingest"
+	"kntc/internal/viet"
 )
 
 // Decision is the first page of a Vietnamese administrative document laid out as
@@ -237,7 +239,8 @@ func upperLine(l string) bool {
 // HeaderTruth is what a header parser should read from a decision page (the
 // fields of kntc/ocr.Header, which this package does not import).
 type HeaderTruth struct {
-	Number, Date, Place, Issuer, Type, Subject, Kind string
+	Number, Date, Place, Issuer, Type, Subject string
+	Kind                                       ingest.Kind
 }
 
 // HeaderCase is a generated decision page with the header it states.
@@ -278,7 +281,7 @@ type docType struct {
 	subject        func(person, addr string) string
 	about          bool // the subject starts with "Về việc"
 	body           string
-	kind           string
+	kind           ingest.Kind
 	signed         bool // an authority line under the subject
 }
 
@@ -380,7 +383,7 @@ func GeneratedHeaders(n int, seed int64) []HeaderCase {
 // false when the text has no type line among its first lines (no header).
 func SampleDecision(text string, bodyParas int) (d Decision, ok bool) {
 	var lines []string
-	for l := range strings.SplitSeq(norm.NFC.String(text), "\n") {
+	for l := range strings.SplitSeq(viet.NFC(text), "\n") {
 		if l = strings.Join(strings.Fields(l), " "); l != "" {
 			lines = append(lines, l)
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+
+	"kntc/ingest"
 )
 
 // GeneratedFirstPapers returns one page of each paper that arrives first in a
@@ -31,7 +33,8 @@ func GeneratedFirstPapers(seed int64) []HeaderCase {
 	}
 
 	letters := []struct {
-		name, title, subject, typ, kind string
+		name, title, subject, typ string
+		kind                      ingest.Kind
 	}{
 		{"don-khieu-nai", "ĐƠN KHIẾU NẠI", "khiếu nại Quyết định số 125/QĐ-UBND về việc thu hồi đất", "ĐƠN KHIẾU NẠI", "don_khieu_nai"},
 		{"don-to-cao", "ĐƠN TỐ CÁO", "tố cáo hành vi vi phạm trong quản lý đất đai", "ĐƠN TỐ CÁO", "don_to_cao"},
@@ -53,8 +56,10 @@ func GeneratedFirstPapers(seed int64) []HeaderCase {
 	}
 
 	admin := []struct {
-		name, code, typeLine, subject, typ, kind, body string
-		signed                                         bool
+		name, code, typeLine, subject, typ string
+		kind                               ingest.Kind
+		body                               string
+		signed                             bool
 	}{
 		{"phieu-chuyen-don", "PC", "PHIẾU CHUYỂN ĐƠN", "", "PHIẾU CHUYỂN", "phieu_chuyen_don",
 			"Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh Tây Ninh", false},

@@ -3,7 +3,7 @@ package ocrtest
 import (
 	"strings"
 
-	"golang.org/x/text/unicode/norm"
+	"kntc/internal/viet"
 )
 
 // CER is the character error rate of got against want: both in NFC with whitespace
@@ -17,10 +17,10 @@ func CER(got, want string) float64 {
 // runs as word breaks, the edit distance between their word sequences divided by
 // want's word count.
 func WER(got, want string) float64 {
-	return errorRate(strings.Fields(norm.NFC.String(got)), strings.Fields(norm.NFC.String(want)))
+	return errorRate(strings.Fields(viet.NFC(got)), strings.Fields(viet.NFC(want)))
 }
 
-func collapse(s string) string { return strings.Join(strings.Fields(norm.NFC.String(s)), " ") }
+func collapse(s string) string { return strings.Join(strings.Fields(viet.NFC(s)), " ") }
 
 // errorRate is the Levenshtein distance from want to got over want's length (1 for
 // anything against nothing, 0 for nothing against nothing).

@@ -15,8 +15,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
-
+	"kntc/internal/viet"
 	"kntc/internal/vnlegacy"
 )
 
@@ -157,7 +156,7 @@ func (f *File) pdfText(ctx context.Context, num int) (string, error) {
 // worse than OCR for search, so it is dropped.
 func usableText(s string) string {
 	s, _ = vnlegacy.Convert(strings.ToValidUTF8(s, ""))
-	s = strings.TrimFunc(norm.NFC.String(s), unicode.IsSpace)
+	s = strings.TrimFunc(viet.NFC(s), unicode.IsSpace)
 	letters, odd := 0, 0
 	for _, r := range s {
 		switch {

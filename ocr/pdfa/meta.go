@@ -10,7 +10,7 @@ import (
 	"unicode"
 	"unicode/utf16"
 
-	"golang.org/x/text/unicode/norm"
+	"kntc/internal/viet"
 )
 
 // Meta is the document's metadata. Each field is written twice, in the Info
@@ -53,7 +53,7 @@ func (m Meta) clean() (Meta, error) {
 				return ' '
 			}
 			return r
-		}, norm.NFC.String(s))
+		}, viet.NFC(s))
 		return strings.Join(strings.Fields(s), " ")
 	}
 	m.Title, m.Author, m.Subject, m.Keywords = text(m.Title), text(m.Author), text(m.Subject), text(m.Keywords)

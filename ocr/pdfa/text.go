@@ -8,9 +8,8 @@ import (
 	"unicode"
 	"unicode/utf16"
 
-	"golang.org/x/text/unicode/norm"
-
 	"kntc/ingest"
+	"kntc/internal/viet"
 )
 
 // textFont is the document's one text-layer font: its object numbers, allocated
@@ -64,7 +63,7 @@ func cleanWord(s string) string {
 			return -1
 		}
 		return r
-	}, norm.NFC.String(s))
+	}, viet.NFC(s))
 	return strings.Join(strings.Fields(s), " ")
 }
 

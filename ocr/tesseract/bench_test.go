@@ -215,7 +215,7 @@ func (r *rates) add(name string, want ocrtest.HeaderTruth, got ocr.Header) {
 	fields := map[string][2]string{
 		"number": {want.Number, got.Number}, "date": {want.Date, got.Date}, "place": {want.Place, got.Place},
 		"issuer": {want.Issuer, got.Issuer}, "type": {want.Type, got.Type}, "subject": {want.Subject, got.Subject},
-		"kind": {want.Kind, got.Kind},
+		"kind": {string(want.Kind), string(got.Kind)},
 	}
 	all := true
 	for _, f := range headerFields {

@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"kntc/ingest"
+	"kntc/internal/viet"
 	"kntc/ocr"
 	"kntc/ocr/clean"
 )
@@ -210,7 +211,7 @@ func stats(words []ingest.Word) (conf, vietnamese float64) {
 		for _, part := range strings.FieldsFunc(w.Text, func(r rune) bool { return !unicode.IsLetter(r) }) {
 			n := len([]rune(part))
 			letters += n
-			if ocr.IsSyllable(part) || isAcronym(part) {
+			if viet.IsSyllable(part) || isAcronym(part) {
 				good += n
 			}
 		}

@@ -21,9 +21,9 @@ import (
 	"syscall"
 
 	"github.com/otiai10/gosseract/v2"
-	"golang.org/x/text/unicode/norm"
 
 	"kntc/ingest"
+	"kntc/internal/viet"
 	"kntc/ocr/clean"
 )
 
@@ -219,7 +219,7 @@ func encodeBMP(g *image.Gray, dpi int) []byte {
 func toWords(boxes []gosseract.BoundingBox) []ingest.Word {
 	words := make([]ingest.Word, 0, len(boxes))
 	for _, bx := range boxes {
-		word := strings.TrimSpace(norm.NFC.String(bx.Word))
+		word := strings.TrimSpace(viet.NFC(bx.Word))
 		if word == "" {
 			continue
 		}

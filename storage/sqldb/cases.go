@@ -13,6 +13,7 @@ import (
 	"kntc/cases"
 	"kntc/ingest"
 	"kntc/internal/errs"
+	"kntc/internal/viet"
 )
 
 var (
@@ -84,7 +85,7 @@ func caseValues(c *cases.Case) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("case outcome: %w", err)
 	}
-	return []any{c.Kind, c.Source, cases.FormatDate(c.ReceivedOn), c.Subject, cases.FoldKey(c.Subject), c.Summary,
+	return []any{c.Kind, c.Source, cases.FormatDate(c.ReceivedOn), c.Subject, viet.FoldKey(c.Subject), c.Summary,
 		c.UnitID, nullID(c.HandlerID), c.Round, c.Complex, c.Remote, c.Status, c.Result,
 		cases.FormatDate(c.AcceptedOn), cases.FormatDate(c.DecidedOn), cases.FormatDate(c.ClosedOn),
 		c.DecisionDocument, cases.FormatDate(c.PublishedOn), string(ext), cases.FormatDate(c.DueOn), c.PINHash, string(outcome)}, nil
@@ -257,7 +258,7 @@ func (db *DB) Cases(ctx context.Context, f cases.CaseFilter) ([]cases.Case, int,
 	}
 	if t := strings.TrimSpace(f.Text); t != "" {
 		where = append(where, `(LOWER(code) LIKE ? ESCAPE '\' OR subject_key LIKE ? ESCAPE '\')`)
-		args = append(args, likeContains(strings.ToLower(t)), likeContains(cases.FoldKey(t)))
+		args = append(args, likeContains(strings.ToLower(t)), likeContains(viet.FoldKey(t)))
 	}
 	return listPage(ctx, db, "cases", caseColumns, where, args, order, listLimit(f.Limit, 50), f.Offset, scanCase)
 }

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"kntc/ocr"
+	"kntc/internal/viet"
 	"kntc/ocr/pdfa/internal/icc"
 	"kntc/ocr/pdfa/pdfacheck"
 )
@@ -113,7 +113,7 @@ func asciiTitle(s string) string {
 			return -1
 		}
 		return r
-	}, ocr.Fold(s))
+	}, viet.Fold(s))
 }
 
 func firstLines(s string, n int) string {

@@ -1,4 +1,4 @@
-package ocr_test
+package viet_test
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"kntc/ocr"
+	"kntc/internal/viet"
 )
 
 // The -update flag rewrites the golden files. Other test files of the package may
@@ -67,11 +67,11 @@ func TestCanonicalTones(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := ocr.CanonicalTones(tt.in)
+			got := viet.CanonicalTones(tt.in)
 			if got != tt.want {
 				t.Errorf("CanonicalTones(%q) = %q, want %q", tt.in, got, tt.want)
 			}
-			if again := ocr.CanonicalTones(got); again != got {
+			if again := viet.CanonicalTones(got); again != got {
 				t.Errorf("not idempotent: %q then %q", got, again)
 			}
 		})
@@ -94,7 +94,7 @@ func TestFold(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := ocr.Fold(tt.in); got != tt.want {
+			if got := viet.Fold(tt.in); got != tt.want {
 				t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
@@ -115,12 +115,12 @@ func TestVietnameseGolden(t *testing.T) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		nfc := ocr.NFC(line)
+		nfc := viet.NFC(line)
 		fmt.Fprintf(&out, "in:    %s\n", line)
 		if nfc != line {
 			fmt.Fprintf(&out, "nfc:   %s\n", nfc)
 		}
-		fmt.Fprintf(&out, "tones: %s\nfold:  %s\n\n", ocr.CanonicalTones(line), ocr.Fold(line))
+		fmt.Fprintf(&out, "tones: %s\nfold:  %s\n\n", viet.CanonicalTones(line), viet.Fold(line))
 	}
 	golden := filepath.Join("testdata", "vietnamese.golden")
 	if viUpdating() {
@@ -160,21 +160,21 @@ func FuzzVietnamese(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		c := ocr.CanonicalTones(s)
-		fold := ocr.Fold(s)
-		n := ocr.NFC(s)
+		c := viet.CanonicalTones(s)
+		fold := viet.Fold(s)
+		n := viet.NFC(s)
 		for name, v := range map[string]string{"NFC": n, "CanonicalTones": c, "Fold": fold} {
 			if !norm.NFC.IsNormalString(v) {
 				t.Errorf("%s(%q) = %q is not NFC", name, s, v)
 			}
 		}
-		if again := ocr.CanonicalTones(c); again != c {
+		if again := viet.CanonicalTones(c); again != c {
 			t.Errorf("CanonicalTones not idempotent on %q: %q then %q", s, c, again)
 		}
-		if fc := ocr.Fold(c); fc != fold {
+		if fc := viet.Fold(c); fc != fold {
 			t.Errorf("Fold(CanonicalTones(%q)) = %q, Fold = %q", s, fc, fold)
 		}
-		if ff := ocr.Fold(fold); ff != fold {
+		if ff := viet.Fold(fold); ff != fold {
 			t.Errorf("Fold not idempotent on %q: %q then %q", s, fold, ff)
 		}
 	})
@@ -184,7 +184,7 @@ func BenchmarkCanonicalTones(b *testing.B) {
 	s := "Quyết định về việc giải quyết khiếu nại của bà Nguyễn Thị Thuý, xã Hòa Thành"
 	b.SetBytes(int64(len(s)))
 	for b.Loop() {
-		ocr.CanonicalTones(s)
+		viet.CanonicalTones(s)
 	}
 }
 
@@ -192,6 +192,15 @@ func BenchmarkFold(b *testing.B) {
 	s := "Quyết định về việc giải quyết khiếu nại của bà Nguyễn Thị Thuý, xã Hòa Thành"
 	b.SetBytes(int64(len(s)))
 	for b.Loop() {
-		ocr.Fold(s)
+		viet.Fold(s)
+	}
+}
+
+func BenchmarkIsSyllable(b *testing.B) {
+	ws := strings.Fields("quyết định về việc giải quyết khiếu nại của bà Nguyễn Thị Thuý xã Hòa Thành qxz")
+	for b.Loop() {
+		for _, w := range ws {
+			viet.IsSyllable(w)
+		}
 	}
 }

@@ -1,4 +1,10 @@
-package ocr
+// Package viet owns the Vietnamese text helpers every part of kntc shares: NFC,
+// the canonical tone placement, folding without diacritics, tone stripping and
+// syllable checks. The stored text keeps what the document says; the search index,
+// queries, header parsing and case look-ups use CanonicalTones and Fold so that the
+// two accepted tone placements (hòa/hoà, thúy/thuý) and typing without diacritics
+// find the same words. It imports nothing from kntc.
+package viet
 
 import (
 	"strings"
@@ -7,11 +13,6 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 )
-
-// Vietnamese text normalisation for search. The stored text keeps what the document
-// says; the search index and the queries use CanonicalTones and Fold so that the two
-// accepted tone-mark placements (hòa/hoà, thúy/thuý) and typing without diacritics
-// find the same words.
 
 // NFC returns s in Unicode Normalization Form C, the form every kntc text is kept in
 // (TCVN 6909:2001 is Unicode; scanners, OCR and old fonts also produce decomposed
@@ -36,13 +37,13 @@ func NFC(s string) string {
 // CanonicalTones is idempotent.
 func CanonicalTones(s string) string {
 	s = NFC(s)
-	if viASCII(s) {
+	if isASCII(s) {
 		return s
 	}
 	var b strings.Builder
 	changed := false
 	for i := 0; i < len(s); {
-		j := viWordEnd(s, i)
+		j := wordEnd(s, i)
 		if j == i {
 			_, w := utf8.DecodeRuneInString(s[i:])
 			j = i + w
@@ -81,7 +82,7 @@ func CanonicalTones(s string) string {
 // Combining Diacritical Marks block are removed from any letter (é → e); letters
 // without a decomposition (ø, ł) are kept. Fold(CanonicalTones(s)) == Fold(s).
 func Fold(s string) string {
-	if viASCII(s) {
+	if isASCII(s) {
 		return s
 	}
 	s = NFC(s)
@@ -93,7 +94,7 @@ func Fold(s string) string {
 			b.WriteByte(byte(r))
 			continue
 		}
-		if l, ok := viLetters[r]; ok {
+		if l, ok := letters[r]; ok {
 			c := l.base
 			if l.upper {
 				c = unicode.ToUpper(c)
@@ -128,9 +129,9 @@ func Fold(s string) string {
 	return norm.NFC.String(f.String())
 }
 
-// viASCII reports whether s has only ASCII bytes; such text is NFC and has nothing
+// isASCII reports whether s has only ASCII bytes; such text is NFC and has nothing
 // to canonicalise or fold.
-func viASCII(s string) bool {
+func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false
@@ -139,9 +140,9 @@ func viASCII(s string) bool {
 	return true
 }
 
-// viWordEnd returns the end of the word that starts at s[i:], or i when s[i:] does not
+// wordEnd returns the end of the word that starts at s[i:], or i when s[i:] does not
 // start with a letter. A word is a letter followed by letters and combining marks.
-func viWordEnd(s string, i int) int {
+func wordEnd(s string, i int) int {
 	r, w := utf8.DecodeRuneInString(s[i:])
 	if !unicode.IsLetter(r) {
 		return i
@@ -157,83 +158,83 @@ func viWordEnd(s string, i int) int {
 	return j
 }
 
-// Tones, in the order of viToneMarks.
+// Tones, in the order of toneMarks.
 const (
-	viToneNone = iota
-	viToneGrave
-	viToneAcute
-	viToneHook
-	viToneTilde
-	viToneDot
-	viToneCount
+	toneNone = iota
+	toneGrave
+	toneAcute
+	toneHook
+	toneTilde
+	toneDot
+	toneCount
 )
 
-// viToneMarks are the combining marks of the five tones: huyền, sắc, hỏi, ngã, nặng.
-var viToneMarks = [viToneCount]rune{0, '\u0300', '\u0301', '\u0309', '\u0303', '\u0323'}
+// toneMarks are the combining marks of the five tones: huyền, sắc, hỏi, ngã, nặng.
+var toneMarks = [toneCount]rune{0, '\u0300', '\u0301', '\u0309', '\u0303', '\u0323'}
 
-// viVowels are the twelve Vietnamese vowel letters (with their vowel marks, without
-// tone); their index is the first dimension of viComposed.
-const viVowels = "aăâeêioôơuưy"
+// vowels are the twelve Vietnamese vowel letters (with their vowel marks, without
+// tone); their index is the first dimension of composed.
+const vowels = "aăâeêioôơuưy"
 
-const viVowelCount = 12 // utf8.RuneCountInString(viVowels), checked in init
+const vowelCount = 12 // utf8.RuneCountInString(vowels), checked in init
 
-// viLetter is one Vietnamese letter split into its parts.
-type viLetter struct {
+// letter is one Vietnamese letter split into its parts.
+type letter struct {
 	vowel rune // the lower-case vowel letter without tone (ă, ơ, …); 0 for a consonant
-	vi    int  // index of vowel in viVowels
+	vi    int  // index of vowel in vowels
 	base  rune // the letter without any mark, in its case (A for Ắ); đ for đ and Đ
 	tone  int
 	upper bool
 }
 
 var (
-	// viLetters maps every precomposed Vietnamese letter (vowels in every tone, the
+	// letters maps every precomposed Vietnamese letter (vowels in every tone, the
 	// consonants, both cases) to its parts. Letters not in it make a word
 	// non-Vietnamese for CanonicalTones.
-	viLetters = map[rune]viLetter{}
-	// viComposed[v][tone][upper] is the precomposed letter for vowel index v.
-	viComposed [viVowelCount][viToneCount][2]rune
+	letters = map[rune]letter{}
+	// composed[v][tone][upper] is the precomposed letter for vowel index v.
+	composed [vowelCount][toneCount][2]rune
 )
 
 func init() {
-	for vi, v := range []rune(viVowels) {
+	for vi, v := range []rune(vowels) {
 		base := []rune(norm.NFD.String(string(v)))[0]
-		for t := range viToneCount {
+		for t := range toneCount {
 			s := string(v)
-			if t != viToneNone {
-				s += string(viToneMarks[t])
+			if t != toneNone {
+				s += string(toneMarks[t])
 			}
 			c := []rune(norm.NFC.String(s))
 			if len(c) != 1 {
-				panic("ocr: no precomposed viLetter for " + s)
+				panic("viet: no precomposed letter for " + s)
 			}
 			lo, up := c[0], unicode.ToUpper(c[0])
-			viComposed[vi][t] = [2]rune{lo, up}
-			viLetters[lo] = viLetter{vowel: v, vi: vi, base: base, tone: t}
-			viLetters[up] = viLetter{vowel: v, vi: vi, base: unicode.ToUpper(base), tone: t, upper: true}
+			composed[vi][t] = [2]rune{lo, up}
+			letters[lo] = letter{vowel: v, vi: vi, base: base, tone: t}
+			letters[up] = letter{vowel: v, vi: vi, base: unicode.ToUpper(base), tone: t, upper: true}
 		}
 	}
-	if len(viLetters) != 2*viVowelCount*viToneCount {
-		panic("ocr: viVowelCount does not match viVowels")
+	if len(letters) != 2*vowelCount*toneCount {
+		panic("viet: vowelCount does not match vowels")
 	}
 	// đ and Đ are not here: Fold maps them (and the eth look-alikes) itself.
 	for _, c := range "bcdghklmnpqrstvx" {
-		viLetters[c] = viLetter{base: c}
-		viLetters[unicode.ToUpper(c)] = viLetter{base: unicode.ToUpper(c), upper: true}
+		letters[c] = letter{base: c}
+		letters[unicode.ToUpper(c)] = letter{base: unicode.ToUpper(c), upper: true}
 	}
 }
 
-// viInitials are the Vietnamese initial consonants, longest first within each
+// initials are the Vietnamese initial consonants, longest first within each
 // starting letter so the first match is the longest.
-var viInitials = []string{"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr",
+var initials = []string{"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr",
 	"b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x"}
 
-// viFinals are the consonants a syllable may end with.
-var viFinals = map[string]bool{"": true, "c": true, "ch": true, "m": true, "n": true,
+// finals are the consonants a syllable may end with.
+var finals = map[string]bool{"": true, "c": true, "ch": true, "m": true, "n": true,
 	"ng": true, "nh": true, "p": true, "t": true}
 
-// viNuclei are the vowel groups of Vietnamese syllables (after qu and gi).
-var viNuclei = map[string]bool{
+// nuclei are the vowel groups of Vietnamese syllables (after qu and gi).
+var nuclei = map[string]bool{
 	"a": true, "ă": true, "â": true, "e": true, "ê": true, "i": true, "o": true,
 	"ô": true, "ơ": true, "u": true, "ư": true, "y": true,
 	"ai": true, "ao": true, "au": true, "ay": true, "âu": true, "ây": true, "eo": true,
@@ -248,22 +249,22 @@ var viNuclei = map[string]bool{
 // canonicalWord returns word with its tone mark moved to the canonical vowel, and
 // whether word is a Vietnamese syllable with exactly one tone mark.
 func canonicalWord(word string) (string, bool) {
-	var buf [12]viLetter
+	var buf [12]letter
 	ls := buf[:0]
-	toneAt, tone := -1, viToneNone
+	toneAt, tone := -1, toneNone
 	for _, r := range word {
-		l, ok := viLetters[r]
+		l, ok := letters[r]
 		if !ok {
 			switch r {
 			case 'đ':
-				l = viLetter{base: 'đ'}
+				l = letter{base: 'đ'}
 			case 'Đ':
-				l = viLetter{base: 'đ', upper: true}
+				l = letter{base: 'đ', upper: true}
 			default:
 				return word, false
 			}
 		}
-		if l.tone != viToneNone {
+		if l.tone != toneNone {
 			if toneAt >= 0 {
 				return word, false
 			}
@@ -284,34 +285,11 @@ func canonicalWord(word string) (string, bool) {
 			key[i] = unicode.ToLower(l.base)
 		}
 	}
-	isVowel := func(i int) bool { return i < len(key) && strings.ContainsRune(viVowels, key[i]) }
-
-	start := 0
-	for _, in := range viInitials {
-		rs := []rune(in)
-		if len(rs) > len(key) || string(key[:len(rs)]) != in {
-			continue
-		}
-		switch in {
-		case "qu", "gi":
-			if !isVowel(len(rs)) {
-				if in == "qu" {
-					return word, false
-				}
-				rs = rs[:1] // gì, gìn: the i is the vowel
-			}
-		}
-		start = len(rs)
-		break
-	}
-	end := start
-	for isVowel(end) {
-		end++
-	}
-	nucleus := string(key[start:end])
-	if !viNuclei[nucleus] || !viFinals[string(key[end:])] {
+	start, end, ok := syllableParts(key)
+	if !ok {
 		return word, false
 	}
+	nucleus := string(key[start:end])
 
 	target := -1
 	for i := start; i < end; i++ {
@@ -332,7 +310,7 @@ func canonicalWord(word string) (string, bool) {
 	if target == toneAt {
 		return word, true
 	}
-	ls[toneAt].tone = viToneNone
+	ls[toneAt].tone = toneNone
 	ls[target].tone = tone
 	var b strings.Builder
 	b.Grow(len(word) + 2)
@@ -343,7 +321,7 @@ func canonicalWord(word string) (string, bool) {
 }
 
 // rune composes l back into one precomposed letter.
-func (l viLetter) rune() rune {
+func (l letter) rune() rune {
 	up := 0
 	if l.upper {
 		up = 1
@@ -354,5 +332,50 @@ func (l viLetter) rune() rune {
 		}
 		return l.base
 	}
-	return viComposed[l.vi][l.tone][up]
+	return composed[l.vi][l.tone][up]
+}
+
+// WithoutTones returns s (in NFC) without its tone marks, keeping the vowel marks
+// (ă â ê ô ơ ư), đ and the letter case: "Nhần" → "Nhân".
+func WithoutTones(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if !isToneMark(r) {
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(b.String())
+}
+
+// isToneMark reports whether r is one of the five combining tone marks (NFD).
+func isToneMark(r rune) bool {
+	for _, m := range toneMarks[1:] {
+		if r == m {
+			return true
+		}
+	}
+	return false
+}
+
+// ethReplacer is ReplaceEth's.
+var ethReplacer = strings.NewReplacer("Ð", "Đ", "ð", "đ")
+
+// ReplaceEth returns s with the eth Ð/ð (U+00D0, U+00F0), which OCR and old fonts put
+// in place of Đ/đ, replaced by Đ/đ.
+func ReplaceEth(s string) string { return ethReplacer.Replace(s) }
+
+// FoldKey returns s folded and in lower case, with single spaces: the form in which
+// names, subjects and texts are compared.
+func FoldKey(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(Fold(s))), " ")
+}
+
+// FoldWords returns s folded and in lower case, with every run of characters other
+// than ASCII letters and digits replaced by one space: the words of s, as typed
+// without diacritics.
+func FoldWords(s string) string {
+	f := strings.ToLower(Fold(s))
+	return strings.Join(strings.FieldsFunc(f, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || '0' <= r && r <= '9')
+	}), " ")
 }

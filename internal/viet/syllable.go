@@ -1,4 +1,4 @@
-package ocr
+package viet
 
 import (
 	"strings"
@@ -19,11 +19,11 @@ func IsSyllable(word string) bool {
 			key = append(key, 'đ')
 			continue
 		}
-		l, ok := viLetters[r]
+		l, ok := letters[r]
 		if !ok {
 			return false
 		}
-		if l.tone != viToneNone {
+		if l.tone != toneNone {
 			tones++
 		}
 		if l.vowel != 0 {
@@ -35,25 +35,32 @@ func IsSyllable(word string) bool {
 	if len(key) == 0 || len(key) > 7 || tones > 1 {
 		return false
 	}
-	isVowel := func(i int) bool { return i < len(key) && strings.ContainsRune(viVowels, key[i]) }
-	start := 0
-	for _, in := range viInitials {
+	_, _, ok := syllableParts(key)
+	return ok
+}
+
+// syllableParts splits key (a word in lower case, without tones) into its initial
+// consonant key[:start], its vowel group key[start:end] and its final consonant
+// key[end:]; ok is false when key is not spelled as a Vietnamese syllable.
+func syllableParts(key []rune) (start, end int, ok bool) {
+	isVowel := func(i int) bool { return i < len(key) && strings.ContainsRune(vowels, key[i]) }
+	for _, in := range initials {
 		rs := []rune(in)
 		if len(rs) > len(key) || string(key[:len(rs)]) != in {
 			continue
 		}
 		if (in == "qu" || in == "gi") && !isVowel(len(rs)) {
 			if in == "qu" {
-				return false
+				return 0, 0, false
 			}
 			rs = rs[:1] // gì, gìn: the i is the vowel
 		}
 		start = len(rs)
 		break
 	}
-	end := start
+	end = start
 	for isVowel(end) {
 		end++
 	}
-	return end > start && viNuclei[string(key[start:end])] && viFinals[string(key[end:])]
+	return start, end, end > start && nuclei[string(key[start:end])] && finals[string(key[end:])]
 }
