@@ -75,6 +75,23 @@ type slot struct {
 	word   int
 	read   int // index in states of the spelling as read; -1 for boundaries
 	states []state
+	// from[k][j] is ln P(states[j] | state k of the slot before).
+	from [][]float64
+}
+
+// transitions fills the slots' transition scores, computed once for the passes.
+func (c *Corrector) transitions(slots []slot) {
+	for i := 1; i < len(slots); i++ {
+		prev := slots[i-1].states
+		slots[i].from = make([][]float64, len(prev))
+		for k, p := range prev {
+			row := make([]float64, len(slots[i].states))
+			for j, st := range slots[i].states {
+				row[j] = c.m.logProb(p.id, st.id)
+			}
+			slots[i].from[k] = row
+		}
+	}
 }
 
 // Correct changes, in place, the words whose tone or vowel marks the model is
@@ -90,6 +107,7 @@ func (c *Corrector) Correct(words []ingest.Word) []ingest.Word {
 		return words
 	}
 	c.withBand(slots, words)
+	c.transitions(slots)
 	path, _ := c.viterbi(slots, nil)
 	// Only the changes the model is clearly sure of, then the best reading with
 	// every other word as read.
@@ -168,26 +186,37 @@ func (c *Corrector) candidates(i int, t token, sentenceStart bool) slot {
 	if !changeable(t.core, sentenceStart) {
 		return fixed
 	}
-	group := c.m.bySkeleton[skeleton(t.key)]
+	readLetters := letters(t.key)
+	group := c.m.bySkeleton[skeletonOf(readLetters)]
 	if len(group) == 0 || len(group) == 1 && group[0] == readID {
 		return fixed
 	}
-	readLetters := letters(t.key)
 	s := slot{word: i, read: -1}
 	if readID == idUnknown {
 		s.read = 0
 		s.states = append(s.states, state{id: idUnknown, key: t.key, ch: c.ch.logP(readLetters, readLetters) + unknownSyllable})
 	}
+	self := c.ch.logP(readLetters, readLetters)
 	for _, id := range group {
-		key := c.m.vocab[id]
-		st := state{id: id, key: key, ch: c.ch.logP(letters(key), readLetters)}
+		st := state{id: id, key: c.m.vocab[id], ch: c.ch.logP(c.m.letters[id], readLetters)}
 		if id == readID {
 			s.read = len(s.states)
+		} else if st.ch < self-maxChannelCost {
+			continue // two marks misread at once: the model could not outweigh it
 		}
 		s.states = append(s.states, st)
 	}
+	if len(s.states) == 1 {
+		return fixed
+	}
 	return s
 }
+
+// maxChannelCost bounds the candidates of a word: spellings whose misreading as
+// the word read is more than e^14 times less likely than reading it right (two
+// marks misread at once, a mark Tesseract was never seen to misread) are not
+// considered; no pair of neighbours outweighs that and the margin.
+const maxChannelCost = 14.0
 
 // withBand adds the confidence band's error rate to the spellings that are not the
 // one read.
@@ -257,8 +286,8 @@ func (c *Corrector) forward(slots []slot, pinned []bool) [][]float64 {
 				continue
 			}
 			best := math.Inf(-1)
-			for k, p := range slots[i-1].states {
-				if v := a[i-1][k] + c.m.logProb(p.id, st.id); v > best {
+			for k := range slots[i-1].states {
+				if v := a[i-1][k] + s.from[k][j]; v > best {
 					best = v
 				}
 			}
@@ -276,13 +305,13 @@ func (c *Corrector) backward(slots []slot, pinned []bool) [][]float64 {
 	b[last] = make([]float64, len(slots[last].states))
 	for i := last - 1; i >= 0; i-- {
 		b[i] = make([]float64, len(slots[i].states))
-		for j, st := range slots[i].states {
+		for j := range slots[i].states {
 			best := math.Inf(-1)
 			for k, n := range slots[i+1].states {
 				if pinned != nil && pinned[i+1] && k != slots[i+1].read {
 					continue
 				}
-				if v := c.m.logProb(st.id, n.id) + n.ch + b[i+1][k]; v > best {
+				if v := slots[i+1].from[j][k] + n.ch + b[i+1][k]; v > best {
 					best = v
 				}
 			}
@@ -299,10 +328,9 @@ func (c *Corrector) viterbi(slots []slot, pinned []bool) ([]int, float64) {
 	last := len(slots) - 1
 	path[last] = argmax(a[last])
 	for i := last - 1; i >= 0; i-- {
-		next := slots[i+1].states[path[i+1]].id
 		best, bi := math.Inf(-1), 0
-		for k, p := range slots[i].states {
-			if v := a[i][k] + c.m.logProb(p.id, next); v > best {
+		for k := range slots[i].states {
+			if v := a[i][k] + slots[i+1].from[k][path[i+1]]; v > best {
 				best, bi = v, k
 			}
 		}

@@ -34,6 +34,8 @@ type Model struct {
 	nCount []uint32
 	// bySkeleton lists the syllables sharing a skeleton.
 	bySkeleton map[string][]uint32
+	// letters are the syllables' letters (letters(vocab[i])).
+	letters [][]letter
 }
 
 const (
@@ -92,6 +94,7 @@ func Load(r io.Reader) (*Model, error) {
 		m.follow = append(m.follow, uint32(u()))
 		contN[i] = uint32(u())
 		contTotal += float64(contN[i])
+		m.letters = append(m.letters, letters(s))
 		if i >= firstSyllable {
 			k := skeleton(s)
 			m.bySkeleton[k] = append(m.bySkeleton[k], i)

@@ -159,9 +159,11 @@ func letters(s string) []letter {
 
 // skeleton is a lower-case syllable without tone and vowel marks (đ kept): the
 // syllables OCR can confuse with each other share it.
-func skeleton(s string) string {
+func skeleton(s string) string { return skeletonOf(letters(s)) }
+
+func skeletonOf(ls []letter) string {
 	var b strings.Builder
-	for _, l := range letters(s) {
+	for _, l := range ls {
 		b.WriteRune(l.base)
 	}
 	return b.String()
