@@ -2,6 +2,7 @@ package tonelm
 
 import (
 	"math"
+	"slices"
 	"sync"
 	"unicode"
 
@@ -19,12 +20,12 @@ type Corrector struct {
 }
 
 // DefaultMargin: a word is changed only when the sentence with the change is at
-// least e³ (20) times likelier, to the model and the confusion table, than any
-// reading of it with the word as read. Set on the benchmark readings and the
-// held-back corpus (README, OCR): a margin of 2 fixes a few more tone slips but
-// changes right text about once in 15,000 syllables, 3 once in 30,000, 4 once in
-// 110,000 with a quarter fewer fixes.
-const DefaultMargin = 3.0
+// least e^3.3 (27) times likelier, to the model and the confusion table, than
+// any reading of it with the word as read. Set on the benchmark readings and the
+// held-back corpus (README, OCR tone correction): a margin of 2.5 changes right
+// text about once in 17,000 words, 3.3 once in 42,000; from 3.5 up, fixes are
+// lost (on the benchmark pages, the low-confidence "đã chuyến khiếu nại").
+const DefaultMargin = 3.3
 
 // NewCorrector returns a corrector on the model and the confusion counts.
 func NewCorrector(m *Model, c *Confusions, margin float64) *Corrector {
@@ -75,22 +76,48 @@ type slot struct {
 	word   int
 	read   int // index in states of the spelling as read; -1 for boundaries
 	states []state
-	// from[k][j] is ln P(states[j] | state k of the slot before).
-	from [][]float64
+	// tr[(l*K+k)*J+j] is ln P(states[j] | state l of the slot two before, state
+	// k of the slot before), K and J the state counts of the slot before and of
+	// this one; the first slot after the start has one state before it.
+	tr []float64
 }
 
-// transitions fills the slots' transition scores, computed once for the passes.
+// transitions fills the slots' transition scores (trigram), computed once for
+// the passes: P(z|y) once per pair of neighbouring states, the pair (x, y) looked
+// up once.
 func (c *Corrector) transitions(slots []slot) {
 	for i := 1; i < len(slots); i++ {
-		prev := slots[i-1].states
-		slots[i].from = make([][]float64, len(prev))
-		for k, p := range prev {
-			row := make([]float64, len(slots[i].states))
-			for j, st := range slots[i].states {
-				row[j] = c.m.logProb(p.id, st.id)
+		p, cur := slots[i-1].states, slots[i].states
+		p2 := make([]float64, len(p)*len(cur))
+		for k, y := range p {
+			for j, z := range cur {
+				p2[k*len(cur)+j] = c.m.prob2(y.id, z.id)
 			}
-			slots[i].from[k] = row
 		}
+		if i == 1 {
+			for n, v := range p2 {
+				p2[n] = math.Log(v)
+			}
+			slots[i].tr = p2
+			continue
+		}
+		pp := slots[i-2].states
+		tr := make([]float64, len(pp)*len(p)*len(cur))
+		n := 0
+		for _, x := range pp {
+			for k, y := range p {
+				pi, ok := c.m.pair(x.id, y.id)
+				for j, z := range cur {
+					if ok {
+						tr[n] = c.m.score3(pi, z.id, p2[k*len(cur)+j])
+					} else {
+						tr[n] = math.Log(p2[k*len(cur)+j])
+					}
+					n++
+				}
+			}
+		}
+		slots[i].tr = tr
 	}
 }
 
@@ -108,7 +135,7 @@ func (c *Corrector) Correct(words []ingest.Word) []ingest.Word {
 	}
 	c.withBand(slots, words)
 	c.transitions(slots)
-	path, _ := c.viterbi(slots, nil)
+	path := c.viterbi(slots, nil)
 	// Only the changes the model is clearly sure of, then the best reading with
 	// every other word as read.
 	alpha, beta := c.forward(slots, nil), c.backward(slots, nil)
@@ -118,8 +145,8 @@ func (c *Corrector) Correct(words []ingest.Word) []ingest.Word {
 		if s.read < 0 || len(s.states) == 1 {
 			continue
 		}
-		best := alpha[i][path[i]] + beta[i][path[i]]
-		keep := alpha[i][s.read] + beta[i][s.read]
+		best := marginal(slots, alpha, beta, i, path[i])
+		keep := marginal(slots, alpha, beta, i, s.read)
 		if path[i] != s.read && best-keep >= c.margin {
 			change = true
 		} else {
@@ -129,7 +156,7 @@ func (c *Corrector) Correct(words []ingest.Word) []ingest.Word {
 	if !change {
 		return words
 	}
-	path, _ = c.viterbi(slots, pinned)
+	path = c.viterbi(slots, pinned)
 	for i, s := range slots {
 		if s.read < 0 || path[i] == s.read {
 			continue
@@ -145,16 +172,29 @@ func (c *Corrector) Correct(words []ingest.Word) []ingest.Word {
 func (c *Corrector) lattice(words []ingest.Word) []slot {
 	boundary := slot{word: -1, read: -1, states: []state{{id: idBoundary}}}
 	slots := []slot{boundary}
+	atBoundary := func() bool { return slots[len(slots)-1].states[0].id == idBoundary }
+	// A page repeats its words: each is looked at once.
+	type seen struct {
+		t     token
+		s     [2]slot // at a sentence start or not
+		known [2]bool
+	}
+	memo := map[string]*seen{}
 	stop := true
 	for i, w := range words {
-		t := tokenize(w.Text)
+		m, ok := memo[w.Text]
+		if !ok {
+			m = &seen{t: tokenize(w.Text)}
+			memo[w.Text] = m
+		}
+		t := m.t
 		if i > 0 {
 			p := words[i-1]
 			if w.Block != p.Block || w.Par != p.Par || w.Line != p.Line {
 				stop = true
 			}
 		}
-		if t.breakBefore && slots[len(slots)-1].word >= 0 {
+		if t.breakBefore && !atBoundary() {
 			slots = append(slots, boundary)
 		}
 		switch t.kind {
@@ -163,24 +203,35 @@ func (c *Corrector) lattice(words []ingest.Word) []slot {
 		case kindOther:
 			slots = append(slots, slot{word: -1, read: -1, states: []state{{id: idUnknown}}})
 		case kindSyllable:
-			slots = append(slots, c.candidates(i, t, stop))
-		}
-		if t.breakAfter && slots[len(slots)-1].word >= 0 || t.kind == kindNone {
-			if slots[len(slots)-1].states[0].id != idBoundary {
-				slots = append(slots, boundary)
+			k := 0
+			if stop {
+				k = 1
 			}
+			if !m.known[k] {
+				m.s[k], m.known[k] = c.candidates(t, stop), true
+			}
+			s := m.s[k]
+			if s.read >= 0 {
+				s.word = i
+				s.states = slices.Clone(s.states) // withBand changes them
+			}
+			slots = append(slots, s)
+		}
+		if (t.breakAfter || t.kind == kindNone) && !atBoundary() {
+			slots = append(slots, boundary)
 		}
 		stop = t.stop || (t.kind == kindNone && stop)
 	}
-	if slots[len(slots)-1].states[0].id != idBoundary {
+	if !atBoundary() {
 		slots = append(slots, boundary)
 	}
 	return slots
 }
 
-// candidates returns the slot of word i (token t): the spelling read, and when
-// the word may be changed, the known syllables of its skeleton.
-func (c *Corrector) candidates(i int, t token, sentenceStart bool) slot {
+// candidates returns the slot of a word (token t; the slot's word is for the
+// caller to set): the spelling read, and when the word may be changed, the known
+// syllables of its skeleton.
+func (c *Corrector) candidates(t token, sentenceStart bool) slot {
 	readID := c.m.id(t.key)
 	fixed := slot{word: -1, read: -1, states: []state{{id: readID, key: t.key}}}
 	if !changeable(t.core, sentenceStart) {
@@ -191,7 +242,7 @@ func (c *Corrector) candidates(i int, t token, sentenceStart bool) slot {
 	if len(group) == 0 || len(group) == 1 && group[0] == readID {
 		return fixed
 	}
-	s := slot{word: i, read: -1}
+	s := slot{word: -1, read: -1}
 	if readID == idUnknown {
 		s.read = 0
 		s.states = append(s.states, state{id: idUnknown, key: t.key, ch: c.ch.logP(readLetters, readLetters) + unknownSyllable})
@@ -270,73 +321,121 @@ func changeable(core string, sentenceStart bool) bool {
 	return false
 }
 
-// forward returns, per slot and state, the best ln score of the sentence up to
-// and including it; pinned slots keep the spelling read.
+// The passes run over pairs of states: score[i][k*J+j] is for state k of slot
+// i-1 followed by state j of slot i (J states at i); slot 0 is the start.
+
+// before returns the states of slot i-1 (one, the start, for slot 0).
+func before(slots []slot, i int) int {
+	if i == 0 {
+		return 1
+	}
+	return len(slots[i-1].states)
+}
+
+// allowed reports whether state j of slot i may be chosen.
+func allowed(slots []slot, pinned []bool, i, j int) bool {
+	return pinned == nil || !pinned[i] || j == slots[i].read
+}
+
+// forward returns the best ln score of the sentence up to and including each
+// pair of states; states of pinned slots other than the one read are ruled out.
 func (c *Corrector) forward(slots []slot, pinned []bool) [][]float64 {
+	inf := math.Inf(-1)
 	a := make([][]float64, len(slots))
-	for i, s := range slots {
-		a[i] = make([]float64, len(s.states))
-		for j, st := range s.states {
-			if pinned != nil && pinned[i] && j != s.read {
-				a[i][j] = math.Inf(-1)
-				continue
-			}
-			if i == 0 {
-				a[i][j] = st.ch
-				continue
-			}
-			best := math.Inf(-1)
-			for k := range slots[i-1].states {
-				if v := a[i-1][k] + s.from[k][j]; v > best {
-					best = v
+	a[0] = make([]float64, len(slots[0].states))
+	for j, st := range slots[0].states {
+		a[0][j] = st.ch
+		if !allowed(slots, pinned, 0, j) {
+			a[0][j] = inf
+		}
+	}
+	for i := 1; i < len(slots); i++ {
+		L, K, J := before(slots, i-1), before(slots, i), len(slots[i].states)
+		a[i] = make([]float64, K*J)
+		tr := slots[i].tr
+		for k := range K {
+			for j := range J {
+				if !allowed(slots, pinned, i, j) {
+					a[i][k*J+j] = inf
+					continue
 				}
+				best := inf
+				for l := range L {
+					if v := a[i-1][l*K+k] + tr[(l*K+k)*J+j]; v > best {
+						best = v
+					}
+				}
+				a[i][k*J+j] = best + slots[i].states[j].ch
 			}
-			a[i][j] = best + st.ch
 		}
 	}
 	return a
 }
 
-// backward returns, per slot and state, the best ln score of the sentence after
-// it, given it.
+// backward returns the best ln score of the sentence after each pair of states,
+// given it.
 func (c *Corrector) backward(slots []slot, pinned []bool) [][]float64 {
-	b := make([][]float64, len(slots))
+	inf := math.Inf(-1)
 	last := len(slots) - 1
-	b[last] = make([]float64, len(slots[last].states))
+	b := make([][]float64, len(slots))
+	b[last] = make([]float64, before(slots, last)*len(slots[last].states))
 	for i := last - 1; i >= 0; i-- {
-		b[i] = make([]float64, len(slots[i].states))
-		for j := range slots[i].states {
-			best := math.Inf(-1)
-			for k, n := range slots[i+1].states {
-				if pinned != nil && pinned[i+1] && k != slots[i+1].read {
-					continue
+		K, J, N := before(slots, i), len(slots[i].states), len(slots[i+1].states)
+		b[i] = make([]float64, K*J)
+		tr := slots[i+1].tr
+		for k := range K {
+			for j := range J {
+				best := inf
+				for n := range N {
+					if !allowed(slots, pinned, i+1, n) {
+						continue
+					}
+					if v := tr[(k*J+j)*N+n] + slots[i+1].states[n].ch + b[i+1][j*N+n]; v > best {
+						best = v
+					}
 				}
-				if v := slots[i+1].from[j][k] + n.ch + b[i+1][k]; v > best {
-					best = v
-				}
+				b[i][k*J+j] = best
 			}
-			b[i][j] = best
 		}
 	}
 	return b
 }
 
-// viterbi returns the best spelling of every slot and the path's score.
-func (c *Corrector) viterbi(slots []slot, pinned []bool) ([]int, float64) {
+// marginal is the best ln score of a sentence with state j at slot i.
+func marginal(slots []slot, a, b [][]float64, i, j int) float64 {
+	J := len(slots[i].states)
+	best := math.Inf(-1)
+	for k := range before(slots, i) {
+		if v := a[i][k*J+j] + b[i][k*J+j]; v > best {
+			best = v
+		}
+	}
+	return best
+}
+
+// viterbi returns the best spelling of every slot.
+func (c *Corrector) viterbi(slots []slot, pinned []bool) []int {
 	a := c.forward(slots, pinned)
 	path := make([]int, len(slots))
 	last := len(slots) - 1
-	path[last] = argmax(a[last])
-	for i := last - 1; i >= 0; i-- {
-		best, bi := math.Inf(-1), 0
-		for k := range slots[i].states {
-			if v := a[i][k] + slots[i+1].from[k][path[i+1]]; v > best {
-				best, bi = v, k
+	J := len(slots[last].states)
+	kj := argmax(a[last])
+	path[last] = kj % J
+	if last > 0 {
+		path[last-1] = kj / J
+	}
+	for i := last - 1; i >= 1; i-- {
+		// The state of slot i-1 that, followed by path[i] and path[i+1], scores best.
+		L, J, N := before(slots, i), len(slots[i].states), len(slots[i+1].states)
+		best, bl := math.Inf(-1), 0
+		for l := range L {
+			if v := a[i][l*J+path[i]] + slots[i+1].tr[(l*J+path[i])*N+path[i+1]]; v > best {
+				best, bl = v, l
 			}
 		}
-		path[i] = bi
+		path[i-1] = bl
 	}
-	return path, a[last][path[last]]
+	return path
 }
 
 func argmax(v []float64) int {

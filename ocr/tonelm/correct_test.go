@@ -31,9 +31,9 @@ func TestModelLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	syl, pairs := m.Size()
-	if syl < 2000 || pairs < 50000 {
-		t.Errorf("model has %d syllables and %d pairs; want a model of the corpus (make model)", syl, pairs)
+	syl, pairs, triples := m.Size()
+	if syl < 2000 || pairs < 50000 || triples < 100000 {
+		t.Errorf("model has %d syllables, %d pairs and %d triples; want a model of the corpus (make model)", syl, pairs, triples)
 	}
 	if _, err := tonelm.DefaultCorrector(); err != nil {
 		t.Fatal(err)

@@ -18,11 +18,13 @@ type Counts struct {
 	vocab []string
 	count []uint64
 	pairs map[uint64]uint64
+	// triples: (a, b) as in pairs, c.
+	triples map[[2]uint64]uint64
 }
 
 // NewCounts returns empty counts.
 func NewCounts() *Counts {
-	c := &Counts{ids: map[string]uint32{}, pairs: map[uint64]uint64{}}
+	c := &Counts{ids: map[string]uint32{}, pairs: map[uint64]uint64{}, triples: map[[2]uint64]uint64{}}
 	for _, s := range reserved {
 		c.intern(s)
 	}
@@ -48,13 +50,18 @@ func (c *Counts) AddLine(line string) {
 		if i > 0 {
 			c.pairs[uint64(ts[i-1])<<32|uint64(t)]++
 		}
+		if i > 1 {
+			c.triples[[2]uint64{uint64(ts[i-2])<<32 | uint64(ts[i-1]), uint64(t)}]++
+		}
 	}
 }
 
 // Write writes the model (gzip) keeping the syllables seen at least minSyllable
-// times (the others count as unknown words) and the pairs seen at least minPair
-// times. It returns the numbers of syllables and pairs kept.
-func (c *Counts) Write(w io.Writer, minSyllable, minPair uint64) (int, int, error) {
+// times (the others count as unknown words), the pairs seen at least minPair
+// times and the triples seen at least minTriple times (minTriple ≥ minPair). It
+// returns the numbers of syllables, pairs and triples kept.
+func (c *Counts) Write(w io.Writer, minSyllable, minPair, minTriple uint64) (int, int, int, error) {
+	minTriple = max(minTriple, minPair)
 	// The kept syllables, most frequent first (small ids, short varints).
 	order := make([]uint32, 0, len(c.vocab))
 	for i := range c.vocab {
@@ -96,10 +103,34 @@ func (c *Counts) Write(w io.Writer, minSyllable, minPair uint64) (int, int, erro
 		}
 	}
 	slices.Sort(kept)
+	pairIndex := make(map[uint64]int, len(kept))
+	for i, k := range kept {
+		pairIndex[k] = i
+	}
+	triples := map[[2]uint64]uint64{}
+	for k, v := range c.triples {
+		a, b, t := newID[k[0]>>32], newID[k[0]&0xffffffff], newID[k[1]]
+		triples[[2]uint64{uint64(a)<<32 | uint64(b), uint64(t)}] += v
+	}
+	pairFollow := make([]uint64, len(kept))
+	var keptTriples [][2]uint64
+	for k, v := range triples {
+		i, ok := pairIndex[k[0]]
+		if !ok {
+			continue // the pair was seen less than minPair times: so was the triple
+		}
+		pairFollow[i]++
+		if v >= minTriple {
+			keptTriples = append(keptTriples, [2]uint64{uint64(i), k[1]})
+		}
+	}
+	slices.SortFunc(keptTriples, func(x, y [2]uint64) int {
+		return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1]))
+	})
 
 	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	bw := bufio.NewWriter(zw)
 	var buf [binary.MaxVarintLen64]byte
@@ -121,18 +152,28 @@ func (c *Counts) Write(w io.Writer, minSyllable, minPair uint64) (int, int, erro
 	}
 	put(uint64(len(kept)))
 	prev := uint64(0)
-	for _, k := range kept {
+	for i, k := range kept {
 		a := k >> 32
 		put(a - prev)
 		prev = a
 		put(k & 0xffffffff)
 		put(pairs[k])
+		put(pairFollow[i])
+	}
+	put(uint64(len(keptTriples)))
+	prev = 0
+	for _, t := range keptTriples {
+		put(t[0] - prev)
+		prev = t[0]
+		put(t[1])
+		pair := kept[t[0]]
+		put(triples[[2]uint64{pair, t[1]}])
 	}
 	if err := bw.Flush(); err != nil {
-		return 0, 0, fmt.Errorf("write model: %w", err)
+		return 0, 0, 0, fmt.Errorf("write model: %w", err)
 	}
 	if err := zw.Close(); err != nil {
-		return 0, 0, fmt.Errorf("write model: %w", err)
+		return 0, 0, 0, fmt.Errorf("write model: %w", err)
 	}
-	return n, len(kept), nil
+	return n, len(kept), len(keptTriples), nil
 }

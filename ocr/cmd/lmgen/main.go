@@ -1,7 +1,7 @@
 // Command lmgen makes the syllable model of the tone corrector
 // (ocr/tonelm/model.bin.gz) from the Vietnamese legal corpus: syllable and
-// syllable-pair counts of every document but the held-back ones
-// (tonelm.HeldBack), pairs seen once left out. Only counts go into the file,
+// syllable-pair and triple counts of every document but the held-back ones
+// (tonelm.HeldBack), pairs and triples seen once left out. Only counts go into the file,
 // never text. Run from the repository root (make model):
 //
 //	go run ./ocr/cmd/lmgen -corpus ../shared/corpus/vbpl-legal.txt.xz -out ocr/tonelm/model.bin.gz
@@ -28,6 +28,7 @@ func run(args []string) error {
 	out := fs.String("out", "ocr/tonelm/model.bin.gz", "model file to write")
 	minSyllable := fs.Uint64("min-syllable", 2, "keep syllables seen at least this often")
 	minPair := fs.Uint64("min-pair", 2, "keep pairs seen at least this often")
+	minTriple := fs.Uint64("min-triple", 2, "keep triples seen at least this often")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -51,7 +52,7 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	nv, np, err := c.Write(f, *minSyllable, *minPair)
+	nv, np, nt, err := c.Write(f, *minSyllable, *minPair, *minTriple)
 	if err != nil {
 		f.Close()
 		return err
@@ -63,6 +64,6 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%d documents (%d held back), %d lines: %d syllables, %d pairs, %d bytes in %s\n", docs, held, lines, nv, np, st.Size(), *out)
+	fmt.Printf("%d documents (%d held back), %d lines: %d syllables, %d pairs, %d triples, %d bytes in %s\n", docs, held, lines, nv, np, nt, st.Size(), *out)
 	return nil
 }
