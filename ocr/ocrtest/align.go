@@ -35,11 +35,11 @@ func AlignWords(got, want []string) [][2]string {
 		if want[i-1] == got[j-1] {
 			cost = 0
 		}
-		switch {
-		case d[i][j] == d[i-1][j-1]+cost:
+		switch d[i][j] {
+		case d[i-1][j-1] + cost:
 			out = append(out, [2]string{want[i-1], got[j-1]})
 			i, j = i-1, j-1
-		case d[i][j] == d[i-1][j]+1:
+		case d[i-1][j] + 1:
 			i--
 		default:
 			j--

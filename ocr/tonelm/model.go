@@ -14,11 +14,12 @@ import (
 	"sync"
 )
 
-// Model is a bigram model of Vietnamese syllables with interpolated Kneser-Ney
+// Model is a trigram model of Vietnamese syllables with interpolated Kneser-Ney
 // smoothing: P(b|a) = max(c(ab)−D, 0)/c(a) + D·N(a·)/c(a)·Pc(b), where N(a·) is
 // the number of different syllables seen after a and the continuation
-// probability Pc(b) the share of different syllables seen before b. The pair
-// counts are pruned (pairs seen once are left out), the unigram statistics are
+// probability Pc(b) the share of different syllables seen before b; P(c|a b)
+// likewise down to P(c|b) (score3). The pair and triple counts are pruned
+// (those seen once are left out), the statistics they are smoothed with are
 // those of the whole training text. Immutable once loaded; safe for concurrent
 // use.
 type Model struct {
@@ -170,9 +171,6 @@ func (m *Model) id(key string) uint32 {
 	return idUnknown
 }
 
-// logProb is ln P(b|a).
-func (m *Model) logProb(a, b uint32) float64 { return math.Log(m.prob2(a, b)) }
-
 // prob2 is P(b|a).
 func (m *Model) prob2(a, b uint32) float64 {
 	ca := float64(m.count[a])
@@ -192,24 +190,14 @@ func (m *Model) pair(a, b uint32) (uint32, bool) {
 	return m.off[a] + uint32(i), ok
 }
 
-// logProb3 is the score of c after a b: ln P(c|a b) (interpolated Kneser-Ney, down
-// to P(c|b)) weighted trigramWeight, and ln P(c|b) the rest.
+// score3 is the score of c after the kept pair (a, b) with index pi, given
+// p2 = P(c|b): ln P(c|a b) weighted trigramWeight, and ln P(c|b) the rest.
 //
 // A triple seen twice in 28 million characters makes the trigram estimate sure
 // of itself; on the held-back documents the full trigram changed half as much
 // right text again as the bigram, for a few more fixes. Weighing the two in the
 // log keeps most of the fixes the trigram context brings (Tesseract's "tải" in
 // "xác định tải lượng" is no longer "tại") without its overconfidence.
-func (m *Model) logProb3(a, b, c uint32) float64 {
-	p2 := m.prob2(b, c)
-	pi, ok := m.pair(a, b)
-	if !ok {
-		return math.Log(p2)
-	}
-	return m.score3(pi, c, p2)
-}
-
-// score3 is logProb3 of c after the kept pair pi, given P(c|b) = p2.
 func (m *Model) score3(pi, c uint32, p2 float64) float64 {
 	cab := float64(m.nCount[pi])
 	var cabc float64
