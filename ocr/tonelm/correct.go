@@ -181,6 +181,7 @@ func (c *Corrector) lattice(words []ingest.Word) []slot {
 	}
 	memo := map[string]*seen{}
 	stop := true
+	name := false // the words before are a title and a name in capitals
 	for i, w := range words {
 		m, ok := memo[w.Text]
 		if !ok {
@@ -197,12 +198,22 @@ func (c *Corrector) lattice(words []ingest.Word) []slot {
 		if t.breakBefore && !atBoundary() {
 			slots = append(slots, boundary)
 		}
+		if t.kind != kindSyllable || t.breakBefore {
+			name = false
+		}
 		switch t.kind {
 		case kindNumber:
 			slots = append(slots, slot{word: -1, read: -1, states: []state{{id: idNumber}}})
 		case kindOther:
 			slots = append(slots, slot{word: -1, read: -1, states: []state{{id: idUnknown}}})
 		case kindSyllable:
+			caps := allCaps(t.core)
+			if name && caps {
+				// A name in capitals after a title (ông NGUYỄN VĂN TỐ): kept.
+				slots = append(slots, slot{word: -1, read: -1, states: []state{{id: c.m.id(t.key), key: t.key}}})
+				break
+			}
+			name = caps && name || titles[t.key]
 			k := 0
 			if stop {
 				k = 1
@@ -216,6 +227,9 @@ func (c *Corrector) lattice(words []ingest.Word) []slot {
 				s.states = slices.Clone(s.states) // withBand changes them
 			}
 			slots = append(slots, s)
+		}
+		if t.breakAfter {
+			name = false
 		}
 		if (t.breakAfter || t.kind == kindNone) && !atBoundary() {
 			slots = append(slots, boundary)
@@ -286,6 +300,22 @@ func (c *Corrector) withBand(slots []slot, words []ingest.Word) {
 			}
 		}
 	}
+}
+
+// titles are the words a person's name follows (ông Nguyễn Văn A, bà LÊ THỊ
+// B): a name written in capitals after one is left as it is.
+var titles = map[string]bool{"ông": true, "bà": true, "anh": true, "chị": true, "cô": true, "chú": true, "em": true, "cháu": true}
+
+// allCaps reports whether a word has two letters or more, all capitals.
+func allCaps(core string) bool {
+	n := 0
+	for _, r := range core {
+		if unicode.IsLower(r) {
+			return false
+		}
+		n++
+	}
+	return n > 1
 }
 
 // changeable reports whether a word (its letters as written) may be changed: it

@@ -60,6 +60,9 @@ func TestCorrect(t *testing.T) {
 		{"no diacritics beside marked words", "Uy ban nhân dân", "Uy ban nhân dân"},
 		{"numbers", "Nghị định số 31/2019/NĐ-CP ngày 10/4/2019", "Nghị định số 31/2019/NĐ-CP ngày 10/4/2019"},
 		{"name inside a sentence", "ông Tô Văn Cao và bà Lê Thị Hà", "ông Tô Văn Cao và bà Lê Thị Hà"},
+		// Without "bà", NHẦN DẦN would be read as NHÂN DÂN.
+		{"name in capitals after a title", "đơn của bà NGUYỄN THỊ NHẦN DẦN", "đơn của bà NGUYỄN THỊ NHẦN DẦN"},
+		{"capitals after a name", "ông NGUYỄN VĂN A. ĐƠN TỔ CÁO", "ông NGUYỄN VĂN A. ĐƠN TỐ CÁO"},
 		{"sentence end between words", "Ông Tô. Cao Văn Lâm", "Ông Tô. Cao Văn Lâm"},
 		{"not letters only", "QĐ-UBND tố-cao", "QĐ-UBND tố-cao"},
 		{"empty", "", ""},
