@@ -163,9 +163,18 @@ func (c *Confusions) channel() *channel {
 		wrong += c.Wrong[i]
 	}
 	mean := (float64(wrong) + 1) / (float64(words) + 2)
+	rate := make([]float64, len(c.Words))
 	for i := range c.Words {
-		rate := (float64(c.Wrong[i]) + mean*20) / (float64(c.Words[i]) + 20) // shrunk to the mean
-		ch.band[i] = math.Log(rate / mean)
+		rate[i] = (float64(c.Wrong[i]) + mean*20) / (float64(c.Words[i]) + 20) // shrunk to the mean
+	}
+	// Tesseract's doubt means something only in one direction: a band is taken
+	// to be misread at least as often as the band above it (the few words of the
+	// low bands would say otherwise by chance).
+	for i := len(rate) - 2; i >= 0; i-- {
+		rate[i] = max(rate[i], rate[i+1])
+	}
+	for i := range rate {
+		ch.band[i] = math.Log(rate[i] / mean)
 	}
 	return ch
 }
