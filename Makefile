@@ -36,11 +36,30 @@ bench-search:
 	KNTC_BENCH_PAGES=100000 go test -v -run '^$$' -bench '^BenchmarkSearch$$' -benchtime 300x -timeout 2h ./search
 
 # CER, WER and seconds per page of raw Tesseract and of kntc's recogniser (cleaning,
-# orientation when needed, noise removal) on the generated scan variants, and the
+# orientation when needed, noise removal, tone correction; CER and tone errors also
+# before tone correction) on the generated scan variants, and the
 # header-extraction rate per field (about five minutes on two cores).
 .PHONY: bench-ocr
 bench-ocr:
 	OMP_THREAD_LIMIT=1 go test -v -run '^$$' -bench BenchmarkOCRVariants -benchtime 1x -timeout 60m ./ocr/tesseract
+
+# The tone corrector's tables (README, "OCR tone correction"). model: syllable and
+# pair counts of the legal corpus (../shared/corpus), every 20th document held back.
+# confusions: Tesseract's tone and vowel-mark confusions, measured on its readings
+# of sample pages the OCR benchmark does not read (about an hour on two cores).
+# bench-tone: the corrector's time per page and the model's memory.
+CORPUS ?= ../shared/corpus/vbpl-legal.txt.xz
+OCR_DUMP ?= /tmp/kntc-ocr-dump.jsonl
+.PHONY: model confusions bench-tone
+model:
+	go run ./ocr/cmd/lmgen -corpus $(CORPUS) -out ocr/tonelm/model.bin.gz
+
+confusions:
+	KNTC_OCR_DUMP=$(OCR_DUMP) OMP_THREAD_LIMIT=1 go test -v -run '^$$' -bench BenchmarkOCRDump -benchtime 1x -timeout 180m ./ocr/tesseract
+	go run ./ocr/cmd/confgen -dump $(OCR_DUMP) -out ocr/tonelm/confusion.tsv
+
+bench-tone:
+	go test -v -run '^$$' -bench BenchmarkCorrector -benchtime 2000x ./ocr/tonelm
 
 # Hostile load (issue 19): peak RSS of four 12000×12000 PNGs at once under the
 # decode budget(s) KNTC_BENCH_LOAD_BUDGETS (bytes, comma-separated) and without

@@ -34,9 +34,10 @@ import (
 // pipelineVersion names the derived files this kntc makes; a better pipeline gets a
 // new version and rebuilds beside the old files. v2: pages cleaned before OCR
 // (ocr/clean), turned upright when they lie wrong, OCR noise taken out. v3: turned
-// by the ink's say (clean.Orientation), tones of common phrases put back
-// (ocr.FixPhraseTones), PNG image data passed through to the PDF/A.
-const pipelineVersion = "v3"
+// by the ink's say (clean.Orientation), tones of common phrases put back, PNG image
+// data passed through to the PDF/A. v4: tone and vowel marks restored from context
+// by a syllable model of legal text (ocr/tonelm) instead of a phrase list.
+const pipelineVersion = "v4"
 
 // pipeline is the document backbone: spool, queue, workers, index, hot folders.
 type pipeline struct {

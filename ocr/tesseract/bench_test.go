@@ -19,6 +19,7 @@ import (
 	"kntc/ocr"
 	"kntc/ocr/ocrtest"
 	"kntc/ocr/tesseract"
+	"kntc/ocr/tonelm"
 )
 
 // benchSamples are long sample texts; page i reads file i mod len, further on in the
@@ -38,7 +39,8 @@ const benchHeaders = 40
 // BenchmarkOCRVariants prints, per scan variant, the character and word error rates
 // (NFC, whitespace collapsed, Levenshtein) and the seconds per page of raw Tesseract
 // (Engine.Recognize: the page in grey, one instance, one thread) and of kntc
-// (Reader.Recognize: cleaning, orientation when needed, noise removal), measured in
+// (Reader.Recognize: cleaning, orientation when needed, noise removal, tone
+// correction; and its reading before tone correction), measured in
 // the same run on the same pages, each page read by both one after the other so
 // that both see the same machine. The variants are ocrtest.Variants on
 // KNTC_BENCH_PAGES (default 5) A4 pages of sample text, and "two-column": the
@@ -82,6 +84,12 @@ func BenchmarkOCRVariants(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// The reading before tone correction, kept by the hook, measured too.
+	var untoned string
+	tesseract.SetCorrect(kntc, func(ws []ingest.Word) []ingest.Word {
+		untoned = wordsText(ws)
+		return tonelm.Correct(ws)
+	})
 	type page struct {
 		img  *image.Gray
 		want string
@@ -96,26 +104,28 @@ func BenchmarkOCRVariants(b *testing.B) {
 	for b.Loop() {
 		var table strings.Builder
 		fmt.Fprintf(&table, "%d A4 pages of sample text per variant; two-column: %d generated decision pages\n", n, len(headers))
-		fmt.Fprintf(&table, "%-12s | %8s %8s %7s | %8s %8s %7s\n", "variant", "raw CER", "raw WER", "s/page", "kntc CER", "kntc WER", "s/page")
+		fmt.Fprintf(&table, "kntc untoned: kntc before tone correction (ocr/tonelm); tone errs: words read with the right letters but a wrong tone or vowel mark (all pages)\n")
+		fmt.Fprintf(&table, "%-12s | %8s %8s %7s | %8s | %8s %8s %7s | %21s\n", "variant", "raw CER", "raw WER", "s/page", "untoned", "kntc CER", "kntc WER", "s/page", "tone errs raw/unt/kntc")
 		var rawTotal, kntcTotal float64
-		row := func(name string, raw, kn score) {
-			fmt.Fprintf(&table, "%-12s | %7.2f%% %7.2f%% %7.2f | %7.2f%% %7.2f%% %7.2f\n", name,
-				100*raw.cer, 100*raw.wer, raw.sec, 100*kn.cer, 100*kn.wer, kn.sec)
+		row := func(name string, raw, unt, kn score) {
+			fmt.Fprintf(&table, "%-12s | %7.3f%% %7.2f%% %7.2f | %7.3f%% | %7.3f%% %7.2f%% %7.2f | %7d %6d %6d\n", name,
+				100*raw.cer, 100*raw.wer, raw.sec, 100*unt.cer, 100*kn.cer, 100*kn.wer, kn.sec, raw.tone, unt.tone, kn.tone)
 			rawTotal += raw.sec
 			kntcTotal += kn.sec
 		}
 		for _, v := range variants {
-			var raw, kn score
+			var raw, unt, kn score
 			for i, p := range pages {
 				img, dpi := v.Make(p.img, int64(i+1))
 				raw.add(read(b, e, img, dpi), p.want)
 				kn.add(read(b, kntc, img, dpi), p.want)
+				unt.add(reading{text: untoned}, p.want)
 			}
-			row(v.Name, raw.mean(), kn.mean())
+			row(v.Name, raw.mean(), unt.mean(), kn.mean())
 		}
 		rawRate, kntcRate := newRates(), newRates()
 		if twoColumn {
-			var raw, kn score
+			var raw, unt, kn score
 			for _, hc := range headers {
 				img, lines, err := ocrtest.RenderDecision(hc.Decision)
 				if err != nil {
@@ -127,9 +137,10 @@ func BenchmarkOCRVariants(b *testing.B) {
 				rawRate.add(hc.Name, hc.Want, ocr.ParseHeader(r.text))
 				r = read(b, kntc, img, 300)
 				kn.add(r, want)
+				unt.add(reading{text: untoned}, want)
 				kntcRate.add(hc.Name, hc.Want, ocr.ParseHeader(r.text))
 			}
-			row("two-column", raw.mean(), kn.mean())
+			row("two-column", raw.mean(), unt.mean(), kn.mean())
 		}
 		k := float64(len(variants))
 		if twoColumn {
@@ -179,14 +190,16 @@ func read(b *testing.B, r ingest.Recognizer, img image.Image, dpi int) reading {
 }
 
 // score sums error rates and times over pages; mean divides by the page count.
+// tone counts the words read with a wrong tone or vowel mark, over all pages.
 type score struct {
 	cer, wer, sec float64
-	n             int
+	n, tone       int
 }
 
 func (s *score) add(r reading, want string) {
 	s.cer += ocrtest.CER(r.text, want)
 	s.wer += ocrtest.WER(r.text, want)
+	s.tone += ocrtest.ToneErrors(r.text, want)
 	s.sec += r.sec
 	s.n++
 }
@@ -196,7 +209,19 @@ func (s score) mean() score {
 		return s
 	}
 	k := float64(s.n)
-	return score{s.cer / k, s.wer / k, s.sec / k, s.n}
+	return score{s.cer / k, s.wer / k, s.sec / k, s.n, s.tone}
+}
+
+// wordsText is the words joined by spaces (the error rates collapse whitespace).
+func wordsText(ws []ingest.Word) string {
+	var b strings.Builder
+	for i, w := range ws {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w.Text)
+	}
+	return norm.NFC.String(b.String())
 }
 
 var headerFields = []string{"number", "date", "place", "issuer", "type", "subject", "kind"}

@@ -3,10 +3,18 @@ package tesseract
 import (
 	"context"
 	"image"
+
+	"kntc/ingest"
 )
 
 // SetOrient replaces the orientation detection of r, for tests that count or fake
 // its calls.
 func SetOrient(r *Reader, f func(ctx context.Context, page image.Image, dpi int) (int, float64, error)) {
 	r.orient = f
+}
+
+// SetCorrect replaces the tone correction of r, for tests and benchmarks that
+// compare the words before and after it.
+func SetCorrect(r *Reader, f func(words []ingest.Word) []ingest.Word) {
+	r.correct = f
 }

@@ -13,6 +13,7 @@ import (
 	"kntc/internal/viet"
 	"kntc/ocr"
 	"kntc/ocr/clean"
+	"kntc/ocr/tonelm"
 )
 
 // Reader is kntc's recogniser: it cleans the page (clean.Prepare: the red seal
@@ -25,7 +26,8 @@ import (
 // vertically but do not show which way up is asked about before the first
 // reading, which would be garbage half the time. Side-by-side columns (a
 // decision's header) are read one after the other (ocr.OrderColumns), and noise
-// lines and stray marks are taken out (ocr.DropNoiseWords). Word boxes are in the
+// lines and stray marks are taken out (ocr.DropNoiseWords), and tone marks read
+// as their neighbours are restored from context (tonelm.Correct). Word boxes are in the
 // pixels of the page as given, turned by Recognition.Rotation: the image the
 // pipeline archives. Safe for concurrent use; the Engine bounds how many pages are
 // read at once.
@@ -33,6 +35,9 @@ type Reader struct {
 	engine *Engine
 	// orient is DetectOrientation; tests replace it.
 	orient func(ctx context.Context, page image.Image, dpi int) (int, float64, error)
+	// correct restores tone and vowel marks read as their neighbours; tests
+	// replace it to see the words before it.
+	correct func(words []ingest.Word) []ingest.Word
 }
 
 // NewReader returns a Reader on e. It fails when Tesseract's orientation model or
@@ -49,7 +54,7 @@ func NewReader(e *Engine) (*Reader, error) {
 	if !slices.Contains(langs, "osd") {
 		return nil, fmt.Errorf("tesseract has no orientation model %q (installed: %s); install tesseract-ocr-osd", "osd", strings.Join(langs, ", "))
 	}
-	return &Reader{engine: e, orient: DetectOrientation}, nil
+	return &Reader{engine: e, orient: DetectOrientation, correct: tonelm.Correct}, nil
 }
 
 // Thresholds of a first reading that looks wrong. Upright print, even speckled or
@@ -131,8 +136,9 @@ func (r *Reader) Recognize(ctx context.Context, page image.Image, dpi int) (inge
 			}
 		}
 	}
-	// Bold print's tone slips in common phrases ("nhần dần" for "nhân dân").
-	words = ocr.FixPhraseTones(ocr.DropNoiseWords(ocr.OrderColumns(words)))
+	// Tone and vowel marks read as their neighbours ("nhần dần" for "nhân dân",
+	// "Điêu" for "Điều"), from the sentence around them; same words, same boxes.
+	words = r.correct(ocr.DropNoiseWords(ocr.OrderColumns(words)))
 	// Back from the prepared page, turned, to the page as given, turned: the turn
 	// undone, then the straightening and the scale (clean.Page.Original), then the
 	// turn done again on the page as given (ocr.Rotate's geometry).
