@@ -3,8 +3,9 @@ package auth
 import (
 	"context"
 	"fmt"
-	"kntc/internal/errs"
 	"time"
+
+	"kntc/internal/errs"
 )
 
 // Session is a browser session of the staff pages. The cookie holds a random

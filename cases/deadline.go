@@ -1,8 +1,9 @@
 package cases
 
 import (
-	"kntc/internal/errs"
 	"time"
+
+	"kntc/internal/errs"
 )
 
 // The periods the law sets, in days. Periods count from the day after the event

@@ -3,8 +3,9 @@ package cases
 import (
 	"context"
 	"fmt"
-	"kntc/internal/errs"
 	"strconv"
+
+	"kntc/internal/errs"
 )
 
 // granted reports whether the actor holds a grant on c.

@@ -3,9 +3,10 @@ package ingest
 import (
 	"context"
 	"io"
-	"kntc/internal/errs"
 	"strings"
 	"time"
+
+	"kntc/internal/errs"
 )
 
 // BlobInfo describes one stored object.

@@ -9,11 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"kntc/internal/errs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"kntc/internal/errs"
 )
 
 // Origin says where a file came from and where it is routed.

@@ -7,13 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"kntc/internal/errs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
+
+	"kntc/internal/errs"
 )
 
 // Processor turns a spooled document into stored objects, rows and an index entry.

@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"kntc/internal/errs"
 	"os"
+
+	"kntc/internal/errs"
 )
 
 // errUnknownSpoolFile is the reason a spool file with no database record is

@@ -9,10 +9,11 @@ import (
 	"fmt"
 	"image"
 	"io"
-	"kntc/internal/errs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"kntc/internal/errs"
 )
 
 // Scan batches with QR cover sheets (issue 7, 3b). A clerk puts a cover sheet printed

@@ -2,11 +2,12 @@ package report
 
 import (
 	"fmt"
-	"kntc/internal/errs"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"kntc/internal/errs"
 )
 
 // Period is a reporting period: the days From to To, both included (dates at UTC

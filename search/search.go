@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"fmt"
-	"kntc/internal/errs"
 	"math"
 	"slices"
 	"strings"
@@ -12,6 +11,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
+
+	"kntc/internal/errs"
 )
 
 // Result is the answer to a Query.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -237,6 +238,40 @@ func pollUntil(t *testing.T, mk func() *http.Request, want int) *http.Response {
 	return nil
 }
 
+// holdSlot sends the start of a request that holds the only slot (head and the
+// partial body on a raw connection) and returns it with probe's 503. A probe
+// can take the slot for an instant just as the held request arrives, and the
+// held request is then the one refused: it is sent again until it holds.
+func holdSlot(t *testing.T, srv *httptest.Server, head, partial string, probe func() *http.Request) (net.Conn, *http.Response) {
+	t.Helper()
+	var held net.Conn
+	one := make([]byte, 1)
+	for range 60000 {
+		if held == nil {
+			held = rawRequest(t, srv, head, partial)
+		}
+		resp, err := http.DefaultClient.Do(probe())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusServiceUnavailable {
+			return held, resp
+		}
+		// Has the held request been answered (refused) or closed? A read that
+		// times out means it is still waiting for its body: it holds the slot.
+		_ = held.SetReadDeadline(time.Now().Add(time.Millisecond))
+		if n, err := held.Read(one); n > 0 || (err != nil && !errors.Is(err, os.ErrDeadlineExceeded)) {
+			held.Close()
+			held = nil
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("the held request never held the slot")
+	return nil, nil
+}
+
 func TestBodyCaps(t *testing.T) {
 	e := newEnv(t)
 	e.reconfigure(web.Config{BodyTimeout: time.Minute, MaxBodies: 1, MaxUploads: 1}, nil)
@@ -249,8 +284,7 @@ func TestBodyCaps(t *testing.T) {
 
 	// One slow login holds the only body slot: the next request with a body is
 	// answered 503 at once, one without a body is served.
-	held := rawRequest(t, srv, "POST /api/v1/login HTTP/1.1\r\nHost: kntc\r\nContent-Length: 100\r\n", `{"user`)
-	resp := pollUntil(t, login, http.StatusServiceUnavailable)
+	held, resp := holdSlot(t, srv, "POST /api/v1/login HTTP/1.1\r\nHost: kntc\r\nContent-Length: 100\r\n", `{"user`, login)
 	if resp.Header.Get("Retry-After") == "" {
 		t.Errorf("503 without Retry-After")
 	}
@@ -273,8 +307,7 @@ func TestBodyCaps(t *testing.T) {
 		return req
 	}
 	head := fmt.Sprintf("POST /api/v1/documents HTTP/1.1\r\nHost: kntc\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n", e.users[uHandler].token, ctype, len(body))
-	held = rawRequest(t, srv2, head, string(body[:100]))
-	resp = pollUntil(t, upload, http.StatusServiceUnavailable)
+	held, resp = holdSlot(t, srv2, head, string(body[:100]), upload)
 	if resp.Header.Get("Retry-After") == "" {
 		t.Errorf("503 without Retry-After")
 	}

@@ -4,12 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"kntc/internal/errs"
 	"net/http"
 	"os"
 	"strconv"
 	"sync"
 	"time"
+
+	"kntc/internal/errs"
 )
 
 // errBodyTimeout: the client did not send its body in time (408).

@@ -2,13 +2,13 @@ package web
 
 import (
 	"fmt"
-	"kntc/internal/errs"
 	"log/slog"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"kntc/internal/errs"
 	"kntc/report"
 )
 

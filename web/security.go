@@ -2,11 +2,12 @@ package web
 
 import (
 	"crypto/subtle"
-	"kntc/internal/errs"
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"kntc/internal/errs"
 )
 
 // apiCSP is the Content-Security-Policy of the JSON API: nothing may load and no

@@ -8,10 +8,10 @@ package textin
 
 import (
 	"fmt"
-	"kntc/internal/errs"
 	"strings"
 	"unicode/utf8"
 
+	"kntc/internal/errs"
 	"kntc/internal/viet"
 )
 

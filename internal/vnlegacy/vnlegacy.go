@@ -16,12 +16,13 @@
 package vnlegacy
 
 import (
-	"kntc/internal/viet"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"kntc/internal/viet"
 )
 
 // Encoding is a text encoding this package recognises.

@@ -1,12 +1,13 @@
 package tonelm
 
 import (
-	"kntc/internal/viet"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"kntc/internal/viet"
 )
 
 // Token ids the model reserves: a sentence boundary, a word that is not a known

@@ -10,11 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"kntc/internal/errs"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"kntc/internal/errs"
 )
 
 // Dialect is what differs between the databases.
