@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -220,18 +221,28 @@ type petitionCaseJSON struct {
 // handlePetitionCase opens the case a letter asks for (thụ lý): its sender becomes
 // the petitioner party. The citizen's lookup PIN is shown this once.
 func handlePetitionCase(logger *slog.Logger, svc *cases.Service) http.Handler {
+	return handleOpenCaseFrom(logger, svc, svc.OpenCaseFromPetition, func(c caseJSON, pin string, p cases.Petition) any {
+		return petitionCaseJSON{Case: c, PIN: pin, Petition: newPetitionJSON(p)}
+	})
+}
+
+// handleOpenCaseFrom opens a case from a letter or a visit (open) and answers 201
+// with the case, its PIN shown this once, and the origin as body words it.
+func handleOpenCaseFrom[T any](logger *slog.Logger, svc *cases.Service,
+	open func(context.Context, cases.Actor, int64, cases.NewCase) (cases.Case, string, T, error),
+	body func(c caseJSON, pin string, origin T) any) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, in, err := openCaseInput(r, svc.Accounts)
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
 		}
-		c, pin, p, err := svc.OpenCaseFromPetition(r.Context(), currentActor(r.Context()), id, in)
+		c, pin, origin, err := open(r.Context(), currentActor(r.Context()), id, in)
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
 		}
 		w.Header().Set("Location", "/api/v1/cases/"+c.Code)
-		writeJSON(w, http.StatusCreated, petitionCaseJSON{Case: newCaseJSON(svc, c), PIN: pin, Petition: newPetitionJSON(p)})
+		writeJSON(w, http.StatusCreated, body(newCaseJSON(svc, c), pin, origin))
 	})
 }

@@ -149,18 +149,7 @@ type receptionCaseJSON struct {
 
 // handleReceptionCase opens a case from a visit: the visitors become petitioners.
 func handleReceptionCase(logger *slog.Logger, svc *cases.Service) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, in, err := openCaseInput(r, svc.Accounts)
-		if err != nil {
-			respondError(w, r, logger, err)
-			return
-		}
-		c, pin, rec, err := svc.OpenCaseFromReception(r.Context(), currentActor(r.Context()), id, in)
-		if err != nil {
-			respondError(w, r, logger, err)
-			return
-		}
-		w.Header().Set("Location", "/api/v1/cases/"+c.Code)
-		writeJSON(w, http.StatusCreated, receptionCaseJSON{Case: newCaseJSON(svc, c), PIN: pin, Reception: newReceptionJSON(rec)})
+	return handleOpenCaseFrom(logger, svc, svc.OpenCaseFromReception, func(c caseJSON, pin string, rec cases.Reception) any {
+		return receptionCaseJSON{Case: c, PIN: pin, Reception: newReceptionJSON(rec)}
 	})
 }
