@@ -148,10 +148,12 @@ func (p *pages) handleTriageFragment() http.Handler {
 			p.fail(w, r, err)
 			return
 		}
-		cut := time.UnixMicro(since)
+		// A little before the cursor: a change committed just after the page read
+		// its rows is not missed (the script skips the rows it has).
+		cut := time.UnixMicro(since).Add(-triageSlack)
 		fresh := tp.Rows[:0]
 		for _, row := range tp.Rows {
-			if !row.Doc.UpdatedAt.Before(cut) {
+			if row.Doc.UpdatedAt.After(cut) {
 				fresh = append(fresh, row)
 			}
 		}
@@ -182,6 +184,9 @@ func mustInt(s string) int64 {
 	return n
 }
 
+// triageSlack is how far before its cursor a poll looks.
+const triageSlack = 2 * time.Second
+
 // maxTriageBatch bounds how many documents one request links.
 const maxTriageBatch = triagePageSize
 
@@ -208,6 +213,7 @@ func (p *pages) handleTriageLink() http.Handler {
 		}
 		kind := ingest.Kind(strings.TrimSpace(form.Get("kind")))
 		var general string
+		failed := map[string]string{}
 		switch {
 		case len(ids) == 0:
 			general = L.T("triage.err.nodoc")
@@ -228,13 +234,18 @@ func (p *pages) handleTriageLink() http.Handler {
 					p.fail(w, r, errs.ErrNotFound)
 					return
 				}
-				if _, err := svc.Document(ctx, a, id); err != nil {
+				d, err := svc.Document(ctx, a, id)
+				if err != nil {
 					p.fail(w, r, err)
 					return
 				}
+				if d.CaseCode != "" && d.CaseCode != code {
+					// Filed meanwhile (a colleague, an older page): the inbox does not
+					// move a document from one case to another.
+					failed[id] = L.T("triage.err.linked", d.CaseCode)
+				}
 			}
 		}
-		failed := map[string]string{}
 		if general == "" {
 			if _, err := svc.Case(ctx, a, code); err != nil {
 				if !errors.Is(err, errs.ErrNotFound) {
@@ -247,6 +258,9 @@ func (p *pages) handleTriageLink() http.Handler {
 		linked := 0
 		if general == "" {
 			for _, id := range ids {
+				if failed[id] != "" {
+					continue
+				}
 				if _, err := svc.Link(ctx, a, id, code, kind); err != nil {
 					if !errors.Is(err, errs.ErrInvalid) && !errors.Is(err, errs.ErrConflict) && !errors.Is(err, errs.ErrForbidden) {
 						p.fail(w, r, err)
@@ -271,8 +285,10 @@ func (p *pages) handleTriageLink() http.Handler {
 			p.fail(w, r, err)
 			return
 		}
+		listed := map[string]bool{}
 		for i := range tp.Rows {
 			row := &tp.Rows[i]
+			listed[row.Doc.ID] = true
 			if !slices.Contains(ids, row.Doc.ID) {
 				continue
 			}
@@ -295,6 +311,11 @@ func (p *pages) handleTriageLink() http.Handler {
 			tp.Batch = triageBatch{Case: form.Get("case"), Kind: string(kind), Error: general}
 		}
 		v.Error = L.T("triage.err.some")
+		for _, id := range ids {
+			if msg := failed[id]; msg != "" && !listed[id] {
+				v.Error += " " + msg // no longer in the inbox: said at the top
+			}
+		}
 		if linked > 0 {
 			v.Notice = L.T("triage.linked", linked, code)
 		}

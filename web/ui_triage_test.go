@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -64,8 +65,17 @@ func TestPagesTriage(t *testing.T) {
 	if res.code != 200 || !strings.Contains(res.body, `data-id="`+one.ID+`"`) || strings.Contains(res.body, "<html") {
 		t.Errorf("fragment since 0: %d\n%s", res.code, res.body)
 	}
-	if again := c.raw("/triage/fragment?since=" + res.header.Get("X-Triage-Since")); again.code != 204 && again.code != 200 {
-		t.Errorf("fragment since the cursor: %d", again.code)
+	cursor, err := strconv.ParseInt(res.header.Get("X-Triage-Since"), 10, 64)
+	if err != nil || res.header.Get("X-Triage-Total") == "" {
+		t.Fatalf("fragment headers: %v", res.header)
+	}
+	if later := c.raw("/triage/fragment?since=" + strconv.FormatInt(cursor+10e6, 10)); later.code != 204 || later.body != "" {
+		t.Errorf("fragment after every change: %d %q, want 204", later.code, later.body)
+	}
+	for _, bad := range []string{"abc", "-5", "99999999999999999999", ""} {
+		if got := c.raw("/triage/fragment?since=" + url.QueryEscape(bad)); got.code != 200 || !strings.Contains(got.body, one.ID) {
+			t.Errorf("fragment since %q: %d, want every row", bad, got.code)
+		}
 	}
 
 	// One click: a suggestion's button, the kind chosen in its form.
@@ -78,6 +88,15 @@ func TestPagesTriage(t *testing.T) {
 	}
 	if d, err := e.db.Document(e.ctx, one.ID); err != nil || d.CaseCode != code || d.Kind != "phieu_chuyen_don" {
 		t.Errorf("linked document: case %q kind %q (%v)", d.CaseCode, d.Kind, err)
+	}
+
+	// A stale page: the document was filed meanwhile; the inbox does not move it.
+	st, b, _ = c.post("/triage/link", url.Values{"doc": {one.ID}, "kind": {"cong_van"}, "case": {codes["denunciation"]}})
+	if st != 422 || !strings.Contains(b, "đã được gắn vào hồ sơ "+code) {
+		t.Errorf("link a document filed meanwhile: %d\n%s", st, b)
+	}
+	if d, _ := e.db.Document(e.ctx, one.ID); d.CaseCode != code {
+		t.Errorf("a stale page moved %s to %s", one.ID, d.CaseCode)
 	}
 
 	// A case that does not exist: the problem next to the document, the input kept.
@@ -128,6 +147,18 @@ func TestPagesTriage(t *testing.T) {
 	five := triageDoc(e, "A", "35/UBND-TD", "V/v mới đến", "Mới đến.")
 	if res := c.raw("/triage/fragment?since=" + res.header.Get("X-Triage-Since")); res.code != 200 || !strings.Contains(res.body, `data-id="`+five.ID+`"`) {
 		t.Errorf("fragment after an arrival: %d\n%s", res.code, res.body)
+	}
+
+	// Whatever a form holds, never a server error.
+	c.get("/triage")
+	for _, v := range []string{"Tra\u0302\u0300n", "a\x00b\x1b[31m", strings.Repeat("ẫ", 3000), "\u202Eevil", "-1", "'; DROP TABLE documents;--", ""} {
+		form := url.Values{"doc": {v, four.ID}, "case": {v}, "other": {v}, "kind": {v}, "from": {v}}
+		if st, b, _ := c.post("/triage/link", form); st >= 500 || st == 200 || st == 303 {
+			t.Errorf("POST /triage/link with %q: %d\n%s", v, st, b)
+		}
+		if st, _, _ := c.get("/triage?linked=" + url.QueryEscape(v) + "&case=" + url.QueryEscape(v)); st != 200 {
+			t.Errorf("GET /triage with %q: %d", v, st)
+		}
 	}
 
 	// Roles without the triage: 403; district B's handler sees B's document only.
