@@ -163,9 +163,19 @@ func TestPagesTriage(t *testing.T) {
 
 	// Roles without the triage: 403; district B's handler sees B's document only.
 	for _, user := range []string{uAdmin, uInspector} {
-		if st, _, _ := newPageClientAs(t, srv, user).get("/triage"); st != 403 {
+		other := newPageClientAs(t, srv, user)
+		if st, _, _ := other.get("/triage"); st != 403 {
 			t.Errorf("%s: GET /triage %d, want 403", user, st)
 		}
+		other.get("/password") // a page with the form token
+		if st, _, _ := other.post("/triage/link", url.Values{"doc": {four.ID}, "case": {code}}); st != 403 {
+			t.Errorf("%s: POST /triage/link %d, want 403", user, st)
+		}
+	}
+	// In English, every string from the catalogue (pageClient fails on a missing key).
+	c.get("/lang?to=en&back=/triage")
+	if _, b, _ := c.get("/triage"); !strings.Contains(b, "Documents awaiting triage") || !strings.Contains(b, "Link the selected documents") {
+		t.Errorf("the inbox in English:\n%s", b)
 	}
 	if _, b, _ := newPageClientAs(t, srv, uHandlerB).get("/triage"); !strings.Contains(b, theirs.ID) || strings.Contains(b, four.ID) {
 		t.Errorf("district B's inbox:\n%s", b)
