@@ -32,6 +32,9 @@ func addPageRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, lim
 			r.Method("GET", "/cases", p.handleCasesPage())
 			r.Method("GET", "/cases/{code}", p.handleCasePage())
 			r.Method("POST", "/cases/{code}/step", p.handleCaseStep())
+			r.Method("GET", "/triage", p.handleTriagePage())
+			r.Method("GET", "/triage/fragment", p.handleTriageFragment())
+			r.Method("POST", "/triage/link", p.handleTriageLink())
 		})
 	})
 	return p
