@@ -261,6 +261,14 @@ func (p *pages) handlePageImage(size string) http.Handler {
 			return
 		}
 		b, err := p.pageImage(ctx, d, n, size)
+		if errors.Is(err, errPageUnreadable) {
+			// A copy that cannot be drawn (damaged, or made by a pipeline this
+			// viewer cannot read): the image is missing, the page says so with its
+			// alternative text; the log says why.
+			p.logger.WarnContext(ctx, "viewer: page image", "document_id", d.ID, "page", n, "error", err)
+			p.fail(w, r, fmt.Errorf("page %d of %s: %w", n, d.ID, errs.ErrNotFound))
+			return
+		}
 		if err != nil {
 			p.fail(w, r, err)
 			return
@@ -330,6 +338,9 @@ func (p *pages) cachedImage(ctx context.Context, key string) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(rc, 64<<20))
 }
 
+// errPageUnreadable: the stored copy's page could not be drawn.
+var errPageUnreadable = errors.New("page image cannot be made from the stored copy")
+
 // renderPage rasterises page n of d's PDF/A copy (kntc/ocr/pages: a scanned
 // page's image as it is, any other page through poppler).
 func (p *pages) renderPage(ctx context.Context, d ingest.Document, n int) (image.Image, error) {
@@ -353,7 +364,7 @@ func (p *pages) renderPage(ctx context.Context, d ingest.Document, n int) (image
 	}
 	pf, err := pagefile.Open(ctx, f.Name(), pagefile.Limits{})
 	if err != nil {
-		return nil, fmt.Errorf("open the copy of %s: %w", d.ID, err)
+		return nil, fmt.Errorf("%w: open the copy of %s: %w", errPageUnreadable, d.ID, err)
 	}
 	defer pf.Close()
 	if n > pf.NumPages() {
@@ -361,7 +372,7 @@ func (p *pages) renderPage(ctx context.Context, d ingest.Document, n int) (image
 	}
 	pg, err := pf.Page(ctx, n-1)
 	if err != nil {
-		return nil, fmt.Errorf("page %d of %s: %w", n, d.ID, err)
+		return nil, fmt.Errorf("%w: page %d of %s: %w", errPageUnreadable, n, d.ID, err)
 	}
 	return pg.Image, nil
 }
