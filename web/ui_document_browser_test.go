@@ -52,20 +52,17 @@ func TestBrowserDocumentViewer(t *testing.T) {
 	const probe = `(() => { const img = document.querySelector("figure.page-fig img");
 		const svg = document.querySelector("figure.page-fig svg").getBoundingClientRect();
 		const r = img.getBoundingClientRect();
-		return {loaded: img.complete && img.naturalWidth, boxes: document.querySelectorAll("rect.hl").length,
+		return {loaded: img.complete ? img.naturalWidth : 0, boxes: document.querySelectorAll("rect.hl").length,
 			over: Math.abs(svg.left - r.left) < 2 && Math.abs(svg.width - r.width) < 2 && Math.abs(svg.height - r.height) < 2}; })()`
-	var got struct {
+	type probed struct {
 		Loaded int
 		Boxes  int
 		Over   bool
 	}
+	var got probed
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
-			Loaded int
-			Boxes  int
-			Over   bool
-		}](probe))
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[probed](probe))
 		if err != nil {
 			t.Fatal(err)
 		}

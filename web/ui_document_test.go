@@ -230,6 +230,24 @@ func TestPagesDocumentHeader(t *testing.T) {
 	if code, _, _ := insp.post("/documents/"+d.ID+"/header", form); code != 403 {
 		t.Errorf("an inspector's correction: %d, want 403", code)
 	}
+	// Whatever the forms hold: a page or a refusal, never a server error.
+	for _, bad := range []string{"a\x00b\x1b[31m", strings.Repeat("ẫ", 5000), "\u202Eevil", "-1", "9999-99-99", "Tra\u0302\u0300n"} {
+		f := url.Values{}
+		for _, k := range []string{"number", "date", "issuer", "type", "subject", "kind"} {
+			f.Set(k, bad)
+		}
+		for _, action := range []string{"header", "link", "confidential", "unlink"} {
+			if code, body, _ := c.post("/documents/"+d.ID+"/"+action, url.Values{"case": {bad}, "kind": {bad}, "confidential": {bad}}); code >= 500 {
+				t.Errorf("POST %s with %q: %d\n%s", action, bad, code, body)
+			}
+		}
+		if code, body, _ := c.post("/documents/"+d.ID+"/header", f); code != 422 && code != 303 {
+			t.Errorf("a header of %q: %d\n%s", bad, code, body)
+		}
+		if code, _, _ := c.get("/documents/" + d.ID + "?q=" + url.QueryEscape(bad)); code != 200 {
+			t.Errorf("the viewer with q=%q: %d", bad, code)
+		}
+	}
 }
 
 // TestPagesDocumentDownloadsAndFiling: the PDF/A copy and the original download
