@@ -3,6 +3,8 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -260,6 +262,15 @@ func (p *pages) handlePageImage(size string) http.Handler {
 			p.fail(w, r, fmt.Errorf("page %q of %s: %w", chi.URLParam(r, "n"), d.ID, errs.ErrNotFound))
 			return
 		}
+		// The browser keeps the image but asks again each time (a grant may be
+		// withdrawn): an unchanged one is a 304, after the check above.
+		sum := sha256.Sum256([]byte(viewImageKey(d, n, size)))
+		etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+		if r.Header.Get("If-None-Match") == etag {
+			w.Header().Set("ETag", etag)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
 		b, err := p.pageImage(ctx, d, n, size)
 		if errors.Is(err, errPageUnreadable) {
 			// A copy that cannot be drawn (damaged, or made by a pipeline this
@@ -276,7 +287,8 @@ func (p *pages) handlePageImage(size string) http.Handler {
 		h := w.Header()
 		h.Set("Content-Type", "image/png")
 		h.Set("Content-Length", strconv.Itoa(len(b)))
-		h.Set("Cache-Control", "private, max-age=3600")
+		h.Set("Cache-Control", "private, no-cache")
+		h.Set("ETag", etag)
 		h.Set("X-Content-Type-Options", "nosniff")
 		_, _ = w.Write(b)
 	})

@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -157,6 +158,25 @@ func TestPagesDocumentImagesCached(t *testing.T) {
 	}
 	if got := web.PageRenders() - before; got != 1 {
 		t.Errorf("%d renders after the second thumbnail and the preview, want still 1", got)
+	}
+	// The browser asks again with the ETag: 304 for the user who may see it.
+	req, err := http.NewRequest("GET", c.srv.URL+"/documents/"+d.ID+"/pages/1/thumb.png", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, res := c.get("/documents/" + d.ID + "/pages/1/thumb.png")
+	req.Header.Set("If-None-Match", res.Header.Get("ETag"))
+	if code, _, _ := c.do(req); code != http.StatusNotModified || res.Header.Get("ETag") == "" {
+		t.Errorf("thumb with its ETag: %d, want 304", code)
+	}
+	other := newPageClientAs(t, c.srv, uHandlerB)
+	req2, err := http.NewRequest("GET", c.srv.URL+"/documents/"+d.ID+"/pages/1/thumb.png", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req2.Header.Set("If-None-Match", res.Header.Get("ETag"))
+	if code, _, _ := other.do(req2); code != 404 {
+		t.Errorf("another unit's handler with the ETag: %d, want 404", code)
 	}
 	if err := e.blobs.Delete(e.ctx, ingest.ArchiveKey(d.SHA256, d.Pipeline)); err != nil {
 		t.Fatal(err)
