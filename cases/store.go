@@ -145,6 +145,9 @@ type Store interface {
 	// SecretCase, Cleared and Published (and nothing else but UpdatedAt) with the
 	// case's event when ev.CaseID is not 0.
 	LinkDocument(ctx context.Context, d *ingest.Document, ev Event, rec Record) error
+	// CorrectDocumentHeader writes the document's Meta and Kind (and nothing else
+	// but UpdatedAt) with the audit record, in one transaction.
+	CorrectDocumentHeader(ctx context.Context, d *ingest.Document, rec Record) error
 	// DocumentsByNumber returns the documents linked to a case whose header number
 	// (Metadata.Number) is one of numbers.
 	DocumentsByNumber(ctx context.Context, numbers []string) ([]ingest.Document, error)

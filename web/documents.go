@@ -267,60 +267,64 @@ func handleDocumentRetract(logger *slog.Logger, svc *cases.Service) http.Handler
 // PDF/A copy (only once the document is stored). Every download is recorded.
 func handleDocumentFile(logger *slog.Logger, svc *cases.Service, blobs ingest.BlobStore, which string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a := currentActor(r.Context())
-		d, err := svc.Document(r.Context(), a, chi.URLParam(r, "id"))
-		if err != nil {
+		if err := serveDocumentFile(w, r, logger, svc, blobs, which); err != nil {
 			respondError(w, r, logger, err)
-			return
-		}
-		var key, ctype, name string
-		switch which {
-		case "original":
-			if d.Status == ingest.StatusDuplicate {
-				// The same bytes as the first copy: they are that copy's to show (a
-				// confidential letter scanned twice stays confidential).
-				orig, err := svc.Document(r.Context(), a, d.DuplicateOf)
-				if err != nil {
-					respondError(w, r, logger, fmt.Errorf("original of duplicate %s: %w", d.ID, err))
-					return
-				}
-				d.SHA256 = orig.SHA256
-			}
-			key, ctype, name = ingest.OriginalKey(d.SHA256), d.ContentType, d.Filename
-			if ctype == "" {
-				ctype = "application/octet-stream"
-			}
-		case "pdf":
-			if d.Status != ingest.StatusStored {
-				respondError(w, r, logger, fmt.Errorf("document %s is %s, no PDF/A yet: %w", d.ID, d.Status, errs.ErrNotFound))
-				return
-			}
-			key, ctype = ingest.ArchiveKey(d.SHA256, d.Pipeline), "application/pdf"
-			name = strings.TrimSuffix(d.Filename, filepath.Ext(d.Filename)) + ".pdf"
-		}
-		info, err := blobs.Stat(r.Context(), key)
-		if err != nil {
-			respondError(w, r, logger, err)
-			return
-		}
-		if err := svc.Access(r.Context(), a, d, which); err != nil {
-			respondError(w, r, logger, fmt.Errorf("record download of %s: %w", d.ID, err))
-			return
-		}
-		rc, err := blobs.Get(r.Context(), key, 0, -1)
-		if err != nil {
-			respondError(w, r, logger, err)
-			return
-		}
-		defer rc.Close()
-		w.Header().Set("Content-Type", ctype)
-		w.Header().Set("Content-Length", strconv.FormatInt(info.Size, 10))
-		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		if _, err := io.Copy(w, rc); err != nil {
-			logger.WarnContext(r.Context(), "download interrupted", "document_id", d.ID, "error", err)
 		}
 	})
+}
+
+// serveDocumentFile writes the {id} document's original ("original") or PDF/A
+// copy ("pdf") to w, for the API and the pages alike. An error is returned before
+// anything is written, for the caller to answer in its own way.
+func serveDocumentFile(w http.ResponseWriter, r *http.Request, logger *slog.Logger, svc *cases.Service, blobs ingest.BlobStore, which string) error {
+	a := currentActor(r.Context())
+	d, err := svc.Document(r.Context(), a, chi.URLParam(r, "id"))
+	if err != nil {
+		return err
+	}
+	var key, ctype, name string
+	switch which {
+	case "original":
+		if d.Status == ingest.StatusDuplicate {
+			// The same bytes as the first copy: they are that copy's to show (a
+			// confidential letter scanned twice stays confidential).
+			orig, err := svc.Document(r.Context(), a, d.DuplicateOf)
+			if err != nil {
+				return fmt.Errorf("original of duplicate %s: %w", d.ID, err)
+			}
+			d.SHA256 = orig.SHA256
+		}
+		key, ctype, name = ingest.OriginalKey(d.SHA256), d.ContentType, d.Filename
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
+	case "pdf":
+		if d.Status != ingest.StatusStored {
+			return fmt.Errorf("document %s is %s, no PDF/A yet: %w", d.ID, d.Status, errs.ErrNotFound)
+		}
+		key, ctype = ingest.ArchiveKey(d.SHA256, d.Pipeline), "application/pdf"
+		name = strings.TrimSuffix(d.Filename, filepath.Ext(d.Filename)) + ".pdf"
+	}
+	info, err := blobs.Stat(r.Context(), key)
+	if err != nil {
+		return err
+	}
+	if err := svc.Access(r.Context(), a, d, which); err != nil {
+		return fmt.Errorf("record download of %s: %w", d.ID, err)
+	}
+	rc, err := blobs.Get(r.Context(), key, 0, -1)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Length", strconv.FormatInt(info.Size, 10))
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if _, err := io.Copy(w, rc); err != nil {
+		logger.WarnContext(r.Context(), "download interrupted", "document_id", d.ID, "error", err)
+	}
+	return nil
 }
 
 // handleDocumentText returns the text of every page, pages separated by form feeds.

@@ -206,6 +206,25 @@ func TestPagesCrawl(t *testing.T) {
 					t.Errorf("%s reached %s, outside their scope", user, p)
 				}
 			}
+			// The document viewer is reached from the case pages and the search
+			// results, and only for documents in the user's scope.
+			viewer := 0
+			for _, p := range ok {
+				id, found := strings.CutPrefix(p, "/documents/")
+				if !found || strings.Contains(id, "/") {
+					continue
+				}
+				viewer++
+				id, _, _ = strings.Cut(id, "?")
+				if d, err := e.db.Document(e.ctx, id); err != nil || user == uHandlerB && d.UnitCode != "B" {
+					t.Errorf("%s reached the viewer of %s (%s): outside their scope", user, id, d.UnitCode)
+				}
+			}
+			// (The first crawler's forms unlink the documents; those after it may
+			// find none.)
+			if user == uClerk && viewer == 0 {
+				t.Errorf("%s never reached the document viewer: %v", user, ok)
+			}
 			if user == uAdmin {
 				if code, _, _ := newPageClientAs(t, srv, user).get("/cases"); code != 403 {
 					t.Errorf("an administrator's case list: %d, want 403", code)

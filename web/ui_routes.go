@@ -35,6 +35,14 @@ func addPageRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, lim
 			r.Method("GET", "/triage", p.handleTriagePage())
 			r.Method("GET", "/triage/fragment", p.handleTriageFragment())
 			r.Method("POST", "/triage/link", p.handleTriageLink())
+			r.Method("GET", "/documents/{id}", p.handleDocumentPage())
+			r.Method("GET", "/documents/{id}/pages/{n}/preview.png", p.handlePageImage("preview"))
+			r.Method("GET", "/documents/{id}/pages/{n}/thumb.png", p.handlePageImage("thumb"))
+			r.Method("GET", "/documents/{id}/pdf", p.handleDocumentDownload("pdf"))
+			r.Method("GET", "/documents/{id}/original", p.handleDocumentDownload("original"))
+			for _, action := range []string{"header", "link", "unlink", "confidential"} {
+				r.Method("POST", "/documents/{id}/"+action, p.handleDocumentAction(action))
+			}
 		})
 	})
 	return p

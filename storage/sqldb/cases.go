@@ -487,6 +487,25 @@ func (db *DB) LinkDocument(ctx context.Context, d *ingest.Document, ev cases.Eve
 	return nil
 }
 
+// CorrectDocumentHeader implements cases.Store.
+func (db *DB) CorrectDocumentHeader(ctx context.Context, d *ingest.Document, rec cases.Record) error {
+	at := now()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE documents SET kind = ?, meta_number = ?, meta_date = ?, meta_issuer = ?,
+			meta_type = ?, meta_subject = ?, updated_at = ? WHERE id = ?`),
+			d.Kind, d.Meta.Number, d.Meta.Date, d.Meta.Issuer, d.Meta.Type, d.Meta.Subject, at, d.ID)
+		if err := db.mustAffect("correct header of document "+d.ID, res, err); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, rec)
+	})
+	if err != nil {
+		return err
+	}
+	d.UpdatedAt = at
+	return nil
+}
+
 // DocumentsByNumber implements cases.Store, oldest first.
 func (db *DB) DocumentsByNumber(ctx context.Context, numbers []string) ([]ingest.Document, error) {
 	docs := []ingest.Document{}
