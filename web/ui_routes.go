@@ -32,7 +32,17 @@ func addPageRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, lim
 			r.Method("GET", "/cases", p.handleCasesPage())
 			r.Method("GET", "/cases/{code}", p.handleCasePage())
 			r.Method("POST", "/cases/{code}/step", p.handleCaseStep())
+			addFormRoutes(r, p)
 		})
+	})
+	r.Group(func(r chi.Router) {
+		// The upload reads its form token from the multipart stream itself.
+		cop := http.NewCrossOriginProtection()
+		cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { p.fail(w, r, errBadForm) }))
+		r.Use(cop.Handler)
+		r.Use(p.pageSession)
+		r.Use(signedIn)
+		r.Method("POST", "/cases/{code}/upload", p.handleUploadPost())
 	})
 	return p
 }
