@@ -24,9 +24,9 @@ import (
 // key, so a problem finds its field.
 type formField struct {
 	Name, Label, Hint, Type, Value, Error string
-	Options                              []option
-	Required                             bool
-	Max                                  int
+	Options                               []option
+	Required                              bool
+	Max                                   int
 }
 
 // formPage is a form as the form template draws it.
@@ -40,6 +40,7 @@ type formPage struct {
 	Warning   string // the duplicate warning: the form is shown again to confirm
 	Confirm   string // the confirm button's label when Warning is set
 	Others    []string
+	Default   string // the field a problem of no field is shown next to ("": above the form)
 }
 
 // fill puts the submitted values back into the fields.
@@ -59,8 +60,7 @@ func (f *formPage) problems(err error) bool {
 	}
 	list := errs.ProblemsOf(err)
 	if len(list) == 0 {
-		f.Others = append(f.Others, problemText(err))
-		return true
+		list = []errs.Problem{{Field: f.Default, Message: problemText(err)}}
 	}
 	for _, p := range list {
 		placed := false
@@ -526,7 +526,7 @@ func (p *pages) handleExtensionPost() http.Handler {
 
 func (p *pages) grantForm(L *printer, code string) formPage {
 	return formPage{Action: "/cases/" + url.PathEscape(code) + "/grant", Submit: L.T("forms.grant.submit"), Back: "/cases/" + url.PathEscape(code),
-		Intro: L.T("forms.grant.intro"), Fields: []formField{
+		Intro: L.T("forms.grant.intro"), Default: "user", Fields: []formField{
 			{Name: "user", Label: L.T("forms.grant.user"), Hint: L.T("forms.grant.user.hint"), Type: "text", Required: true, Max: 100},
 		}}
 }
@@ -585,7 +585,7 @@ func (p *pages) handleGrantPost() http.Handler {
 
 func (p *pages) uploadForm(L *printer, code string) formPage {
 	return formPage{Action: "/cases/" + url.PathEscape(code) + "/upload", Multipart: true, Submit: L.T("forms.upload.submit"),
-		Back: "/cases/" + url.PathEscape(code), Intro: L.T("forms.upload.intro", sizeText(p.deps.MaxUploadBytes)), Fields: []formField{
+		Back: "/cases/" + url.PathEscape(code), Intro: L.T("forms.upload.intro", sizeText(p.deps.MaxUploadBytes)), Default: "file", Fields: []formField{
 			{Name: "file", Label: L.T("forms.upload.file"), Type: "file", Required: true},
 		}}
 }
