@@ -424,6 +424,7 @@ func (p *pages) renderReceipt(w http.ResponseWriter, r *http.Request, c cases.Ca
 	if u, err := p.deps.Accounts.Store.Unit(r.Context(), c.UnitID); err == nil {
 		rc.Unit = u.Name
 	}
+	v.Path = rc.CaseLink // the language switch comes back to a page, not to this POST
 	v.Data = rc
 	p.render(w, r, http.StatusOK, "receipt", v)
 }
