@@ -42,7 +42,7 @@ func addPageRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, lim
 		r.Use(cop.Handler)
 		r.Use(p.pageSession)
 		r.Use(signedIn)
-		r.Method("POST", "/cases/{code}/upload", p.handleUploadPost())
+		r.With(uploadGate(cfg.MaxUploads, cfg.BodyTimeout, cfg.UploadMinRate)).Method("POST", "/cases/{code}/upload", p.handleUploadPost())
 	})
 	return p
 }
