@@ -193,14 +193,26 @@ func TestPagesCaseActions(t *testing.T) {
 	if code != 422 || fieldError(body, "decision_date") == "" || fieldError(body, "days") == "" || !strings.Contains(body, "Lý do giữ lại") {
 		t.Errorf("bad extension: %d\n%s", code, body)
 	}
-	code, body, res = c.post("/cases/"+tc+"/extension", url.Values{"decision_number": {"12/QĐ-UBND"}, "decision_date": {"2026-03-10"}, "days": {"30"}, "reason": {"Vụ việc phức tạp"}})
-	if code == 303 {
-		_, body, _ = c.get(res.Header.Get("Location"))
-		if !strings.Contains(body, "Đã ghi quyết định gia hạn") {
-			t.Errorf("no notice after the extension")
+	ext := url.Values{"decision_number": {"12/QĐ-UBND"}, "decision_date": {"2026-03-10"}, "days": {"30"}, "reason": {"Vụ việc phức tạp"}}
+	code, body, _ = c.post("/cases/"+tc+"/extension", ext)
+	if code != 422 || !strings.Contains(body, "chỉ gia hạn khi đang giải quyết") || !strings.Contains(body, "Vụ việc phức tạp") {
+		t.Errorf("an extension before thụ lý: %d\n%s", code, body)
+	}
+	for _, to := range []cases.Status{cases.StatusClassified, cases.StatusScreening, cases.StatusAccepted} {
+		cur, err := e.svc.Case(e.ctx, e.actor(uLeader), tc)
+		if err == nil {
+			_, err = e.svc.Transition(e.ctx, e.actor(uLeader), tc, cur.Version, cases.Transition{To: to, On: date("2026-03-05")})
 		}
-	} else if code != 422 || strings.Contains(body, "⟦") {
-		t.Errorf("extension: %d\n%s", code, body)
+		if err != nil {
+			t.Fatalf("move %s to %s: %v", tc, to, err)
+		}
+	}
+	code, body, res = c.post("/cases/"+tc+"/extension", ext)
+	if code != 303 {
+		t.Fatalf("extension: %d\n%s", code, body)
+	}
+	if _, body, _ = c.get(res.Header.Get("Location")); !strings.Contains(body, "Đã ghi quyết định gia hạn") || !strings.Contains(body, "gia hạn 30 ngày") {
+		t.Errorf("no notice or timeline entry after the extension:\n%s", body)
 	}
 	c.get("/cases/" + tc + "/grant")
 	code, body, _ = c.post("/cases/"+tc+"/grant", url.Values{"user": {uHandlerB}})
