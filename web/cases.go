@@ -606,42 +606,48 @@ func handleGrantDelete(logger *slog.Logger, svc *cases.Service) http.Handler {
 // subject and handling unit, never a party.
 func handleCaseCover(logger *slog.Logger, accounts *auth.Service, svc *cases.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a := currentActor(r.Context())
-		if !cases.Can(a.User.Role, cases.PermDocumentLink) {
-			respondError(w, r, logger, errs.Errorf(errs.Forbidden, "vai trò %s không in phiếu bìa (role %s lacks %s)", a.User.Role.Label(), a.User.Role, cases.PermDocumentLink))
-			return
-		}
-		c, err := svc.Case(r.Context(), a, caseCode(r))
-		if err != nil {
+		if err := writeCover(w, r, accounts, svc); err != nil {
 			respondError(w, r, logger, err)
-			return
 		}
-		kind := ingest.Kind(strings.TrimSpace(r.URL.Query().Get("kind")))
-		if kind != "" && !kind.Valid() {
-			respondError(w, r, logger, errs.Errorf(errs.Invalid, "%s", enum.Unknown("loại văn bản", "document kind", kind, ingest.Kinds())))
-			return
-		}
-		lines := []string{c.Subject}
-		if u, err := accounts.Store.Unit(r.Context(), c.UnitID); err == nil {
-			lines = append(lines, "Đơn vị xử lý: "+u.Name)
-		}
-		lines = append(lines, "Ngày nhận đơn: "+c.ReceivedOn.Format("02/01/2006"))
-		var buf bytes.Buffer
-		if err := cover.WritePDF(&buf, cover.Sheet{CaseCode: c.Code, Kind: kind, Lines: lines}); err != nil {
-			respondError(w, r, logger, fmt.Errorf("cover sheet of %s: %w", c.Code, err))
-			return
-		}
-		name := "phieu-bia-" + c.Code
-		if kind != "" {
-			name += "-" + string(kind)
-		}
-		w.Header().Set("Content-Type", "application/pdf")
-		w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.pdf"`)
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Cache-Control", "no-store")
-		_, _ = buf.WriteTo(w)
 	})
+}
+
+// writeCover writes the QR cover sheet of the request's case ({code}, ?kind=)
+// for the API and the case page alike; an error is returned before anything is
+// written.
+func writeCover(w http.ResponseWriter, r *http.Request, accounts *auth.Service, svc *cases.Service) error {
+	a := currentActor(r.Context())
+	if !cases.Can(a.User.Role, cases.PermDocumentLink) {
+		return errs.Errorf(errs.Forbidden, "vai trò %s không in phiếu bìa (role %s lacks %s)", a.User.Role.Label(), a.User.Role, cases.PermDocumentLink)
+	}
+	c, err := svc.Case(r.Context(), a, caseCode(r))
+	if err != nil {
+		return err
+	}
+	kind := ingest.Kind(strings.TrimSpace(r.URL.Query().Get("kind")))
+	if kind != "" && !kind.Valid() {
+		return errs.Errorf(errs.Invalid, "%s", enum.Unknown("loại văn bản", "document kind", kind, ingest.Kinds()))
+	}
+	lines := []string{c.Subject}
+	if u, err := accounts.Store.Unit(r.Context(), c.UnitID); err == nil {
+		lines = append(lines, "Đơn vị xử lý: "+u.Name)
+	}
+	lines = append(lines, "Ngày nhận đơn: "+c.ReceivedOn.Format("02/01/2006"))
+	var buf bytes.Buffer
+	if err := cover.WritePDF(&buf, cover.Sheet{CaseCode: c.Code, Kind: kind, Lines: lines}); err != nil {
+		return fmt.Errorf("cover sheet of %s: %w", c.Code, err)
+	}
+	name := "phieu-bia-" + c.Code
+	if kind != "" {
+		name += "-" + string(kind)
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.pdf"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = buf.WriteTo(w)
+	return nil
 }
 
 type deadlinesJSON struct {

@@ -372,139 +372,160 @@ type uploadResponse struct {
 // while streaming (413), and a body cut short answers 422; either way its spool
 // file is gone before the answer.
 func handleDocumentUpload(logger *slog.Logger, accounts *auth.Service, svc *cases.Service, claim Claimer, spoolDir string, maxBytes int64) http.Handler {
-	// The multipart framing and the "case" field around the file.
-	const overhead = 64 << 10
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := currentActor(r.Context()).Require(cases.PermDocumentUpload); err != nil {
-			respondError(w, r, logger, err)
-			return
-		}
-		if maxBytes > 0 {
-			if r.ContentLength > maxBytes+overhead {
-				respondError(w, r, logger, errTooLarge(maxBytes))
-				return
-			}
-			r.Body = http.MaxBytesReader(w, r.Body, maxBytes+overhead)
-		}
-		mr, err := r.MultipartReader()
-		if err != nil {
-			respondError(w, r, logger, errs.Errorf(errs.Invalid, "cần tải lên dạng multipart/form-data với trường file (multipart form with a file field required)"))
-			return
-		}
-		var tmp, filename, caseCode string
-		defer func() {
-			if tmp != "" {
-				_ = os.Remove(tmp)
-			}
-		}()
-		// bodyErr turns an error met reading the body into the answer it needs.
-		bodyErr := func(err error) error {
-			if e := bodyReadError(err, maxBytes); e != nil {
-				return e
-			}
-			return errs.Errorf(errs.Invalid, "dữ liệu tải lên bị thiếu hoặc hỏng (the upload is truncated or malformed): %w", err)
-		}
-		for {
-			part, err := mr.NextPart()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				respondError(w, r, logger, bodyErr(err))
-				return
-			}
-			switch part.FormName() {
-			case "case":
-				b, err := io.ReadAll(io.LimitReader(part, 256))
-				if err != nil {
-					respondError(w, r, logger, bodyErr(err))
-					return
-				}
-				caseCode = strings.TrimSpace(string(b))
-			case "file":
-				if tmp != "" {
-					respondError(w, r, logger, errs.Errorf(errs.Invalid, "chỉ một tệp mỗi lần (one file per request)"))
-					return
-				}
-				filename = filepath.Base(part.FileName())
-				f, err := os.CreateTemp(spoolDir, ".upload-*.tmp")
-				if err != nil {
-					respondError(w, r, logger, err)
-					return
-				}
-				tmp = f.Name()
-				src := &readErr{r: part}
-				var n int64
-				if maxBytes > 0 {
-					n, err = io.Copy(f, io.LimitReader(src, maxBytes+1))
-				} else {
-					n, err = io.Copy(f, src)
-				}
-				if cerr := f.Close(); err == nil {
-					err = cerr
-				}
-				switch {
-				case src.err != nil:
-					err = bodyErr(src.err) // the client's fault, not the disk's
-				case err == nil && maxBytes > 0 && n > maxBytes:
-					err = errTooLarge(maxBytes)
-				}
-				if err != nil {
-					_ = os.Remove(tmp)
-					tmp = ""
-					respondError(w, r, logger, err)
-					return
-				}
-			}
-			if err := part.Close(); err != nil {
-				respondError(w, r, logger, bodyErr(err))
-				return
-			}
-		}
-		if tmp == "" {
-			respondError(w, r, logger, errs.Errorf(errs.Invalid, "thiếu trường file (the file field is missing)"))
-			return
-		}
-		if filename == "" || filename == "." {
-			filename = "upload"
-		}
-		if caseCode != "" {
-			a := currentActor(r.Context())
-			if !cases.Can(a.User.Role, cases.PermDocumentLink) {
-				respondError(w, r, logger, errs.Errorf(errs.Forbidden, "vai trò %s không được đưa văn bản vào hồ sơ (role %s lacks %s)", a.User.Role.Label(), a.User.Role, cases.PermDocumentLink))
-				return
-			}
-			c, err := svc.Case(r.Context(), a, strings.ToUpper(caseCode))
-			if errors.Is(err, errs.ErrNotFound) {
-				// The user named it: say what was not found (in their units only, so
-				// a case of another unit is not told apart from none).
-				err = errs.Errorf(errs.NotFound, "không tìm thấy hồ sơ %s trong các đơn vị của bạn; tệp chưa được nhận "+
-					"(case %s not found in your units; the file was not taken)", strings.ToUpper(caseCode), strings.ToUpper(caseCode))
-			}
-			if err != nil {
-				respondError(w, r, logger, err)
-				return
-			}
-			caseCode = c.Code
-		}
-		u := currentUser(r.Context())
-		unit, err := accounts.Store.Unit(r.Context(), u.UnitID)
+		d, err := receiveUpload(w, r, logger, accounts, svc, claim, spoolDir, maxBytes, "", nil)
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
 		}
-		o := ingest.Origin{Path: tmp, Filename: filename, Source: "upload", UnitCode: unit.Code, CaseCode: caseCode,
-			UserID: currentUser(r.Context()).ID, Username: currentUser(r.Context()).Username}
-		d, err := claim(r.Context(), o) // the spool judges its name and route (Spool.Vet)
-		if err != nil {
-			respondError(w, r, logger, err)
-			return
-		}
-		tmp = "" // claimed: it is the spool's now
-		// Not the file name: a citizen's letter is often named after its sender.
-		logger.InfoContext(r.Context(), "upload", "document_id", d.ID, "user_id", u.ID)
 		writeJSON(w, http.StatusAccepted, uploadResponse{ID: d.ID, Status: string(d.Status)})
 	})
+}
+
+// receiveUpload is an upload's reading and claim, for the API and the case page
+// alike. intoCase, when set, is the case the file goes into (the "case" field is
+// then ignored). before, when set, is called with the small fields read so far
+// when the file part begins, and refuses the upload by returning an error (the
+// page checks its form token there, before a byte of the file is written).
+func receiveUpload(w http.ResponseWriter, r *http.Request, logger *slog.Logger, accounts *auth.Service, svc *cases.Service,
+	claim Claimer, spoolDir string, maxBytes int64, intoCase string, before func(fields map[string]string) error) (ingest.Document, error) {
+	// The multipart framing and the small fields around the file.
+	const overhead = 64 << 10
+	if err := currentActor(r.Context()).Require(cases.PermDocumentUpload); err != nil {
+		return ingest.Document{}, err
+	}
+	if maxBytes > 0 {
+		if r.ContentLength > maxBytes+overhead {
+			return ingest.Document{}, errTooLarge(maxBytes)
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBytes+overhead)
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return ingest.Document{}, errs.Errorf(errs.Invalid, "cần tải lên dạng multipart/form-data với trường file (multipart form with a file field required)")
+	}
+	var tmp, filename, caseCode string
+	fields := map[string]string{}
+	defer func() {
+		if tmp != "" {
+			_ = os.Remove(tmp)
+		}
+	}()
+	// bodyErr turns an error met reading the body into the answer it needs.
+	bodyErr := func(err error) error {
+		if e := bodyReadError(err, maxBytes); e != nil {
+			return e
+		}
+		return errs.Errorf(errs.Invalid, "dữ liệu tải lên bị thiếu hoặc hỏng (the upload is truncated or malformed): %w", err)
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return ingest.Document{}, bodyErr(err)
+		}
+		switch name := part.FormName(); name {
+		case "file":
+			if tmp != "" {
+				return ingest.Document{}, errs.Errorf(errs.Invalid, "chỉ một tệp mỗi lần (one file per request)")
+			}
+			if before != nil {
+				if err := before(fields); err != nil {
+					return ingest.Document{}, err
+				}
+				before = nil
+			}
+			filename = filepath.Base(part.FileName())
+			f, err := os.CreateTemp(spoolDir, ".upload-*.tmp")
+			if err != nil {
+				return ingest.Document{}, err
+			}
+			tmp = f.Name()
+			src := &readErr{r: part}
+			var n int64
+			if maxBytes > 0 {
+				n, err = io.Copy(f, io.LimitReader(src, maxBytes+1))
+			} else {
+				n, err = io.Copy(f, src)
+			}
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			switch {
+			case src.err != nil:
+				err = bodyErr(src.err) // the client's fault, not the disk's
+			case err == nil && maxBytes > 0 && n > maxBytes:
+				err = errTooLarge(maxBytes)
+			}
+			if err != nil {
+				_ = os.Remove(tmp)
+				tmp = ""
+				return ingest.Document{}, err
+			}
+		default:
+			if len(fields) < 8 {
+				b, err := io.ReadAll(io.LimitReader(part, 256))
+				if err != nil {
+					return ingest.Document{}, bodyErr(err)
+				}
+				fields[name] = string(b)
+				if name == "case" {
+					caseCode = strings.TrimSpace(string(b))
+				}
+			}
+		}
+		if err := part.Close(); err != nil {
+			return ingest.Document{}, bodyErr(err)
+		}
+	}
+	if before != nil {
+		if err := before(fields); err != nil {
+			return ingest.Document{}, err
+		}
+	}
+	if tmp == "" {
+		return ingest.Document{}, errs.Errorf(errs.Invalid, "thiếu trường file (the file field is missing)")
+	}
+	if filename == "" || filename == "." {
+		filename = "upload"
+	}
+	if intoCase != "" {
+		caseCode = intoCase
+	}
+	if caseCode != "" {
+		a := currentActor(r.Context())
+		if !cases.Can(a.User.Role, cases.PermDocumentLink) {
+			return ingest.Document{}, errs.Errorf(errs.Forbidden, "vai trò %s không được đưa văn bản vào hồ sơ (role %s lacks %s)", a.User.Role.Label(), a.User.Role, cases.PermDocumentLink)
+		}
+		c, err := svc.Case(r.Context(), a, strings.ToUpper(caseCode))
+		if errors.Is(err, errs.ErrNotFound) {
+			// The user named it: say what was not found (in their units only, so
+			// a case of another unit is not told apart from none).
+			err = errs.Errorf(errs.NotFound, "không tìm thấy hồ sơ %s trong các đơn vị của bạn; tệp chưa được nhận "+
+				"(case %s not found in your units; the file was not taken)", strings.ToUpper(caseCode), strings.ToUpper(caseCode))
+		}
+		if err != nil {
+			return ingest.Document{}, err
+		}
+		caseCode = c.Code
+	}
+	u := currentUser(r.Context())
+	unit, err := accounts.Store.Unit(r.Context(), u.UnitID)
+	if err != nil {
+		return ingest.Document{}, err
+	}
+	o := ingest.Origin{Path: tmp, Filename: filename, Source: "upload", UnitCode: unit.Code, CaseCode: caseCode,
+		UserID: u.ID, Username: u.Username}
+	d, err := claim(r.Context(), o) // the spool judges its name and route (Spool.Vet)
+	if err != nil {
+		return ingest.Document{}, err
+	}
+	tmp = "" // claimed: it is the spool's now
+	// Not the file name: a citizen's letter is often named after its sender.
+	logger.InfoContext(r.Context(), "upload", "document_id", d.ID, "user_id", u.ID)
+	return d, nil
 }
 
 // readErr remembers the error its reader gave, to tell a broken upload from a

@@ -399,6 +399,9 @@ func (p *pages) handleCasePage() http.Handler {
 		if to := cases.Status(r.URL.Query().Get("moved")); to.Valid() && to == cp.Case.Status {
 			v.Notice = v.L.T("case.step.done", v.L.T("status."+string(to)))
 		}
+		if done := r.URL.Query().Get("done"); caseDone[done] {
+			v.Notice = v.L.T("forms.done." + done)
+		}
 		v.Data = cp
 		p.render(w, r, http.StatusOK, "case", v)
 	})

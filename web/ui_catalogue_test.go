@@ -31,7 +31,7 @@ func TestCatalogueComplete(t *testing.T) {
 		b, _ := uiTemplateFiles.ReadFile(f)
 		texts[f] = string(b)
 	}
-	for _, f := range []string{"ui.go", "ui_auth.go", "ui_cases.go", "ui_search.go"} {
+	for _, f := range []string{"ui.go", "ui_auth.go", "ui_cases.go", "ui_search.go", "ui_forms.go"} {
 		b, err := os.ReadFile(f) // tests run in the package's directory
 		if err != nil {
 			t.Fatal(err)

@@ -43,7 +43,17 @@ func addPageRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, lim
 			for _, action := range []string{"header", "link", "unlink", "confidential"} {
 				r.Method("POST", "/documents/{id}/"+action, p.handleDocumentAction(action))
 			}
+			addFormRoutes(r, p)
 		})
+	})
+	r.Group(func(r chi.Router) {
+		// The upload reads its form token from the multipart stream itself.
+		cop := http.NewCrossOriginProtection()
+		cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { p.fail(w, r, errBadForm) }))
+		r.Use(cop.Handler)
+		r.Use(p.pageSession)
+		r.Use(signedIn)
+		r.With(uploadGate(cfg.MaxUploads, cfg.BodyTimeout, cfg.UploadMinRate)).Method("POST", "/cases/{code}/upload", p.handleUploadPost())
 	})
 	return p
 }

@@ -14,3 +14,10 @@
     }
   });
 })();
+// A "print" button (the citizen's receipt) prints the page.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (e) {
+    if (e.target && e.target.closest && e.target.closest("[data-print]")) window.print();
+  });
+})();
