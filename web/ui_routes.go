@@ -32,6 +32,7 @@ func addPageRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, lim
 			r.Method("GET", "/cases", p.handleCasesPage())
 			r.Method("GET", "/cases/{code}", p.handleCasePage())
 			r.Method("POST", "/cases/{code}/step", p.handleCaseStep())
+			addAdminPageRoutes(r, p)
 		})
 	})
 	return p
