@@ -32,13 +32,14 @@ func TestPagesAdminUsers(t *testing.T) {
 	srv := e.pageServer()
 	c := newPageClientAs(t, srv, uAdmin)
 
-	code, body, _ := c.get("/")
+	_, body, _ := c.get("/")
 	for _, nav := range []string{`href="/admin/users"`, `href="/admin/units"`, `href="/admin/ingest"`, `href="/admin/audit"`} {
 		if !strings.Contains(body, nav) {
 			t.Errorf("the administrator's menu lacks %s", nav)
 		}
 	}
-	if code, body, _ = c.get("/admin/units"); code != 200 || !strings.Contains(body, "UBND huyện B") || !strings.Contains(body, "depth-1") {
+	code, body, _ := c.get("/admin/units")
+	if code != 200 || !strings.Contains(body, "UBND huyện B") || !strings.Contains(body, "depth-1") {
 		t.Fatalf("unit tree: %d\n%s", code, body)
 	}
 	if code, body, _ = c.get("/admin/users"); code != 200 || !strings.Contains(body, uHandlerB) {
