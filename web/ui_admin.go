@@ -229,8 +229,8 @@ func (p *pages) renderUser(w http.ResponseWriter, r *http.Request, status int, v
 		return
 	}
 	j := newUserJSON(u, codes)
-	if f.Problems == nil {
-		f = userForm{FullName: u.FullName, Role: string(u.Role), Unit: j.Unit, Scope: j.Scope}
+	if f.Role == "" { // not a form coming back: the account as stored
+		f = userForm{FullName: u.FullName, Role: string(u.Role), Unit: j.Unit, Scope: j.Scope, Problems: f.Problems}
 	}
 	v.Title = v.L.T("admin.user.title", u.Username)
 	v.Path = "/admin/users/" + url.PathEscape(u.Username) // the language switch comes back here, not to a POST
@@ -357,11 +357,7 @@ func (p *pages) handleAdminUserPassword() http.Handler {
 			}
 		}
 		v.Error = v.L.T("form.problems")
-		cur := userForm{}
-		cur.Problems = f.Problems
-		codes, _ := unitCodes(r, p.deps.Accounts)
-		cur.FullName, cur.Role, cur.Unit, cur.Scope = u.FullName, string(u.Role), codes[u.UnitID], codes[u.ScopeUnitID]
-		p.renderUser(w, r, http.StatusUnprocessableEntity, v, u, cur, "")
+		p.renderUser(w, r, http.StatusUnprocessableEntity, v, u, f, "")
 	})
 }
 

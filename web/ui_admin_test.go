@@ -108,6 +108,10 @@ func TestPagesAdminUsers(t *testing.T) {
 	if _, body, _ = c.get("/admin/users/" + uAdmin); strings.Contains(body, `value="disable"`) {
 		t.Error("an administrator is offered to disable their own account")
 	}
+	code, body, _ = c.post("/admin/users/"+uAdmin, url.Values{"action": {"disable"}})
+	if code != 422 || !strings.Contains(body, `role="alert"`) || !strings.Contains(body, `<option value="administrator" selected>`) {
+		t.Errorf("disabling the last administrator: %d, want 422 with the reason and the account's form", code)
+	}
 
 	if code, _, _ = c.post("/admin/users", url.Values{"csrf": {""}, "username": {"x.y"}}); code != 403 {
 		t.Errorf("a form without its token: %d, want 403", code)
