@@ -55,8 +55,10 @@ type ReceptionFilter struct {
 type AuditFilter struct {
 	Object   string // exact object, e.g. "case:KN-2026-000001"
 	UserID   int64
-	AfterSeq int64 // entries with Seq > AfterSeq
-	Limit    int   // 0 means 100; at most 1000
+	Action   string    // exact action, e.g. "case_open"
+	From, To time.Time // entries at or after From and before To; zero: no bound
+	AfterSeq int64     // entries with Seq > AfterSeq
+	Limit    int       // 0 means 100; at most 1000
 	// Units, when not nil, keeps only entries of these unit codes (an actor's
 	// scope): entries of no unit are left out too. An empty non-nil list matches
 	// nothing; nil does not filter.

@@ -98,8 +98,11 @@ type env struct {
 	logs     *testenv.Buffer
 	units    map[string]auth.Unit
 	users    map[string]*testUser
-	seen     []exchange
-	made     int // documents made, for distinct contents
+	// quarantine and hot are the ingestion page's quarantine and hot folder.
+	quarantine *ingest.Quarantine
+	hot        string
+	seen       []exchange
+	made       int // documents made, for distinct contents
 }
 
 // Usernames of the accounts every env has: the roles at district A (scope A), a
@@ -171,10 +174,15 @@ func newEnv(t testing.TB) *env {
 	if err := os.MkdirAll(spool, 0o750); err != nil {
 		t.Fatal(err)
 	}
+	e.quarantine, e.hot = &ingest.Quarantine{Dir: filepath.Join(dir, "quarantine")}, filepath.Join(dir, "hot")
+	if err := os.MkdirAll(e.hot, 0o750); err != nil {
+		t.Fatal(err)
+	}
 	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.server = web.NewServer(logger, web.Config{}, web.Deps{
 		Accounts: accounts, Cases: e.svc, Documents: db, Blobs: blobs, Claim: e.claim, SpoolDir: spool,
 		MaxUploadBytes: 1 << 20, Search: ix, Registry: prometheus.NewRegistry(),
+		Quarantine: e.quarantine, HotFolders: []string{e.hot},
 	})
 
 	e.addUnit("P", "UBND tỉnh", auth.LevelProvince, "")
@@ -377,6 +385,9 @@ func (e *env) claim(ctx context.Context, o ingest.Origin) (ingest.Document, erro
 		Arrival: ingest.Arrival{Source: o.Source, UserID: o.UserID, Username: o.Username}}
 	if err := e.db.CreateDocument(ctx, &d); err != nil {
 		return ingest.Document{}, err
+	}
+	if o.Keep {
+		return d, nil
 	}
 	return d, os.Remove(o.Path)
 }

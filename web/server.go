@@ -105,6 +105,11 @@ type Deps struct {
 	DiskDirs    []string
 	MinFreeDisk int64
 	Registry    *prometheus.Registry
+	// Quarantine holds the files the pipeline could not take (the ingestion page
+	// lists them, retries or discards them); HotFolders are the folders scanners
+	// write into, whose last activity it shows.
+	Quarantine *ingest.Quarantine
+	HotFolders []string
 }
 
 // NewServer returns the whole HTTP handler.

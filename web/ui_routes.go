@@ -44,6 +44,7 @@ func addPageRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, lim
 				r.Method("POST", "/documents/{id}/"+action, p.handleDocumentAction(action))
 			}
 			addFormRoutes(r, p)
+			addAdminPageRoutes(r, p)
 		})
 	})
 	r.Group(func(r chi.Router) {

@@ -17,6 +17,7 @@ import (
 
 	"kntc/auth"
 	"kntc/cases"
+	"kntc/ingest"
 	"kntc/web"
 )
 
@@ -91,6 +92,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 		DiskDirs:       cfg.diskDirs(),
 		MinFreeDisk:    cfg.MinFreeDisk,
 		Registry:       reg,
+		Quarantine:     &ingest.Quarantine{Dir: cfg.quarantineDir()},
+		HotFolders:     hotFolderRoots(cfg),
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -195,4 +198,13 @@ func localURL(addr net.Addr, tlsOn bool) string {
 		host = "localhost"
 	}
 	return scheme + net.JoinHostPort(host, port)
+}
+
+// hotFolderRoots are the hot folders' paths, for the ingestion page.
+func hotFolderRoots(cfg *Config) []string {
+	var out []string
+	for _, hf := range cfg.hotFolders() {
+		out = append(out, hf.Root)
+	}
+	return out
 }

@@ -116,6 +116,15 @@ func (db *DB) AuditEntries(ctx context.Context, f cases.AuditFilter) ([]cases.Au
 	if f.UserID != 0 {
 		where, args = append(where, "user_id = ?"), append(args, f.UserID)
 	}
+	if f.Action != "" {
+		where, args = append(where, "action = ?"), append(args, f.Action)
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "at >= ?"), append(args, ts(f.From))
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "at < ?"), append(args, ts(f.To))
+	}
 	if f.Units != nil {
 		if len(f.Units) == 0 {
 			where = append(where, "1 = 0")

@@ -234,6 +234,11 @@ func testAudit(t *testing.T, db *sqldb.DB) {
 		{"limit", cases.AuditFilter{Limit: 2}, []int64{1, 2}},
 		{"object and user", cases.AuditFilter{Object: "case:" + c.Code, UserID: w.clerk.ID}, []int64{2}},
 		{"nothing", cases.AuditFilter{Object: "case:KHONG-CO"}, nil},
+		{"action", cases.AuditFilter{Action: cases.ActionDownload}, []int64{3}},
+		{"from", cases.AuditFilter{From: at.Add(time.Minute)}, []int64{2, 3, 4}},
+		{"to", cases.AuditFilter{To: at.Add(time.Minute)}, []int64{1}},
+		{"from and to the instant", cases.AuditFilter{From: at, To: at.Add(time.Microsecond)}, []int64{1}},
+		{"action and from", cases.AuditFilter{Action: cases.ActionSecretRead, From: at.Add(time.Minute)}, nil},
 	} {
 		got, err := db.AuditEntries(ctx, tt.f)
 		must(t, tt.name, err)

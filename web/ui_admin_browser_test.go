@@ -1,0 +1,116 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowserAdmin: in a real Chromium, an administrator signs in and creates an
+// account with the keyboard alone (Tab from field to field, arrow keys in the
+// lists, Enter submits); a first try with a short password comes back with the
+// problem next to the field; the users page, the account, the ingestion monitor
+// and the audit trail pass axe-core (WCAG 2.1 A/AA) and are screenshotted.
+func TestBrowserAdmin(t *testing.T) {
+	chromium, axePath := browserTools(t)
+	axeJS, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := artifactsDir(t)
+	e := newEnv(t)
+	quarantineFile(e, "don-bi-hong.pdf", "A")
+	srv := e.pageServer()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium),
+		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1280, 900), chromedp.Flag("lang", "vi-VN"))
+	actx, cancel := chromedp.NewExecAllocator(t.Context(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+
+	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	page := func(name, wantH1 string) {
+		t.Helper()
+		h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
+		if err != nil || !strings.Contains(h1, wantH1) {
+			t.Errorf("%s: heading %q (%v), want %q", name, h1, err, wantH1)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](string(axeJS)+";0")); err != nil {
+			t.Fatalf("%s: load axe-core: %v", name, err)
+		}
+		run := `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})` +
+			`.then(r => ({violations: r.violations, passes: r.passes.length}))`
+		res, err := chromedp.Run(ctx, chromedp.Evaluate[axeResult](run, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("%s: axe-core: %v", name, err)
+		}
+		if res.Passes < 10 {
+			t.Errorf("%s: axe-core checked only %d rules", name, res.Passes)
+		}
+		for _, v := range res.Violations {
+			b, _ := json.Marshal(v.Nodes)
+			t.Errorf("%s: WCAG violation %s (%s): %s at %s", name, v.ID, v.Impact, v.Help, b)
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+		if err != nil {
+			t.Fatalf("%s: screenshot: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("admin-%s.png", name)), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	do("sign in", chromedp.Navigate(srv.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.KeyEvent(uAdmin+"\t"), chromedp.KeyEvent("mật-khẩu-thử-nghiệm\r"), chromedp.WaitVisible(chromedp.CSS(`nav a[href="/admin/users"]`)))
+	do("open the accounts page", chromedp.Click(chromedp.CSS(`nav a[href="/admin/users"]`)), chromedp.WaitVisible(chromedp.CSS("#u-username")))
+	page("users", "Tài khoản người dùng")
+
+	// Keyboard only, from the username field: Tab moves on, typing a letter
+	// chooses in a list, Enter in a field submits.
+	do("type the account", chromedp.Focus(chromedp.CSS("#u-username")),
+		chromedp.KeyEvent("tran.van.nam\t"),
+		chromedp.KeyEvent("Trần Văn Nam\t"),
+		chromedp.KeyEvent("C\t"), // type-ahead in the role list: Chuyên viên xử lý
+		chromedp.KeyEvent("A\t"), // in the unit list: A · UBND huyện A
+		chromedp.KeyEvent("\t"),
+		chromedp.KeyEvent("ngan\t"),
+		chromedp.KeyEvent("ngan\r"))
+	do("see the problem", chromedp.WaitVisible(chromedp.CSS(".field-error")))
+	if probs, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll(".field-error")].map(e => e.id).join(" ")`)); err != nil || probs != "u-password-error" {
+		t.Fatalf("problems shown: %q (%v), want only the password's", probs, err)
+	}
+	page("users-problem", "Tài khoản người dùng")
+	// The form came back with what was typed; only the passwords again.
+	do("type the passwords again", chromedp.Focus(chromedp.CSS("#u-password")),
+		chromedp.KeyEvent("mật-khẩu-đủ-dài-lắm\t"), chromedp.KeyEvent("mật-khẩu-đủ-dài-lắm\r"))
+	do("see the account created", chromedp.WaitVisible(chromedp.CSS(".notice")))
+	u, err := e.accounts.UserByRef(e.ctx, "tran.van.nam")
+	if err != nil || u.FullName != "Trần Văn Nam" || u.Role != "handler" || u.UnitID != e.units["A"].ID || !e.signIn("tran.van.nam", "mật-khẩu-đủ-dài-lắm") {
+		t.Fatalf("the account made with the keyboard: %+v, %v", u, err)
+	}
+
+	do("open the account", chromedp.Navigate(srv.URL+"/admin/users/tran.van.nam"), chromedp.WaitVisible(chromedp.CSS("#e-role")))
+	page("user", "tran.van.nam")
+	do("open the ingestion monitor", chromedp.Navigate(srv.URL+"/admin/ingest"), chromedp.WaitVisible(chromedp.CSS("#h-quar")))
+	page("ingest", "Theo dõi tiếp nhận")
+	do("open the audit trail", chromedp.Navigate(srv.URL+"/admin/audit"), chromedp.WaitVisible(chromedp.CSS("#h-verify")))
+	do("verify the chain", chromedp.Click(chromedp.CSS(`form[action^="/admin/audit/verify"] button`)), chromedp.WaitVisible(chromedp.CSS(".alert, .notice")))
+	page("audit", "Nhật ký")
+	do("open the unit tree", chromedp.Navigate(srv.URL+"/admin/units"), chromedp.WaitVisible(chromedp.CSS("table.list")))
+	page("units", "Cây đơn vị")
+}
