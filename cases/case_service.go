@@ -431,6 +431,15 @@ func (s *Service) Events(ctx context.Context, a Actor, code string) ([]Event, er
 	return s.Store.Events(ctx, c.ID)
 }
 
+// Activity returns the newest timeline events of the cases in scope, of one
+// handler's cases when handlerID is not 0: at most limit.
+func (s *Service) Activity(ctx context.Context, a Actor, handlerID int64, limit int) ([]Activity, error) {
+	if err := a.require(PermCaseRead); err != nil {
+		return nil, err
+	}
+	return s.Store.Activity(ctx, CaseFilter{UnitIDs: narrow(a, nil), HandlerID: handlerID, Limit: limit})
+}
+
 // Deadlines returns the open cases in scope (optionally of one unit or handler)
 // whose deadline has passed, and those due within the due-soon window.
 func (s *Service) Deadlines(ctx context.Context, a Actor, unitID, handlerID int64) (overdue, soon []Case, err error) {
