@@ -42,8 +42,10 @@ func (p *pages) caseRows(list []cases.Case) []caseRow {
 // may read it.
 type dashboard struct {
 	ReadsCases      bool
-	Mine            bool // the deadlines are the user's own cases (a handler's)
-	Overdue, Soon   []caseRow
+	Mine            bool      // the deadlines are the user's own cases (a handler's)
+	Overdue, Soon   []caseRow // the first few of each
+	NOverdue, NSoon int       // how many there are
+	AllDue          string    // the case list of the overdue ones
 	Recent          []caseRow
 	ShowsTriage     bool
 	Triage          int
@@ -55,6 +57,10 @@ type dashboard struct {
 	Activity        []cases.Activity
 	IsAdministrator bool
 }
+
+// dashboardDeadlines is how many overdue and due-soon cases the dashboard lists
+// (the tiles count them all; the case list shows the rest).
+const dashboardDeadlines = 10
 
 // activityLimit is how many timeline events the dashboard's recent activity shows.
 const activityLimit = 10
@@ -74,12 +80,13 @@ func (p *pages) handleDashboard() http.Handler {
 			if a.User.Role == auth.RoleHandler {
 				handler, d.Mine = a.User.ID, true
 			}
-			overdue, soon, err := svc.Deadlines(ctx, a, 0, handler)
+			overdue, soon, nOverdue, nSoon, err := svc.DeadlinesFirst(ctx, a, handler, dashboardDeadlines)
 			if err != nil {
 				p.fail(w, r, err)
 				return
 			}
-			d.Overdue, d.Soon = p.caseRows(overdue), p.caseRows(soon)
+			d.Overdue, d.Soon, d.NOverdue, d.NSoon = p.caseRows(overdue), p.caseRows(soon), nOverdue, nSoon
+			d.AllDue = caseListForm{Overdue: true, Mine: d.Mine}.query(1)
 			recent, _, err := svc.Cases(ctx, a, cases.CaseFilter{HandlerID: handler, OpenOnly: true, Limit: 8})
 			if err != nil {
 				p.fail(w, r, err)

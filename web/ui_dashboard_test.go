@@ -84,3 +84,32 @@ func TestPagesDashboardFigures(t *testing.T) {
 		t.Errorf("a leader's recent activity is not the unit's cases:\n%s", activity)
 	}
 }
+
+// TestPagesDashboardDeadlinesCapped: the dashboard counts every overdue case of
+// the handler but lists only the first ten, earliest deadline first, with a link
+// to the case list of them all.
+func TestPagesDashboardDeadlinesCapped(t *testing.T) {
+	e := newEnv(t)
+	var codes []string
+	for i := range 12 {
+		c, _, err := e.svc.CreateCase(e.ctx, e.actor(uLeaderP), cases.NewCase{Kind: cases.KindComplaint, Source: cases.SourcePost,
+			ReceivedOn: date("2026-01-05").AddDate(0, 0, i), Subject: "Khiếu nại quá hạn", UnitID: e.units["A"].ID, HandlerID: e.users[uHandler].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes = append(codes, c.Code)
+	}
+	c := newPageClient(t, e.pageServer())
+	c.login(uHandler)
+	code, body, _ := c.get("/")
+	if code != 200 || !strings.Contains(body, `<span class="tile-n">12</span><span class="tile-l">Hồ sơ quá hạn</span>`) ||
+		!strings.Contains(body, `<a href="/cases?mine=1&amp;overdue=1">Xem cả 12 hồ sơ quá hạn</a>`) {
+		t.Fatalf("dashboard with 12 overdue cases: %d\n%s", code, body)
+	}
+	deadlines := body[strings.Index(body, `id="h-deadlines"`):strings.Index(body, `id="h-recent"`)]
+	for i, code := range codes {
+		if shown := strings.Contains(deadlines, code); shown != (i < 10) {
+			t.Errorf("case %d (%s) shown among the deadlines: %v", i, code, shown)
+		}
+	}
+}
