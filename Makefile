@@ -88,3 +88,12 @@ bench-reports:
 .PHONY: bench-backup
 bench-backup:
 	go test -v -run '^$$' -bench '^BenchmarkBackup$$' -benchtime 1x -timeout 2h ./backup
+
+# The staff pages (issue 12): KNTC_BENCH_DOCS documents (default 100,000) and
+# KNTC_BENCH_CASES cases (default 20,000) on SQLite, and on PostgreSQL too when
+# KNTC_TEST_POSTGRES_URL is set; prints server time p50/p95 per page and role, each
+# page's weight, against GET /healthz and the login page timed in the same run.
+# KNTC_BENCH_REQUESTS (default 200) requests a page.
+.PHONY: bench-web
+bench-web:
+	go test -v -run '^$$' -bench '^BenchmarkWeb$$' -benchtime 1x -timeout 90m ./web

@@ -266,6 +266,13 @@ type Event struct {
 	Note       string
 }
 
+// Activity is a timeline event with the case it happened to.
+type Activity struct {
+	Event
+	Code string
+	Kind Kind
+}
+
 // Event types.
 const (
 	EventCreated    = "created"

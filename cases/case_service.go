@@ -431,6 +431,35 @@ func (s *Service) Events(ctx context.Context, a Actor, code string) ([]Event, er
 	return s.Store.Events(ctx, c.ID)
 }
 
+// Activity returns the newest timeline events of the cases in scope, of one
+// handler's cases when handlerID is not 0: at most limit.
+func (s *Service) Activity(ctx context.Context, a Actor, handlerID int64, limit int) ([]Activity, error) {
+	if err := a.require(PermCaseRead); err != nil {
+		return nil, err
+	}
+	return s.Store.Activity(ctx, CaseFilter{UnitIDs: narrow(a, nil), HandlerID: handlerID, Limit: limit})
+}
+
+// DeadlinesFirst is Deadlines for a page that shows the first few: the first
+// limit overdue and due-soon cases (earliest deadline first) and how many there
+// are of each, counted in the database rather than read.
+func (s *Service) DeadlinesFirst(ctx context.Context, a Actor, handlerID int64, limit int) (overdue, soon []Case, nOverdue, nSoon int, err error) {
+	if err := a.require(PermCaseRead); err != nil {
+		return nil, nil, 0, 0, err
+	}
+	f := CaseFilter{UnitIDs: narrow(a, nil), HandlerID: handlerID, OpenOnly: true, DueBefore: s.today(), Limit: limit}
+	if overdue, nOverdue, err = s.Store.Cases(ctx, f); err != nil {
+		return nil, nil, 0, 0, err
+	}
+	// The due-soon ones follow the overdue ones in deadline order.
+	f.DueBefore, f.Offset = s.today().AddDate(0, 0, s.soonDays()+1), nOverdue
+	soon, nDue, err := s.Store.Cases(ctx, f)
+	if err != nil {
+		return nil, nil, 0, 0, err
+	}
+	return overdue, soon, nOverdue, nDue - nOverdue, nil
+}
+
 // Deadlines returns the open cases in scope (optionally of one unit or handler)
 // whose deadline has passed, and those due within the due-soon window.
 func (s *Service) Deadlines(ctx context.Context, a Actor, unitID, handlerID int64) (overdue, soon []Case, err error) {

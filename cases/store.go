@@ -114,6 +114,9 @@ type Store interface {
 	Cases(ctx context.Context, f CaseFilter) ([]Case, int, error)
 	// Events returns a case's timeline, oldest first.
 	Events(ctx context.Context, caseID int64) ([]Event, error)
+	// Activity returns the newest timeline events of the cases matching f (its
+	// UnitIDs and HandlerID; at most f.Limit events, 0 meaning 50), newest first.
+	Activity(ctx context.Context, f CaseFilter) ([]Activity, error)
 
 	// CreateParty inserts p (assigning ID and CreatedAt) with its timeline event.
 	CreateParty(ctx context.Context, p *Party, ev Event, rec Record) error

@@ -141,8 +141,11 @@ type DocumentFilter struct {
 	// LinkedOnly drops documents linked to no case (they are the triage inbox's, seen
 	// only by those who file them).
 	LinkedOnly bool
-	Limit      int // 0 means 50; at most 1000
-	Offset     int
+	// ChangedSince, when not zero, keeps only documents whose last change (their
+	// status, for a finished or quarantined one) is at or after it.
+	ChangedSince time.Time
+	Limit        int // 0 means 50; at most 1000
+	Offset       int
 }
 
 // DocumentStore keeps documents and their pages in the metadata database.
@@ -162,6 +165,9 @@ type DocumentStore interface {
 	UpdateDocument(ctx context.Context, d *Document) error
 	// Documents lists the documents matching f, newest first, and the total count.
 	Documents(ctx context.Context, f DocumentFilter) ([]Document, int, error)
+	// DocumentPages is how many documents match f and their pages together
+	// (Limit and Offset do not apply).
+	DocumentPages(ctx context.Context, f DocumentFilter) (docs, pages int, err error)
 	// DeleteDocument removes the document and its pages; a missing one is errs.ErrNotFound.
 	DeleteDocument(ctx context.Context, id string) error
 	// SavePage inserts or replaces one page of an existing document (errs.ErrNotFound

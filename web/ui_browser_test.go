@@ -1,12 +1,18 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/color/palette"
+	"image/draw"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -68,6 +74,33 @@ func artifactsDir(t *testing.T) string {
 	}
 	t.Logf("screenshots in %s", dir)
 	return dir
+}
+
+// readmePages are the steps whose screenshots illustrate the README: with
+// KNTC_README_SCREENSHOTS=docs/screenshots the test writes them there (the
+// window as a person sees it first, re-encoded small).
+var readmePages = []string{"dashboard", "cases", "case", "search"}
+
+// writeSmallPNG writes a screenshot as a paletted PNG (the pages use few
+// colours), at most 150 KB.
+func writeSmallPNG(t *testing.T, path string, shot []byte) {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(shot))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pal := image.NewPaletted(img.Bounds(), palette.WebSafe)
+	draw.Draw(pal, pal.Rect, img, img.Bounds().Min, draw.Src)
+	var b bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&b, pal); err != nil {
+		t.Fatal(err)
+	}
+	if b.Len() > 150_000 {
+		t.Errorf("%s: %d bytes, over 150 KB", path, b.Len())
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // axeViolation is one rule axe-core found broken on a page.
@@ -147,6 +180,13 @@ func TestBrowser(t *testing.T) {
 		shot++
 		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%02d-%s.png", shot, name)), png, 0o644); err != nil {
 			t.Fatal(err)
+		}
+		if readme := os.Getenv("KNTC_README_SCREENSHOTS"); readme != "" && slices.Contains(readmePages, name) {
+			view, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatalf("%s: screenshot: %v", name, err)
+			}
+			writeSmallPNG(t, filepath.Join(readme, name+".png"), view)
 		}
 	}
 	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {

@@ -42,16 +42,28 @@ func (p *pages) caseRows(list []cases.Case) []caseRow {
 // may read it.
 type dashboard struct {
 	ReadsCases      bool
-	Mine            bool // the deadlines are the user's own cases (a handler's)
-	Overdue, Soon   []caseRow
+	Mine            bool      // the deadlines are the user's own cases (a handler's)
+	Overdue, Soon   []caseRow // the first few of each
+	NOverdue, NSoon int       // how many there are
+	AllDue          string    // the case list of the overdue ones
 	Recent          []caseRow
 	ShowsTriage     bool
 	Triage          int
 	ShowsDocuments  bool
-	Processing      int
-	Quarantined     int
+	Processing      int    // documents in the pipeline now
+	Processed       int    // documents stored in the last day
+	Quarantined     int    // documents quarantined in the last day
+	PagesPerMinute  string // pages stored in the last hour, a minute on average
+	Activity        []cases.Activity
 	IsAdministrator bool
 }
+
+// dashboardDeadlines is how many overdue and due-soon cases the dashboard lists
+// (the tiles count them all; the case list shows the rest).
+const dashboardDeadlines = 10
+
+// activityLimit is how many timeline events the dashboard's recent activity shows.
+const activityLimit = 10
 
 // handleDashboard shows the user's deadlines, triage and pipeline counts and
 // the newest open cases, through the same services as the API.
@@ -68,18 +80,23 @@ func (p *pages) handleDashboard() http.Handler {
 			if a.User.Role == auth.RoleHandler {
 				handler, d.Mine = a.User.ID, true
 			}
-			overdue, soon, err := svc.Deadlines(ctx, a, 0, handler)
+			overdue, soon, nOverdue, nSoon, err := svc.DeadlinesFirst(ctx, a, handler, dashboardDeadlines)
 			if err != nil {
 				p.fail(w, r, err)
 				return
 			}
-			d.Overdue, d.Soon = p.caseRows(overdue), p.caseRows(soon)
+			d.Overdue, d.Soon, d.NOverdue, d.NSoon = p.caseRows(overdue), p.caseRows(soon), nOverdue, nSoon
+			d.AllDue = caseListForm{Overdue: true, Mine: d.Mine}.query(1)
 			recent, _, err := svc.Cases(ctx, a, cases.CaseFilter{HandlerID: handler, OpenOnly: true, Limit: 8})
 			if err != nil {
 				p.fail(w, r, err)
 				return
 			}
 			d.Recent = p.caseRows(recent)
+			if d.Activity, err = svc.Activity(ctx, a, handler, activityLimit); err != nil {
+				p.fail(w, r, err)
+				return
+			}
 		}
 		if cases.Can(a.User.Role, cases.PermDocumentLink) {
 			_, total, err := svc.Triage(ctx, a, 1, 0)
@@ -91,22 +108,41 @@ func (p *pages) handleDashboard() http.Handler {
 		}
 		if cases.Can(a.User.Role, cases.PermDocumentRead) {
 			d.ShowsDocuments = true
+			// The store stamps a document's changes with the wall clock.
+			now := time.Now()
+			var hourPages int
 			for _, st := range []struct {
 				status ingest.Status
-				n      *int
-			}{{ingest.StatusProcessing, &d.Processing}, {ingest.StatusQuarantined, &d.Quarantined}} {
+				since  time.Time
+				docs   *int
+				pages  *int
+			}{
+				{ingest.StatusProcessing, time.Time{}, &d.Processing, nil},
+				{ingest.StatusStored, now.Add(-24 * time.Hour), &d.Processed, nil},
+				{ingest.StatusQuarantined, now.Add(-24 * time.Hour), &d.Quarantined, nil},
+				{ingest.StatusStored, now.Add(-time.Hour), nil, &hourPages},
+			} {
 				f, err := documentFilterFor(r, svc, a)
 				if err != nil {
 					p.fail(w, r, err)
 					return
 				}
-				f.Status, f.Limit = st.status, 1
-				_, total, err := p.deps.Documents.Documents(ctx, f)
+				f.Status, f.ChangedSince = st.status, st.since
+				docs, pages, err := p.deps.Documents.DocumentPages(ctx, f)
 				if err != nil {
 					p.fail(w, r, err)
 					return
 				}
-				*st.n = total
+				if st.docs != nil {
+					*st.docs = docs
+				}
+				if st.pages != nil {
+					*st.pages = pages
+				}
+			}
+			d.PagesPerMinute = strconv.FormatFloat(float64(hourPages)/60, 'f', 1, 64)
+			if v.L.lang == "vi" {
+				d.PagesPerMinute = strings.Replace(d.PagesPerMinute, ".", ",", 1)
 			}
 		}
 		v.Data = d

@@ -306,6 +306,36 @@ func (db *DB) Events(ctx context.Context, caseID int64) ([]cases.Event, error) {
 	return out, db.classify(op, rows.Err())
 }
 
+// Activity implements cases.Store.
+func (db *DB) Activity(ctx context.Context, f cases.CaseFilter) ([]cases.Activity, error) {
+	where := []string{"1 = 1"}
+	var args []any
+	if f.UnitIDs != nil {
+		w, a := inIDs("c.unit_id", f.UnitIDs)
+		where, args = append(where, w), append(args, a...)
+	}
+	if f.HandlerID != 0 {
+		where, args = append(where, "c.handler_id = ?"), append(args, f.HandlerID)
+	}
+	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT e.id, e.case_id, e.at, e.user_id, e.type, e.from_status, e.to_status,
+		e.document_id, e.note, c.code, c.kind FROM case_events e JOIN cases c ON c.id = e.case_id
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY e.at DESC, e.id DESC LIMIT ?`), append(args, listLimit(f.Limit, 50))...)
+	if err != nil {
+		return nil, db.classify("case activity", err)
+	}
+	defer rows.Close()
+	out := []cases.Activity{}
+	for rows.Next() {
+		var e cases.Activity
+		if err := rows.Scan(&e.ID, &e.CaseID, &e.At, &e.UserID, &e.Type, &e.From, &e.To, &e.DocumentID, &e.Note, &e.Code, &e.Kind); err != nil {
+			return nil, db.classify("case activity", err)
+		}
+		e.At = ts(e.At)
+		out = append(out, e)
+	}
+	return out, db.classify("case activity", rows.Err())
+}
+
 // partyPlain is what a party's plain columns hold: nothing when the identity is
 // secret, whatever the caller left in Person.
 func partyPlain(p *cases.Party) (cases.Person, string, error) {

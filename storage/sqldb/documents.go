@@ -143,6 +143,20 @@ func (db *DB) mustAffect(op string, res sql.Result, err error) error {
 
 // Documents implements ingest.DocumentStore.
 func (db *DB) Documents(ctx context.Context, f ingest.DocumentFilter) ([]ingest.Document, int, error) {
+	where, args := documentWhere(f)
+	return listPage(ctx, db, "documents", documentSelect, where, args, "created_at DESC, id DESC", listLimit(f.Limit, 50), f.Offset, scanDocument)
+}
+
+// DocumentPages implements ingest.DocumentStore.
+func (db *DB) DocumentPages(ctx context.Context, f ingest.DocumentFilter) (docs, pages int, err error) {
+	where, args := documentWhere(f)
+	err = db.sql.QueryRowContext(ctx, db.q(`SELECT COUNT(*), COALESCE(SUM(pages), 0) FROM documents WHERE `+
+		strings.Join(where, " AND ")), args...).Scan(&docs, &pages)
+	return docs, pages, db.classify("count documents and pages", err)
+}
+
+// documentWhere is the condition of f on the documents table.
+func documentWhere(f ingest.DocumentFilter) ([]string, []any) {
 	where := []string{notRetracted}
 	var args []any
 	if f.Status != "" {
@@ -183,7 +197,10 @@ func (db *DB) Documents(ctx context.Context, f ingest.DocumentFilter) ([]ingest.
 		where = append(where, "NOT EXISTS (SELECT 1 FROM documents o WHERE o.id = documents.duplicate_of AND NOT ("+w+"))")
 		args = append(args, a...)
 	}
-	return listPage(ctx, db, "documents", documentSelect, where, args, "created_at DESC, id DESC", listLimit(f.Limit, 50), f.Offset, scanDocument)
+	if !f.ChangedSince.IsZero() {
+		where, args = append(where, "updated_at >= ?"), append(args, ts(f.ChangedSince))
+	}
+	return where, args
 }
 
 // DeleteDocument implements ingest.DocumentStore.
