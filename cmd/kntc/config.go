@@ -17,6 +17,7 @@ import (
 
 	"kntc/cases"
 	"kntc/ingest"
+	"kntc/internal/reqid"
 )
 
 // Config is kntc's whole configuration, from flags and KNTC_* environment variables
@@ -392,10 +393,11 @@ func parseLevel(s string) (slog.Level, error) {
 func (c *Config) Logger(w io.Writer) *slog.Logger {
 	level, _ := parseLevel(c.LogLevel)
 	opts := &slog.HandlerOptions{Level: level}
+	// Every line logged with a request's context names the request (reqid).
 	if c.LogFormat == "text" {
-		return slog.New(slog.NewTextHandler(w, opts))
+		return slog.New(reqid.Handler(slog.NewTextHandler(w, opts)))
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	return slog.New(reqid.Handler(slog.NewJSONHandler(w, opts)))
 }
 
 // The data directory's parts (../shared/DESIGN.md).

@@ -48,6 +48,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	if err != nil {
 		return err
 	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	pl.proc.Metrics = newPipelineMetrics(reg)
+	reg.MustRegister(newQueueCollector(st, logger))
+	registerDiskMetrics(reg, map[string]string{"data": cfg.DataDir, "spool": cfg.spoolDir()})
 	pl.proc.Finish, pl.spool.Vet = caseSvc.Finish, caseSvc.VetArrival
 	// Stopped after the HTTP server (below), so uploads in flight still reach the queue.
 	defer func() {
@@ -66,8 +71,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	anchorer := &cases.Anchorer{Store: st.db, Blobs: st.blobs, Key: st.db.AuditKey(), Logger: logger}
 	go func() { defer close(anchorDone); anchorer.Run(ctx) }()
 
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	auditCtx, stopAudit := context.WithCancel(ctx)
+	waitAudit := startAuditMetrics(auditCtx, st, reg, time.Hour, logger)
+	defer func() { stopAudit(); waitAudit() }()
 	// Scheduled backups, retention and the daily scrub (backup.go, schedule.go).
 	backupCtx, stopBackups := context.WithCancel(ctx)
 	waitBackups := startBackups(backupCtx, cfg, st, reg, logger)
@@ -86,7 +92,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 		Claim:          pl.spool.Claim,
 		SpoolDir:       cfg.spoolDir(),
 		MaxUploadBytes: cfg.MaxFileSize,
-		Search:         pl.index,
+		Search:         newTimedSearch(pl.index, reg),
 		Ready:          st.db.Ping,
 		DiskDirs:       cfg.diskDirs(),
 		MinFreeDisk:    cfg.MinFreeDisk,
