@@ -78,6 +78,11 @@ type Spool struct {
 	// says it carries a protected identity confidential (Origin.Confidential). An
 	// error leaves the file where it is, to be tried again. Safe for concurrent use.
 	Vet func(ctx context.Context, o *Origin) error
+	// Blobs, when set, receives each new document's original as it is claimed,
+	// before its job exists: on several machines (kntc serve --role) the job may
+	// run on a worker that never sees this spool, and takes the bytes from the
+	// object store (Processor.ensureSpool).
+	Blobs BlobStore
 }
 
 // Path is where document id's bytes wait in the spool.
@@ -237,6 +242,11 @@ func (s *Spool) finish(ctx context.Context, id string, o Origin, sum string, siz
 			return Document{}, fmt.Errorf("remove duplicate %s from the spool: %w", id, err)
 		}
 	case errors.Is(err, errs.ErrNotFound):
+		if s.Blobs != nil {
+			if err := s.storeOriginal(ctx, &d); err != nil {
+				return Document{}, err // the claim record stays: Recover finishes it
+			}
+		}
 		if err := s.Registrar.Register(ctx, &d); err != nil && !errors.Is(err, errs.ErrConflict) {
 			return Document{}, fmt.Errorf("record %s: %w", id, err)
 		}
@@ -443,4 +453,21 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// storeOriginal puts d's spooled bytes under their content address (see Blobs).
+func (s *Spool) storeOriginal(ctx context.Context, d *Document) error {
+	key := OriginalKey(d.SHA256)
+	if info, err := s.Blobs.Stat(ctx, key); err == nil && info.Size == d.Size {
+		return nil
+	}
+	f, err := os.Open(s.Path(d.ID))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if _, err := s.Blobs.Put(ctx, key, f, d.Size, d.SHA256); err != nil {
+		return fmt.Errorf("store original of %s: %w", d.ID, err)
+	}
+	return nil
 }

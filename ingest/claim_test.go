@@ -19,6 +19,7 @@ import (
 	"kntc/ingest"
 	"kntc/ingest/riverqueue"
 	"kntc/internal/errs"
+	"kntc/storage/localfs"
 	"kntc/storage/sqldb"
 	"kntc/storage/sqlite"
 )
@@ -233,5 +234,29 @@ func TestRecoverInterruptedClaims(t *testing.T) {
 	}
 	if waiting, _, _ := e.queue.Counts(t.Context()); waiting != 2 {
 		t.Errorf("%d jobs, want 2", waiting)
+	}
+}
+
+// TestClaimStoresOriginalFirst: with Spool.Blobs (kntc serve --role), the original
+// is in the object store once the claim returns, so a worker that never sees this
+// spool can run the job.
+func TestClaimStoresOriginalFirst(t *testing.T) {
+	e := newSpoolEnv(t, "")
+	blobs, err := localfs.New(t.TempDir())
+	must(t, err)
+	e.spool.Blobs = blobs
+	const content = "đơn tố cáo gửi qua máy quét"
+	d, err := e.spool.Claim(t.Context(), e.drop(t, "don.pdf", content))
+	must(t, err)
+	rc, err := blobs.Get(t.Context(), ingest.OriginalKey(d.SHA256), 0, -1)
+	if err != nil {
+		t.Fatalf("original of %s not stored at claim: %v", d.ID, err)
+	}
+	defer rc.Close()
+	var got bytes.Buffer
+	_, err = got.ReadFrom(rc)
+	must(t, err)
+	if got.String() != content || d.SHA256 != sum(content) {
+		t.Fatalf("stored %q (sha %s)", got.String(), d.SHA256)
 	}
 }

@@ -71,6 +71,9 @@ type Processor struct {
 	// image, for Memory; 0 means DefaultWorkBytesPerPixel.
 	WorkBytesPerPixel int64
 
+	// Metrics, when set, is told of every page, failure and quarantine.
+	Metrics Observer
+
 	Slots       int           // page workers shared by all documents
 	PageTimeout time.Duration // per page OCR limit; 0 means 5 minutes
 	MaxPages    int           // 0 means no limit
@@ -149,7 +152,17 @@ func (p *Processor) Process(ctx context.Context, id string, final bool) error {
 		return err // shutting down: the job is retried, the document stays as it is
 	}
 	if errors.Is(err, ErrBadInput) || final {
+		if p.Metrics != nil {
+			reason := ReasonExhausted
+			if errors.Is(err, ErrBadInput) {
+				reason = ReasonBadInput
+			}
+			p.Metrics.Quarantined(reason)
+		}
 		return p.quarantine(ctx, &d, err)
+	}
+	if p.Metrics != nil {
+		p.Metrics.Failed(FailureReason(err))
 	}
 	d.Status, d.Error = StatusFailed, userMessage(err)
 	if uerr := p.Docs.UpdateDocument(ctx, &d); uerr != nil {
@@ -404,7 +417,7 @@ func (p *Processor) recognizePage(ctx context.Context, d *Document, f PageFile, 
 		cancel()
 		if err != nil {
 			if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-				return pageResult{}, fmt.Errorf("nhận dạng trang %d quá thời gian %s (OCR of page %d timed out)", i+1, p.PageTimeout, i+1)
+				return pageResult{}, pageTimeout{fmt.Sprintf("nhận dạng trang %d quá thời gian %s (OCR of page %d timed out)", i+1, p.PageTimeout, i+1)}
 			}
 			return pageResult{}, fmt.Errorf("nhận dạng trang %d (OCR of page %d): %w", i+1, i+1, err)
 		}
@@ -426,6 +439,9 @@ func (p *Processor) recognizePage(ctx context.Context, d *Document, f PageFile, 
 	}
 	if err := p.Docs.SavePage(ctx, &row); err != nil {
 		return pageResult{}, err
+	}
+	if p.Metrics != nil {
+		p.Metrics.PageDone(r.Source, time.Since(start))
 	}
 	return r, nil
 }

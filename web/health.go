@@ -13,6 +13,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
+// HealthHandler is /healthz for a process serving no pages (kntc serve --role
+// worker): see handleHealthz.
+func HealthHandler(ready func(ctx context.Context) error, dirs []string, minFree int64) http.Handler {
+	return handleHealthz(ready, dirs, minFree)
+}
+
 // handleHealthz answers 200 "ok" when ready and every directory of dirs has at
 // least minFree bytes free, 503 with the reason otherwise.
 func handleHealthz(ready func(ctx context.Context) error, dirs []string, minFree int64) http.Handler {

@@ -9,11 +9,13 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"kntc/internal/errs"
+	"kntc/internal/reqid"
 	"kntc/report"
 )
 
 // addRoutes declares every route of kntc.
 func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
+	r.Use(reqid.Middleware) // first: every line logged while serving names the request
 	r.Use(securityHeaders(cfg.HSTS))
 	r.Use(middleware.Recoverer)
 	r.Use(realIP(cfg.TrustedProxies))

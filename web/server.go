@@ -16,6 +16,7 @@ import (
 	"kntc/auth"
 	"kntc/cases"
 	"kntc/ingest"
+	"kntc/internal/reqid"
 )
 
 // Config is what the web layer needs from kntc's configuration.
@@ -115,6 +116,7 @@ type Deps struct {
 // NewServer returns the whole HTTP handler.
 func NewServer(logger *slog.Logger, cfg Config, deps Deps) http.Handler {
 	cfg.defaults()
+	logger = slog.New(reqid.Handler(logger.Handler())) // request_id on every line of a request
 	r := chi.NewRouter()
 	addRoutes(r, logger, cfg, deps)
 	return r

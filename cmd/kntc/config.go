@@ -17,6 +17,7 @@ import (
 
 	"kntc/cases"
 	"kntc/ingest"
+	"kntc/internal/reqid"
 )
 
 // Config is kntc's whole configuration, from flags and KNTC_* environment variables
@@ -64,6 +65,7 @@ type Config struct {
 	ObjectLock  string // KNTC_S3_OBJECT_LOCK: auto, off, governance or compliance
 	DueSoonDays int    // KNTC_DUE_SOON_DAYS
 
+	Role      string // KNTC_ROLE: all, web or worker (kntc serve)
 	LogFormat string // KNTC_LOG_FORMAT: json or text
 	LogLevel  string // KNTC_LOG_LEVEL: debug, info, warn, error
 
@@ -144,6 +146,7 @@ func configVars(c *Config) []configVar {
 		{"KNTC_AUDIT_KEY", "audit-key", "", "HMAC-SHA256 key (64 hex digits or base64 of 32 bytes) chaining the audit trail and signing its anchors; keep it away from the database and object-store administrators (or KNTC_AUDIT_KEY_FILE; default: generated once into DATA/audit.key — every server of one database must share it)", &c.AuditKey, true},
 		{"KNTC_S3_OBJECT_LOCK", "s3-object-lock", "auto", "audit anchors on S3 under object lock: auto (when the bucket has object locking), off, governance or compliance (these two also create the bucket with object locking)", &c.ObjectLock, false},
 		{"KNTC_DUE_SOON_DAYS", "due-soon-days", "5", "a case's deadline is 'due soon' this many days ahead", &c.DueSoonDays, false},
+		{"KNTC_ROLE", "role", "all", "what kntc serve does: all; web (pages, API, search; no OCR, no hot folders); worker (hot folders and OCR jobs; only /healthz and /metrics on --addr)", &c.Role, false},
 		{"KNTC_LOG_FORMAT", "log-format", "json", "log format: json or text", &c.LogFormat, false},
 		{"KNTC_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn or error", &c.LogLevel, false},
 
@@ -187,6 +190,10 @@ func bindConfig(fs *flag.FlagSet, getenv func(string) string) *Config {
 				def = strings.TrimRight(string(b), "\r\n")
 				c.secretFiles[v.env] = path
 			}
+		}
+		if v.env == "KNTC_ROLE" && fs.Lookup(v.flag) != nil {
+			c.Role = "all" // `kntc user add --role` is the account's role, not serve's
+			continue
 		}
 		help := v.help + " [" + v.env + "]"
 		bad := func(what string) {
@@ -317,6 +324,9 @@ func (c *Config) Validate() error {
 	if c.OCRLang == "" {
 		errs = append(errs, errors.New("ocr-lang is empty"))
 	}
+	if c.Role != "all" && c.Role != "web" && c.Role != "worker" {
+		errs = append(errs, fmt.Errorf("role %q: all, web or worker", c.Role))
+	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, fmt.Errorf("log-format %q: json or text", c.LogFormat))
 	}
@@ -392,10 +402,11 @@ func parseLevel(s string) (slog.Level, error) {
 func (c *Config) Logger(w io.Writer) *slog.Logger {
 	level, _ := parseLevel(c.LogLevel)
 	opts := &slog.HandlerOptions{Level: level}
+	// Every line logged with a request's context names the request (reqid).
 	if c.LogFormat == "text" {
-		return slog.New(slog.NewTextHandler(w, opts))
+		return slog.New(reqid.Handler(slog.NewTextHandler(w, opts)))
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	return slog.New(reqid.Handler(slog.NewJSONHandler(w, opts)))
 }
 
 // The data directory's parts (../shared/DESIGN.md).

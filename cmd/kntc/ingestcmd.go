@@ -78,7 +78,7 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, _
 		pl.stop(stopCtx)
 	}()
 	if *wait {
-		if err := pl.start(ctx); err != nil {
+		if err := pl.start(ctx, true); err != nil {
 			return err
 		}
 	}

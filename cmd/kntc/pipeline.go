@@ -146,14 +146,17 @@ func workerID(cfg *Config) string {
 	return "kntc-" + host + "-" + hex.EncodeToString(h[:4])
 }
 
-// start recovers interrupted claims, gives every spooled document a job, and starts
-// the workers.
-func (p *pipeline) start(ctx context.Context) error {
+// start recovers interrupted claims, gives every spooled document a job, and, when
+// work is true, starts the workers (a web node only queues).
+func (p *pipeline) start(ctx context.Context, work bool) error {
 	if err := p.spool.Recover(ctx); err != nil {
 		return fmt.Errorf("recover spool: %w", err)
 	}
 	if err := p.spool.Resume(ctx, p.queue.Enqueue); err != nil {
 		return err
+	}
+	if !work {
+		return nil
 	}
 	return p.queue.Start(ctx)
 }

@@ -22,7 +22,7 @@ import (
 )
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "", "Runs kntc: the web server with the API, the hot-folder watcher and the OCR\nworkers. Migrates the database forward on start; refuses a database made by a\nnewer kntc.", stderr)
+	fs := newFlagSet("serve", "", "Runs kntc: the web server with the API, the hot-folder watcher and the OCR\nworkers (--role web or worker: one side only, for several machines). Migrates the database forward on start; refuses a database made by a\nnewer kntc.", stderr)
 	cfg, err := parseConfig(fs, getenv, args)
 	if err != nil {
 		return err
@@ -45,56 +45,93 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	if err != nil {
 		return err
 	}
-	pl, err := newPipeline(ctx, cfg, st, logger, true, true)
+	// --role: a web node serves pages, API and searches (its index follows the
+	// database) and takes uploads; a worker node takes hot folders and OCR jobs.
+	webRole, workRole := cfg.Role != "worker", cfg.Role != "web"
+	pl, err := newPipeline(ctx, cfg, st, logger, workRole, webRole)
 	if err != nil {
 		return err
 	}
-	pl.proc.Finish, pl.spool.Vet = caseSvc.Finish, caseSvc.VetArrival
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(newQueueCollector(st, logger))
+	registerDiskMetrics(reg, map[string]string{"data": cfg.DataDir, "spool": cfg.spoolDir()})
+	if pl.proc != nil {
+		pl.proc.Metrics = newPipelineMetrics(reg)
+		pl.proc.Finish = caseSvc.Finish
+	}
+	pl.spool.Vet = caseSvc.VetArrival
+	if cfg.Role != "all" {
+		// Another machine may run the job: the original goes to the object store
+		// as it is claimed, not from this spool later.
+		pl.spool.Blobs = st.blobs
+	}
 	// Stopped after the HTTP server (below), so uploads in flight still reach the queue.
 	defer func() {
 		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		pl.stop(stopCtx)
 	}()
-	if err := pl.start(ctx); err != nil {
+	if err := pl.start(ctx, workRole); err != nil {
 		return err
 	}
 	watchDone := make(chan error, 1)
-	go func() { watchDone <- pl.watcher.Run(ctx) }()
+	if workRole {
+		go func() { watchDone <- pl.watcher.Run(ctx) }()
+	} else {
+		watchDone <- nil
+	}
 	followDone := make(chan error, 1)
-	go func() { followDone <- pl.follow.Run(ctx) }()
+	if webRole {
+		go func() { followDone <- pl.follow.Run(ctx) }()
+	} else {
+		followDone <- nil
+	}
 	anchorDone := make(chan struct{})
 	anchorer := &cases.Anchorer{Store: st.db, Blobs: st.blobs, Key: st.db.AuditKey(), Logger: logger}
 	go func() { defer close(anchorDone); anchorer.Run(ctx) }()
 
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	auditCtx, stopAudit := context.WithCancel(ctx)
+	waitAudit := startAuditMetrics(auditCtx, st, reg, time.Hour, logger)
+	defer func() { stopAudit(); waitAudit() }()
 	// Scheduled backups, retention and the daily scrub (backup.go, schedule.go).
 	backupCtx, stopBackups := context.WithCancel(ctx)
 	waitBackups := startBackups(backupCtx, cfg, st, reg, logger)
 	defer func() { stopBackups(); waitBackups() }()
 	proxies, _ := parseProxies(cfg.TrustedProxies) // checked by Validate
 	tlsOn := cfg.TLSCert != ""
-	handler := web.NewServer(logger, web.Config{
-		LoginLimit: cfg.LoginLimit, TrustedProxies: proxies,
-		BodyTimeout: cfg.BodyTimeout, UploadMinRate: cfg.UploadMinRate, MaxUploads: cfg.MaxUploads, MaxBodies: cfg.MaxBodies,
-		MetricsToken: cfg.MetricsToken, HSTS: tlsOn || strings.HasPrefix(cfg.BaseURL, "https://"), Version: versionString(),
-	}, web.Deps{
-		Accounts:       accounts,
-		Cases:          caseSvc,
-		Documents:      st.db,
-		Blobs:          st.blobs,
-		Claim:          pl.spool.Claim,
-		SpoolDir:       cfg.spoolDir(),
-		MaxUploadBytes: cfg.MaxFileSize,
-		Search:         pl.index,
-		Ready:          st.db.Ping,
-		DiskDirs:       cfg.diskDirs(),
-		MinFreeDisk:    cfg.MinFreeDisk,
-		Registry:       reg,
-		Quarantine:     &ingest.Quarantine{Dir: cfg.quarantineDir()},
-		HotFolders:     hotFolderRoots(cfg),
-	})
+	var handler http.Handler
+	if webRole {
+		handler = web.NewServer(logger, web.Config{
+			LoginLimit: cfg.LoginLimit, TrustedProxies: proxies,
+			BodyTimeout: cfg.BodyTimeout, UploadMinRate: cfg.UploadMinRate, MaxUploads: cfg.MaxUploads, MaxBodies: cfg.MaxBodies,
+			MetricsToken: cfg.MetricsToken, HSTS: tlsOn || strings.HasPrefix(cfg.BaseURL, "https://"), Version: versionString(),
+		}, web.Deps{
+			Accounts:       accounts,
+			Cases:          caseSvc,
+			Documents:      st.db,
+			Blobs:          st.blobs,
+			Claim:          pl.spool.Claim,
+			SpoolDir:       cfg.spoolDir(),
+			MaxUploadBytes: cfg.MaxFileSize,
+			Search:         newTimedSearch(pl.index, reg),
+			Ready:          st.db.Ping,
+			DiskDirs:       cfg.diskDirs(),
+			MinFreeDisk:    cfg.MinFreeDisk,
+			Registry:       reg,
+			Quarantine:     &ingest.Quarantine{Dir: cfg.quarantineDir()},
+			HotFolders:     hotFolderRoots(cfg),
+		})
+	} else {
+		// A worker serves no pages: /healthz for the load balancer and systemd,
+		// /metrics with the token (or on --metrics-addr).
+		mux := http.NewServeMux()
+		mux.Handle("GET /healthz", web.HealthHandler(st.db.Ping, cfg.diskDirs(), cfg.MinFreeDisk))
+		if cfg.MetricsToken != "" {
+			mux.Handle("GET /metrics", web.MetricsHandler(reg, cfg.MetricsToken))
+		}
+		handler = mux
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -135,7 +172,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 		}()
 		logger.Info("metrics serving", "addr", mln.Addr().String())
 	}
-	logger.Info("kntc serving", "addr", ln.Addr().String(), "url", url, "tls", tlsOn, "database", st.db.Dialect(), "version", version)
+	logger.Info("kntc serving", "addr", ln.Addr().String(), "url", url, "tls", tlsOn, "database", st.db.Dialect(), "role", cfg.Role, "version", version)
 
 	fmt.Fprintf(stdout, "kntc đang chạy tại (running at) %s\n", url)
 	switch {
