@@ -21,7 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-apt_install "${KNTC_RUNTIME_PACKAGES[@]}" postgresql postgresql-client qpdf poppler-utils fonts-dejavu-core chromium npm
+apt_install "${KNTC_RUNTIME_PACKAGES[@]}" postgresql postgresql-client qpdf poppler-utils fonts-dejavu-core chromium
 
 # --- Browser tests: Debian's Chromium (above) and axe-core from npm, into the cache ---
 # (outside the repository, like MinIO). The staff pages' browser test injects it.
@@ -30,6 +30,9 @@ AXE_DIR="$CACHE_DIR/axe-core-$AXE_VERSION"
 if [ ! -f "$AXE_DIR/node_modules/axe-core/axe.min.js" ]; then
 	echo "kntc-test: installing axe-core $AXE_VERSION into $AXE_DIR (once)" >&2
 	mkdir -p "$AXE_DIR"
+	# npm from Debian only where no npm is on the PATH (a Node.js from elsewhere,
+	# e.g. NodeSource's, carries its own and conflicts with Debian's package).
+	command -v npm >/dev/null || apt_install npm
 	npm install --no-audit --no-fund --silent --prefix "$AXE_DIR" "axe-core@$AXE_VERSION" >&2
 fi
 export KNTC_AXE_JS="$AXE_DIR/node_modules/axe-core/axe.min.js"
