@@ -2,15 +2,12 @@ package cases
 
 import (
 	"context"
-	"errors"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/alexedwards/argon2id"
 
 	"kntc/ingest"
-	"kntc/internal/errs"
 )
 
 // PublicCase is all the citizens' portal shows of a case: its code, kind, where it
@@ -66,26 +63,12 @@ func dummyPINHash() string {
 	return dummyHash
 }
 
-// PortalLookup is the citizen's lookup: the case whose code and PIN match, as
-// PublicCase. A wrong code, a malformed code and a wrong PIN are the same
-// ErrNotFound after the same work (one argon2id comparison each).
+// PortalLookup is the citizen's lookup (Lookup) as PublicCase: a wrong code, a
+// malformed code and a wrong PIN are the same ErrNotFound after the same work.
 func (s *Service) PortalLookup(ctx context.Context, code, pin string) (PublicCase, error) {
-	code = strings.ToUpper(strings.TrimSpace(code))
-	pin = strings.TrimSpace(pin)
-	hash := dummyPINHash()
-	c, err := Case{}, error(nil)
-	if ValidCode(code) {
-		c, err = s.Store.CaseByCode(ctx, code)
-		if err != nil && !errors.Is(err, errs.ErrNotFound) {
-			return PublicCase{}, err
-		}
-		if err == nil && c.PINHash != "" {
-			hash = c.PINHash
-		}
-	}
-	ok, herr := argon2id.ComparePasswordAndHash(pin, hash)
-	if !ok || herr != nil || err != nil || c.ID == 0 {
-		return PublicCase{}, notFound("case")
+	c, err := s.Lookup(ctx, code, pin)
+	if err != nil {
+		return PublicCase{}, err
 	}
 	pc := PublicCase{Code: c.Code, Kind: c.Kind, Status: c.Status, ReceivedOn: c.ReceivedOn, AcceptedOn: c.AcceptedOn,
 		DueOn: c.DueOn, DecidedOn: c.DecidedOn, PublishedOn: c.PublishedOn}

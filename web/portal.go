@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/netip"
 	"path"
 	"strconv"
 	"strings"
@@ -166,7 +167,7 @@ func (p *portal) handleLookup() http.Handler {
 			p.render(w, r, http.StatusUnprocessableEntity, "no-store", "home", v)
 			return
 		}
-		ip := clientIP(r)
+		ip := limitKey(clientIP(r))
 		if wait, scope, refused := p.limiter.refused(code, ip); refused {
 			p.logger.WarnContext(r.Context(), "portal lookup refused", "scope", string(scope), "client_ip", ip)
 			w.Header().Set("Retry-After", retryAfter(wait))
@@ -202,6 +203,21 @@ func (p *portal) handleLookup() http.Handler {
 		v.Data = p.result(v.L, c)
 		p.render(w, r, http.StatusOK, "no-store", "result", v)
 	})
+}
+
+// limitKey is the address the portal's limits count: an IPv4 address, or the
+// /64 network of an IPv6 one (one subscriber's line holds a whole /64, so counting
+// single IPv6 addresses would let one client rotate past every limit).
+func limitKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || !a.Unmap().Is6() {
+		return ip
+	}
+	pfx, err := a.Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return pfx.String()
 }
 
 // result words a case for its citizen.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -15,9 +16,10 @@ import (
 )
 
 // portalWorld opens a complaint (its petitioner named openly) with a published
-// decision and an unpublished report, and a denunciation whose denouncer is
-// sealed; it returns the codes, PINs and the two documents.
-func portalWorld(e *env) (kn, knPIN, tc, tcPIN string, published, hidden ingest.Document) {
+// decision, and a denunciation whose denouncer is
+// sealed, with a conclusion naming the denouncer (confidential, yet marked
+// published); it returns the codes, PINs, the decision and that conclusion.
+func portalWorld(e *env) (kn, knPIN, tc, tcPIN string, published, named ingest.Document) {
 	e.t.Helper()
 	lp := e.actor(uLeaderP)
 	c, pin, err := e.svc.CreateCase(e.ctx, lp, cases.NewCase{Kind: cases.KindComplaint, Source: cases.SourceInPerson,
@@ -38,8 +40,18 @@ func portalWorld(e *env) (kn, knPIN, tc, tcPIN string, published, hidden ingest.
 	if err := e.db.LinkDocument(e.ctx, &published, cases.Event{}, cases.Record{Username: "test", Action: cases.ActionUpdate, Object: "document:" + published.ID}); err != nil {
 		e.t.Fatal(err)
 	}
-	hidden = e.document(docSpec{unit: "A", caseCode: c.Code, kind: "khac", pages: []string{"BÁO CÁO xác minh"}})
-	return c.Code, pin, d.Code, p2, published, hidden
+	// The denunciation's conclusion names its denouncer: the case system marks
+	// it confidential; even marked published by mistake, the portal never has it.
+	named = e.document(docSpec{unit: "A", caseCode: d.Code, kind: "ket_luan_noi_dung_to_cao", number: "3/KL-UBND", finish: true,
+		pages: []string{"KẾT LUẬN nội dung tố cáo của bà " + denouncer.Name + ", CCCD " + denouncer.IDNumber}})
+	if !named.Confidential {
+		e.t.Fatalf("a conclusion naming the denouncer is not confidential: %+v", named)
+	}
+	named.Published = true
+	if err := e.db.LinkDocument(e.ctx, &named, cases.Event{}, cases.Record{Username: "test", Action: cases.ActionUpdate, Object: "document:" + named.ID}); err != nil {
+		e.t.Fatal(err)
+	}
+	return c.Code, pin, d.Code, p2, published, named
 }
 
 // portalPost sends the lookup form from a browser on the same site, from addr
@@ -86,8 +98,9 @@ func send(t *testing.T, req *http.Request) (int, string, http.Header) {
 // own cache policy; a cross-site POST is refused; no answer names anyone.
 func TestPortalLookup(t *testing.T) {
 	e := newEnv(t)
-	kn, knPIN, tc, tcPIN, published, hidden := portalWorld(e)
+	kn, knPIN, tc, tcPIN, published, named := portalWorld(e)
 	srv := e.pageServer()
+	hidden := e.document(docSpec{unit: "A", caseCode: kn, kind: "khac", pages: []string{"BÁO CÁO xác minh"}})
 
 	code, home, h := send(t, mustReq(t, "GET", srv.URL+"/cong-dan/"))
 	if code != 200 || !strings.Contains(home, `<form class="lookup" method="post" action="/cong-dan/tra-cuu">`) {
@@ -122,7 +135,7 @@ func TestPortalLookup(t *testing.T) {
 	if code, _, _ := send(t, req); code != http.StatusNotModified {
 		t.Errorf("revalidation: %d", code)
 	}
-	for _, id := range []string{hidden.ID, "nope"} {
+	for _, id := range []string{hidden.ID, named.ID, "nope"} {
 		if code, _, _ := send(t, mustReq(t, "GET", srv.URL+"/cong-dan/van-ban/"+id)); code != 404 {
 			t.Errorf("document %s: %d, want 404", id, code)
 		}
@@ -130,7 +143,7 @@ func TestPortalLookup(t *testing.T) {
 
 	// The denunciation: its status, nothing of its sealed denouncer (send checks).
 	code, body, _ = portalPost(t, srv.URL, "", tc, tcPIN)
-	if code != 200 || !strings.Contains(body, "Tố cáo") || !strings.Contains(body, "Chưa có văn bản nào") {
+	if code != 200 || !strings.Contains(body, "Tố cáo") || !strings.Contains(body, "Chưa có văn bản nào") || strings.Contains(body, named.ID) {
 		t.Errorf("denunciation lookup: %d\n%s", code, body)
 	}
 
@@ -147,6 +160,32 @@ func TestPortalLookup(t *testing.T) {
 	}
 	if code, body, _ := portalPost(t, srv.URL, "", "", ""); code != 422 || !strings.Contains(body, "Vui lòng nhập") {
 		t.Errorf("empty form: %d", code)
+	}
+
+	// The portal's own addresses: without the slash, the form's GET, unknown
+	// pages and methods stay in the portal.
+	for _, c := range []struct {
+		method, path string
+		want         int
+		text         string
+	}{
+		{"GET", "/cong-dan", 200, "Tra cứu hồ sơ"},
+		{"GET", "/cong-dan/tra-cuu", 303, ""},
+		{"GET", "/cong-dan/khong-co", 404, "Không có trang này"},
+		{"PUT", "/cong-dan/tra-cuu", 405, "không nhận kiểu yêu cầu"},
+	} {
+		req := mustReq(t, c.method, srv.URL+c.path)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != c.want || !strings.Contains(string(b), c.text) {
+			t.Errorf("%s %s: %d, want %d with %q", c.method, c.path, res.StatusCode, c.want, c.text)
+		}
 	}
 
 	// A cross-site POST (another site's form) is refused before any lookup.
@@ -199,6 +238,14 @@ func TestPortalLockout(t *testing.T) {
 		t.Errorf("another address: %d", code)
 	}
 
+	// IPv6 addresses count by /64: a client rotating within its line is one.
+	for _, a := range []string{"2001:db8:1:2::1", "2001:db8:1:2::2"} {
+		portalPost(t, srv.URL, a, kn, wrong)
+	}
+	if code, _, _ := portalPost(t, srv.URL, "2001:db8:1:2::3", kn, knPIN); code != http.StatusTooManyRequests {
+		t.Errorf("a third address of the same /64: %d", code)
+	}
+
 	// One address guessing many codes.
 	for i := range 6 {
 		portalPost(t, srv.URL, "203.0.113.3", fmt.Sprintf("KN-2026-00010%d", i), wrong)
@@ -207,8 +254,8 @@ func TestPortalLockout(t *testing.T) {
 		t.Errorf("an address past its limit over all codes: %d", code)
 	}
 
-	// Ten addresses on one code (the first already did 2).
-	for i := 2; i <= 10; i++ {
+	// Ten addresses on one code (two already did 2).
+	for i := 3; i <= 10; i++ {
 		for range 2 {
 			portalPost(t, srv.URL, fmt.Sprintf("192.0.2.%d", i), kn, wrong)
 		}
@@ -247,4 +294,29 @@ func TestPortalLockout(t *testing.T) {
 // names the client) with a portal limit.
 func webConfig(limit int) web.Config {
 	return web.Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}, PortalLimit: limit}
+}
+
+// FuzzPortalLookup: no input of the lookup form gets a 500 or a page without its
+// heading; only the portal's answers (200, 404, 422, 429) come back.
+func FuzzPortalLookup(f *testing.F) {
+	for _, seed := range [][2]string{{"KN-2026-000001", "12345678"}, {"", ""}, {"kn-2026-000001 ", "x"},
+		{"TC-2026-000001\x00", "\u0301"}, {strings.Repeat("K", 100), "1"}, {"<script>", "'\""}} {
+		f.Add(seed[0], seed[1])
+	}
+	e := newEnv(f)
+	portalWorld(e)
+	f.Fuzz(func(t *testing.T, code, pin string) {
+		req := httptest.NewRequest("POST", "/cong-dan/tra-cuu", strings.NewReader(url.Values{"code": {code}, "pin": {pin}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		e.server.ServeHTTP(rec, req)
+		switch rec.Code {
+		case 200, 404, 422, 429:
+		default:
+			t.Fatalf("code %q pin %q: %d", code, pin, rec.Code)
+		}
+		if !strings.Contains(rec.Body.String(), "<h1>") || strings.Contains(rec.Body.String(), "<script>") {
+			t.Fatalf("code %q pin %q: %s", code, pin, rec.Body.String())
+		}
+	})
 }

@@ -53,5 +53,15 @@ func addPortalRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, p
 		r.Method("POST", "/tra-cuu", p.handleLookup())
 		r.Method("GET", "/tra-cuu", http.RedirectHandler(portalPrefix+"/", http.StatusSeeOther))
 		r.Method("GET", "/van-ban/{id}", p.handleDocument())
+		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+			v := p.view("portal.notfound.title")
+			v.Error = v.L.T("portal.notfound.page")
+			p.render(w, r, http.StatusNotFound, "no-store", "home", v)
+		})
+		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+			v := p.view("portal.error.title")
+			v.Error = v.L.T("portal.error.method")
+			p.render(w, r, http.StatusMethodNotAllowed, "no-store", "home", v)
+		})
 	})
 }
