@@ -50,7 +50,13 @@ type portal struct {
 	pages   *pages
 	tmpl    map[string]*template.Template
 	limiter *portalLimiter
+	// checks bounds the PIN checks running at once: each takes argon2id's 19 MiB,
+	// so a burst of lookups must wait its turn, not take the memory.
+	checks chan struct{}
 }
+
+// portalChecks is how many PIN checks run at once.
+const portalChecks = 4
 
 // portalView is what every portal template gets.
 type portalView struct {
@@ -61,7 +67,8 @@ type portalView struct {
 }
 
 func newPortal(logger *slog.Logger, cfg Config, deps Deps, pg *pages) *portal {
-	p := &portal{logger: logger, deps: deps, pages: pg, tmpl: map[string]*template.Template{}, limiter: newPortalLimiter(cfg)}
+	p := &portal{logger: logger, deps: deps, pages: pg, tmpl: map[string]*template.Template{}, limiter: newPortalLimiter(cfg),
+		checks: make(chan struct{}, portalChecks)}
 	funcs := template.FuncMap{
 		"date":   uiDate,
 		"static": func(name string) string { return pg.urls[name] },
@@ -175,7 +182,13 @@ func (p *portal) handleLookup() http.Handler {
 			p.render(w, r, http.StatusTooManyRequests, "no-store", "home", v)
 			return
 		}
+		select {
+		case p.checks <- struct{}{}:
+		case <-r.Context().Done():
+			return // the client has gone
+		}
 		c, err := p.deps.Cases.PortalLookup(r.Context(), code, pin)
+		<-p.checks
 		if errors.Is(err, errs.ErrNotFound) {
 			for _, scope := range p.limiter.failed(code, ip) {
 				object := "portal"

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"kntc/cases"
@@ -123,6 +124,26 @@ func TestPortalLookup(t *testing.T) {
 	}
 	if strings.Contains(body, hidden.ID) || strings.Contains(body, "<script") || h.Get("Cache-Control") != "no-store" {
 		t.Errorf("lookup page lists an unpublished document, has a script or is cached: %v", h)
+	}
+
+	// A burst of lookups waits its turn for the PIN check (at most a few at
+	// once) and every one is answered.
+	var wg sync.WaitGroup
+	codes := make([]int, 12)
+	for i := range codes {
+		wg.Go(func() {
+			res, err := http.PostForm(srv.URL+"/cong-dan/tra-cuu", url.Values{"code": {kn}, "pin": {knPIN}})
+			if err == nil {
+				codes[i] = res.StatusCode
+				res.Body.Close()
+			}
+		})
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != 200 {
+			t.Errorf("concurrent lookup %d: %d", i, c)
+		}
 	}
 
 	code, pdf, h := send(t, mustReq(t, "GET", srv.URL+"/cong-dan/van-ban/"+published.ID))
