@@ -3,11 +3,14 @@ package cases
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
 
 	"github.com/alexedwards/argon2id"
+
+	"kntc/internal/errs"
 )
 
 // argonPIN: a PIN is short, so its hash must be slow; the portal also limits tries.
@@ -22,15 +25,29 @@ func newPIN() string {
 }
 
 // Lookup is the citizen's view of a case: code and PIN must match; any mismatch is
-// ErrNotFound, so the portal cannot tell a wrong PIN from a wrong code.
+// ErrNotFound after the same work (one argon2id comparison, against a dummy hash
+// for an unknown code), so neither the answer nor its time tells a wrong PIN from
+// a wrong code.
 func (s *Service) Lookup(ctx context.Context, code, pin string) (Case, error) {
-	c, err := s.Store.CaseByCode(ctx, strings.ToUpper(strings.TrimSpace(code)))
-	if err != nil {
-		return Case{}, notFound("case " + code)
+	code = strings.ToUpper(strings.TrimSpace(code))
+	pin = strings.TrimSpace(pin)
+	hash := dummyPINHash()
+	var c Case
+	if ValidCode(code) {
+		var err error
+		c, err = s.Store.CaseByCode(ctx, code)
+		if err != nil && !errors.Is(err, errs.ErrNotFound) {
+			return Case{}, err
+		}
+		if err == nil && c.PINHash != "" {
+			hash = c.PINHash
+		} else {
+			c = Case{}
+		}
 	}
-	ok, err := argon2id.ComparePasswordAndHash(strings.TrimSpace(pin), c.PINHash)
-	if err != nil || !ok {
-		return Case{}, notFound("case " + code)
+	ok, err := argon2id.ComparePasswordAndHash(pin, hash)
+	if !ok || err != nil || c.ID == 0 {
+		return Case{}, notFound("case")
 	}
 	return c, nil
 }

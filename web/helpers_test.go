@@ -139,6 +139,12 @@ var requesters = []string{uAdmin, uClerk, uHandler, uGranted, uLeader, uInspecto
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvWith(t, web.Config{})
+}
+
+// newEnvWith is newEnv with the server's configuration.
+func newEnvWith(t testing.TB, cfg web.Config) *env {
+	t.Helper()
 	ctx := t.Context()
 	dir := t.TempDir()
 	db, err := sqlite.Open(ctx, filepath.Join(dir, "kntc.db"))
@@ -179,7 +185,7 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e.server = web.NewServer(logger, web.Config{}, web.Deps{
+	e.server = web.NewServer(logger, cfg, web.Deps{
 		Accounts: accounts, Cases: e.svc, Documents: db, Blobs: blobs, Claim: e.claim, SpoolDir: spool,
 		MaxUploadBytes: 1 << 20, Search: ix, Registry: prometheus.NewRegistry(),
 		Quarantine: e.quarantine, HotFolders: []string{e.hot},

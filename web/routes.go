@@ -24,6 +24,7 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 
 	limiter := newLoginLimiter(cfg) // one for the API and the pages: failures count together
 	pages := addPageRoutes(r, logger, cfg, deps, limiter)
+	addPortalRoutes(r, logger, cfg, deps, pages)
 	r.Method("GET", "/healthz", handleHealthz(deps.Ready, deps.DiskDirs, deps.MinFreeDisk))
 	if cfg.MetricsToken != "" {
 		// Without a token /metrics is not on this listener at all (404): see

@@ -33,7 +33,15 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
 	// client; from any other peer the header is ignored.
 	TrustedProxies []netip.Prefix
-	// Clock is the login limiter's clock; nil means time.Now.
+	// PortalLimit is how many failed case lookups (wrong code or PIN) the
+	// citizens' portal takes for one code from one client address in
+	// PortalWindow; one address may fail 3× as many over all codes, and one
+	// code 10× as many from all addresses (so locking a citizen's code out
+	// needs at least ten addresses). 0 means 5.
+	PortalLimit int
+	// PortalWindow is the portal's lockout window. 0 means 15 min.
+	PortalWindow time.Duration
+	// Clock is the login and portal limiters' clock; nil means time.Now.
 	Clock func() time.Time
 
 	// BodyTimeout is how long a request may take to send a JSON body (and the
@@ -65,6 +73,12 @@ func (c *Config) defaults() {
 	}
 	if c.LoginDelayCap <= 0 {
 		c.LoginDelayCap = 2 * time.Second
+	}
+	if c.PortalLimit <= 0 {
+		c.PortalLimit = 5
+	}
+	if c.PortalWindow <= 0 {
+		c.PortalWindow = 15 * time.Minute
 	}
 	if c.Clock == nil {
 		c.Clock = time.Now

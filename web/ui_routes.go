@@ -58,3 +58,32 @@ func addPageRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, lim
 	})
 	return p
 }
+
+// addPortalRoutes declares the citizens' portal (portal.go): public, no session,
+// cross-site POSTs refused by http.CrossOriginProtection.
+func addPortalRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, pg *pages) {
+	p := newPortal(logger, cfg, deps, pg)
+	r.Route(portalPrefix, func(r chi.Router) {
+		cop := http.NewCrossOriginProtection()
+		cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			v := p.view("portal.error.title")
+			v.Error = v.L.T("portal.error.crossorigin")
+			p.render(w, r, http.StatusForbidden, "no-store", "home", v)
+		}))
+		r.Use(cop.Handler)
+		r.Method("GET", "/", p.handleHome())
+		r.Method("POST", "/tra-cuu", p.handleLookup())
+		r.Method("GET", "/tra-cuu", http.RedirectHandler(portalPrefix+"/", http.StatusSeeOther))
+		r.Method("GET", "/van-ban/{id}", p.handleDocument())
+		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+			v := p.view("portal.notfound.title")
+			v.Error = v.L.T("portal.notfound.page")
+			p.render(w, r, http.StatusNotFound, "no-store", "home", v)
+		})
+		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+			v := p.view("portal.error.title")
+			v.Error = v.L.T("portal.error.method")
+			p.render(w, r, http.StatusMethodNotAllowed, "no-store", "home", v)
+		})
+	})
+}

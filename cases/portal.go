@@ -1,0 +1,108 @@
+package cases
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+
+	"kntc/ingest"
+)
+
+// PublicCase is all the citizens' portal shows of a case: its code, kind, where it
+// stands and its dates. It has no field that could name anyone: no party, no
+// subject or summary (they often name the person complained of or the
+// denouncer), no handler, no document file name.
+type PublicCase struct {
+	Code        string
+	Kind        Kind
+	Status      Status
+	Result      Result // only once the decision is published
+	ReceivedOn  time.Time
+	AcceptedOn  time.Time
+	DueOn       time.Time // the running stage's deadline; zero when none runs
+	DecidedOn   time.Time
+	PublishedOn time.Time
+	Documents   []PublicDocument
+}
+
+// PublicDocument is a published document of a case as the portal lists it.
+type PublicDocument struct {
+	ID     string
+	Kind   ingest.Kind
+	Number string // the header's number ("12/QĐ-UBND")
+	Date   string // the header's date, YYYY-MM-DD
+	Pages  int
+}
+
+// Public reports whether d may be served to anyone on the portal: a stored
+// decision the case system published, in a case, neither retracted nor marked as
+// naming a protected party (publish refuses those; this holds even if a mark
+// comes later).
+func Public(d ingest.Document) bool {
+	return d.Published && !d.Retracted && !d.Confidential && d.SecretCase == "" && d.CaseCode != "" &&
+		d.Status == ingest.StatusStored
+}
+
+var (
+	dummyOnce sync.Once
+	dummyHash string
+)
+
+// dummyPINHash is a hash of a PIN no case has, compared when the code is unknown
+// so that a wrong code costs the same time as a wrong PIN.
+func dummyPINHash() string {
+	dummyOnce.Do(func() {
+		h, err := argon2id.CreateHash(newPIN()+"-none", argonPIN)
+		if err != nil {
+			panic(err)
+		}
+		dummyHash = h
+	})
+	return dummyHash
+}
+
+// PortalLookup is the citizen's lookup (Lookup) as PublicCase: a wrong code, a
+// malformed code and a wrong PIN are the same ErrNotFound after the same work.
+func (s *Service) PortalLookup(ctx context.Context, code, pin string) (PublicCase, error) {
+	c, err := s.Lookup(ctx, code, pin)
+	if err != nil {
+		return PublicCase{}, err
+	}
+	pc := PublicCase{Code: c.Code, Kind: c.Kind, Status: c.Status, ReceivedOn: c.ReceivedOn, AcceptedOn: c.AcceptedOn,
+		DueOn: c.DueOn, DecidedOn: c.DecidedOn, PublishedOn: c.PublishedOn}
+	if c.Status == StatusPublished || (c.Status == StatusClosed && !c.PublishedOn.IsZero()) {
+		pc.Result = c.Result
+	}
+	docs, _, err := s.Docs.Documents(ctx, ingest.DocumentFilter{CaseCode: c.Code, Status: ingest.StatusStored, Limit: 1000})
+	if err != nil {
+		return PublicCase{}, err
+	}
+	for _, d := range docs {
+		if Public(d) {
+			pc.Documents = append(pc.Documents, PublicDocument{ID: d.ID, Kind: d.Kind, Number: d.Meta.Number, Date: d.Meta.Date, Pages: d.Pages})
+		}
+	}
+	return pc, nil
+}
+
+// PublicDocumentByID returns a document anyone may download from the portal
+// (Public), or ErrNotFound.
+func (s *Service) PublicDocumentByID(ctx context.Context, id string) (ingest.Document, error) {
+	d, err := s.Docs.Document(ctx, id)
+	if err != nil || !Public(d) {
+		return ingest.Document{}, notFound("document")
+	}
+	return d, nil
+}
+
+// ActionPortalLockout: the portal stopped taking lookups (from an address, for a
+// code, or both) after repeated wrong codes or PINs. Detail says which.
+const ActionPortalLockout = "portal_lockout"
+
+// PortalAudit records an act of the anonymous portal (a lockout) in the audit
+// trail, under the user name "cong_dan".
+func (s *Service) PortalAudit(ctx context.Context, action, object, detail string) error {
+	return s.Store.Audit(ctx, Record{Username: "cong_dan", Action: action, Object: object, Detail: detail})
+}
