@@ -1,12 +1,6 @@
 package web_test
 
 import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -19,61 +13,15 @@ import (
 // problem next to the field; the users page, the account, the ingestion monitor
 // and the audit trail pass axe-core (WCAG 2.1 A/AA) and are screenshotted.
 func TestBrowserAdmin(t *testing.T) {
-	chromium, axePath := browserTools(t)
-	axeJS, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := artifactsDir(t)
 	e := newEnv(t)
 	quarantineFile(e, "don-bi-hong.pdf", "A")
 	srv := e.pageServer()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium),
-		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1280, 900), chromedp.Flag("lang", "vi-VN"))
-	actx, cancel := chromedp.NewExecAllocator(t.Context(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	b := newBrowserSession(t, "admin-", 60*time.Second, 1280, 900)
+	ctx := b.ctx
 
-	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	page := func(name, wantH1 string) {
-		t.Helper()
-		h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
-		if err != nil || !strings.Contains(h1, wantH1) {
-			t.Errorf("%s: heading %q (%v), want %q", name, h1, err, wantH1)
-		}
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](string(axeJS)+";0")); err != nil {
-			t.Fatalf("%s: load axe-core: %v", name, err)
-		}
-		run := `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})` +
-			`.then(r => ({violations: r.violations, passes: r.passes.length}))`
-		res, err := chromedp.Run(ctx, chromedp.Evaluate[axeResult](run, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("%s: axe-core: %v", name, err)
-		}
-		if res.Passes < 10 {
-			t.Errorf("%s: axe-core checked only %d rules", name, res.Passes)
-		}
-		for _, v := range res.Violations {
-			b, _ := json.Marshal(v.Nodes)
-			t.Errorf("%s: WCAG violation %s (%s): %s at %s", name, v.ID, v.Impact, v.Help, b)
-		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
-		if err != nil {
-			t.Fatalf("%s: screenshot: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("admin-%s.png", name)), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	do := b.do
+	page := b.page
 
 	do("sign in", chromedp.Navigate(srv.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
 		chromedp.KeyEvent(uAdmin+"\t"), chromedp.KeyEvent("mật-khẩu-thử-nghiệm\r"), chromedp.WaitVisible(chromedp.CSS(`nav a[href="/admin/users"]`)))

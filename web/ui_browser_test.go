@@ -2,9 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
-	"fmt"
 	"image"
 	"image/color/palette"
 	"image/draw"
@@ -123,64 +120,18 @@ type axeResult struct {
 // page axe-core must find no WCAG 2.1 A or AA violation; each step is
 // screenshotted into the artifacts folder.
 func TestBrowser(t *testing.T) {
-	chromium, axePath := browserTools(t)
-	axeJS, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := artifactsDir(t)
 	e := newEnv(t)
 	codes := pageWorld(e)
 	srv := e.pageServer()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium),
-		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1280, 900), chromedp.Flag("lang", "vi-VN"))
-	actx, cancel := chromedp.NewExecAllocator(t.Context(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
+	b := newBrowserSession(t, "", 90*time.Second, 1280, 900)
+	ctx := b.ctx
 
-	shot := 0
-	// page checks the page now shown: its heading, axe-core's verdict, and a
-	// screenshot named after the step.
+	// page checks the page now shown (heading, axe-core, screenshot) and, when
+	// asked, writes the README's picture of it.
 	page := func(name, wantH1 string) {
 		t.Helper()
-		if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if !strings.Contains(h1, wantH1) {
-			t.Errorf("%s: heading %q, want %q", name, h1, wantH1)
-		}
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](string(axeJS)+";0")); err != nil {
-			t.Fatalf("%s: load axe-core: %v", name, err)
-		}
-		run := `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})` +
-			`.then(r => ({violations: r.violations, passes: r.passes.length}))`
-		res, err := chromedp.Run(ctx, chromedp.Evaluate[axeResult](run, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("%s: axe-core: %v", name, err)
-		}
-		if res.Passes < 10 {
-			t.Errorf("%s: axe-core checked only %d rules", name, res.Passes)
-		}
-		for _, v := range res.Violations {
-			b, _ := json.Marshal(v.Nodes)
-			t.Errorf("%s: WCAG violation %s (%s): %s at %s", name, v.ID, v.Impact, v.Help, b)
-		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("%s: screenshot: %v", name, err)
-		}
-		shot++
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%02d-%s.png", shot, name)), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		b.page(name, wantH1)
 		if readme := os.Getenv("KNTC_README_SCREENSHOTS"); readme != "" && slices.Contains(readmePages, name) {
 			view, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 			if err != nil {
@@ -189,12 +140,7 @@ func TestBrowser(t *testing.T) {
 			writeSmallPNG(t, filepath.Join(readme, name+".png"), view)
 		}
 	}
-	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	do := b.do
 
 	do("open the login page", chromedp.Navigate(srv.URL+"/"))
 	page("login", "Đăng nhập")

@@ -1,11 +1,7 @@
 package web_test
 
 import (
-	"context"
-	"encoding/json"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,25 +14,13 @@ import (
 // words are boxed over it, axe-core finds no WCAG 2.1 A or AA violation, and a
 // screenshot goes to the artifacts folder.
 func TestBrowserDocumentViewer(t *testing.T) {
-	chromium, axePath := browserTools(t)
-	axeJS, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := artifactsDir(t)
 	e := newEnv(t)
 	codes := pageWorld(e)
 	d := viewerDocument(e, codes["complaint"])
 	srv := e.pageServer()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium),
-		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1280, 900), chromedp.Flag("lang", "vi-VN"))
-	actx, cancel := chromedp.NewExecAllocator(t.Context(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	b := newBrowserSession(t, "document-", 60*time.Second, 1280, 900)
+	ctx := b.ctx
 
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/login"),
 		chromedp.WaitVisible(chromedp.CSS("#username")),
@@ -77,29 +61,8 @@ func TestBrowserDocumentViewer(t *testing.T) {
 	if got.Loaded != 600 || got.Boxes != 3 || !got.Over {
 		t.Errorf("viewer in the browser: image width %d, %d boxes, layer over the image %t; want 600, 3, true", got.Loaded, got.Boxes, got.Over)
 	}
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](string(axeJS)+";0")); err != nil {
-		t.Fatalf("load axe-core: %v", err)
-	}
-	run := `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})` +
-		`.then(r => ({violations: r.violations, passes: r.passes.length}))`
-	res, err := chromedp.Run(ctx, chromedp.Evaluate[axeResult](run, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("axe-core: %v", err)
-	}
-	if res.Passes < 10 {
-		t.Errorf("axe-core checked only %d rules", res.Passes)
-	}
-	for _, v := range res.Violations {
-		b, _ := json.Marshal(v.Nodes)
-		t.Errorf("WCAG violation %s (%s): %s at %s", v.ID, v.Impact, v.Help, b)
-	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "document-viewer.png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	b.axe("viewer")
+	png := b.shot("viewer")
 	if !strings.HasPrefix(string(png), "\x89PNG") {
 		t.Errorf("the screenshot is not a PNG")
 	}

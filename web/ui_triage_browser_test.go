@@ -2,10 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,66 +15,15 @@ import (
 // A/AA violation on the inbox before and after the arrival; every step is
 // screenshotted into the artifacts folder.
 func TestBrowserTriage(t *testing.T) {
-	chromium, axePath := browserTools(t)
-	axeJS, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := artifactsDir(t)
 	e := newEnv(t)
 	codes := pageWorld(e)
 	srv := e.pageServer()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium),
-		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1280, 900), chromedp.Flag("lang", "vi-VN"))
-	actx, cancel := chromedp.NewExecAllocator(t.Context(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	b := newBrowserSession(t, "triage-", 60*time.Second, 1280, 900)
+	ctx := b.ctx
 
-	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	shot := 0
-	page := func(name, wantH1 string) {
-		t.Helper()
-		h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if !strings.Contains(h1, wantH1) {
-			t.Errorf("%s: heading %q, want %q", name, h1, wantH1)
-		}
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](string(axeJS)+";0")); err != nil {
-			t.Fatalf("%s: load axe-core: %v", name, err)
-		}
-		run := `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})` +
-			`.then(r => ({violations: r.violations, passes: r.passes.length}))`
-		res, err := chromedp.Run(ctx, chromedp.Evaluate[axeResult](run, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("%s: axe-core: %v", name, err)
-		}
-		if res.Passes < 10 {
-			t.Errorf("%s: axe-core checked only %d rules", name, res.Passes)
-		}
-		for _, v := range res.Violations {
-			b, _ := json.Marshal(v.Nodes)
-			t.Errorf("%s: WCAG violation %s (%s): %s at %s", name, v.ID, v.Impact, v.Help, b)
-		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("%s: screenshot: %v", name, err)
-		}
-		shot++
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("triage-%02d-%s.png", shot, name)), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	do := b.do
+	page := b.page
 
 	do("sign in as a clerk", chromedp.Navigate(srv.URL+"/login"),
 		chromedp.WaitVisible(chromedp.CSS("#username")),
@@ -97,7 +42,7 @@ func TestBrowserTriage(t *testing.T) {
 	d := triageDoc(e, "A", "41/UBND-TD", "V/v chuyển đơn mới đến", "Kèm theo hồ sơ "+code+".")
 	// triage.js polls every few seconds; the new row must come within a generous bound.
 	wait, stop := context.WithTimeout(ctx, 30*time.Second)
-	err = chromedp.Do(wait, chromedp.WaitVisible(chromedp.CSS("#doc-"+d.ID)))
+	err := chromedp.Do(wait, chromedp.WaitVisible(chromedp.CSS("#doc-"+d.ID)))
 	stop()
 	if err != nil {
 		t.Fatalf("the new document did not appear without a reload: %v", err)
