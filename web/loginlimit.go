@@ -47,18 +47,25 @@ func failUser(user string) string           { return "u:" + user }
 
 // recent returns key's failures within the window (the caller holds mu).
 func (l *loginLimiter) recent(key string, now time.Time) []time.Time {
-	ts := l.failures[key]
+	return recentFailures(l.failures, key, now, l.window)
+}
+
+// recentFailures returns key's failures in failures that are younger than window,
+// dropping the older ones (and the key when none is left). The login and portal
+// limiters keep their failures this way; the caller holds their lock.
+func recentFailures(failures map[string][]time.Time, key string, now time.Time, window time.Duration) []time.Time {
+	ts := failures[key]
 	i := 0
-	for i < len(ts) && now.Sub(ts[i]) >= l.window {
+	for i < len(ts) && now.Sub(ts[i]) >= window {
 		i++
 	}
 	if i == len(ts) {
-		delete(l.failures, key)
+		delete(failures, key)
 		return nil
 	}
 	if i > 0 {
 		ts = ts[i:]
-		l.failures[key] = ts
+		failures[key] = ts
 	}
 	return ts
 }

@@ -68,20 +68,7 @@ func (l *portalLimiter) keys(code, ip string) []struct {
 
 // recent returns key's failures within the window (the caller holds mu).
 func (l *portalLimiter) recent(key string, now time.Time) []time.Time {
-	ts := l.failures[key]
-	i := 0
-	for i < len(ts) && now.Sub(ts[i]) >= l.window {
-		i++
-	}
-	if i == len(ts) {
-		delete(l.failures, key)
-		return nil
-	}
-	if i > 0 {
-		ts = ts[i:]
-		l.failures[key] = ts
-	}
-	return ts
+	return recentFailures(l.failures, key, now, l.window)
 }
 
 // refused reports whether ip may not look code up now, for how long, and why.
