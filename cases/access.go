@@ -41,6 +41,7 @@ const (
 	PermDocumentUpload  Permission = "document.upload"  // uploads
 	PermDocumentLink    Permission = "document.link"    // link, unlink, triage, cover sheets, confidentiality
 	PermDocumentRetract Permission = "document.retract" // take out a document put in by mistake
+	PermDocumentPurge   Permission = "document.purge"   // delete a retracted document's files
 	PermAuditRead       Permission = "audit.read"
 	PermHolidayWrite    Permission = "holiday.write" // the working-day calendar
 	PermReportRead      Permission = "report.read"   // the statistical forms of their unit tree
@@ -49,7 +50,9 @@ const (
 // permissions is who does what (DESIGN.md, "Who uses it"): clerks register,
 // upload and link, handlers work cases, leaders also assign, extend and grant;
 // inspectors read and audit; administrators keep units, accounts and the holiday
-// calendar and read the audit trail — never case content (cases, parties, documents, their text).
+// calendar and read the audit trail — never case content (cases, parties, documents, their text);
+// they may retract a document by its ID (from the ingestion monitor) and purge a
+// retracted one, which reads none of it.
 var permissions = map[auth.Role][]Permission{
 	auth.RoleClerk: {PermCaseRead, PermCaseCreate, PermCaseWrite, PermPetitionRead, PermPetitionWrite,
 		PermReceptionRead, PermReceptionWrite, PermDocumentRead, PermDocumentUpload, PermDocumentLink},
@@ -59,7 +62,7 @@ var permissions = map[auth.Role][]Permission{
 		PermPetitionRead, PermPetitionWrite, PermReceptionRead, PermReceptionWrite, PermDocumentRead,
 		PermDocumentUpload, PermDocumentLink, PermDocumentRetract, PermReportRead},
 	auth.RoleInspector:     {PermCaseRead, PermPetitionRead, PermReceptionRead, PermDocumentRead, PermAuditRead, PermReportRead},
-	auth.RoleAdministrator: {PermAuditRead, PermHolidayWrite},
+	auth.RoleAdministrator: {PermAuditRead, PermHolidayWrite, PermDocumentRetract, PermDocumentPurge},
 }
 
 // Can reports whether role holds p.

@@ -45,6 +45,7 @@ const (
 	ActionExport     = "export"
 	ActionReceive    = "receive" // a document arrived: Detail "source=… status=…"
 	ActionRetract    = "retract" // a document put in by mistake taken out (Service.Retract)
+	ActionPurge      = "purge"   // a retracted document's files deleted (Service.Purge)
 )
 
 // The versions of the hash that chains an entry.

@@ -230,7 +230,8 @@ func (s *Service) Unlink(ctx context.Context, a Actor, documentID string) (inges
 var fieldRetractReason = textin.Field{Name: "lý do rút tài liệu", English: "reason for retracting", Max: 1000, Required: true}
 
 // Retract takes out a document put in by mistake (a wrong file, another citizen's
-// letter): a leader who sees it gives the reason. It then leaves every list,
+// letter): a leader who sees it, or an administrator of its unit by its ID (from
+// the ingestion monitor, reading none of it), gives the reason. It then leaves every list,
 // search answer (on every node: the index follows the change) and its case, and
 // reading it by its ID is "not found"; its row, pages and objects are kept (a
 // purge is a separate, later act). The audit entry names the document, its case
@@ -243,7 +244,7 @@ func (s *Service) Retract(ctx context.Context, a Actor, documentID, reason strin
 	if problem != "" {
 		return ingest.Document{}, errs.Errorf(errs.Invalid, "%s", problem)
 	}
-	d, err := s.Document(ctx, a, documentID)
+	d, err := s.retractable(ctx, a, documentID)
 	if err != nil {
 		return ingest.Document{}, err
 	}

@@ -160,6 +160,16 @@ type Store interface {
 	// audit trail, and moves its UpdatedAt (on d too) so that the search index
 	// drops it; a document retracted already is ErrConflict.
 	RetractDocument(ctx context.Context, d *ingest.Document, reason string, rec Record) error
+	// Retractions lists the retracted documents of f's units, newest first.
+	Retractions(ctx context.Context, f RetractionFilter) ([]Retraction, int, error)
+	// PurgeDocument records the purge of retracted document id with rec in the
+	// audit trail and wipes its page text and file name, in one transaction; a
+	// document not retracted is ErrConflict. again is true (and nothing written)
+	// when it was purged already.
+	PurgeDocument(ctx context.Context, id string, rec Record) (again bool, err error)
+	// SHA256Shared reports whether a document other than id, not purged, holds the
+	// bytes with this SHA-256 (and so the same objects).
+	SHA256Shared(ctx context.Context, sha256, id string) (bool, error)
 	// SetSuggestions replaces the suggestions of a document.
 	SetSuggestions(ctx context.Context, documentID string, s []Suggestion) error
 	// Suggestions returns the suggestions of these documents, best first per document.

@@ -246,8 +246,8 @@ type documentRetractRequest struct {
 	Reason string `json:"reason"`
 }
 
-// handleDocumentRetract takes out a document put in by mistake (leaders; a reason
-// is required): it leaves every list, search answer and its case.
+// handleDocumentRetract takes out a document put in by mistake (leaders, and
+// administrators by its ID; a reason is required): it leaves every list, search answer and its case.
 func handleDocumentRetract(logger *slog.Logger, svc *cases.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req documentRetractRequest

@@ -173,7 +173,7 @@ func newEnvWith(t testing.TB, cfg web.Config) *env {
 	e := &env{
 		t: t, ctx: ctx, db: db, blobs: blobs, index: ix, accounts: accounts,
 		svc: &cases.Service{Store: db, Docs: db, Accounts: accounts, Sealer: sealer, AuditKey: testAuditKey,
-			Now: func() time.Time { return testNow }},
+			Now: func() time.Time { return testNow }, Blobs: blobs},
 		logs: &testenv.Buffer{}, units: map[string]auth.Unit{}, users: map[string]*testUser{},
 	}
 	spool := filepath.Join(dir, "spool")

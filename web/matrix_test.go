@@ -401,12 +401,24 @@ func endpoints(e *env, w *world) []endpoint {
 			return call{method: "DELETE", path: "/api/v1/documents/" + fresh.ID + "/link"}
 		}},
 		// Retraction takes the document out for good: each call retracts a fresh one.
-		{name: "POST /documents/{id}/retract", roles: "L", targets: docTargets, okAll: 204, req: func(_, target string) call {
+		{name: "POST /documents/{id}/retract", roles: "LA", targets: docTargets, okAll: 204, req: func(_, target string) call {
 			d := docOf[target]
 			fresh := e.document(docSpec{unit: d.UnitCode, caseCode: d.CaseCode, kind: d.Kind, confidential: d.Confidential,
 				pages: []string{"Đơn của công dân khác, đưa vào nhầm."}})
 			return call{method: "POST", path: "/api/v1/documents/" + fresh.ID + "/retract", body: map[string]any{"reason": "Nhầm hồ sơ"}}
 		}},
+		// A purge deletes the files of a document retracted before (by the system,
+		// here): administrators of its unit only.
+		{name: "POST /documents/{id}/purge", roles: "A", targets: []string{"A", "B"}, okAll: 200, req: func(_, target string) call {
+			d := docOf[target]
+			fresh := e.document(docSpec{unit: d.UnitCode, caseCode: d.CaseCode, kind: d.Kind,
+				pages: []string{"Đơn của công dân khác, đưa vào nhầm."}})
+			if _, err := e.svc.Retract(e.ctx, cases.System, fresh.ID, "Nhầm hồ sơ"); err != nil {
+				e.t.Fatal(err)
+			}
+			return call{method: "POST", path: "/api/v1/documents/" + fresh.ID + "/purge"}
+		}},
+		{name: "GET /retractions", roles: "LA", targets: noTarget, okAll: 200, req: get("/api/v1/retractions")},
 	}
 }
 

@@ -51,6 +51,8 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 			r.Method("POST", "/documents/{id}/link", handleDocumentLink(logger, deps.Cases))
 			r.Method("DELETE", "/documents/{id}/link", handleDocumentUnlink(logger, deps.Cases))
 			r.Method("POST", "/documents/{id}/retract", handleDocumentRetract(logger, deps.Cases))
+			r.Method("POST", "/documents/{id}/purge", handleDocumentPurge(logger, deps.Cases))
+			r.Method("GET", "/retractions", handleRetractionList(logger, deps.Cases))
 			r.Method("GET", "/search", handleSearch(logger, deps.Cases, deps.Search))
 
 			r.Method("GET", "/cases", handleCaseList(logger, deps.Accounts, deps.Cases))

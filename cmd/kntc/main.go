@@ -53,6 +53,7 @@ func commands() []command {
 		{"serve", "chạy máy chủ web, API và xử lý tài liệu (run the server)", runServe},
 		{"ingest", "đưa tệp vào hệ thống (take files into kntc)", runIngest},
 		{"search", "tìm kiếm toàn văn (full-text search)", runSearch},
+		{"document", "tài liệu đưa vào nhầm: retract, purge, retracted (documents put in by mistake)", runDocument},
 		{"reindex", "lập lại hoặc kiểm tra chỉ mục tìm kiếm (rebuild or check the search index)", runReindex},
 		{"verify", "kiểm tra nhật ký kiểm toán và bản gốc (check the audit trail and the originals)", runVerify},
 		{"backup", "sao lưu mã hóa, gia tăng; verify, list, keygen (encrypted incremental backup)", runBackup},

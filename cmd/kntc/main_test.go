@@ -295,7 +295,7 @@ func TestSecretFromFile(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	cmds := [][]string{{"serve"}, {"unit", "add"}, {"unit", "list"}, {"user", "add"}, {"user", "list"}, {"user", "passwd"}, {"user", "disable"}, {"user", "enable"}, {"user", "set-role"}, {"version"}, {"ingest"}, {"reindex"}, {"search"}, {"holiday", "list"}, {"holiday", "add"}}
+	cmds := [][]string{{"serve"}, {"unit", "add"}, {"unit", "list"}, {"user", "add"}, {"user", "list"}, {"user", "passwd"}, {"user", "disable"}, {"user", "enable"}, {"user", "set-role"}, {"version"}, {"ingest"}, {"reindex"}, {"search"}, {"holiday", "list"}, {"holiday", "add"}, {"document", "retract"}, {"document", "purge"}, {"document", "retracted"}}
 	for _, c := range cmds {
 		t.Run(strings.Join(c, "_"), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer

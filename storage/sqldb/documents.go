@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -324,4 +325,88 @@ func confidentialClause(t string, granted []string, unfiled bool) (string, []any
 		cond += anyOpened + "))"
 	}
 	return cond, args
+}
+
+// Retractions implements cases.Store: the retracted documents of f's units, newest
+// retraction first.
+func (db *DB) Retractions(ctx context.Context, f cases.RetractionFilter) ([]cases.Retraction, int, error) {
+	where := []string{"r.document_id = documents.id"}
+	var args []any
+	if f.UnitCodes != nil {
+		if len(f.UnitCodes) == 0 {
+			where = append(where, "1 = 0")
+		} else {
+			where = append(where, "documents.unit_code IN (?"+strings.Repeat(", ?", len(f.UnitCodes)-1)+")")
+			for _, c := range f.UnitCodes {
+				args = append(args, c)
+			}
+		}
+	}
+	if f.Purged != nil {
+		if *f.Purged {
+			where = append(where, "r.purged_at IS NOT NULL")
+		} else {
+			where = append(where, "r.purged_at IS NULL")
+		}
+	}
+	return listPage(ctx, db, "document_retractions r, documents",
+		`documents.id, documents.unit_code, documents.case_code, documents.kind, documents.pages, documents.size,
+		r.reason, r.username, r.retracted_at, r.purged_at, r.purged_by`,
+		where, args, "r.retracted_at DESC, documents.id", listLimit(f.Limit, 50), max(f.Offset, 0), func(row rowScanner) (cases.Retraction, error) {
+			var r cases.Retraction
+			var purged sql.NullTime
+			err := row.Scan(&r.DocumentID, &r.UnitCode, &r.CaseCode, &r.Kind, &r.Pages, &r.Size,
+				&r.Reason, &r.By, &r.At, &purged, &r.PurgedBy)
+			r.At = r.At.UTC()
+			if purged.Valid {
+				r.PurgedAt = purged.Time.UTC()
+			}
+			return r, err
+		})
+}
+
+// PurgeDocument implements cases.Store: it records the purge of retracted
+// document id, wipes its page text and file name, and appends rec, in one
+// transaction. A document not retracted is ErrConflict; one purged already is
+// left as it is (nil), so an interrupted purge can run again.
+func (db *DB) PurgeDocument(ctx context.Context, id string, rec cases.Record) (again bool, err error) {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		op := "purge document " + id
+		var purged sql.NullTime
+		err := tx.QueryRowContext(ctx, db.q(`SELECT purged_at FROM document_retractions WHERE document_id = ?`), id).Scan(&purged)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.Errorf(errs.Conflict, "tài liệu %s chưa bị rút, không xoá được (document %s is not retracted; retract it first)", id, id)
+		}
+		if err != nil {
+			return db.classify(op, err)
+		}
+		if purged.Valid {
+			again = true
+			return nil
+		}
+		at := now()
+		if _, err := tx.ExecContext(ctx, db.q(`UPDATE document_retractions SET purged_at = ?, purged_by = ? WHERE document_id = ?`),
+			at, rec.Username, id); err != nil {
+			return db.classify(op, err)
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`UPDATE pages SET text = '', words_key = '' WHERE document_id = ?`), id); err != nil {
+			return db.classify(op, err)
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`UPDATE documents SET filename = '', source_path = '', meta_subject = '',
+			updated_at = ? WHERE id = ?`), at, id); err != nil {
+			return db.classify(op, err)
+		}
+		return db.appendAudit(ctx, tx, rec)
+	})
+	return again, err
+}
+
+// SHA256Shared implements cases.Store: whether a document other than id, not
+// purged, holds the bytes with this SHA-256 (their objects are then also its own).
+func (db *DB) SHA256Shared(ctx context.Context, sha256, id string) (bool, error) {
+	var n int
+	err := db.sql.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM documents WHERE sha256 = ? AND id <> ?
+		AND NOT EXISTS (SELECT 1 FROM document_retractions r WHERE r.document_id = documents.id AND r.purged_at IS NOT NULL)`),
+		sha256, id).Scan(&n)
+	return n > 0, db.classify("documents holding "+sha256, err)
 }
