@@ -33,11 +33,16 @@ func BenchmarkIngest(b *testing.B) {
 	cores := runtime.NumCPU()
 	for b.Loop() {
 		raw := timeRawTesseract(b, pages, cores)
-		pipe, peakKB, latency, ocr := timePipeline(b, pages)
+		// The tone corrector's share: the same pages without it, just before, on
+		// the same machine (its CPU time per page is what the load changes least).
+		plain, _, _, _, plainCPU := timePipeline(b, pages, "KNTC_TONE_CORRECTION=false")
+		pipe, peakKB, latency, ocr, pipeCPU := timePipeline(b, pages)
 		fmt.Printf("\nbench-ingest: %d A4 300 dpi pages, %d cores\n", n, cores)
 		fmt.Printf("  kntc pipeline      %6.2f s/page  %6.2f pages/s  peak RSS %d MiB\n", pipe.Seconds()/float64(n), float64(n)/pipe.Seconds(), peakKB/1024)
 		fmt.Printf("  raw tesseract (a)  %6.2f s/page  %6.2f pages/s\n", raw.Seconds()/float64(n), float64(n)/raw.Seconds())
 		fmt.Printf("  pipeline / raw     %6.2f× the speed of raw tesseract\n", raw.Seconds()/pipe.Seconds())
+		fmt.Printf("  tone correction    off: %6.2f s/page, %.3f CPU s/page; on: %6.2f s/page, %.3f CPU s/page (%+.1f%% CPU)\n",
+			plain.Seconds()/float64(n), plainCPU/float64(n), pipe.Seconds()/float64(n), pipeCPU/float64(n), 100*(pipeCPU-plainCPU)/plainCPU)
 		if _, err := exec.LookPath("ocrmypdf"); err == nil {
 			om := timeOCRmyPDF(b, pages, cores)
 			fmt.Printf("  ocrmypdf (b)       %6.2f s/page  pipeline is %.2f× as fast\n", om.Seconds()/float64(n), om.Seconds()/pipe.Seconds())
@@ -109,9 +114,11 @@ const benchStableDelay = 200 * time.Millisecond
 
 // timePipeline runs the real binary on the embedded default and drops the pages into
 // its hot folder; the time runs from the drop to the last document stored.
-func timePipeline(b *testing.B, pages []string) (elapsed time.Duration, peakKB int, latency, ocr time.Duration) {
+// env is added to the server's environment. cpu is the server's CPU seconds
+// (user and system, every thread: Tesseract runs in it) while ingesting.
+func timePipeline(b *testing.B, pages []string, env ...string) (elapsed time.Duration, peakKB int, latency, ocr time.Duration, cpu float64) {
 	dir := b.TempDir()
-	p := startProc(b, []string{"KNTC_ADMIN_PASSWORD=" + adminPassword}, "--data-dir", dir, "--stable-delay", benchStableDelay.String())
+	p := startProc(b, append([]string{"KNTC_ADMIN_PASSWORD=" + adminPassword}, env...), "--data-dir", dir, "--stable-delay", benchStableDelay.String())
 	s := &server{url: p.url, stdout: &testenv.Buffer{}, stderr: p.out}
 	token := s.login(b)
 	hot := filepath.Join(dir, "hotfolder")
@@ -143,7 +150,8 @@ func timePipeline(b *testing.B, pages []string) (elapsed time.Duration, peakKB i
 	}
 	elapsed = time.Since(start)
 	peakKB = peakRSSKB(p.cmd.Process.Pid)
-	fmt.Printf("  (kntc used %.2f cores on average while ingesting)\n", (cpuSeconds(p.cmd.Process.Pid)-cpu0)/elapsed.Seconds())
+	cpu = cpuSeconds(p.cmd.Process.Pid) - cpu0
+	fmt.Printf("  (kntc used %.2f cores on average while ingesting)\n", cpu/elapsed.Seconds())
 
 	// One more page into the now idle system: drop → found by a search.
 	img, _, err := ocrtest.Render("Biên bản đo độ trễ tìm kiếm của hệ thống tiếp nhận đơn thư", ocrtest.Options{})
@@ -177,7 +185,7 @@ func timePipeline(b *testing.B, pages []string) (elapsed time.Duration, peakKB i
 	if err != nil || len(pgs) != 1 {
 		b.Fatalf("pages of the latency document: %v %v", pgs, err)
 	}
-	return elapsed, peakKB, latency, time.Duration(pgs[0].DurationMS) * time.Millisecond
+	return elapsed, peakKB, latency, time.Duration(pgs[0].DurationMS) * time.Millisecond, cpu
 }
 
 // cpuSeconds reads a process's user + system CPU time.

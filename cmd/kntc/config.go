@@ -92,6 +92,7 @@ type Config struct {
 	BackupSchedule    string // KNTC_BACKUP_SCHEDULE: "HH:MM DAY" (daily, full on DAY) or off
 	BackupKeep        string // KNTC_BACKUP_KEEP: retention, daily=N,weekly=N,monthly=N
 	ScrubDays         int    // KNTC_SCRUB_DAYS: every object read back once in this many days
+	ToneCorrection    bool   // KNTC_TONE_CORRECTION: restore tone marks from context after OCR
 	RetentionYears    int    // KNTC_RETENTION_YEARS: decisions' archive copies kept write-once
 
 	envErrs []error // variables that could not be read (bad numbers, unreadable _FILE)
@@ -170,6 +171,7 @@ func configVars(c *Config) []configVar {
 		{"KNTC_BACKUP_SCHEDULE", "backup-schedule", "02:00 sun", "when kntc serve backs up to --backup-to: every day at HH:MM (local time), a full backup (every object re-read) on the named day; off disables", &c.BackupSchedule, false},
 		{"KNTC_BACKUP_KEEP", "backup-keep", "daily=7,weekly=4,monthly=12", "backups kept by kntc serve after each scheduled backup: the newest of each of the last N days, weeks and months", &c.BackupKeep, false},
 		{"KNTC_RETENTION_YEARS", "retention-years", "10", "the archive copy of a resolving decision or conclusion is kept write-once this many years once it decides its case: S3 object lock (KNTC_S3_OBJECT_LOCK) when the bucket has it, else a read-only file that kntc verify checks; 0 disables", &c.RetentionYears, false},
+		{"KNTC_TONE_CORRECTION", "tone-correction", "true", "restore tone and vowel marks OCR read as their neighbours from the sentence around them (README, OCR tone correction); false keeps Tesseract's reading", &c.ToneCorrection, false},
 		{"KNTC_SCRUB_DAYS", "scrub-days", "30", "kntc serve reads every stored original back once in this many days (a share each day) and checks its SHA-256; 0 disables", &c.ScrubDays, false},
 	}
 }

@@ -95,6 +95,9 @@ func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logg
 			p.close()
 			return nil, err
 		}
+		if !cfg.ToneCorrection {
+			reader.WithoutToneCorrection()
+		}
 		lim := pages.Limits{MaxFileBytes: cfg.MaxFileSize, MaxPages: cfg.MaxPages, MaxPixels: cfg.MaxPixels}
 		p.proc = &ingest.Processor{
 			Docs: st.db, Blobs: st.blobs, OCR: reader, Rotate: ocr.Rotate,

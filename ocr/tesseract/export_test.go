@@ -18,3 +18,6 @@ func SetOrient(r *Reader, f func(ctx context.Context, page image.Image, dpi int)
 func SetCorrect(r *Reader, f func(words []ingest.Word) []ingest.Word) {
 	r.correct = f
 }
+
+// Correct runs r's tone correction on words.
+func Correct(r *Reader, words []ingest.Word) []ingest.Word { return r.correct(words) }

@@ -57,6 +57,13 @@ func NewReader(e *Engine) (*Reader, error) {
 	return &Reader{engine: e, orient: DetectOrientation, correct: tonelm.Correct}, nil
 }
 
+// WithoutToneCorrection makes r keep the tone and vowel marks as Tesseract read
+// them (KNTC_TONE_CORRECTION=false; bench-ingest's baseline). Call it before r is
+// used.
+func (r *Reader) WithoutToneCorrection() {
+	r.correct = func(w []ingest.Word) []ingest.Word { return w }
+}
+
 // Thresholds of a first reading that looks wrong. Upright print, even speckled or
 // photocopied, reads at a mean confidence above 85 with nine words in ten
 // Vietnamese syllables; a page upside down or on its side reads below 50, mostly
