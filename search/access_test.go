@@ -86,7 +86,8 @@ func sameSet(a, b []string) bool {
 }
 
 // facetsOf computes the facets of the given hits from the fixture's metadata, the
-// way Search must: counts per value, most frequent first, then by value. A
+// way Search must: counts per value, most frequent first, then by value (the
+// issuer under its IssuerName). A
 // confidential document has no issuer in the index (a letter's header may name its
 // sender).
 func facetsOf(docs map[string]search.Entry, hits []string) map[string][]search.FacetCount {
@@ -101,7 +102,7 @@ func facetsOf(docs map[string]search.Entry, hits []string) map[string][]search.F
 		if year == "" {
 			year = d.CreatedAt.Format("2006")
 		}
-		issuer := d.Meta.Issuer
+		issuer := search.IssuerName(d.Meta.Issuer)
 		if docs[id].Confidential || d.Confidential {
 			issuer = ""
 		}

@@ -34,8 +34,9 @@ import (
 // schemaVersion is the layout of the index (fields, analyzers, ids). An index built
 // with another version is refused by Open with ErrSchema; kntc reindex rebuilds it.
 // 2: doc values compressed (version 1's merged segments could misattribute facet
-// and sort values), confidential documents indexed by metadata only.
-const schemaVersion = "2"
+// and sort values), confidential documents indexed by metadata only. 3: the issuer
+// facet holds IssuerName (one name per issuing body however it was written).
+const schemaVersion = "3"
 
 // ErrSchema is returned by Open for an index built with another schema version.
 var ErrSchema = errors.New("search index was built with another schema version; rebuild it with kntc reindex")
@@ -417,7 +418,7 @@ func addEntry(b *bleve.Batch, e Entry) error {
 		{fieldStatus, keyword(string(d.Status))},
 	}
 	if !confidential {
-		facets = append(facets, [2]string{fieldIssuer, keyword(d.Meta.Issuer)})
+		facets = append(facets, [2]string{fieldIssuer, keyword(IssuerName(d.Meta.Issuer))})
 	}
 	if dated {
 		facets = append(facets, [2]string{fieldYear, strconv.Itoa(date.Year())})

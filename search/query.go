@@ -24,7 +24,7 @@ type Query struct {
 	// Filters. Empty lists and zero values do not filter; several values of one
 	// list are alternatives.
 	Kinds    []string  // document kinds (quyet_dinh_thu_ly, …)
-	Issuers  []string  // issuing bodies, exactly as the header metadata says
+	Issuers  []string  // issuing bodies, as the issuer facet names them (IssuerName; any spelling)
 	Statuses []string  // document statuses
 	Case     string    // case code
 	From, To time.Time // document date (header date, else creation day), inclusive
@@ -318,7 +318,7 @@ func build(q Query, clauses []Clause, df func(field, term string) uint64) (plan,
 	for _, f := range []struct {
 		field  string
 		values []string
-	}{{fieldKind, q.Kinds}, {fieldIssuer, q.Issuers}, {fieldStatus, q.Statuses}} {
+	}{{fieldKind, q.Kinds}, {fieldIssuer, issuerNames(q.Issuers)}, {fieldStatus, q.Statuses}} {
 		if len(f.values) > 0 {
 			p.filters = append(p.filters, filterTerms(f.field, f.values))
 		}
@@ -448,4 +448,13 @@ func phraseQueries(ws []word, df func(field, term string) uint64) (a, b bquery.Q
 func queryWord(raw string) word {
 	e, f := forms(raw)
 	return word{exact: e, folded: f}
+}
+
+// issuerNames is the issuer filter's values as the index holds them.
+func issuerNames(in []string) []string {
+	out := make([]string, 0, len(in))
+	for _, s := range in {
+		out = append(out, IssuerName(s))
+	}
+	return out
 }
