@@ -119,9 +119,11 @@ func (s *Spool) claim(ctx context.Context, id string, o Origin) (Document, error
 	if err := writeFileSync(s.recordPath(id), mustJSON(rec)); err != nil {
 		return Document{}, fmt.Errorf("claim document %s: %w", id, err)
 	}
-	sum, size, err := s.take(o, s.Path(id))
+	sum, size, err := s.take(id, o, s.Path(id))
 	if err != nil {
-		_ = os.Remove(s.recordPath(id))
+		if _, serr := os.Lstat(heldPath(o.Path, id)); o.Keep || serr != nil {
+			_ = os.Remove(s.recordPath(id))
+		}
 		return Document{}, fmt.Errorf("claim document %s: %w", id, err)
 	}
 	if refused != nil {
@@ -171,10 +173,8 @@ func (s *Spool) refuse(ctx context.Context, id string, o Origin, sum string, siz
 	if err := s.Docs.CreateDocument(ctx, &d); err != nil && !errors.Is(err, errs.ErrConflict) {
 		return Document{}, fmt.Errorf("record quarantined document %s: %w", id, err)
 	}
-	if !o.Keep {
-		if err := os.Remove(o.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return Document{}, fmt.Errorf("remove the source of document %s: %w", id, err)
-		}
+	if err := removeSource(o, id); err != nil {
+		return Document{}, fmt.Errorf("remove the source of document %s: %w", id, err)
 	}
 	if err := os.Remove(s.recordPath(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return Document{}, fmt.Errorf("remove claim record of %s: %w", id, err)
@@ -183,27 +183,76 @@ func (s *Spool) refuse(ctx context.Context, id string, o Origin, sum string, siz
 	return d, nil
 }
 
-// take moves the source into dst (rename on one file system; elsewhere copy, fsync and
-// verify, the source removed only by finish) and returns the bytes' SHA-256.
-func (s *Spool) take(o Origin, dst string) (string, int64, error) {
+// take moves the source into dst and returns the bytes' SHA-256. On one file
+// system it is a rename. Across file systems (a hot folder on a share, the spool
+// on local disk) the file is first renamed to a name of this claim's own beside
+// it (held), atomically on the share, so that of two nodes claiming the same file
+// (a lease changing hands) exactly one gets it; the other finds no file. Then it
+// is copied, synced and verified; finish removes the held file once recorded.
+func (s *Spool) take(id string, o Origin, dst string) (string, int64, error) {
+	src := o.Path
 	if !o.Keep {
-		if err := os.Rename(o.Path, dst); err == nil {
+		err := os.Rename(o.Path, dst)
+		if err == nil {
 			if err := syncDir(s.Dir); err != nil {
 				return "", 0, err
 			}
 			return hashFile(dst)
-		} else if !isCrossDevice(err) {
+		}
+		if !isCrossDevice(err) {
 			return "", 0, err
 		}
+		src = heldPath(o.Path, id)
+		if err := os.Rename(o.Path, src); err != nil {
+			return "", 0, err
+		}
+		if err := syncDir(filepath.Dir(src)); err != nil {
+			return "", 0, err
+		}
+		sum, size, err := s.copyIn(src, dst)
+		if err != nil {
+			// Put the file back to be offered again, unless a new file of the same
+			// name arrived meanwhile (then the claim record stays, and Recover
+			// finishes the claim from the held file).
+			if _, serr := os.Lstat(o.Path); errors.Is(serr, os.ErrNotExist) {
+				_ = os.Rename(src, o.Path)
+			}
+		}
+		return sum, size, err
 	}
-	sum, size, err := copyFileSync(o.Path, dst+".part")
+	return s.copyIn(src, dst)
+}
+
+// heldPath is where a claim across file systems holds its file while copying it:
+// beside it, hidden (the watcher ignores dot files), named by the claim.
+func heldPath(path, id string) string {
+	return filepath.Join(filepath.Dir(path), ".kntc-claim-"+id)
+}
+
+// removeSource removes what is left of a claimed file at its source: the held
+// file of a claim across file systems. Never the original path: after the claim
+// took the file a new one of the same name may have arrived there.
+func removeSource(o Origin, id string) error {
+	if o.Keep {
+		return nil
+	}
+	if err := os.Remove(heldPath(o.Path, id)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// copyIn copies src into dst, verified against a second read of src.
+func (s *Spool) copyIn(src, dst string) (string, int64, error) {
+	_ = os.Remove(dst + ".part") // left by an interrupted copy
+	sum, size, err := copyFileSync(src, dst+".part")
 	if err != nil {
 		_ = os.Remove(dst + ".part")
 		return "", 0, err
 	}
 	// The copy is verified against a second read of the source: a file changing under
 	// us must not be recorded with a hash its spool copy does not have.
-	check, _, err := hashFile(o.Path)
+	check, _, err := hashFile(src)
 	if err != nil || check != sum {
 		_ = os.Remove(dst + ".part")
 		if err == nil {
@@ -253,12 +302,10 @@ func (s *Spool) finish(ctx context.Context, id string, o Origin, sum string, siz
 	default:
 		return Document{}, fmt.Errorf("look up %s by SHA-256: %w", id, err)
 	}
-	if !o.Keep {
-		// After a cross-device copy the source is still there; after a rename this
-		// finds nothing.
-		if err := os.Remove(o.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return Document{}, fmt.Errorf("remove the source of document %s: %w", id, err)
-		}
+	// After a copy across file systems the held file is still there; after a
+	// rename there is nothing.
+	if err := removeSource(o, id); err != nil {
+		return Document{}, fmt.Errorf("remove the source of document %s: %w", id, err)
 	}
 	if err := os.Remove(s.recordPath(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return Document{}, fmt.Errorf("remove claim record of %s: %w", id, err)
@@ -333,15 +380,26 @@ func (s *Spool) recoverClaim(ctx context.Context, path string) error {
 		return os.Remove(path)
 	}
 	if _, err := s.Docs.Document(ctx, rec.ID); err == nil {
-		if !rec.Origin.Keep {
-			_ = os.Remove(rec.Origin.Path) // the copy is recorded; finish the move
-		}
+		_ = removeSource(rec.Origin, rec.ID) // the copy is recorded; finish the move
 		return os.Remove(path)
 	}
-	if _, err := os.Stat(s.Path(rec.ID)); errors.Is(err, os.ErrNotExist) {
-		return os.Remove(path) // the source was never moved
+	var sum string
+	var size int64
+	_, err = os.Stat(s.Path(rec.ID))
+	switch {
+	case err == nil:
+		sum, size, err = hashFile(s.Path(rec.ID))
+	case !errors.Is(err, os.ErrNotExist):
+	case rec.Origin.Keep:
+		return os.Remove(path) // the source was never touched
+	default:
+		// Held beside its source (a claim across file systems), or never moved.
+		held := heldPath(rec.Origin.Path, rec.ID)
+		if _, serr := os.Stat(held); serr != nil {
+			return os.Remove(path) // the source was never moved
+		}
+		sum, size, err = s.copyIn(held, s.Path(rec.ID))
 	}
-	sum, size, err := hashFile(s.Path(rec.ID))
 	if err != nil {
 		return err
 	}

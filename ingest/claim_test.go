@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -258,5 +259,64 @@ func TestClaimStoresOriginalFirst(t *testing.T) {
 	must(t, err)
 	if got.String() != content || d.SHA256 != sum(content) {
 		t.Fatalf("stored %q (sha %s)", got.String(), d.SHA256)
+	}
+}
+
+// TestTwoNodesClaimAcrossFileSystems: two nodes (two spools on one database) claim
+// the same files of a hot folder on another file system at once, as at a lease
+// hand-over: each file is recorded exactly once, the other node finds it gone.
+// A node that crashed after taking a file aside finishes the claim on restart.
+func TestTwoNodesClaimAcrossFileSystems(t *testing.T) {
+	shm, err := os.MkdirTemp("/dev/shm", "kntc-hot-")
+	if err != nil {
+		t.Skipf("no /dev/shm for a second file system: %v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(shm) })
+	e := newSpoolEnv(t, "")
+	e.hot = shm
+	other := *e.spool
+	other.Dir = t.TempDir()
+	const files = 20
+	for i := range files {
+		o := e.drop(t, fmt.Sprintf("HT/quet-%02d.pdf", i), fmt.Sprintf("bản quét %d %s", i, strings.Repeat("x", 50000)))
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for n, s := range []*ingest.Spool{e.spool, &other} {
+			wg.Go(func() { _, errs[n] = s.Claim(t.Context(), o) })
+		}
+		wg.Wait()
+		if (errs[0] == nil) == (errs[1] == nil) {
+			t.Fatalf("file %d: claims ended %v and %v, want exactly one to succeed", i, errs[0], errs[1])
+		}
+		for _, err := range errs {
+			if err != nil && !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("file %d: the losing claim failed with %v, want the file gone", i, err)
+			}
+		}
+	}
+	_, total, err := e.db.Documents(t.Context(), ingest.DocumentFilter{})
+	must(t, err)
+	if total != files {
+		t.Fatalf("%d documents for %d files", total, files)
+	}
+	if left := spoolFiles(t, filepath.Join(shm, "HT")); len(left) != 0 {
+		t.Fatalf("the hot folder still holds %v", left)
+	}
+
+	// Crashed after taking the file aside, before the copy: the restarted node
+	// finishes the claim from the held file.
+	o := e.drop(t, "HT/sau.pdf", "đơn thư sau sự cố")
+	id := "01900000-0000-7000-8000-0000000000aa"
+	rec := fmt.Sprintf(`{"id":%q,"origin":{"Path":%q,"Filename":"sau.pdf","Source":"hotfolder","UnitCode":"HT","Keep":false}}`, id, o.Path)
+	must(t, os.WriteFile(filepath.Join(e.spool.Dir, id+".claim.json"), []byte(rec), 0o640))
+	held := filepath.Join(shm, "HT", ".kntc-claim-"+id)
+	must(t, os.Rename(o.Path, held))
+	must(t, e.spool.Recover(t.Context()))
+	d, err := e.db.Document(t.Context(), id)
+	if err != nil || d.SHA256 != sum("đơn thư sau sự cố") {
+		t.Fatalf("interrupted claim not finished: %+v %v", d, err)
+	}
+	if _, err := os.Stat(held); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the held file stays after the claim was recorded: %v", err)
 	}
 }

@@ -246,10 +246,21 @@ func (w *Watcher) Check(ctx context.Context) {
 		if now.Sub(c.since) < w.StableFor || now.Before(c.retryAt) {
 			continue
 		}
+		if ctx.Err() != nil {
+			return // shutting down, or the folder's lease is lost: no new claim
+		}
 		rel, _ := filepath.Rel(c.folder.Root, path)
 		unit, caseCode := Route(rel)
-		err = w.Claim(ctx, Origin{Path: path, Filename: info.Name(), Source: "hotfolder", UnitCode: unit, CaseCode: caseCode})
+		// A claim under way is finished even when ctx ends meanwhile: one cut
+		// half-way would wait in the spool for this node's restart.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Minute)
+		err = w.Claim(cctx, Origin{Path: path, Filename: info.Name(), Source: "hotfolder", UnitCode: unit, CaseCode: caseCode})
+		cancel()
 		if err != nil {
+			if _, serr := os.Lstat(path); errors.Is(err, fs.ErrNotExist) && errors.Is(serr, fs.ErrNotExist) {
+				delete(w.pending, path) // another node took it first
+				continue
+			}
 			if ctx.Err() != nil {
 				return
 			}

@@ -244,6 +244,13 @@ func (p *Processor) run(ctx context.Context, d *Document) error {
 	if err != nil {
 		return err
 	}
+	if cur.Status.Final() {
+		// Finished meanwhile by another worker: the job was taken over from this
+		// one (its heartbeat stalled) while it still ran. Its objects are the same
+		// content-addressed ones; the document is recorded and linked once.
+		p.Logger.Info("document finished by another worker", "document_id", d.ID, "status", string(cur.Status))
+		return nil
+	}
 	d.CaseCode, d.Confidential, d.Published = cur.CaseCode, cur.Confidential, cur.Published
 	if cur.Kind != "" {
 		d.Kind = cur.Kind

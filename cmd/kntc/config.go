@@ -65,9 +65,10 @@ type Config struct {
 	ObjectLock  string // KNTC_S3_OBJECT_LOCK: auto, off, governance or compliance
 	DueSoonDays int    // KNTC_DUE_SOON_DAYS
 
-	Role      string // KNTC_ROLE: all, web or worker (kntc serve)
-	LogFormat string // KNTC_LOG_FORMAT: json or text
-	LogLevel  string // KNTC_LOG_LEVEL: debug, info, warn, error
+	Role      string        // KNTC_ROLE: all, web or worker (kntc serve)
+	LeaseTTL  time.Duration // KNTC_LEASE_TTL: hot-folder and backup leases
+	LogFormat string        // KNTC_LOG_FORMAT: json or text
+	LogLevel  string        // KNTC_LOG_LEVEL: debug, info, warn, error
 
 	// Hostile load (issue 19): TLS, proxies, request bodies, page memory, disk,
 	// metrics.
@@ -148,6 +149,7 @@ func configVars(c *Config) []configVar {
 		{"KNTC_S3_OBJECT_LOCK", "s3-object-lock", "auto", "audit anchors on S3 under object lock: auto (when the bucket has object locking), off, governance or compliance (these two also create the bucket with object locking)", &c.ObjectLock, false},
 		{"KNTC_DUE_SOON_DAYS", "due-soon-days", "5", "a case's deadline is 'due soon' this many days ahead", &c.DueSoonDays, false},
 		{"KNTC_ROLE", "role", "all", "what kntc serve does: all; web (pages, API, search; no OCR, no hot folders); worker (hot folders and OCR jobs; only /healthz and /metrics on --addr)", &c.Role, false},
+		{"KNTC_LEASE_TTL", "lease-ttl", "30s", "a hot folder, and the backups and scrub, are one node's at a time under a lease of this time, renewed every third of it; a node that stops leaves them to another within it", &c.LeaseTTL, false},
 		{"KNTC_LOG_FORMAT", "log-format", "json", "log format: json or text", &c.LogFormat, false},
 		{"KNTC_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn or error", &c.LogLevel, false},
 
@@ -289,6 +291,9 @@ func (c *Config) Validate() error {
 	}
 	if c.OCRWorkers < 0 || c.OCRWorkers > 256 {
 		errs = append(errs, fmt.Errorf("ocr-workers %d: 0 (one per CPU) to 256", c.OCRWorkers))
+	}
+	if c.LeaseTTL < 3*time.Second {
+		errs = append(errs, fmt.Errorf("lease-ttl %s: at least 3s", c.LeaseTTL))
 	}
 	if c.PageTimeout < time.Second {
 		errs = append(errs, fmt.Errorf("page-timeout %s: at least 1s", c.PageTimeout))

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -22,6 +23,7 @@ import (
 
 	"kntc/ingest"
 	"kntc/ingest/riverqueue"
+	"kntc/internal/lease"
 	"kntc/ocr"
 	"kntc/ocr/cover"
 	"kntc/ocr/pages"
@@ -41,14 +43,15 @@ const pipelineVersion = "v4"
 
 // pipeline is the document backbone: spool, queue, workers, index, hot folders.
 type pipeline struct {
-	engine  *tesseract.Engine
-	index   *search.Index // nil unless this process serves searches
-	follow  *search.Follower
-	queue   *riverqueue.Queue
-	spool   *ingest.Spool
-	proc    *ingest.Processor
-	watcher *ingest.Watcher
-	logger  *slog.Logger
+	engine *tesseract.Engine
+	index  *search.Index // nil unless this process serves searches
+	follow *search.Follower
+	queue  *riverqueue.Queue
+	spool  *ingest.Spool
+	proc   *ingest.Processor
+	// watchers watch one hot folder each (watch).
+	watchers []*ingest.Watcher
+	logger   *slog.Logger
 }
 
 // newPipeline builds the pipeline on the opened stores. work false makes a pipeline
@@ -133,11 +136,38 @@ func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logg
 	if p.proc != nil {
 		p.proc.Spool = p.spool
 	}
-	p.watcher = &ingest.Watcher{
-		Folders: cfg.hotFolders(), StableFor: cfg.StableDelay, Rescan: cfg.RescanInterval, Logger: logger,
-		Claim: func(ctx context.Context, o ingest.Origin) error { _, err := p.spool.Claim(ctx, o); return err },
+	for _, f := range cfg.hotFolders() {
+		p.watchers = append(p.watchers, &ingest.Watcher{
+			Folders: []ingest.HotFolder{f}, StableFor: cfg.StableDelay, Rescan: cfg.RescanInterval, Logger: logger,
+			Claim: func(ctx context.Context, o ingest.Origin) error { _, err := p.spool.Claim(ctx, o); return err },
+		})
 	}
 	return p, nil
+}
+
+// watch watches the hot folders until ctx ends, each under its lease
+// ("hotfolder:" and its absolute path), so that of several worker nodes one at a
+// time watches it: a node that stops (or is cut off from the database) stops
+// claiming at once and another takes the folder over within the lease's time.
+// Two nodes in a hand-over still never claim one file twice (Spool.Claim).
+// Every node must therefore see a shared folder at the same path.
+func (p *pipeline) watch(ctx context.Context, leases lease.Store, node string, ttl time.Duration) {
+	var wg sync.WaitGroup
+	for _, w := range p.watchers {
+		root, err := filepath.Abs(w.Folders[0].Root)
+		if err != nil {
+			root = filepath.Clean(w.Folders[0].Root)
+		}
+		l := &lease.Lease{Store: leases, Name: "hotfolder:" + root, Holder: node, TTL: ttl, Logger: p.logger}
+		wg.Go(func() {
+			l.Run(ctx, func(ctx context.Context) {
+				if err := w.Run(ctx); err != nil {
+					p.logger.Error("hot-folder watcher", "hot_folder", root, "error", err)
+				}
+			})
+		})
+	}
+	wg.Wait()
 }
 
 // workerID names this process's queue worker: the same host and data directory give

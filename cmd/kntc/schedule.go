@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"kntc/backup"
+	"kntc/internal/lease"
 )
 
 // schedule is KNTC_BACKUP_SCHEDULE: a backup every day at hour:minute (local time),
@@ -116,7 +117,11 @@ func (m *backupMetrics) succeeded(t time.Time, bytes int64) {
 
 // startBackups runs serve's background work: the scheduled backups with retention,
 // and the daily scrub. It returns when ctx ends and both have stopped.
-func startBackups(ctx context.Context, cfg *Config, st *stores, reg *prometheus.Registry, logger *slog.Logger) (wait func()) {
+//
+// On several nodes one runs them at a time, under the lease "backup" (node is
+// this node's id): backing up and scrubbing one database and store from every
+// node would only multiply the load and the copies.
+func startBackups(ctx context.Context, cfg *Config, st *stores, reg *prometheus.Registry, node string, logger *slog.Logger) (wait func()) {
 	var lastBackup func(context.Context) (time.Time, error)
 	if cfg.BackupTo != "" {
 		lastBackup = func(ctx context.Context) (time.Time, error) {
@@ -128,25 +133,30 @@ func startBackups(ctx context.Context, cfg *Config, st *stores, reg *prometheus.
 		}
 	}
 	m := newBackupMetrics(reg, lastBackup)
-	var wg sync.WaitGroup
 	sc, _ := parseSchedule(cfg.BackupSchedule) // checked by Validate
-	if cfg.BackupTo != "" && cfg.BackupKey != "" && !sc.off {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			runSchedule(ctx, cfg, st, sc, m, logger)
-		}()
-	} else if cfg.BackupTo != "" && !sc.off {
+	backups := cfg.BackupTo != "" && cfg.BackupKey != "" && !sc.off
+	if cfg.BackupTo != "" && cfg.BackupKey == "" && !sc.off {
 		logger.Warn("backup target set but no backup key: no scheduled backups (set KNTC_BACKUP_KEY_FILE)")
 	}
-	if cfg.ScrubDays > 0 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			runScrub(ctx, cfg, st, m, logger)
-		}()
+	if !backups && cfg.ScrubDays <= 0 {
+		return func() {}
 	}
-	return wg.Wait
+	l := &lease.Lease{Store: st.db, Name: "backup", Holder: node, TTL: cfg.LeaseTTL, Logger: logger}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		l.Run(ctx, func(ctx context.Context) {
+			var wg sync.WaitGroup
+			if backups {
+				wg.Go(func() { runSchedule(ctx, cfg, st, sc, m, logger) })
+			}
+			if cfg.ScrubDays > 0 {
+				wg.Go(func() { runScrub(ctx, cfg, st, m, logger) })
+			}
+			wg.Wait()
+		})
+	}()
+	return func() { <-done }
 }
 
 func runSchedule(ctx context.Context, cfg *Config, st *stores, sc schedule, m *backupMetrics, logger *slog.Logger) {

@@ -75,11 +75,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	if err := pl.start(ctx, workRole); err != nil {
 		return err
 	}
-	watchDone := make(chan error, 1)
+	// This node's id in the leases and the job queue (workerID).
+	node := workerID(cfg)
+	watchDone := make(chan struct{})
 	if workRole {
-		go func() { watchDone <- pl.watcher.Run(ctx) }()
+		go func() { defer close(watchDone); pl.watch(ctx, st.db, node, cfg.LeaseTTL) }()
 	} else {
-		watchDone <- nil
+		close(watchDone)
 	}
 	followDone := make(chan error, 1)
 	if webRole {
@@ -96,7 +98,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	defer func() { stopAudit(); waitAudit() }()
 	// Scheduled backups, retention and the daily scrub (backup.go, schedule.go).
 	backupCtx, stopBackups := context.WithCancel(ctx)
-	waitBackups := startBackups(backupCtx, cfg, st, reg, logger)
+	waitBackups := startBackups(backupCtx, cfg, st, reg, node, logger)
 	defer func() { stopBackups(); waitBackups() }()
 	proxies, _ := parseProxies(cfg.TrustedProxies) // checked by Validate
 	tlsOn := cfg.TLSCert != ""
@@ -207,9 +209,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	if err := <-watchDone; err != nil {
-		logger.Error("hot-folder watcher", "error", err)
-	}
+	<-watchDone
 	if err := <-followDone; err != nil {
 		logger.Error("search index follower", "error", err)
 	}

@@ -6,6 +6,7 @@ package riverqueue
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -48,15 +49,25 @@ type Config struct {
 	MaxAttempts  int           // tries before quarantine; 5 when 0
 	PollInterval time.Duration // how often idle workers look for jobs; 200 ms when 0
 	JobTimeout   time.Duration // one attempt's limit; 2 h when 0
-	Logger       *slog.Logger
+	// Heartbeat is how often a running job says it is alive; 10 s when 0. A job
+	// whose worker has not said so for StaleAfter (4 heartbeats when 0) is taken
+	// over by another worker: its worker was killed or cut off.
+	Heartbeat  time.Duration
+	StaleAfter time.Duration
+	Logger     *slog.Logger
 }
 
 // Queue is the job queue. It implements ingest.Registrar.
 type Queue struct {
-	db     *sqldb.DB
-	client *river.Client[*sql.Tx]
-	id     string
-	logger *slog.Logger
+	db      *sqldb.DB
+	client  *river.Client[*sql.Tx]
+	id      string
+	logger  *slog.Logger
+	working bool // has workers (not only inserts)
+
+	jobTimeout, heartbeat, staleAfter time.Duration
+	stopSweep                         context.CancelFunc
+	sweepDone                         chan struct{}
 }
 
 // New makes a queue on db with the River driver for its dialect (riversqlite, or
@@ -71,22 +82,37 @@ func New(db *sqldb.DB, driver riverdriver.Driver[*sql.Tx], proc Processor, cfg C
 	if cfg.JobTimeout <= 0 {
 		cfg.JobTimeout = 2 * time.Hour
 	}
+	if cfg.Heartbeat <= 0 {
+		cfg.Heartbeat = 10 * time.Second
+	}
+	if cfg.StaleAfter <= 0 {
+		cfg.StaleAfter = 4 * cfg.Heartbeat
+	}
+	// River's own timeout and rescuer measure a job from when it started: a job
+	// rescued after a minute would take a long document's OCR from a worker
+	// still reading it, one rescued after the longest document's time leaves a
+	// killed worker's job waiting that long. The worker (Timeout -1) opts out of
+	// both; its heartbeat tells a live job from a dead one instead (heartbeat.go),
+	// and the attempt's limit (JobTimeout) is applied in Work.
 	rc := &river.Config{
-		ID:                   cfg.ID,
-		MaxAttempts:          cfg.MaxAttempts,
-		FetchPollInterval:    cfg.PollInterval,
-		FetchCooldown:        min(cfg.PollInterval, 100*time.Millisecond),
-		JobTimeout:           cfg.JobTimeout,
-		RescueStuckJobsAfter: cfg.JobTimeout + 10*time.Minute,
-		RetryPolicy:          backoff{},
-		Logger:               cfg.Logger,
+		ID:                cfg.ID,
+		MaxAttempts:       cfg.MaxAttempts,
+		FetchPollInterval: cfg.PollInterval,
+		FetchCooldown:     min(cfg.PollInterval, 100*time.Millisecond),
+		JobTimeout:        -1,
+		RetryPolicy:       backoff{},
+		Logger:            cfg.Logger,
 	}
 	if rc.Logger == nil {
 		rc.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	q := &Queue{db: db, id: cfg.ID, logger: cfg.Logger, jobTimeout: cfg.JobTimeout, heartbeat: cfg.Heartbeat, staleAfter: cfg.StaleAfter}
 	if proc != nil {
 		workers := river.NewWorkers()
-		if err := river.AddWorkerSafely(workers, &worker{proc: proc}); err != nil {
+		if err := river.AddWorkerSafely(workers, &worker{proc: proc, q: q}); err != nil {
 			return nil, err
 		}
 		rc.Workers = workers
@@ -96,10 +122,8 @@ func New(db *sqldb.DB, driver riverdriver.Driver[*sql.Tx], proc Processor, cfg C
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	return &Queue{db: db, client: client, id: cfg.ID, logger: cfg.Logger}, nil
+	q.client, q.working = client, proc != nil
+	return q, nil
 }
 
 // Register implements ingest.Registrar: the document row and its job in one
@@ -144,11 +168,25 @@ func (q *Queue) Start(ctx context.Context) error {
 			q.logger.Info("took back interrupted jobs", "jobs", n)
 		}
 	}
-	return q.client.Start(ctx)
+	if err := q.client.Start(ctx); err != nil {
+		return err
+	}
+	if q.working {
+		sctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		q.stopSweep, q.sweepDone = stop, make(chan struct{})
+		go func() { defer close(q.sweepDone); q.sweep(sctx) }()
+	}
+	return nil
 }
 
 // Stop lets running jobs finish (until ctx ends), then stops.
-func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
+func (q *Queue) Stop(ctx context.Context) error {
+	if q.stopSweep != nil {
+		q.stopSweep()
+		<-q.sweepDone
+	}
+	return q.client.Stop(ctx)
+}
 
 // Counts returns how many jobs wait and run (for tests and metrics).
 func (q *Queue) Counts(ctx context.Context) (waiting, running int, err error) {
@@ -161,11 +199,25 @@ func (q *Queue) Counts(ctx context.Context) (waiting, running int, err error) {
 type worker struct {
 	river.WorkerDefaults[ProcessArgs]
 	proc Processor
+	q    *Queue
 }
 
+// Timeout opts the job out of River's timeout and rescuer (see New).
+func (w *worker) Timeout(*river.Job[ProcessArgs]) time.Duration { return -1 }
+
 func (w *worker) Work(ctx context.Context, job *river.Job[ProcessArgs]) error {
-	return w.proc.Process(ctx, job.Args.DocumentID, job.Attempt >= job.MaxAttempts)
+	ctx, cancel := context.WithTimeoutCause(ctx, w.q.jobTimeout, errJobTimeout)
+	defer cancel()
+	ctx, stop := w.q.beat(ctx, job.ID)
+	defer stop()
+	err := w.proc.Process(ctx, job.Args.DocumentID, job.Attempt >= job.MaxAttempts)
+	if cause := context.Cause(ctx); err != nil && cause != nil && !errors.Is(cause, context.Canceled) {
+		return fmt.Errorf("%w: %w", cause, err)
+	}
+	return err
 }
+
+var errJobTimeout = errors.New("the attempt ran over its time (JobTimeout)")
 
 // backoff retries after 5 s, 30 s, 2 min, 10 min, then every 30 min: a store that is
 // down for a moment (MinIO restarting) is waited for, a broken one does not spin.

@@ -38,6 +38,7 @@ func TestDatabase(t *testing.T, open func(t *testing.T) *sqldb.DB) {
 	t.Run("Sessions", func(t *testing.T) { testSessions(t, migrated(t)) })
 	t.Run("Bootstrap", func(t *testing.T) { testBootstrap(t, migrated(t)) })
 	t.Run("JobQueueTables", func(t *testing.T) { testJobQueueTables(t, migrated(t)) })
+	t.Run("Leases", func(t *testing.T) { testLeases(t, migrated(t)) })
 	t.Run("CaseRecords", func(t *testing.T) { testCaseRecords(t, migrated(t)) })
 	t.Run("CaseCodes", func(t *testing.T) { testCaseCodes(t, migrated(t)) })
 	t.Run("CaseList", func(t *testing.T) { testCaseList(t, migrated(t)) })
