@@ -1,0 +1,5 @@
+package office
+
+import "context"
+
+func testContext() context.Context { return context.Background() }
