@@ -20,6 +20,7 @@ import (
 	"kntc/internal/testenv"
 	"kntc/ocr"
 	"kntc/ocr/office"
+	"kntc/ocr/office/officetest"
 )
 
 func write(t testing.TB, name string, data []byte) string {
@@ -35,9 +36,9 @@ func TestSniff(t *testing.T) {
 	bomb := func() []byte { // 32 MiB of zeros: compressed a thousand times
 		var buf bytes.Buffer
 		zw := zip.NewWriter(&buf)
-		for _, e := range []entry{{name: "[Content_Types].xml", data: "<Types/>"}, {name: "word/document.xml", data: "<w:document/>"}} {
-			w, _ := zw.Create(e.name)
-			_, _ = w.Write([]byte(e.data))
+		for _, e := range []officetest.Entry{{Name: "[Content_Types].xml", Data: "<Types/>"}, {Name: "word/document.xml", Data: "<w:document/>"}} {
+			w, _ := zw.Create(e.Name)
+			_, _ = w.Write([]byte(e.Data))
 		}
 		w, _ := zw.Create("word/media/image1.bin")
 		_, _ = w.Write(make([]byte, 32<<20))
@@ -47,9 +48,9 @@ func TestSniff(t *testing.T) {
 	lying := func() []byte { // an entry that declares a terabyte
 		var buf bytes.Buffer
 		zw := zip.NewWriter(&buf)
-		for _, e := range []entry{{name: "[Content_Types].xml", data: "<Types/>"}, {name: "word/document.xml", data: "<w:document/>"}} {
-			w, _ := zw.Create(e.name)
-			_, _ = w.Write([]byte(e.data))
+		for _, e := range []officetest.Entry{{Name: "[Content_Types].xml", Data: "<Types/>"}, {Name: "word/document.xml", Data: "<w:document/>"}} {
+			w, _ := zw.Create(e.Name)
+			_, _ = w.Write([]byte(e.Data))
 		}
 		w, _ := zw.CreateRaw(&zip.FileHeader{Name: "word/big.xml", Method: zip.Store, CompressedSize64: 4, UncompressedSize64: 1 << 40})
 		_, _ = w.Write([]byte("abcd"))
@@ -57,15 +58,15 @@ func TestSniff(t *testing.T) {
 		return buf.Bytes()
 	}
 	damaged := func() []byte { // a byte of document.xml's compressed data changed
-		b := makeDOCX(t, letter)
+		b := officetest.DOCX(t, officetest.Letter)
 		i := bytes.Index(b, []byte("word/document.xml")) + len("word/document.xml") + 40
 		b[i] ^= 0xFF
 		return b
 	}
-	encryptedODT := zipOf(t,
-		entry{name: "mimetype", data: "application/vnd.oasis.opendocument.text", stored: true},
-		entry{name: "META-INF/manifest.xml", data: `<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"><manifest:encryption-data manifest:checksum-type="SHA1/1K"/></manifest:file-entry></manifest:manifest>`},
-		entry{name: "content.xml", data: "\x8f\x12 not XML, encrypted"},
+	encryptedODT := officetest.Zip(t,
+		officetest.Entry{Name: "mimetype", Data: "application/vnd.oasis.opendocument.text", Stored: true},
+		officetest.Entry{Name: "META-INF/manifest.xml", Data: `<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"><manifest:encryption-data manifest:checksum-type="SHA1/1K"/></manifest:file-entry></manifest:manifest>`},
+		officetest.Entry{Name: "content.xml", Data: "\x8f\x12 not XML, encrypted"},
 	)
 	tests := []struct {
 		name string
@@ -73,22 +74,22 @@ func TestSniff(t *testing.T) {
 		want office.Format
 		err  error
 	}{
-		{"docx", makeDOCX(t, letter), office.DOCX, nil},
-		{"odt", makeODT(t, letter), office.ODT, nil},
-		{"ods", makeODS(t, letter), office.ODS, nil},
-		{"rtf", makeRTF(letter), office.RTF, nil},
-		{"xlsx", zipOf(t, entry{name: "[Content_Types].xml", data: "<Types/>"}, entry{name: "xl/workbook.xml", data: "<workbook/>"}), office.XLSX, nil},
-		{"doc", makeCFB("WordDocument", "1Table"), office.DOC, nil},
-		{"xls", makeCFB("Workbook"), office.XLS, nil},
-		{"PowerPoint", makeCFB("PowerPoint Document"), "", nil},
+		{"docx", officetest.DOCX(t, officetest.Letter), office.DOCX, nil},
+		{"odt", officetest.ODT(t, officetest.Letter), office.ODT, nil},
+		{"ods", officetest.ODS(t, officetest.Letter), office.ODS, nil},
+		{"rtf", officetest.RTF(officetest.Letter), office.RTF, nil},
+		{"xlsx", officetest.Zip(t, officetest.Entry{Name: "[Content_Types].xml", Data: "<Types/>"}, officetest.Entry{Name: "xl/workbook.xml", Data: "<workbook/>"}), office.XLSX, nil},
+		{"doc", officetest.CFB("WordDocument", "1Table"), office.DOC, nil},
+		{"xls", officetest.CFB("Workbook"), office.XLS, nil},
+		{"PowerPoint", officetest.CFB("PowerPoint Document"), "", nil},
 		{"PDF", []byte("%PDF-1.7\n%âãÏÓ\n"), "", nil},
-		{"plain zip", zipOf(t, entry{name: "a.txt", data: "a"}), "", nil},
-		{"password-protected docx", makeCFB("EncryptionInfo", "EncryptedPackage"), "", office.ErrEncrypted},
+		{"plain zip", officetest.Zip(t, officetest.Entry{Name: "a.txt", Data: "a"}), "", nil},
+		{"password-protected docx", officetest.CFB("EncryptionInfo", "EncryptedPackage"), "", office.ErrEncrypted},
 		{"password-protected odt", encryptedODT, "", office.ErrEncrypted},
 		{"zip bomb", bomb(), "", office.ErrBomb},
 		{"lying sizes", lying(), "", office.ErrBomb},
 		{"damaged entry", damaged(), "", office.ErrCorrupt},
-		{"truncated", makeDOCX(t, letter)[:300], "", office.ErrCorrupt},
+		{"truncated", officetest.DOCX(t, officetest.Letter)[:300], "", office.ErrCorrupt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -160,9 +161,9 @@ func TestUnicodeRewrite(t *testing.T) {
 		f    office.Format
 		data []byte
 	}{
-		{office.DOCX, makeDOCX(t, letter)},
-		{office.ODT, makeODT(t, letter)},
-		{office.ODS, makeODS(t, letter)},
+		{office.DOCX, officetest.DOCX(t, officetest.Letter)},
+		{office.ODT, officetest.ODT(t, officetest.Letter)},
+		{office.ODS, officetest.ODS(t, officetest.Letter)},
 	} {
 		t.Run(string(tt.f), func(t *testing.T) {
 			out, n, err := office.Unicode(write(t, "in."+string(tt.f), tt.data), tt.f)
@@ -170,7 +171,7 @@ func TestUnicodeRewrite(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, fonts := docText(t, out, tt.f)
-			if want := text(letter); got != want {
+			if want := officetest.Text(officetest.Letter); got != want {
 				t.Errorf("text:\n%s\nwant:\n%s", got, want)
 			}
 			for _, f := range fonts {
@@ -187,16 +188,16 @@ func TestUnicodeRewrite(t *testing.T) {
 
 // TestUnicodeLeavesUnicode: a document in Unicode throughout is not rewritten.
 func TestUnicodeLeavesUnicode(t *testing.T) {
-	uni := []tpara{
-		{runs: []trun{{font: "Times New Roman", text: "Tây Ninh, ngày 5 tháng 3, bà Lê có đơn"}}},
-		{runs: []trun{{font: "Arial", text: "Le café de la résidence était fermé"}}},
+	uni := []officetest.Para{
+		{Runs: []officetest.Run{{Font: "Times New Roman", Text: "Tây Ninh, ngày 5 tháng 3, bà Lê có đơn"}}},
+		{Runs: []officetest.Run{{Font: "Arial", Text: "Le café de la résidence était fermé"}}},
 	}
-	out, n, err := office.Unicode(write(t, "in.docx", makeDOCX(t, uni)), office.DOCX)
+	out, n, err := office.Unicode(write(t, "in.docx", officetest.DOCX(t, uni)), office.DOCX)
 	if err != nil || n != (office.Counts{}) {
 		t.Fatalf("Unicode = %+v, %v; want nothing converted", n, err)
 	}
-	if got, _ := docText(t, out, office.DOCX); got != text(uni) {
-		t.Errorf("text %q, want %q", got, text(uni))
+	if got, _ := docText(t, out, office.DOCX); got != officetest.Text(uni) {
+		t.Errorf("text %q, want %q", got, officetest.Text(uni))
 	}
 }
 
@@ -225,7 +226,7 @@ func pdfText(t testing.TB, pdf string) string {
 
 func flat(s string) string { return strings.Join(strings.Fields(norm.NFC.String(s)), " ") }
 
-// TestToPDFA converts the letter in every office format, made in the test
+// TestToPDFA converts the officetest.Letter in every office format, made in the test
 // (.docx, .odt, .ods and .rtf written by hand; .doc, .xlsx and .xls by LibreOffice
 // from them), with its TCVN3 and VNI runs: each comes out as a PDF/A passing the
 // checker, its text the source's in Unicode NFC, its header read from that text.
@@ -239,8 +240,8 @@ func TestToPDFA(t *testing.T) {
 		}
 		return p
 	}
-	docx := made("letter.docx", makeDOCX(t, letter))
-	ods := made("letter.ods", makeODS(t, letter))
+	docx := made("officetest.Letter.docx", officetest.DOCX(t, officetest.Letter))
+	ods := made("officetest.Letter.ods", officetest.ODS(t, officetest.Letter))
 	byLO := func(src, ext, target string) func(t *testing.T) string {
 		return func(t *testing.T) string {
 			out, err := office.Soffice(soffice, t.TempDir(), src, target, ext, 5*time.Minute)
@@ -258,14 +259,14 @@ func TestToPDFA(t *testing.T) {
 		want  office.Format
 	}{
 		{"docx", given(docx), office.DOCX},
-		{"odt", given(made("letter.odt", makeODT(t, letter))), office.ODT},
-		{"rtf", given(made("letter.rtf", makeRTF(letter))), office.RTF},
+		{"odt", given(made("officetest.Letter.odt", officetest.ODT(t, officetest.Letter))), office.ODT},
+		{"rtf", given(made("officetest.Letter.rtf", officetest.RTF(officetest.Letter))), office.RTF},
 		{"doc", byLO(docx, "doc", "doc:MS Word 97"), office.DOC},
 		{"ods", given(ods), office.ODS},
 		{"xlsx", byLO(ods, "xlsx", "xlsx:Calc MS Excel 2007 XML"), office.XLSX},
 		{"xls", byLO(ods, "xls", "xls:MS Excel 97"), office.XLS},
 	}
-	want := text(letter)
+	want := officetest.Text(officetest.Letter)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -290,6 +291,11 @@ func TestToPDFA(t *testing.T) {
 				t.Errorf("legacy runs converted: %+v, want TCVN3 and VNI ones", res.Legacy)
 			}
 			got := pdfText(t, dst)
+			if f.Spreadsheet() {
+				// Calc prints a sheet under its default page style: the sheet's
+				// name above, the page number below.
+				got = strings.TrimSuffix(strings.TrimPrefix(got, "Sheet1 "), " Page 1")
+			}
 			if got != flat(want) {
 				t.Errorf("text:\n%s\nwant:\n%s", got, flat(want))
 			}
@@ -297,7 +303,7 @@ func TestToPDFA(t *testing.T) {
 				t.Error("the original changed")
 			}
 			if f.Spreadsheet() {
-				return // a sheet's cells are no letter's header
+				return // a sheet's cells are no officetest.Letter's header
 			}
 			raw, _ := exec.Command("pdftotext", "-enc", "UTF-8", dst, "-").Output()
 			h := ocr.ParseHeader(norm.NFC.String(string(raw)))
@@ -349,7 +355,7 @@ func TestHangKilledWithItsChildren(t *testing.T) {
 		t.Fatal(err)
 	}
 	conv := &office.Converter{Program: prog, Timeout: time.Second}
-	src := write(t, "in.docx", makeDOCX(t, letter))
+	src := write(t, "in.docx", officetest.DOCX(t, officetest.Letter))
 	_, err := conv.ToPDFA(context.Background(), src, office.DOCX, filepath.Join(dir, "out.pdf"))
 	if !errors.Is(err, office.ErrTimeout) || !office.IsPermanent(err) {
 		t.Fatalf("ToPDFA = %v, want a timeout", err)
@@ -379,8 +385,8 @@ func TestLibreOfficeBadInput(t *testing.T) {
 		timeout time.Duration
 		want    error
 	}{
-		{"unreadable .doc", append(makeCFB("WordDocument"), bytes.Repeat([]byte("rác "), 2000)...), office.DOC, 5 * time.Minute, office.ErrCorrupt},
-		{"time limit", makeDOCX(t, letter), office.DOCX, 300 * time.Millisecond, office.ErrTimeout},
+		{"unreadable .doc", append(officetest.CFB("WordDocument"), bytes.Repeat([]byte("rác "), 2000)...), office.DOC, 5 * time.Minute, office.ErrCorrupt},
+		{"time limit", officetest.DOCX(t, officetest.Letter), office.DOCX, 300 * time.Millisecond, office.ErrTimeout},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

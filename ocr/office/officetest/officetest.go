@@ -1,4 +1,8 @@
-package office_test
+// Package officetest writes office files for tests, from short texts: .docx,
+// .odt and .ods whose XML it writes by hand, RTF, and the directory of an OLE2
+// compound file. Runs are set in any font; a run in a TCVN3 or VNI font (or
+// marked so) is stored in that legacy encoding, as old Vietnamese files are.
+package officetest
 
 import (
 	"archive/zip"
@@ -15,65 +19,67 @@ import (
 	"kntc/internal/vnlegacy/vnlegacytest"
 )
 
-// A document for the tests: paragraphs of runs, each run's text given in
-// Unicode and written in the encoding its font announces (or enc).
-type trun struct {
-	font, text string
-	enc        vnlegacy.Encoding // the encoding of a run whose font does not say it
+// Run is a run of a test document: its text given in Unicode, stored in the
+// encoding its font announces (or Enc).
+type Run struct {
+	Font, Text string
+	Enc        vnlegacy.Encoding // the encoding of a run whose font does not say it
 }
 
-type tpara struct {
-	legacyStyle bool // set in a paragraph style whose font is .VnTime, no font of its own
-	runs        []trun
+// Para is a paragraph of a test document.
+type Para struct {
+	LegacyStyle bool // set in a paragraph style whose font is StyleFont, no font of its own
+	Runs        []Run
 }
 
-// stored is how the run's text is stored in the file.
-func (r trun) stored(styleFont string) string {
-	font := r.font
+// Stored is the run's text as the file stores it.
+func (r Run) Stored() string {
+	font := r.Font
 	if font == "" {
-		font = styleFont
+		font = StyleFont
 	}
 	enc, capitals := vnlegacy.ByFont(font)
 	if enc == vnlegacy.Unicode {
-		enc = r.enc
+		enc = r.Enc
 	}
 	switch enc {
 	case vnlegacy.TCVN3:
 		if capitals {
-			return vnlegacytest.ToTCVN3(strings.ToLower(r.text))
+			return vnlegacytest.ToTCVN3(strings.ToLower(r.Text))
 		}
-		return vnlegacytest.ToTCVN3(r.text)
+		return vnlegacytest.ToTCVN3(r.Text)
 	case vnlegacy.VNI:
-		return vnlegacytest.ToVNI(r.text)
+		return vnlegacytest.ToVNI(r.Text)
 	}
-	return r.text
+	return r.Text
 }
 
-// letter is a decision's header with every kind of run: Unicode, TCVN3 in
+// Letter is a decision's header with every kind of run: Unicode, TCVN3 in
 // .VnTime and .VnTimeH (a heading font), VNI, TCVN3 through a paragraph style,
 // and TCVN3 in a Unicode font (told by content), mixed in one paragraph.
-var letter = []tpara{
-	{runs: []trun{{font: "Times New Roman", text: "ỦY BAN NHÂN DÂN"}}},
-	{runs: []trun{{font: ".VnTimeH", text: "HUYỆN CHÂU THÀNH"}}},
-	{runs: []trun{{font: "Times New Roman", text: "Số: 12/QĐ-UBND"}}},
-	{runs: []trun{{font: "VNI-Times", text: "Châu Thành, ngày 05 tháng 3 năm 2024"}}},
-	{runs: []trun{{font: ".VnTimeH", text: "QUYẾT ĐỊNH"}}},
-	{legacyStyle: true, runs: []trun{{text: "Về việc thụ lý giải quyết khiếu nại lần đầu"}}},
-	{runs: []trun{
-		{font: "Times New Roman", text: "Căn cứ Luật Khiếu nại "},
-		{font: "VNI-Times", text: "ngày 11 tháng 11 năm 2011 "},
-		{font: "Arial", text: "của Quốc hội về khiếu nại và tố cáo", enc: vnlegacy.TCVN3},
+var Letter = []Para{
+	{Runs: []Run{{Font: "Times New Roman", Text: "ỦY BAN NHÂN DÂN"}}},
+	{Runs: []Run{{Font: ".VnTimeH", Text: "HUYỆN CHÂU THÀNH"}}},
+	{Runs: []Run{{Font: "Times New Roman", Text: "Số: 12/QĐ-UBND"}}},
+	{Runs: []Run{{Font: "VNI-Times", Text: "Châu Thành, ngày 05 tháng 3 năm 2024"}}},
+	{Runs: []Run{{Font: ".VnTimeH", Text: "QUYẾT ĐỊNH"}}},
+	{LegacyStyle: true, Runs: []Run{{Text: "Về việc thụ lý giải quyết khiếu nại lần đầu"}}},
+	{Runs: []Run{
+		{Font: "Times New Roman", Text: "Căn cứ Luật Khiếu nại "},
+		{Font: "VNI-Times", Text: "ngày 11 tháng 11 năm 2011 "},
+		{Font: "Arial", Text: "của Quốc hội về khiếu nại và tố cáo", Enc: vnlegacy.TCVN3},
 	}},
 }
 
-const styleFont = ".VnTime"
+// StyleFont is the font of the paragraph style LegacyStyle paragraphs are in.
+const StyleFont = ".VnTime"
 
-// text is the document's text in Unicode NFC, a paragraph a line.
-func text(paras []tpara) string {
+// Text is the document's text in Unicode NFC, a paragraph a line.
+func Text(paras []Para) string {
 	var b strings.Builder
 	for _, p := range paras {
-		for _, r := range p.runs {
-			b.WriteString(r.text)
+		for _, r := range p.Runs {
+			b.WriteString(r.Text)
 		}
 		b.WriteByte('\n')
 	}
@@ -99,26 +105,27 @@ func escape(s string) string {
 	return b.String()
 }
 
-type entry struct {
-	name   string
-	data   string
-	stored bool
+// Entry is a zip entry.
+type Entry struct {
+	Name   string
+	Data   string
+	Stored bool
 }
 
-func zipOf(t testing.TB, entries ...entry) []byte {
+func Zip(t testing.TB, entries ...Entry) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, e := range entries {
 		m := zip.Deflate
-		if e.stored {
+		if e.Stored {
 			m = zip.Store
 		}
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: m})
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.Name, Method: m})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.Write([]byte(e.data)); err != nil {
+		if _, err := w.Write([]byte(e.Data)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -128,36 +135,36 @@ func zipOf(t testing.TB, entries ...entry) []byte {
 	return buf.Bytes()
 }
 
-// makeDOCX writes paras as a .docx, its XML written by hand.
-func makeDOCX(t testing.TB, paras []tpara) []byte {
+// DOCX writes paras as a .docx, its XML written by hand.
+func DOCX(t testing.TB, paras []Para) []byte {
 	const w = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"`
 	var body strings.Builder
 	for _, p := range paras {
 		body.WriteString("<w:p>")
-		if p.legacyStyle {
+		if p.LegacyStyle {
 			body.WriteString(`<w:pPr><w:pStyle w:val="VnBody"/></w:pPr>`)
 		}
-		for _, r := range p.runs {
+		for _, r := range p.Runs {
 			body.WriteString("<w:r>")
-			if r.font != "" {
-				fmt.Fprintf(&body, `<w:rPr><w:rFonts w:ascii="%s" w:hAnsi="%s" w:cs="%s"/></w:rPr>`, escape(r.font), escape(r.font), escape(r.font))
+			if r.Font != "" {
+				fmt.Fprintf(&body, `<w:rPr><w:rFonts w:ascii="%s" w:hAnsi="%s" w:cs="%s"/></w:rPr>`, escape(r.Font), escape(r.Font), escape(r.Font))
 			}
-			fmt.Fprintf(&body, `<w:t xml:space="preserve">%s</w:t></w:r>`, escape(r.stored(styleFont)))
+			fmt.Fprintf(&body, `<w:t xml:space="preserve">%s</w:t></w:r>`, escape(r.Stored()))
 		}
 		body.WriteString("</w:p>")
 	}
-	return zipOf(t,
-		entry{name: "[Content_Types].xml", data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+	return Zip(t,
+		Entry{Name: "[Content_Types].xml", Data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>`},
-		entry{name: "_rels/.rels", data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+		Entry{Name: "_rels/.rels", Data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`},
-		entry{name: "word/_rels/document.xml.rels", data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+		Entry{Name: "word/_rels/document.xml.rels", Data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`},
-		entry{name: "word/styles.xml", data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+		Entry{Name: "word/styles.xml", Data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:styles ` + w + `><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman"/><w:sz w:val="26"/></w:rPr></w:rPrDefault></w:docDefaults>` +
 			`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>` +
-			`<w:style w:type="paragraph" w:styleId="VnBody"><w:name w:val="Vn Body"/><w:basedOn w:val="Normal"/><w:rPr><w:rFonts w:ascii="` + styleFont + `" w:hAnsi="` + styleFont + `"/></w:rPr></w:style></w:styles>`},
-		entry{name: "word/document.xml", data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+			`<w:style w:type="paragraph" w:styleId="VnBody"><w:name w:val="Vn Body"/><w:basedOn w:val="Normal"/><w:rPr><w:rFonts w:ascii="` + StyleFont + `" w:hAnsi="` + StyleFont + `"/></w:rPr></w:style></w:styles>`},
+		Entry{Name: "word/document.xml", Data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document ` + w + `><w:body>` + body.String() + `<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1701" w:header="0" w:footer="0" w:gutter="0"/></w:sectPr></w:body></w:document>`},
 	)
 }
@@ -165,13 +172,13 @@ func makeDOCX(t testing.TB, paras []tpara) []byte {
 const odfNS = `xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.2"`
 
 // odfFonts declares the fonts of paras as font faces F0…, with a text style T0…
-// for each, and the paragraph style PVn in styleFont.
-func odfFonts(paras []tpara) (faces, styles string, style map[string]string) {
-	fonts := []string{styleFont}
+// for each, and the paragraph style PVn in StyleFont.
+func odfFonts(paras []Para) (faces, styles string, style map[string]string) {
+	fonts := []string{StyleFont}
 	for _, p := range paras {
-		for _, r := range p.runs {
-			if r.font != "" && !strings.Contains(strings.Join(fonts, "\x00"), r.font) {
-				fonts = append(fonts, r.font)
+		for _, r := range p.Runs {
+			if r.Font != "" && !strings.Contains(strings.Join(fonts, "\x00"), r.Font) {
+				fonts = append(fonts, r.Font)
 			}
 		}
 	}
@@ -189,30 +196,30 @@ func odfFonts(paras []tpara) (faces, styles string, style map[string]string) {
 }
 
 func odfZip(t testing.TB, mime, content string) []byte {
-	return zipOf(t,
-		entry{name: "mimetype", data: mime, stored: true},
-		entry{name: "META-INF/manifest.xml", data: `<?xml version="1.0" encoding="UTF-8"?>
-<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="` + mime + `"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>`},
-		entry{name: "content.xml", data: content},
+	return Zip(t,
+		Entry{Name: "mimetype", Data: mime, Stored: true},
+		Entry{Name: "META-INF/manifest.xml", Data: `<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-Entry manifest:full-path="/" manifest:media-type="` + mime + `"/><manifest:file-Entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>`},
+		Entry{Name: "content.xml", Data: content},
 	)
 }
 
-// makeODT writes paras as an .odt.
-func makeODT(t testing.TB, paras []tpara) []byte {
+// ODT writes paras as an .odt.
+func ODT(t testing.TB, paras []Para) []byte {
 	faces, styles, style := odfFonts(paras)
 	var body strings.Builder
 	for _, p := range paras {
-		if p.legacyStyle {
+		if p.LegacyStyle {
 			body.WriteString(`<text:p text:style-name="PVn">`)
 		} else {
 			body.WriteString(`<text:p>`)
 		}
-		for _, r := range p.runs {
-			if r.font == "" {
-				body.WriteString(escape(r.stored(styleFont)))
+		for _, r := range p.Runs {
+			if r.Font == "" {
+				body.WriteString(escape(r.Stored()))
 				continue
 			}
-			fmt.Fprintf(&body, `<text:span text:style-name="T%s">%s</text:span>`, style[r.font], escape(r.stored(styleFont)))
+			fmt.Fprintf(&body, `<text:span text:style-name="T%s">%s</text:span>`, style[r.Font], escape(r.Stored()))
 		}
 		body.WriteString("</text:p>")
 	}
@@ -220,23 +227,23 @@ func makeODT(t testing.TB, paras []tpara) []byte {
 <office:document-content `+odfNS+`>`+faces+styles+`<office:body><office:text>`+body.String()+`</office:text></office:body></office:document-content>`)
 }
 
-// makeODS writes paras as an .ods, a paragraph a row, in one cell whose style
+// ODS writes paras as an .ods, a paragraph a row, in one cell whose style
 // sets the font of its first run (a paragraph of several runs gets spans).
-func makeODS(t testing.TB, paras []tpara) []byte {
+func ODS(t testing.TB, paras []Para) []byte {
 	faces, styles, style := odfFonts(paras)
 	var body strings.Builder
 	for _, p := range paras {
-		cellFont := styleFont
-		if !p.legacyStyle {
-			cellFont = p.runs[0].font
+		cellFont := StyleFont
+		if !p.LegacyStyle {
+			cellFont = p.Runs[0].Font
 		}
 		fmt.Fprintf(&body, `<table:table-row><table:table-cell table:style-name="ce%s" office:value-type="string"><text:p>`, style[cellFont])
-		for i, r := range p.runs {
+		for i, r := range p.Runs {
 			if i == 0 {
-				body.WriteString(escape(r.stored(styleFont)))
+				body.WriteString(escape(r.Stored()))
 				continue
 			}
-			fmt.Fprintf(&body, `<text:span text:style-name="T%s">%s</text:span>`, style[r.font], escape(r.stored(styleFont)))
+			fmt.Fprintf(&body, `<text:span text:style-name="T%s">%s</text:span>`, style[r.Font], escape(r.Stored()))
 		}
 		body.WriteString(`</text:p></table:table-cell></table:table-row>`)
 	}
@@ -244,16 +251,16 @@ func makeODS(t testing.TB, paras []tpara) []byte {
 <office:document-content `+odfNS+`>`+faces+styles+`<office:body><office:spreadsheet><table:table table:name="Sheet1"><table:table-column table:style-name="co1"/>`+body.String()+`</table:table></office:spreadsheet></office:body></office:document-content>`)
 }
 
-// makeRTF writes paras as RTF by hand: legacy text as the Latin-1 bytes it is,
+// RTF writes paras as RTF by hand: legacy text as the Latin-1 bytes it is,
 // Unicode as \u escapes.
-func makeRTF(paras []tpara) []byte {
-	fonts := map[string]int{styleFont: 0}
-	order := []string{styleFont}
+func RTF(paras []Para) []byte {
+	fonts := map[string]int{StyleFont: 0}
+	order := []string{StyleFont}
 	for _, p := range paras {
-		for _, r := range p.runs {
-			if _, ok := fonts[r.font]; r.font != "" && !ok {
-				fonts[r.font] = len(order)
-				order = append(order, r.font)
+		for _, r := range p.Runs {
+			if _, ok := fonts[r.Font]; r.Font != "" && !ok {
+				fonts[r.Font] = len(order)
+				order = append(order, r.Font)
 			}
 		}
 	}
@@ -265,13 +272,13 @@ func makeRTF(paras []tpara) []byte {
 	b.WriteString("}\n")
 	for _, p := range paras {
 		b.WriteString(`\pard\plain `)
-		for _, r := range p.runs {
-			font := r.font
+		for _, r := range p.Runs {
+			font := r.Font
 			if font == "" {
-				font = styleFont
+				font = StyleFont
 			}
 			fmt.Fprintf(&b, `{\f%d\fs26 `, fonts[font])
-			for _, c := range r.stored(styleFont) {
+			for _, c := range r.Stored() {
 				switch {
 				case c == '\\' || c == '{' || c == '}':
 					b.WriteString(`\` + string(c))
@@ -291,9 +298,9 @@ func makeRTF(paras []tpara) []byte {
 	return []byte(b.String())
 }
 
-// makeCFB writes an OLE2 compound file whose directory holds streams named
+// CFB writes an OLE2 compound file whose directory holds streams named
 // names (empty): enough for Sniff, which reads the directory only.
-func makeCFB(names ...string) []byte {
+func CFB(names ...string) []byte {
 	const ssz = 512
 	out := make([]byte, 3*ssz)
 	h := out[:ssz]
