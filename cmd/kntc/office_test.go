@@ -28,7 +28,7 @@ func TestOfficeFilesEndToEnd(t *testing.T) {
 		testenv.Missing(t, testenv.LibreOffice, "no soffice command (Debian: libreoffice-writer-nogui, libreoffice-calc-nogui)")
 	}
 	dir := t.TempDir()
-	s := startServe(t, map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}, "--data-dir", dir, "--stable-delay", "1s", "--max-attempts", "2", "--office-timeout", "5m")
+	s := startServe(t, map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}, "--data-dir", dir, "--stable-delay", "1s", "--max-attempts", "2", "--office-timeout", "10m")
 	token := s.login(t)
 	hot := filepath.Join(dir, "hotfolder")
 

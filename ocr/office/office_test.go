@@ -244,7 +244,7 @@ func TestToPDFA(t *testing.T) {
 	ods := made("officetest.Letter.ods", officetest.ODS(t, officetest.Letter))
 	byLO := func(src, ext, target string) func(t *testing.T) string {
 		return func(t *testing.T) string {
-			out, err := office.Soffice(soffice, t.TempDir(), src, target, ext, 5*time.Minute)
+			out, err := office.Soffice(soffice, t.TempDir(), src, target, ext, 10*time.Minute)
 			if err != nil {
 				t.Fatalf("make the .%s with LibreOffice: %v", ext, err)
 			}
@@ -252,7 +252,7 @@ func TestToPDFA(t *testing.T) {
 		}
 	}
 	given := func(p string) func(*testing.T) string { return func(*testing.T) string { return p } }
-	conv := &office.Converter{Program: soffice, Timeout: 5 * time.Minute, Slots: 2}
+	conv := &office.Converter{Program: soffice, Timeout: 10 * time.Minute, Slots: 2}
 	tests := []struct {
 		name  string
 		input func(t *testing.T) string
@@ -385,7 +385,7 @@ func TestLibreOfficeBadInput(t *testing.T) {
 		timeout time.Duration
 		want    error
 	}{
-		{"unreadable .doc", append(officetest.CFB("WordDocument"), bytes.Repeat([]byte("rác "), 2000)...), office.DOC, 5 * time.Minute, office.ErrCorrupt},
+		{"unreadable .doc", append(officetest.CFB("WordDocument"), bytes.Repeat([]byte("rác "), 2000)...), office.DOC, 10 * time.Minute, office.ErrCorrupt},
 		{"time limit", officetest.DOCX(t, officetest.Letter), office.DOCX, 300 * time.Millisecond, office.ErrTimeout},
 	}
 	for _, tt := range tests {

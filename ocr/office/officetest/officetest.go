@@ -199,7 +199,7 @@ func odfZip(t testing.TB, mime, content string) []byte {
 	return Zip(t,
 		Entry{Name: "mimetype", Data: mime, Stored: true},
 		Entry{Name: "META-INF/manifest.xml", Data: `<?xml version="1.0" encoding="UTF-8"?>
-<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-Entry manifest:full-path="/" manifest:media-type="` + mime + `"/><manifest:file-Entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>`},
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="` + mime + `"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>`},
 		Entry{Name: "content.xml", Data: content},
 	)
 }
