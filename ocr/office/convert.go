@@ -87,6 +87,11 @@ func (c *Converter) ToPDFA(ctx context.Context, src string, f Format, dst string
 		return res, err
 	}
 	defer os.RemoveAll(job)
+	// LibreOffice runs in the job directory and takes its profile as a file URL:
+	// both need the absolute path (a data directory may be given as ./data).
+	if job, err = filepath.Abs(job); err != nil {
+		return res, err
+	}
 
 	in := filepath.Join(job, "in."+string(f))
 	if err := linkOrCopy(src, in); err != nil {

@@ -350,15 +350,21 @@ func TestHangKilledWithItsChildren(t *testing.T) {
 	dir := t.TempDir()
 	pidFile := filepath.Join(dir, "child.pid")
 	prog := filepath.Join(dir, "soffice")
-	script := "#!/bin/sh\nsleep 600 &\necho $! > " + pidFile + "\nwait\n"
+	argsFile := filepath.Join(dir, "args")
+	script := "#!/bin/sh\necho \"$@\" > " + argsFile + "\nsleep 600 &\necho $! > " + pidFile + "\nwait\n"
 	if err := os.WriteFile(prog, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	conv := &office.Converter{Program: prog, Timeout: time.Second}
 	src := write(t, "in.docx", officetest.DOCX(t, officetest.Letter))
-	_, err := conv.ToPDFA(context.Background(), src, office.DOCX, filepath.Join(dir, "out.pdf"))
+	t.Chdir(dir) // the output named relative to the working directory, as ./data is
+	_, err := conv.ToPDFA(context.Background(), src, office.DOCX, "out.pdf")
 	if !errors.Is(err, office.ErrTimeout) || !office.IsPermanent(err) {
 		t.Fatalf("ToPDFA = %v, want a timeout", err)
+	}
+	args, _ := os.ReadFile(argsFile)
+	if !strings.Contains(string(args), "-env:UserInstallation=file://"+dir+"/out.pdf.work-") {
+		t.Errorf("LibreOffice's profile is not an absolute file URL in its own directory: %s", args)
 	}
 	b, rerr := os.ReadFile(pidFile)
 	if rerr != nil {
