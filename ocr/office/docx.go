@@ -9,10 +9,9 @@ import (
 // docxStyles is what word/styles.xml says about fonts: each style's font and the
 // style it is based on, the default paragraph style and the document default.
 type docxStyles struct {
-	styles       map[string]docxStyle
-	defaultPara  string
-	defaultFont  string
-	defaultIsSet bool
+	styles      map[string]docxStyle
+	defaultPara string
+	defaultFont string
 }
 
 type docxStyle struct {
@@ -72,7 +71,7 @@ func parseDocxStyles(data []byte) (docxStyles, error) {
 				case "style":
 					cur.font, cur.fontSet = rFonts(t)
 				case "rPrDefault":
-					s.defaultFont, s.defaultIsSet = rFonts(t)
+					s.defaultFont, _ = rFonts(t)
 				}
 			}
 		case xml.EndElement:
@@ -217,7 +216,8 @@ func docxRunFont(s docxStyles, direct string, directSet bool, runStyle, paraStyl
 	return s.defaultFont
 }
 
-// docxParts are the parts of a .docx that hold text or name fonts.
+// docxPart tells whether a part of a .docx holds text to convert (the body,
+// headers, footers, notes, comments) and whether it names fonts.
 func docxPart(name string) (text, fonts bool) {
 	if !strings.HasPrefix(name, "word/") || !strings.HasSuffix(name, ".xml") || strings.Count(name, "/") != 1 {
 		return false, false

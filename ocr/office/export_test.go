@@ -1,11 +1,14 @@
 package office
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Soffice runs one LibreOffice conversion, for tests that make their inputs
 // (.doc, .xls…) with LibreOffice itself.
 func Soffice(program, job, in, target, ext string, timeout time.Duration) (string, error) {
-	return soffice(testContext(), program, job, in, target, ext, timeout)
+	return soffice(context.Background(), program, job, in, target, ext, timeout)
 }
 
 // Unicode rewrites the legacy text of a .docx, .odt or .ods file, as ToPDFA does

@@ -1,5 +1,0 @@
-package office
-
-import "context"
-
-func testContext() context.Context { return context.Background() }
