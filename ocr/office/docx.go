@@ -2,7 +2,6 @@ package office
 
 import (
 	"encoding/xml"
-	"fmt"
 	"strings"
 )
 
@@ -238,7 +237,7 @@ func rewriteDocx(names []string, get func(string) ([]byte, error), counts *Count
 	var styles docxStyles
 	if b, err := get("word/styles.xml"); err == nil {
 		if styles, err = parseDocxStyles(b); err != nil {
-			return nil, fmt.Errorf("%w: word/styles.xml: %v", ErrCorrupt, err)
+			return nil, fail(ErrCorrupt, "word/styles.xml: %v", err)
 		}
 	}
 	out := map[string][]byte{}
@@ -258,7 +257,7 @@ func rewriteDocx(names []string, get func(string) ([]byte, error), counts *Count
 			nb, err = renameAllFonts(b)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, n, err)
+			return nil, fail(ErrCorrupt, "%s: %v", n, err)
 		}
 		if string(nb) != string(b) {
 			out[n] = nb

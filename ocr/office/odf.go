@@ -2,7 +2,6 @@ package office
 
 import (
 	"encoding/xml"
-	"fmt"
 )
 
 // odfStyles is what an OpenDocument's styles say about fonts: font faces by name,
@@ -224,26 +223,26 @@ func rewriteODF(get func(string) ([]byte, error), counts *Counts) (map[string][]
 	}
 	contentXML, err := get("content.xml")
 	if err != nil {
-		return nil, fmt.Errorf("%w: no content.xml: %v", ErrCorrupt, err)
+		return nil, fail(ErrCorrupt, "no content.xml: %v", err)
 	}
 	common := newODFStyles()
 	if stylesXML != nil {
 		if err := common.read(stylesXML); err != nil {
-			return nil, fmt.Errorf("%w: styles.xml: %v", ErrCorrupt, err)
+			return nil, fail(ErrCorrupt, "styles.xml: %v", err)
 		}
 	}
 	forContent := newODFStyles()
 	for _, b := range [][]byte{stylesXML, contentXML} {
 		if b != nil {
 			if err := forContent.read(b); err != nil {
-				return nil, fmt.Errorf("%w: content.xml: %v", ErrCorrupt, err)
+				return nil, fail(ErrCorrupt, "content.xml: %v", err)
 			}
 		}
 	}
 	out := map[string][]byte{}
 	nb, err := rewriteODFPart(contentXML, forContent, counts)
 	if err != nil {
-		return nil, fmt.Errorf("%w: content.xml: %v", ErrCorrupt, err)
+		return nil, fail(ErrCorrupt, "content.xml: %v", err)
 	}
 	if string(nb) != string(contentXML) {
 		out["content.xml"] = nb
@@ -251,7 +250,7 @@ func rewriteODF(get func(string) ([]byte, error), counts *Counts) (map[string][]
 	if stylesXML != nil {
 		nb, err := rewriteODFPart(stylesXML, common, counts)
 		if err != nil {
-			return nil, fmt.Errorf("%w: styles.xml: %v", ErrCorrupt, err)
+			return nil, fail(ErrCorrupt, "styles.xml: %v", err)
 		}
 		if string(nb) != string(stylesXML) {
 			out["styles.xml"] = nb
