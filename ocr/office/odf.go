@@ -1,8 +1,6 @@
 package office
 
-import (
-	"encoding/xml"
-)
+import "encoding/xml"
 
 // odfStyles is what an OpenDocument's styles say about fonts: font faces by name,
 // each style's font and parent (by family and name), and each family's default.
