@@ -43,8 +43,11 @@ apt_install() {
 # What building and running kntc needs: a C toolchain for cgo (Tesseract through
 # gosseract, the race detector), Tesseract with the Vietnamese and orientation models,
 # poppler (rendering PDF pages, reading their text), Ghostscript (PDF/A copies of
-# born-digital PDFs; run as a separate program, never linked) and fonts with every
-# Vietnamese letter (QR cover sheets are drawn with them).
+# born-digital PDFs; run as a separate program, never linked), LibreOffice without
+# its desktop (office files to PDF/A, run headless as a separate program) and fonts
+# with every Vietnamese letter (QR cover sheets are drawn with them, office files
+# are set in them).
 KNTC_RUNTIME_PACKAGES=(ca-certificates gcc g++ libc6-dev pkg-config
 	tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libtesseract-dev libleptonica-dev
-	poppler-utils ghostscript fonts-dejavu-core fonts-liberation2)
+	poppler-utils ghostscript libreoffice-writer-nogui libreoffice-calc-nogui
+	fonts-dejavu-core fonts-liberation2)

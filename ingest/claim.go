@@ -351,7 +351,8 @@ func (s *Spool) Recover(ctx context.Context) error {
 }
 
 // removeScratch removes what processing left in the spool beside document id's file
-// (page images encoded ahead, temporary archive copies): names "ID.…".
+// (page images encoded ahead, temporary archive copies, an office file's PDF and
+// the work directory of its conversion): names "ID.…".
 func (s *Spool) removeScratch(id string) error {
 	names, err := filepath.Glob(filepath.Join(s.Dir, id+".*"))
 	if err != nil {
@@ -361,7 +362,7 @@ func (s *Spool) removeScratch(id string) error {
 		if strings.HasSuffix(n, ".claim.json") {
 			continue // the claim's own record: Recover's
 		}
-		if err := os.Remove(n); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := os.RemoveAll(n); err != nil {
 			return err
 		}
 	}

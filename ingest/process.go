@@ -410,7 +410,8 @@ func (p *Processor) recognizePage(ctx context.Context, d *Document, f PageFile, 
 	// Every page is checked for a QR cover sheet on the raster decoded for OCR (a
 	// part of a split batch holds none: they were cut off). A cover is not read.
 	cover := false
-	if p.Cover != nil && !strings.HasPrefix(d.SourcePath, splitPrefix) {
+	_, converted := f.(ConvertedFile)
+	if p.Cover != nil && !converted && !strings.HasPrefix(d.SourcePath, splitPrefix) {
 		r.CoverCase, r.CoverKind, cover = p.Cover(ctx, pg.Image)
 	}
 	switch {
@@ -534,9 +535,10 @@ func bornDigital(results []pageResult) bool {
 	return len(results) > 0
 }
 
-// storeArchive writes the PDF/A copy into a spool temp file and stores it: from the
-// file itself for a born-digital PDF, else page by page from the page images and OCR
-// words (each page decoded again, so only one raster is held).
+// storeArchive writes the PDF/A copy into a spool temp file and stores it: the
+// converted file's own PDF/A for an office file, from the file itself for a
+// born-digital PDF, else page by page from the page images and OCR words (each
+// page decoded again, so only one raster is held).
 func (p *Processor) storeArchive(ctx context.Context, d *Document, f PageFile, results []pageResult) error {
 	key := ArchiveKey(d.SHA256, p.Pipeline)
 	if _, err := p.Blobs.Stat(ctx, key); err == nil {
@@ -546,6 +548,9 @@ func (p *Processor) storeArchive(ctx context.Context, d *Document, f PageFile, r
 	title := d.Meta.Subject
 	if title == "" {
 		title = d.Filename
+	}
+	if cf, ok := f.(ConvertedFile); ok && cf.ArchivePath() != "" {
+		return p.putFile(ctx, key, cf.ArchivePath())
 	}
 	if p.ConvertPDF != nil && d.ContentType == "application/pdf" && bornDigital(results) {
 		err := p.ConvertPDF(ctx, p.Spool.Path(d.ID), tmp, title)

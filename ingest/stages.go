@@ -32,6 +32,16 @@ type PageFile interface {
 	Close() error
 }
 
+// ConvertedFile is a PageFile whose pages are not the input file's own but those
+// of a PDF made from it (an office file, converted by LibreOffice): its pages are
+// never cut at cover sheets, and when ArchivePath is not empty it names that PDF,
+// a PDF/A already checked, which is stored as the document's archive copy instead
+// of one assembled from page images.
+type ConvertedFile interface {
+	PageFile
+	ArchivePath() string
+}
+
 // PageOpener opens and validates an input file; problems of the file wrap ErrBadInput.
 type PageOpener func(ctx context.Context, path string) (PageFile, error)
 

@@ -57,6 +57,8 @@ type Config struct {
 	MaxFileSize    int64         // KNTC_MAX_FILE_SIZE
 	MaxPages       int           // KNTC_MAX_PAGES
 	MaxPixels      int64         // KNTC_MAX_PIXELS
+	OfficeTimeout  time.Duration // KNTC_OFFICE_TIMEOUT: one LibreOffice run
+	OfficeWorkers  int           // KNTC_OFFICE_WORKERS: LibreOffice conversions at once
 
 	SealKey     string // KNTC_SEAL_KEY: AES-256 key sealing denouncers' identities
 	SealKeyID   string // KNTC_SEAL_KEY_ID
@@ -142,6 +144,8 @@ func configVars(c *Config) []configVar {
 		{"KNTC_MAX_FILE_SIZE", "max-file-size", "524288000", "largest accepted file in bytes", &c.MaxFileSize, false},
 		{"KNTC_MAX_PAGES", "max-pages", "2000", "most pages per file", &c.MaxPages, false},
 		{"KNTC_MAX_PIXELS", "max-pixels", "150000000", "most pixels per page (decompression bombs)", &c.MaxPixels, false},
+		{"KNTC_OFFICE_TIMEOUT", "office-timeout", "2m", "time limit of one LibreOffice run converting an office file (.doc, .docx, .odt, .rtf, .xls, .xlsx, .ods); over it, LibreOffice is stopped and the file quarantined", &c.OfficeTimeout, false},
+		{"KNTC_OFFICE_WORKERS", "office-workers", "1", "office files LibreOffice converts at once (each run takes a core and a few hundred MB)", &c.OfficeWorkers, false},
 		{"KNTC_SEAL_KEY", "seal-key", "", "AES-256 key (64 hex digits or base64 of 32 bytes) sealing denouncers' identities (or KNTC_SEAL_KEY_FILE; default: generated once into DATA/seal.key; required on a shared database unless that file exists — every server of one database must share it)", &c.SealKey, true},
 		{"KNTC_SEAL_KEY_ID", "seal-key-id", "k1", "name of KNTC_SEAL_KEY, stored with every sealed value so keys can be rotated", &c.SealKeyID, false},
 		{"KNTC_SEAL_OLD_KEYS", "seal-old-keys", "", "retired sealing keys still needed to open old values: id:key,id:key (or KNTC_SEAL_OLD_KEYS_FILE)", &c.SealOldKeys, true},
@@ -297,6 +301,12 @@ func (c *Config) Validate() error {
 	}
 	if c.PageTimeout < time.Second {
 		errs = append(errs, fmt.Errorf("page-timeout %s: at least 1s", c.PageTimeout))
+	}
+	if c.OfficeTimeout < time.Second {
+		errs = append(errs, fmt.Errorf("office-timeout %s: at least 1s", c.OfficeTimeout))
+	}
+	if c.OfficeWorkers < 1 {
+		errs = append(errs, fmt.Errorf("office-workers %d: at least 1", c.OfficeWorkers))
 	}
 	if c.MaxAttempts < 1 || c.MaxAttempts > 100 {
 		errs = append(errs, fmt.Errorf("max-attempts %d: 1 to 100", c.MaxAttempts))

@@ -26,6 +26,7 @@ import (
 	"kntc/internal/lease"
 	"kntc/ocr"
 	"kntc/ocr/cover"
+	"kntc/ocr/office"
 	"kntc/ocr/pages"
 	"kntc/ocr/pdfa"
 	"kntc/ocr/pdfa/ghostscript"
@@ -102,9 +103,10 @@ func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logg
 			reader.WithoutToneCorrection()
 		}
 		lim := pages.Limits{MaxFileBytes: cfg.MaxFileSize, MaxPages: cfg.MaxPages, MaxPixels: cfg.MaxPixels}
+		conv := &office.Converter{Timeout: cfg.OfficeTimeout, Slots: cfg.OfficeWorkers}
 		p.proc = &ingest.Processor{
 			Docs: st.db, Blobs: st.blobs, OCR: reader, Rotate: ocr.Rotate,
-			Open:    openPages(lim),
+			Open:    openPages(lim, conv, logger),
 			Archive: archiver, ConvertPDF: convertPDF, ReadHeader: readHeader, Quarantine: &ingest.Quarantine{Dir: cfg.quarantineDir()},
 			EncodeArchive: encodeArchivePage, Cover: detectCover, CopyPDFPages: copyPDFPages(lim),
 			Logger: logger, Slots: slots, PageTimeout: cfg.PageTimeout, MaxPages: cfg.MaxPages, Pipeline: pipelineVersion,
@@ -214,9 +216,15 @@ func (p *pipeline) close() {
 	}
 }
 
-// openPages adapts ocr/pages to the pipeline.
-func openPages(lim pages.Limits) ingest.PageOpener {
+// openPages adapts ocr/pages to the pipeline; office files are converted to PDF/A
+// by conv first (when set) and read from that PDF.
+func openPages(lim pages.Limits, conv *office.Converter, logger *slog.Logger) ingest.PageOpener {
 	return func(ctx context.Context, path string) (ingest.PageFile, error) {
+		if conv != nil {
+			if f, err := openOffice(ctx, path, lim, conv, logger); f != nil || err != nil {
+				return f, err
+			}
+		}
 		f, err := pages.Open(ctx, path, lim)
 		if err != nil {
 			return nil, pagesError(err)
@@ -224,6 +232,59 @@ func openPages(lim pages.Limits) ingest.PageOpener {
 		return pageFile{f}, nil
 	}
 }
+
+// openOffice converts the office file at path (a spool file) to PDF/A beside it
+// and opens that PDF's pages: their text is the document's own, read from the
+// PDF, never OCR's. It returns no file and no error for a file that is not an
+// office file (or is over the size limit, which pages.Open reports).
+func openOffice(ctx context.Context, path string, lim pages.Limits, conv *office.Converter, logger *slog.Logger) (ingest.PageFile, error) {
+	st, err := os.Stat(path)
+	if err != nil || lim.MaxFileBytes > 0 && st.Size() > lim.MaxFileBytes || !st.Mode().IsRegular() {
+		return nil, nil
+	}
+	format, err := office.Sniff(path, office.Limits{})
+	if err != nil || format == "" {
+		return nil, officeError(err)
+	}
+	pdf := path + ".office.pdf"
+	res, err := conv.ToPDFA(ctx, path, format, pdf)
+	if err != nil {
+		return nil, officeError(err)
+	}
+	id := filepath.Base(path)
+	if res.Legacy != (office.Counts{}) {
+		logger.Info("legacy Vietnamese encodings converted to Unicode", "document_id", id, "format", string(format),
+			"tcvn3_runs", res.Legacy.TCVN3, "vni_runs", res.Legacy.VNI)
+	}
+	archive := pdf
+	if len(res.Problems) > 0 {
+		// Kept for its pages and text; the archive copy is then assembled from the
+		// page images, as for a born-digital PDF Ghostscript could not convert.
+		logger.Warn("LibreOffice's PDF is not PDF/A; archiving its page images instead", "document_id", id, "problem", res.Problems[0].String())
+		archive = ""
+	}
+	f, err := pages.Open(ctx, pdf, lim)
+	if err != nil {
+		return nil, pagesError(err)
+	}
+	return officeFile{pageFile{f}, format.MIME(), archive}, nil
+}
+
+func officeError(err error) error {
+	if office.IsPermanent(err) {
+		return ingest.BadInput(err)
+	}
+	return err
+}
+
+// officeFile is an office file's pages, read from the PDF/A LibreOffice made of it.
+type officeFile struct {
+	pageFile
+	ctype, archive string
+}
+
+func (o officeFile) ContentType() string { return o.ctype }
+func (o officeFile) ArchivePath() string { return o.archive }
 
 func pagesError(err error) error {
 	if pages.IsPermanent(err) {

@@ -112,3 +112,6 @@ func PostgresDatabase(tb testing.TB) string {
 	u.Path = "/" + name
 	return u.String()
 }
+
+// LibreOffice names the office suite the office-file tests convert with.
+const LibreOffice = "LibreOffice"

@@ -7,6 +7,7 @@ import (
 
 	"kntc/internal/testenv"
 	"kntc/internal/vnlegacy"
+	"kntc/internal/vnlegacy/vnlegacytest"
 )
 
 // BenchmarkConvert converts a sample text (about a page) as it is (Unicode) and
@@ -22,7 +23,7 @@ func BenchmarkConvert(b *testing.B) {
 		b.Fatal(err)
 	}
 	text := string(raw[:min(len(raw), 3000)])
-	for _, tt := range []struct{ name, text string }{{"unicode", text}, {"tcvn3", toTCVN3(text)}, {"vni", toVNI(text)}} {
+	for _, tt := range []struct{ name, text string }{{"unicode", text}, {"tcvn3", vnlegacytest.ToTCVN3(text)}, {"vni", vnlegacytest.ToVNI(text)}} {
 		b.Run(tt.name, func(b *testing.B) {
 			b.SetBytes(int64(len(tt.text)))
 			for b.Loop() {

@@ -4,15 +4,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
 	"kntc/internal/testenv"
 	"kntc/internal/vnlegacy"
+	"kntc/internal/vnlegacy/vnlegacytest"
 )
 
 func TestConvert(t *testing.T) {
@@ -57,100 +56,6 @@ func TestConvert(t *testing.T) {
 	}
 }
 
-// toTCVN3 writes s as TCVN3 read as Latin-1, the inverse of FromTCVN3 built from
-// it: capitals with tone marks, which TCVN3 lacks, are written lower case.
-func toTCVN3(s string) string {
-	inv := tcvn3Inverse()
-	return strings.Map(func(r rune) rune {
-		if c, ok := inv[r]; ok {
-			return c
-		}
-		if c, ok := inv[unicode.ToLower(r)]; ok {
-			return c
-		}
-		return r
-	}, norm.NFC.String(s))
-}
-
-var tcvn3Inverse = sync.OnceValue(func() map[rune]rune {
-	inv := map[rune]rune{}
-	for r := rune(0xA1); r <= 0xFF; r++ {
-		if u := []rune(vnlegacy.FromTCVN3(string(r))); len(u) == 1 && u[0] != r {
-			inv[u[0]] = r
-		}
-	}
-	return inv
-})
-
-// toVNI writes s as VNI read as Latin-1, from the VNI layout: the base letter,
-// then one character for its marks; ơ ư đ and i, ỵ with marks have their own.
-func toVNI(s string) string {
-	tone := map[rune]int{'\u0301': 0, '\u0300': 1, '\u0309': 2, '\u0303': 3, '\u0323': 4}
-	const (
-		plain  = "ùøûõï"
-		hat    = "áàåãä"
-		breve  = "éèúüë"
-		iTones = "íìæóò"
-	)
-	pick := func(set string, i int, upper bool) string {
-		r := []rune(set)[i]
-		if upper {
-			r = unicode.ToUpper(r)
-		}
-		return string(r)
-	}
-	var b strings.Builder
-	for _, c := range norm.NFC.String(s) {
-		d := []rune(norm.NFD.String(string(c)))
-		base, upper := unicode.ToLower(d[0]), unicode.IsUpper(d[0])
-		var hatMark, breveMark, horn bool
-		t := -1
-		for _, m := range d[1:] {
-			switch m {
-			case '\u0302':
-				hatMark = true
-			case '\u0306':
-				breveMark = true
-			case '\u031B':
-				horn = true
-			default:
-				t = tone[m]
-			}
-		}
-		switch {
-		case c == 'đ':
-			b.WriteString("ñ")
-		case c == 'Đ':
-			b.WriteString("Ñ")
-		case len(d) == 1:
-			b.WriteRune(c)
-		case base == 'i' && t >= 0:
-			b.WriteString(pick(iTones, t, upper))
-		case base == 'y' && t == 4:
-			b.WriteString(pick("î", 0, upper))
-		default:
-			baseOut := string(d[0])
-			if horn {
-				baseOut = pick(map[rune]string{'o': "ô", 'u': "ö"}[base], 0, upper)
-			}
-			b.WriteString(baseOut)
-			switch {
-			case hatMark && t >= 0:
-				b.WriteString(pick(hat, t, upper))
-			case hatMark:
-				b.WriteString(pick("â", 0, upper))
-			case breveMark && t >= 0:
-				b.WriteString(pick(breve, t, upper))
-			case breveMark:
-				b.WriteString(pick("ê", 0, upper))
-			case t >= 0:
-				b.WriteString(pick(plain, t, upper))
-			}
-		}
-	}
-	return b.String()
-}
-
 // TestSamples measures the detector on the sample texts: as they are (Unicode) it
 // must change nothing, and written in TCVN3 or VNI it must give them back.
 func TestSamples(t *testing.T) {
@@ -170,11 +75,11 @@ func TestSamples(t *testing.T) {
 			t.Errorf("%s: Unicode text detected as %v and changed", filepath.Base(f), enc)
 		}
 		// A whole text: its encoding decided on all of it, every line converted.
-		if got, enc := vnlegacy.Convert(toVNI(text)); got != text || enc != vnlegacy.VNI {
+		if got, enc := vnlegacy.Convert(vnlegacytest.ToVNI(text)); got != text || enc != vnlegacy.VNI {
 			t.Errorf("%s in VNI: detected as %v, text back %v", filepath.Base(f), enc, got == text)
 		}
-		want := vnlegacy.FromTCVN3(toTCVN3(text)) // capitals with tone marks become small
-		if got, enc := vnlegacy.Convert(toTCVN3(text)); got != want || enc != vnlegacy.TCVN3 {
+		want := vnlegacy.FromTCVN3(vnlegacytest.ToTCVN3(text)) // capitals with tone marks become small
+		if got, enc := vnlegacy.Convert(vnlegacytest.ToTCVN3(text)); got != want || enc != vnlegacy.TCVN3 {
 			t.Errorf("%s in TCVN3: detected as %v, text back %v", filepath.Base(f), enc, got == want)
 		}
 		files++
@@ -187,11 +92,11 @@ func TestSamples(t *testing.T) {
 			if got, enc := vnlegacy.Convert(line); got != line || enc != vnlegacy.Unicode {
 				t.Errorf("%s: Unicode line changed (%v): %q → %q", filepath.Base(f), enc, line, got)
 			}
-			if got, _ := vnlegacy.Convert(toVNI(line)); got == line {
+			if got, _ := vnlegacy.Convert(vnlegacytest.ToVNI(line)); got == line {
 				vniOK++
 			}
 			// TCVN3 has no capitals with tone marks: lines with one cannot come back.
-			tcvn := toTCVN3(line)
+			tcvn := vnlegacytest.ToTCVN3(line)
 			if vnlegacy.FromTCVN3(tcvn) != line {
 				continue
 			}

@@ -40,9 +40,10 @@ var (
 	// encryption this package cannot open.
 	ErrEncrypted error = &kind{msg: "tệp PDF được mã hoá, cần mật khẩu để mở, không đọc được (encrypted PDF)"}
 
-	// ErrUnsupported: not one of the accepted formats (PDF, TIFF, JPEG, PNG), or a
+	// ErrUnsupported: not one of the accepted formats (PDF, TIFF, JPEG, PNG; the
+	// office files ocr/office takes are converted before they get here), or a
 	// variant of one that this package cannot decode.
-	ErrUnsupported error = &kind{msg: "định dạng tệp không được hỗ trợ, chỉ nhận PDF, TIFF, JPEG, PNG (unsupported format)"}
+	ErrUnsupported error = &kind{msg: "định dạng tệp không được hỗ trợ, chỉ nhận PDF, TIFF, JPEG, PNG và tệp văn phòng DOC, DOCX, ODT, RTF, XLS, XLSX, ODS (unsupported format)"}
 
 	// ErrTooLarge: the file is larger than Limits.MaxFileBytes.
 	ErrTooLarge error = &kind{msg: "tệp quá lớn (file too large)"}
