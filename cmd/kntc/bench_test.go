@@ -158,8 +158,14 @@ func timePipeline(b *testing.B, pages []string, env ...string) (elapsed time.Dur
 	if err != nil {
 		b.Fatal(err)
 	}
+	// Into a case's sub-folder: a document in no case waits in triage and is
+	// held out of full-text search.
+	caseDir := filepath.Join(hot, "TINH", "KN-2026-000001")
+	if err := os.MkdirAll(caseDir, 0o755); err != nil {
+		b.Fatal(err)
+	}
 	start = time.Now()
-	if err := os.WriteFile(filepath.Join(hot, "mot-trang.png"), ocrtest.PNG(img), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(caseDir, "mot-trang.png"), ocrtest.PNG(img), 0o644); err != nil {
 		b.Fatal(err)
 	}
 	var id string
