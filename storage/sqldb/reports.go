@@ -2,7 +2,9 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -84,30 +86,37 @@ func each[T any](ctx context.Context, db *DB, what, q string, args []any, scan f
 	return db.classify(what, rows.Err())
 }
 
-// The forms' columns counted in SQL (report.Counter): per form, the register it
-// reads and, per column, the condition an item must meet and the number it adds
-// (1 by default). CountForm sums each column per row of the report in one
-// query; EachRef lists what a column counts with the same conditions, so a
-// number and its drill-down cannot disagree. The rules are the README's
-// (Statistics) and report's test oracle's, which checks them on random data.
+// The forms' columns counted in SQL (report.Counter). Per form, an inner query
+// reads the register of the tree (joined with ur, the units and their rows)
+// and works out each item's facts once (its state at the period's end, the
+// class of its decision…); per column, a condition on those facts and the
+// number an item adds (1 by default). CountForm sums every column per row of
+// the report in one query; EachRef lists what a column counts with the same
+// conditions, so a number and its drill-down cannot disagree. The rules are
+// the README's (Statistics); report's tests check them against the old
+// classification in Go on random data.
 
-// reportColumn is one counted column of a form.
+// reportColumn is one counted column of a form: conditions and values over the
+// facts (x.name).
 type reportColumn struct {
 	no    int
 	when  string // the condition an item meets to count
 	value string // what it adds; "" for 1
-	// matter, when set, makes the column count distinct matters per row: an
-	// integer naming the matter, and matterRef, what the drill-down lists.
-	matter, matterRef string
+	// distinct, when set, is added to the column: the number of distinct
+	// non-NULL values of this integer fact (01/TCD 7 and 02/XLD 5 count
+	// distinct matters); distinctRef is what the drill-down lists for the items
+	// counted through it, ref for the others.
+	distinct, distinctRef string
+	ref                   string // the item's reference in this column ("" for x.ref)
 }
 
-// reportSource is the register a form reads: the FROM clause (joined with ur,
-// the units of the tree and their rows), the WHERE clause, the item's ID
-// (the drill-down's order) and reference.
+// reportSource is a form's inner query: facts selects at least row_no, id
+// (the drill-down's order) and ref (what it lists) from the FROM and WHERE
+// clauses.
 type reportSource struct {
-	from, where, id, ref string
-	args                 []any
-	cols                 []reportColumn
+	facts, from, where string
+	args               []any
+	cols               []reportColumn
 }
 
 // ictDay is the Vietnam-time day of a timestamp column, as YYYY-MM-DD.
@@ -117,6 +126,15 @@ func (db *DB) ictDay(col string) string {
 	}
 	// SQLite keeps kntc's UTC timestamps as Go writes them: "2006-01-02 15:04:05.999999 +0000 UTC".
 	return "date(substr(" + col + ", 1, 19), '+7 hours')"
+}
+
+// fence keeps the inner query a query of its own, so its facts are worked out
+// once per item and not copied into every column's expression.
+func (db *DB) fence() string {
+	if db.d.Name == "postgres" {
+		return " OFFSET 0"
+	}
+	return " LIMIT -1"
 }
 
 // dayLit is day d as an SQL literal: the dates the law counts with are
@@ -130,31 +148,35 @@ var outcomeNames = []string{"recover_money", "recover_land", "return_money", "re
 	"returned_land", "disciplined_orgs", "disciplined_people", "disciplined_officials", "prosecuted_cases",
 	"prosecuted_people", "prosecuted_officials"}
 
-// outcomeJoin reads a case's outcome (JSON) once per row on PostgreSQL; SQLite's
+// outcomeFacts are the facts carrying a case's outcome (JSON): PostgreSQL reads
+// it once per case into columns o_NAME; SQLite passes the text on, and
 // json_extract keeps the last documents it parsed.
-func (db *DB) outcomeJoin() string {
+func (db *DB) outcomeFacts() (facts, join string) {
 	if db.d.Name != "postgres" {
-		return ""
+		return "c.outcome AS outcome", ""
 	}
 	cols := make([]string, 0, len(outcomeNames)+1)
+	sel := make([]string, 0, len(outcomeNames)+1)
 	for _, n := range outcomeNames {
 		cols = append(cols, n+" DOUBLE PRECISION")
+		sel = append(sel, "o."+n+" AS o_"+n)
 	}
 	cols = append(cols, "enforced_on TEXT")
-	return ` LEFT JOIN LATERAL jsonb_to_record(CASE WHEN c.outcome <> '{}' THEN c.outcome::jsonb END) AS o(` +
+	sel = append(sel, "o.enforced_on AS o_enforced_on")
+	return strings.Join(sel, ", "), ` LEFT JOIN LATERAL jsonb_to_record(CASE WHEN c.outcome <> '{}' THEN c.outcome::jsonb END) AS o(` +
 		strings.Join(cols, ", ") + `) ON TRUE`
 }
 
-// outcome is field name of the case's outcome, 0 when absent.
+// outcome is field name of the outcome fact, 0 when absent.
 func (db *DB) outcome(name string) string {
 	if db.d.Name == "postgres" {
-		return "COALESCE(o." + name + ", 0)"
+		return "COALESCE(x.o_" + name + ", 0)"
 	}
-	return "COALESCE(json_extract(c.outcome, '$." + name + "'), 0)"
+	return "COALESCE(json_extract(x.outcome, '$." + name + "'), 0)"
 }
 
-// enforcedDay is the day the outcome records the decision carried out, '' when
-// none (the zero time Go writes is 0001-01-01).
+// enforcedDay is the day the outcome (of case c, in the inner query) records
+// the decision carried out, ” when none (the zero time Go writes is 0001-01-01).
 func (db *DB) enforcedDay() string {
 	e := "COALESCE(substr(json_extract(c.outcome, '$.enforced_on'), 1, 10), '')"
 	if db.d.Name == "postgres" {
@@ -174,18 +196,19 @@ func (db *DB) reportSourceOf(q report.CountQuery) (reportSource, error) {
 		ict := time.FixedZone("ICT", 7*3600)
 		start := time.Date(q.From.Year(), q.From.Month(), q.From.Day(), 0, 0, 0, 0, ict)
 		end := time.Date(q.To.Year(), q.To.Month(), q.To.Day()+1, 0, 0, 0, 0, ict)
-		people := "(CASE WHEN r.group_size > 1 THEN r.group_size ELSE 1 END)"
-		group := people + " >= 5"
 		return reportSource{
-			from: `receptions r JOIN ur ON ur.unit_id = r.unit_id LEFT JOIN cases rc ON rc.id = r.case_id AND rc.` + inTree,
+			facts: `ur.row_no AS row_no, r.id AS id, 'tiep-' || r.id AS ref, rc.id AS case_id, rc.code AS case_code,
+				CASE WHEN r.group_size > 1 THEN r.group_size ELSE 1 END AS people`,
+			from:  `receptions r JOIN ur ON ur.unit_id = r.unit_id LEFT JOIN cases rc ON rc.id = r.case_id AND rc.` + inTree,
 			where: `r.at >= ? AND r.at < ?`, args: []any{ts(start), ts(end)},
-			id: "r.id", ref: "'tiep-' || r.id",
 			cols: []reportColumn{
 				{no: 5, when: "1 = 1"},
-				{no: 6, when: "1 = 1", value: people},
-				{no: 7, when: "1 = 1", matter: "COALESCE(2 * rc.id, 2 * r.id + 1)", matterRef: "COALESCE(rc.code, 'tiep-' || r.id)"},
-				{no: 8, when: group},
-				{no: 9, when: group, value: people},
+				{no: 6, when: "1 = 1", value: "x.people"},
+				// The visits without a case are matters of their own; a case
+				// counts once in its row.
+				{no: 7, when: "x.case_id IS NULL", distinct: "x.case_id", distinctRef: "x.case_code"},
+				{no: 8, when: "x.people >= 5"},
+				{no: 9, when: "x.people >= 5", value: "x.people"},
 			},
 		}, nil
 	case "02/XLD":
@@ -193,53 +216,57 @@ func (db *DB) reportSourceOf(q report.CountQuery) (reportSource, error) {
 		// first day; handled: a handling set by its last day.
 		in := `((p.received_on >= ` + from + ` AND p.received_on <= ` + to + `) OR (p.received_on < ` + from +
 			` AND (p.handled_on = '' OR p.handled_on >= ` + from + `)))`
-		handled := in + ` AND p.handling <> '' AND p.handled_on <> '' AND p.handled_on <= ` + to
-		admissible := handled + ` AND (p.admissibility = '` + string(cases.Admissible) + `' OR p.admissibility = '' AND p.handling = '` + string(cases.HandlingAccept) + `')`
+		handled := `(p.handling <> '' AND p.handled_on <> '' AND p.handled_on <= ` + to + `)`
+		admissible := `(p.admissibility = '` + string(cases.Admissible) + `' OR p.admissibility = '' AND p.handling = '` + string(cases.HandlingAccept) + `')`
 		competent := `(p.competence = '` + string(cases.Competent) + `' OR p.competence = '' AND p.handling = '` + string(cases.HandlingAccept) + `')`
-		inCompetence := admissible + ` AND ` + competent
-		outside := admissible + ` AND NOT ` + competent
-		complaint := inCompetence + ` AND p.kind = '` + string(cases.KindComplaint) + `'`
-		second := `pc.id IS NOT NULL AND pc.round = 2`
-		denunciation := inCompetence + ` AND p.kind = '` + string(cases.KindDenunciation) + `'`
+		// stage: 2 handled, 3 admissible and not competent, 4 competent.
+		stage := `(CASE WHEN NOT ` + handled + ` THEN 1 WHEN NOT ` + admissible + ` THEN 2 WHEN NOT ` + competent + ` THEN 3 ELSE 4 END)`
+		k := `(CASE p.kind WHEN '` + string(cases.KindComplaint) + `' THEN 1 WHEN '` + string(cases.KindDenunciation) + `' THEN 2 ELSE 3 END)`
+		// A duplicate's matter is its original petition.
 		original := `(CASE WHEN p.duplicate_of <> 0 THEN p.duplicate_of ELSE p.id END)`
+		in4 := "x.stage = 4"
 		return reportSource{
-			from: `petitions p JOIN ur ON ur.unit_id = p.unit_id LEFT JOIN cases pc ON pc.id = p.case_id AND pc.` + inTree,
-			where: `p.received_on <= ` + to, id: "p.id", ref: "'don-' || p.id",
+			facts: `ur.row_no AS row_no, p.id AS id, 'don-' || p.id AS ref, ` + stage + ` AS stage, ` + k + ` AS k,
+				p.handling AS handling, pc.id AS case_id, pc.code AS case_code, COALESCE(pc.round, 1) AS round, ` + original + ` AS original`,
+			from:  `petitions p JOIN ur ON ur.unit_id = p.unit_id LEFT JOIN cases pc ON pc.id = p.case_id AND pc.` + inTree,
+			where: `p.received_on <= ` + to + ` AND ` + in,
 			cols: []reportColumn{
-				{no: 1, when: in},
-				{no: 2, when: handled},
-				{no: 3, when: admissible},
-				{no: 4, when: inCompetence},
-				{no: 5, when: inCompetence, matter: "COALESCE(2 * pc.id, 2 * " + original + " + 1)", matterRef: "COALESCE(pc.code, 'don-' || " + original + ")"},
-				{no: 6, when: complaint},
-				{no: 7, when: complaint + ` AND NOT (` + second + `)`},
-				{no: 8, when: complaint + ` AND ` + second},
-				{no: 12, when: denunciation},
-				{no: 13, when: denunciation},
-				{no: 19, when: inCompetence + ` AND p.kind NOT IN ('` + string(cases.KindComplaint) + `', '` + string(cases.KindDenunciation) + `')`},
-				{no: 23, when: outside},
-				{no: 24, when: outside + ` AND p.handling = '` + string(cases.HandlingGuide) + `'`},
-				{no: 25, when: outside + ` AND p.handling = '` + string(cases.HandlingTransfer) + `'`},
+				{no: 1, when: "1 = 1"},
+				{no: 2, when: "x.stage >= 2"},
+				{no: 3, when: "x.stage >= 3"},
+				{no: 4, when: in4},
+				// A matter: the petition's case, else its original; cases and
+				// petitions are counted apart (they are never the same).
+				{no: 5, when: "1 = 0", distinct: "CASE WHEN " + in4 + " AND x.case_id IS NOT NULL THEN 2 * x.case_id WHEN " + in4 + " THEN 2 * x.original + 1 END",
+					distinctRef: "COALESCE(x.case_code, 'don-' || x.original)"},
+				{no: 6, when: in4 + " AND x.k = 1"},
+				{no: 7, when: in4 + " AND x.k = 1 AND x.round <> 2"},
+				{no: 8, when: in4 + " AND x.k = 1 AND x.round = 2"},
+				{no: 12, when: in4 + " AND x.k = 2"},
+				{no: 13, when: in4 + " AND x.k = 2"},
+				{no: 19, when: in4 + " AND x.k = 3"},
+				{no: 23, when: "x.stage = 3"},
+				{no: 24, when: "x.stage = 3 AND x.handling = '" + string(cases.HandlingGuide) + "'"},
+				{no: 25, when: "x.stage = 3 AND x.handling = '" + string(cases.HandlingTransfer) + "'"},
 			},
 		}, nil
 	case "03/GQKN", "04/GQTC":
-		return db.resolutionSource(q)
+		return db.resolutionSource(q), nil
 	case "05/KQTH":
-		return db.enforcementSource(q)
+		return db.enforcementSource(q), nil
 	}
 	return reportSource{}, fmt.Errorf("form %q: no columns counted: %w", q.Form, errs.ErrNotFound)
 }
 
 // caseFrom is the cases of the tree with their first move out of the workflow
-// (lw: guided or transferred, its Vietnam day) while not accepted, and their
-// outcome.
-func (db *DB) caseFrom() string {
+// (lw: guided or transferred, its Vietnam day) while not accepted.
+func (db *DB) caseFrom(join string) string {
 	return `cases c JOIN ur ON ur.unit_id = c.unit_id
 		LEFT JOIN (SELECT e.case_id, e.to_status, ` + db.ictDay("e.at") + ` AS on_day,
 				ROW_NUMBER() OVER (PARTITION BY e.case_id ORDER BY e.at, e.id) AS n
-			FROM case_events e WHERE e.type = '` + cases.EventTransition + `' AND e.to_status IN ('` +
-		string(cases.StatusGuided) + `', '` + string(cases.StatusTransferred) + `')) lw
-			ON lw.case_id = c.id AND lw.n = 1 AND c.accepted_on = ''` + db.outcomeJoin()
+			FROM case_events e WHERE e.to_status IN ('` + string(cases.StatusGuided) + `', '` + string(cases.StatusTransferred) +
+		`') AND e.type = '` + cases.EventTransition + `') lw
+			ON lw.case_id = c.id AND lw.n = 1 AND c.accepted_on = ''` + join
 }
 
 // Where a case stood at the end of day t (report's stateAt).
@@ -267,7 +294,7 @@ func caseDecided(t string) string {
 }
 
 // resolutionSource is 03/GQKN (complaints) or 04/GQTC (denunciations).
-func (db *DB) resolutionSource(q report.CountQuery) (reportSource, error) {
+func (db *DB) resolutionSource(q report.CountQuery) reportSource {
 	complaint := q.Form == "03/GQKN"
 	kind := cases.KindDenunciation
 	if complaint {
@@ -275,30 +302,31 @@ func (db *DB) resolutionSource(q report.CountQuery) (reportSource, error) {
 	}
 	from, to := dayLit(q.From), dayLit(q.To)
 	before := dayLit(q.From.AddDate(0, 0, -1))
-	st := caseStateAt(before)
-	pending := fmt.Sprintf(`(%[1]s = %[2]d OR %[1]s = %[3]d AND (c.decided_on = '' OR c.decided_on > %[4]s))`, st, stScreening, stAccepted, before)
+	// In the form: received in the period, or before it and still waiting
+	// for the decision on the day before it; then its state on the last day.
+	prev := caseStateAt(before)
+	pending := fmt.Sprintf(`(%[1]s = %[2]d OR %[1]s = %[3]d AND (c.decided_on = '' OR c.decided_on > %[4]s))`, prev, stScreening, stAccepted, before)
 	inScope := `((c.received_on >= ` + from + ` AND c.received_on <= ` + to + `) OR (c.received_on < ` + from + ` AND ` + pending + `))`
-	end := caseStateAt(to)
-	var cols []reportColumn
-	for col, state := range map[int]int{3: stScreening, 4: stAccepted, 5: stNotAccepted, 6: stWithdrawn} {
-		cols = append(cols, reportColumn{no: col, when: inScope + ` AND ` + end + ` = ` + strconv.Itoa(state)})
-	}
+	state := `(CASE WHEN ` + inScope + ` THEN ` + caseStateAt(to) + ` ELSE 0 END)`
 	// The decisions of the period, by result; a second complaint's upholds
 	// (sai) or annuls (đúng, đúng một phần) the first.
 	var dc strings.Builder
-	dc.WriteString("(CASE")
+	dc.WriteString("(CASE WHEN NOT (" + caseDecided(to) + " AND c.decided_on >= " + from + ") THEN 0")
 	if complaint {
 		fmt.Fprintf(&dc, ` WHEN c.round = 2 AND c.result = '%s' THEN 11 WHEN c.round = 2 THEN 12`, cases.ResultWrong)
 	}
 	fmt.Fprintf(&dc, ` WHEN c.result = '%s' THEN 8 WHEN c.result = '%s' THEN 9 WHEN c.result = '%s' THEN 10 ELSE 0 END)`,
 		cases.ResultRight, cases.ResultWrong, cases.ResultPartly)
-	decision := caseDecided(to) + ` AND c.decided_on >= ` + from
+	var cols []reportColumn
+	for _, c := range []struct{ col, state int }{{3, stScreening}, {4, stAccepted}, {5, stNotAccepted}, {6, stWithdrawn}} {
+		cols = append(cols, reportColumn{no: c.col, when: "x.state = " + strconv.Itoa(c.state)})
+	}
 	last := 10
 	if complaint {
 		last = 12
 	}
 	for col := 8; col <= last; col++ {
-		cols = append(cols, reportColumn{no: col, when: decision + ` AND ` + dc.String() + ` = ` + strconv.Itoa(col)})
+		cols = append(cols, reportColumn{no: col, when: "x.dc = " + strconv.Itoa(col)})
 	}
 	names := []string{"recover_money", "recover_land", "return_money", "return_land", "return_orgs", "return_people"}
 	base := 13
@@ -310,42 +338,50 @@ func (db *DB) resolutionSource(q report.CountQuery) (reportSource, error) {
 	}
 	for i, n := range names {
 		v := db.outcome(n)
-		cols = append(cols, reportColumn{no: base + i, when: decision + ` AND ` + dc.String() + ` <> 0 AND ` + v + ` <> 0`, value: v})
+		cols = append(cols, reportColumn{no: base + i, when: `x.dc <> 0 AND x.has_outcome = 1 AND ` + v + ` <> 0`, value: v})
 	}
-	slices.SortFunc(cols, func(x, y reportColumn) int { return x.no - y.no })
-	return reportSource{from: db.caseFrom(), where: `c.kind = '` + string(kind) + `'`, id: "c.id", ref: "c.code", cols: cols}, nil
+	facts, join := db.outcomeFacts()
+	return reportSource{
+		facts: `ur.row_no AS row_no, c.id AS id, c.code AS ref, ` + state + ` AS state, ` + dc.String() + ` AS dc,
+			CASE WHEN c.outcome <> '{}' THEN 1 ELSE 0 END AS has_outcome, ` + facts,
+		from: db.caseFrom(join), where: `c.kind = '` + string(kind) + `'`, cols: cols}
 }
 
-// enforcementSource is 05/KQTH: the decisions to carry out in the period, by
-// kind, and their outcomes.
-func (db *DB) enforcementSource(q report.CountQuery) (reportSource, error) {
+// enforcementSource is 05/KQTH: the decisions to carry out in the period (issued
+// by its last day, not carried out before its first), by kind, and their
+// outcomes.
+func (db *DB) enforcementSource(q report.CountQuery) reportSource {
 	from, to := dayLit(q.From), dayLit(q.To)
 	done := `(CASE WHEN ` + db.enforcedDay() + ` <> '' THEN ` + db.enforcedDay() + ` ELSE c.closed_on END)`
 	var cols []reportColumn
 	for _, k := range []struct {
-		kind  cases.Kind
+		kind  int
 		base  int
 		names []string
 	}{
-		{cases.KindComplaint, 1, []string{"recover_money", "recover_land", "recovered_money", "recovered_land", "return_money",
+		{1, 1, []string{"recover_money", "recover_land", "recovered_money", "recovered_land", "return_money",
 			"return_land", "returned_money", "returned_land", "disciplined_people", "disciplined_officials",
 			"prosecuted_cases", "prosecuted_people", "prosecuted_officials"}},
-		{cases.KindDenunciation, 16, []string{"recover_money", "recover_land", "recovered_money", "recovered_land", "return_money",
+		{2, 16, []string{"recover_money", "recover_land", "recovered_money", "recovered_land", "return_money",
 			"return_land", "returned_money", "returned_land", "disciplined_orgs", "disciplined_people", "disciplined_officials",
 			"prosecuted_cases", "prosecuted_people", "prosecuted_officials"}},
 	} {
-		of := `c.kind = '` + string(k.kind) + `'`
+		of := `x.k = ` + strconv.Itoa(k.kind)
 		cols = append(cols, reportColumn{no: k.base, when: of},
-			reportColumn{no: k.base + 1, when: of + ` AND ` + done + ` <> '' AND ` + done + ` <= ` + to})
+			reportColumn{no: k.base + 1, when: of + ` AND x.done <> '' AND x.done <= ` + to})
 		for i, n := range k.names {
 			v := db.outcome(n)
-			cols = append(cols, reportColumn{no: k.base + 2 + i, when: of + ` AND ` + v + ` <> 0`, value: v})
+			cols = append(cols, reportColumn{no: k.base + 2 + i, when: of + ` AND x.has_outcome = 1 AND ` + v + ` <> 0`, value: v})
 		}
 	}
-	return reportSource{from: db.caseFrom(),
+	facts, join := db.outcomeFacts()
+	return reportSource{
+		facts: `ur.row_no AS row_no, c.id AS id, c.code AS ref, CASE WHEN c.kind = '` + string(cases.KindComplaint) + `' THEN 1 ELSE 2 END AS k, ` +
+			done + ` AS done, CASE WHEN c.outcome <> '{}' THEN 1 ELSE 0 END AS has_outcome, ` + facts,
+		from: db.caseFrom(join),
 		where: `c.kind IN ('` + string(cases.KindComplaint) + `', '` + string(cases.KindDenunciation) + `') AND ` + caseDecided(to) +
 			` AND NOT (` + done + ` <> '' AND ` + done + ` < ` + from + `)`,
-		id: "c.id", ref: "c.code", cols: cols}, nil
+		cols: cols}
 }
 
 // unitRows is the CTE ur (unit_id, row_no): every unit of the tree and its row.
@@ -367,7 +403,12 @@ func unitRows(rowOf map[int64]int) string {
 	return b.String()
 }
 
-// CountForm implements report.Counter: one query, a row of sums per row of the
+// inner is the source's inner query, aliased x.
+func (db *DB) inner(src reportSource) string {
+	return `(SELECT ` + src.facts + ` FROM ` + src.from + ` WHERE ` + src.where + db.fence() + `) x`
+}
+
+// CountForm implements report.Counter: one query, a line of sums per row of the
 // report.
 func (db *DB) CountForm(ctx context.Context, q report.CountQuery) (map[int][]float64, error) {
 	src, err := db.reportSourceOf(q)
@@ -379,18 +420,22 @@ func (db *DB) CountForm(ctx context.Context, q report.CountQuery) (map[int][]flo
 		rows = max(rows, r+1)
 	}
 	var sel strings.Builder
-	sel.WriteString("ur.row_no")
+	sel.WriteString("x.row_no")
 	for _, c := range src.cols {
-		switch {
-		case c.matter != "":
-			fmt.Fprintf(&sel, ", CAST(COUNT(DISTINCT CASE WHEN %s THEN %s END) AS DOUBLE PRECISION)", c.when, c.matter)
-		case c.value != "":
-			fmt.Fprintf(&sel, ", CAST(SUM(CASE WHEN %s THEN %s ELSE 0 END) AS DOUBLE PRECISION)", c.when, c.value)
-		default:
-			fmt.Fprintf(&sel, ", CAST(SUM(CASE WHEN %s THEN 1 ELSE 0 END) AS DOUBLE PRECISION)", c.when)
+		v := "1"
+		if c.value != "" {
+			v = c.value
 		}
+		sum := "SUM(CASE WHEN " + c.when + " THEN " + v + " ELSE 0 END)"
+		if c.distinct != "" {
+			sum += " + COUNT(DISTINCT " + c.distinct + ")"
+		}
+		sel.WriteString(", CAST(" + sum + " AS DOUBLE PRECISION)")
 	}
-	query := unitRows(q.RowOf) + `SELECT ` + sel.String() + ` FROM ` + src.from + ` WHERE ` + src.where + ` GROUP BY ur.row_no`
+	query := unitRows(q.RowOf) + `SELECT ` + sel.String() + ` FROM ` + db.inner(src) + ` GROUP BY x.row_no`
+	if os.Getenv("ZZ_SQL") != "" {
+		_ = os.WriteFile("/tmp/q-"+strings.ReplaceAll(q.Form, "/", "-")+".sql", []byte(query+";\n"), 0o644)
+	}
 	out := make(map[int][]float64, len(src.cols))
 	for _, c := range src.cols {
 		out[c.no] = make([]float64, rows)
@@ -441,24 +486,29 @@ func (db *DB) EachRef(ctx context.Context, q report.CountQuery, col, row int, fn
 			return fmt.Errorf("form %s counts no column %d: %w", q.Form, col, errs.ErrNotFound)
 		}
 	}
+	// Per column: 1 when the item counts through the condition, 2 through the
+	// distinct fact, 0 when not; and the reference it lists then.
 	var sel strings.Builder
-	sel.WriteString("ur.row_no, " + src.ref)
-	some := make([]string, len(cols))
-	for i, c := range cols {
+	sel.WriteString("x.row_no, x.ref")
+	some := make([]string, 0, 2*len(cols))
+	for _, c := range cols {
+		flag := "CASE WHEN " + c.when + " THEN 1"
+		some = append(some, "("+c.when+")")
 		ref := "''"
-		if c.matterRef != "" {
-			ref = c.matterRef
+		if c.distinct != "" {
+			flag += " WHEN " + c.distinct + " IS NOT NULL THEN 2"
+			some = append(some, "("+c.distinct+" IS NOT NULL)")
+			ref = c.distinctRef
 		}
-		fmt.Fprintf(&sel, ", CASE WHEN %s THEN 1 ELSE 0 END, %s", c.when, ref)
-		some[i] = "(" + c.when + ")"
+		sel.WriteString(", " + flag + " ELSE 0 END, " + ref)
 	}
-	where := src.where + ` AND (` + strings.Join(some, " OR ") + `)`
+	where := "(" + strings.Join(some, " OR ") + ")"
 	args := src.args
 	if row >= 0 {
-		where += ` AND ur.row_no = ?`
+		where += ` AND x.row_no = ?`
 		args = append(slices.Clone(args), row)
 	}
-	query := unitRows(q.RowOf) + `SELECT ` + sel.String() + ` FROM ` + src.from + ` WHERE ` + where + ` ORDER BY ` + src.id
+	query := unitRows(q.RowOf) + `SELECT ` + sel.String() + ` FROM ` + db.inner(src) + ` WHERE ` + where + ` ORDER BY x.id`
 	what := "list " + q.Form
 	r, err := db.sql.QueryContext(ctx, db.q(query), args...)
 	if err != nil {
@@ -466,24 +516,24 @@ func (db *DB) EachRef(ctx context.Context, q report.CountQuery, col, row int, fn
 	}
 	defer r.Close()
 	flags := make([]int, len(cols))
-	matters := make([]string, len(cols))
+	refs := make([]sql.NullString, len(cols))
 	var at int
 	var ref string
 	dest := []any{&at, &ref}
 	for i := range cols {
-		dest = append(dest, &flags[i], &matters[i])
+		dest = append(dest, &flags[i], &refs[i])
 	}
 	for r.Next() {
 		if err := r.Scan(dest...); err != nil {
 			return db.classify(what, err)
 		}
 		for i, c := range cols {
-			if flags[i] == 0 {
-				continue
-			}
 			out := ref
-			if c.matterRef != "" {
-				out = matters[i]
+			switch flags[i] {
+			case 0:
+				continue
+			case 2:
+				out = refs[i].String
 			}
 			if err := fn(at, c.no, out); err != nil {
 				return err
