@@ -25,9 +25,13 @@ import (
 // Build and by Cell.
 func TestCountsMatchOracle(t *testing.T) {
 	onBothDatabases(t, func(t *testing.T, db *sqldb.DB) {
-		rep, units := seedRandom(t, db, rand.New(rand.NewPCG(14, 2026)))
-		for _, tc := range []struct{ unit, period string }{
-			{"TINH", "2026-Q1"}, {"TINH", "2026-Q2"}, {"TINH", "2026"}, {"D1", "2026-H1"}, {"D1X1", "2026-9M"}, {"SO", "2026-Q1"},
+		rep := seedRandom(t, db, rand.New(rand.NewPCG(14, 2026)))
+		for _, tc := range []struct {
+			unit, period string
+			cells        bool // also ask Cell for a few cells (each a query of its own)
+		}{
+			{"TINH", "2026-Q1", true}, {"TINH", "2026-Q2", false}, {"TINH", "2026", false}, {"D1", "2026-H1", true},
+			{"D1X1", "2026-9M", false}, {"SO", "2026-Q1", false},
 		} {
 			per, err := report.ParsePeriod(tc.period)
 			if err != nil {
@@ -52,8 +56,8 @@ func TestCountsMatchOracle(t *testing.T) {
 				}
 				compareReports(t, what+" (numbers)", n, w, false)
 				// Cell lists one cell as Build does: a few of every form.
-				for _, col := range []int{1, 2, 3, 5, 7, 9, 13} {
-					if col > len(g.Form.Columns) {
+				for _, col := range []int{1, 5, 7} {
+					if !tc.cells || col > len(g.Form.Columns) {
 						continue
 					}
 					for _, row := range []string{"total", g.Rows[len(g.Rows)-1].Code} {
@@ -79,7 +83,6 @@ func TestCountsMatchOracle(t *testing.T) {
 				t.Errorf("%s %s: only %d non-zero cells: the fixture tests little", tc.unit, tc.period, nonZero)
 			}
 		}
-		_ = units
 	})
 }
 
@@ -115,7 +118,7 @@ func compareReports(t *testing.T, what string, got, want *report.Report, refs bo
 
 // seedRandom writes a random register straight into the tables: a province
 // (TINH) with two districts (D0, D1) of two communes each and a department (SO).
-func seedRandom(t *testing.T, db *sqldb.DB, rnd *rand.Rand) (*report.Service, []int64) {
+func seedRandom(t *testing.T, db *sqldb.DB, rnd *rand.Rand) *report.Service {
 	ctx := t.Context()
 	db.SetAuditKey(bytes.Repeat([]byte{9}, 32))
 	accounts := &auth.Service{Store: db}
@@ -254,5 +257,5 @@ func seedRandom(t *testing.T, db *sqldb.DB, rnd *rand.Rand) (*report.Service, []
 		return []any{unit(), moment(), size, kinds[rnd.IntN(len(kinds))], "Công dân trình bày", caseID, now}
 	})
 	svc := &cases.Service{Store: db, Docs: db, Accounts: accounts, AuditKey: db.AuditKey()}
-	return &report.Service{Cases: svc}, units
+	return &report.Service{Cases: svc}
 }
