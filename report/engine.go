@@ -188,11 +188,13 @@ var (
 )
 
 // needs are the forms a form's numbers or checks read: 03/GQKN and 04/GQTC
-// copy 02/XLD's column; 05/KQTH is checked against their decisions.
+// copy 02/XLD's column; 05/KQTH is checked against their decisions (column
+// 7, which 02/XLD does not change: built for 05/KQTH alone, they are not
+// checked themselves).
 var needs = map[string][]string{
 	"03/GQKN": {"02/XLD"},
 	"04/GQTC": {"02/XLD"},
-	"05/KQTH": {"02/XLD", "03/GQKN", "04/GQTC"},
+	"05/KQTH": {"03/GQKN", "04/GQTC"},
 }
 
 // run builds the forms codes (with those they need, for their checks) and

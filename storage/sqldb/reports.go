@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -258,15 +257,17 @@ func (db *DB) reportSourceOf(q report.CountQuery) (reportSource, error) {
 	return reportSource{}, fmt.Errorf("form %q: no columns counted: %w", q.Form, errs.ErrNotFound)
 }
 
-// caseFrom is the cases of the tree with their first move out of the workflow
-// (lw: guided or transferred, its Vietnam day) while not accepted.
-func (db *DB) caseFrom(join string) string {
-	return `cases c JOIN ur ON ur.unit_id = c.unit_id
-		LEFT JOIN (SELECT e.case_id, e.to_status, ` + db.ictDay("e.at") + ` AS on_day,
-				ROW_NUMBER() OVER (PARTITION BY e.case_id ORDER BY e.at, e.id) AS n
-			FROM case_events e WHERE e.to_status IN ('` + string(cases.StatusGuided) + `', '` + string(cases.StatusTransferred) +
-		`') AND e.type = '` + cases.EventTransition + `') lw
-			ON lw.case_id = c.id AND lw.n = 1 AND c.accepted_on = ''` + join
+// caseFrom is the cases of the tree that meet where, each with its row_no and
+// lw: the Vietnam day (YYYY-MM-DD) and status of its first move out of the
+// workflow (guided or transferred) while not accepted, NULL when none; join
+// reads the outcome.
+func (db *DB) caseFrom(where, join string) string {
+	return `(SELECT c.id, c.code, c.kind, c.received_on, c.accepted_on, c.decided_on, c.closed_on, c.result, c.round,
+			c.outcome, ur.row_no,
+			CASE WHEN c.accepted_on = '' THEN (SELECT ` + db.ictDay("e.at") + ` || e.to_status FROM case_events e
+				WHERE e.case_id = c.id AND e.type = '` + cases.EventTransition + `' AND e.to_status IN ('` +
+		string(cases.StatusGuided) + `', '` + string(cases.StatusTransferred) + `') ORDER BY e.at, e.id LIMIT 1) END AS lw
+		FROM cases c JOIN ur ON ur.unit_id = c.unit_id WHERE ` + where + db.fence() + `) c` + join
 }
 
 // Where a case stood at the end of day t (report's stateAt).
@@ -283,7 +284,7 @@ func caseStateAt(t string) string {
 	return fmt.Sprintf(`(CASE WHEN c.received_on > %[1]s THEN %[2]d
 		WHEN c.result = '%[3]s' AND c.closed_on <> '' AND c.closed_on <= %[1]s THEN %[4]d
 		WHEN c.accepted_on <> '' AND c.accepted_on <= %[1]s THEN %[5]d
-		WHEN lw.on_day IS NOT NULL AND lw.on_day <= %[1]s THEN (CASE WHEN lw.to_status = '%[6]s' THEN %[7]d ELSE %[8]d END)
+		WHEN c.lw IS NOT NULL AND substr(c.lw, 1, 10) <= %[1]s THEN (CASE WHEN substr(c.lw, 11) = '%[6]s' THEN %[7]d ELSE %[8]d END)
 		ELSE %[9]d END)`, t, stNone, cases.ResultWithdrawn, stWithdrawn, stAccepted, cases.StatusTransferred,
 		stTransferred, stNotAccepted, stScreening)
 }
@@ -342,9 +343,9 @@ func (db *DB) resolutionSource(q report.CountQuery) reportSource {
 	}
 	facts, join := db.outcomeFacts()
 	return reportSource{
-		facts: `ur.row_no AS row_no, c.id AS id, c.code AS ref, ` + state + ` AS state, ` + dc.String() + ` AS dc,
+		facts: `c.row_no AS row_no, c.id AS id, c.code AS ref, ` + state + ` AS state, ` + dc.String() + ` AS dc,
 			CASE WHEN c.outcome <> '{}' THEN 1 ELSE 0 END AS has_outcome, ` + facts,
-		from: db.caseFrom(join), where: `c.kind = '` + string(kind) + `'`, cols: cols}
+		from: db.caseFrom(`c.kind = '`+string(kind)+`'`, join), where: `1 = 1`, cols: cols}
 }
 
 // enforcementSource is 05/KQTH: the decisions to carry out in the period (issued
@@ -376,12 +377,11 @@ func (db *DB) enforcementSource(q report.CountQuery) reportSource {
 	}
 	facts, join := db.outcomeFacts()
 	return reportSource{
-		facts: `ur.row_no AS row_no, c.id AS id, c.code AS ref, CASE WHEN c.kind = '` + string(cases.KindComplaint) + `' THEN 1 ELSE 2 END AS k, ` +
+		facts: `c.row_no AS row_no, c.id AS id, c.code AS ref, CASE WHEN c.kind = '` + string(cases.KindComplaint) + `' THEN 1 ELSE 2 END AS k, ` +
 			done + ` AS done, CASE WHEN c.outcome <> '{}' THEN 1 ELSE 0 END AS has_outcome, ` + facts,
-		from: db.caseFrom(join),
-		where: `c.kind IN ('` + string(cases.KindComplaint) + `', '` + string(cases.KindDenunciation) + `') AND ` + caseDecided(to) +
-			` AND NOT (` + done + ` <> '' AND ` + done + ` < ` + from + `)`,
-		cols: cols}
+		from:  db.caseFrom(`c.kind IN ('`+string(cases.KindComplaint)+`', '`+string(cases.KindDenunciation)+`') AND `+caseDecided(to), join),
+		where: `NOT (` + done + ` <> '' AND ` + done + ` < ` + from + `)`,
+		cols:  cols}
 }
 
 // unitRows is the CTE ur (unit_id, row_no): every unit of the tree and its row.
@@ -433,9 +433,6 @@ func (db *DB) CountForm(ctx context.Context, q report.CountQuery) (map[int][]flo
 		sel.WriteString(", CAST(" + sum + " AS DOUBLE PRECISION)")
 	}
 	query := unitRows(q.RowOf) + `SELECT ` + sel.String() + ` FROM ` + db.inner(src) + ` GROUP BY x.row_no`
-	if os.Getenv("ZZ_SQL") != "" {
-		_ = os.WriteFile("/tmp/q-"+strings.ReplaceAll(q.Form, "/", "-")+".sql", []byte(query+";\n"), 0o644)
-	}
 	out := make(map[int][]float64, len(src.cols))
 	for _, c := range src.cols {
 		out[c.no] = make([]float64, rows)
