@@ -491,4 +491,3 @@ func layout(s sheet) {
 		}
 	}
 }
-

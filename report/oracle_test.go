@@ -122,7 +122,9 @@ func (s *Service) load(ctx context.Context, units []auth.Unit, fr frame) (*data,
 	return d, loadStreamed(ctx, src, d, ids, from, to)
 }
 
-func (d *data) frame() frame { return frame{root: d.root, rows: d.rows, rowOf: d.rowOf, period: d.period} }
+func (d *data) frame() frame {
+	return frame{root: d.root, rows: d.rows, rowOf: d.rowOf, period: d.period}
+}
 
 // oracleSheet is a sheet filled item by item.
 type oracleSheet struct {
