@@ -86,6 +86,8 @@ type CountQuery struct {
 	// included); a visit's or a timeline event's day is its day in Vietnam
 	// (UTC+7).
 	From, To time.Time
+	// Cols are the columns CountForm counts; every one when nil.
+	Cols []int
 }
 
 // Build fills form f for the unit with code unitCode (the actor's own unit when
@@ -187,14 +189,14 @@ var (
 	refAll  = refWant{all: true, row: -1}
 )
 
-// needs are the forms a form's numbers or checks read: 03/GQKN and 04/GQTC
-// copy 02/XLD's column; 05/KQTH is checked against their decisions (column
-// 7, which 02/XLD does not change: built for 05/KQTH alone, they are not
-// checked themselves).
-var needs = map[string][]string{
-	"03/GQKN": {"02/XLD"},
-	"04/GQTC": {"02/XLD"},
-	"05/KQTH": {"03/GQKN", "04/GQTC"},
+// needs are the forms a form's numbers or checks read, and the counted
+// columns it reads of them: 03/GQKN and 04/GQTC copy a column of 02/XLD;
+// 05/KQTH is checked against their decisions (column 7). A form built for
+// another alone is not checked itself.
+var needs = map[string]map[string][]int{
+	"03/GQKN": {"02/XLD": {6}},
+	"04/GQTC": {"02/XLD": {12}},
+	"05/KQTH": {"03/GQKN": {8, 9, 10, 11, 12}, "04/GQTC": {8, 9, 10}},
 }
 
 // run builds the forms codes (with those they need, for their checks) and
@@ -212,12 +214,17 @@ func (s *Service) runFrame(ctx context.Context, fr frame, codes []string, want r
 	if !ok {
 		return nil, fmt.Errorf("the case store %T cannot count the reports' columns", s.Cases.Store)
 	}
-	build := map[string]bool{}
+	// The forms to build, with the counted columns needed (nil: every one).
+	build := map[string][]int{}
 	for _, c := range codes {
-		build[c] = true
-		for _, n := range needs[c] {
-			build[n] = true
+		for n, cols := range needs[c] {
+			if all, ok := build[n]; !ok || all != nil {
+				build[n] = append(build[n], cols...)
+			}
 		}
+	}
+	for _, c := range codes {
+		build[c] = nil
 	}
 	if want.all { // the asked forms' every column, and 02/XLD's copied ones
 		want = refWant{cols: map[string][]int{}, row: want.row}
@@ -232,12 +239,13 @@ func (s *Service) runFrame(ctx context.Context, fr frame, codes []string, want r
 	}
 	byCode := map[string]*Report{}
 	for _, f := range forms { // in the circular's order: 02/XLD before 03 and 04
-		if !build[f.Code] {
+		cols, ok := build[f.Code]
+		if !ok {
 			continue
 		}
 		sh := newSheet(f, fr)
 		layout(sh)
-		q := CountQuery{Form: f.Code, RowOf: fr.rowOf, From: p0(fr.period.From), To: p0(fr.period.To)}
+		q := CountQuery{Form: f.Code, RowOf: fr.rowOf, From: p0(fr.period.From), To: p0(fr.period.To), Cols: cols}
 		if counted[f.Code] {
 			vals, err := counter.CountForm(ctx, q)
 			if err != nil {

@@ -415,6 +415,9 @@ func (db *DB) CountForm(ctx context.Context, q report.CountQuery) (map[int][]flo
 	if err != nil {
 		return nil, err
 	}
+	if q.Cols != nil {
+		src.cols = slices.DeleteFunc(src.cols, func(c reportColumn) bool { return !slices.Contains(q.Cols, c.no) })
+	}
 	rows := 0
 	for _, r := range q.RowOf {
 		rows = max(rows, r+1)
