@@ -441,11 +441,6 @@ func (db *DB) CountForm(ctx context.Context, q report.CountQuery) (map[int][]flo
 		out[c.no] = make([]float64, rows)
 	}
 	what := "count " + q.Form
-	r, err := db.sql.QueryContext(ctx, db.q(query), src.args...)
-	if err != nil {
-		return nil, db.classify(what, err)
-	}
-	defer r.Close()
 	vals := make([]float64, len(src.cols))
 	dest := make([]any, len(src.cols)+1)
 	var row int
@@ -453,18 +448,50 @@ func (db *DB) CountForm(ctx context.Context, q report.CountQuery) (map[int][]flo
 	for i := range vals {
 		dest[i+1] = &vals[i]
 	}
-	for r.Next() {
+	err = db.reportRows(ctx, what, query, src.args, func(r *sql.Rows) error {
 		if err := r.Scan(dest...); err != nil {
-			return nil, db.classify(what, err)
+			return err
 		}
 		if row < 0 || row >= rows {
-			return nil, fmt.Errorf("%s: row %d out of range", what, row)
+			return fmt.Errorf("row %d out of range", row)
 		}
 		for i, c := range src.cols {
 			out[c.no][row] = vals[i]
 		}
+		return nil
+	})
+	return out, err
+}
+
+// reportRows runs a statistics query, calling each for every row. PostgreSQL
+// runs it without JIT compilation: compiling the forms' long CASE expressions
+// takes longer than the query itself.
+func (db *DB) reportRows(ctx context.Context, what, query string, args []any, each func(*sql.Rows) error) error {
+	var rows *sql.Rows
+	var err error
+	if db.d.Name == "postgres" {
+		tx, err := db.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return db.classify(what, err)
+		}
+		defer func() { _ = tx.Rollback() }()
+		if _, err := tx.ExecContext(ctx, "SET LOCAL jit = off"); err != nil {
+			return db.classify(what, err)
+		}
+		rows, err = tx.QueryContext(ctx, db.q(query), args...)
+		if err != nil {
+			return db.classify(what, err)
+		}
+	} else if rows, err = db.sql.QueryContext(ctx, db.q(query), args...); err != nil {
+		return db.classify(what, err)
 	}
-	return out, db.classify(what, r.Err())
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return db.classify(what, err)
+		}
+	}
+	return db.classify(what, rows.Err())
 }
 
 // EachRef implements report.Counter: one query in ID order, with a flag per
@@ -510,11 +537,6 @@ func (db *DB) EachRef(ctx context.Context, q report.CountQuery, col, row int, fn
 	}
 	query := unitRows(q.RowOf) + `SELECT ` + sel.String() + ` FROM ` + db.inner(src) + ` WHERE ` + where + ` ORDER BY x.id`
 	what := "list " + q.Form
-	r, err := db.sql.QueryContext(ctx, db.q(query), args...)
-	if err != nil {
-		return db.classify(what, err)
-	}
-	defer r.Close()
 	flags := make([]int, len(cols))
 	refs := make([]sql.NullString, len(cols))
 	var at int
@@ -523,9 +545,10 @@ func (db *DB) EachRef(ctx context.Context, q report.CountQuery, col, row int, fn
 	for i := range cols {
 		dest = append(dest, &flags[i], &refs[i])
 	}
-	for r.Next() {
+	var stop error // fn's own error, returned as it is
+	err = db.reportRows(ctx, what, query, args, func(r *sql.Rows) error {
 		if err := r.Scan(dest...); err != nil {
-			return db.classify(what, err)
+			return err
 		}
 		for i, c := range cols {
 			out := ref
@@ -535,10 +558,14 @@ func (db *DB) EachRef(ctx context.Context, q report.CountQuery, col, row int, fn
 			case 2:
 				out = refs[i].String
 			}
-			if err := fn(at, c.no, out); err != nil {
-				return err
+			if stop = fn(at, c.no, out); stop != nil {
+				return stop
 			}
 		}
+		return nil
+	})
+	if stop != nil {
+		return stop
 	}
-	return db.classify(what, r.Err())
+	return err
 }
