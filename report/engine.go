@@ -245,7 +245,7 @@ func (s *Service) runFrame(ctx context.Context, fr frame, codes []string, want r
 		}
 		sh := newSheet(f, fr)
 		layout(sh)
-		q := CountQuery{Form: f.Code, RowOf: fr.rowOf, From: p0(fr.period.From), To: p0(fr.period.To), Cols: cols}
+		q := CountQuery{Form: f.Code, RowOf: fr.rowOf, From: cases.Date(fr.period.From), To: cases.Date(fr.period.To), Cols: cols}
 		if counted[f.Code] {
 			vals, err := counter.CountForm(ctx, q)
 			if err != nil {
@@ -270,9 +270,6 @@ func (s *Service) runFrame(ctx context.Context, fr frame, codes []string, want r
 	}
 	return out, nil
 }
-
-// p0 is day d at UTC midnight.
-func p0(d time.Time) time.Time { return cases.Date(d) }
 
 // counted are the forms with columns the database counts (06/QLKNTC has none).
 var counted = map[string]bool{"01/TCD": true, "02/XLD": true, "03/GQKN": true, "04/GQTC": true, "05/KQTH": true}

@@ -14,10 +14,10 @@ import (
 	"kntc/report"
 )
 
-// The report forms (package report) read a unit tree's whole register at once:
-// these stream the rows in one query each, without the lists' count and pages,
-// in no particular order (sorting hundreds of thousands of rows is cheaper in Go
-// than in SQLite's temporary b-tree).
+// A unit tree's whole registers, streamed in one query each, without the lists'
+// count and pages, in no particular order: the report package's tests classify
+// them in Go (the way the forms were filled before they were counted in SQL,
+// below) to check the SQL's counts.
 
 // EachCase calls fn for every case of the units.
 func (db *DB) EachCase(ctx context.Context, unitIDs []int64, fn func(cases.Case) error) error {
