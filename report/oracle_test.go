@@ -345,9 +345,6 @@ func formResolution(d *data, xld *Report, kind cases.Kind) *Report {
 		s.r.Rows[i].Values[0] = xld.Rows[i].Values[kindCol-1]
 		s.r.Rows[i].Refs[0] = slices.Clone(xld.Rows[i].Refs[kindCol-1])
 	}
-	if complaint {
-	} else {
-	}
 	per := d.period
 	dayBefore := per.From.AddDate(0, 0, -1)
 	for _, c := range d.cases {

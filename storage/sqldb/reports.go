@@ -106,7 +106,6 @@ type reportColumn struct {
 	// distinct matters); distinctRef is what the drill-down lists for the items
 	// counted through it, ref for the others.
 	distinct, distinctRef string
-	ref                   string // the item's reference in this column ("" for x.ref)
 }
 
 // reportSource is a form's inner query: facts selects at least row_no, id
