@@ -174,7 +174,7 @@ func seedRandom(t *testing.T, db *sqldb.DB, rnd *rand.Rand) *report.Service {
 		}
 		return at.Add(time.Duration(rnd.IntN(24*60)) * time.Minute)
 	}
-	const nCases, nPetitions, nVisits = 500, 500, 900
+	const nCases, nPetitions, nVisits = 300, 300, 600
 	kinds := []cases.Kind{cases.KindComplaint, cases.KindComplaint, cases.KindDenunciation, cases.KindDenunciation, cases.KindPetition, cases.KindMixed}
 	results := []cases.Result{cases.ResultRight, cases.ResultWrong, cases.ResultPartly, cases.ResultWithdrawn, cases.ResultNone}
 	statuses := []cases.Status{cases.StatusScreening, cases.StatusAccepted, cases.StatusDecided, cases.StatusClosed, cases.StatusGuided, cases.StatusTransferred}
