@@ -102,8 +102,9 @@ func (s *Service) Build(ctx context.Context, a cases.Actor, f Form, unitCode str
 	return out[0], nil
 }
 
-// Numbers fills form f as Build does, without the references (Row.Refs is
-// nil): the numbers and the checks, counted in the database.
+// Numbers fills form f as Build does, without the references (every column of
+// Row.Refs is empty): the numbers and the checks, counted in the database. The
+// API's forms, workbooks and the command use it.
 func (s *Service) Numbers(ctx context.Context, a cases.Actor, f Form, unitCode string, p Period) (*Report, error) {
 	out, err := s.run(ctx, a, unitCode, p, []string{f.Code}, refNone)
 	if err != nil {
