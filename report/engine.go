@@ -1,12 +1,10 @@
 package report
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -51,7 +49,8 @@ type Row struct {
 	// Values holds column n at index n-1; an Empty column is 0 here.
 	Values []float64
 	// Refs lists, per column, what the number counts: case codes, "don-ID" for a
-	// petition, "tiep-ID" for a visit of the reception log. Never a name.
+	// petition, "tiep-ID" for a visit of the reception log. Never a name. Build
+	// fills every column, Cell the one asked for, Numbers none.
 	Refs [][]string
 }
 
@@ -61,30 +60,94 @@ func (r Row) Value(n int) float64 { return r.Values[n-1] }
 // ErrUnknownUnit is returned for a unit code that does not exist.
 var ErrUnknownUnit = errors.New("unknown unit")
 
+// Counter counts the forms' columns in the database, per row of a report, and
+// lists what one count counts. The SQL stores implement it; the case store must.
+// Safe for concurrent use.
+type Counter interface {
+	// CountForm returns, for each column of the form it counts (the columns with
+	// a source that are not sums of other columns, nor 03/GQKN and 04/GQTC's
+	// column 1), the value of each row: values[col][row].
+	CountForm(ctx context.Context, q CountQuery) (map[int][]float64, error)
+	// EachRef calls fn with what column col (every counted column when 0) of
+	// row (every row when -1) counts: per column, in the order the items were
+	// entered (a case's, petition's or visit's ID); a column counting distinct
+	// matters (01/TCD 7, 02/XLD 5) gives each item's matter, repeats included.
+	EachRef(ctx context.Context, q CountQuery, col, row int, fn func(row, col int, ref string) error) error
+}
+
+// CountQuery is what a Counter counts: a form for the units of a tree, each
+// in its row of the report, over a period.
+type CountQuery struct {
+	Form string // "01/TCD" … "05/KQTH"
+	// RowOf gives every unit of the tree the row it counts in: 0 for the unit
+	// itself, i for the subtree of its i-th child.
+	RowOf map[int64]int
+	// From and To are the period's first and last days (UTC midnight, both
+	// included); a visit's or a timeline event's day is its day in Vietnam
+	// (UTC+7).
+	From, To time.Time
+	// Cols are the columns CountForm counts; every one when nil.
+	Cols []int
+}
+
 // Build fills form f for the unit with code unitCode (the actor's own unit when
-// empty) and its sub-units over p.
+// empty) and its sub-units over p, with what every number counts (Row.Refs).
+// The numbers are counted in the database; listing every reference reads every
+// row counted, so the API's forms use Numbers and its drill-down Cell.
 func (s *Service) Build(ctx context.Context, a cases.Actor, f Form, unitCode string, p Period) (*Report, error) {
-	all, err := s.BuildAll(ctx, a, unitCode, p)
+	out, err := s.run(ctx, a, unitCode, p, []string{f.Code}, refAll)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range all {
-		if r.Form.Code == f.Code {
-			return r, nil
-		}
-	}
-	return nil, fmt.Errorf("form %s: %w", f.Code, errs.ErrNotFound)
+	return out[0], nil
 }
 
-// BuildAll fills the six forms at once (one read of the data), with the checks
-// between them.
-func (s *Service) BuildAll(ctx context.Context, a cases.Actor, unitCode string, p Period) ([]*Report, error) {
-	if err := a.Require(cases.PermReportRead); err != nil {
+// Numbers fills form f as Build does, without the references (every column of
+// Row.Refs is empty): the numbers and the checks, counted in the database. The
+// API's forms, workbooks and the command use it.
+func (s *Service) Numbers(ctx context.Context, a cases.Actor, f Form, unitCode string, p Period) (*Report, error) {
+	out, err := s.run(ctx, a, unitCode, p, []string{f.Code}, refNone)
+	if err != nil {
 		return nil, err
+	}
+	return out[0], nil
+}
+
+// Cell fills form f as Numbers does, and lists what column col of one row
+// counts: row is the code of a unit of the report's rows, or "total". Only
+// that cell's Refs (and those of the cells it adds up) are filled; an unknown
+// row or column lists nothing.
+func (s *Service) Cell(ctx context.Context, a cases.Actor, f Form, unitCode string, p Period, row string, col int) (*Report, error) {
+	return s.runCell(ctx, a, unitCode, p, f, row, col)
+}
+
+// BuildAll fills the six forms at once, with the checks between them and what
+// every number counts.
+func (s *Service) BuildAll(ctx context.Context, a cases.Actor, unitCode string, p Period) ([]*Report, error) {
+	codes := make([]string, len(forms))
+	for i, f := range forms {
+		codes[i] = f.Code
+	}
+	return s.run(ctx, a, unitCode, p, codes, refAll)
+}
+
+// frame is a report's rows: the root unit and its children, each unit of the
+// tree mapped to its row.
+type frame struct {
+	root   auth.Unit
+	rows   []auth.Unit   // the root, then its children
+	rowOf  map[int64]int // unit ID -> row index
+	period Period
+}
+
+// frameFor checks the actor may read the unit's reports and lays out its rows.
+func (s *Service) frameFor(ctx context.Context, a cases.Actor, unitCode string, p Period) (frame, error) {
+	if err := a.Require(cases.PermReportRead); err != nil {
+		return frame{}, err
 	}
 	units, err := s.Cases.Accounts.Store.Units(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("units: %w", err)
+		return frame{}, fmt.Errorf("units: %w", err)
 	}
 	var root auth.Unit
 	found := false
@@ -95,114 +158,189 @@ func (s *Service) BuildAll(ctx context.Context, a cases.Actor, unitCode string, 
 		}
 	}
 	if !found || a.UnitIDs != nil && !slices.Contains(a.UnitIDs, root.ID) {
-		return nil, fmt.Errorf("đơn vị %q không có hoặc ngoài phạm vi của bạn (unit %q: %w): %w", unitCode, unitCode, ErrUnknownUnit, errs.ErrNotFound)
+		return frame{}, fmt.Errorf("đơn vị %q không có hoặc ngoài phạm vi của bạn (unit %q: %w): %w", unitCode, unitCode, ErrUnknownUnit, errs.ErrNotFound)
 	}
-	d, err := s.load(ctx, units, root, p)
+	fr := frame{root: root, period: p, rowOf: map[int64]int{}}
+	fr.rows = append(fr.rows, root)
+	fr.rowOf[root.ID] = 0
+	for _, u := range units {
+		if u.ParentID == root.ID && u.ID != root.ID {
+			fr.rows = append(fr.rows, u)
+		}
+	}
+	slices.SortStableFunc(fr.rows[1:], func(x, y auth.Unit) int { return strings.Compare(x.Code, y.Code) })
+	for i, u := range fr.rows[1:] {
+		for _, id := range auth.Subtree(units, u.ID) {
+			fr.rowOf[id] = i + 1
+		}
+	}
+	return fr, nil
+}
+
+// refWant says which references to list: per form, the counted columns (0:
+// every one), in one row (-1: every row).
+type refWant struct {
+	cols map[string][]int
+	all  bool // every column of the forms asked for
+	row  int
+}
+
+var (
+	refNone = refWant{row: -1}
+	refAll  = refWant{all: true, row: -1}
+)
+
+// needs are the forms a form's numbers or checks read, and the counted
+// columns it reads of them: 03/GQKN and 04/GQTC copy a column of 02/XLD;
+// 05/KQTH is checked against their decisions (column 7). A form built for
+// another alone is not checked itself.
+var needs = map[string]map[string][]int{
+	"03/GQKN": {"02/XLD": {6}},
+	"04/GQTC": {"02/XLD": {12}},
+	"05/KQTH": {"03/GQKN": {8, 9, 10, 11, 12}, "04/GQTC": {8, 9, 10}},
+}
+
+// run builds the forms codes (with those they need, for their checks) and
+// returns them in the order asked.
+func (s *Service) run(ctx context.Context, a cases.Actor, unitCode string, p Period, codes []string, want refWant) ([]*Report, error) {
+	fr, err := s.frameFor(ctx, a, unitCode, p)
 	if err != nil {
 		return nil, err
 	}
-	return compute(d), nil
+	return s.runFrame(ctx, fr, codes, want)
 }
 
-// data is what the forms are computed from: the unit tree's cases (with the
-// timeline of those that left the workflow without thụ lý), petitions and the
-// period's visits.
-type data struct {
-	root     auth.Unit
-	rows     []auth.Unit   // the root, then its children
-	rowOf    map[int64]int // unit ID -> row index
-	period   Period
-	cases    []cases.Case // ordered by ID
-	caseByID map[int64]cases.Case
-	// leftOn is the day a case was guided (hướng dẫn: không thụ lý) or transferred
-	// (chuyển đơn), from its timeline; absent when it never was.
-	leftOn     map[int64]leftWorkflow
-	petitions  []cases.Petition
-	receptions []cases.Reception
-}
-
-type leftWorkflow struct {
-	to cases.Status // StatusGuided or StatusTransferred
-	on time.Time
-}
-
-// vietnam is the zone reception times are counted in (UTC+7).
-var vietnam = time.FixedZone("ICT", 7*3600)
-
-// Source streams a unit tree's registers in one read each (the paged lists
-// would count and skip rows again for every thousand). The SQL stores implement
-// it; the case store must.
-type Source interface {
-	EachCase(ctx context.Context, unitIDs []int64, fn func(cases.Case) error) error
-	EachPetition(ctx context.Context, unitIDs []int64, to time.Time, fn func(cases.Petition) error) error
-	EachReception(ctx context.Context, unitIDs []int64, from, to time.Time, fn func(cases.Reception) error) error
-	// EachLeftWorkflow gives each case's first move to guided or transferred.
-	EachLeftWorkflow(ctx context.Context, unitIDs []int64, fn func(caseID int64, to cases.Status, at time.Time) error) error
-}
-
-// loadStreamed fills d from a Source.
-func loadStreamed(ctx context.Context, src Source, d *data, ids []int64, from, to time.Time) error {
-	err := src.EachCase(ctx, ids, func(c cases.Case) error {
-		d.cases = append(d.cases, c)
-		d.caseByID[c.ID] = c
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("cases: %w", err)
+func (s *Service) runFrame(ctx context.Context, fr frame, codes []string, want refWant) ([]*Report, error) {
+	counter, ok := s.Cases.Store.(Counter)
+	if !ok {
+		return nil, fmt.Errorf("the case store %T cannot count the reports' columns", s.Cases.Store)
 	}
-	slices.SortFunc(d.cases, func(x, y cases.Case) int { return cmp.Compare(x.ID, y.ID) })
-	err = src.EachLeftWorkflow(ctx, ids, func(id int64, st cases.Status, at time.Time) error {
-		if c, ok := d.caseByID[id]; ok && c.AcceptedOn.IsZero() {
-			d.leftOn[id] = leftWorkflow{to: st, on: cases.Date(at.In(vietnam))}
+	// The forms to build, with the counted columns needed (nil: every one).
+	build := map[string][]int{}
+	for _, c := range codes {
+		for n, cols := range needs[c] {
+			if all, ok := build[n]; !ok || all != nil {
+				build[n] = append(build[n], cols...)
+			}
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("timelines: %w", err)
 	}
-	err = src.EachPetition(ctx, ids, d.period.To, func(p cases.Petition) error {
-		d.petitions = append(d.petitions, p)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("petitions: %w", err)
+	for _, c := range codes {
+		build[c] = nil
 	}
-	err = src.EachReception(ctx, ids, from, to, func(r cases.Reception) error {
-		d.receptions = append(d.receptions, r)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("reception log: %w", err)
+	if want.all { // the asked forms' every column, and 02/XLD's copied ones
+		want = refWant{cols: map[string][]int{}, row: want.row}
+		for _, c := range codes {
+			want.cols[c] = []int{0}
+		}
+		for _, c := range codes {
+			if n, ok := copiedFrom[c]; ok && !slices.Contains(codes, "02/XLD") {
+				want.cols["02/XLD"] = append(want.cols["02/XLD"], n)
+			}
+		}
 	}
-	// In ID order: the drill-down lists come out in the order things were entered.
-	slices.SortFunc(d.petitions, func(x, y cases.Petition) int { return cmp.Compare(x.ID, y.ID) })
-	slices.SortFunc(d.receptions, func(x, y cases.Reception) int { return cmp.Compare(x.ID, y.ID) })
+	byCode := map[string]*Report{}
+	for _, f := range forms { // in the circular's order: 02/XLD before 03 and 04
+		cols, ok := build[f.Code]
+		if !ok {
+			continue
+		}
+		sh := newSheet(f, fr)
+		layout(sh)
+		q := CountQuery{Form: f.Code, RowOf: fr.rowOf, From: cases.Date(fr.period.From), To: cases.Date(fr.period.To), Cols: cols}
+		if counted[f.Code] {
+			vals, err := counter.CountForm(ctx, q)
+			if err != nil {
+				return nil, fmt.Errorf("count %s: %w", f.Code, err)
+			}
+			for col, perRow := range vals {
+				for i, v := range perRow {
+					sh.r.Rows[i].Values[col-1] = v
+				}
+			}
+			if err := sh.listRefs(ctx, counter, q, want.cols[f.Code], want.row); err != nil {
+				return nil, fmt.Errorf("list %s: %w", f.Code, err)
+			}
+		}
+		byCode[f.Code] = complete(sh, byCode["02/XLD"])
+	}
+	out := make([]*Report, 0, len(codes))
+	for _, c := range codes {
+		r := byCode[c]
+		r.Checks, r.Checked = runChecks(r, byCode)
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// counted are the forms with columns the database counts (06/QLKNTC has none).
+var counted = map[string]bool{"01/TCD": true, "02/XLD": true, "03/GQKN": true, "04/GQTC": true, "05/KQTH": true}
+
+// listRefs fills the references of the counted columns cols (0: every one) of
+// the sheet's form, in row (-1: every row).
+func (s sheet) listRefs(ctx context.Context, counter Counter, q CountQuery, cols []int, row int) error {
+	seen := map[refKey]bool{}
+	for _, col := range cols {
+		err := counter.EachRef(ctx, q, col, row, func(row, col int, ref string) error {
+			// A matter counts once in its row (01/TCD 7, 02/XLD 5); an item is
+			// in a column once, so this changes nothing elsewhere.
+			k := refKey{row, col, ref}
+			if seen[k] {
+				return nil
+			}
+			seen[k] = true
+			if row < 0 || row >= len(s.r.Rows) || col < 1 || col > len(s.r.Form.Columns) {
+				return fmt.Errorf("reference %q in row %d, column %d of %s: no such cell", ref, row, col, q.Form)
+			}
+			s.r.Rows[row].Refs[col-1] = append(s.r.Rows[row].Refs[col-1], ref)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-func (s *Service) load(ctx context.Context, units []auth.Unit, root auth.Unit, p Period) (*data, error) {
-	d := &data{root: root, period: p, rowOf: map[int64]int{}, caseByID: map[int64]cases.Case{}, leftOn: map[int64]leftWorkflow{}}
-	d.rows = append(d.rows, root)
-	d.rowOf[root.ID] = 0
-	for _, u := range units {
-		if u.ParentID == root.ID && u.ID != root.ID {
-			d.rows = append(d.rows, u)
+type refKey struct {
+	row, col int
+	ref      string
+}
+
+// runCell builds form f with the references of one cell: the counted columns
+// it is made of (the parts of a sum, 02/XLD's column for 03/GQKN and 04/GQTC's
+// first), in its row.
+func (s *Service) runCell(ctx context.Context, a cases.Actor, unitCode string, p Period, f Form, rowCode string, col int) (*Report, error) {
+	fr, err := s.frameFor(ctx, a, unitCode, p)
+	if err != nil {
+		return nil, err
+	}
+	want := refWant{cols: map[string][]int{}, row: -2} // -2: no such row, nothing listed
+	if strings.EqualFold(rowCode, "total") {
+		want.row = -1
+	}
+	for i, u := range fr.rows {
+		if want.row == -2 && strings.EqualFold(u.Code, rowCode) {
+			want.row = i
 		}
 	}
-	slices.SortStableFunc(d.rows[1:], func(x, y auth.Unit) int { return strings.Compare(x.Code, y.Code) })
-	for i, u := range d.rows[1:] {
-		for _, id := range auth.Subtree(units, u.ID) {
-			d.rowOf[id] = i + 1
+	if want.row != -2 && col >= 1 && col <= len(f.Columns) {
+		probe := newSheet(f, fr)
+		layout(probe)
+		for _, c := range partsOf(f.Code, col) {
+			if _, none := probe.r.Empty[c]; !none {
+				want.cols[f.Code] = append(want.cols[f.Code], c)
+			}
+		}
+		if col == 1 && (f.Code == "03/GQKN" || f.Code == "04/GQTC") {
+			want.cols[f.Code] = nil
+			want.cols["02/XLD"] = []int{copiedFrom[f.Code]}
 		}
 	}
-	ids := auth.Subtree(units, root.ID)
-	from := time.Date(p.From.Year(), p.From.Month(), p.From.Day(), 0, 0, 0, 0, vietnam)
-	to := time.Date(p.To.Year(), p.To.Month(), p.To.Day()+1, 0, 0, 0, 0, vietnam)
-	src, ok := s.Cases.Store.(Source)
-	if !ok {
-		return nil, fmt.Errorf("the case store %T cannot stream its registers for the reports", s.Cases.Store)
+	out, err := s.runFrame(ctx, fr, []string{f.Code}, want)
+	if err != nil {
+		return nil, err
 	}
-	return d, loadStreamed(ctx, src, d, ids, from, to)
+	return out[0], nil
 }
 
 // sheet accumulates one form.
@@ -210,42 +348,13 @@ type sheet struct {
 	r *Report
 }
 
-func newSheet(f Form, d *data) sheet {
-	r := &Report{Form: f, Unit: d.root, Period: d.period, Empty: map[int]string{}, Sources: map[int]string{}}
+func newSheet(f Form, fr frame) sheet {
+	r := &Report{Form: f, Unit: fr.root, Period: fr.period, Empty: map[int]string{}, Sources: map[int]string{}}
 	n := len(f.Columns)
-	for _, u := range d.rows {
+	for _, u := range fr.rows {
 		r.Rows = append(r.Rows, Row{UnitID: u.ID, Code: u.Code, Name: u.Name, Values: make([]float64, n), Refs: make([][]string, n)})
 	}
 	return sheet{r: r}
-}
-
-// add counts v in column col of the row of unit, with what it counts. Each
-// caller adds an item once per column (distinct matters go through addOnce).
-func (s sheet) add(d *data, unit int64, col int, v float64, ref string) {
-	i, ok := d.rowOf[unit]
-	if !ok {
-		return
-	}
-	row := &s.r.Rows[i]
-	row.Values[col-1] += v
-	if ref != "" {
-		row.Refs[col-1] = append(row.Refs[col-1], ref)
-	}
-}
-
-// addOnce counts ref once in column col of the unit's row, however often it is
-// added: the distinct matters (vụ việc). seen keeps what was counted.
-func (s sheet) addOnce(d *data, seen map[string]bool, unit int64, col int, ref string) {
-	i, ok := d.rowOf[unit]
-	if !ok {
-		return
-	}
-	key := strconv.Itoa(i) + "|" + strconv.Itoa(col) + "|" + ref
-	if seen[key] {
-		return
-	}
-	seen[key] = true
-	s.add(d, unit, col, 1, ref)
 }
 
 // empty marks columns without a source, with why.
@@ -293,10 +402,6 @@ func (s sheet) finish() *Report {
 	return s.r
 }
 
-func petitionRef(p cases.Petition) string { return "don-" + strconv.FormatInt(p.ID, 10) }
-
-func receptionRef(r cases.Reception) string { return "tiep-" + strconv.FormatInt(r.ID, 10) }
-
 // The reasons a column stays empty.
 const (
 	noReceptionForm = "kntc chưa ghi hình thức tiếp (Thủ trưởng tiếp / ủy quyền tiếp) của lượt tiếp: mọi lượt được tính là tiếp thường xuyên (the reception log does not record who received)"
@@ -306,344 +411,89 @@ const (
 	noStateMgmt     = "kntc không giữ sổ văn bản chỉ đạo, lớp tập huấn và cuộc thanh tra trách nhiệm (state-management work is not recorded)"
 )
 
-// compute fills the six forms from d.
-func compute(d *data) []*Report {
-	out := make([]*Report, 0, len(forms))
-	xld := formXLD(d)
-	out = append(out, formTCD(d), xld)
-	out = append(out, formResolution(d, xld, cases.KindComplaint), formResolution(d, xld, cases.KindDenunciation))
-	out = append(out, formKQTH(d), formQLKNTC(d))
-	byCode := map[string]*Report{}
-	for _, r := range out {
-		byCode[r.Form.Code] = r
-	}
-	for _, r := range out {
-		r.Checks, r.Checked = runChecks(r, byCode)
-	}
-	return out
+// sums are the columns a form adds up from others (the parts without a source
+// are left out); the database counts only the parts.
+var sums = map[string][]Sum{
+	"01/TCD":  {{1, []int{5, 11, 17}}, {2, []int{6, 12, 18}}, {3, []int{7, 13, 19}}, {4, []int{8, 14, 20}}},
+	"03/GQKN": {{2, []int{3, 4, 5, 6}}, {7, []int{8, 9, 10, 11, 12}}},
+	"04/GQTC": {{2, []int{3, 4, 5, 6}}, {7, []int{8, 9, 10, 11, 12, 13}}},
 }
 
-func mustForm(code string) Form {
-	f, err := FormByCode(code)
-	if err != nil {
-		panic(err) // the generated table lacks a form of the circular: a build error
-	}
-	return f
-}
+// copiedFrom is the 02/XLD column 03/GQKN's and 04/GQTC's column 1 repeat.
+var copiedFrom = map[string]int{"03/GQKN": 6, "04/GQTC": 12}
 
-// formTCD is 01/TCD from the reception log.
-func formTCD(d *data) *Report {
-	s := newSheet(mustForm("01/TCD"), d)
-	s.empty(noSchedule, 10, 16)
-	s.empty(noReceptionForm, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21)
-	s.source(5, "lượt tiếp trong sổ tiếp công dân có ngày tiếp trong kỳ")
-	s.source(6, "số người của các lượt (cỡ đoàn, ít nhất 1)")
-	s.source(7, "vụ việc khác nhau của các lượt: hồ sơ mở từ lượt tiếp, hoặc chính lượt tiếp khi chưa có hồ sơ")
-	s.source(8, "lượt tiếp có từ 5 người trở lên")
-	s.source(9, "số người của các đoàn ở cột 8")
-	seen := map[string]bool{}
-	for _, r := range d.receptions {
-		people := max(r.GroupSize, 1)
-		ref := receptionRef(r)
-		s.add(d, r.UnitID, 5, 1, ref)
-		s.add(d, r.UnitID, 6, float64(people), ref)
-		matter := ref
-		if c, ok := d.caseByID[r.CaseID]; ok {
-			matter = c.Code
-		}
-		s.addOnce(d, seen, r.UnitID, 7, matter)
-		if people >= 5 {
-			s.add(d, r.UnitID, 8, 1, ref)
-			s.add(d, r.UnitID, 9, float64(people), ref)
+// partsOf is the counted columns column col of form code is made of.
+func partsOf(code string, col int) []int {
+	for _, s := range sums[code] {
+		if s.Col == col {
+			return s.Parts
 		}
 	}
-	s.sumInto(1, 5, 11, 17)
-	s.sumInto(2, 6, 12, 18)
-	s.sumInto(3, 7, 13, 19)
-	s.sumInto(4, 8, 14, 20)
-	return s.finish()
+	return []int{col}
 }
 
-// petitionInPeriod reports whether a petition is counted in 02/XLD column 1:
-// received in the period, or received before it and not handled before it.
-func petitionInPeriod(p cases.Petition, per Period) bool {
-	if per.Contains(p.ReceivedOn) {
-		return true
+// complete adds up a counted sheet: the sums, the column copied from 02/XLD
+// (xld), the total row.
+func complete(s sheet, xld *Report) *Report {
+	if c, ok := copiedFrom[s.r.Form.Code]; ok && xld != nil {
+		for i := range s.r.Rows {
+			s.r.Rows[i].Values[0] = xld.Rows[i].Values[c-1]
+			s.r.Rows[i].Refs[0] = slices.Clone(xld.Rows[i].Refs[c-1])
+		}
 	}
-	return p.ReceivedOn.Before(per.From) && (p.HandledOn.IsZero() || !p.HandledOn.Before(per.From))
-}
-
-// formXLD is 02/XLD from the petition register.
-func formXLD(d *data) *Report {
-	s := newSheet(mustForm("02/XLD"), d)
-	s.empty(noField, 9, 10, 11, 15, 16, 17, 18, 20, 21, 22)
-	s.empty(noNextRound, 14)
-	s.source(1, "đơn nhận trong kỳ và đơn nhận trước kỳ chưa xử lý xong ở ngày đầu kỳ")
-	s.source(2, "đơn ở cột 1 có hướng xử lý ghi trong kỳ (ngày xử lý <= ngày cuối kỳ)")
-	s.source(3, "đơn đã xử lý, đủ điều kiện xử lý (hoặc đã thụ lý)")
-	s.source(5, "vụ việc khác nhau của các đơn ở cột 4: hồ sơ của đơn, hoặc đơn gốc khi đơn trùng")
-	s.source(7, "đơn khiếu nại thuộc thẩm quyền; lần giải quyết theo hồ sơ của đơn (lần 1 khi chưa có hồ sơ)")
-	s.source(13, "mọi đơn tố cáo thuộc thẩm quyền (kntc chưa ghi tố cáo tiếp)")
-	s.source(19, "đơn kiến nghị, phản ánh và đơn nhiều nội dung thuộc thẩm quyền")
-	s.source(24, "đơn không thuộc thẩm quyền đã hướng dẫn")
-	s.source(25, "đơn không thuộc thẩm quyền đã chuyển")
-	seen := map[string]bool{}
-	for _, p := range d.petitions {
-		if !petitionInPeriod(p, d.period) {
-			continue
-		}
-		ref := petitionRef(p)
-		s.add(d, p.UnitID, 1, 1, ref)
-		if p.Handling == "" || p.HandledOn.IsZero() || p.HandledOn.After(d.period.To) {
-			continue
-		}
-		s.add(d, p.UnitID, 2, 1, ref)
-		admissible := p.Admissibility == cases.Admissible || p.Admissibility == "" && p.Handling == cases.HandlingAccept
-		if !admissible {
-			continue
-		}
-		s.add(d, p.UnitID, 3, 1, ref)
-		competent := p.Competence == cases.Competent || p.Competence == "" && p.Handling == cases.HandlingAccept
-		if !competent {
-			s.add(d, p.UnitID, 23, 1, ref)
-			switch p.Handling {
-			case cases.HandlingGuide:
-				s.add(d, p.UnitID, 24, 1, ref)
-			case cases.HandlingTransfer:
-				s.add(d, p.UnitID, 25, 1, ref)
-			}
-			continue
-		}
-		s.add(d, p.UnitID, 4, 1, ref)
-		matter := ref
-		if c, ok := d.caseByID[p.CaseID]; ok {
-			matter = c.Code
-		} else if p.DuplicateOf != 0 {
-			matter = "don-" + strconv.FormatInt(p.DuplicateOf, 10)
-		}
-		s.addOnce(d, seen, p.UnitID, 5, matter)
-		switch p.Kind {
-		case cases.KindComplaint:
-			s.add(d, p.UnitID, 6, 1, ref)
-			if c, ok := d.caseByID[p.CaseID]; ok && c.Round == 2 {
-				s.add(d, p.UnitID, 8, 1, ref)
-			} else {
-				s.add(d, p.UnitID, 7, 1, ref)
-			}
-		case cases.KindDenunciation:
-			s.add(d, p.UnitID, 12, 1, ref)
-			s.add(d, p.UnitID, 13, 1, ref)
-		default: // kiến nghị, phản ánh; nhiều nội dung; not yet classified
-			s.add(d, p.UnitID, 19, 1, ref)
-		}
+	for _, sum := range sums[s.r.Form.Code] {
+		s.sumInto(sum.Col, sum.Parts...)
 	}
 	return s.finish()
 }
 
-// stateAt is where a case stood at the end of day t.
-type caseState int
-
-const (
-	stateNone        caseState = iota // not received yet
-	stateScreening                    // đang xem xét điều kiện thụ lý
-	stateAccepted                     // đã thụ lý (decided ones too)
-	stateNotAccepted                  // không thụ lý (hướng dẫn)
-	stateWithdrawn                    // rút đơn, đình chỉ
-	stateTransferred                  // chuyển đơn: not the unit's
-)
-
-func stateAt(d *data, c cases.Case, t time.Time) caseState {
-	switch {
-	case c.ReceivedOn.After(t):
-		return stateNone
-	case c.Result == cases.ResultWithdrawn && !c.ClosedOn.IsZero() && !c.ClosedOn.After(t):
-		return stateWithdrawn
-	case !c.AcceptedOn.IsZero() && !c.AcceptedOn.After(t):
-		return stateAccepted
-	}
-	if l, ok := d.leftOn[c.ID]; ok && !l.on.After(t) {
-		if l.to == cases.StatusTransferred {
-			return stateTransferred
-		}
-		return stateNotAccepted
-	}
-	return stateScreening
-}
-
-// pendingAt reports whether a case was still waiting for its resolution at the
-// end of day t: received, not decided, not withdrawn, not guided or transferred.
-func pendingAt(d *data, c cases.Case, t time.Time) bool {
-	switch stateAt(d, c, t) {
-	case stateScreening:
-		return true
-	case stateAccepted:
-		return c.DecidedOn.IsZero() || c.DecidedOn.After(t)
-	}
-	return false
-}
-
-// decided reports whether c's decision (not a withdrawal) was issued by day t.
-func decided(c cases.Case, t time.Time) bool {
-	return !c.DecidedOn.IsZero() && !c.DecidedOn.After(t) && c.Result != cases.ResultWithdrawn && c.Result != cases.ResultNone
-}
-
-// formResolution is 03/GQKN (complaints) or 04/GQTC (denunciations).
-func formResolution(d *data, xld *Report, kind cases.Kind) *Report {
-	complaint := kind == cases.KindComplaint
-	code, kindCol := "04/GQTC", 12
-	if complaint {
-		code, kindCol = "03/GQKN", 6
-	}
-	s := newSheet(mustForm(code), d)
-	for i := range s.r.Rows {
-		s.r.Rows[i].Values[0] = xld.Rows[i].Values[kindCol-1]
-		s.r.Rows[i].Refs[0] = slices.Clone(xld.Rows[i].Refs[kindCol-1])
-	}
-	s.source(1, fmt.Sprintf("= cột %d của biểu 02/XLD", kindCol))
-	s.source(2, "hồ sơ nhận trong kỳ và hồ sơ kỳ trước chưa giải quyết xong ở ngày đầu kỳ, trừ hồ sơ đã chuyển đơn; tình trạng ở ngày cuối kỳ")
-	s.source(5, "hồ sơ đã chuyển sang bước hướng dẫn (không thụ lý) đến ngày cuối kỳ")
-	s.source(6, "hồ sơ đóng do rút đơn (đình chỉ) đến ngày cuối kỳ")
-	s.source(7, "quyết định / kết luận có ngày ban hành trong kỳ")
-	if complaint {
-		s.source(11, "quyết định lần 2 kết luận khiếu nại sai: công nhận kết quả lần đầu")
-		s.source(12, "quyết định lần 2 kết luận khiếu nại đúng hoặc đúng một phần: hủy, sửa kết quả lần đầu")
-		s.source(13, "tổng kết quả giải quyết (ghi theo từng hồ sơ) của các quyết định ở cột 7")
-	} else {
-		s.empty(noNextRound, 11, 12, 13)
-		s.source(14, "tổng kết quả giải quyết (ghi theo từng hồ sơ) của các kết luận ở cột 7")
-	}
-	per := d.period
-	dayBefore := per.From.AddDate(0, 0, -1)
-	for _, c := range d.cases {
-		if c.Kind != kind {
-			continue
-		}
-		inScope := per.Contains(c.ReceivedOn) || c.ReceivedOn.Before(per.From) && pendingAt(d, c, dayBefore)
-		if inScope {
-			col := 0
-			switch stateAt(d, c, per.To) {
-			case stateScreening:
-				col = 3
-			case stateAccepted:
-				col = 4
-			case stateNotAccepted:
-				col = 5
-			case stateWithdrawn:
-				col = 6
-			}
-			if col != 0 {
-				s.add(d, c.UnitID, col, 1, c.Code)
-			}
-		}
-		if !decided(c, per.To) || c.DecidedOn.Before(per.From) {
-			continue
-		}
-		col := 0
-		switch {
-		case complaint && c.Round == 2 && c.Result == cases.ResultWrong:
-			col = 11
-		case complaint && c.Round == 2:
-			col = 12
-		case c.Result == cases.ResultRight:
-			col = 8
-		case c.Result == cases.ResultWrong:
-			col = 9
-		case c.Result == cases.ResultPartly:
-			col = 10
-		}
-		if col == 0 {
-			continue
-		}
-		s.add(d, c.UnitID, col, 1, c.Code)
-		o := c.Outcome
-		base := 13
-		if !complaint {
-			base = 14
-		}
-		for i, v := range []float64{o.RecoverMoney, o.RecoverLand, o.ReturnMoney, o.ReturnLand, float64(o.ReturnOrgs), float64(o.ReturnPeople)} {
-			if v != 0 {
-				s.add(d, c.UnitID, base+i, v, c.Code)
-			}
-		}
-		var rest []float64
-		if complaint { // 19–23
-			rest = []float64{float64(o.DisciplinePeople), float64(o.DisciplineOfficials), float64(o.InvestigationCases), float64(o.InvestigationPeople), float64(o.InvestigationOfficials)}
-		} else { // 20–25
-			rest = []float64{float64(o.DisciplineOrgs), float64(o.DisciplinePeople), float64(o.DisciplineOfficials), float64(o.InvestigationCases), float64(o.InvestigationPeople), float64(o.InvestigationOfficials)}
-		}
-		for i, v := range rest {
-			if v != 0 {
-				s.add(d, c.UnitID, base+6+i, v, c.Code)
-			}
-		}
-	}
-	s.sumInto(2, 3, 4, 5, 6)
-	if complaint {
-		s.sumInto(7, 8, 9, 10, 11, 12)
-	} else {
-		s.sumInto(7, 8, 9, 10, 11, 12, 13)
-	}
-	return s.finish()
-}
-
-// enforcedBy reports whether c's decision was carried out by day t: the day
-// recorded in its outcome, else the day the case was closed.
-func enforcedOn(c cases.Case) time.Time {
-	if !c.Outcome.EnforcedOn.IsZero() {
-		return c.Outcome.EnforcedOn
-	}
-	return c.ClosedOn
-}
-
-// formKQTH is 05/KQTH from the decisions and their recorded outcomes.
-func formKQTH(d *data) *Report {
-	s := newSheet(mustForm("05/KQTH"), d)
-	s.source(1, "quyết định ban hành đến ngày cuối kỳ chưa thi hành xong trước ngày đầu kỳ (thi hành xong: ngày ghi trong kết quả, hoặc ngày đóng hồ sơ)")
-	s.source(2, "quyết định ở cột 1 thi hành xong trong kỳ")
-	s.source(3, "tổng kết quả (ghi theo từng hồ sơ) của các quyết định ở cột 1; số đã thu, đã trả, đã xử lý là số đang ghi, không theo ngày")
-	s.source(16, "như cột 1, với kết luận nội dung tố cáo")
-	s.source(17, "như cột 2, với kết luận nội dung tố cáo")
-	per := d.period
-	for _, c := range d.cases {
-		if c.Kind != cases.KindComplaint && c.Kind != cases.KindDenunciation || !decided(c, per.To) {
-			continue
-		}
-		done := enforcedOn(c)
-		if !done.IsZero() && done.Before(per.From) {
-			continue
-		}
-		o := c.Outcome
-		var cols []float64
-		base := 1
-		if c.Kind == cases.KindComplaint {
-			// 1 2 | 3–10 money/land | 11 12 disciplined | 13 14 15 prosecuted
-			cols = []float64{1, 0, o.RecoverMoney, o.RecoverLand, o.RecoveredMoney, o.RecoveredLand, o.ReturnMoney, o.ReturnLand,
-				o.ReturnedMoney, o.ReturnedLand, float64(o.DisciplinedPeople), float64(o.DisciplinedOfficials),
-				float64(o.ProsecutedCases), float64(o.ProsecutedPeople), float64(o.ProsecutedOfficials)}
+// layout marks a form's empty columns and says how the others are counted.
+func layout(s sheet) {
+	switch s.r.Form.Code {
+	case "01/TCD":
+		s.empty(noSchedule, 10, 16)
+		s.empty(noReceptionForm, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21)
+		s.source(5, "lượt tiếp trong sổ tiếp công dân có ngày tiếp trong kỳ")
+		s.source(6, "số người của các lượt (cỡ đoàn, ít nhất 1)")
+		s.source(7, "vụ việc khác nhau của các lượt: hồ sơ mở từ lượt tiếp, hoặc chính lượt tiếp khi chưa có hồ sơ")
+		s.source(8, "lượt tiếp có từ 5 người trở lên")
+		s.source(9, "số người của các đoàn ở cột 8")
+	case "02/XLD":
+		s.empty(noField, 9, 10, 11, 15, 16, 17, 18, 20, 21, 22)
+		s.empty(noNextRound, 14)
+		s.source(1, "đơn nhận trong kỳ và đơn nhận trước kỳ chưa xử lý xong ở ngày đầu kỳ")
+		s.source(2, "đơn ở cột 1 có hướng xử lý ghi trong kỳ (ngày xử lý <= ngày cuối kỳ)")
+		s.source(3, "đơn đã xử lý, đủ điều kiện xử lý (hoặc đã thụ lý)")
+		s.source(5, "vụ việc khác nhau của các đơn ở cột 4: hồ sơ của đơn, hoặc đơn gốc khi đơn trùng")
+		s.source(7, "đơn khiếu nại thuộc thẩm quyền; lần giải quyết theo hồ sơ của đơn (lần 1 khi chưa có hồ sơ)")
+		s.source(13, "mọi đơn tố cáo thuộc thẩm quyền (kntc chưa ghi tố cáo tiếp)")
+		s.source(19, "đơn kiến nghị, phản ánh và đơn nhiều nội dung thuộc thẩm quyền")
+		s.source(24, "đơn không thuộc thẩm quyền đã hướng dẫn")
+		s.source(25, "đơn không thuộc thẩm quyền đã chuyển")
+	case "03/GQKN", "04/GQTC":
+		complaint := s.r.Form.Code == "03/GQKN"
+		s.source(1, fmt.Sprintf("= cột %d của biểu 02/XLD", copiedFrom[s.r.Form.Code]))
+		s.source(2, "hồ sơ nhận trong kỳ và hồ sơ kỳ trước chưa giải quyết xong ở ngày đầu kỳ, trừ hồ sơ đã chuyển đơn; tình trạng ở ngày cuối kỳ")
+		s.source(5, "hồ sơ đã chuyển sang bước hướng dẫn (không thụ lý) đến ngày cuối kỳ")
+		s.source(6, "hồ sơ đóng do rút đơn (đình chỉ) đến ngày cuối kỳ")
+		s.source(7, "quyết định / kết luận có ngày ban hành trong kỳ")
+		if complaint {
+			s.source(11, "quyết định lần 2 kết luận khiếu nại sai: công nhận kết quả lần đầu")
+			s.source(12, "quyết định lần 2 kết luận khiếu nại đúng hoặc đúng một phần: hủy, sửa kết quả lần đầu")
+			s.source(13, "tổng kết quả giải quyết (ghi theo từng hồ sơ) của các quyết định ở cột 7")
 		} else {
-			// 16 17 | 18–25 | 26 27 28 disciplined | 29 30 31 prosecuted
-			base = 16
-			cols = []float64{1, 0, o.RecoverMoney, o.RecoverLand, o.RecoveredMoney, o.RecoveredLand, o.ReturnMoney, o.ReturnLand,
-				o.ReturnedMoney, o.ReturnedLand, float64(o.DisciplinedOrgs), float64(o.DisciplinedPeople), float64(o.DisciplinedOfficials),
-				float64(o.ProsecutedCases), float64(o.ProsecutedPeople), float64(o.ProsecutedOfficials)}
+			s.empty(noNextRound, 11, 12, 13)
+			s.source(14, "tổng kết quả giải quyết (ghi theo từng hồ sơ) của các kết luận ở cột 7")
 		}
-		if !done.IsZero() && !done.After(per.To) {
-			cols[1] = 1
-		}
-		for i, v := range cols {
-			if v != 0 {
-				s.add(d, c.UnitID, base+i, v, c.Code)
-			}
+	case "05/KQTH":
+		s.source(1, "quyết định ban hành đến ngày cuối kỳ chưa thi hành xong trước ngày đầu kỳ (thi hành xong: ngày ghi trong kết quả, hoặc ngày đóng hồ sơ)")
+		s.source(2, "quyết định ở cột 1 thi hành xong trong kỳ")
+		s.source(3, "tổng kết quả (ghi theo từng hồ sơ) của các quyết định ở cột 1; số đã thu, đã trả, đã xử lý là số đang ghi, không theo ngày")
+		s.source(16, "như cột 1, với kết luận nội dung tố cáo")
+		s.source(17, "như cột 2, với kết luận nội dung tố cáo")
+	case "06/QLKNTC": // kntc holds none of its sources yet
+		for _, c := range s.r.Form.Columns {
+			s.empty(noStateMgmt, c.No)
 		}
 	}
-	return s.finish()
-}
-
-// formQLKNTC is 06/QLKNTC: kntc holds none of its sources yet.
-func formQLKNTC(d *data) *Report {
-	s := newSheet(mustForm("06/QLKNTC"), d)
-	for _, c := range s.r.Form.Columns {
-		s.empty(noStateMgmt, c.No)
-	}
-	return s.finish()
 }

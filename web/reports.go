@@ -116,12 +116,22 @@ func handleReport(logger *slog.Logger, reports *report.Service) http.Handler {
 			respondError(w, r, logger, errs.Errorf(errs.Invalid, "format %q: dùng json hoặc xlsx (use json or xlsx)", format))
 			return
 		}
-		rep, err := reports.Build(r.Context(), currentActor(r.Context()), f, strings.TrimSpace(q.Get("unit")), p)
+		// The form's numbers are counted in the database; a drill-down lists the
+		// one cell asked for (reportCell refuses a bad one after).
+		var rep *report.Report
+		unit, cell := strings.TrimSpace(q.Get("unit")), q.Get("cell")
+		if cell != "" {
+			row, colText, _ := strings.Cut(cell, ",")
+			col, _ := strconv.Atoi(strings.TrimSpace(colText))
+			rep, err = reports.Cell(r.Context(), currentActor(r.Context()), f, unit, p, strings.TrimSpace(row), col)
+		} else {
+			rep, err = reports.Numbers(r.Context(), currentActor(r.Context()), f, unit, p)
+		}
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
 		}
-		if cell := q.Get("cell"); cell != "" {
+		if cell != "" {
 			out, err := reportCell(rep, cell)
 			if err != nil {
 				respondError(w, r, logger, err)

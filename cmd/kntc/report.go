@@ -55,7 +55,7 @@ func runReport(ctx context.Context, args []string, getenv func(string) string, _
 		code = root.Code
 	}
 	svc := &report.Service{Cases: &cases.Service{Store: db, Accounts: accounts, AuditKey: db.AuditKey()}}
-	rep, err := svc.Build(ctx, cases.System, f, code, p)
+	rep, err := svc.Numbers(ctx, cases.System, f, code, p)
 	if err != nil {
 		return err
 	}
