@@ -23,6 +23,10 @@ type Service struct {
 	// WORM, when set, keeps the archive copy of a document that decides a case
 	// write-once (the resolving decision, the conclusion).
 	WORM *WORM
+	// Publications and Blobs, when set, publish decisions on the portal as
+	// redacted public copies (publication.go).
+	Publications PublicationStore
+	Blobs        ingest.BlobStore
 }
 
 func (s *Service) now() time.Time {

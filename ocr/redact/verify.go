@@ -42,13 +42,21 @@ type Secret struct {
 // nor "Nguyen" nor "NGUYEN" passes; numbers compared by their digits, whatever
 // spaces or dots they are written with), and every rectangle, rendered by
 // pdftoppm, is black. Any failure wraps ErrLeak and says which rectangle or which
-// secret's place, never the secret.
-func Verify(ctx context.Context, res Result, rects []Rect, secrets []Secret) error {
+// secret's place, never the secret. It returns the extracted text.
+func Verify(ctx context.Context, res Result, rects []Rect, secrets []Secret) (string, error) {
+	text, err := verify(ctx, res, rects, secrets)
+	if err != nil {
+		return "", err
+	}
+	return text, nil
+}
+
+func verify(ctx context.Context, res Result, rects []Rect, secrets []Secret) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	f, err := os.CreateTemp("", "kntc-public-*.pdf")
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer os.Remove(f.Name())
 	_, err = f.Write(res.PDF)
@@ -56,19 +64,19 @@ func Verify(ctx context.Context, res Result, rects []Rect, secrets []Secret) err
 		err = cerr
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
 	text, err := exec.CommandContext(ctx, "pdftotext", "-enc", "UTF-8", "-q", f.Name(), "-").Output()
 	if err != nil {
-		return fmt.Errorf("pdftotext of the public copy: %w", err)
+		return "", fmt.Errorf("pdftotext of the public copy: %w", err)
 	}
 	if err := checkText(string(text), secrets); err != nil {
-		return err
+		return "", err
 	}
 	if !strings.Contains(viet.FoldWords(string(text)), viet.FoldWords(Stamp)) {
-		return fmt.Errorf("%w: văn bản không có dấu %q (the copy lacks its stamp)", ErrLeak, Stamp)
+		return "", fmt.Errorf("%w: văn bản không có dấu %q (the copy lacks its stamp)", ErrLeak, Stamp)
 	}
-	return checkPixels(ctx, f.Name(), res, rects)
+	return viet.NFC(string(text)), checkPixels(ctx, f.Name(), res, rects)
 }
 
 // checkText reports the first secret the text holds.
