@@ -153,6 +153,11 @@ func handlePublish(logger *slog.Logger, svc *cases.Service) http.Handler {
 	})
 }
 
+type publicationListJSON struct {
+	Total        int               `json:"total"`
+	Publications []publicationJSON `json:"publications"`
+}
+
 // handlePublicationList answers GET /publications?case=&document=&live=.
 func handlePublicationList(logger *slog.Logger, svc *cases.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -182,10 +187,7 @@ func handlePublicationList(logger *slog.Logger, svc *cases.Service) http.Handler
 			respondError(w, r, logger, err)
 			return
 		}
-		out := struct {
-			Total        int               `json:"total"`
-			Publications []publicationJSON `json:"publications"`
-		}{Total: total, Publications: []publicationJSON{}}
+		out := publicationListJSON{Total: total, Publications: []publicationJSON{}}
 		for _, p := range list {
 			out.Publications = append(out.Publications, toPublicationJSON(p, false))
 		}
