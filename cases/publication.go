@@ -125,6 +125,10 @@ type PublicationStore interface {
 var publishableKinds = []ingest.Kind{ingest.KindQuyetDinhGiaiQuyetKhieuNai, ingest.KindKetLuanNoiDungToCao,
 	ingest.KindQuyetDinhThuLy, ingest.KindThongBaoThuLyToCao, ingest.KindThongBaoThuLyKhieuNai}
 
+// Publishable reports whether documents of kind k are published on the portal
+// (a case's decision of another kind is too: Service.Publish checks).
+func Publishable(k ingest.Kind) bool { return slices.Contains(publishableKinds, k) }
+
 // acceptanceKind reports whether k is an act accepting a case.
 func acceptanceKind(k ingest.Kind) bool {
 	return k == ingest.KindQuyetDinhThuLy || k == ingest.KindThongBaoThuLyToCao || k == ingest.KindThongBaoThuLyKhieuNai

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"image"
 	"net/http"
+	"net/url"
 	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -236,5 +238,62 @@ func TestPortalPublished(t *testing.T) {
 	}
 	if code, _, _ := send(t, mustReq(t, "GET", srv.URL+"/cong-dan/van-ban/"+strings.Repeat("x", 100))); code != 404 {
 		t.Errorf("a long id: %d", code)
+	}
+}
+
+// TestPagesPublish: the staff publish page shows the proposal over the page,
+// publishes with a rectangle dropped and one typed, refuses typed garbage and an
+// early unpublication without a ground with the page and a message, and takes
+// the copy down with one; other roles get no page.
+func TestPagesPublish(t *testing.T) {
+	for _, tool := range []string{"pdftotext", "pdftoppm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not found: run the README's test command (bash deploy/test.sh), which installs poppler-utils", tool)
+		}
+	}
+	e := newEnv(t)
+	pw := publicationWorld(e)
+	srv := e.pageServer()
+	handler := newPageClient(t, srv)
+	handler.login(uHandler)
+	if code, _, _ := handler.get("/documents/" + pw.doc.ID + "/publish"); code != http.StatusForbidden && code != http.StatusNotFound {
+		t.Errorf("a handler opens the publish page: %d", code)
+	}
+	c := newPageClient(t, srv)
+	c.login(uLeaderP)
+	if _, body, _ := c.get("/documents/" + pw.doc.ID); !strings.Contains(body, `href="/documents/`+pw.doc.ID+`/publish"`) {
+		t.Error("the document page has no link to publish it")
+	}
+	page := "/documents/" + pw.doc.ID + "/publish"
+	code, body, _ := c.get(page)
+	if code != 200 || !strings.Contains(body, `name="keep" value="0"`) || !strings.Contains(body, `name="keep" value="1"`) ||
+		!strings.Contains(body, `<rect class="redact"`) {
+		t.Fatalf("publish page: %d\n%s", code, body)
+	}
+	if code, body, _ := c.post(page, url.Values{"keep": {"0", "1"}, "extra": {"1 10 10 abc 20"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "không phải số") {
+		t.Errorf("garbage typed: %d", code)
+	}
+	if code, body, _ := c.post(page, url.Values{"keep": {"0", "1"}, "extra": {"1 0 0 5000 20"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "vùng che không hợp lệ") {
+		t.Errorf("a rectangle off the page: %d", code)
+	}
+	code, _, res := c.post(page, url.Values{"keep": {"1"}, "extra": {"1 900 90 1100 140\n"}})
+	if code != http.StatusSeeOther || res.Header.Get("Location") != page+"?done=published" {
+		t.Fatalf("publish: %d %v", code, res.Header)
+	}
+	_, body, _ = c.get(page + "?done=published")
+	m := regexp.MustCompile(`action="/publications/([0-9a-f]+)/unpublish"`).FindStringSubmatch(body)
+	if m == nil || !strings.Contains(body, "Bản công khai đã qua kiểm tra") {
+		t.Fatalf("after publishing: %s", body)
+	}
+	un := "/publications/" + m[1] + "/unpublish"
+	if code, body, _ := c.post(un, url.Values{"reason": {"thử"}}); code != http.StatusConflict || !strings.Contains(body, "ít nhất 15 ngày") {
+		t.Errorf("early unpublication without a ground: %d", code)
+	}
+	if code, _, res := c.post(un, url.Values{"reason": {"lộ số điện thoại"}, "ground": {"lo_thong_tin"}}); code != http.StatusSeeOther ||
+		res.Header.Get("Location") != page+"?done=unpublished" {
+		t.Errorf("unpublish: %d", code)
+	}
+	if code, _, _ := c.post(un, url.Values{"reason": {"x"}, "csrf": {""}}); code != http.StatusForbidden {
+		t.Errorf("a form without its token: %d", code)
 	}
 }

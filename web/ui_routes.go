@@ -40,6 +40,9 @@ func addPageRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, lim
 			r.Method("GET", "/documents/{id}/pages/{n}/thumb.png", p.handlePageImage("thumb"))
 			r.Method("GET", "/documents/{id}/pdf", p.handleDocumentDownload("pdf"))
 			r.Method("GET", "/documents/{id}/original", p.handleDocumentDownload("original"))
+			r.Method("GET", "/documents/{id}/publish", p.handlePublishPage())
+			r.Method("POST", "/documents/{id}/publish", p.handlePublishPost())
+			r.Method("POST", "/publications/{id}/unpublish", p.handleUnpublishPost())
 			for _, action := range []string{"header", "link", "unlink", "confidential"} {
 				r.Method("POST", "/documents/{id}/"+action, p.handleDocumentAction(action))
 			}
