@@ -78,12 +78,24 @@ func (p *pages) loadPublishView(r *http.Request, id string, kept map[int]bool, e
 	return pv, pr.Rects, nil
 }
 
+// publishFail answers a document that cannot be published now (not decided, not
+// scanned, …) with the error page saying why; anything else as p.fail does.
+func (p *pages) publishFail(w http.ResponseWriter, r *http.Request, err error) {
+	if c := errs.CodeOf(err); c != errs.Conflict && c != errs.Invalid {
+		p.fail(w, r, err)
+		return
+	}
+	v := p.view(r, "search", "publish.title")
+	v.Error = errs.MessageOf(err)
+	p.render(w, r, http.StatusConflict, "error", v)
+}
+
 // handlePublishPage shows the proposal (GET /documents/{id}/publish).
 func (p *pages) handlePublishPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		pv, _, err := p.loadPublishView(r, chi.URLParam(r, "id"), nil, "")
 		if err != nil {
-			p.fail(w, r, err)
+			p.publishFail(w, r, err)
 			return
 		}
 		v := p.view(r, "search", "publish.title")
@@ -138,7 +150,7 @@ func (p *pages) handlePublishPost() http.Handler {
 		extra := r.PostForm.Get("extra")
 		pv, proposed, err := p.loadPublishView(r, chi.URLParam(r, "id"), kept, extra)
 		if err != nil {
-			p.fail(w, r, err)
+			p.publishFail(w, r, err)
 			return
 		}
 		var rects []redact.Rect
@@ -210,7 +222,7 @@ func (p *pages) handleUnpublishPost() http.Handler {
 		}
 		pv, _, lerr := p.loadPublishView(r, pub.DocumentID, nil, "")
 		if lerr != nil {
-			p.fail(w, r, lerr)
+			p.publishFail(w, r, lerr)
 			return
 		}
 		p.publishProblem(w, r, pv, err)
