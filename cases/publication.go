@@ -221,6 +221,9 @@ func (s *Service) prepare(ctx context.Context, a Actor, docID string) (publishin
 			if p.Secret {
 				what := []string{"họ tên", "địa chỉ", "số giấy tờ", "số điện thoại"}[i]
 				pb.secrets = append(pb.secrets, redact.Secret{Text: v, Where: what + " người tố cáo"})
+				for _, part := range redact.Parts(v) {
+					pb.secrets = append(pb.secrets, redact.Secret{Text: part, Where: "một phần " + what + " người tố cáo"})
+				}
 			}
 		}
 	}

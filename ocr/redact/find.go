@@ -146,6 +146,19 @@ func termNeedles(s string) [][]string {
 	return out
 }
 
+// Parts returns the forms a term is also found by (termNeedles), as text: an
+// address's parts between commas of three words or more, the last two words of
+// a name of three or more. A check looks for these too.
+func Parts(s string) []string {
+	var out []string
+	for i, n := range termNeedles(s) {
+		if i > 0 {
+			out = append(out, strings.Join(n, " "))
+		}
+	}
+	return out
+}
+
 func hasDigit(s string) bool { return strings.ContainsFunc(s, unicode.IsDigit) }
 
 // findSeq returns the words of every occurrence of needle in toks.
