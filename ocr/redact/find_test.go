@@ -99,7 +99,7 @@ func TestCheckRects(t *testing.T) {
 // TestParts: the other forms a name and an address are looked for by.
 func TestParts(t *testing.T) {
 	for in, want := range map[string]string{
-		"Lưu Thị Diễm Hương": "diem huong",
+		"Lưu Thị Diễm Hương":                           "diem huong",
 		"số 14 đường Trưng Nữ Vương, phường Hiệp Ninh": "so 14 duong trung nu vuong|phuong hiep ninh",
 		"Lê An":        "",
 		"0912 345 678": "",
