@@ -15,6 +15,7 @@ import (
 
 	"kntc/cases"
 	"kntc/ingest"
+	"kntc/internal/testenv"
 	"kntc/ocr/pdfa"
 )
 
@@ -95,7 +96,7 @@ func publicationWorld(e *env) pubWorld {
 func TestPublicationAPI(t *testing.T) {
 	for _, tool := range []string{"pdftotext", "pdftoppm"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not found: run the README's test command (bash deploy/test.sh), which installs poppler-utils", tool)
+			testenv.Missing(t, "poppler-utils", tool+" not found")
 		}
 	}
 	e := newEnv(t)
@@ -248,7 +249,7 @@ func TestPortalPublished(t *testing.T) {
 func TestPagesPublish(t *testing.T) {
 	for _, tool := range []string{"pdftotext", "pdftoppm"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not found: run the README's test command (bash deploy/test.sh), which installs poppler-utils", tool)
+			testenv.Missing(t, "poppler-utils", tool+" not found")
 		}
 	}
 	e := newEnv(t)

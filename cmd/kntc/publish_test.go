@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"kntc/internal/testenv"
 	"kntc/internal/viet"
 	"kntc/ocr/ocrtest"
 	pagefile "kntc/ocr/pages"
@@ -57,7 +58,7 @@ func pubLeak(s string) string {
 func TestPublishRedactedEndToEnd(t *testing.T) {
 	for _, tool := range []string{"pdftotext", "pdftoppm"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not found: run the README's test command (bash deploy/test.sh), which installs poppler-utils", tool)
+			testenv.Missing(t, "poppler-utils", tool+" not found")
 		}
 	}
 	dir := t.TempDir()
