@@ -60,7 +60,7 @@ var permissions = map[auth.Role][]Permission{
 		PermReceptionRead, PermDocumentRead, PermDocumentUpload, PermDocumentLink},
 	auth.RoleLeader: {PermCaseRead, PermCaseCreate, PermCaseWrite, PermCaseAssign, PermCaseExtend, PermCaseGrant,
 		PermPetitionRead, PermPetitionWrite, PermReceptionRead, PermReceptionWrite, PermDocumentRead,
-		PermDocumentUpload, PermDocumentLink, PermDocumentRetract, PermReportRead},
+		PermDocumentUpload, PermDocumentLink, PermDocumentRetract, PermReportRead, PermPublish},
 	auth.RoleInspector:     {PermCaseRead, PermPetitionRead, PermReceptionRead, PermDocumentRead, PermAuditRead, PermReportRead},
 	auth.RoleAdministrator: {PermAuditRead, PermHolidayWrite, PermDocumentRetract, PermDocumentPurge},
 }

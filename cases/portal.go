@@ -27,22 +27,14 @@ type PublicCase struct {
 	Documents   []PublicDocument
 }
 
-// PublicDocument is a published document of a case as the portal lists it.
+// PublicDocument is a published document of a case as the portal lists it: its
+// public copy (a Publication), never the archive copy.
 type PublicDocument struct {
-	ID     string
+	ID     string // the publication's
 	Kind   ingest.Kind
 	Number string // the header's number ("12/QĐ-UBND")
 	Date   string // the header's date, YYYY-MM-DD
 	Pages  int
-}
-
-// Public reports whether d may be served to anyone on the portal: a stored
-// decision the case system published, in a case, neither retracted nor marked as
-// naming a protected party (publish refuses those; this holds even if a mark
-// comes later).
-func Public(d ingest.Document) bool {
-	return d.Published && !d.Retracted && !d.Confidential && d.SecretCase == "" && d.CaseCode != "" &&
-		d.Status == ingest.StatusStored
 }
 
 var (
@@ -75,26 +67,17 @@ func (s *Service) PortalLookup(ctx context.Context, code, pin string) (PublicCas
 	if c.Status == StatusPublished || (c.Status == StatusClosed && !c.PublishedOn.IsZero()) {
 		pc.Result = c.Result
 	}
-	docs, _, err := s.Docs.Documents(ctx, ingest.DocumentFilter{CaseCode: c.Code, Status: ingest.StatusStored, Limit: 1000})
+	if s.Publications == nil {
+		return pc, nil
+	}
+	pubs, _, err := s.Publications.Publications(ctx, PublicationFilter{CaseCode: c.Code, LiveOnly: true, Limit: 100})
 	if err != nil {
 		return PublicCase{}, err
 	}
-	for _, d := range docs {
-		if Public(d) {
-			pc.Documents = append(pc.Documents, PublicDocument{ID: d.ID, Kind: d.Kind, Number: d.Meta.Number, Date: d.Meta.Date, Pages: d.Pages})
-		}
+	for _, p := range pubs {
+		pc.Documents = append(pc.Documents, PublicDocument{ID: p.ID, Kind: p.Kind, Number: p.Number, Date: p.Date, Pages: p.Pages})
 	}
 	return pc, nil
-}
-
-// PublicDocumentByID returns a document anyone may download from the portal
-// (Public), or ErrNotFound.
-func (s *Service) PublicDocumentByID(ctx context.Context, id string) (ingest.Document, error) {
-	d, err := s.Docs.Document(ctx, id)
-	if err != nil || !Public(d) {
-		return ingest.Document{}, notFound("document")
-	}
-	return d, nil
 }
 
 // ActionPortalLockout: the portal stopped taking lookups (from an address, for a

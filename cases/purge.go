@@ -78,7 +78,8 @@ type PurgeResult struct {
 }
 
 // Purge deletes the files of a retracted document (administrators of its unit):
-// the original, the archive copy, the page results and every copy made from them,
+// the original, the archive copy, the page results, every copy made from them and
+// its public copies,
 // and wipes its page text and file name in the database. It is refused for a
 // document not retracted, and for a decision whose archive copy is still under a
 // write-once retention (WORM) — not even an administrator may delete that. The
@@ -122,15 +123,29 @@ func (s *Service) Purge(ctx context.Context, a Actor, documentID string) (PurgeR
 	if _, err := s.Store.PurgeDocument(ctx, d.ID, a.record(ActionPurge, "document:"+d.ID, detail)); err != nil {
 		return res, err
 	}
-	if res.Shared || len(d.SHA256) < 2 {
-		return res, nil
+	var keys []string
+	if s.Publications != nil {
+		// Its public copies (taken off the portal when it was retracted).
+		pubs, _, err := s.Publications.Publications(ctx, PublicationFilter{DocumentID: d.ID, Limit: 1000})
+		if err != nil {
+			return res, fmt.Errorf("purge %s: its public copies: %w", d.ID, err)
+		}
+		for _, p := range pubs {
+			if p.Key != "" {
+				keys = append(keys, p.Key)
+			}
+		}
 	}
-	keys := []string{ingest.OriginalKey(d.SHA256)}
-	if err := s.Blobs.List(ctx, "derived/"+d.SHA256[:2]+"/"+d.SHA256+"/", func(b ingest.BlobInfo) error {
-		keys = append(keys, b.Key)
-		return nil
-	}); err != nil {
-		return res, fmt.Errorf("purge %s: list its objects: %w", d.ID, err)
+	if !res.Shared && len(d.SHA256) >= 2 {
+		keys = append(keys, ingest.OriginalKey(d.SHA256))
+	}
+	if !res.Shared && len(d.SHA256) >= 2 {
+		if err := s.Blobs.List(ctx, "derived/"+d.SHA256[:2]+"/"+d.SHA256+"/", func(b ingest.BlobInfo) error {
+			keys = append(keys, b.Key)
+			return nil
+		}); err != nil {
+			return res, fmt.Errorf("purge %s: list its objects: %w", d.ID, err)
+		}
 	}
 	for _, k := range keys {
 		if err := s.Blobs.Delete(ctx, k); err != nil {

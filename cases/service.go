@@ -23,8 +23,11 @@ type Service struct {
 	// WORM, when set, keeps the archive copy of a document that decides a case
 	// write-once (the resolving decision, the conclusion).
 	WORM *WORM
-	// Blobs is the object store, where Purge deletes a retracted document's files.
-	Blobs ingest.BlobStore
+	// Publications and Blobs, when set, publish decisions on the portal as
+	// redacted public copies (publication.go); Purge deletes a retracted
+	// document's files from Blobs.
+	Publications PublicationStore
+	Blobs        ingest.BlobStore
 }
 
 func (s *Service) now() time.Time {

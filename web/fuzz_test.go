@@ -17,7 +17,10 @@ type jsonEndpoint struct {
 // on the world of the role matrix.
 func jsonEndpoints(e *env, w *world) []jsonEndpoint {
 	party := map[string]any{"role": "related", "name": "Bà Lê Thị Liên Quan", "id_number": "072000555666", "address": "ấp 2", "phone": "0903111222", "note": "ghi chú"}
+	pw := publicationWorld(e)
 	return []jsonEndpoint{
+		{uLeaderP, "POST", "/api/v1/documents/" + pw.doc.ID + "/publication", map[string]any{"rects": []map[string]any{{"page": 1, "x0": 10, "y0": 10, "x1": 600, "y1": 200}}}},
+		{uLeaderP, "POST", "/api/v1/publications/" + pw.posted.ID + "/unpublish", map[string]any{"reason": "lộ thông tin", "ground": "lo_thong_tin"}},
 		{"", "POST", "/api/v1/login", map[string]any{"username": uClerk, "password": "mật-khẩu-thử-nghiệm"}},
 		{uLeaderP, "PATCH", "/api/v1/documents/" + w.docA.ID, map[string]any{"confidential": false}},
 		{uLeaderP, "POST", "/api/v1/documents/" + w.docInbox.ID + "/link", map[string]any{"case": w.tc.Code, "kind": "cong_van"}},

@@ -172,8 +172,8 @@ func newEnvWith(t testing.TB, cfg web.Config) *env {
 	accounts := &auth.Service{Store: db}
 	e := &env{
 		t: t, ctx: ctx, db: db, blobs: blobs, index: ix, accounts: accounts,
-		svc: &cases.Service{Store: db, Docs: db, Accounts: accounts, Sealer: sealer, AuditKey: testAuditKey,
-			Now: func() time.Time { return testNow }, Blobs: blobs},
+		svc: &cases.Service{Store: db, Docs: db, Accounts: accounts, Sealer: sealer, AuditKey: testAuditKey, Publications: db, Blobs: blobs,
+			Now: func() time.Time { return testNow }},
 		logs: &testenv.Buffer{}, units: map[string]auth.Unit{}, users: map[string]*testUser{},
 	}
 	spool := filepath.Join(dir, "spool")

@@ -20,7 +20,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"kntc/cases"
-	"kntc/ingest"
 	"kntc/internal/errs"
 )
 
@@ -262,50 +261,43 @@ func (p *portal) result(L *printer, c cases.PublicCase) lookupResult {
 	return res
 }
 
-// handleDocument serves a published document's PDF. Published decisions are
-// public (the law has them posted), so no PIN is asked; anything not published
-// is the same 404. Not cached beyond revalidation: unpublishing must take it off
-// at once.
+// handleDocument serves a publication's public copy (never the archive copy).
+// Published decisions are public (the law has them posted), so no PIN is asked;
+// anything not posted is the same 404. Not cached beyond revalidation:
+// unpublishing must take it off at once.
 func (p *portal) handleDocument() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		d, err := p.deps.Cases.PublicDocumentByID(r.Context(), chi.URLParam(r, "id"))
+		pub, err := p.deps.Cases.PublishedCopy(r.Context(), chi.URLParam(r, "id"))
 		if err != nil {
 			v := p.view("portal.notfound.title")
 			v.Error = v.L.T("portal.notfound")
 			p.render(w, r, http.StatusNotFound, "no-store", "home", v)
 			return
 		}
-		key := ingest.ArchiveKey(d.SHA256, d.Pipeline)
-		etag := `"` + d.SHA256[:16] + "-" + d.Pipeline + `"`
+		etag := `"` + pub.SHA256[:24] + `"`
 		w.Header().Set("Cache-Control", "no-cache")
 		w.Header().Set("ETag", etag)
 		if r.Header.Get("If-None-Match") == etag {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		info, err := p.deps.Blobs.Stat(r.Context(), key)
+		rc, err := p.deps.Blobs.Get(r.Context(), pub.Key, 0, -1)
 		if err != nil {
-			p.logger.ErrorContext(r.Context(), "portal document", "document_id", d.ID, "error", err)
+			p.logger.ErrorContext(r.Context(), "portal document", "publication_id", pub.ID, "error", err)
 			v := p.view("portal.error.title")
 			v.Error = v.L.T("portal.error.500")
 			p.render(w, r, http.StatusInternalServerError, "no-store", "home", v)
 			return
 		}
-		rc, err := p.deps.Blobs.Get(r.Context(), key, 0, -1)
-		if err != nil {
-			p.logger.ErrorContext(r.Context(), "portal document", "document_id", d.ID, "error", err)
-			http.Error(w, "500", http.StatusInternalServerError)
-			return
-		}
 		defer rc.Close()
 		// The file is named after the case, never after what it arrived as (a
 		// scan's name often carries its sender's).
-		name := d.CaseCode + "-" + string(d.Kind) + ".pdf"
+		name := pub.CaseCode + "-" + string(pub.Kind) + "-cong-khai.pdf"
 		w.Header().Set("Content-Type", "application/pdf")
-		w.Header().Set("Content-Length", strconv.FormatInt(info.Size, 10))
+		w.Header().Set("Content-Length", strconv.FormatInt(pub.Size, 10))
 		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 		if _, err := io.Copy(w, rc); err != nil {
-			p.logger.WarnContext(r.Context(), "portal download interrupted", "document_id", d.ID, "error", err)
+			p.logger.WarnContext(r.Context(), "portal download interrupted", "publication_id", pub.ID, "error", err)
 		}
 	})
 }

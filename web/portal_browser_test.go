@@ -35,4 +35,6 @@ func TestPortalBrowser(t *testing.T) {
 	do("wrong PIN", chromedp.SendKeys(chromedp.CSS("#code"), kn), chromedp.SendKeys(chromedp.CSS("#pin"), "99999999x"),
 		chromedp.Submit(chromedp.CSS("form.lookup")), chromedp.WaitVisible(chromedp.CSS(".error")))
 	page("not-found", "Tra cứu hồ sơ")
+	do("published decisions", chromedp.Navigate(srv.URL+"/cong-dan/cong-khai?q=quyet+dinh"), chromedp.WaitVisible(chromedp.CSS("ul.docs")))
+	page("published", "Văn bản công khai")
 }

@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
@@ -41,6 +44,9 @@ func portalWorld(e *env) (kn, knPIN, tc, tcPIN string, published, named ingest.D
 	if err := e.db.LinkDocument(e.ctx, &published, cases.Event{}, cases.Record{Username: "test", Action: cases.ActionUpdate, Object: "document:" + published.ID}); err != nil {
 		e.t.Fatal(err)
 	}
+	// Its public copy, posted (the portal serves only public copies); its id is
+	// the document's, for the tests' addresses.
+	e.publicCopy(published, "QUYẾT ĐỊNH giải quyết khiếu nại")
 	// The denunciation's conclusion names its denouncer: the case system marks
 	// it confidential; even marked published by mistake, the portal never has it.
 	named = e.document(docSpec{unit: "A", caseCode: d.Code, kind: "ket_luan_noi_dung_to_cao", number: "3/KL-UBND", finish: true,
@@ -53,6 +59,25 @@ func portalWorld(e *env) (kn, knPIN, tc, tcPIN string, published, named ingest.D
 		e.t.Fatal(err)
 	}
 	return c.Code, pin, d.Code, p2, published, named
+}
+
+// publicCopy posts a public copy of d (as cases.Service.Publish would, without
+// building one: the bytes are a stand-in), under d's id.
+func (e *env) publicCopy(d ingest.Document, text string) cases.Publication {
+	e.t.Helper()
+	body := []byte("%PDF-1.7 public copy of " + d.ID + "\n")
+	sum := sha256.Sum256(body)
+	p := cases.Publication{ID: d.ID, CaseCode: d.CaseCode, CaseKind: cases.KindComplaint, UnitCode: d.UnitCode, UnitName: "UBND huyện " + d.UnitCode,
+		DocumentID: d.ID, Kind: d.Kind, Number: d.Meta.Number, Date: d.Meta.Date, Year: 2026, SHA256: hex.EncodeToString(sum[:]),
+		Size: int64(len(body)), Pages: 1, Text: text, PublishedAt: testNow, MinUntil: testNow.AddDate(0, 0, cases.MinPostingDays)}
+	p.Key = cases.PublicKey(p.SHA256)
+	if _, err := e.blobs.Put(e.ctx, p.Key, bytes.NewReader(body), p.Size, p.SHA256); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.db.CreatePublication(e.ctx, &p, cases.Record{Username: "test", Action: cases.ActionPublish, Object: "case:" + d.CaseCode}); err != nil {
+		e.t.Fatal(err)
+	}
+	return p
 }
 
 // portalPost sends the lookup form from a browser on the same site, from addr

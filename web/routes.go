@@ -53,6 +53,11 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 			r.Method("POST", "/documents/{id}/retract", handleDocumentRetract(logger, deps.Cases))
 			r.Method("POST", "/documents/{id}/purge", handleDocumentPurge(logger, deps.Cases))
 			r.Method("GET", "/retractions", handleRetractionList(logger, deps.Cases))
+			r.Method("GET", "/documents/{id}/redaction", handleRedactionProposal(logger, deps.Cases))
+			r.Method("POST", "/documents/{id}/publication", handlePublish(logger, deps.Cases))
+			r.Method("GET", "/publications", handlePublicationList(logger, deps.Cases))
+			r.Method("GET", "/publications/{id}", handlePublicationGet(logger, deps.Cases))
+			r.Method("POST", "/publications/{id}/unpublish", handleUnpublish(logger, deps.Cases))
 			r.Method("GET", "/search", handleSearch(logger, deps.Cases, deps.Search))
 
 			r.Method("GET", "/cases", handleCaseList(logger, deps.Accounts, deps.Cases))

@@ -96,6 +96,7 @@ type docView struct {
 	Problems   map[string]string
 	LinkCase   string
 	Stored     bool
+	CanPublish bool // a leader, and a decision or acceptance act of a case: the publish page
 }
 
 // handleDocumentPage shows a document in the viewer. A document the user may not
@@ -132,7 +133,8 @@ func (p *pages) loadDocView(r *http.Request) (*docView, error) {
 		q = ""
 	}
 	dv := &docView{Doc: d, Q: q, CanFile: cases.Can(a.User.Role, cases.PermDocumentLink), Kinds: ingest.Kinds(),
-		Header: d.Meta, HeaderKind: d.Kind, Stored: d.Status == ingest.StatusStored, Problems: map[string]string{}}
+		Header: d.Meta, HeaderKind: d.Kind, Stored: d.Status == ingest.StatusStored, Problems: map[string]string{},
+		CanPublish: cases.Can(a.User.Role, cases.PermPublish) && d.CaseCode != "" && cases.Publishable(d.Kind) && d.Status == ingest.StatusStored}
 	if q != "" {
 		dv.QueryPart = "?q=" + url.QueryEscape(q)
 	}

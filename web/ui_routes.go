@@ -40,6 +40,9 @@ func addPageRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, lim
 			r.Method("GET", "/documents/{id}/pages/{n}/thumb.png", p.handlePageImage("thumb"))
 			r.Method("GET", "/documents/{id}/pdf", p.handleDocumentDownload("pdf"))
 			r.Method("GET", "/documents/{id}/original", p.handleDocumentDownload("original"))
+			r.Method("GET", "/documents/{id}/publish", p.handlePublishPage())
+			r.Method("POST", "/documents/{id}/publish", p.handlePublishPost())
+			r.Method("POST", "/publications/{id}/unpublish", p.handleUnpublishPost())
 			for _, action := range []string{"header", "link", "unlink", "confidential"} {
 				r.Method("POST", "/documents/{id}/"+action, p.handleDocumentAction(action))
 			}
@@ -75,6 +78,7 @@ func addPortalRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, p
 		r.Method("POST", "/tra-cuu", p.handleLookup())
 		r.Method("GET", "/tra-cuu", http.RedirectHandler(portalPrefix+"/", http.StatusSeeOther))
 		r.Method("GET", "/van-ban/{id}", p.handleDocument())
+		r.Method("GET", "/cong-khai", p.handlePublished())
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 			v := p.view("portal.notfound.title")
 			v.Error = v.L.T("portal.notfound.page")

@@ -17,5 +17,6 @@ func newCaseService(cfg *Config, st *stores, accounts *auth.Service, logger *slo
 		return nil, err
 	}
 	return &cases.Service{Store: st.db, Docs: st.db, Accounts: accounts, Sealer: sealer, AuditKey: st.db.AuditKey(),
-		SoonDays: cfg.DueSoonDays, WORM: &cases.WORM{Blobs: st.blobs, Years: cfg.RetentionYears}, Blobs: st.blobs}, nil
+		SoonDays: cfg.DueSoonDays, WORM: &cases.WORM{Blobs: st.blobs, Years: cfg.RetentionYears},
+		Publications: st.db, Blobs: st.blobs}, nil
 }

@@ -47,6 +47,7 @@ func TestDatabase(t *testing.T, open func(t *testing.T) *sqldb.DB) {
 	t.Run("Petitions", func(t *testing.T) { testPetitions(t, migrated(t)) })
 	t.Run("Receptions", func(t *testing.T) { testReceptions(t, migrated(t)) })
 	t.Run("CaseDocuments", func(t *testing.T) { testCaseDocuments(t, migrated(t)) })
+	t.Run("Publications", func(t *testing.T) { testPublications(t, migrated(t)) })
 	t.Run("Suggestions", func(t *testing.T) { testSuggestions(t, migrated(t)) })
 	t.Run("Holidays", func(t *testing.T) { testHolidays(t, migrated(t)) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, migrated(t)) })

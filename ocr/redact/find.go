@@ -1,0 +1,365 @@
+// Package redact makes the public copy of a scanned decision (bản công khai): it
+// finds on the page images, through the OCR word boxes, what must not be published
+// (ID numbers, phone numbers, e-mail addresses, the names and addresses it is told
+// of), burns the chosen rectangles black in the pixels, rebuilds the PDF/A with a
+// new invisible text layer of the words that remain and a "BẢN CÔNG KHAI" band, and
+// checks the result: its extracted text holds none of the redacted strings in any
+// diacritics form, and the pixels under every rectangle are black.
+package redact
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"kntc/ingest"
+	"kntc/internal/viet"
+)
+
+// Reasons a rectangle is proposed for.
+const (
+	ReasonCCCD      = "cccd"      // a 12-digit citizen identity card number
+	ReasonCMND      = "cmnd"      // a 9-digit identity card number
+	ReasonPhone     = "phone"     // a Vietnamese mobile or landline number
+	ReasonEmail     = "email"     // an e-mail address
+	ReasonParty     = "party"     // a party's name, address, ID or phone
+	ReasonDenouncer = "denouncer" // the denouncer's identity (Luật Tố cáo 2018, Điều 47)
+	ReasonManual    = "manual"    // drawn by the leader
+)
+
+// Rect is a rectangle to black out on page Page (1-based), in the pixels of the
+// page image the OCR words are in (origin top left, X1 and Y1 exclusive).
+type Rect struct {
+	Page   int    `json:"page"`
+	X0     int    `json:"x0"`
+	Y0     int    `json:"y0"`
+	X1     int    `json:"x1"`
+	Y1     int    `json:"y1"`
+	Reason string `json:"reason"`
+	// Text is what the rectangle covers as OCR read it; filled by Propose and by
+	// Build, never shown for a denouncer's rectangle (the caller clears it).
+	Text string `json:"-"`
+}
+
+// Page is one page of the document with its OCR words.
+type Page struct {
+	Number int
+	Width  int // pixels of the page image the words are in
+	Height int
+	DPI    int
+	Words  []ingest.Word
+}
+
+// Term is something the document must not show: a name, an address, an ID or a
+// phone number, found on folded text (OCR that misreads a diacritic still
+// matches) across as many words as it spans.
+type Term struct {
+	Text   string
+	Reason string // ReasonParty or ReasonDenouncer
+}
+
+// token is one folded word piece of a page and the OCR word it is in.
+type token struct {
+	text string
+	word int
+}
+
+// numeric is a word that is a number or part of one ("0912", "345.678", "+84",
+// "CCCD:079187654321"), with its digits.
+var numericCore = regexp.MustCompile(`^[+(]?[0-9][0-9.\-() ]*$`)
+
+var emailRe = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
+
+// Propose returns the rectangles to black out on the pages: every ID number,
+// phone number and e-mail address, and every occurrence of a term. A match
+// spanning several lines gives one rectangle per line.
+func Propose(pages []Page, terms []Term) []Rect {
+	var out []Rect
+	for _, p := range pages {
+		out = append(out, proposePage(p, terms)...)
+	}
+	return out
+}
+
+func proposePage(p Page, terms []Term) []Rect {
+	var out []Rect
+	add := func(words []int, reason string) {
+		out = append(out, boxes(p, words, reason)...)
+	}
+	// E-mail addresses: within a word.
+	for i, w := range p.Words {
+		if emailRe.MatchString(w.Text) {
+			add([]int{i}, ReasonEmail)
+		}
+	}
+	// Numbers: runs of numeric words on one line.
+	termDigits := map[string]string{}
+	for _, t := range terms {
+		if d := digits(t.Text); len(d) >= 9 && len(d)*2 >= len(strings.ReplaceAll(t.Text, " ", "")) {
+			termDigits[d] = t.Reason
+		}
+	}
+	for _, run := range numberRuns(p.Words) {
+		if reason := classify(run, termDigits); reason != "" {
+			add(run.words, reason)
+		}
+	}
+	// Names and addresses: folded word sequences, across lines.
+	var toks []token
+	for i, w := range p.Words {
+		for _, f := range strings.Fields(viet.FoldWords(w.Text)) {
+			toks = append(toks, token{f, i})
+		}
+	}
+	for _, t := range terms {
+		for _, needle := range termNeedles(t.Text) {
+			for _, words := range findSeq(toks, needle) {
+				add(words, t.Reason)
+			}
+		}
+	}
+	return mergeSame(out)
+}
+
+// termNeedles are the folded word sequences a term is looked for as: the whole
+// term, and for an address its parts between commas of three words or more
+// ("số 14 đường Trưng Nữ Vương"), and for a name of three words or more its last
+// two (the given name a text refers to again: "bà Diễm Hương"). A number is found
+// by numberRuns instead; a single word would match everywhere.
+func termNeedles(s string) [][]string {
+	var out [][]string
+	whole := strings.Fields(viet.FoldWords(s))
+	if len(whole) < 2 || len(digits(s))*2 >= len(strings.ReplaceAll(s, " ", "")) {
+		return nil
+	}
+	out = append(out, whole)
+	if strings.Contains(s, ",") {
+		for _, part := range strings.Split(s, ",") {
+			if f := strings.Fields(viet.FoldWords(part)); len(f) >= 3 && len(f) < len(whole) {
+				out = append(out, f)
+			}
+		}
+	} else if len(whole) >= 3 && !hasDigit(s) {
+		out = append(out, whole[len(whole)-2:])
+	}
+	return out
+}
+
+// Parts returns the forms a term is also found by (termNeedles), as text: an
+// address's parts between commas of three words or more, the last two words of
+// a name of three or more. A check looks for these too.
+func Parts(s string) []string {
+	var out []string
+	for i, n := range termNeedles(s) {
+		if i > 0 {
+			out = append(out, strings.Join(n, " "))
+		}
+	}
+	return out
+}
+
+func hasDigit(s string) bool { return strings.ContainsFunc(s, unicode.IsDigit) }
+
+// findSeq returns the words of every occurrence of needle in toks.
+func findSeq(toks []token, needle []string) [][]int {
+	var out [][]int
+	for i := 0; i+len(needle) <= len(toks); i++ {
+		ok := true
+		for j, n := range needle {
+			if toks[i+j].text != n {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		var words []int
+		for j := range needle {
+			if w := toks[i+j].word; !slices.Contains(words, w) {
+				words = append(words, w)
+			}
+		}
+		out = append(out, words)
+	}
+	return out
+}
+
+// run is a number as written over consecutive words of one line.
+type run struct {
+	words  []int
+	digits string
+	dotted bool // groups separated by dots: an amount (1.500.000) unless it starts with 0
+	plus   bool // written with a leading + (+84)
+}
+
+// numberRuns returns the runs of numeric words, each within one line; a comma or
+// semicolon after a word ends its run.
+func numberRuns(words []ingest.Word) []run {
+	var out []run
+	var cur *run
+	lastLine := [3]int{-1, -1, -1}
+	for i, w := range words {
+		core, label := numericPart(w.Text)
+		line := [3]int{w.Block, w.Par, w.Line}
+		if core == "" || line != lastLine || label {
+			if cur != nil {
+				out = append(out, *cur)
+				cur = nil
+			}
+		}
+		lastLine = line
+		if core == "" {
+			continue
+		}
+		if cur == nil {
+			cur = &run{plus: strings.HasPrefix(core, "+")}
+		}
+		cur.words = append(cur.words, i)
+		cur.digits += digits(core)
+		cur.dotted = cur.dotted || strings.Contains(core, ".")
+		if strings.HasSuffix(strings.TrimSpace(w.Text), ",") || strings.HasSuffix(strings.TrimSpace(w.Text), ";") {
+			out = append(out, *cur)
+			cur = nil
+		}
+	}
+	if cur != nil {
+		out = append(out, *cur)
+	}
+	return out
+}
+
+// numericPart returns the number in a word: the word without trailing punctuation
+// and without a leading label ending in ':' ("ĐT:0912…"), when what is left is
+// digits and separators; label reports that a label was cut (a new number starts).
+func numericPart(s string) (core string, label bool) {
+	s = strings.TrimRight(strings.TrimSpace(s), ".,;:")
+	if i := strings.LastIndexByte(s, ':'); i >= 0 {
+		s, label = s[i+1:], true
+	}
+	if !numericCore.MatchString(s) || !hasDigit(s) {
+		return "", false
+	}
+	return s, label
+}
+
+func digits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// classify says why a run of digits must be blacked out, or "".
+func classify(r run, terms map[string]string) string {
+	d := r.digits
+	for t, reason := range terms {
+		if strings.Contains(d, t) || len(t) > 9 && t[0] == '0' && strings.Contains(d, "84"+t[1:]) {
+			return reason
+		}
+	}
+	if r.dotted && !strings.HasPrefix(d, "0") {
+		return "" // an amount of money: 1.500.000.000
+	}
+	switch {
+	case phone(d, r.plus):
+		return ReasonPhone
+	case len(d) == 12:
+		return ReasonCCCD
+	case len(d) == 9:
+		return ReasonCMND
+	}
+	return ""
+}
+
+// phone reports whether d is a Vietnamese phone number: a mobile number (10
+// digits, 03/05/07/08/09), a landline with its area code (11 digits, 02…), or
+// either with the country code 84 instead of the 0.
+func phone(d string, plus bool) bool {
+	if strings.HasPrefix(d, "84") && (len(d) == 11 || len(d) == 12) {
+		d = "0" + d[2:]
+	} else if plus {
+		return false
+	}
+	switch {
+	case len(d) == 10 && d[0] == '0' && strings.ContainsRune("35789", rune(d[1])):
+		return true
+	case len(d) == 11 && strings.HasPrefix(d, "02"):
+		return true
+	}
+	return false
+}
+
+// boxes returns the rectangles covering words of p: one per OCR line, padded a
+// little so that no ink of the letters is left at the edges.
+func boxes(p Page, words []int, reason string) []Rect {
+	type key [3]int
+	var order []key
+	byLine := map[key]*Rect{}
+	for _, i := range words {
+		w := p.Words[i]
+		if w.X1 <= w.X0 || w.Y1 <= w.Y0 {
+			continue
+		}
+		k := key{w.Block, w.Par, w.Line}
+		r, ok := byLine[k]
+		if !ok {
+			r = &Rect{Page: p.Number, X0: w.X0, Y0: w.Y0, X1: w.X1, Y1: w.Y1, Reason: reason}
+			byLine[k] = r
+			order = append(order, k)
+		} else {
+			r.X0, r.Y0, r.X1, r.Y1 = min(r.X0, w.X0), min(r.Y0, w.Y0), max(r.X1, w.X1), max(r.Y1, w.Y1)
+		}
+		r.Text = strings.TrimSpace(r.Text + " " + w.Text)
+	}
+	var out []Rect
+	for _, k := range order {
+		r := *byLine[k]
+		pad := max(3, (r.Y1-r.Y0)/5)
+		r.X0, r.Y0 = max(0, r.X0-pad), max(0, r.Y0-pad)
+		r.X1, r.Y1 = r.X1+pad, r.Y1+pad
+		if p.Width > 0 {
+			r.X1 = min(r.X1, p.Width)
+		}
+		if p.Height > 0 {
+			r.Y1 = min(r.Y1, p.Height)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// mergeSame drops rectangles proposed twice or inside another (a phone number
+// that is also a party's, a given name within the full name): the first reason,
+// the most specific, stays, unless the dropped one protects a denouncer.
+func mergeSame(rs []Rect) []Rect {
+	within := func(a, b Rect) bool { // a inside b
+		return a.Page == b.Page && a.X0 >= b.X0 && a.Y0 >= b.Y0 && a.X1 <= b.X1 && a.Y1 <= b.Y1
+	}
+	var out []Rect
+	for i, r := range rs {
+		keep := true
+		for j, o := range rs {
+			if i == j || !within(r, o) {
+				continue
+			}
+			if !within(o, r) || j < i { // strictly inside, or the same and seen first
+				keep = false
+				break
+			}
+		}
+		if keep {
+			for _, o := range rs {
+				if o.Reason == ReasonDenouncer && within(o, r) {
+					r.Reason = ReasonDenouncer
+				}
+			}
+			out = append(out, r)
+		}
+	}
+	return out
+}
