@@ -117,11 +117,9 @@ var (
 	fieldOnlineContent = textin.Field{Key: "content", Name: "nội dung đơn", English: "content", Max: 10000, Multiline: true, Required: true}
 )
 
-// SubmitOnline registers a petition sent through the portal and gives its
-// receipt. A denunciation's sender is sealed by RegisterPetition before anything
-// is written; an anonymous one is registered as not admissible as a
-// denunciation (information, Điều 25) and flagged so.
-func (s *Service) SubmitOnline(ctx context.Context, in OnlinePetition) (OnlineReceipt, error) {
+// CheckOnline cleans what a citizen sent in place and reports everything wrong
+// with it, before any file of it is taken in (SubmitOnline checks again).
+func (s *Service) CheckOnline(ctx context.Context, in *OnlinePetition) error {
 	var probs errs.Problems
 	switch in.Kind {
 	case KindComplaint, KindDenunciation, KindPetition:
@@ -136,6 +134,11 @@ func (s *Service) SubmitOnline(ctx context.Context, in OnlinePetition) (OnlineRe
 	} else {
 		fieldOnlineName.Check(&probs, &in.Petitioner.Name)
 		fieldOnlineAddress.Check(&probs, &in.Petitioner.Address)
+		id, phone := in.Petitioner.IDNumber, in.Petitioner.Phone
+		_, idf, _, phonef := personFields("người gửi đơn", "sender", "", false)
+		idf.Check(&probs, &id)
+		phonef.Check(&probs, &phone)
+		in.Petitioner.IDNumber, in.Petitioner.Phone = id, phone
 	}
 	fieldOnlineContent.Check(&probs, &in.Content)
 	if len(in.Documents) > MaxOnlineDocuments {
@@ -146,12 +149,20 @@ func (s *Service) SubmitOnline(ctx context.Context, in OnlinePetition) (OnlineRe
 	} else if _, err := s.Accounts.Store.Unit(ctx, in.UnitID); errors.Is(err, errs.ErrNotFound) {
 		probs.Add("unit", "cơ quan nhận đơn không có trong danh sách (unknown receiving office)")
 	} else if err != nil {
-		return OnlineReceipt{}, err
+		return err
 	}
 	if strings.TrimSpace(in.Subject) == "" {
 		in.Subject = subjectOf(in.Content)
 	}
-	if err := probs.Err(); err != nil {
+	return probs.Err()
+}
+
+// SubmitOnline registers a petition sent through the portal and gives its
+// receipt. A denunciation's sender is sealed by RegisterPetition before anything
+// is written; an anonymous one is registered as not admissible as a
+// denunciation (information, Điều 25) and flagged so.
+func (s *Service) SubmitOnline(ctx context.Context, in OnlinePetition) (OnlineReceipt, error) {
+	if err := s.CheckOnline(ctx, &in); err != nil {
 		return OnlineReceipt{}, err
 	}
 	p := Petition{UnitID: in.UnitID, Source: SourceOnline, Kind: in.Kind, Petitioner: in.Petitioner,
@@ -268,4 +279,28 @@ func (s *Service) OnlineOf(ctx context.Context, a Actor, petitionID int64) (Onli
 	o, err := s.Store.OnlinePetition(ctx, petitionID)
 	o.PINHash = ""
 	return o, err
+}
+
+// OnlineReceiptOf gives the receipt of an online petition again for its code and
+// PIN (the PIN as given: it is not stored); a wrong code or PIN is ErrNotFound
+// after the same work.
+func (s *Service) OnlineReceiptOf(ctx context.Context, code, pin string) (OnlineReceipt, error) {
+	hash := dummyPINHash()
+	o, err := s.Store.OnlinePetitionByCode(ctx, code)
+	if err != nil && !errors.Is(err, errs.ErrNotFound) {
+		return OnlineReceipt{}, err
+	}
+	if err == nil {
+		hash = o.PINHash
+	}
+	ok, cerr := argon2id.ComparePasswordAndHash(pin, hash)
+	if !ok || cerr != nil || o.PetitionID == 0 {
+		return OnlineReceipt{}, notFound("online petition")
+	}
+	p, err := s.Store.Petition(ctx, o.PetitionID)
+	if err != nil {
+		return OnlineReceipt{}, err
+	}
+	return OnlineReceipt{PetitionID: p.ID, Code: o.Code, PIN: pin, Kind: p.Kind, Anonymous: o.Anonymous,
+		ReceivedOn: p.ReceivedOn, UnitID: p.UnitID, Documents: len(o.Documents)}, nil
 }

@@ -75,6 +75,7 @@ func addPortalRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, p
 		r.Method("POST", "/tra-cuu", p.handleLookup())
 		r.Method("GET", "/tra-cuu", http.RedirectHandler(portalPrefix+"/", http.StatusSeeOther))
 		r.Method("GET", "/van-ban/{id}", p.handleDocument())
+		addPortalFormRoutes(r, p, cfg) // portal_petition.go: petitions, questions, schedule
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 			v := p.view("portal.notfound.title")
 			v.Error = v.L.T("portal.notfound.page")

@@ -1,0 +1,330 @@
+package web_test
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"kntc/cases"
+	"kntc/ingest"
+)
+
+// testPDF is a small file that is a PDF by its bytes.
+var testPDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+// testPNG is a 2×2 PNG.
+func testPNG(t testing.TB) []byte {
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 2, 2))); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// formFile is one file of a multipart form.
+type formFile struct {
+	name, ctype string
+	body        []byte
+}
+
+// multipartBody builds a petition form.
+func multipartBody(t testing.TB, fields url.Values, files ...formFile) (string, []byte) {
+	t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, vs := range fields {
+		for _, v := range vs {
+			if err := mw.WriteField(k, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, f := range files {
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="files"; filename="%s"`, f.name))
+		if f.ctype != "" {
+			h.Set("Content-Type", f.ctype)
+		}
+		w, err := mw.CreatePart(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(f.body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return mw.FormDataContentType(), b.Bytes()
+}
+
+// noRedirect is a client that shows redirects instead of following them.
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// portalSend posts a body to the portal as a browser on the site would, and
+// checks what every portal answer must hold: no protected identity, no missing
+// message, no script.
+func portalSend(t *testing.T, method, u, ctype string, body []byte) (int, string, http.Header) {
+	t.Helper()
+	req, err := http.NewRequest(method, u, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	res, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(raw)
+	if res.Header.Get("Content-Type") != "application/pdf" {
+		if s := secretIn(text); s != "" {
+			t.Errorf("%s %s: the answer holds %q", method, u, s)
+		}
+		if strings.Contains(text, "⟦") {
+			t.Errorf("%s %s: a message key is missing: %s", method, u, text[strings.Index(text, "⟦"):][:60])
+		}
+		if strings.Contains(text, "<script") {
+			t.Errorf("%s %s: a script in the page", method, u)
+		}
+	}
+	return res.StatusCode, text, res.Header
+}
+
+// petitionFields is a filled petition form.
+func petitionFields(e *env, kind cases.Kind, who cases.Person, content string) url.Values {
+	return url.Values{"kind": {string(kind)}, "unit": {strconv.FormatInt(e.units["A"].ID, 10)}, "name": {who.Name},
+		"address": {who.Address}, "phone": {who.Phone}, "id_number": {who.IDNumber}, "content": {content}}
+}
+
+var receiptRe = regexp.MustCompile(`<dd class="code">(DT-2026-[0-9]{6})</dd>\s*<dt>[^<]*</dt><dd class="code">([0-9]{8})</dd>`)
+
+// submitPetition sends a petition and returns its code and PIN from the receipt.
+func submitPetition(t *testing.T, srv string, fields url.Values, files ...formFile) (string, string, string) {
+	t.Helper()
+	ctype, body := multipartBody(t, fields, files...)
+	code, page, h := portalSend(t, "POST", srv+"/cong-dan/nop-don", ctype, body)
+	if code != 200 || h.Get("Cache-Control") != "no-store" {
+		t.Fatalf("petition: %d %v\n%s", code, h, page)
+	}
+	m := receiptRe.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no code and PIN on the receipt:\n%s", page)
+	}
+	return m[1], m[2], page
+}
+
+// TestPortalPetition: a denunciation sent online with a scan enters the register
+// (source truc_tuyen) through the staff's service with its sender sealed and its
+// scan confidential in the pipeline; the receipt gives a code and PIN that the
+// lookup takes and a PDF receipt; an anonymous denunciation is information;
+// files that are not what they say, a missing name and the hidden field are
+// refused without a 500 and without taking anything in.
+func TestPortalPetition(t *testing.T) {
+	e := newEnv(t)
+	srv := e.pageServer().URL
+
+	code, page, _ := portalSend(t, "GET", srv+"/cong-dan/nop-don", "", nil)
+	if code != 200 || !strings.Contains(page, `enctype="multipart/form-data"`) || !strings.Contains(page, `name="website"`) {
+		t.Fatalf("form: %d\n%s", code, page)
+	}
+
+	// A denunciation with a scan.
+	dcode, dpin, receipt := submitPetition(t, srv, petitionFields(e, cases.KindDenunciation, denouncer, "Tố cáo cán bộ địa chính xã nhận tiền khi cấp sổ đỏ.\nChi tiết kèm theo."),
+		formFile{name: "don-to-cao.pdf", ctype: "application/pdf", body: testPDF}, formFile{name: "anh.png", body: testPNG(t)})
+	for _, want := range []string{"Đã tiếp nhận đơn", "Tố cáo", "UBND huyện A", "07 ngày làm việc", "giữ bí mật", `action="/cong-dan/nop-don/phieu"`} {
+		if !strings.Contains(receipt, want) {
+			t.Errorf("receipt lacks %q", want)
+		}
+	}
+	list, _, err := e.svc.Petitions(e.ctx, e.actor(uClerk), cases.PetitionFilter{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("register: %v %+v", err, list)
+	}
+	p := list[0]
+	if p.Source != cases.SourceOnline || p.Kind != cases.KindDenunciation || !p.Secret || !p.Redacted || p.Petitioner != (cases.Person{}) ||
+		p.DocumentID == "" || !strings.HasPrefix(p.Subject, "Tố cáo cán bộ địa chính") {
+		t.Errorf("registered petition: %+v", p)
+	}
+	raw, err := e.db.Petition(e.ctx, p.ID)
+	if err != nil || raw.Petitioner.Name != "" || raw.Sealed == "" {
+		t.Errorf("the stored sender is not sealed: %+v %v", raw.Petitioner, err)
+	}
+	online, err := e.db.OnlinePetition(e.ctx, p.ID)
+	if err != nil || online.Code != dcode || len(online.Documents) != 2 || online.Documents[0] != p.DocumentID || online.Anonymous {
+		t.Fatalf("online record: %+v %v", online, err)
+	}
+	for _, id := range online.Documents {
+		d, err := e.db.Document(e.ctx, id)
+		if err != nil || !d.Confidential || d.UnitCode != "A" || secretIn(d.Filename) != "" || !strings.HasPrefix(d.Filename, "don-truc-tuyen-") {
+			t.Errorf("attachment %s: %+v %v", id, d, err)
+		}
+	}
+	st, body := e.do(uClerk, call{method: "GET", path: fmt.Sprintf("/api/v1/petitions/%d/online", p.ID)})
+	if st != 200 || !strings.Contains(string(body), dcode) || !strings.Contains(string(body), `"anonymous":false`) {
+		t.Errorf("online API: %d %s", st, body)
+	}
+
+	// The code and PIN look it up; a wrong PIN is the lookup's one answer.
+	code, page, _ = portalSend(t, "POST", srv+"/cong-dan/tra-cuu", "application/x-www-form-urlencoded",
+		[]byte(url.Values{"code": {strings.ToLower(dcode)}, "pin": {dpin}}.Encode()))
+	if code != 200 || !strings.Contains(page, "Hồ sơ "+dcode) || !strings.Contains(page, "Đơn đã được tiếp nhận và đang chờ phân loại.") {
+		t.Errorf("lookup by the online code: %d\n%s", code, page)
+	}
+	code, _, _ = portalSend(t, "POST", srv+"/cong-dan/tra-cuu", "application/x-www-form-urlencoded",
+		[]byte(url.Values{"code": {dcode}, "pin": {"00000000"}}.Encode()))
+	if code != 404 {
+		t.Errorf("wrong PIN: %d", code)
+	}
+	// The printable receipt.
+	code, pdf, h := portalSend(t, "POST", srv+"/cong-dan/nop-don/phieu", "application/x-www-form-urlencoded",
+		[]byte(url.Values{"code": {dcode}, "pin": {dpin}}.Encode()))
+	if code != 200 || h.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf, "%PDF-") || secretIn(pdf) != "" {
+		t.Errorf("receipt PDF: %d %v", code, h)
+	}
+	code, _, _ = portalSend(t, "POST", srv+"/cong-dan/nop-don/phieu", "application/x-www-form-urlencoded",
+		[]byte(url.Values{"code": {dcode}, "pin": {"12345678"}}.Encode()))
+	if code != 404 {
+		t.Errorf("receipt PDF with a wrong PIN: %d", code)
+	}
+
+	// A case opened from it: the online code shows the case.
+	c, _, _, err := e.svc.OpenCaseFromPetition(e.ctx, e.actor(uLeader), p.ID, cases.NewCase{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, page, _ = portalSend(t, "POST", srv+"/cong-dan/tra-cuu", "application/x-www-form-urlencoded",
+		[]byte(url.Values{"code": {dcode}, "pin": {dpin}}.Encode()))
+	if code != 200 || !strings.Contains(page, "Hồ sơ "+c.Code) {
+		t.Errorf("lookup after the case opened: %d\n%s", code, page)
+	}
+
+	// An anonymous denunciation: information, flagged.
+	anon := petitionFields(e, cases.KindDenunciation, cases.Person{Name: "bỏ qua"}, "Phản ánh việc khai thác cát trái phép ở bến đò.")
+	anon.Set("anonymous", "1")
+	acode, apin, receipt := submitPetition(t, srv, anon)
+	if !strings.Contains(receipt, "thông tin tố cáo") || !strings.Contains(receipt, "Điều 25") {
+		t.Errorf("anonymous receipt:\n%s", receipt)
+	}
+	ao, err := e.db.OnlinePetitionByCode(e.ctx, acode)
+	if err != nil || !ao.Anonymous {
+		t.Fatalf("anonymous record: %+v %v", ao, err)
+	}
+	ap, err := e.db.Petition(e.ctx, ao.PetitionID)
+	if err != nil || ap.Admissibility != cases.Inadmissible || ap.Source != cases.SourceOnline || !ap.Secret {
+		t.Errorf("anonymous petition: %+v %v", ap, err)
+	}
+	code, page, _ = portalSend(t, "POST", srv+"/cong-dan/tra-cuu", "application/x-www-form-urlencoded",
+		[]byte(url.Values{"code": {acode}, "pin": {apin}}.Encode()))
+	if code != 200 || !strings.Contains(page, "được tiếp nhận như thông tin tố cáo") {
+		t.Errorf("anonymous lookup: %d\n%s", code, page)
+	}
+
+	// Refusals: nothing is registered or taken in, the form comes back with
+	// what was typed and a message next to the field.
+	docsBefore, _, err := e.db.Documents(e.ctx, ingest.DocumentFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	complaint := petitionFields(e, cases.KindComplaint, cases.Person{Name: "Trần Văn Bình", Address: "thôn 3, xã Hòa Bình"}, "Khiếu nại quyết định thu hồi đất <b>số 12</b>")
+	for _, tc := range []struct {
+		name   string
+		fields url.Values
+		files  []formFile
+		status int
+		want   string
+	}{
+		{"png named pdf", complaint, []formFile{{name: "don.pdf", ctype: "application/pdf", body: testPNG(t)}}, 422, "không đúng như tên tệp ghi"},
+		{"pdf declared as jpeg", complaint, []formFile{{name: "scan", ctype: "image/jpeg", body: testPDF}}, 422, "không đúng như tên tệp ghi"},
+		{"program", complaint, []formFile{{name: "don.exe", body: []byte("MZ\x90\x00 this is a program")}}, 422, "không phải tệp PDF, JPEG hoặc PNG"},
+		{"text as pdf", complaint, []formFile{{name: "don.pdf", body: []byte("hello")}}, 422, "không phải tệp PDF, JPEG hoặc PNG"},
+		{"broken png", complaint, []formFile{{name: "a.png", body: []byte("\x89PNG\r\n\x1a\nbroken")}}, 422, "bị hỏng"},
+		{"truncated pdf", complaint, []formFile{{name: "a.pdf", body: []byte("%PDF-1.4\n1 0 obj")}}, 422, "bị hỏng"},
+		{"too many", complaint, []formFile{{name: "1.pdf", body: testPDF}, {name: "2.pdf", body: testPDF}, {name: "3.pdf", body: testPDF},
+			{name: "4.pdf", body: testPDF}, {name: "5.pdf", body: testPDF}, {name: "6.pdf", body: testPDF}}, 422, "tối đa 5 tệp"},
+		{"no name", petitionFields(e, cases.KindComplaint, cases.Person{Address: "x"}, "Nội dung"), nil, 422, "họ và tên"},
+		{"anonymous complaint", func() url.Values {
+			v := petitionFields(e, cases.KindComplaint, cases.Person{}, "Nội dung")
+			v.Set("anonymous", "1")
+			return v
+		}(), nil, 422, "chỉ đơn tố cáo"},
+		{"no kind", url.Values{"content": {"x"}}, nil, 422, "hãy chọn loại đơn"},
+		{"honeypot", func() url.Values {
+			v := url.Values{}
+			for k, vs := range complaint {
+				v[k] = vs
+			}
+			v.Set("website", "http://spam.example")
+			return v
+		}(), nil, 422, "Không đọc được biểu mẫu"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctype, body := multipartBody(t, tc.fields, tc.files...)
+			code, page, _ := portalSend(t, "POST", srv+"/cong-dan/nop-don", ctype, body)
+			if code != tc.status || !strings.Contains(page, tc.want) {
+				t.Errorf("%d, want %d with %q:\n%s", code, tc.status, tc.want, page)
+			}
+			if strings.Contains(page, "<b>số 12</b>") {
+				t.Errorf("the content came back unescaped")
+			}
+		})
+	}
+	if code, _, _ := portalSend(t, "POST", srv+"/cong-dan/nop-don", "application/x-www-form-urlencoded", []byte("kind=to_cao")); code != 400 {
+		t.Errorf("a form that is not multipart: %d", code)
+	}
+	docsAfter, _, err := e.db.Documents(e.ctx, ingest.DocumentFilter{Limit: 100})
+	if err != nil || len(docsAfter) != len(docsBefore) {
+		t.Errorf("refused forms took in documents: %d → %d %v", len(docsBefore), len(docsAfter), err)
+	}
+	if list, _, _ := e.svc.Petitions(e.ctx, e.actor(uClerk), cases.PetitionFilter{}); len(list) != 2 {
+		t.Errorf("refused forms registered petitions: %d", len(list))
+	}
+	// Each petition is in the audit trail as the citizen's.
+	entries, err := e.db.AuditEntries(e.ctx, cases.AuditFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, en := range entries {
+		if en.Action == cases.ActionPortalPetition && en.Username == "cong_dan" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d portal_petition entries, want 2", n)
+	}
+}
+
+// TestPortalPetitionLimit: an address that sent its share gets 429 with
+// Retry-After and a Vietnamese message.
+func TestPortalPetitionLimit(t *testing.T) {
+	e := newEnv(t)
+	srv := e.pageServer().URL
+	fields := petitionFields(e, cases.KindPetition, cases.Person{Name: "Lê Văn Tư", Address: "xã Tân Bình"}, "Kiến nghị sửa đường liên xã.")
+	for range 10 {
+		submitPetition(t, srv, fields)
+	}
+	ctype, body := multipartBody(t, fields)
+	code, page, h := portalSend(t, "POST", srv+"/cong-dan/nop-don", ctype, body)
+	if code != 429 || h.Get("Retry-After") == "" || !strings.Contains(page, "Vui lòng thử lại sau khoảng") {
+		t.Errorf("11th petition: %d %v\n%s", code, h, page)
+	}
+}
