@@ -328,3 +328,151 @@ func TestPortalPetitionLimit(t *testing.T) {
 		t.Errorf("11th petition: %d %v\n%s", code, h, page)
 	}
 }
+
+// TestPortalQuestions: a citizen's question reaches the staff with its contact;
+// once answered and made public it is listed and found with or without
+// diacritics, escaped, without the contact; unanswered and private ones are not
+// listed; every step is in the audit trail.
+func TestPortalQuestions(t *testing.T) {
+	e := newEnv(t)
+	srv := e.pageServer().URL
+	ask := func(topic, question, contact string, unit int64) (int, string, http.Header) {
+		v := url.Values{"topic": {topic}, "question": {question}, "contact": {contact}}
+		if unit != 0 {
+			v.Set("unit", strconv.FormatInt(unit, 10))
+		}
+		return portalSend(t, "POST", srv+"/cong-dan/hoi-dap", "application/x-www-form-urlencoded", []byte(v.Encode()))
+	}
+	code, _, h := ask("dat_dai", "Thủ tục khiếu nại quyết định thu hồi đất <script>alert(1)</script> thế nào?", "hoi.dap@example.vn", e.units["A"].ID)
+	if code != 303 || h.Get("Location") != "/cong-dan/hoi-dap?da-gui=1#gui-cau-hoi" {
+		t.Fatalf("ask: %d %v", code, h)
+	}
+	if code, _, _ := ask("boi_thuong", "Tiền bồi thường được trả khi nào?", "0988111222", e.units["B"].ID); code != 303 {
+		t.Fatalf("second question: %d", code)
+	}
+	if code, page, _ := ask("", strings.Repeat("x", 5000), "", 0); code != 422 || !strings.Contains(page, "lĩnh vực") || !strings.Contains(page, "4000") {
+		t.Errorf("bad question: %d\n%s", code, page)
+	}
+
+	// The staff of A see A's question (with its contact), not B's.
+	st, body := e.do(uClerk, call{method: "GET", path: "/api/v1/questions?unanswered=1"})
+	list := decode[struct {
+		Total     int `json:"total"`
+		Questions []struct {
+			ID      int64  `json:"id"`
+			Contact string `json:"contact"`
+		} `json:"questions"`
+	}](t, body)
+	if st != 200 || list.Total != 1 || list.Questions[0].Contact != "hoi.dap@example.vn" {
+		t.Fatalf("staff list: %d %s", st, body)
+	}
+	id := list.Questions[0].ID
+	if code, page, _ := portalSend(t, "GET", srv+"/cong-dan/hoi-dap", "", nil); code != 200 || strings.Contains(page, "thu hồi đất") {
+		t.Errorf("an unanswered question is listed: %d", code)
+	}
+	// Answered privately: still not listed; then public.
+	e.must(uClerk, call{method: "PUT", path: fmt.Sprintf("/api/v1/questions/%d/answer", id), body: map[string]any{"answer": "Trả lời riêng."}}, 200)
+	if _, page, _ := portalSend(t, "GET", srv+"/cong-dan/hoi-dap", "", nil); strings.Contains(page, "thu hồi đất") {
+		t.Errorf("a private answer is listed")
+	}
+	e.must(uInspector, call{method: "PUT", path: fmt.Sprintf("/api/v1/questions/%d/answer", id), body: map[string]any{"answer": "x", "public": true}}, 403)
+	e.must(uHandlerB, call{method: "PUT", path: fmt.Sprintf("/api/v1/questions/%d/answer", id), body: map[string]any{"answer": "x", "public": true}}, 403)
+	e.must(uClerk, call{method: "PUT", path: fmt.Sprintf("/api/v1/questions/%d/answer", id),
+		body: map[string]any{"answer": "Công dân gửi đơn khiếu nại trong 90 ngày kể từ ngày nhận quyết định.", "public": true}}, 200)
+
+	for _, q := range []string{"", "thu hồi đất", "thu hoi dat", "THU HOI", "90 ngay", "khieu nai"} {
+		code, page, h := portalSend(t, "GET", srv+"/cong-dan/hoi-dap?q="+url.QueryEscape(q), "", nil)
+		if code != 200 || !strings.Contains(page, "Công dân gửi đơn khiếu nại trong 90 ngày") || h.Get("Cache-Control") != "public, max-age=60" {
+			t.Errorf("search %q: %d %v", q, code, h)
+		}
+		if strings.Contains(page, "<script>alert") || !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+			t.Errorf("search %q: the question is not escaped", q)
+		}
+		if strings.Contains(page, "hoi.dap@example.vn") || strings.Contains(page, "0988111222") || strings.Contains(page, "Tiền bồi thường") {
+			t.Errorf("search %q: a contact or an unanswered question is shown", q)
+		}
+	}
+	if code, _, _ := portalSend(t, "GET", srv+"/cong-dan/hoi-dap?topic=%00&q=%ff%fe&trang=-5", "", nil); code != 200 {
+		t.Errorf("a malformed search: %d", code)
+	}
+	for _, q := range []string{"?q=" + url.QueryEscape("bồi thường xyz"), "?topic=boi_thuong"} {
+		code, page, _ := portalSend(t, "GET", srv+"/cong-dan/hoi-dap"+q, "", nil)
+		if code != 200 || strings.Contains(page, "90 ngày") {
+			t.Errorf("search %s: %d, finds what it should not", q, code)
+		}
+	}
+	entries, err := e.db.AuditEntries(e.ctx, cases.AuditFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asks, answers := 0, 0
+	for _, en := range entries {
+		switch en.Action {
+		case cases.ActionQuestionAsk:
+			asks++
+		case cases.ActionQuestionAnswer:
+			answers++
+		}
+	}
+	if asks != 2 || answers != 2 {
+		t.Errorf("audit: %d asks, %d answers", asks, answers)
+	}
+}
+
+// TestPortalSchedule: staff keep their unit's schedule through the API
+// (audited, checked, their units only); the portal shows it with the coming
+// days, working days only for the weekly ones.
+func TestPortalSchedule(t *testing.T) {
+	e := newEnv(t)
+	srv := e.pageServer().URL
+	if code, page, _ := portalSend(t, "GET", srv+"/cong-dan/lich-tiep", "", nil); code != 200 || !strings.Contains(page, "Chưa có lịch tiếp công dân") {
+		t.Fatalf("empty schedule: %d\n%s", code, page)
+	}
+	regular := e.must(uClerk, call{method: "POST", path: "/api/v1/reception-days", body: map[string]any{
+		"kind": "thuong_xuyen", "weekdays": []int{3, 1}, "hours": "07:30 – 11:00", "place": "Trụ sở tiếp công dân huyện A"}}, 201)
+	rd := decode[struct {
+		ID       int64  `json:"id"`
+		Weekdays []int  `json:"weekdays"`
+		Days     string `json:"days"`
+	}](t, regular)
+	if rd.Days != "Thứ Hai, Thứ Tư hằng tuần" || len(rd.Weekdays) != 2 || rd.Weekdays[0] != 1 {
+		t.Errorf("regular entry: %s", regular)
+	}
+	e.must(uLeader, call{method: "POST", path: "/api/v1/reception-days", body: map[string]any{
+		"kind": "lanh_dao", "leader": "Ông Nguyễn Văn An, Chủ tịch UBND huyện <i>A</i>", "month_day": 15, "hours": "Cả ngày", "place": "Phòng tiếp công dân"}}, 201)
+	e.must(uClerk, call{method: "POST", path: "/api/v1/reception-days", body: map[string]any{"kind": "lanh_dao", "hours": "x", "place": "y", "month_day": 40, "weekdays": []int{1}}}, 422)
+	e.must(uClerk, call{method: "POST", path: "/api/v1/reception-days", body: map[string]any{"kind": "thuong_xuyen", "unit_id": e.units["B"].ID,
+		"weekdays": []int{2}, "hours": "x", "place": "y"}}, 404)
+	e.must(uHandler, call{method: "POST", path: "/api/v1/reception-days", body: map[string]any{"kind": "thuong_xuyen", "weekdays": []int{2}, "hours": "x", "place": "y"}}, 403)
+	e.must(uHandlerB, call{method: "DELETE", path: fmt.Sprintf("/api/v1/reception-days/%d", rd.ID)}, 403)
+
+	code, page, h := portalSend(t, "GET", srv+"/cong-dan/lich-tiep", "", nil)
+	// testNow is Tuesday 10 March 2026: the coming Mondays and Wednesdays; the 15th
+	// is a Sunday in March (not a working day) and 15 April is beyond the window.
+	for _, want := range []string{"UBND huyện A", "Thứ Hai, Thứ Tư hằng tuần", "07:30 – 11:00", "Thứ Tư 11/03/2026", "Thứ Hai 16/03/2026",
+		"Ngày 15 hằng tháng", "Không có trong thời gian tới", "Chủ tịch UBND huyện &lt;i&gt;A&lt;/i&gt;"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("schedule lacks %q", want)
+		}
+	}
+	if code != 200 || strings.Contains(page, "15/03/2026") || strings.Contains(page, "UBND huyện B") || h.Get("Cache-Control") != "public, max-age=300" {
+		t.Errorf("schedule: %d %v\n%s", code, h, page)
+	}
+	e.must(uClerk, call{method: "DELETE", path: fmt.Sprintf("/api/v1/reception-days/%d", rd.ID)}, 204)
+	if _, page, _ := portalSend(t, "GET", srv+"/cong-dan/lich-tiep", "", nil); strings.Contains(page, "Thứ Hai, Thứ Tư hằng tuần") {
+		t.Errorf("a deleted entry is shown")
+	}
+	entries, err := e.db.AuditEntries(e.ctx, cases.AuditFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, en := range entries {
+		if en.Action == cases.ActionScheduleUpdate || en.Action == cases.ActionScheduleDelete {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d schedule audit entries, want 3", n)
+	}
+}
