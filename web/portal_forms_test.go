@@ -287,7 +287,7 @@ func TestPortalPetition(t *testing.T) {
 			}
 		})
 	}
-	if code, _, _ := portalSend(t, "POST", srv+"/cong-dan/nop-don", "application/x-www-form-urlencoded", []byte("kind=to_cao")); code != 400 {
+	if code, _, _ := portalSend(t, "POST", srv+"/cong-dan/nop-don", "application/x-www-form-urlencoded", []byte("kind=to_cao")); code != 422 {
 		t.Errorf("a form that is not multipart: %d", code)
 	}
 	docsAfter, _, err := e.db.Documents(e.ctx, ingest.DocumentFilter{Limit: 100})
@@ -474,5 +474,49 @@ func TestPortalSchedule(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("%d schedule audit entries, want 3", n)
+	}
+}
+
+// TestPortalStaffPages: a clerk answers a question and keeps the schedule from
+// the staff pages (form token, 303 back), which the portal then shows.
+func TestPortalStaffPages(t *testing.T) {
+	e := newEnv(t)
+	srv := e.pageServer()
+	if _, err := e.svc.Ask(e.ctx, cases.Question{Topic: cases.TopicLand, Text: "Hỏi về cấp sổ đỏ lần đầu?", Contact: "0901000111"}); err != nil {
+		t.Fatal(err)
+	}
+	c := newPageClient(t, srv)
+	c.login(uClerk)
+	code, page, _ := c.get("/questions")
+	if code != 200 || !strings.Contains(page, "Hỏi về cấp sổ đỏ lần đầu?") || !strings.Contains(page, "0901000111") {
+		t.Fatalf("questions page: %d\n%s", code, page)
+	}
+	qs, _, err := e.svc.Questions(e.ctx, e.actor(uClerk), cases.QuestionFilter{})
+	if err != nil || len(qs) != 1 {
+		t.Fatal(qs, err)
+	}
+	code, _, res := c.post(fmt.Sprintf("/questions/%d/answer", qs[0].ID), url.Values{"answer": {"Nộp hồ sơ tại bộ phận một cửa."}, "public": {"1"}})
+	if code != 303 || res.Header.Get("Location") != "/questions?done=1" {
+		t.Fatalf("answer: %d %v", code, res.Header)
+	}
+	if code, page, _ := portalSend(t, "GET", srv.URL+"/cong-dan/hoi-dap?q=so+do", "", nil); code != 200 || !strings.Contains(page, "Nộp hồ sơ tại bộ phận một cửa.") {
+		t.Errorf("portal after the answer: %d", code)
+	}
+	c.get("/schedule/new")
+	code, _, res = c.post("/schedule/new", url.Values{"unit_id": {strconv.FormatInt(e.units["A"].ID, 10)}, "kind": {"thuong_xuyen"},
+		"weekday1": {"4"}, "hours": {"13:30 – 17:00"}, "place": {"Phòng tiếp dân"}})
+	if code != 303 || res.Header.Get("Location") != "/schedule?done=saved" {
+		t.Fatalf("schedule form: %d %v", code, res.Header)
+	}
+	if code, page, _ := c.get("/schedule"); code != 200 || !strings.Contains(page, "Thứ Năm hằng tuần") {
+		t.Errorf("schedule page: %d\n%s", code, page)
+	}
+	c.get("/schedule/new")
+	code, page, _ = c.post("/schedule/new", url.Values{"unit_id": {strconv.FormatInt(e.units["A"].ID, 10)}, "kind": {"lanh_dao"}, "hours": {"x"}, "place": {"y"}})
+	if code != 422 || !strings.Contains(page, "lãnh đạo tiếp") {
+		t.Errorf("a leader's day without leader nor days: %d", code)
+	}
+	if code, page, _ := portalSend(t, "GET", srv.URL+"/cong-dan/lich-tiep", "", nil); code != 200 || !strings.Contains(page, "Thứ Năm hằng tuần") {
+		t.Errorf("portal schedule: %d", code)
 	}
 }

@@ -309,6 +309,10 @@ func checkAttachment(L *printer, path, name, ctype string) (string, string) {
 	return got, ""
 }
 
+// errNotMultipart: the form was sent another way than the page's (a script,
+// a crawler): it is shown again to be filled in (422).
+var errNotMultipart = errs.Errorf(errs.Invalid, "not a multipart form")
+
 // petitionBody is a read petition form.
 type petitionBody struct {
 	vals    url.Values
@@ -338,7 +342,7 @@ func (f *portalForms) readPetition(w http.ResponseWriter, r *http.Request, L *pr
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return b, errs.Errorf(errs.Invalid, "not a multipart form: %v", err)
+		return b, errNotMultipart
 	}
 	bodyErr := func(err error) error {
 		if e := bodyReadError(err, limit); e != nil {
@@ -497,7 +501,9 @@ func (f *portalForms) handlePetitionPost() http.Handler {
 		if err != nil {
 			status := http.StatusBadRequest
 			msg := L.T("portal.petition.bad")
-			if errors.Is(err, errs.ErrTooLarge) {
+			if errors.Is(err, errNotMultipart) {
+				status = http.StatusUnprocessableEntity
+			} else if errors.Is(err, errs.ErrTooLarge) {
 				status, msg = http.StatusRequestEntityTooLarge, L.T("portal.petition.file.large", sizeText(f.fileMax()))
 			} else if !errors.Is(err, errs.ErrInvalid) && !errors.Is(err, errs.ErrTimeout) {
 				f.logger.ErrorContext(ctx, "portal petition", "error", err)
