@@ -24,7 +24,7 @@ func TestPortalBrowser(t *testing.T) {
 	kn, knPIN, _, _, _, _ := portalWorld(e)
 	srv := e.pageServer()
 
-	b := newBrowserSession(t, "portal-", 60*time.Second, 390, 844)
+	b := newBrowserSession(t, "portal-", 240*time.Second, 390, 844)
 	ctx := b.ctx
 
 	do := b.do

@@ -260,13 +260,13 @@ func TestPortalPetition(t *testing.T) {
 		{"truncated pdf", complaint, []formFile{{name: "a.pdf", body: []byte("%PDF-1.4\n1 0 obj")}}, 422, "bị hỏng"},
 		{"too many", complaint, []formFile{{name: "1.pdf", body: testPDF}, {name: "2.pdf", body: testPDF}, {name: "3.pdf", body: testPDF},
 			{name: "4.pdf", body: testPDF}, {name: "5.pdf", body: testPDF}, {name: "6.pdf", body: testPDF}}, 422, "tối đa 5 tệp"},
-		{"no name", petitionFields(e, cases.KindComplaint, cases.Person{Address: "x"}, "Nội dung"), nil, 422, "họ và tên"},
+		{"no name", petitionFields(e, cases.KindComplaint, cases.Person{Address: "x"}, "Nội dung"), nil, 422, "Họ và tên bắt buộc"},
 		{"anonymous complaint", func() url.Values {
 			v := petitionFields(e, cases.KindComplaint, cases.Person{}, "Nội dung")
 			v.Set("anonymous", "1")
 			return v
-		}(), nil, 422, "chỉ đơn tố cáo"},
-		{"no kind", url.Values{"content": {"x"}}, nil, 422, "hãy chọn loại đơn"},
+		}(), nil, 422, "Chỉ đơn tố cáo"},
+		{"no kind", url.Values{"content": {"x"}}, nil, 422, "Hãy chọn loại đơn"},
 		{"honeypot", func() url.Values {
 			v := url.Values{}
 			for k, vs := range complaint {

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -447,14 +449,16 @@ func (f *portalForms) refuse429(w http.ResponseWriter, r *http.Request, wait tim
 	f.render(w, r, http.StatusTooManyRequests, "no-store", page, v)
 }
 
-// viOnly is the Vietnamese part of a service message "tiếng Việt (english)".
+// viOnly is the Vietnamese part of a service message "tiếng Việt (english)",
+// as a sentence.
 func viOnly(msg string) string {
 	if strings.HasSuffix(msg, ")") {
 		if i := strings.LastIndex(msg, " ("); i > 0 {
-			return msg[:i]
+			msg = msg[:i]
 		}
 	}
-	return msg
+	r, n := utf8.DecodeRuneInString(msg)
+	return string(unicode.ToUpper(r)) + msg[n:]
 }
 
 // portalProblems maps a service error's problems to fields (the Vietnamese part);
@@ -603,7 +607,7 @@ type receiptPage struct {
 }
 
 func (f *portalForms) receiptPage(L *printer, rc cases.OnlineReceipt, unit auth.Unit) receiptPage {
-	pg := receiptPage{Code: rc.Code, PIN: rc.PIN, KindLabel: L.T("portal.petition.kind." + string(rc.Kind)),
+	pg := receiptPage{Code: rc.Code, PIN: rc.PIN, KindLabel: rc.Kind.Label(),
 		Received: uiDate(rc.ReceivedOn), Unit: unit.Name, Files: rc.Documents, Anonymous: rc.Anonymous}
 	next := "portal.receipt.next." + string(rc.Kind)
 	if rc.Anonymous {
