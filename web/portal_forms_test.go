@@ -311,6 +311,9 @@ func TestPortalPetition(t *testing.T) {
 	if n != 2 {
 		t.Errorf("%d portal_petition entries, want 2", n)
 	}
+	if s := secretIn(e.logs.String()); s != "" {
+		t.Errorf("the log holds %q", s)
+	}
 }
 
 // TestPortalPetitionLimit: an address that sent its share gets 429 with
