@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -58,10 +59,18 @@ func dummyPINHash() string {
 // PortalLookup is the citizen's lookup (Lookup) as PublicCase: a wrong code, a
 // malformed code and a wrong PIN are the same ErrNotFound after the same work.
 func (s *Service) PortalLookup(ctx context.Context, code, pin string) (PublicCase, error) {
+	if ValidOnlineCode(strings.ToUpper(strings.TrimSpace(code))) {
+		return s.onlineLookup(ctx, strings.ToUpper(strings.TrimSpace(code)), strings.TrimSpace(pin))
+	}
 	c, err := s.Lookup(ctx, code, pin)
 	if err != nil {
 		return PublicCase{}, err
 	}
+	return s.publicCase(ctx, c)
+}
+
+// publicCase is what the portal shows of case c.
+func (s *Service) publicCase(ctx context.Context, c Case) (PublicCase, error) {
 	pc := PublicCase{Code: c.Code, Kind: c.Kind, Status: c.Status, ReceivedOn: c.ReceivedOn, AcceptedOn: c.AcceptedOn,
 		DueOn: c.DueOn, DecidedOn: c.DecidedOn, PublishedOn: c.PublishedOn}
 	if c.Status == StatusPublished || (c.Status == StatusClosed && !c.PublishedOn.IsZero()) {

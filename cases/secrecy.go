@@ -482,6 +482,11 @@ func (s *Service) VetArrival(ctx context.Context, o *ingest.Origin) error {
 	if err != nil {
 		return err
 	}
-	o.Confidential, o.SecretCase = v.confidential, v.secretCase
+	// A mark the origin carries already (a denunciation sent through the portal)
+	// is kept: the name and route only add marks.
+	o.Confidential = o.Confidential || v.confidential
+	if v.secretCase != "" {
+		o.SecretCase = v.secretCase
+	}
 	return nil
 }

@@ -192,4 +192,6 @@ type Store interface {
 	AuditHead(ctx context.Context) (AuditEntry, error)
 	// WalkAudit calls fn for every entry in Seq order, reading in batches.
 	WalkAudit(ctx context.Context, fn func(AuditEntry) error) error
+
+	PortalStore
 }

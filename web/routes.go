@@ -91,6 +91,7 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 			r.Method("POST", "/receptions/{id}/case", handleReceptionCase(logger, deps.Cases))
 
 			r.Method("GET", "/triage", handleTriage(logger, deps.Cases))
+			addPortalStaffRoutes(r, logger, deps.Cases) // portal_staff.go: questions, reception days
 
 			r.Method("GET", "/reports/{form}", handleReport(logger, &report.Service{Cases: deps.Cases}))
 			r.Method("GET", "/reports/{form}/cells/{ms}", handleReportCell(logger, &report.Service{Cases: deps.Cases}))

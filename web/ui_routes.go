@@ -48,6 +48,7 @@ func addPageRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, lim
 			}
 			addFormRoutes(r, p)
 			addAdminPageRoutes(r, p)
+			addPortalStaffPages(r, p) // ui_portalforms.go: questions, reception schedule
 		})
 	})
 	r.Group(func(r chi.Router) {
@@ -79,6 +80,7 @@ func addPortalRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, p
 		r.Method("GET", "/tra-cuu", http.RedirectHandler(portalPrefix+"/", http.StatusSeeOther))
 		r.Method("GET", "/van-ban/{id}", p.handleDocument())
 		r.Method("GET", "/cong-khai", p.handlePublished())
+		addPortalFormRoutes(r, p, cfg) // portal_petition.go: petitions, questions, schedule
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 			v := p.view("portal.notfound.title")
 			v.Error = v.L.T("portal.notfound.page")

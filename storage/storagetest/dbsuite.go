@@ -50,6 +50,7 @@ func TestDatabase(t *testing.T, open func(t *testing.T) *sqldb.DB) {
 	t.Run("Publications", func(t *testing.T) { testPublications(t, migrated(t)) })
 	t.Run("Suggestions", func(t *testing.T) { testSuggestions(t, migrated(t)) })
 	t.Run("Holidays", func(t *testing.T) { testHolidays(t, migrated(t)) })
+	t.Run("PortalForms", func(t *testing.T) { testPortalForms(t, migrated(t)) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, migrated(t)) })
 	t.Run("AuditConcurrent", func(t *testing.T) { testAuditConcurrent(t, migrated(t)) })
 	t.Run("AuditAppendOnly", func(t *testing.T) { testAuditAppendOnly(t, migrated(t)) })
