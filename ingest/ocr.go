@@ -17,6 +17,9 @@ type Word struct {
 	Block      int     `json:"block"`
 	Par        int     `json:"par"`
 	Line       int     `json:"line"` // line number within the paragraph, from 1
+	// Cell is the word's cell in a table row (the row is the line), from 1; 0
+	// outside tables. The page text separates cells by " | ".
+	Cell int `json:"cell,omitempty"`
 }
 
 // Recognition is what OCR read on one page image.
