@@ -118,29 +118,44 @@ func newLayout(words []ingest.Word) *layout {
 		line = slices.Clone(line)
 		slices.SortStableFunc(line, func(a, b ingest.Word) int { return cmp.Compare(a.X0, b.X0) })
 		key := fmt.Sprintf("t%d/%d", line[0].Block, line[0].Par)
-		// Marks that are never words (a table's rule read as "|") are pieces of
-		// their own: they would bridge the gutters.
+		// A line is cut where the gap between words with letters or digits is a
+		// gutter wide, marks between them ("-", ".", a rule's remains) going with
+		// the left piece; marks that are never words (a table's rule read as "|")
+		// are pieces of their own. Either would bridge the gutter.
 		var pieces [][]ingest.Word
 		start := 0
-		for k := 1; k <= len(line); k++ {
-			if k < len(line) && float64(line[k].X0-line[k-1].X1) < l.gutter && !neverWord(line[k].Text) && !neverWord(line[k-1].Text) {
-				continue
+		lastX1 := math.NaN() // right edge of the piece's last word with letters or digits
+		for k, w := range line {
+			a, d := alnumCount(w.Text)
+			cut := k > start && (neverWord(w.Text) || neverWord(line[k-1].Text))
+			if k > start && a+d > 0 && !math.IsNaN(lastX1) && float64(w.X0)-lastX1 >= l.gutter {
+				cut = true
 			}
-			pieces = append(pieces, line[start:k])
-			start = k
+			if cut {
+				pieces = append(pieces, line[start:k])
+				start, lastX1 = k, math.NaN()
+			}
+			if a+d > 0 {
+				lastX1 = float64(w.X1)
+			}
 		}
+		pieces = append(pieces, line[start:])
 		for _, piece := range pieces {
 			s := &seg{words: piece, key: key, line: i}
 			s.x0, s.y0 = math.Inf(1), math.Inf(1)
 			s.x1, s.y1 = math.Inf(-1), math.Inf(-1)
 			tokens := make([]string, 0, len(piece))
+			alnum := slices.ContainsFunc(s.words, func(w ingest.Word) bool { a, d := alnumCount(w.Text); return a+d > 0 })
 			for _, w := range s.words {
+				tokens = append(tokens, w.Text)
+				if a, d := alnumCount(w.Text); alnum && a+d == 0 {
+					continue // a mark at either end does not widen the piece
+				}
 				// Undo the skew: turn the box about the origin by the lines' slope.
 				cx, cy := float64(w.X0+w.X1)/2, float64(w.Y0+w.Y1)/2
 				dx, dy := slope*cy, -slope*cx
 				s.x0, s.x1 = math.Min(s.x0, float64(w.X0)+dx), math.Max(s.x1, float64(w.X1)+dx)
 				s.y0, s.y1 = math.Min(s.y0, float64(w.Y0)+dy), math.Max(s.y1, float64(w.Y1)+dy)
-				tokens = append(tokens, w.Text)
 			}
 			s.noise = IsNoiseLine(tokens)
 			l.segs = append(l.segs, s)

@@ -1,0 +1,73 @@
+package clean
+
+import "image"
+
+// RemoveRules turns to paper, in place, the straight rules of a page whose lines
+// are level (after Deskew): runs of ink at least a third of an inch long (100
+// pixels at 300 dpi), vertical or horizontal, and the grey edge a pixel either
+// side of them. No stroke of 10–14 pt print is that long, and Tesseract reads
+// rules as | l I _ or, in a ruled table, loses whole rows between them; the short
+// rule under a header's columns goes too. Ink is what is darker than the page's
+// Otsu threshold.
+func RemoveRules(g *image.Gray, dpi int) {
+	b := g.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w == 0 || h == 0 {
+		return
+	}
+	if dpi < 70 || dpi > 2400 {
+		dpi = 300
+	}
+	minRun := max(20, dpi/3)
+	t := Otsu(g)
+	edge := uint8((int(t) + 255) / 2) // grey enough to be the rule's blurred edge
+	pix := func(x, y int) *uint8 { return &g.Pix[(y-b.Min.Y)*g.Stride+(x-b.Min.X)] }
+	mask := make([]bool, w*h)
+	// Horizontal runs, row by row.
+	for y := range h {
+		run := 0
+		for x := 0; x <= w; x++ {
+			if x < w && *pix(b.Min.X+x, b.Min.Y+y) < t {
+				run++
+				continue
+			}
+			if run >= minRun {
+				for k := x - run; k < x; k++ {
+					mask[y*w+k] = true
+					for _, yy := range []int{y - 1, y + 1} {
+						if yy >= 0 && yy < h && *pix(b.Min.X+k, b.Min.Y+yy) < edge {
+							mask[yy*w+k] = true
+						}
+					}
+				}
+			}
+			run = 0
+		}
+	}
+	// Vertical runs, counted per column while going down the rows.
+	runs := make([]int, w)
+	for y := 0; y <= h; y++ {
+		for x := range w {
+			if y < h && *pix(b.Min.X+x, b.Min.Y+y) < t {
+				runs[x]++
+				continue
+			}
+			if n := runs[x]; n >= minRun {
+				for k := y - n; k < y; k++ {
+					mask[k*w+x] = true
+					for _, xx := range []int{x - 1, x + 1} {
+						if xx >= 0 && xx < w && *pix(b.Min.X+xx, b.Min.Y+k) < edge {
+							mask[k*w+xx] = true
+						}
+					}
+				}
+			}
+			runs[x] = 0
+		}
+	}
+	for i, m := range mask {
+		if m {
+			*pix(b.Min.X+i%w, b.Min.Y+i/w) = 0xff
+		}
+	}
+}
