@@ -24,7 +24,7 @@ type Word struct {
 
 // Recognition is what OCR read on one page image.
 type Recognition struct {
-	Text       string  // lines joined by "\n", paragraphs by a blank line; UTF-8 NFC
+	Text       string  // lines joined by "\n", paragraphs by a blank line, table cells by " | "; UTF-8 NFC
 	Words      []Word  // in reading order
 	Confidence float64 // mean word confidence, 0–100 (0 when no words)
 	// Rotation is how far, clockwise, the page image was turned to read upright: 0,
