@@ -252,7 +252,11 @@ func (l *layout) extend(rows [][]*seg, i int, gutters []gap, need int, loose fun
 		next := slices.Clone(gs)
 		nextCols := slices.Clone(cols)
 		filled := map[int]bool{}
-		ok := j == i || top(rows[j])-bottom(rows[j-1]) <= 2.5*l.h // a wide blank band: what follows is laid out anew
+		blank := 0.0
+		if j > i {
+			blank = top(rows[j]) - bottom(rows[j-1])
+		}
+		ok := blank <= 2.5*l.h // a wide blank band: what follows is laid out anew
 		for _, s := range rows[j] {
 			c := 0
 			for c < len(gs) && s.cx() >= (gs[c].x0+gs[c].x1)/2 {
@@ -275,6 +279,12 @@ func (l *layout) extend(rows [][]*seg, i int, gutters []gap, need int, loose fun
 					}
 					g.x0 = s.x1
 				}
+			}
+			// In a body's columns, after a blank line, a piece that starts well
+			// inside its column (the signer's block centred under the right column)
+			// is not the column's text: a paragraph starts at its edge, or indented.
+			if blank > 1.2*l.h && loose != nil && loose(len(fullRows)) && cols[c].n > 0 && s.x0-cols[c].x0 > 3*l.h {
+				ok = false
 			}
 			filled[c] = true
 			nc := &nextCols[c]
