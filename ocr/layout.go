@@ -30,8 +30,10 @@ const CellSep = " | "
 //   - a table when three or more columns share their gutters over at least two rows
 //     with three cells filled: read row by row, a row's cells left to right, each
 //     cell's lines top down; table rows are parted where the vertical gap between
-//     lines is wider than 0.7 line heights (a ruled table's cell padding). The
-//     words' Cell says which cell they are in (see CellSep).
+//     lines (the median top and bottom of their pieces' words) is nearer the widest gap
+//     than the narrowest (a ruled table's padding and rule), or at every line when
+//     the gaps differ by less than half a line height. The words' Cell says which
+//     cell they are in (see CellSep).
 //   - two columns when at least two rows have text on both sides: the left column,
 //     then the right one, each analysed again the same way (a column may hold a
 //     table). Lines on one side under the last row with both run on in the region
@@ -72,6 +74,9 @@ func ReadingOrder(words []ingest.Word) []ingest.Word {
 type seg struct {
 	words          []ingest.Word
 	x0, y0, x1, y1 float64
+	// my0, my1: the median top and bottom of its words, which a tone mark
+	// stacked over a vowel or a descender does not move.
+	my0, my1 float64
 	key            string // Tesseract's block and paragraph
 	line           int    // index of its Tesseract line
 	noise          bool
@@ -158,6 +163,14 @@ func newLayout(words []ingest.Word) *layout {
 				s.y0, s.y1 = math.Min(s.y0, float64(w.Y0)+dy), math.Max(s.y1, float64(w.Y1)+dy)
 			}
 			s.noise = IsNoiseLine(tokens)
+			var tops, bottoms []float64
+			for _, w := range s.words {
+				dy := -slope * float64(w.X0+w.X1) / 2
+				tops, bottoms = append(tops, float64(w.Y0)+dy), append(bottoms, float64(w.Y1)+dy)
+			}
+			slices.Sort(tops)
+			slices.Sort(bottoms)
+			s.my0, s.my1 = tops[len(tops)/2], bottoms[len(bottoms)/2]
 			l.segs = append(l.segs, s)
 		}
 	}
@@ -458,8 +471,29 @@ func (l *layout) table(rows [][]*seg, gutters []gap, key string) []item {
 		out = append(out, it)
 		cells = nil
 	}
+	// Table rows are parted by the gaps between lines that are clearly wider than
+	// the others (a ruled table's padding and rule); when no gap stands out, every
+	// line is a row.
+	gaps := make([]float64, len(rows))
+	lo, hi := math.Inf(1), math.Inf(-1)
+	median := func(row []*seg, f func(*seg) float64) float64 {
+		v := make([]float64, len(row))
+		for i, s := range row {
+			v[i] = f(s)
+		}
+		slices.Sort(v)
+		return v[len(v)/2]
+	}
+	for k := 1; k < len(rows); k++ {
+		gaps[k] = median(rows[k], func(s *seg) float64 { return s.my0 }) - median(rows[k-1], func(s *seg) float64 { return s.my1 })
+		lo, hi = math.Min(lo, gaps[k]), math.Max(hi, gaps[k])
+	}
+	cut := math.Inf(-1)
+	if hi-lo > 0.5*l.h {
+		cut = (lo + hi) / 2
+	}
 	for k, row := range rows {
-		if k > 0 && top(row)-bottom(rows[k-1]) > 0.7*l.h {
+		if k > 0 && gaps[k] > cut {
 			flush()
 		}
 		if cells == nil {
