@@ -77,9 +77,9 @@ type seg struct {
 	// my0, my1: the median top and bottom of its words, which a tone mark
 	// stacked over a vowel or a descender does not move.
 	my0, my1 float64
-	key            string // Tesseract's block and paragraph
-	line           int    // index of its Tesseract line
-	noise          bool
+	key      string // Tesseract's block and paragraph
+	line     int    // index of its Tesseract line
+	noise    bool
 }
 
 func (s *seg) cx() float64 { return (s.x0 + s.x1) / 2 }
