@@ -178,11 +178,7 @@ func TestReadingOrderTwoColumns(t *testing.T) {
 	}
 	sameBoxes(t, got, ws)
 	// Read by Tesseract column by column (its own blocks), the order stays.
-	var blocks []ingest.Word
-	for _, w := range got {
-		blocks = append(blocks, w)
-	}
-	if s := text(ocr.ReadingOrder(blocks)); s != want {
+	if s := text(ocr.ReadingOrder(got)); s != want {
 		t.Errorf("columns in blocks: got\n%s\nwant\n%s", s, want)
 	}
 }
