@@ -51,10 +51,11 @@ func errorRate[T comparable](g, w []T) float64 {
 }
 
 // CellsInOrder counts the cells of a table (row by row) whose text is found in
-// got in that order: each cell is looked for, NFC with whitespace collapsed, after
-// where the cell before it was found, allowing one edit in ten runes; a cell not
-// found is skipped. Cell separators (TableCellSep) in got count as spaces, so a
-// reading without them is not penalised.
+// got in that order: each cell is looked for, NFC with whitespace collapsed,
+// within cellWindow runes after where the cell before it was found, allowing one
+// edit in ten runes; a cell not found is skipped (a misread "3" does not jump to a
+// "3" rows further on). Cell separators (TableCellSep) in got count as spaces, so
+// a reading without them is not penalised.
 func CellsInOrder(got string, cells [][]string) (found, total int) {
 	text := []rune(collapse(strings.ReplaceAll(got, TableCellSep, " ")))
 	pos := 0
@@ -65,7 +66,8 @@ func CellsInOrder(got string, cells [][]string) (found, total int) {
 				continue
 			}
 			total++
-			if end, ok := findApprox(text[pos:], []rune(c), len([]rune(c))/10); ok {
+			window := text[pos:min(len(text), pos+cellWindow+len([]rune(c)))]
+			if end, ok := findApprox(window, []rune(c), len([]rune(c))/10); ok {
 				found++
 				pos += end
 			}
@@ -73,6 +75,10 @@ func CellsInOrder(got string, cells [][]string) (found, total int) {
 	}
 	return found, total
 }
+
+// cellWindow is how far past the cell before it a cell is looked for: more than
+// a table row's text.
+const cellWindow = 200
 
 // findApprox finds pat in text with at most k edits (Sellers' algorithm) and
 // returns where the earliest such match ends.
