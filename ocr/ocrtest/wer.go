@@ -52,7 +52,8 @@ func errorRate[T comparable](g, w []T) float64 {
 
 // CellsInOrder counts the cells of a table (row by row) whose text is found in
 // got in that order: each cell is looked for, NFC with whitespace collapsed,
-// within cellWindow runes after where the cell before it was found, allowing one
+// within cellWindow runes after where the cell before it was found (the first
+// one anywhere), allowing one
 // edit in ten runes; a cell not found is skipped (a misread "3" does not jump to a
 // "3" rows further on). Cell separators (TableCellSep) in got count as spaces, so
 // a reading without them is not penalised.
@@ -66,7 +67,10 @@ func CellsInOrder(got string, cells [][]string) (found, total int) {
 				continue
 			}
 			total++
-			window := text[pos:min(len(text), pos+cellWindow+len([]rune(c)))]
+			window := text[pos:]
+			if total > 1 { // the table's first cell is looked for anywhere
+				window = window[:min(len(window), cellWindow+len([]rune(c)))]
+			}
 			if end, ok := findApprox(window, []rune(c), len([]rune(c))/10); ok {
 				found++
 				pos += end
