@@ -21,21 +21,31 @@ func RemoveRules(g *image.Gray, dpi int) {
 	minRun := max(20, dpi/3)
 	t := Otsu(g)
 	edge := uint8((int(t) + 255) / 2) // grey enough to be the rule's blurred edge
-	pix := func(x, y int) *uint8 { return &g.Pix[(y-b.Min.Y)*g.Stride+(x-b.Min.X)] }
+	row := func(y int) []uint8 {
+		i := g.PixOffset(b.Min.X, b.Min.Y+y)
+		return g.Pix[i : i+w]
+	}
 	mask := make([]bool, w*h)
 	// Horizontal runs, row by row.
 	for y := range h {
+		r := row(y)
 		run := 0
 		for x := 0; x <= w; x++ {
-			if x < w && *pix(b.Min.X+x, b.Min.Y+y) < t {
+			if x < w && r[x] < t {
 				run++
 				continue
 			}
 			if run >= minRun {
 				for k := x - run; k < x; k++ {
 					mask[y*w+k] = true
-					for _, yy := range []int{y - 1, y + 1} {
-						if yy >= 0 && yy < h && *pix(b.Min.X+k, b.Min.Y+yy) < edge {
+				}
+				for _, yy := range []int{y - 1, y + 1} {
+					if yy < 0 || yy >= h {
+						continue
+					}
+					ry := row(yy)
+					for k := x - run; k < x; k++ {
+						if ry[k] < edge {
 							mask[yy*w+k] = true
 						}
 					}
@@ -47,27 +57,36 @@ func RemoveRules(g *image.Gray, dpi int) {
 	// Vertical runs, counted per column while going down the rows.
 	runs := make([]int, w)
 	for y := 0; y <= h; y++ {
+		var r []uint8
+		if y < h {
+			r = row(y)
+		}
 		for x := range w {
-			if y < h && *pix(b.Min.X+x, b.Min.Y+y) < t {
+			if y < h && r[x] < t {
 				runs[x]++
 				continue
 			}
 			if n := runs[x]; n >= minRun {
 				for k := y - n; k < y; k++ {
 					mask[k*w+x] = true
-					for _, xx := range []int{x - 1, x + 1} {
-						if xx >= 0 && xx < w && *pix(b.Min.X+xx, b.Min.Y+k) < edge {
-							mask[k*w+xx] = true
-						}
+					rk := row(k)
+					if x > 0 && rk[x-1] < edge {
+						mask[k*w+x-1] = true
+					}
+					if x+1 < w && rk[x+1] < edge {
+						mask[k*w+x+1] = true
 					}
 				}
 			}
 			runs[x] = 0
 		}
 	}
-	for i, m := range mask {
-		if m {
-			*pix(b.Min.X+i%w, b.Min.Y+i/w) = 0xff
+	for y := range h {
+		r, m := row(y), mask[y*w:(y+1)*w]
+		for x, v := range m {
+			if v {
+				r[x] = 0xff
+			}
 		}
 	}
 }
