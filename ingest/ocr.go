@@ -17,11 +17,14 @@ type Word struct {
 	Block      int     `json:"block"`
 	Par        int     `json:"par"`
 	Line       int     `json:"line"` // line number within the paragraph, from 1
+	// Cell is the word's cell in a table row (the row is the line), from 1; 0
+	// outside tables. The page text separates cells by " | ".
+	Cell int `json:"cell,omitempty"`
 }
 
 // Recognition is what OCR read on one page image.
 type Recognition struct {
-	Text       string  // lines joined by "\n", paragraphs by a blank line; UTF-8 NFC
+	Text       string  // lines joined by "\n", paragraphs by a blank line, table cells by " | "; UTF-8 NFC
 	Words      []Word  // in reading order
 	Confidence float64 // mean word confidence, 0–100 (0 when no words)
 	// Rotation is how far, clockwise, the page image was turned to read upright: 0,

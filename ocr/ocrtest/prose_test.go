@@ -51,3 +51,20 @@ func TestGeneratedText(t *testing.T) {
 	}
 	t.Logf("%d lines, %d of 450 words on the page", len(lines), len(strings.Fields(strings.Join(lines, " "))))
 }
+
+func TestCellsInOrder(t *testing.T) {
+	cells := [][]string{{"STT", "Họ và tên"}, {"1", "ông Trần Văn Bảy"}, {"2", "bà Nguyễn Thị Hoà"}}
+	for _, tt := range []struct {
+		got   string
+		found int
+	}{
+		{"STT | Họ và tên\n1 | ông Trần Văn Bảy\n2 | bà Nguyễn Thị Hoà", 6},
+		{"STT Họ và tên 1 ông Trần Văn Bày 2 bà Nguyễn Thị Hoà", 6}, // one slip, no separators
+		{"STT 1 2 Họ và tên ông Trần Văn Bảy bà Nguyễn Thị Hoà", 4}, // column by column
+		{strings.Repeat("tiêu đề ", 40) + "STT | Họ và tên\nI | ông Trần Văn Bảy\n2 | bà Nguyễn Thị Hoà" + strings.Repeat(" nội dung", 30) + " 1", 5},
+	} {
+		if f, n := ocrtest.CellsInOrder(tt.got, cells); f != tt.found || n != 6 {
+			t.Errorf("%q: %d of %d cells in order, want %d of 6", tt.got, f, n, tt.found)
+		}
+	}
+}

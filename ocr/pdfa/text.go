@@ -68,8 +68,8 @@ func cleanWord(s string) string {
 }
 
 // lines groups the words, in the order given, into lines: a new line starts where
-// the OCR line (block, paragraph, line) changes, or where a word starts left of the
-// one before it. Boxes are clamped to the image.
+// the OCR line (block, paragraph, line) or table cell changes, or where a word
+// starts left of the one before it. Boxes are clamped to the image.
 func lines(words []ingest.Word, width, height int) []textLine {
 	var out []textLine
 	var prev *ingest.Word
@@ -83,7 +83,7 @@ func lines(words []ingest.Word, width, height int) []textLine {
 		x1 := min(max(w.X1, x0+1), width)
 		y0 := min(max(w.Y0, 0), height-1)
 		y1 := min(max(w.Y1, y0+1), height)
-		if prev == nil || w.Block != prev.Block || w.Par != prev.Par || w.Line != prev.Line || w.X0 < prev.X0 {
+		if prev == nil || w.Block != prev.Block || w.Par != prev.Par || w.Line != prev.Line || w.Cell != prev.Cell || w.X0 < prev.X0 {
 			out = append(out, textLine{y0: y0, y1: y1})
 		}
 		l := &out[len(out)-1]

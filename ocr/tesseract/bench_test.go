@@ -43,8 +43,11 @@ const benchHeaders = 40
 // correction; and its reading before tone correction), measured in
 // the same run on the same pages, each page read by both one after the other so
 // that both see the same machine. The variants are ocrtest.Variants on
-// KNTC_BENCH_PAGES (default 5) A4 pages of sample text, and "two-column": the
-// generated decision pages the header rate is measured on. Then, per header field,
+// KNTC_BENCH_PAGES (default 5) A4 pages of sample text, "two-column": the
+// generated decision pages the header rate is measured on, and the layout sets
+// (layoutSets: as many pages of decisions with a body in two columns, and of
+// reports with a ruled table, clean and speckled), with their header rate and, for
+// tables, how many cells are read in row order (ocrtest.CellsInOrder). Then, per header field,
 // the share of those pages, and of the pages made from every sample with a header,
 // on which ocr.ParseHeader of the reading gets the field right. KNTC_BENCH_VARIANTS
 // (names separated by commas) measures only those variants; the header fields come
@@ -65,15 +68,18 @@ func BenchmarkOCRVariants(b *testing.B) {
 	}
 	variants := ocrtest.Variants()
 	twoColumn := true
+	layouts := layoutSets()
 	if s := os.Getenv("KNTC_BENCH_VARIANTS"); s != "" {
 		names := strings.Split(s, ",")
 		for _, name := range names {
-			if name != "two-column" && !slices.ContainsFunc(variants, func(v ocrtest.Variant) bool { return v.Name == name }) {
+			if name != "two-column" && !slices.ContainsFunc(variants, func(v ocrtest.Variant) bool { return v.Name == name }) &&
+				!slices.ContainsFunc(layouts, func(l layoutSet) bool { return l.name == name }) {
 				b.Fatalf("KNTC_BENCH_VARIANTS=%q: no variant %q", s, name)
 			}
 		}
 		twoColumn = slices.Contains(names, "two-column")
 		variants = slices.DeleteFunc(variants, func(v ocrtest.Variant) bool { return !slices.Contains(names, v.Name) })
+		layouts = slices.DeleteFunc(layouts, func(l layoutSet) bool { return !slices.Contains(names, l.name) })
 	}
 	e, err := tesseract.New(1, "vie")
 	if err != nil {
@@ -142,12 +148,60 @@ func BenchmarkOCRVariants(b *testing.B) {
 			}
 			row("two-column", raw.mean(), unt.mean(), kn.mean())
 		}
-		k := float64(len(variants))
+		var layoutRows []string
+		for _, ls := range layouts {
+			cases := ls.cases(b, n)
+			var raw, unt, kn score
+			rawRate, kntcRate := newRates(), newRates()
+			var rawCells, kntcCells, cells int
+			for i, c := range cases {
+				var img *image.Gray
+				var lines []string
+				var tab [][]string
+				var err error
+				if c.Table.Rows != nil {
+					img, lines, tab, err = ocrtest.RenderTable(c.Table)
+				} else {
+					img, lines, err = ocrtest.RenderColumns(c.Columns)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				// Cell separators do not count in the error rates: raw Tesseract has none.
+				want := noCells(strings.Join(lines, "\n"))
+				page, dpi := ls.variant(img, int64(i+1))
+				r := read(b, e, page, dpi)
+				raw.add(reading{noCells(r.text), r.sec}, want)
+				rawRate.add(c.Name, c.Want, ocr.ParseHeader(r.text))
+				f, t := ocrtest.CellsInOrder(r.text, tab)
+				rawCells += f
+				r = read(b, kntc, page, dpi)
+				kn.add(reading{noCells(r.text), r.sec}, want)
+				unt.add(reading{text: untoned}, want)
+				kntcRate.add(c.Name, c.Want, ocr.ParseHeader(r.text))
+				f, _ = ocrtest.CellsInOrder(r.text, tab)
+				kntcCells += f
+				cells += t
+			}
+			row(ls.name, raw.mean(), unt.mean(), kn.mean())
+			cellsNote := ""
+			if cells > 0 {
+				cellsNote = fmt.Sprintf(", table cells in order raw %d/%d kntc %d/%d", rawCells, cells, kntcCells, cells)
+			}
+			layoutRows = append(layoutRows, fmt.Sprintf("%-16s header fields all right: raw %s, kntc %s%s", ls.name, rawRate.show("all"), kntcRate.show("all"), cellsNote))
+			for _, miss := range kntcRate.misses {
+				layoutRows = append(layoutRows, "  kntc miss: "+miss)
+			}
+		}
+		k := float64(len(variants) + len(layouts))
 		if twoColumn {
 			k++
 		}
 		fmt.Fprintf(&table, "%-12s | %17s %7.2f | %17s %7.2f   (%.2f vs %.2f pages/s)\n", "mean s/page", "", rawTotal/k, "", kntcTotal/k, k/rawTotal, k/kntcTotal)
 
+		if len(layoutRows) > 0 {
+			fmt.Fprintf(&table, "\n%d pages a layout set (columns: two-column body; table: a ruled table), CER without cell separators:\n%s\n", n, strings.Join(layoutRows, "\n"))
+		}
 		if !twoColumn {
 			fmt.Print(table.String())
 			continue
@@ -296,3 +350,39 @@ func sampleHeaders(tb testing.TB) []ocrtest.HeaderCase {
 	}
 	return out
 }
+
+// layoutSet is a set of generated pages laid out in columns or with a table, and
+// the scan variant they are read in.
+type layoutSet struct {
+	name    string
+	cases   func(tb testing.TB, n int) []ocrtest.LayoutCase
+	variant func(page *image.Gray, seed int64) (image.Image, int)
+}
+
+// layoutSets are the two-column and table pages of the benchmark, clean and as
+// speckled, skewed scans (ocrtest.Speckled).
+func layoutSets() []layoutSet {
+	columns := func(tb testing.TB, n int) []ocrtest.LayoutCase {
+		cs, err := ocrtest.GeneratedColumnPages(testenv.RequireSamples(tb), benchSamples, n, 2027)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return cs
+	}
+	tables := func(tb testing.TB, n int) []ocrtest.LayoutCase {
+		cs, err := ocrtest.GeneratedTablePages(testenv.RequireSamples(tb), benchSamples, n, 2028)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return cs
+	}
+	return []layoutSet{
+		{"columns", columns, ocrtest.Clean},
+		{"columns-speckled", columns, ocrtest.Speckled},
+		{"table", tables, ocrtest.Clean},
+		{"table-speckled", tables, ocrtest.Speckled},
+	}
+}
+
+// noCells is text with the table cell separators as spaces.
+func noCells(text string) string { return strings.ReplaceAll(text, ocr.CellSep, " ") }

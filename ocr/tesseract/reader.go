@@ -25,7 +25,8 @@ import (
 // reads it again, keeping whichever reading is better. A page whose lines run
 // vertically but do not show which way up is asked about before the first
 // reading, which would be garbage half the time. Side-by-side columns (a
-// decision's header) are read one after the other (ocr.OrderColumns), and noise
+// decision's header and signature blocks, a body set in two columns) are read one
+// after the other and tables row by row (ocr.ReadingOrder), and noise
 // lines and stray marks are taken out (ocr.DropNoiseWords), and tone marks read
 // as their neighbours are restored from context (tonelm.Correct). Word boxes are in the
 // pixels of the page as given, turned by Recognition.Rotation: the image the
@@ -145,7 +146,7 @@ func (r *Reader) Recognize(ctx context.Context, page image.Image, dpi int) (inge
 	}
 	// Tone and vowel marks read as their neighbours ("nhần dần" for "nhân dân",
 	// "Điêu" for "Điều"), from the sentence around them; same words, same boxes.
-	words = r.correct(ocr.DropNoiseWords(ocr.OrderColumns(words)))
+	words = r.correct(ocr.DropNoiseWords(ocr.ReadingOrder(words)))
 	// Back from the prepared page, turned, to the page as given, turned: the turn
 	// undone, then the straightening and the scale (clean.Page.Original), then the
 	// turn done again on the page as given (ocr.Rotate's geometry).

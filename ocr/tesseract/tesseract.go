@@ -24,6 +24,7 @@ import (
 
 	"kntc/ingest"
 	"kntc/internal/viet"
+	"kntc/ocr"
 	"kntc/ocr/clean"
 )
 
@@ -231,28 +232,15 @@ func toWords(boxes []gosseract.BoundingBox) []ingest.Word {
 	return words
 }
 
-// assemble builds the page text from the words in reading order: words of a line
-// joined by spaces, lines by "\n", paragraphs and blocks by a blank line.
+// assemble builds the page text from the words in reading order (ocr.PageText:
+// words of a line joined by spaces, table cells by ocr.CellSep, lines by "\n",
+// paragraphs and blocks by a blank line).
 func assemble(words []ingest.Word) ingest.Recognition {
-	r := ingest.Recognition{Words: words}
-	var b strings.Builder
+	r := ingest.Recognition{Words: words, Text: ocr.PageText(words)}
 	var sum float64
-	for i, w := range words {
-		if i > 0 {
-			p := words[i-1]
-			switch {
-			case w.Block != p.Block || w.Par != p.Par:
-				b.WriteString("\n\n")
-			case w.Line != p.Line:
-				b.WriteString("\n")
-			default:
-				b.WriteString(" ")
-			}
-		}
-		b.WriteString(w.Text)
+	for _, w := range words {
 		sum += w.Confidence
 	}
-	r.Text = b.String()
 	if len(words) > 0 {
 		r.Confidence = sum / float64(len(words))
 	}
