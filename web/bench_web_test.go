@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -550,6 +551,7 @@ func (w *benchWorld) measure(b *testing.B, engine string, srv http.Handler, n in
 				}
 			}
 			maxWeight := 0
+			stop := startProfile(b, engine, who.role, pg.name)
 			ds, cpu := timeAll(pg.paths, session, func(path string, rec *httptest.ResponseRecorder) {
 				if rec.Code != 200 {
 					b.Fatalf("%s as %s: %d\n%s", path, who.role, rec.Code, rec.Body.String())
@@ -560,6 +562,7 @@ func (w *benchWorld) measure(b *testing.B, engine string, srv http.Handler, n in
 				}
 				maxWeight = max(maxWeight, weight(body))
 			})
+			stop()
 			p50, p95 := p50p95(ds)
 			verdict := "ok"
 			if p95 > 100 {
@@ -571,6 +574,29 @@ func (w *benchWorld) measure(b *testing.B, engine string, srv http.Handler, n in
 			}
 			fmt.Fprintf(os.Stderr, "bench-web %s: %-8s %-10s %8.2f %8.2f %8.2f %8.1f %7.1f %s\n",
 				engine, who.role, pg.name, p50, p95, cpu, p95/max(l95, 1e-3), float64(maxWeight)/1000, verdict)
+		}
+	}
+}
+
+// startProfile writes a CPU profile of one page's requests to
+// KNTC_BENCH_CPUPROFILE/ENGINE-ROLE-PAGE.pprof when that directory is set
+// (go tool pprof reads it); the returned function stops it.
+func startProfile(b *testing.B, engine, role, page string) func() {
+	dir := os.Getenv("KNTC_BENCH_CPUPROFILE")
+	if dir == "" {
+		return func() {}
+	}
+	f, err := os.Create(filepath.Join(dir, engine+"-"+role+"-"+page+".pprof"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Error(err)
 		}
 	}
 }
