@@ -155,32 +155,26 @@ func (db *DB) DocumentPages(ctx context.Context, f ingest.DocumentFilter) (docs,
 	return docs, pages, db.classify("count documents and pages", err)
 }
 
-// DocumentCounts implements ingest.DocumentStore: one statement, one scalar
-// subquery a figure, so that each is planned on its own index — the status and
-// time (documents_status_updated) for a whole province, the unit, status and time
+// DocumentCounts implements ingest.DocumentStore: one statement of two scalar
+// subqueries, so that each is planned on its own index — the status and time
+// (documents_status_updated) for a whole province, the unit, status and time
 // (documents_unit_status_updated, migration 15) for a district — rather than one
 // plan for their union, which SQLite makes a scan of the unit's every document.
 func (db *DB) DocumentCounts(ctx context.Context, f ingest.DocumentFilter, since, recent time.Time) (ingest.DocumentCounts, error) {
-	var (
-		sel  []string
-		args []any
-	)
-	for _, p := range []struct {
-		what   string
-		status ingest.Status
-		since  time.Time
-	}{
-		{"COUNT(*)", ingest.StatusProcessing, time.Time{}},
-		{"COUNT(*)", ingest.StatusStored, since},
-		{"COUNT(*)", ingest.StatusQuarantined, since},
-		{"COALESCE(SUM(pages), 0)", ingest.StatusStored, recent},
-	} {
-		f.Status, f.ChangedSince = p.status, p.since
-		where, a := documentWhere(f)
-		sel, args = append(sel, "(SELECT "+p.what+" FROM documents WHERE "+strings.Join(where, " AND ")+")"), append(args, a...)
-	}
+	lit := func(s ingest.Status) string { return "'" + string(s) + "'" } // constants, not input
+	f.Status, f.ChangedSince = ingest.StatusProcessing, time.Time{}
+	inPipeline, args := documentWhere(f)
+	f.Status, f.ChangedSince = "", since
+	finished, a := documentWhere(f)
+	finished = append(finished, "status IN ("+lit(ingest.StatusStored)+", "+lit(ingest.StatusQuarantined)+")")
+	args = append(append(args, ts(recent)), a...)
 	var c ingest.DocumentCounts
-	err := db.sql.QueryRowContext(ctx, db.q(`SELECT `+strings.Join(sel, ", ")), args...).Scan(&c.Processing, &c.Stored, &c.Quarantined, &c.RecentPages)
+	err := db.sql.QueryRowContext(ctx, db.q(`SELECT
+		(SELECT COUNT(*) FROM documents WHERE `+strings.Join(inPipeline, " AND ")+`), s.stored, s.quarantined, s.pages
+		FROM (SELECT COALESCE(SUM(CASE WHEN status = `+lit(ingest.StatusStored)+` THEN 1 ELSE 0 END), 0) AS stored,
+			COALESCE(SUM(CASE WHEN status = `+lit(ingest.StatusQuarantined)+` THEN 1 ELSE 0 END), 0) AS quarantined,
+			COALESCE(SUM(CASE WHEN status = `+lit(ingest.StatusStored)+` AND updated_at >= ? THEN pages ELSE 0 END), 0) AS pages
+			FROM documents WHERE `+strings.Join(finished, " AND ")+`) s`), args...).Scan(&c.Processing, &c.Stored, &c.Quarantined, &c.RecentPages)
 	return c, db.classify("count documents of the pipeline", err)
 }
 
