@@ -30,12 +30,12 @@ func testDueCounts(t *testing.T, db *sqldb.DB) {
 			if rnd.IntN(2) == 0 {
 				c.HandlerID = w.handler.ID
 			}
-			switch r := rnd.IntN(10); {
-			case r == 0:
+			switch rnd.IntN(10) {
+			case 0:
 				c.DueOn = time.Time{}
-			case r == 1:
+			case 1:
 				c.DueOn = today
-			case r == 2:
+			case 2:
 				c.DueOn = soonEnd
 			default:
 				c.DueOn = today.AddDate(0, 0, rnd.IntN(30)-20)
