@@ -11,6 +11,7 @@ CREATE INDEX cases_open_handler_due ON cases (handler_id, due_on) WHERE status <
 -- day (DocumentCounts): by unit, status and time, where the unit's index alone
 -- would read every document the unit ever had.
 CREATE INDEX documents_unit_status_updated ON documents (unit_code, status, updated_at);
--- The triage inbox of a unit (TriageCount, Triage): the documents in no case,
--- by unit and status; partial, since they are few of all.
-CREATE INDEX documents_unfiled ON documents (unit_code, status, created_at) WHERE case_code = '';
+-- The triage inbox (TriageCount, Triage): the documents in no case, by status
+-- and unit; partial, since they are few of all. Without it SQLite counted a
+-- province's inbox by reading every stored document (documents_status_updated).
+CREATE INDEX documents_unfiled ON documents (status, unit_code, created_at) WHERE case_code = '';
