@@ -447,17 +447,25 @@ func (s *Service) DeadlinesFirst(ctx context.Context, a Actor, handlerID int64, 
 	if err := a.require(PermCaseRead); err != nil {
 		return nil, nil, 0, 0, err
 	}
-	f := CaseFilter{UnitIDs: narrow(a, nil), HandlerID: handlerID, OpenOnly: true, DueBefore: s.today(), Limit: limit}
-	if overdue, nOverdue, err = s.Store.Cases(ctx, f); err != nil {
+	today, soonEnd := s.today(), s.today().AddDate(0, 0, s.soonDays()+1)
+	f := CaseFilter{UnitIDs: narrow(a, nil), HandlerID: handlerID, OpenOnly: true, DueBefore: today, Limit: limit, NoTotal: true}
+	// Both counts in one query; the two lists read limit rows each (the due-soon
+	// one by its own range, not past every overdue case).
+	if nOverdue, nSoon, err = s.Store.DueCounts(ctx, f, today, soonEnd); err != nil {
 		return nil, nil, 0, 0, err
 	}
-	// The due-soon ones follow the overdue ones in deadline order.
-	f.DueBefore, f.Offset = s.today().AddDate(0, 0, s.soonDays()+1), nOverdue
-	soon, nDue, err := s.Store.Cases(ctx, f)
-	if err != nil {
-		return nil, nil, 0, 0, err
+	if nOverdue > 0 {
+		if overdue, _, err = s.Store.Cases(ctx, f); err != nil {
+			return nil, nil, 0, 0, err
+		}
 	}
-	return overdue, soon, nOverdue, nDue - nOverdue, nil
+	if nSoon > 0 {
+		f.DueFrom, f.DueBefore = today, soonEnd
+		if soon, _, err = s.Store.Cases(ctx, f); err != nil {
+			return nil, nil, 0, 0, err
+		}
+	}
+	return overdue, soon, nOverdue, nSoon, nil
 }
 
 // Deadlines returns the open cases in scope (optionally of one unit or handler)

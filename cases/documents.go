@@ -575,17 +575,11 @@ func (s *Service) Triage(ctx context.Context, a Actor, limit, offset int) ([]Tri
 	if err := a.require(PermDocumentLink); err != nil {
 		return nil, 0, err
 	}
-	// Confidential documents only as DocumentVisible shows them: to users granted
-	// the case they name, and to leaders when they name none.
-	granted, err := s.GrantedCases(ctx, a)
+	f, err := s.triageFilter(ctx, a)
 	if err != nil {
 		return nil, 0, err
 	}
-	f := ingest.DocumentFilter{Status: ingest.StatusStored, Unlinked: true, ConfidentialCases: append([]string{}, granted...),
-		ConfidentialUnfiled: Can(a.User.Role, PermCaseGrant), Limit: limit, Offset: offset}
-	if !a.Scope.All {
-		f.UnitCodes = a.Scope.Codes
-	}
+	f.Limit, f.Offset = limit, offset
 	docs, total, err := s.Docs.Documents(ctx, f)
 	if err != nil {
 		return nil, 0, err
@@ -616,6 +610,36 @@ func (s *Service) Triage(ctx context.Context, a Actor, limit, offset int) ([]Tri
 		out = append(out, TriageItem{Document: d, Suggestions: by[d.ID]})
 	}
 	return out, total, nil
+}
+
+// triageFilter selects the documents of the actor's triage inbox.
+func (s *Service) triageFilter(ctx context.Context, a Actor) (ingest.DocumentFilter, error) {
+	// Confidential documents only as DocumentVisible shows them: to users granted
+	// the case they name, and to leaders when they name none.
+	granted, err := s.GrantedCases(ctx, a)
+	if err != nil {
+		return ingest.DocumentFilter{}, err
+	}
+	f := ingest.DocumentFilter{Status: ingest.StatusStored, Unlinked: true, ConfidentialCases: append([]string{}, granted...),
+		ConfidentialUnfiled: Can(a.User.Role, PermCaseGrant)}
+	if !a.Scope.All {
+		f.UnitCodes = a.Scope.Codes
+	}
+	return f, nil
+}
+
+// TriageCount is how many documents Triage lists in all, counted without
+// reading them (the dashboard's figure).
+func (s *Service) TriageCount(ctx context.Context, a Actor) (int, error) {
+	if err := a.require(PermDocumentLink); err != nil {
+		return 0, err
+	}
+	f, err := s.triageFilter(ctx, a)
+	if err != nil {
+		return 0, err
+	}
+	n, _, err := s.Docs.DocumentPages(ctx, f)
+	return n, err
 }
 
 // byScore orders suggestions best first, then by case code.

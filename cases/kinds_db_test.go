@@ -197,9 +197,13 @@ func TestSuggestFirstPapersOnDatabases(t *testing.T) {
 		}
 
 		// The triage inbox shows the clerk the letter with its suggestions.
-		items, _, err := w.svc.Triage(ctx, w.clerk, 50, 0)
+		items, total, err := w.svc.Triage(ctx, w.clerk, 50, 0)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The dashboard's count is the inbox's, the denouncer's letter left out.
+		if n, err := w.svc.TriageCount(ctx, w.clerk); err != nil || n != total || n != len(items) {
+			t.Errorf("TriageCount = %d, %v; the inbox lists %d of %d", n, err, len(items), total)
 		}
 		found := false
 		for _, it := range items {

@@ -20,10 +20,15 @@ type CaseFilter struct {
 	// DueBefore, when not zero, keeps cases whose DueOn is set and before it
 	// (due-soon and overdue lists), ordered by DueOn.
 	DueBefore time.Time
+	// DueFrom, with DueBefore, also drops the cases due before it (the due-soon
+	// list without the overdue ones).
+	DueFrom time.Time
 	// Text matches the code or the subject (case-insensitive substring).
 	Text   string
 	Limit  int // 0 means 50; at most 1000
 	Offset int
+	// NoTotal: the caller reads no total, so none is counted (Cases returns 0).
+	NoTotal bool
 }
 
 // PetitionFilter selects petitions. Zero values do not filter.
@@ -112,6 +117,10 @@ type Store interface {
 	// Cases lists the matching cases (newest first, or by DueOn with DueBefore) and
 	// the total count.
 	Cases(ctx context.Context, f CaseFilter) ([]Case, int, error)
+	// DueCounts counts the open cases of f's UnitIDs and HandlerID (its other
+	// fields are ignored) whose DueOn is before today (overdue) and those due from
+	// today to before soonEnd (due soon), in one pass.
+	DueCounts(ctx context.Context, f CaseFilter, today, soonEnd time.Time) (overdue, soon int, err error)
 	// Events returns a case's timeline, oldest first.
 	Events(ctx context.Context, caseID int64) ([]Event, error)
 	// Activity returns the newest timeline events of the cases matching f (its

@@ -148,6 +148,14 @@ type DocumentFilter struct {
 	Offset       int
 }
 
+// DocumentCounts is what the staff dashboard shows of the pipeline.
+type DocumentCounts struct {
+	Processing  int // documents in the pipeline now (StatusProcessing)
+	Stored      int // stored since the time asked
+	Quarantined int // quarantined since the time asked
+	RecentPages int // pages of the documents stored since the recent time asked
+}
+
 // DocumentStore keeps documents and their pages in the metadata database.
 // Implementations are safe for concurrent use.
 type DocumentStore interface {
@@ -168,6 +176,11 @@ type DocumentStore interface {
 	// DocumentPages is how many documents match f and their pages together
 	// (Limit and Offset do not apply).
 	DocumentPages(ctx context.Context, f DocumentFilter) (docs, pages int, err error)
+	// DocumentCounts counts, among the documents matching f (its Status,
+	// ChangedSince, Limit and Offset aside), those in the pipeline now, those
+	// stored and those quarantined at or after since, and the pages of those
+	// stored at or after recent, in one query.
+	DocumentCounts(ctx context.Context, f DocumentFilter, since, recent time.Time) (DocumentCounts, error)
 	// DeleteDocument removes the document and its pages; a missing one is errs.ErrNotFound.
 	DeleteDocument(ctx context.Context, id string) error
 	// SavePage inserts or replaces one page of an existing document (errs.ErrNotFound

@@ -48,6 +48,10 @@ type Query struct {
 	Fuzzy bool // tolerate one wrong letter in words of 6 letters or more (OCR errors)
 	// Facets asks for the counts per kind, issuer, year, unit, case and status.
 	Facets bool
+	// FacetNames, when not empty, narrows Facets to these facets (names as in
+	// Result.Facets; others are ignored): a facet costs a look at every matching
+	// page, so a page that shows three of them counts only those.
+	FacetNames []string
 }
 
 // Limits of a query.

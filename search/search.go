@@ -19,9 +19,9 @@ import (
 type Result struct {
 	Total int   // pages matching, within the user's scope
 	Hits  []Hit // the requested window of them, best (or newest) first
-	// Facets, when asked for, maps kind, issuer, year, unit, case and status to the
-	// most frequent values among all matching pages (at most FacetSize each), most
-	// frequent first.
+	// Facets, when asked for, maps kind, issuer, year, unit, case and status (or
+	// those of Query.FacetNames) to the most frequent values among all matching
+	// pages (at most FacetSize each), most frequent first.
 	Facets map[string][]FacetCount
 	Took   time.Duration
 }
@@ -94,10 +94,14 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		return Result{}, err
 	}
 	out := Result{}
+	var facets []string // the facets counted
 	if q.Facets {
 		out.Facets = make(map[string][]FacetCount, len(facetFields))
 		for _, f := range facetFields {
-			out.Facets[f] = []FacetCount{}
+			if len(q.FacetNames) == 0 || slices.Contains(q.FacetNames, f) {
+				out.Facets[f] = []FacetCount{}
+				facets = append(facets, f)
+			}
 		}
 	}
 	if p.none {
@@ -107,7 +111,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 
 	// run runs one bleve search: size hits from from, scored or not, with the
 	// stored text of the hits and the facets when asked.
-	run := func(bq bquery.Query, from, size int, scored, facets bool) (*bleve.SearchResult, error) {
+	run := func(bq bquery.Query, from, size int, scored, withFacets bool) (*bleve.SearchResult, error) {
 		req := bleve.NewSearchRequestOptions(bq, size, from, false)
 		if !scored {
 			// Scores that nobody reads cost time; the conjunction runs unscored.
@@ -120,8 +124,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		if size > 0 {
 			req.Fields = []string{fieldText}
 		}
-		if facets {
-			for _, f := range facetFields {
+		if withFacets {
+			for _, f := range facets {
 				// Each shard returns its most frequent values; asking for more than
 				// are shown makes the merged counts exact for the values shown but
 				// for rare ties.
@@ -185,7 +189,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		out.Hits = append(out.Hits, Hit{DocumentID: docID, Page: page, Score: h.Score, Highlights: m.snippets(text)})
 	}
 	if q.Facets {
-		for _, f := range facetFields {
+		for _, f := range facets {
 			fr, ok := all.Facets[f]
 			if !ok || fr.Terms == nil {
 				continue

@@ -262,6 +262,38 @@ func TestLimits(t *testing.T) {
 	}
 }
 
+// TestFacetNames: a search counting some facets gives exactly the counts of a
+// search counting all of them for those, and no other facet.
+func TestFacetNames(t *testing.T) {
+	ix := fixtureIndex(t)
+	for _, text := range []string{"đất", "khieu nai", ""} {
+		q := admin(text)
+		q.Facets = true
+		all := mustSearch(t, ix, q)
+		q.FacetNames = []string{"kind", "year", "no-such-facet"}
+		some := mustSearch(t, ix, q)
+		if some.Total != all.Total || !slices.Equal(hitKeys(some), hitKeys(all)) {
+			t.Errorf("%q: total %d, hits %q with FacetNames; %d, %q without", text, some.Total, hitKeys(some), all.Total, hitKeys(all))
+		}
+		if len(all.Facets["kind"]) == 0 || len(all.Facets["year"]) == 0 {
+			t.Fatalf("%q: the fixture gives no kind or year facet: %v", text, all.Facets)
+		}
+		for name, counts := range all.Facets {
+			got, ok := some.Facets[name]
+			switch name {
+			case "kind", "year":
+				if !slices.Equal(got, counts) {
+					t.Errorf("%q: facet %s %v with FacetNames, %v without", text, name, got, counts)
+				}
+			default:
+				if ok {
+					t.Errorf("%q: facet %s counted (%v), not asked for", text, name, got)
+				}
+			}
+		}
+	}
+}
+
 // TestStoredTextUnchanged guards against analysers that change their input (bleve's
 // to_lower lowercases in place): snippets come from the text as the document has it.
 func TestStoredTextUnchanged(t *testing.T) {

@@ -87,7 +87,7 @@ func (p *pages) handleDashboard() http.Handler {
 			}
 			d.Overdue, d.Soon, d.NOverdue, d.NSoon = p.caseRows(overdue), p.caseRows(soon), nOverdue, nSoon
 			d.AllDue = caseListForm{Overdue: true, Mine: d.Mine}.query(1)
-			recent, _, err := svc.Cases(ctx, a, cases.CaseFilter{HandlerID: handler, OpenOnly: true, Limit: 8})
+			recent, _, err := svc.Cases(ctx, a, cases.CaseFilter{HandlerID: handler, OpenOnly: true, Limit: 8, NoTotal: true})
 			if err != nil {
 				p.fail(w, r, err)
 				return
@@ -99,7 +99,7 @@ func (p *pages) handleDashboard() http.Handler {
 			}
 		}
 		if cases.Can(a.User.Role, cases.PermDocumentLink) {
-			_, total, err := svc.Triage(ctx, a, 1, 0)
+			total, err := svc.TriageCount(ctx, a)
 			if err != nil {
 				p.fail(w, r, err)
 				return
@@ -108,38 +108,21 @@ func (p *pages) handleDashboard() http.Handler {
 		}
 		if cases.Can(a.User.Role, cases.PermDocumentRead) {
 			d.ShowsDocuments = true
-			// The store stamps a document's changes with the wall clock.
-			now := time.Now()
-			var hourPages int
-			for _, st := range []struct {
-				status ingest.Status
-				since  time.Time
-				docs   *int
-				pages  *int
-			}{
-				{ingest.StatusProcessing, time.Time{}, &d.Processing, nil},
-				{ingest.StatusStored, now.Add(-24 * time.Hour), &d.Processed, nil},
-				{ingest.StatusQuarantined, now.Add(-24 * time.Hour), &d.Quarantined, nil},
-				{ingest.StatusStored, now.Add(-time.Hour), nil, &hourPages},
-			} {
-				f, err := documentFilterFor(r, svc, a)
-				if err != nil {
-					p.fail(w, r, err)
-					return
-				}
-				f.Status, f.ChangedSince = st.status, st.since
-				docs, pages, err := p.deps.Documents.DocumentPages(ctx, f)
-				if err != nil {
-					p.fail(w, r, err)
-					return
-				}
-				if st.docs != nil {
-					*st.docs = docs
-				}
-				if st.pages != nil {
-					*st.pages = pages
-				}
+			f, err := documentFilterFor(r, svc, a)
+			if err != nil {
+				p.fail(w, r, err)
+				return
 			}
+			// The store stamps a document's changes with the wall clock. The four
+			// figures are one query.
+			now := time.Now()
+			c, err := p.deps.Documents.DocumentCounts(ctx, f, now.Add(-24*time.Hour), now.Add(-time.Hour))
+			if err != nil {
+				p.fail(w, r, err)
+				return
+			}
+			d.Processing, d.Processed, d.Quarantined = c.Processing, c.Stored, c.Quarantined
+			hourPages := c.RecentPages
 			d.PagesPerMinute = strconv.FormatFloat(float64(hourPages)/60, 'f', 1, 64)
 			if v.L.lang == "vi" {
 				d.PagesPerMinute = strings.Replace(d.PagesPerMinute, ".", ",", 1)

@@ -233,34 +233,66 @@ func (db *DB) UpdateCase(ctx context.Context, c *cases.Case, events []cases.Even
 
 // Cases implements cases.Store.
 func (db *DB) Cases(ctx context.Context, f cases.CaseFilter) ([]cases.Case, int, error) {
-	var where []string
-	var args []any
-	if f.UnitIDs != nil {
-		w, a := inIDs("unit_id", f.UnitIDs)
-		where, args = append(where, w), append(args, a...)
-	}
+	where, args := caseScope(f)
 	if f.Status != "" {
 		where, args = append(where, "status = ?"), append(args, f.Status)
 	}
 	if f.Kind != "" {
 		where, args = append(where, "kind = ?"), append(args, f.Kind)
 	}
-	if f.HandlerID != 0 {
-		where, args = append(where, "handler_id = ?"), append(args, f.HandlerID)
-	}
 	if f.OpenOnly {
-		where, args = append(where, "status <> ?"), append(args, cases.StatusClosed)
+		where = append(where, openCase)
 	}
 	order := "id DESC"
 	if !f.DueBefore.IsZero() {
 		where, args = append(where, "due_on <> '' AND due_on < ?"), append(args, cases.FormatDate(cases.Date(f.DueBefore)))
+		if !f.DueFrom.IsZero() {
+			where, args = append(where, "due_on >= ?"), append(args, cases.FormatDate(cases.Date(f.DueFrom)))
+		}
 		order = "due_on, id"
 	}
 	if t := strings.TrimSpace(f.Text); t != "" {
 		where = append(where, `(LOWER(code) LIKE ? ESCAPE '\' OR subject_key LIKE ? ESCAPE '\')`)
 		args = append(args, likeContains(strings.ToLower(t)), likeContains(viet.FoldKey(t)))
 	}
+	if f.NoTotal {
+		list, err := listRows(ctx, db, "cases", caseColumns, where, args, order, listLimit(f.Limit, 50), f.Offset, scanCase)
+		return list, 0, err
+	}
 	return listPage(ctx, db, "cases", caseColumns, where, args, order, listLimit(f.Limit, 50), f.Offset, scanCase)
+}
+
+// openCase is the condition of an open case. The status is written out, not a
+// parameter, so that the planners may use the partial index of open cases'
+// deadlines (migration 15) whatever the plan is prepared for.
+const openCase = "status <> '" + string(cases.StatusClosed) + "'"
+
+// caseScope is the condition of f's UnitIDs and HandlerID on the cases table.
+func caseScope(f cases.CaseFilter) ([]string, []any) {
+	var where []string
+	var args []any
+	if f.UnitIDs != nil {
+		w, a := inIDs("unit_id", f.UnitIDs)
+		where, args = append(where, w), append(args, a...)
+	}
+	if f.HandlerID != 0 {
+		where, args = append(where, "handler_id = ?"), append(args, f.HandlerID)
+	}
+	return where, args
+}
+
+// DueCounts implements cases.Store: one pass over the open cases due before
+// soonEnd, which the index cases_open_due (migration 15) holds with every column
+// the query reads.
+func (db *DB) DueCounts(ctx context.Context, f cases.CaseFilter, today, soonEnd time.Time) (overdue, soon int, err error) {
+	where, args := caseScope(f)
+	t, e := cases.FormatDate(cases.Date(today)), cases.FormatDate(cases.Date(soonEnd))
+	where = append(where, openCase, "due_on <> ''", "due_on < ?")
+	args = append([]any{t, t}, append(args, e)...)
+	err = db.sql.QueryRowContext(ctx, db.q(`SELECT COALESCE(SUM(CASE WHEN due_on < ? THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN due_on >= ? THEN 1 ELSE 0 END), 0) FROM cases WHERE `+strings.Join(where, " AND ")),
+		args...).Scan(&overdue, &soon)
+	return overdue, soon, db.classify("count cases by deadline", err)
 }
 
 func (db *DB) addEvent(ctx context.Context, tx *sql.Tx, ev cases.Event) error {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -159,19 +160,30 @@ func listPage[T any](ctx context.Context, db *DB, table, columns string, where [
 	if err := db.sql.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM `+table+cond), args...).Scan(&total); err != nil {
 		return nil, 0, db.classify("count "+table, err)
 	}
+	out, err := listRows(ctx, db, table, columns, where, args, order, limit, offset, scan)
+	return out, total, err
+}
+
+// listRows is listPage without the count, for a caller that reads no total.
+func listRows[T any](ctx context.Context, db *DB, table, columns string, where []string, args []any,
+	order string, limit, offset int, scan func(rowScanner) (T, error)) ([]T, error) {
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
 	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT `+columns+` FROM `+table+cond+` ORDER BY `+order+
-		` LIMIT ? OFFSET ?`), append(args, limit, max(offset, 0))...)
+		` LIMIT ? OFFSET ?`), append(slices.Clip(args), limit, max(offset, 0))...)
 	if err != nil {
-		return nil, 0, db.classify("list "+table, err)
+		return nil, db.classify("list "+table, err)
 	}
 	defer rows.Close()
 	out := []T{}
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {
-			return nil, 0, db.classify("list "+table, err)
+			return nil, db.classify("list "+table, err)
 		}
 		out = append(out, v)
 	}
-	return out, total, db.classify("list "+table, rows.Err())
+	return out, db.classify("list "+table, rows.Err())
 }

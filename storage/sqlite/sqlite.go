@@ -70,9 +70,10 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		// FULL: a committed row survives a power cut, which "nothing is lost" needs;
 		// NORMAL only survives a crash of the process.
 		"synchronous(FULL)",
-		// Reads map the file instead of copying each page through a system call
-		// into each connection's small cache: the statistics read a province's
-		// registers whole (make bench-reports).
+		// Pages read through a memory map, shared by every connection, rather
+		// than a read system call into each connection's 2 MB page cache: a
+		// province's tables are far larger than that cache (make bench-web,
+		// make bench-reports).
 		"mmap_size(1073741824)",
 	} {
 		q.Add("_pragma", p)

@@ -42,6 +42,8 @@ func TestDatabase(t *testing.T, open func(t *testing.T) *sqldb.DB) {
 	t.Run("CaseRecords", func(t *testing.T) { testCaseRecords(t, migrated(t)) })
 	t.Run("CaseCodes", func(t *testing.T) { testCaseCodes(t, migrated(t)) })
 	t.Run("CaseList", func(t *testing.T) { testCaseList(t, migrated(t)) })
+	t.Run("DueCounts", func(t *testing.T) { testDueCounts(t, migrated(t)) })
+	t.Run("DocumentCounts", func(t *testing.T) { testDocumentCounts(t, migrated(t)) })
 	t.Run("Parties", func(t *testing.T) { testParties(t, migrated(t)) })
 	t.Run("Grants", func(t *testing.T) { testGrants(t, migrated(t)) })
 	t.Run("Petitions", func(t *testing.T) { testPetitions(t, migrated(t)) })
