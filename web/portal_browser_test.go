@@ -16,10 +16,10 @@ func TestPortalBrowser(t *testing.T) {
 	srv := e.pageServer()
 
 	b := newBrowserSession(t, "portal-", 60*time.Second, 390, 844)
-	ctx := b.ctx
+	ctx := b.Ctx
 
-	do := b.do
-	page := b.page
+	do := b.Do
+	page := b.Page
 	// The portal has no script at all (TestPortalLookup checks its HTML): the
 	// form is submitted by the browser itself; DevTools runs axe-core.
 	do("open the portal on a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),

@@ -18,10 +18,10 @@ func TestBrowserAdmin(t *testing.T) {
 	srv := e.pageServer()
 
 	b := newBrowserSession(t, "admin-", 60*time.Second, 1280, 900)
-	ctx := b.ctx
+	ctx := b.Ctx
 
-	do := b.do
-	page := b.page
+	do := b.Do
+	page := b.Page
 
 	do("sign in", chromedp.Navigate(srv.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
 		chromedp.KeyEvent(uAdmin+"\t"), chromedp.KeyEvent("mật-khẩu-thử-nghiệm\r"), chromedp.WaitVisible(chromedp.CSS(`nav a[href="/admin/users"]`)))
