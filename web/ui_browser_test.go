@@ -1,19 +1,12 @@
 package web_test
 
 import (
-	"os"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 )
-
-// readmePages are the steps whose screenshots illustrate the README: with
-// KNTC_README_SCREENSHOTS=docs/screenshots the test writes them there (the
-// window as a person sees it first, re-encoded small).
-var readmePages = []string{"dashboard", "cases", "case", "search"}
 
 // TestBrowser drives a real headless Chromium (one for the whole test) through
 // the staff pages: sign in with the keyboard, the dashboard, the case list, a
@@ -28,15 +21,7 @@ func TestBrowser(t *testing.T) {
 	b := newBrowserSession(t, "", 90*time.Second, 1280, 900)
 	ctx := b.Ctx
 
-	// page checks the page now shown (heading, axe-core, screenshot) and, when
-	// asked, writes the README's picture of it.
-	page := func(name, wantH1 string) {
-		t.Helper()
-		b.Page(name, wantH1)
-		if readme := os.Getenv("KNTC_README_SCREENSHOTS"); readme != "" && slices.Contains(readmePages, name) {
-			b.Readme(readme, name)
-		}
-	}
+	page := b.Page
 	do := b.Do
 
 	do("open the login page", chromedp.Navigate(srv.URL+"/"))
