@@ -40,8 +40,23 @@ func TestMain(m *testing.M) {
 //
 // axe-core finds no WCAG 2.1 A/AA violation on any page; every step is
 // screenshotted into the artifacts folder (KNTC_TEST_ARTIFACTS).
+//
+// With KNTC_README_SCREENSHOTS=$PWD/docs/screenshots it also writes the README's
+// pictures of the main pages (the window as a person first sees it, small
+// paletted PNGs), the administration's unit tree among them.
 func TestStaffPagesEndToEnd(t *testing.T) {
 	browsertest.Tools(t) // skip (or fail under CI) before starting a server
+	readmeDir := os.Getenv("KNTC_README_SCREENSHOTS")
+	readme := func(b *browsertest.Session, name string, scrollTo string) {
+		t.Helper()
+		if readmeDir == "" {
+			return
+		}
+		if scrollTo != "" {
+			b.Do("scroll to "+scrollTo, chromedp.ScrollIntoView(chromedp.CSS(scrollTo)))
+		}
+		b.Readme(readmeDir, name)
+	}
 	dir := t.TempDir()
 	env := map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}
 	s := startServe(t, env, "--data-dir", dir, "--stable-delay", "1s")
@@ -111,6 +126,7 @@ func TestStaffPagesEndToEnd(t *testing.T) {
 	suggest := `#doc-` + docID + ` button[name=case][value="` + kn + `"]`
 	clerk.Do("see the case suggested", chromedp.WaitVisible(chromedp.CSS(suggest)))
 	clerk.Page("triage-arrival", "Tài liệu chờ phân loại")
+	readme(clerk, "triage", "")
 	clerk.Do("link it with one click", chromedp.Click(chromedp.CSS(suggest)), chromedp.WaitVisible(chromedp.CSS(".notice")))
 	if notice := clerk.Text(".notice"); !strings.Contains(notice, "Đã gắn 1 tài liệu vào hồ sơ "+kn) {
 		t.Errorf("after linking: %q", notice)
@@ -147,9 +163,12 @@ func TestStaffPagesEndToEnd(t *testing.T) {
 	handler.Do("sign in", chromedp.Navigate(s.url+"/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
 		chromedp.SendKeys(chromedp.CSS("#username"), "chuyen.vien"), chromedp.SendKeys(chromedp.CSS("#password"), pw+"\r"),
 		chromedp.WaitVisible(chromedp.CSS(".tiles")))
+	readme(handler, "dashboard", "")
 	handler.Do("open the case list", chromedp.Click(chromedp.CSS(`nav a[href="/cases"]`)), chromedp.WaitVisible(chromedp.CSS("table.list")))
+	readme(handler, "cases", "")
 	handler.Do("open the case", chromedp.Click(chromedp.CSS(`a[href="/cases/`+kn+`"]`)), chromedp.WaitVisible(chromedp.CSS("#h-steps")))
 	handler.Page("case", kn)
+	readme(handler, "case", "")
 	handler.Do("take a step", chromedp.Click(chromedp.CSS(`form.step button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(".notice")))
 	if notice := handler.Text(".notice"); !strings.Contains(notice, "Đã chuyển hồ sơ sang") {
 		t.Errorf("after the step: %q", notice)
@@ -166,6 +185,7 @@ func TestStaffPagesEndToEnd(t *testing.T) {
 	handler.Do("search without diacritics", chromedp.KeyEvent("giay chung nhan quyen su dung dat\r"),
 		chromedp.WaitVisible(chromedp.CSS("article.hit mark")))
 	handler.Page("search", "Tìm kiếm")
+	readme(handler, "search", "")
 	handler.Do("open the hit", chromedp.Click(chromedp.CSS(`article.hit a[href^="/documents/`+docID+`?q="]`)),
 		chromedp.WaitVisible(chromedp.CSS("figure.page-fig rect.hl")))
 	// The page image has loaded, with a box over each word of the hit.
@@ -178,6 +198,7 @@ func TestStaffPagesEndToEnd(t *testing.T) {
 		t.Errorf("the hit on the page image: image width %d, %d boxes (%v); want the page and a box per word", got.Loaded, got.Boxes, err)
 	}
 	handler.Page("viewer-highlight", "")
+	readme(handler, "viewer", "figure.page-fig")
 
 	// The leader: grant himself the denunciation's protected identity, reveal it.
 	leader := browsertest.New(t, "e2e-3-leader-", 8*time.Minute, 1280, 900)
@@ -214,4 +235,13 @@ func TestStaffPagesEndToEnd(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#username"), "chuyen.vien.gd"), chromedp.SendKeys(chromedp.CSS("#password"), pw+"\r"),
 		chromedp.WaitVisible(chromedp.CSS(".tiles")), chromedp.Navigate(s.url+"/cases/"+kn))
 	other.Page("not-found", "Không tìm thấy")
+
+	if readmeDir != "" {
+		admin := browsertest.New(t, "e2e-5-admin-", 8*time.Minute, 1280, 900)
+		admin.Do("sign in", chromedp.Navigate(s.url+"/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
+			chromedp.SendKeys(chromedp.CSS("#username"), "admin"), chromedp.SendKeys(chromedp.CSS("#password"), adminPassword+"\r"),
+			chromedp.WaitVisible(chromedp.CSS(`nav a[href="/admin/units"]`)), chromedp.Navigate(s.url+"/admin/units"), chromedp.WaitVisible(chromedp.CSS("#n-code")))
+		admin.Page("units", "Cây đơn vị")
+		readme(admin, "admin", "")
+	}
 }
