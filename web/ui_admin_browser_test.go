@@ -20,7 +20,7 @@ func TestBrowserAdmin(t *testing.T) {
 	quarantineFile(e, "don-bi-hong.pdf", "A")
 	srv := e.pageServer()
 
-	b := newBrowserSession(t, "admin-", 60*time.Second, 1280, 900)
+	b := newBrowserSession(t, "admin-", 3*time.Minute, 1280, 900)
 	ctx := b.Ctx
 
 	do := b.Do
