@@ -572,6 +572,12 @@ type TriageItem struct {
 // Triage lists the stored documents of the actor's units that are in no case, with
 // the suggestions the actor may act on.
 func (s *Service) Triage(ctx context.Context, a Actor, limit, offset int) ([]TriageItem, int, error) {
+	return s.TriageOf(ctx, a, "", limit, offset)
+}
+
+// TriageOf is Triage kept to one unit of the actor's scope (by code; "" is every
+// unit of it): a unit outside the scope lists nothing.
+func (s *Service) TriageOf(ctx context.Context, a Actor, unit string, limit, offset int) ([]TriageItem, int, error) {
 	if err := a.require(PermDocumentLink); err != nil {
 		return nil, 0, err
 	}
@@ -580,6 +586,7 @@ func (s *Service) Triage(ctx context.Context, a Actor, limit, offset int) ([]Tri
 		return nil, 0, err
 	}
 	f.Limit, f.Offset = limit, offset
+	f.UnitCode = unit
 	docs, total, err := s.Docs.Documents(ctx, f)
 	if err != nil {
 		return nil, 0, err

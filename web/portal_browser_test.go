@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"kntc/cases"
+	"kntc/internal/browsertest"
 )
 
 // TestPortalBrowser: on a phone-sized viewport (390×844, mobile), a citizen opens the portal, types the code and PIN and sees the case;
@@ -25,10 +26,10 @@ func TestPortalBrowser(t *testing.T) {
 	srv := e.pageServer()
 
 	b := newBrowserSession(t, "portal-", 240*time.Second, 390, 844)
-	ctx := b.ctx
+	ctx := b.Ctx
 
-	do := b.do
-	page := b.page
+	do := b.Do
+	page := b.Page
 	// The portal has no script at all (TestPortalLookup checks its HTML): the
 	// form is submitted by the browser itself; DevTools runs axe-core.
 	do("open the portal on a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
@@ -52,8 +53,8 @@ func TestPortalBrowser(t *testing.T) {
 
 // portalFormsBrowser is the forms' part of TestPortalBrowser (one Chromium per
 // test process).
-func portalFormsBrowser(t *testing.T, e *env, b *browserSession, srv string) {
-	ctx, do, page := b.ctx, b.do, b.page
+func portalFormsBrowser(t *testing.T, e *env, b *browsertest.Session, srv string) {
+	ctx, do, page := b.Ctx, b.Do, b.Page
 	if _, err := e.svc.Ask(e.ctx, cases.Question{Topic: cases.TopicLand, Text: "Thời hiệu khiếu nại quyết định thu hồi đất là bao lâu?"}); err != nil {
 		t.Fatal(err)
 	}

@@ -73,16 +73,150 @@ func (p *pages) unitTree(r *http.Request) ([]unitRow, error) {
 	return out, nil
 }
 
+// unitForm is the unit form as typed, with its problems by field.
+type unitForm struct {
+	Code, Name, Level, Parent string
+	Problems                  map[string]string
+}
+
+// unitsPage is the unit tree with the form to add a unit.
+type unitsPage struct {
+	Units  []unitRow
+	Levels []auth.Level
+	Form   unitForm
+}
+
+func (p *pages) renderUnits(w http.ResponseWriter, r *http.Request, status int, v view, f unitForm) {
+	rows, err := p.unitTree(r)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	v.Path = "/admin/units" // the language switch comes back here, not to a POST
+	v.Data = unitsPage{Units: rows, Levels: auth.Levels, Form: f}
+	p.render(w, r, status, "admin_units", v)
+}
+
 func (p *pages) handleAdminUnits() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rows, err := p.unitTree(r)
-		if err != nil {
+		v := p.view(r, "admin-units", "admin.units.title")
+		q := r.URL.Query()
+		if code := q.Get("created"); code != "" && utf8Len(code) <= 32 {
+			v.Notice = v.L.T("admin.units.created", code)
+		}
+		if code := q.Get("renamed"); code != "" && utf8Len(code) <= 32 {
+			v.Notice = v.L.T("admin.units.renamed", code)
+		}
+		p.renderUnits(w, r, http.StatusOK, v, unitForm{Level: string(auth.LevelCommune)})
+	})
+}
+
+// handleAdminUnitCreate adds a unit under its parent through auth.Service.AddUnit
+// (the checks of POST /api/v1/units; the store audits the creation under the
+// signed-in administrator); the problems come back next to their fields.
+func (p *pages) handleAdminUnitCreate() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := p.view(r, "admin-units", "admin.units.title")
+		form := r.PostForm
+		f := unitForm{Code: strings.TrimSpace(textin.Strip(form.Get("code"))), Name: textin.Strip(form.Get("name")),
+			Level: form.Get("level"), Parent: form.Get("parent"), Problems: map[string]string{}}
+		u := auth.Unit{Code: f.Code, Name: f.Name, Level: auth.Level(f.Level)}
+		if strings.TrimSpace(f.Parent) == "" {
+			f.Problems["parent"] = v.L.T("form.required")
+		} else {
+			u.ParentID = p.unitField(r, f.Problems, "parent", f.Parent, v.L)
+		}
+		if err := auth.ValidateUnit(&u); err != nil && !fieldProblems(f.Problems, err) {
 			p.fail(w, r, err)
 			return
 		}
+		if len(f.Problems) == 0 {
+			err := p.deps.Accounts.AddUnit(r.Context(), &u)
+			if err == nil {
+				p.logger.InfoContext(r.Context(), "unit created", "unit", u.Code, "by", v.User.ID, "via", "page")
+				http.Redirect(w, r, "/admin/units?created="+url.QueryEscape(u.Code), http.StatusSeeOther)
+				return
+			}
+			switch {
+			case errors.Is(err, errs.ErrConflict):
+				f.Problems["code"] = problemText(err)
+			case errors.Is(err, errs.ErrNotFound):
+				f.Problems["parent"] = v.L.T("admin.unit.unknown", f.Parent)
+			case !fieldProblems(f.Problems, err):
+				p.fail(w, r, err)
+				return
+			}
+		}
+		v.Error = v.L.T("form.problems")
+		p.renderUnits(w, r, http.StatusUnprocessableEntity, v, f)
+	})
+}
+
+// unitPage is one unit with its rename form.
+type unitPage struct {
+	Unit unitRow
+	Form unitForm
+}
+
+// adminUnit is the unit the path names (code or ID), else the 404 page.
+func (p *pages) adminUnit(w http.ResponseWriter, r *http.Request) (unitRow, bool) {
+	u, err := unitByRef(r, p.deps.Accounts, chi.URLParam(r, "unit"))
+	if err == nil {
+		var rows []unitRow
+		if rows, err = p.unitTree(r); err == nil {
+			for _, row := range rows {
+				if row.ID == u.ID {
+					return row, true
+				}
+			}
+			err = errs.ErrNotFound
+		}
+	}
+	p.fail(w, r, err)
+	return unitRow{}, false
+}
+
+func (p *pages) renderUnit(w http.ResponseWriter, r *http.Request, status int, v view, u unitRow, f unitForm) {
+	v.Title = v.L.T("admin.unit.title", u.Name)
+	v.Path = "/admin/units/" + url.PathEscape(u.Code)
+	v.Data = unitPage{Unit: u, Form: f}
+	p.render(w, r, status, "admin_unit", v)
+}
+
+func (p *pages) handleAdminUnit() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, ok := p.adminUnit(w, r)
+		if !ok {
+			return
+		}
 		v := p.view(r, "admin-units", "admin.units.title")
-		v.Data = rows
-		p.render(w, r, http.StatusOK, "admin_units", v)
+		p.renderUnit(w, r, http.StatusOK, v, u, unitForm{Name: u.Name})
+	})
+}
+
+// handleAdminUnitRename renames a unit through auth.Service.RenameUnit (as
+// PATCH /api/v1/units/{unit}; audited by the store); its code, which hot folders
+// and the audit trail name it by, stays.
+func (p *pages) handleAdminUnitRename() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, ok := p.adminUnit(w, r)
+		if !ok {
+			return
+		}
+		v := p.view(r, "admin-units", "admin.units.title")
+		f := unitForm{Name: textin.Strip(r.PostForm.Get("name")), Problems: map[string]string{}}
+		_, err := p.deps.Accounts.RenameUnit(r.Context(), u.ID, f.Name)
+		if err == nil {
+			p.logger.InfoContext(r.Context(), "unit renamed", "unit", u.Code, "by", v.User.ID, "via", "page")
+			http.Redirect(w, r, "/admin/units?renamed="+url.QueryEscape(u.Code), http.StatusSeeOther)
+			return
+		}
+		if !fieldProblems(f.Problems, err) {
+			p.fail(w, r, err)
+			return
+		}
+		v.Error = v.L.T("form.problems")
+		p.renderUnit(w, r, http.StatusUnprocessableEntity, v, u, f)
 	})
 }
 
@@ -530,6 +664,9 @@ func addAdminPageRoutes(r chi.Router, p *pages) {
 	r.Group(func(r chi.Router) {
 		r.Use(p.adminOnly)
 		r.Method("GET", "/admin/units", p.handleAdminUnits())
+		r.Method("POST", "/admin/units", p.handleAdminUnitCreate())
+		r.Method("GET", "/admin/units/{unit}", p.handleAdminUnit())
+		r.Method("POST", "/admin/units/{unit}", p.handleAdminUnitRename())
 		r.Method("GET", "/admin/users", p.handleAdminUsers())
 		r.Method("POST", "/admin/users", p.handleAdminUserCreate())
 		r.Method("GET", "/admin/users/{user}", p.handleAdminUser())

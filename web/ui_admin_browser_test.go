@@ -5,23 +5,26 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"kntc/internal/browsertest"
 )
 
 // TestBrowserAdmin: in a real Chromium, an administrator signs in and creates an
 // account with the keyboard alone (Tab from field to field, arrow keys in the
 // lists, Enter submits); a first try with a short password comes back with the
-// problem next to the field; the users page, the account, the ingestion monitor
-// and the audit trail pass axe-core (WCAG 2.1 A/AA) and are screenshotted.
+// problem next to the field; a unit is added the same way; the users page, the
+// account, the ingestion monitor, the audit trail, the unit tree and a unit's
+// page pass axe-core (WCAG 2.1 A/AA) and are screenshotted.
 func TestBrowserAdmin(t *testing.T) {
 	e := newEnv(t)
 	quarantineFile(e, "don-bi-hong.pdf", "A")
 	srv := e.pageServer()
 
-	b := newBrowserSession(t, "admin-", 60*time.Second, 1280, 900)
-	ctx := b.ctx
+	b := newBrowserSession(t, "admin-", 3*time.Minute, 1280, 900)
+	ctx := b.Ctx
 
-	do := b.do
-	page := b.page
+	do := b.Do
+	page := b.Page
 
 	do("sign in", chromedp.Navigate(srv.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
 		chromedp.KeyEvent(uAdmin+"\t"), chromedp.KeyEvent("mật-khẩu-thử-nghiệm\r"), chromedp.WaitVisible(chromedp.CSS(`nav a[href="/admin/users"]`)))
@@ -61,4 +64,23 @@ func TestBrowserAdmin(t *testing.T) {
 	page("audit", "Nhật ký")
 	do("open the unit tree", chromedp.Navigate(srv.URL+"/admin/units"), chromedp.WaitVisible(chromedp.CSS("table.list")))
 	page("units", "Cây đơn vị")
+	// A unit added with the keyboard: a first try without a name shows the
+	// problem next to the field.
+	do("type a unit without its name", chromedp.Focus(chromedp.CSS("#n-code")),
+		chromedp.KeyEvent("LH\t"),
+		chromedp.KeyEvent("X\t"), // type-ahead in the level list: Xã, phường, thị trấn
+		chromedp.KeyEvent("A\t"), // in the parent list: A · UBND huyện A
+		chromedp.KeyEvent("\r"),  // on the button
+		chromedp.WaitVisible(chromedp.CSS("#n-name-error")))
+	if probs := browsertest.Eval[string](b, `[...document.querySelectorAll(".field-error")].map(e => e.id).join(" ")`); probs != "n-name-error" {
+		t.Fatalf("problems shown: %q, want only the name's", probs)
+	}
+	page("units-problem", "Cây đơn vị")
+	do("type its name", chromedp.Focus(chromedp.CSS("#n-name")), chromedp.KeyEvent("UBND phường Long Hoa\r"),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/units/LH"]`)))
+	if u, err := e.accounts.Store.UnitByCode(e.ctx, "LH"); err != nil || u.Name != "UBND phường Long Hoa" {
+		t.Errorf("the unit made with the keyboard: %+v %v", u, err)
+	}
+	do("open the unit", chromedp.Click(chromedp.CSS(`a[href="/admin/units/LH"]`)), chromedp.WaitVisible(chromedp.CSS("#r-name")))
+	page("unit", "UBND phường Long Hoa")
 }

@@ -300,3 +300,94 @@ func TestPagesIngestMonitor(t *testing.T) {
 		t.Errorf("audited %v, want %v", acts, want)
 	}
 }
+
+// TestPagesAdminUnits: an administrator adds a unit under a parent and renames
+// it through auth.Service (the API's checks); bad input comes back with each
+// problem next to its field and the input kept; a taken code is said next to
+// the code; each change is in the audit trail under the administrator, as the
+// API's are. Nobody else reaches these pages (403).
+func TestPagesAdminUnits(t *testing.T) {
+	e := newEnv(t)
+	srv := e.pageServer()
+	c := newPageClientAs(t, srv, uAdmin)
+
+	code, body, _ := c.get("/admin/units")
+	if code != 200 || !strings.Contains(body, `action="/admin/units"`) || !strings.Contains(body, `href="/admin/units/A"`) {
+		t.Fatalf("unit tree with its form: %d\n%s", code, body)
+	}
+	for _, tc := range []struct {
+		name   string
+		form   url.Values
+		fields []string
+	}{
+		{"everything wrong", url.Values{"code": {"xã lạ!"}, "name": {""}, "level": {"galaxy"}, "parent": {""}}, []string{"code", "name", "level", "parent"}},
+		{"no such parent", url.Values{"code": {"LH"}, "name": {"UBND phường Long Hoa"}, "level": {"commune"}, "parent": {"ZZ"}}, []string{"parent"}},
+		{"a taken code", url.Values{"code": {"B"}, "name": {"UBND phường Long Hoa"}, "level": {"commune"}, "parent": {"A"}}, []string{"code"}},
+		{"overlong", url.Values{"code": {strings.Repeat("X", 500)}, "name": {strings.Repeat("dài ", 300)}, "level": {"commune"}, "parent": {"A"}}, []string{"code", "name"}},
+	} {
+		code, body, _ := c.post("/admin/units", tc.form)
+		if code != http.StatusUnprocessableEntity {
+			t.Errorf("%s: %d, want 422", tc.name, code)
+			continue
+		}
+		for _, f := range tc.fields {
+			if !strings.Contains(body, `id="n-`+f+`-error"`) {
+				t.Errorf("%s: no problem next to %s", tc.name, f)
+			}
+		}
+		if n := strings.Count(body, `class="field-error"`); n != len(tc.fields) {
+			t.Errorf("%s: %d problems shown, want %d", tc.name, n, len(tc.fields))
+		}
+	}
+	if _, body, _ := c.post("/admin/units", url.Values{"code": {"LH"}, "name": {"UBND phường Long Hoa"}, "level": {"commune"}, "parent": {"ZZ"}}); !strings.Contains(body, `value="UBND phường Long Hoa"`) {
+		t.Error("the typed name is not kept")
+	}
+
+	// NFD input is stored NFC.
+	code, _, res := c.post("/admin/units", url.Values{"code": {"LH"}, "name": {"UBND phu\u031bo\u031b\u0300ng Long Hoa"}, "level": {"commune"}, "parent": {"A"}})
+	if code != http.StatusSeeOther || res.Header.Get("Location") != "/admin/units?created=LH" {
+		t.Fatalf("create: %d %s", code, res.Header.Get("Location"))
+	}
+	lh, err := e.accounts.Store.UnitByCode(e.ctx, "LH")
+	if err != nil || lh.Name != "UBND phường Long Hoa" || lh.ParentID != e.units["A"].ID || lh.Level != auth.LevelCommune {
+		t.Fatalf("the unit made: %+v %v", lh, err)
+	}
+	if _, body, _ := c.get("/admin/units?created=LH"); !strings.Contains(body, "Đã thêm đơn vị LH.") || !strings.Contains(body, "depth-2") {
+		t.Errorf("after creating: no notice, or LH not under A")
+	}
+
+	code, body, _ = c.get("/admin/units/LH")
+	if code != 200 || !strings.Contains(body, `action="/admin/units/LH"`) || !strings.Contains(body, `value="UBND phường Long Hoa"`) {
+		t.Fatalf("the unit's page: %d\n%s", code, body)
+	}
+	if code, body, _ := c.post("/admin/units/LH", url.Values{"name": {""}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="r-name-error"`) {
+		t.Errorf("rename to nothing: %d", code)
+	}
+	code, _, res = c.post("/admin/units/LH", url.Values{"name": {"UBND phường Long Hoa (mới)"}})
+	if code != http.StatusSeeOther || res.Header.Get("Location") != "/admin/units?renamed=LH" {
+		t.Fatalf("rename: %d %s", code, res.Header.Get("Location"))
+	}
+	if u, _ := e.accounts.Store.UnitByCode(e.ctx, "LH"); u.Name != "UBND phường Long Hoa (mới)" {
+		t.Errorf("renamed to %q", u.Name)
+	}
+	if code, _, _ := c.get("/admin/units/NOPE"); code != http.StatusNotFound {
+		t.Errorf("no such unit: %d, want 404", code)
+	}
+	audit := e.auditOf(e.users[uAdmin].ID)
+	if count(audit, cases.ActionCreate, "unit:LH") != 1 || count(audit, cases.ActionUpdate, "unit:LH") != 1 {
+		t.Errorf("the administrator's audit entries: %+v", audit)
+	}
+
+	for _, user := range []string{uClerk, uLeader, uLeaderP} {
+		o := newPageClientAs(t, srv, user)
+		if code, _, _ := o.get("/admin/units/A"); code != http.StatusForbidden {
+			t.Errorf("%s GET the unit page: %d, want 403", user, code)
+		}
+		if code, _, _ := o.post("/admin/units", url.Values{"code": {"X1"}, "name": {"X"}, "level": {"commune"}, "parent": {"A"}}); code != http.StatusForbidden {
+			t.Errorf("%s POST a unit: %d, want 403", user, code)
+		}
+	}
+	if _, err := e.accounts.Store.UnitByCode(e.ctx, "X1"); err == nil {
+		t.Error("a non-administrator added a unit")
+	}
+}

@@ -1,118 +1,12 @@
 package web_test
 
 import (
-	"bytes"
-	"image"
-	"image/color/palette"
-	"image/draw"
-	"image/png"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"kntc/internal/testenv"
 )
-
-// browserTools finds Debian's Chromium and axe-core (the npm package), which
-// deploy/test.sh installs: KNTC_CHROMIUM or chromium on the PATH, KNTC_AXE_JS or
-// the copy in the test cache. Missing, the test says so in one line (and fails
-// under CI).
-func browserTools(t *testing.T) (chromium, axe string) {
-	t.Helper()
-	chromium = os.Getenv("KNTC_CHROMIUM")
-	if chromium == "" {
-		for _, name := range []string{"chromium", "chromium-browser"} {
-			if p, err := exec.LookPath(name); err == nil {
-				chromium = p
-				break
-			}
-		}
-	}
-	if chromium == "" {
-		testenv.Missing(t, "Chromium", "no chromium on the PATH and no KNTC_CHROMIUM")
-	}
-	axe = os.Getenv("KNTC_AXE_JS")
-	if axe == "" {
-		cache := os.Getenv("KNTC_CACHE_DIR")
-		if cache == "" {
-			if dir, err := os.UserCacheDir(); err == nil {
-				cache = filepath.Join(dir, "kntc")
-			}
-		}
-		matches, _ := filepath.Glob(filepath.Join(cache, "axe-core-*", "node_modules", "axe-core", "axe.min.js"))
-		if len(matches) > 0 {
-			axe = matches[len(matches)-1]
-		}
-	}
-	if axe == "" {
-		testenv.Missing(t, "axe-core", "no KNTC_AXE_JS and no axe-core in the test cache")
-	}
-	return chromium, axe
-}
-
-// artifactsDir is where the screenshots go: KNTC_TEST_ARTIFACTS, or a new
-// temporary directory that is kept and named in the log.
-func artifactsDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("KNTC_TEST_ARTIFACTS")
-	if dir == "" {
-		var err error
-		if dir, err = os.MkdirTemp("", "kntc-browser-"); err != nil {
-			t.Fatal(err)
-		}
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshots in %s", dir)
-	return dir
-}
-
-// readmePages are the steps whose screenshots illustrate the README: with
-// KNTC_README_SCREENSHOTS=docs/screenshots the test writes them there (the
-// window as a person sees it first, re-encoded small).
-var readmePages = []string{"dashboard", "cases", "case", "search"}
-
-// writeSmallPNG writes a screenshot as a paletted PNG (the pages use few
-// colours), at most 150 KB.
-func writeSmallPNG(t *testing.T, path string, shot []byte) {
-	t.Helper()
-	img, err := png.Decode(bytes.NewReader(shot))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pal := image.NewPaletted(img.Bounds(), palette.WebSafe)
-	draw.Draw(pal, pal.Rect, img, img.Bounds().Min, draw.Src)
-	var b bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&b, pal); err != nil {
-		t.Fatal(err)
-	}
-	if b.Len() > 150_000 {
-		t.Errorf("%s: %d bytes, over 150 KB", path, b.Len())
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// axeViolation is one rule axe-core found broken on a page.
-type axeViolation struct {
-	ID, Impact, Help string
-	Nodes            []struct {
-		Target []any
-	}
-}
-
-// axeResult is what axe.run found, as the test asks it back.
-type axeResult struct {
-	Violations []axeViolation
-	Passes     int
-}
 
 // TestBrowser drives a real headless Chromium (one for the whole test) through
 // the staff pages: sign in with the keyboard, the dashboard, the case list, a
@@ -125,22 +19,10 @@ func TestBrowser(t *testing.T) {
 	srv := e.pageServer()
 
 	b := newBrowserSession(t, "", 90*time.Second, 1280, 900)
-	ctx := b.ctx
+	ctx := b.Ctx
 
-	// page checks the page now shown (heading, axe-core, screenshot) and, when
-	// asked, writes the README's picture of it.
-	page := func(name, wantH1 string) {
-		t.Helper()
-		b.page(name, wantH1)
-		if readme := os.Getenv("KNTC_README_SCREENSHOTS"); readme != "" && slices.Contains(readmePages, name) {
-			view, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-			if err != nil {
-				t.Fatalf("%s: screenshot: %v", name, err)
-			}
-			writeSmallPNG(t, filepath.Join(readme, name+".png"), view)
-		}
-	}
-	do := b.do
+	page := b.Page
+	do := b.Do
 
 	do("open the login page", chromedp.Navigate(srv.URL+"/"))
 	page("login", "Đăng nhập")

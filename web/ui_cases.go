@@ -299,6 +299,7 @@ type casePage struct {
 	Steps      []step
 	Results    []cases.Result
 	Events     []cases.Event
+	Timeline   []timelineEntry // Events in words (ui_timeline.go)
 	Parties    []cases.Party
 	CanReveal  bool // granted: the protected parties can be shown
 	Revealed   bool
@@ -356,6 +357,7 @@ func (p *pages) loadCasePage(r *http.Request, code string, reveal bool) (casePag
 	if cp.Events, err = svc.Events(ctx, a, c.Code); err != nil {
 		return casePage{}, err
 	}
+	cp.Timeline = p.timeline(ctx, p.printer(r), cp.Events)
 	if reveal {
 		cp.Parties, err = svc.Parties(ctx, a, c.Code)
 		cp.Revealed = true

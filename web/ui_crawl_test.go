@@ -180,22 +180,46 @@ func crawl(t *testing.T, c *pageClient, max int) []string {
 	return ok
 }
 
+// crawlRoles are the users TestPagesCrawl signs in as: every one, or under the
+// race detector (CI), one of each role and scope whose pages differ — the
+// clerk, the unit's leader, a handler of another unit, the province's leader,
+// the inspector and the administrator. The two left out there, a handler of
+// unit A and one granted a protected identity, differ from those kept only in
+// rules TestPagesRoleScope checks page by page for every user.
+func crawlRoles() []string {
+	if !raceEnabled {
+		return requesters
+	}
+	return []string{uClerk, uLeader, uInspector, uHandlerB, uLeaderP, uAdmin}
+}
+
 // TestPagesCrawl: for every role, every link and every form of the staff pages
 // answers a page, a redirect, 403 or 404, never an error; nobody reaches a case
-// outside their scope, and an administrator sees no case.
+// outside their scope, and an administrator sees no case. The crawler reaches
+// the forms of a clerk and of a leader.
 func TestPagesCrawl(t *testing.T) {
 	e := newEnv(t)
 	codes := pageWorld(e)
 	quarantineFile(e, "hong.pdf", "A")
 	srv := e.pageServer()
+	forms := map[string][]string{
+		uLeader: {"/cases/new", "/petitions/new", "/visits/new", "/cases/" + codes["denunciation"] + "/extension",
+			"/cases/" + codes["denunciation"] + "/grant", "/cases/" + codes["complaint"] + "/upload"},
+		uClerk: {"/cases/new", "/petitions/new", "/visits/new", "/cases/" + codes["complaint"] + "/upload"},
+	}
 	// The administrator crawls last: their forms disable accounts and reset
 	// passwords the others sign in with.
-	order := append(slices.DeleteFunc(slices.Clone(requesters), func(u string) bool { return u == uAdmin }), uAdmin)
+	order := append(slices.DeleteFunc(crawlRoles(), func(u string) bool { return u == uAdmin }), uAdmin)
 	for _, user := range order {
 		t.Run(user, func(t *testing.T) {
 			c := newPageClient(t, srv)
 			c.login(user)
-			ok := crawl(t, c, 150)
+			ok := crawl(t, c, 200)
+			for _, p := range forms[user] {
+				if !slices.ContainsFunc(ok, func(o string) bool { return strings.HasPrefix(o, p) }) {
+					t.Errorf("%s: the crawler did not reach %s (reached %v)", user, p, ok)
+				}
+			}
 			t.Logf("%s: %d pages", user, len(ok))
 			if len(ok) < 2 || user != uAdmin && len(ok) < 5 {
 				t.Errorf("%s reached only %v", user, ok)
@@ -229,7 +253,7 @@ func TestPagesCrawl(t *testing.T) {
 			if user == uClerk && viewer == 0 {
 				t.Errorf("%s never reached the document viewer: %v", user, ok)
 			}
-			for _, p := range map[string][]string{uAdmin: {"/admin/ingest", "/admin/units", "/admin/users", "/admin/audit"},
+			for _, p := range map[string][]string{uAdmin: {"/admin/ingest", "/admin/units", "/admin/users", "/admin/audit", "/admin/units/A"},
 				uInspector: {"/admin/audit"}}[user] {
 				if !slices.Contains(ok, p) {
 					t.Errorf("%s did not reach %s", user, p)
@@ -250,4 +274,47 @@ func newPageClientAs(t *testing.T, srv *httptest.Server, user string) *pageClien
 	c := newPageClient(t, srv)
 	c.login(user)
 	return c
+}
+
+// TestPagesRoleScope checks the role × scope rules of the staff pages page by
+// page for every user (the crawler walks fewer of them under the race
+// detector): the case pages of unit A and of unit B, the reveal of a protected
+// identity (only the granted user sees it), the triage inbox, the case list,
+// the administration and the audit trail. Each answer is exactly the page, 403
+// or the 404 page.
+func TestPagesRoleScope(t *testing.T) {
+	e := newEnv(t)
+	codes := pageWorld(e)
+	srv := e.pageServer()
+	caseA, caseB, secret := "/cases/"+codes["complaint"], "/cases/"+codes["other"], "/cases/"+codes["denunciation"]+"?reveal=1"
+	paths := []string{caseA, caseB, secret, "/triage", "/cases", "/admin/users", "/admin/units/A", "/admin/audit"}
+	for _, tc := range []struct {
+		user string
+		want []int // in the order of paths
+	}{
+		{uAdmin, []int{403, 403, 403, 403, 403, 200, 200, 200}},
+		{uClerk, []int{200, 404, 200, 200, 200, 403, 403, 403}},
+		{uHandler, []int{200, 404, 200, 200, 200, 403, 403, 403}},
+		{uGranted, []int{200, 404, 200, 200, 200, 403, 403, 403}},
+		{uLeader, []int{200, 404, 200, 200, 200, 403, 403, 403}},
+		{uInspector, []int{200, 404, 200, 403, 200, 403, 403, 200}},
+		{uHandlerB, []int{404, 200, 404, 200, 200, 403, 403, 403}},
+		{uLeaderP, []int{200, 200, 200, 200, 200, 403, 403, 403}},
+	} {
+		c := newPageClientAs(t, srv, tc.user)
+		for i, p := range paths {
+			code, body, _ := c.get(p)
+			if code != tc.want[i] {
+				t.Errorf("%s GET %s: %d, want %d", tc.user, p, code, tc.want[i])
+			}
+			if p == secret && code == 200 {
+				if shown := secretIn(body) != ""; shown != (tc.user == uGranted) {
+					t.Errorf("%s GET %s: the protected identity shown %t", tc.user, p, shown)
+				}
+			}
+		}
+	}
+	if n := count(e.auditOf(e.users[uGranted].ID), cases.ActionSecretRead, "case:"+codes["denunciation"]); n != 1 {
+		t.Errorf("the granted user's reveal: %d audit entries, want 1", n)
+	}
 }

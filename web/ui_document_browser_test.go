@@ -20,7 +20,7 @@ func TestBrowserDocumentViewer(t *testing.T) {
 	srv := e.pageServer()
 
 	b := newBrowserSession(t, "document-", 60*time.Second, 1280, 900)
-	ctx := b.ctx
+	ctx := b.Ctx
 
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/login"),
 		chromedp.WaitVisible(chromedp.CSS("#username")),
@@ -61,8 +61,8 @@ func TestBrowserDocumentViewer(t *testing.T) {
 	if got.Loaded != 600 || got.Boxes != 3 || !got.Over {
 		t.Errorf("viewer in the browser: image width %d, %d boxes, layer over the image %t; want 600, 3, true", got.Loaded, got.Boxes, got.Over)
 	}
-	b.axe("viewer")
-	png := b.shot("viewer")
+	b.Axe("viewer")
+	png := b.Shot("viewer")
 	if !strings.HasPrefix(string(png), "\x89PNG") {
 		t.Errorf("the screenshot is not a PNG")
 	}

@@ -17,9 +17,9 @@ func TestBrowserForms(t *testing.T) {
 	e := newEnv(t)
 	srv := e.pageServer()
 	b := newBrowserSession(t, "forms-", 60*time.Second, 1280, 900)
-	ctx := b.ctx
-	do := b.do
-	check := func(name string) { b.axe(name); b.shot(name) }
+	ctx := b.Ctx
+	do := b.Do
+	check := func(name string) { b.Axe(name); b.Shot(name) }
 
 	do("sign in with the keyboard", chromedp.Navigate(srv.URL+"/login"),
 		chromedp.WaitVisible(chromedp.CSS("#username")),

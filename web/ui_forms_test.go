@@ -348,28 +348,3 @@ func TestPagesFormsBadInput(t *testing.T) {
 		}
 	}
 }
-
-// TestPagesCrawlForms: the crawler (which submits every form it finds, as
-// found) reaches the new forms as a leader and a clerk, and none answers a 5xx
-// (crawl fails on one).
-func TestPagesCrawlForms(t *testing.T) {
-	e := newEnv(t)
-	codes := pageWorld(e)
-	srv := e.pageServer()
-	for user, want := range map[string][]string{
-		uLeader: {"/cases/new", "/petitions/new", "/visits/new", "/cases/" + codes["denunciation"] + "/extension",
-			"/cases/" + codes["denunciation"] + "/grant", "/cases/" + codes["complaint"] + "/upload"},
-		uClerk: {"/cases/new", "/petitions/new", "/visits/new", "/cases/" + codes["complaint"] + "/upload"},
-	} {
-		ok := crawl(t, newPageClientAs(t, srv, user), 200)
-		for _, p := range want {
-			found := false
-			for _, o := range ok {
-				found = found || strings.HasPrefix(o, p)
-			}
-			if !found {
-				t.Errorf("%s: the crawler did not reach %s (reached %v)", user, p, ok)
-			}
-		}
-	}
-}

@@ -20,10 +20,55 @@ import (
 // suggested for it and why; linked one at a time (a button per suggested case)
 // or several at once (checkboxes, one case), through cases.Service.Link as the
 // JSON API. New arrivals come in without a reload: triage.js asks
-// /triage/fragment for the rows changed since the newest it holds.
+// /triage/fragment for the rows changed since the newest it holds. Beyond a page
+// the inbox is paged (?page=), and it can be kept to one unit (?unit=); both are
+// kept by the pager, the link forms and the poll.
 
-// triagePageSize is how many documents the inbox shows (and polls).
+// triagePageSize is how many documents a page of the inbox shows (and polls).
 const triagePageSize = 50
+
+// maxTriagePage bounds ?page= (50,000 documents awaiting triage is a backlog no
+// office has; a larger number is read as the last page).
+const maxTriagePage = 1000
+
+// triageFilter is what the inbox is kept to: a unit of the user's scope (its
+// code, "" for all) and a page (from 1).
+type triageFilter struct {
+	Unit string
+	Page int
+}
+
+// triageFilterOf reads the filter from a query or a form; what is not a valid
+// page is the first.
+func triageFilterOf(v url.Values) triageFilter {
+	f := triageFilter{Unit: strings.TrimSpace(v.Get("unit")), Page: 1}
+	if utf8Len(f.Unit) > 40 {
+		f.Unit = ""
+	}
+	if n, err := strconv.Atoi(v.Get("page")); err == nil && n > 1 {
+		f.Page = min(n, maxTriagePage)
+	}
+	return f
+}
+
+// url is the inbox's address with the extra parameters (name, value pairs, in
+// their order), then the filter and the page.
+func (f triageFilter) url(page int, extra ...string) string {
+	var q []string
+	for i := 0; i+1 < len(extra); i += 2 {
+		q = append(q, url.QueryEscape(extra[i])+"="+url.QueryEscape(extra[i+1]))
+	}
+	if f.Unit != "" {
+		q = append(q, "unit="+url.QueryEscape(f.Unit))
+	}
+	if page > 1 {
+		q = append(q, "page="+strconv.Itoa(page))
+	}
+	if len(q) == 0 {
+		return "/triage"
+	}
+	return "/triage?" + strings.Join(q, "&")
+}
 
 // triageReason is a suggestion as the page says it: the case and why.
 type triageReason struct {
@@ -44,6 +89,12 @@ type triageRow struct {
 type triagePage struct {
 	Rows      []triageRow
 	Total     int
+	Filter    triageFilter
+	Units     []option // the units of the user's scope, for the filter (two or more)
+	Pages     int
+	Prev      string // the pager's links, with the filter
+	Next      string
+	Poll      string // triage.js's fragment address with the filter; "" past page 1
 	Since     string // the poll cursor: the newest change shown, µs since 1970
 	Kinds     []ingest.Kind
 	Cases     []cases.Case // open cases in scope, for the case box's list
@@ -69,18 +120,49 @@ func triageReasonText(L *printer, sg cases.Suggestion) string {
 	return L.T(key, sg.Detail)
 }
 
-// loadTriage reads the inbox's first page as the actor may see it: only the
-// documents cases.Service.DocumentVisible shows (as the JSON API does).
-func (p *pages) loadTriage(r *http.Request) (triagePage, error) {
+// loadTriage reads a page of the inbox, kept to f, as the actor may see it: only
+// the documents cases.Service.DocumentVisible shows (as the JSON API does). A
+// page past the last is the last.
+func (p *pages) loadTriage(r *http.Request, f triageFilter) (triagePage, error) {
 	ctx := r.Context()
 	svc := p.deps.Cases
 	a := currentActor(ctx)
-	items, total, err := svc.Triage(ctx, a, triagePageSize, 0)
+	items, total, err := svc.TriageOf(ctx, a, f.Unit, triagePageSize, (f.Page-1)*triagePageSize)
 	if err != nil {
 		return triagePage{}, err
 	}
+	if last := max(1, (total+triagePageSize-1)/triagePageSize); f.Page > last {
+		f.Page = last
+		if items, total, err = svc.TriageOf(ctx, a, f.Unit, triagePageSize, (f.Page-1)*triagePageSize); err != nil {
+			return triagePage{}, err
+		}
+	}
 	L := p.printer(r)
-	tp := triagePage{Total: total, Kinds: ingest.Kinds()}
+	tp := triagePage{Total: total, Kinds: ingest.Kinds(), Filter: f, Pages: max(1, (total+triagePageSize-1)/triagePageSize)}
+	if f.Page > 1 {
+		tp.Prev = f.url(f.Page - 1)
+	} else {
+		// New arrivals come at the top of the first page.
+		tp.Poll = "/triage/fragment"
+		if f.Unit != "" {
+			tp.Poll += "?unit=" + url.QueryEscape(f.Unit)
+		}
+	}
+	if f.Page < tp.Pages {
+		tp.Next = f.url(f.Page + 1)
+	}
+	units, err := p.deps.Accounts.Store.Units(ctx)
+	if err != nil {
+		return triagePage{}, err
+	}
+	for _, u := range units {
+		if a.UnitIDs == nil || slices.Contains(a.UnitIDs, u.ID) {
+			tp.Units = append(tp.Units, option{Value: u.Code, Label: u.Name})
+		}
+	}
+	if len(tp.Units) < 2 {
+		tp.Units = nil
+	}
 	var newest time.Time
 	for _, it := range items {
 		if err := svc.DocumentVisible(ctx, a, it.Document); err != nil {
@@ -106,7 +188,7 @@ func (p *pages) loadTriage(r *http.Request) (triagePage, error) {
 // handleTriagePage shows the inbox.
 func (p *pages) handleTriagePage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tp, err := p.loadTriage(r)
+		tp, err := p.loadTriage(r, triageFilterOf(r.URL.Query()))
 		if err != nil {
 			p.fail(w, r, err)
 			return
@@ -143,7 +225,9 @@ func (p *pages) handleTriageFragment() http.Handler {
 		if err != nil || since < 0 {
 			since = 0
 		}
-		tp, err := p.loadTriage(r)
+		f := triageFilterOf(r.URL.Query())
+		f.Page = 1
+		tp, err := p.loadTriage(r, f)
 		if err != nil {
 			p.fail(w, r, err)
 			return
@@ -272,11 +356,12 @@ func (p *pages) handleTriageLink() http.Handler {
 				linked++
 			}
 		}
+		filter := triageFilterOf(form)
 		if general == "" && len(failed) == 0 {
-			http.Redirect(w, r, "/triage?linked="+strconv.Itoa(linked)+"&case="+url.QueryEscape(code), http.StatusSeeOther)
+			http.Redirect(w, r, filter.url(filter.Page, "linked", strconv.Itoa(linked), "case", code), http.StatusSeeOther)
 			return
 		}
-		tp, err := p.loadTriage(r)
+		tp, err := p.loadTriage(r, filter)
 		if err != nil {
 			p.fail(w, r, err)
 			return
@@ -307,6 +392,7 @@ func (p *pages) handleTriageLink() http.Handler {
 			}
 		}
 		v := p.view(r, "triage", "triage.title")
+		v.Path = filter.url(filter.Page) // the language switch comes back here, not to a POST
 		if batch {
 			tp.Batch = triageBatch{Case: form.Get("case"), Kind: string(kind), Error: general}
 		}

@@ -20,10 +20,10 @@ func TestBrowserTriage(t *testing.T) {
 	srv := e.pageServer()
 
 	b := newBrowserSession(t, "triage-", 60*time.Second, 1280, 900)
-	ctx := b.ctx
+	ctx := b.Ctx
 
-	do := b.do
-	page := b.page
+	do := b.Do
+	page := b.Page
 
 	do("sign in as a clerk", chromedp.Navigate(srv.URL+"/login"),
 		chromedp.WaitVisible(chromedp.CSS("#username")),

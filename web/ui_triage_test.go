@@ -1,9 +1,9 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -182,19 +182,20 @@ func TestPagesTriage(t *testing.T) {
 	}
 }
 
-// TestPagesTriageCrawl: every role's crawl reaches the inbox exactly when the
-// role may triage (clerk, handler, leader), never with an error.
-func TestPagesTriageCrawl(t *testing.T) {
+// TestPagesTriageReach: the inbox is in the menu of, and answers, exactly the
+// roles that triage (clerk, handler, leader), for every user; the others get
+// no menu entry and the 403 page.
+func TestPagesTriageReach(t *testing.T) {
 	e := newEnv(t)
 	pageWorld(e)
 	srv := e.pageServer()
 	for _, user := range requesters {
 		c := newPageClientAs(t, srv, user)
-		ok := crawl(t, c, 30)
-		reached := slices.Contains(ok, "/triage")
 		want := user != uAdmin && user != uInspector
-		if reached != want {
-			t.Errorf("%s: reached /triage %v, want %v (reached %v)", user, reached, want, ok)
+		_, home, _ := c.get("/")
+		code, _, _ := c.get("/triage")
+		if strings.Contains(home, `href="/triage"`) != want || (code == 200) != want || !want && code != 403 {
+			t.Errorf("%s: triage in the menu %t, /triage %d; want the inbox %t", user, strings.Contains(home, `href="/triage"`), code, want)
 		}
 	}
 }
@@ -214,4 +215,81 @@ func (c *pageClient) raw(path string) rawAnswer {
 	}
 	code, body, res := c.do(req)
 	return rawAnswer{code: code, body: body, header: res.Header}
+}
+
+// TestPagesTriagePages: beyond 50 documents the inbox is paged; the unit filter
+// (for a user of several units) is kept by the pager, the link forms, the
+// redirect after linking and the poll, which only the first page runs; a page
+// past the last shows the last; a user of one unit gets no unit filter.
+func TestPagesTriagePages(t *testing.T) {
+	e := newEnv(t)
+	codes := pageWorld(e) // one unlinked document in A
+	for i := range 52 {
+		triageDoc(e, "A", fmt.Sprintf("%d/UBND-A", 100+i), "V/v tài liệu huyện A", "Tài liệu chờ phân loại.")
+	}
+	triageDoc(e, "B", "1/UBND-B", "V/v tài liệu huyện B", "Tài liệu chờ phân loại.")
+	triageDoc(e, "B", "2/UBND-B", "V/v tài liệu huyện B", "Tài liệu chờ phân loại.")
+	srv := e.pageServer()
+	c := newPageClientAs(t, srv, uLeaderP) // scope: the province, A and B
+	rows := func(body string) int { return strings.Count(body, `<li class="card triage-item`) }
+
+	for _, tc := range []struct {
+		name, path string
+		rows       int
+		want, not  []string
+	}{
+		{"first page", "/triage", 50,
+			[]string{"55 tài liệu chờ phân loại", "Trang 1 trên 2", `href="/triage?page=2" rel="next"`, `data-poll="/triage/fragment"`, `id="t-unit"`},
+			[]string{`rel="prev"`, `name="page"`}},
+		{"second page", "/triage?page=2", 5,
+			[]string{"Trang 2 trên 2", `href="/triage" rel="prev"`, `<input type="hidden" name="page" value="2">`},
+			[]string{`rel="next"`, "data-poll="}},
+		{"past the last", "/triage?page=999", 5, []string{"Trang 2 trên 2"}, nil},
+		{"not a page", "/triage?page=-3x", 50, []string{"Trang 1 trên 2"}, nil},
+		{"unit A", "/triage?unit=A", 50,
+			[]string{"53 tài liệu chờ phân loại", `href="/triage?unit=A&amp;page=2" rel="next"`, `data-poll="/triage/fragment?unit=A"`,
+				`<input type="hidden" name="unit" value="A">`, `<option value="A" selected>`},
+			[]string{"UBND-B"}},
+		{"unit A, second page", "/triage?unit=A&page=2", 3,
+			[]string{"Trang 2 trên 2", `href="/triage?unit=A" rel="prev"`, `<input type="hidden" name="page" value="2">`}, nil},
+		{"unit B", "/triage?unit=B", 2, []string{"2 tài liệu chờ phân loại", "1/UBND-B"}, []string{"UBND-A", `class="pager"`}},
+		{"a unit outside the tree", "/triage?unit=ZZ", 0, []string{"Không có tài liệu nào chờ phân loại."}, nil},
+	} {
+		st, body, _ := c.get(tc.path)
+		if st != 200 || rows(body) != tc.rows {
+			t.Errorf("%s: %d, %d rows, want 200 and %d", tc.name, st, rows(body), tc.rows)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: lacks %q", tc.name, w)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(body, n) {
+				t.Errorf("%s: has %q", tc.name, n)
+			}
+		}
+	}
+
+	// The poll keeps the unit: B's fragment holds B's rows only.
+	if res := c.raw("/triage/fragment?unit=B&since=0"); res.code != 200 || strings.Count(res.body, "data-id=") != 2 || res.header.Get("X-Triage-Total") != "2" {
+		t.Errorf("B's poll: %d, total %s\n%s", res.code, res.header.Get("X-Triage-Total"), res.body)
+	}
+
+	// Linking from the second page of A comes back there, filter kept.
+	_, body, _ := c.get("/triage?unit=A&page=2")
+	i := strings.Index(body, `id="doc-`)
+	id := body[i+len(`id="doc-`) : i+strings.Index(body[i:], `" data-id`)]
+	st, b, r := c.post("/triage/link", url.Values{"doc": {id}, "case": {codes["complaint"]}, "unit": {"A"}, "page": {"2"}})
+	if loc := r.Header.Get("Location"); st != 303 || loc != "/triage?linked=1&case="+codes["complaint"]+"&unit=A&page=2" {
+		t.Fatalf("link from page 2: %d %q\n%s", st, loc, b)
+	}
+	if _, b, _ := c.get(r.Header.Get("Location")); !strings.Contains(b, "Đã gắn 1 tài liệu") || rows(b) != 2 {
+		t.Errorf("back on A's page 2 after linking: %d rows\n%s", rows(b), b)
+	}
+
+	// A clerk of one unit: no unit filter; the rows are A's.
+	if _, b, _ := newPageClientAs(t, srv, uClerk).get("/triage"); strings.Contains(b, `id="t-unit"`) || rows(b) != 50 {
+		t.Errorf("a clerk of one unit: %d rows, unit filter shown %t", rows(b), strings.Contains(b, `id="t-unit"`))
+	}
 }

@@ -5,13 +5,15 @@
 (function () {
   "use strict";
   var list = document.getElementById("triage-list");
-  if (!list || !window.fetch) return;
+  // Only the first page polls (data-poll, with the unit kept): arrivals come at its top.
+  var base = list && list.getAttribute("data-poll");
+  if (!base || !window.fetch) return;
   var every = 4000;
   var busy = false;
   function poll() {
     if (busy || document.visibilityState === "hidden") return;
     busy = true;
-    var url = list.getAttribute("data-poll") + "?since=" + encodeURIComponent(list.getAttribute("data-since") || "0");
+    var url = base + (base.indexOf("?") < 0 ? "?" : "&") + "since=" + encodeURIComponent(list.getAttribute("data-since") || "0");
     fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" }, redirect: "error" })
       .then(function (res) {
         var since = res.headers.get("X-Triage-Since");
