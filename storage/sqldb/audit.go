@@ -126,14 +126,8 @@ func (db *DB) AuditEntries(ctx context.Context, f cases.AuditFilter) ([]cases.Au
 		where, args = append(where, "at < ?"), append(args, ts(f.To))
 	}
 	if f.Units != nil {
-		if len(f.Units) == 0 {
-			where = append(where, "1 = 0")
-		} else {
-			where = append(where, "unit IN (?"+strings.Repeat(", ?", len(f.Units)-1)+")")
-			for _, u := range f.Units {
-				args = append(args, u)
-			}
-		}
+		w, a := inList("unit", f.Units)
+		where, args = append(where, w), append(args, a...)
 	}
 	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT `+auditColumns+` FROM audit_log WHERE `+
 		strings.Join(where, " AND ")+` ORDER BY seq LIMIT ?`), append(args, listLimit(f.Limit, 100))...)

@@ -272,7 +272,7 @@ func caseScope(f cases.CaseFilter) ([]string, []any) {
 	var where []string
 	var args []any
 	if f.UnitIDs != nil {
-		w, a := inIDs("unit_id", f.UnitIDs)
+		w, a := inList("unit_id", f.UnitIDs)
 		where, args = append(where, w), append(args, a...)
 	}
 	if f.HandlerID != 0 {
@@ -343,7 +343,7 @@ func (db *DB) Activity(ctx context.Context, f cases.CaseFilter) ([]cases.Activit
 	where := []string{"1 = 1"}
 	var args []any
 	if f.UnitIDs != nil {
-		w, a := inIDs("c.unit_id", f.UnitIDs)
+		w, a := inList("c.unit_id", f.UnitIDs)
 		where, args = append(where, w), append(args, a...)
 	}
 	if f.HandlerID != 0 {
@@ -640,16 +640,17 @@ func (db *DB) Suggestions(ctx context.Context, documentIDs []string) ([]cases.Su
 	return out, db.classify("suggestions", rows.Err())
 }
 
-// inIDs is "col IN (?, …)" for a scope list; an empty list matches nothing.
-func inIDs(col string, ids []int64) (string, []any) {
-	if len(ids) == 0 {
+// inList is "col IN (?, …)" for a scope list (unit ids or codes) with its
+// arguments; an empty list matches nothing.
+func inList[T any](col string, vals []T) (string, []any) {
+	if len(vals) == 0 {
 		return "1 = 0", nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
+	args := make([]any, len(vals))
+	for i, v := range vals {
+		args[i] = v
 	}
-	return col + " IN (?" + strings.Repeat(", ?", len(ids)-1) + ")", args
+	return col + " IN (?" + strings.Repeat(", ?", len(vals)-1) + ")", args
 }
 
 // listLimit applies the lists' rule: 0 means def, at most 1000.

@@ -199,14 +199,8 @@ func documentWhere(f ingest.DocumentFilter) ([]string, []any) {
 		where, args = append(where, "unit_code = ?"), append(args, f.UnitCode)
 	}
 	if f.UnitCodes != nil {
-		if len(f.UnitCodes) == 0 {
-			where = append(where, "1 = 0")
-		} else {
-			where = append(where, "unit_code IN (?"+strings.Repeat(", ?", len(f.UnitCodes)-1)+")")
-			for _, c := range f.UnitCodes {
-				args = append(args, c)
-			}
-		}
+		w, a := inList("unit_code", f.UnitCodes)
+		where, args = append(where, w), append(args, a...)
 	}
 	if f.ConfidentialCases != nil {
 		// cases.ConfidentialCases in SQL: a confidential document needs a grant on
@@ -359,14 +353,8 @@ func (db *DB) Retractions(ctx context.Context, f cases.RetractionFilter) ([]case
 	where := []string{"r.document_id = documents.id"}
 	var args []any
 	if f.UnitCodes != nil {
-		if len(f.UnitCodes) == 0 {
-			where = append(where, "1 = 0")
-		} else {
-			where = append(where, "documents.unit_code IN (?"+strings.Repeat(", ?", len(f.UnitCodes)-1)+")")
-			for _, c := range f.UnitCodes {
-				args = append(args, c)
-			}
-		}
+		w, a := inList("documents.unit_code", f.UnitCodes)
+		where, args = append(where, w), append(args, a...)
 	}
 	if f.Purged != nil {
 		if *f.Purged {

@@ -122,7 +122,7 @@ func (db *DB) Petitions(ctx context.Context, f cases.PetitionFilter) ([]cases.Pe
 	var where []string
 	var args []any
 	if f.UnitIDs != nil {
-		w, a := inIDs("unit_id", f.UnitIDs)
+		w, a := inList("unit_id", f.UnitIDs)
 		where, args = append(where, w), append(args, a...)
 	}
 	if f.Kind != "" {
@@ -253,7 +253,7 @@ func (db *DB) Receptions(ctx context.Context, f cases.ReceptionFilter) ([]cases.
 	var where []string
 	var args []any
 	if f.UnitIDs != nil {
-		w, a := inIDs("unit_id", f.UnitIDs)
+		w, a := inList("unit_id", f.UnitIDs)
 		where, args = append(where, w), append(args, a...)
 	}
 	if f.SecretOnly {

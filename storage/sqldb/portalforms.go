@@ -129,7 +129,7 @@ func (db *DB) Questions(ctx context.Context, f cases.QuestionFilter) ([]cases.Qu
 	var where []string
 	var args []any
 	if f.UnitIDs != nil {
-		w, a := inIDs("unit_id", f.UnitIDs)
+		w, a := inList("unit_id", f.UnitIDs)
 		where, args = append(where, "(unit_id IS NULL OR "+w+")"), append(args, a...)
 	}
 	order := "asked_at DESC, id DESC"
@@ -192,7 +192,7 @@ func isoWeekdays(ws []time.Weekday) string {
 func (db *DB) ReceptionDays(ctx context.Context, unitIDs []int64) ([]cases.ReceptionDay, error) {
 	query, args := `SELECT `+receptionDayColumns+` FROM reception_days`, []any{}
 	if unitIDs != nil {
-		w, a := inIDs("unit_id", unitIDs)
+		w, a := inList("unit_id", unitIDs)
 		query, args = query+` WHERE `+w, a
 	}
 	rows, err := db.sql.QueryContext(ctx, db.q(query+` ORDER BY unit_id, kind DESC, id`), args...)

@@ -97,10 +97,8 @@ func (db *DB) Publications(ctx context.Context, f cases.PublicationFilter) ([]ca
 		if len(f.UnitCodes) == 0 {
 			return []cases.Publication{}, 0, nil
 		}
-		where = append(where, `unit_code IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(f.UnitCodes)), ", ")+`)`)
-		for _, c := range f.UnitCodes {
-			args = append(args, c)
-		}
+		w, a := inList("unit_code", f.UnitCodes)
+		where, args = append(where, w), append(args, a...)
 	}
 	for _, c := range []struct {
 		col string

@@ -21,13 +21,13 @@ import (
 
 // EachCase calls fn for every case of the units.
 func (db *DB) EachCase(ctx context.Context, unitIDs []int64, fn func(cases.Case) error) error {
-	w, args := inIDs("unit_id", unitIDs)
+	w, args := inList("unit_id", unitIDs)
 	return each(ctx, db, "cases of the units", `SELECT `+caseColumns+` FROM cases WHERE `+w, args, scanCase, fn)
 }
 
 // EachPetition calls fn for every petition of the units received by day to.
 func (db *DB) EachPetition(ctx context.Context, unitIDs []int64, to time.Time, fn func(cases.Petition) error) error {
-	w, args := inIDs("unit_id", unitIDs)
+	w, args := inList("unit_id", unitIDs)
 	args = append(args, cases.FormatDate(cases.Date(to)))
 	return each(ctx, db, "petitions of the units", `SELECT `+petitionColumns+` FROM petitions WHERE `+w+` AND received_on <= ?`, args, scanPetition, fn)
 }
@@ -35,7 +35,7 @@ func (db *DB) EachPetition(ctx context.Context, unitIDs []int64, to time.Time, f
 // EachReception calls fn for every visit of the units at or after from and
 // before to.
 func (db *DB) EachReception(ctx context.Context, unitIDs []int64, from, to time.Time, fn func(cases.Reception) error) error {
-	w, args := inIDs("unit_id", unitIDs)
+	w, args := inList("unit_id", unitIDs)
 	args = append(args, ts(from), ts(to))
 	return each(ctx, db, "visits of the units", `SELECT `+receptionColumns+` FROM receptions WHERE `+w+` AND at >= ? AND at < ?`, args, scanReception, fn)
 }
@@ -43,7 +43,7 @@ func (db *DB) EachReception(ctx context.Context, unitIDs []int64, from, to time.
 // EachLeftWorkflow calls fn with the first move of each case of the units to
 // guided (hướng dẫn) or transferred (chuyển đơn), and when it was made.
 func (db *DB) EachLeftWorkflow(ctx context.Context, unitIDs []int64, fn func(caseID int64, to cases.Status, at time.Time) error) error {
-	w, args := inIDs("c.unit_id", unitIDs)
+	w, args := inList("c.unit_id", unitIDs)
 	args = append(args, cases.EventTransition, cases.StatusGuided, cases.StatusTransferred)
 	type move struct {
 		caseID int64
