@@ -51,6 +51,6 @@ if [ "${1:-}" = "--selftest" ]; then
 	check ingest-stands-alone ingest kntc/internal/enum
 	check errs-imports-nothing internal/errs kntc/internal/enum
 	check storage-below-web-and-search storage/sqldb kntc/search
-	check ocr-below-cases-and-storage ocr/pages kntc/cases
+	check ocr-below-cases-and-storage ocr/tonelm kntc/cases
 	check cgo-only-in-ocr-tesseract web github.com/otiai10/gosseract/v2
 fi
