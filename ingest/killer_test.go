@@ -16,8 +16,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
 
 	"kntc/ingest"
+	"kntc/ingest/riverqueue"
 	"kntc/storage/localfs"
 	"kntc/storage/sqldb"
 	"kntc/storage/sqlite"
@@ -78,70 +80,105 @@ func (r register) Register(ctx context.Context, d *ingest.Document) error {
 const killerChildEnv = "KNTC_TEST_KILLER_WORKER"
 
 // TestFileKillingItsWorkerIsQuarantined: a file whose opening kills the worker
-// process (SIGKILL, as a crash inside OCR or conversion does) is handed to a
-// worker again after each death, as the queue does when the dead worker's job is
-// given back; after the third death the next worker does not open it but puts it
-// in quarantine, the original intact, with the reason in Vietnamese.
+// process (SIGKILL, as a crash inside OCR or conversion does) on the job queue
+// (River on SQLite). Each time the worker is started again (the same worker ID,
+// as systemd restarts it) it takes back the job its dead run left running, and
+// the file kills it again; after the third death the next worker does not open it
+// but puts it in quarantine, the original intact, with the reason in Vietnamese,
+// and the job ends.
 func TestFileKillingItsWorkerIsQuarantined(t *testing.T) {
-	if v := os.Getenv(killerChildEnv); v != "" {
-		// A worker process: open the data, take the document, die opening it.
-		dir, id, _ := strings.Cut(v, "|")
+	queueConfig := riverqueue.Config{ID: "worker-1", Workers: 1, PollInterval: 50 * time.Millisecond}
+	if dir := os.Getenv(killerChildEnv); dir != "" {
+		// A worker process: start the queue, take the job, die opening the file.
 		e := killerEnv{dir}
 		db := e.db(t)
 		p := e.processor(t, db, func(context.Context, string) (ingest.PageFile, error) {
 			_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
 			select {} // dead before this
 		}, nil)
-		err := p.Process(t.Context(), id, false)
-		t.Fatalf("the worker lived through the file: %v", err)
+		q, err := riverqueue.New(db, riversqlite.New(db.SQL()), p, queueConfig)
+		must(t, err)
+		must(t, q.Start(t.Context()))
+		<-time.After(2 * time.Minute)
+		t.Fatal("the worker took no job in 2 minutes")
 	}
 
 	e := killerEnv{t.TempDir()}
 	db := e.db(t)
 	_, err := db.Migrate(t.Context())
 	must(t, err)
+	inserter, err := riverqueue.New(db, riversqlite.New(db.SQL()), nil, riverqueue.Config{})
+	must(t, err)
 	hot := t.TempDir()
 	original := []byte("%PDF-1.7 a file that crashes the converter")
 	path := filepath.Join(hot, "don-khieu-nai.pdf")
 	must(t, os.WriteFile(path, original, 0o644))
 	p0 := e.processor(t, db, nil, nil)
-	p0.Spool.Registrar = register{db}
+	p0.Spool.Registrar = inserter
 	p0.Spool.NewID = func() string { return uuid.Must(uuid.NewV7()).String() }
 	d, err := p0.Spool.Claim(t.Context(), ingest.Origin{Path: path, Filename: "don-khieu-nai.pdf", Source: "hotfolder"})
 	must(t, err)
 
-	for i := 1; i <= ingest.DefaultMaxInterrupted; i++ {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestFileKillingItsWorkerIsQuarantined$", "-test.count=1")
-		cmd.Env = append(os.Environ(), killerChildEnv+"="+e.dir+"|"+d.ID)
+	for i := 1; i <= 3; i++ { // the limit the README promises
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+		cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestFileKillingItsWorkerIsQuarantined$", "-test.count=1")
+		cmd.Env = append(os.Environ(), killerChildEnv+"="+e.dir)
 		out, err := cmd.CombinedOutput()
+		cancel()
 		var exit *exec.ExitError
 		if !errors.As(err, &exit) || !exit.Sys().(syscall.WaitStatus).Signaled() || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-			t.Fatalf("worker %d: want it killed by SIGKILL opening the file, got %v\n%s", i, err, out)
+			t.Fatalf("worker run %d: want it killed by SIGKILL opening the file, got %v\n%s", i, err, out)
 		}
 		got, err := db.Document(t.Context(), d.ID)
 		must(t, err)
 		if got.Status != ingest.StatusProcessing || got.Attempts != i || got.Interrupted != i-1 {
-			t.Fatalf("after worker %d died: status %s, attempts %d, interrupted %d; want processing, %d, %d",
+			t.Fatalf("after worker run %d died: status %s, attempts %d, interrupted %d; want processing, %d, %d",
 				i, got.Status, got.Attempts, got.Interrupted, i, i-1)
 		}
 	}
 
-	// The next worker: the file is not opened again.
+	// The worker started once more: the file is not opened again.
 	obs := &quarantineCount{n: map[string]int{}}
 	p := e.processor(t, db, func(context.Context, string) (ingest.PageFile, error) {
 		t.Error("the file was opened a fourth time")
 		return nil, errors.New("opened")
 	}, obs)
-	must(t, p.Process(t.Context(), d.ID, false))
+	q, err := riverqueue.New(db, riversqlite.New(db.SQL()), p, queueConfig)
+	must(t, err)
+	must(t, q.Start(t.Context()))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = q.Stop(ctx)
+	})
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		waiting, running, err := q.Counts(t.Context())
+		must(t, err)
+		if waiting+running == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the job is still there after 2 minutes: %d waiting, %d running", waiting, running)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	got, err := db.Document(t.Context(), d.ID)
 	must(t, err)
 	const reason = "tệp làm dừng bộ xử lý 3 lần"
-	if got.Status != ingest.StatusQuarantined || !strings.Contains(got.Error, reason) || got.Interrupted != 3 {
-		t.Fatalf("status %s, interrupted %d, error %q; want quarantined, 3, %q", got.Status, got.Interrupted, got.Error, reason)
+	if got.Status != ingest.StatusQuarantined || !strings.Contains(got.Error, reason) || got.Interrupted != 3 || got.Attempts != 3 {
+		t.Fatalf("status %s, attempts %d, interrupted %d, error %q; want quarantined, 3, 3, %q", got.Status, got.Attempts, got.Interrupted, got.Error, reason)
 	}
+	var state string
+	must(t, db.SQL().QueryRowContext(t.Context(), `SELECT state FROM river_job`).Scan(&state))
+	if state != "completed" {
+		t.Errorf("job %s, want completed", state)
+	}
+	obs.mu.Lock()
 	if obs.n[ingest.ReasonKilledWorker] != 1 || len(obs.n) != 1 {
 		t.Errorf("quarantines counted %v, want one %s", obs.n, ingest.ReasonKilledWorker)
 	}
+	obs.mu.Unlock()
 	files, err := filepath.Glob(filepath.Join(e.dir, "quarantine", "*", "don-khieu-nai.pdf*"))
 	must(t, err)
 	if len(files) != 2 {
