@@ -72,6 +72,9 @@ type Document struct {
 	Meta        Metadata
 	Error       string // why it failed or was quarantined, for people to read
 	Attempts    int    // processing attempts so far
+	// Interrupted counts the attempts that ended without their worker finishing
+	// them, neither stored nor failed: the process died (Processor.MaxInterrupted).
+	Interrupted int
 	Pipeline    string // version of the pipeline that made the derived files
 	// Confidential documents carry a denouncer's identity: only users granted the
 	// case see them (anywhere: lists, search, files).

@@ -23,7 +23,10 @@ const (
 	ReasonBadInput  = "bad_input"          // the file itself is bad
 	ReasonTimeout   = "timeout"            // a page's OCR took longer than PageTimeout
 	ReasonExhausted = "attempts_exhausted" // the last attempt failed
-	ReasonError     = "error"              // anything else (store, database, engine)
+	// ReasonKilledWorker: the file's attempts ended Processor.MaxInterrupted times
+	// with their worker dead (a quarantine reason only).
+	ReasonKilledWorker = "killed_worker"
+	ReasonError        = "error" // anything else (store, database, engine)
 )
 
 // FailureReason sorts err into one of the Reason constants.

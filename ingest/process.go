@@ -77,7 +77,12 @@ type Processor struct {
 	Slots       int           // page workers shared by all documents
 	PageTimeout time.Duration // per page OCR limit; 0 means 5 minutes
 	MaxPages    int           // 0 means no limit
-	Pipeline    string        // version of the derived files, part of their keys
+	// MaxInterrupted is how many attempts at a document may end without their
+	// worker finishing them (the process died: killed, out of memory, a crash
+	// inside OCR or conversion) before the document is quarantined rather than
+	// handed to a worker again; 0 means DefaultMaxInterrupted.
+	MaxInterrupted int
+	Pipeline       string // version of the derived files, part of their keys
 
 	once sync.Once
 	sem  chan struct{}
@@ -137,6 +142,22 @@ func (p *Processor) Process(ctx context.Context, id string, final bool) error {
 		return p.removeSpool(id) // a crash after the status change left the spool copy
 	}
 	start := time.Now()
+	if d.Status == StatusProcessing {
+		// The previous attempt was begun and never ended, neither finished nor
+		// failed: its process died under it and the queue gave the job back (a
+		// heartbeat missed, or the worker restarted). A file that kills every
+		// worker that opens it would do so forever; after MaxInterrupted it is not
+		// opened again.
+		d.Interrupted++
+		limit := p.MaxInterrupted
+		if limit <= 0 {
+			limit = DefaultMaxInterrupted
+		}
+		p.Logger.Warn("document's previous attempt did not end: its worker stopped", "document_id", id, "interrupted", d.Interrupted, "limit", limit)
+		if d.Interrupted >= limit {
+			return p.quarantineKiller(ctx, &d)
+		}
+	}
 	d.Status, d.Attempts, d.Error = StatusProcessing, d.Attempts+1, ""
 	if err := p.Docs.UpdateDocument(ctx, &d); err != nil {
 		return err
@@ -149,7 +170,20 @@ func (p *Processor) Process(ctx context.Context, id string, final bool) error {
 		return nil
 	}
 	if ctx.Err() != nil {
-		return err // shutting down: the job is retried, the document stays as it is
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			// The attempt's own time limit (the queue's JobTimeout): a failed
+			// attempt like any other, recorded so that the next one does not take
+			// it for an attempt whose worker died.
+			d.Status, d.Error = StatusFailed, userMessage(err)
+			uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			if uerr := p.Docs.UpdateDocument(uctx, &d); uerr != nil {
+				p.Logger.Error("record failure", "document_id", id, "error", uerr)
+			}
+			cancel()
+		}
+		// Shutting down, or the job was taken over: it is retried, the document
+		// stays as it is.
+		return err
 	}
 	if errors.Is(err, ErrBadInput) || final {
 		if p.Metrics != nil {
@@ -188,6 +222,26 @@ func (p *Processor) quarantine(ctx context.Context, d *Document, reason error) e
 	}
 	p.Logger.Warn("document quarantined", "document_id", d.ID, "reason", reason.Error())
 	return nil
+}
+
+// DefaultMaxInterrupted is Processor.MaxInterrupted's default.
+const DefaultMaxInterrupted = 3
+
+// quarantineKiller quarantines document d, whose attempts ended d.Interrupted times
+// without their worker finishing, without opening it again. The original goes to
+// quarantine as any quarantined file does, fetched back from the object store
+// when only the store still has it (the document ran on another machine).
+func (p *Processor) quarantineKiller(ctx context.Context, d *Document) error {
+	reason := BadInput(fmt.Errorf("tệp làm dừng bộ xử lý %d lần; có thể tệp hỏng hoặc quá sức bộ nhận dạng chữ hay bộ chuyển đổi, "+
+		"nên không được mở lại; tệp gốc giữ nguyên ở đây (the file stopped the worker processing it %d times: "+
+		"it may be damaged or too much for OCR or conversion, so it is not opened again; the original is kept here)", d.Interrupted, d.Interrupted))
+	if err := p.ensureSpool(ctx, d, p.Spool.Path(d.ID)); err != nil && !errors.Is(err, ErrBadInput) {
+		return err // the store is unreachable: tried again, the count kept
+	}
+	if p.Metrics != nil {
+		p.Metrics.Quarantined(ReasonKilledWorker)
+	}
+	return p.quarantine(ctx, d, reason)
 }
 
 func (p *Processor) removeSpool(id string) error {

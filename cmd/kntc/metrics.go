@@ -34,7 +34,7 @@ func newPipelineMetrics(reg prometheus.Registerer) *pipelineMetrics {
 		failures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kntc_document_failures_total",
 			Help: "Failed processing attempts that will be retried, by reason."}, []string{"reason"}),
 		quarantined: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kntc_documents_quarantined_total",
-			Help: "Documents put in quarantine, by reason (bad_input, attempts_exhausted)."}, []string{"reason"}),
+			Help: "Documents put in quarantine, by reason (bad_input, attempts_exhausted, killed_worker)."}, []string{"reason"}),
 	}
 	for _, s := range []string{"ocr", "text", "cover"} {
 		m.pages.WithLabelValues(s) // shown at 0 from the start, so rate() has a series
@@ -42,7 +42,7 @@ func newPipelineMetrics(reg prometheus.Registerer) *pipelineMetrics {
 	for _, r := range []string{ingest.ReasonTimeout, ingest.ReasonError} {
 		m.failures.WithLabelValues(r)
 	}
-	for _, r := range []string{ingest.ReasonBadInput, ingest.ReasonExhausted} {
+	for _, r := range []string{ingest.ReasonBadInput, ingest.ReasonExhausted, ingest.ReasonKilledWorker} {
 		m.quarantined.WithLabelValues(r)
 	}
 	reg.MustRegister(m.pages, m.ocrSeconds, m.failures, m.quarantined)

@@ -17,7 +17,7 @@ import (
 
 const documentColumns = `id, status, sha256, size, filename, source_path, content_type, unit_code, case_code,
 	duplicate_of, pages, kind, meta_number, meta_date, meta_issuer, meta_type, meta_subject,
-	error, attempts, pipeline, confidential, secret_case, cleared, published, created_at, updated_at`
+	error, attempts, interrupted, pipeline, confidential, secret_case, cleared, published, created_at, updated_at`
 
 // documentSelect is what reads of documents select: the columns, and whether the
 // document was retracted (document_retractions; the table must be named documents
@@ -32,7 +32,7 @@ func scanDocument(row rowScanner) (ingest.Document, error) {
 	var d ingest.Document
 	err := row.Scan(&d.ID, &d.Status, &d.SHA256, &d.Size, &d.Filename, &d.SourcePath, &d.ContentType,
 		&d.UnitCode, &d.CaseCode, &d.DuplicateOf, &d.Pages, &d.Kind, &d.Meta.Number, &d.Meta.Date,
-		&d.Meta.Issuer, &d.Meta.Type, &d.Meta.Subject, &d.Error, &d.Attempts, &d.Pipeline,
+		&d.Meta.Issuer, &d.Meta.Type, &d.Meta.Subject, &d.Error, &d.Attempts, &d.Interrupted, &d.Pipeline,
 		&d.Confidential, &d.SecretCase, &d.Cleared, &d.Published, &d.CreatedAt, &d.UpdatedAt, &d.Retracted)
 	d.CreatedAt, d.UpdatedAt = ts(d.CreatedAt), ts(d.UpdatedAt)
 	return d, err
@@ -65,10 +65,10 @@ func (db *DB) CreateDocumentTx(ctx context.Context, tx *sql.Tx, d *ingest.Docume
 	d.CreatedAt = now()
 	d.UpdatedAt = d.CreatedAt
 	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO documents (`+documentColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		d.ID, d.Status, d.SHA256, d.Size, d.Filename, d.SourcePath, d.ContentType, d.UnitCode, d.CaseCode,
 		d.DuplicateOf, d.Pages, d.Kind, d.Meta.Number, d.Meta.Date, d.Meta.Issuer, d.Meta.Type, d.Meta.Subject,
-		d.Error, d.Attempts, d.Pipeline, d.Confidential, d.SecretCase, d.Cleared, d.Published, d.CreatedAt, d.UpdatedAt)
+		d.Error, d.Attempts, d.Interrupted, d.Pipeline, d.Confidential, d.SecretCase, d.Cleared, d.Published, d.CreatedAt, d.UpdatedAt)
 	if err != nil {
 		return db.classify("create document "+d.ID, err)
 	}
@@ -121,10 +121,10 @@ func (db *DB) UpdateDocument(ctx context.Context, d *ingest.Document) error {
 	res, err := db.sql.ExecContext(ctx, db.q(`UPDATE documents SET status = ?, sha256 = ?, size = ?, filename = ?,
 		source_path = ?, content_type = ?, unit_code = ?, case_code = ?, duplicate_of = ?, pages = ?, kind = ?,
 		meta_number = ?, meta_date = ?, meta_issuer = ?, meta_type = ?, meta_subject = ?, error = ?, attempts = ?,
-		pipeline = ?, confidential = ?, secret_case = ?, cleared = ?, published = ?, updated_at = ? WHERE id = ?`),
+		interrupted = ?, pipeline = ?, confidential = ?, secret_case = ?, cleared = ?, published = ?, updated_at = ? WHERE id = ?`),
 		d.Status, d.SHA256, d.Size, d.Filename, d.SourcePath, d.ContentType, d.UnitCode, d.CaseCode, d.DuplicateOf,
 		d.Pages, d.Kind, d.Meta.Number, d.Meta.Date, d.Meta.Issuer, d.Meta.Type, d.Meta.Subject, d.Error, d.Attempts,
-		d.Pipeline, d.Confidential, d.SecretCase, d.Cleared, d.Published, d.UpdatedAt, d.ID)
+		d.Interrupted, d.Pipeline, d.Confidential, d.SecretCase, d.Cleared, d.Published, d.UpdatedAt, d.ID)
 	return db.mustAffect("update document "+d.ID, res, err)
 }
 
