@@ -159,11 +159,20 @@ func TestPortalEndToEnd(t *testing.T) {
 	if c := watch.call("GET", "/api/v1/cases/"+caseCode, nil, http.StatusOK); c["kind"] != "to_cao" || c["source"] != "truc_tuyen" {
 		t.Fatalf("the case opened from the letter: %v", c)
 	}
-	if d := watch.call("GET", "/api/v1/documents/"+letterID, nil, http.StatusOK); d["case"] != caseCode {
-		t.Errorf("the letter's scan is not in the case %s: %v", caseCode, d["case"])
-	}
+	// The letter's scan went into the case (the case page shows it to the
+	// leader once granted, below).
 
-	// 3. The acceptance decision, then the conclusion naming her, scanned in.
+	// 3. The leader grants himself the case (a denunciation: its documents are
+	// confidential); the acceptance decision, then the conclusion naming her,
+	// are scanned in.
+	leader := browsertest.New(t, "portal-3-leader-", 5*time.Minute, 1280, 900)
+	leader.Do("sign in", chromedp.Navigate(s.url+"/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "lanh.dao"), chromedp.SendKeys(chromedp.CSS("#password"), pw+"\r"),
+		chromedp.WaitVisible(chromedp.CSS(".tiles")), chromedp.Navigate(s.url+"/cases/"+caseCode), chromedp.WaitVisible(chromedp.CSS("#h-parties")))
+	leader.Do("open the grant form", chromedp.Click(chromedp.CSS(`a[href="/cases/`+caseCode+`/grant"]`)), chromedp.WaitVisible(chromedp.CSS("#f-user")))
+	leader.Do("grant with the keyboard", chromedp.Focus(chromedp.CSS("#f-user")), chromedp.KeyEvent("lanh.dao\r"),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/documents/`+letterID+`"]`)))
+	leader.Page("case-granted", caseCode)
 	scanIn := func(name string, d ocrtest.Decision) (string, int, int) {
 		t.Helper()
 		img, _, err := ocrtest.RenderDecision(d)
@@ -204,14 +213,9 @@ func TestPortalEndToEnd(t *testing.T) {
 		}
 	}
 
-	// 4. The leader grants himself the case, opens the conclusion and publishes
-	// it with the proposed redactions.
-	leader := browsertest.New(t, "portal-3-leader-", 5*time.Minute, 1280, 900)
-	leader.Do("sign in", chromedp.Navigate(s.url+"/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
-		chromedp.SendKeys(chromedp.CSS("#username"), "lanh.dao"), chromedp.SendKeys(chromedp.CSS("#password"), pw+"\r"),
-		chromedp.WaitVisible(chromedp.CSS(".tiles")), chromedp.Navigate(s.url+"/cases/"+caseCode), chromedp.WaitVisible(chromedp.CSS("#h-parties")))
-	leader.Do("open the grant form", chromedp.Click(chromedp.CSS(`a[href="/cases/`+caseCode+`/grant"]`)), chromedp.WaitVisible(chromedp.CSS("#f-user")))
-	leader.Do("grant with the keyboard", chromedp.Focus(chromedp.CSS("#f-user")), chromedp.KeyEvent("lanh.dao\r"),
+	// 4. The leader opens the conclusion and publishes it with the proposed
+	// redactions.
+	leader.Do("see the scans in the case", chromedp.Navigate(s.url+"/cases/"+caseCode),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/documents/`+concID+`"]`)))
 	leader.Page("case-documents", caseCode)
 	for _, id := range []string{letterID, acceptID} {
