@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -192,17 +193,21 @@ func TestPortalEndToEnd(t *testing.T) {
 		})
 		return id, img.Bounds().Dx(), img.Bounds().Dy()
 	}
+	// Both dated today: a decision is never older than the letter it answers.
+	vn := time.FixedZone("ICT", 7*3600)
+	today := time.Now().In(vn)
+	dated := fmt.Sprintf("Hòa Thành, ngày %02d tháng %d năm %d", today.Day(), today.Month(), today.Year())
 	left := []string{"ỦY BAN NHÂN DÂN", "THỊ XÃ HÒA THÀNH"}
 	motto := []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"}
 	acceptID, _, _ := scanIn("thu-ly.png", ocrtest.Decision{
-		Left: append(left, "Số: 41/QĐ-UBND"), Right: append(motto, "Hòa Thành, ngày 10 tháng 6 năm 2026"),
+		Left: append(left, "Số: 41/QĐ-UBND"), Right: append(motto, dated),
 		Centre: []string{"QUYẾT ĐỊNH", "Về việc thụ lý tố cáo"},
 		Body:   []string{"Thụ lý tố cáo đối với ông Hồ Văn Thu, cán bộ Ban quản lý chợ Long Hoa, về việc thu phí sai quy định."},
 	})
 	concID, w, h := scanIn("ket-luan.png", ocrtest.Decision{
-		Left: append(left, "Số: 57/KL-UBND"), Right: append(motto, "Hòa Thành, ngày 28 tháng 7 năm 2026"),
+		Left: append(left, "Số: 57/KL-UBND"), Right: append(motto, dated),
 		Centre: []string{"KẾT LUẬN", "Nội dung tố cáo đối với ông Hồ Văn Thu"},
-		Body: []string{"Ngày 05 tháng 6 năm 2026, bà " + portalName + ", CCCD số " + portalCCCD + ", điện thoại " + portalPhone +
+		Body: []string{"Theo đơn gửi qua cổng thông tin, bà " + portalName + ", CCCD số " + portalCCCD + ", điện thoại " + portalPhone +
 			", tố cáo ông Hồ Văn Thu thu phí chợ cao hơn mức niêm yết.",
 			"Kết luận: nội dung tố cáo là đúng. Ban quản lý chợ hoàn trả khoản thu vượt cho các hộ kinh doanh."},
 	})
