@@ -7,8 +7,8 @@ import (
 	"strconv"
 
 	"kntc/cases"
-	"kntc/internal/errs"
 	"kntc/ingest"
+	"kntc/internal/errs"
 )
 
 // The petition register's pages (sổ tiếp nhận đơn): the list of letters in the
