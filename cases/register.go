@@ -3,10 +3,12 @@ package cases
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
+	"kntc/ingest"
 	"kntc/internal/enum"
 	"kntc/internal/errs"
 )
@@ -383,7 +385,49 @@ func (s *Service) OpenCaseFromPetition(ctx context.Context, a Actor, id int64, i
 	if err := s.Store.UpdatePetition(ctx, &p, a.record(ActionLink, "petition:"+strconv.FormatInt(id, 10), "case:"+c.Code)); err != nil {
 		return Case{}, "", Petition{}, err
 	}
+	if err := s.linkPetitionDocuments(ctx, a, &c, p); err != nil {
+		return Case{}, "", Petition{}, err
+	}
 	return c, pin, redactPetition(p), nil
+}
+
+// linkPetitionDocuments files the petition's documents into the case it opened:
+// its scanned letter and, for an online petition, every attachment the citizen
+// sent. They are the petition's own, so the actor's right to see them is not
+// asked (a denunciation's files are confidential from their claim on); each is
+// judged anew in the case (s.link), as any linked document is. A document
+// already filed in a case, retracted or gone is left alone.
+func (s *Service) linkPetitionDocuments(ctx context.Context, a Actor, c *Case, p Petition) error {
+	ids := []string{}
+	if p.DocumentID != "" {
+		ids = append(ids, p.DocumentID)
+	}
+	if o, err := s.Store.OnlinePetition(ctx, p.ID); err == nil {
+		ids = append(ids, o.Documents...)
+	} else if !errors.Is(err, errs.ErrNotFound) {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		d, err := s.Docs.Document(ctx, id)
+		if errors.Is(err, errs.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if d.Retracted || d.CaseCode != "" {
+			continue
+		}
+		if err := s.link(ctx, a, c, &d, "petition", d.Status == ingest.StatusStored); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // RecordReception enters a visit in the reception log. Visitors who came to

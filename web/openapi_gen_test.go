@@ -227,7 +227,7 @@ var apiOps = []apiOp{
 	{method: "GET", path: "/api/v1/petitions/{id}", tag: "sổ đơn", summary: "Một đơn (a letter)", status: 200, resp: petitionJSON{}},
 	{method: "PATCH", path: "/api/v1/petitions/{id}", tag: "sổ đơn", summary: "Phân loại, xử lý đơn; trường vắng giữ nguyên (classify and decide a letter; absent fields stay)",
 		body: petitionPatchRequest{}, status: 200, resp: petitionJSON{}, errs: []int{409}},
-	{method: "POST", path: "/api/v1/petitions/{id}/case", tag: "sổ đơn", summary: "Thụ lý: mở hồ sơ từ đơn; thân rỗng lấy mọi thứ từ đơn (open the case a letter asks for; an empty body takes everything from the letter)",
+	{method: "POST", path: "/api/v1/petitions/{id}/case", tag: "sổ đơn", summary: "Thụ lý: mở hồ sơ từ đơn; thân rỗng lấy mọi thứ từ đơn; đơn scan và tệp gửi kèm vào hồ sơ (open the case a letter asks for; an empty body takes everything from the letter; its scan and attachments go into the case)",
 		body: openCaseRequest{}, optionalBody: true, status: 201, resp: petitionCaseJSON{}, errs: []int{409}},
 
 	{method: "POST", path: "/api/v1/receptions", tag: "tiếp công dân", summary: "Ghi sổ tiếp công dân (record a visit)",
