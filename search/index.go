@@ -35,8 +35,10 @@ import (
 // with another version is refused by Open with ErrSchema; kntc reindex rebuilds it.
 // 2: doc values compressed (version 1's merged segments could misattribute facet
 // and sort values), confidential documents indexed by metadata only. 3: the issuer
-// facet holds IssuerName (one name per issuing body however it was written).
-const schemaVersion = "3"
+// facet holds IssuerName (one name per issuing body however it was written). 4:
+// the facets counted from one doc-values field (fieldFacets); the facet fields
+// are indexed for filters only.
+const schemaVersion = "4"
 
 // ErrSchema is returned by Open for an index built with another schema version.
 var ErrSchema = errors.New("search index was built with another schema version; rebuild it with kntc reindex")
@@ -59,6 +61,7 @@ const (
 	fieldConfidential = "confidential" // "true" or "false"
 	fieldPublished    = "published"    // "true" or "false"
 	fieldUpdated      = "updated"      // stored only, on the document record
+	fieldFacets       = "facets"       // every facet value of a page (facetTerm), for counting
 
 	typePage     = "page"
 	typeDocument = "document"
@@ -296,10 +299,10 @@ func newMapping() mapping.IndexMapping {
 	dm.AddFieldMappingsAt(fieldText, text(analyzerExact, true, false))
 	dm.AddFieldMappingsAt(fieldFolded, text(analyzerFolded, false, false))
 	dm.AddFieldMappingsAt(fieldBigram, text(analyzerBigram, false, false))
-	for _, f := range []string{fieldType, fieldConfidential, fieldPublished} {
+	for _, f := range []string{fieldType, fieldConfidential, fieldPublished, fieldKind, fieldIssuer, fieldYear, fieldUnit, fieldCase, fieldStatus} {
 		dm.AddFieldMappingsAt(f, keyword(false))
 	}
-	for _, f := range []string{fieldDoc, fieldKind, fieldIssuer, fieldYear, fieldUnit, fieldCase, fieldStatus} {
+	for _, f := range []string{fieldDoc, fieldFacets} {
 		dm.AddFieldMappingsAt(f, keyword(true))
 	}
 	dm.AddFieldMappingsAt(fieldDate, date)
@@ -331,11 +334,13 @@ const (
 	// v16, segments merged on disk (every index that is not built in one batch)
 	// give uncompressed doc values to the wrong pages, so facets counted pages
 	// outside the query — outside the user's scope — and dates sorted wrongly
-	// (TestDocValuesSurviveMerges).
-	optFacet   = index.IndexField | index.DocValues
-	optDate    = optFacet
-	optDoc     = optFacet
-	optSort    = optFacet
+	// (TestDocValuesSurviveMerges). The facet fields (kind, …) are only filtered
+	// on: their values are counted from fieldFacets.
+	optFacets  = index.IndexField | index.DocValues
+	optFilter  = index.IndexField
+	optDate    = optFacets
+	optDoc     = optFacets
+	optSort    = optFacets
 	optUpdated = index.StoreField
 )
 
@@ -438,7 +443,8 @@ func addEntry(b *bleve.Batch, e Entry) error {
 		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldPublished, nil, []byte(strconv.FormatBool(published)), optKey))
 		for _, f := range facets {
 			if f[1] != "" {
-				doc.AddField(document.NewTextFieldWithIndexingOptions(f[0], nil, []byte(f[1]), optFacet))
+				doc.AddField(document.NewTextFieldWithIndexingOptions(f[0], nil, []byte(f[1]), optFilter))
+				doc.AddField(document.NewTextFieldWithIndexingOptions(fieldFacets, nil, []byte(facetTerm(f[0], f[1])), optFacets))
 			}
 		}
 		if dated {

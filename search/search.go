@@ -110,7 +110,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	}
 
 	// run runs one bleve search: size hits from from, scored or not, with the
-	// stored text of the hits and the facets when asked.
+	// stored text of the hits, and counts the facets of every hit when asked
+	// (into fc, which is then returned).
+	var fc *facetCounter
 	run := func(bq bquery.Query, from, size int, scored, withFacets bool) (*bleve.SearchResult, error) {
 		req := bleve.NewSearchRequestOptions(bq, size, from, false)
 		if !scored {
@@ -124,15 +126,12 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		if size > 0 {
 			req.Fields = []string{fieldText}
 		}
+		sctx := ctx
 		if withFacets {
-			for _, f := range facets {
-				// Each shard returns its most frequent values; asking for more than
-				// are shown makes the merged counts exact for the values shown but
-				// for rare ties.
-				req.AddFacet(f, bleve.NewFacetRequest(f, 4*FacetSize))
-			}
+			fc = newFacetCounter(facets)
+			sctx = fc.context(ctx)
 		}
-		res, err := ix.all.SearchInContext(ctx, req)
+		res, err := ix.all.SearchInContext(sctx, req)
 		if err != nil {
 			return nil, fmt.Errorf("search %q: %w", q.Text, err)
 		}
@@ -188,27 +187,21 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		text, _ := h.Fields[fieldText].(string)
 		out.Hits = append(out.Hits, Hit{DocumentID: docID, Page: page, Score: h.Score, Highlights: m.snippets(text)})
 	}
-	if q.Facets {
-		for _, f := range facets {
-			fr, ok := all.Facets[f]
-			if !ok || fr.Terms == nil {
-				continue
-			}
-			counts := make([]FacetCount, 0, fr.Terms.Len())
-			for _, t := range fr.Terms.Terms() {
-				counts = append(counts, FacetCount{Term: t.Term, Count: t.Count})
-			}
-			slices.SortStableFunc(counts, func(a, b FacetCount) int {
-				if a.Count != b.Count {
-					return b.Count - a.Count
-				}
-				return strings.Compare(a.Term, b.Term)
-			})
-			out.Facets[f] = counts[:min(len(counts), FacetSize)]
-		}
+	if fc != nil {
+		out.Facets = fc.result()
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// sortFacetCounts orders a facet's values most frequent first, ties by value.
+func sortFacetCounts(counts []FacetCount) {
+	slices.SortFunc(counts, func(a, b FacetCount) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Term, b.Term)
+	})
 }
 
 // docFreq returns a function estimating how many pages have a term: the sum over

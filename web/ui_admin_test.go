@@ -391,3 +391,59 @@ func TestPagesAdminUnits(t *testing.T) {
 		t.Error("a non-administrator added a unit")
 	}
 }
+
+// TestPagesAdminInputsStyled: every text-like input of the administration forms
+// is styled by the stylesheet the page links, those written without a type
+// (a text input by default) included: an input no rule selects renders as the
+// browser's bare box, unlike every other field.
+func TestPagesAdminInputsStyled(t *testing.T) {
+	e := newEnv(t)
+	srv := e.pageServer()
+	c := newPageClientAs(t, srv, uAdmin)
+	inputTag := regexp.MustCompile(`<input\b[^>]*>`)
+	typeAttr := regexp.MustCompile(`\btype="([a-z]+)"`)
+	cssLink := regexp.MustCompile(`<link rel="stylesheet" href="([^"]+)">`)
+	// Inputs that are no text box: styled apart (check boxes) or not shown.
+	boxless := map[string]bool{"hidden": true, "submit": true, "checkbox": true, "radio": true}
+	checked := 0
+	for _, path := range []string{"/admin/users", "/admin/users/" + uHandlerB, "/admin/units", "/admin/audit"} {
+		code, body, _ := c.get(path)
+		if code != 200 {
+			t.Fatalf("%s: %d", path, code)
+		}
+		m := cssLink.FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("%s links no stylesheet", path)
+		}
+		code, css, _ := c.get(m[1])
+		if code != 200 {
+			t.Fatalf("%s: %d", m[1], code)
+		}
+		// The selectors of the rule that styles text inputs.
+		i := strings.Index(css, "input[type=text]")
+		if i < 0 {
+			t.Fatal("the stylesheet styles no text input")
+		}
+		start := strings.LastIndex(css[:i], "}") + 1
+		selectors := map[string]bool{}
+		for _, s := range strings.Split(css[start:i+strings.Index(css[i:], "{")], ",") {
+			selectors[strings.TrimSpace(s)] = true
+		}
+		for _, tag := range inputTag.FindAllString(body, -1) {
+			want := "input:not([type])"
+			if m := typeAttr.FindStringSubmatch(tag); m != nil {
+				if boxless[m[1]] {
+					continue
+				}
+				want = "input[type=" + m[1] + "]"
+			}
+			checked++
+			if !selectors[want] {
+				t.Errorf("%s: %s is styled by no rule (%s not among %v)", path, tag, want, selectors)
+			}
+		}
+	}
+	if checked < 5 {
+		t.Fatalf("only %d text inputs found on the administration pages", checked)
+	}
+}

@@ -54,8 +54,16 @@ type dashboard struct {
 	Processed       int    // documents stored in the last day
 	Quarantined     int    // documents quarantined in the last day
 	PagesPerMinute  string // pages stored in the last hour, a minute on average
-	Activity        []cases.Activity
+	Activity        []activityEntry
 	IsAdministrator bool
+}
+
+// activityEntry is one event of the dashboard's recent activity: its case and
+// the event in the case timeline's words (ui_timeline.go), never the case
+// system's own notes and codes.
+type activityEntry struct {
+	Code string
+	timelineEntry
 }
 
 // dashboardDeadlines is how many overdue and due-soon cases the dashboard lists
@@ -93,9 +101,17 @@ func (p *pages) handleDashboard() http.Handler {
 				return
 			}
 			d.Recent = p.caseRows(recent)
-			if d.Activity, err = svc.Activity(ctx, a, handler, activityLimit); err != nil {
+			activity, err := svc.Activity(ctx, a, handler, activityLimit)
+			if err != nil {
 				p.fail(w, r, err)
 				return
+			}
+			events := make([]cases.Event, len(activity))
+			for i, ev := range activity {
+				events[i] = ev.Event
+			}
+			for i, e := range p.timeline(ctx, p.printer(r), events) {
+				d.Activity = append(d.Activity, activityEntry{Code: activity[i].Code, timelineEntry: e})
 			}
 		}
 		if cases.Can(a.User.Role, cases.PermDocumentLink) {

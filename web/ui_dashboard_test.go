@@ -12,7 +12,8 @@ import (
 // TestPagesDashboardFigures: the dashboard counts the documents of the user's
 // scope stored and quarantined in the last 24 hours (an older one is left out,
 // another unit's too), the pages per minute of the last hour, and lists the
-// recent activity on the handler's own cases only, newest first.
+// recent activity on the handler's own cases only, newest first, each event in
+// the words of the case timeline (not the case system's notes and codes).
 func TestPagesDashboardFigures(t *testing.T) {
 	e := newEnv(t)
 	open := func(unit, handler, subject string) cases.Case {
@@ -61,7 +62,8 @@ func TestPagesDashboardFigures(t *testing.T) {
 		`<span class="tile-n">1</span><span class="tile-l">Tài liệu bị cách ly trong 24 giờ qua</span>`,
 		`<span class="tile-n">0,1</span><span class="tile-l">Trang mỗi phút (trung bình 1 giờ qua)</span>`,
 		"Hoạt động gần đây trên hồ sơ của tôi",
-		`<a href="/cases/` + mine.Code + `">` + mine.Code + `</a> <strong>Chuyển bước</strong>: Tiếp nhận → Phân loại`,
+		`<a href="/cases/` + mine.Code + `">` + mine.Code + `</a> <strong>Chuyển bước</strong>: từ Tiếp nhận sang Phân loại`,
+		`<a href="/cases/` + mine.Code + `">` + mine.Code + `</a> <strong>Thêm tài liệu</strong>: quét vào thư mục của hồ sơ`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("dashboard lacks %q\n%s", want, body)
@@ -70,6 +72,12 @@ func TestPagesDashboardFigures(t *testing.T) {
 	activity := body[strings.Index(body, `id="h-activity"`):]
 	if strings.Contains(activity, others.Code) || strings.Contains(activity, far.Code) {
 		t.Errorf("a handler's recent activity shows another handler's case:\n%s", activity)
+	}
+	// The link events' notes are route codes ("folder"): worded above, never shown.
+	for _, raw := range []string{"— folder", "— cover", "— manual", "— pending", "document_linked"} {
+		if strings.Contains(activity, raw) {
+			t.Errorf("recent activity shows the case system's code %q:\n%s", raw, activity)
+		}
 	}
 	// Newest first: the documents linked after the step come before it.
 	if i, j := strings.Index(activity, "Thêm tài liệu"), strings.Index(activity, "Chuyển bước"); i < 0 || j < 0 || i > j {
