@@ -48,6 +48,7 @@ func addPageRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, lim
 			}
 			addFormRoutes(r, p)
 			addAdminPageRoutes(r, p)
+			addRetractionPageRoutes(r, p) // ui_retractions.go
 			addPortalStaffPages(r, p) // ui_portalforms.go: questions, reception schedule
 		})
 	})
