@@ -41,8 +41,8 @@ type RetractionFilter struct {
 	UnitCodes  []string // nil: every unit
 	Purged     *bool    // nil: both
 	DocumentID string   // "": every document
-	Limit     int
-	Offset    int
+	Limit      int
+	Offset     int
 }
 
 // retractable is document id as an actor who may retract it finds it: through

@@ -29,14 +29,14 @@ type retractForm struct {
 
 // retractionsPage is the list of retracted documents, one page of it.
 type retractionsPage struct {
-	List      []cases.Retraction
-	Total     int
-	Page      int
-	Prev      string
-	Next      string
-	Purged    string // the filter: "", "0" or "1"
-	CanPurge  bool
-	Form      retractForm
+	List     []cases.Retraction
+	Total    int
+	Page     int
+	Prev     string
+	Next     string
+	Purged   string // the filter: "", "0" or "1"
+	CanPurge bool
+	Form     retractForm
 }
 
 // purgePage is the confirmation step of a purge.
