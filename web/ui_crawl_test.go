@@ -196,15 +196,23 @@ func crawlRoles() []string {
 // TestPagesCrawl: for every role, every link and every form of the staff pages
 // answers a page, a redirect, 403 or 404, never an error; nobody reaches a case
 // outside their scope, and an administrator sees no case. The crawler reaches
-// the forms of a clerk and of a leader.
+// the forms of a clerk and of a leader, the list of retracted documents of a
+// leader and an administrator, and the administrator's purge step.
 func TestPagesCrawl(t *testing.T) {
 	e := newEnv(t)
 	codes := pageWorld(e)
 	quarantineFile(e, "hong.pdf", "A")
+	// A document retracted by the unit's leader: its purge is the
+	// administrator's (who crawls last).
+	gone := e.document(docSpec{unit: "A", caseCode: codes["complaint"], kind: "cong_van", pages: []string{"CÔNG VĂN\nV/v gửi nhầm"}, finish: true})
+	if _, err := e.svc.Retract(e.ctx, e.actor(uLeader), gone.ID, "Gửi nhầm đơn vị"); err != nil {
+		t.Fatal(err)
+	}
 	srv := e.pageServer()
 	forms := map[string][]string{
 		uLeader: {"/cases/new", "/petitions/new", "/visits/new", "/cases/" + codes["denunciation"] + "/extension",
-			"/cases/" + codes["denunciation"] + "/grant", "/cases/" + codes["complaint"] + "/upload"},
+			"/cases/" + codes["denunciation"] + "/grant", "/cases/" + codes["complaint"] + "/upload", "/admin/retractions"},
+		uAdmin: {"/admin/retractions/" + gone.ID + "/purge"},
 		uClerk: {"/cases/new", "/petitions/new", "/visits/new", "/cases/" + codes["complaint"] + "/upload"},
 	}
 	// The administrator crawls last: their forms disable accounts and reset
@@ -253,7 +261,7 @@ func TestPagesCrawl(t *testing.T) {
 			if user == uClerk && viewer == 0 {
 				t.Errorf("%s never reached the document viewer: %v", user, ok)
 			}
-			for _, p := range map[string][]string{uAdmin: {"/admin/ingest", "/admin/units", "/admin/users", "/admin/audit", "/admin/units/A"},
+			for _, p := range map[string][]string{uAdmin: {"/admin/ingest", "/admin/units", "/admin/users", "/admin/audit", "/admin/units/A", "/admin/retractions"},
 				uInspector: {"/admin/audit"}}[user] {
 				if !slices.Contains(ok, p) {
 					t.Errorf("%s did not reach %s", user, p)
