@@ -288,26 +288,26 @@ func newPageClientAs(t *testing.T, srv *httptest.Server, user string) *pageClien
 // page for every user (the crawler walks fewer of them under the race
 // detector): the case pages of unit A and of unit B, the reveal of a protected
 // identity (only the granted user sees it), the triage inbox, the case list,
-// the administration and the audit trail. Each answer is exactly the page, 403
+// the administration, the audit trail and the list of retracted documents. Each answer is exactly the page, 403
 // or the 404 page.
 func TestPagesRoleScope(t *testing.T) {
 	e := newEnv(t)
 	codes := pageWorld(e)
 	srv := e.pageServer()
 	caseA, caseB, secret := "/cases/"+codes["complaint"], "/cases/"+codes["other"], "/cases/"+codes["denunciation"]+"?reveal=1"
-	paths := []string{caseA, caseB, secret, "/triage", "/cases", "/admin/users", "/admin/units/A", "/admin/audit"}
+	paths := []string{caseA, caseB, secret, "/triage", "/cases", "/admin/users", "/admin/units/A", "/admin/audit", "/admin/retractions"}
 	for _, tc := range []struct {
 		user string
 		want []int // in the order of paths
 	}{
-		{uAdmin, []int{403, 403, 403, 403, 403, 200, 200, 200}},
-		{uClerk, []int{200, 404, 200, 200, 200, 403, 403, 403}},
-		{uHandler, []int{200, 404, 200, 200, 200, 403, 403, 403}},
-		{uGranted, []int{200, 404, 200, 200, 200, 403, 403, 403}},
-		{uLeader, []int{200, 404, 200, 200, 200, 403, 403, 403}},
-		{uInspector, []int{200, 404, 200, 403, 200, 403, 403, 200}},
-		{uHandlerB, []int{404, 200, 404, 200, 200, 403, 403, 403}},
-		{uLeaderP, []int{200, 200, 200, 200, 200, 403, 403, 403}},
+		{uAdmin, []int{403, 403, 403, 403, 403, 200, 200, 200, 200}},
+		{uClerk, []int{200, 404, 200, 200, 200, 403, 403, 403, 403}},
+		{uHandler, []int{200, 404, 200, 200, 200, 403, 403, 403, 403}},
+		{uGranted, []int{200, 404, 200, 200, 200, 403, 403, 403, 403}},
+		{uLeader, []int{200, 404, 200, 200, 200, 403, 403, 403, 200}},
+		{uInspector, []int{200, 404, 200, 403, 200, 403, 403, 200, 403}},
+		{uHandlerB, []int{404, 200, 404, 200, 200, 403, 403, 403, 403}},
+		{uLeaderP, []int{200, 200, 200, 200, 200, 403, 403, 403, 200}},
 	} {
 		c := newPageClientAs(t, srv, tc.user)
 		for i, p := range paths {
