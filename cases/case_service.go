@@ -422,13 +422,41 @@ func (s *Service) Extend(ctx context.Context, a Actor, code string, x Extension)
 	return c, s.updateCase(ctx, a, &c, []Event{ev}, ActionUpdate, "extension "+strconv.Itoa(len(c.Extensions)))
 }
 
-// Events returns the case's timeline.
+// Events returns the case's timeline; an event of a document since retracted
+// no longer names it.
 func (s *Service) Events(ctx context.Context, a Actor, code string) ([]Event, error) {
 	c, err := s.Case(ctx, a, code)
 	if err != nil {
 		return nil, err
 	}
-	return s.Store.Events(ctx, c.ID)
+	evs, err := s.Store.Events(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	// A retracted document has left its case: its events stay in the history,
+	// without pointing at it.
+	retracted := map[string]bool{}
+	for i, ev := range evs {
+		if ev.DocumentID == "" {
+			continue
+		}
+		gone, seen := retracted[ev.DocumentID]
+		if !seen {
+			d, err := s.Docs.Document(ctx, ev.DocumentID)
+			switch {
+			case errors.Is(err, errs.ErrNotFound):
+			case err != nil:
+				return nil, fmt.Errorf("events of %s: %w", code, err)
+			default:
+				gone = d.Retracted
+			}
+			retracted[ev.DocumentID] = gone
+		}
+		if gone {
+			evs[i].DocumentID = ""
+		}
+	}
+	return evs, nil
 }
 
 // Activity returns the newest timeline events of the cases in scope, of one

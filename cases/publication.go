@@ -545,8 +545,8 @@ func (s *Service) PublishedList(ctx context.Context, f PublicationFilter, q stri
 	return s.Publications.Publications(ctx, f)
 }
 
-// PublishedCopy returns a posted publication, or ErrNotFound (unknown, or taken
-// down).
+// PublishedCopy returns a posted publication, or ErrNotFound (unknown, taken
+// down, or of a retracted document).
 func (s *Service) PublishedCopy(ctx context.Context, id string) (Publication, error) {
 	if s.Publications == nil || len(id) > 64 {
 		return Publication{}, notFound("publication")
@@ -554,6 +554,17 @@ func (s *Service) PublishedCopy(ctx context.Context, id string) (Publication, er
 	p, err := s.Publications.Publication(ctx, id)
 	if err != nil || !p.Live() {
 		return Publication{}, notFound("publication")
+	}
+	// A retracted document's copy is off the portal, its address too.
+	if s.Docs != nil {
+		d, err := s.Docs.Document(ctx, p.DocumentID)
+		switch {
+		case errors.Is(err, errs.ErrNotFound):
+		case err != nil:
+			return Publication{}, fmt.Errorf("publication %s: %w", id, err)
+		case d.Retracted:
+			return Publication{}, notFound("publication")
+		}
 	}
 	return p, nil
 }

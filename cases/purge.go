@@ -27,14 +27,22 @@ type Retraction struct {
 	At         time.Time
 	PurgedAt   time.Time // zero until purged
 	PurgedBy   string
+	SHA256     string // of its original: where its objects are (not shown)
+	Pipeline   string
+	// WriteOnceUntil is, for a retracted decision whose archive copy is kept
+	// write-once (WORM), the end of that retention: no purge before it. Zero
+	// otherwise (its objects are then kept until a purge). Service.Retractions
+	// fills it for the documents not yet purged.
+	WriteOnceUntil time.Time
 }
 
 // RetractionFilter selects retracted documents.
 type RetractionFilter struct {
-	UnitCodes []string // nil: every unit
-	Purged    *bool    // nil: both
-	Limit     int
-	Offset    int
+	UnitCodes  []string // nil: every unit
+	Purged     *bool    // nil: both
+	DocumentID string   // "": every document
+	Limit      int
+	Offset     int
 }
 
 // retractable is document id as an actor who may retract it finds it: through
@@ -66,7 +74,24 @@ func (s *Service) Retractions(ctx context.Context, a Actor, f RetractionFilter) 
 	if !a.Scope.All {
 		f.UnitCodes = append([]string{}, a.Scope.Codes...)
 	}
-	return s.Store.Retractions(ctx, f)
+	list, total, err := s.Store.Retractions(ctx, f)
+	if err != nil || s.Blobs == nil {
+		return list, total, err
+	}
+	// The purge's own rule (retainedUntil) says which cannot be purged yet.
+	for i, r := range list {
+		if !r.PurgedAt.IsZero() || r.SHA256 == "" || r.Pipeline == "" {
+			continue
+		}
+		until, err := retainedUntil(ctx, s.Blobs, ingest.ArchiveKey(r.SHA256, r.Pipeline))
+		if err != nil {
+			return nil, 0, fmt.Errorf("retractions: %w", err)
+		}
+		if until.After(s.now()) {
+			list[i].WriteOnceUntil = until
+		}
+	}
+	return list, total, nil
 }
 
 // PurgeResult says what a purge deleted and what it kept.

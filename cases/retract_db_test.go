@@ -15,9 +15,10 @@ import (
 )
 
 // TestRetractOnDatabases: a leader retracts a document put in by mistake, giving a
-// reason. It leaves the document lists, its case, reading by ID and the search
-// index of two nodes (hits, totals and facets), each following the database; the
-// act is audited without the reason, which may name people.
+// reason. It leaves the document lists, its case, reading by ID, the portal
+// (list, search and its public copy) and the search index of two nodes (hits,
+// totals and facets), each following the database; the act is audited without
+// the reason, which may name people.
 func TestRetractOnDatabases(t *testing.T) {
 	onBothDatabases(t, func(t *testing.T, db *sqldb.DB) {
 		ctx := t.Context()
@@ -63,6 +64,38 @@ func TestRetractOnDatabases(t *testing.T) {
 			}
 			return res.Total, ids, caseCount
 		}
+		// Its public copy on the portal (as Service.Publish leaves it).
+		w.svc.Publications = db
+		pub := cases.Publication{ID: "pub-nham", CaseCode: c.Code, CaseKind: c.Kind, UnitCode: w.unit.Code, UnitName: w.unit.Name,
+			DocumentID: wrong.ID, Kind: ingest.KindQuyetDinhGiaiQuyetKhieuNai, Year: 2026, Key: "public/aa/nham.pdf",
+			SHA256: strings.Repeat("a", 64), Size: 10, Pages: 1, Text: "bồi thường công dân xã khác", PublishedAt: time.Now().UTC(),
+			PublishedBy: w.leader.User.ID, MinUntil: day("2026-04-04")}
+		if err := db.CreatePublication(ctx, &pub, cases.Record{UserID: w.leader.User.ID, Username: w.leader.User.Username,
+			Action: cases.ActionPublish, Object: "case:" + c.Code}); err != nil {
+			t.Fatal(err)
+		}
+		portal := func() (listed int, copyErr error) {
+			t.Helper()
+			for _, q := range []string{"", "boi thuong"} {
+				list, total, err := w.svc.PublishedList(ctx, cases.PublicationFilter{Limit: 50}, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range list {
+					if p.DocumentID == wrong.ID {
+						listed++
+					}
+				}
+				if total != len(list) {
+					t.Errorf("portal list %q: total %d, %d listed", q, total, len(list))
+				}
+			}
+			_, copyErr = w.svc.PublishedCopy(ctx, pub.ID)
+			return listed, copyErr
+		}
+		if n, err := portal(); n != 2 || err != nil {
+			t.Fatalf("the portal before: listed %d times, copy %v", n, err)
+		}
 		catchUp()
 		for node := range nodes {
 			if total, ids, n := found(node); total != 2 || n != 2 || len(ids) != 2 {
@@ -107,6 +140,11 @@ func TestRetractOnDatabases(t *testing.T) {
 		// The same bytes arriving again are processed, not a duplicate of it.
 		if d, err := db.DocumentBySHA256(ctx, wrong.SHA256); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("the retracted document is still an original for its bytes: %v, %s", err, d.ID)
+		}
+
+		// The portal: neither listed nor served.
+		if n, err := portal(); n != 0 || !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("the portal after: listed %d times, copy %v; want neither", n, err)
 		}
 
 		// Every node's index: hits, totals, facets, and the index's own list.

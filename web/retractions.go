@@ -26,6 +26,9 @@ type retractionJSON struct {
 	At         time.Time  `json:"at"`
 	PurgedAt   *time.Time `json:"purged_at,omitempty"`
 	PurgedBy   string     `json:"purged_by,omitempty"`
+	// WriteOnceUntil: a decision whose archive copy is kept write-once cannot be
+	// purged before then.
+	WriteOnceUntil *time.Time `json:"write_once_until,omitempty"`
 }
 
 type retractionListJSON struct {
@@ -39,6 +42,10 @@ func newRetractionJSON(r cases.Retraction) retractionJSON {
 	if !r.PurgedAt.IsZero() {
 		at := r.PurgedAt
 		j.PurgedAt = &at
+	}
+	if !r.WriteOnceUntil.IsZero() {
+		until := r.WriteOnceUntil
+		j.WriteOnceUntil = &until
 	}
 	return j
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"kntc/cases"
 	"kntc/internal/browsertest"
 )
 
@@ -13,11 +14,16 @@ import (
 // account with the keyboard alone (Tab from field to field, arrow keys in the
 // lists, Enter submits); a first try with a short password comes back with the
 // problem next to the field; a unit is added the same way; the users page, the
-// account, the ingestion monitor, the audit trail, the unit tree and a unit's
-// page pass axe-core (WCAG 2.1 A/AA) and are screenshotted.
+// account, the ingestion monitor, the audit trail, the retracted documents and a
+// purge's confirmation step (the purge confirmed with the keyboard), the unit
+// tree and a unit's page pass axe-core (WCAG 2.1 A/AA) and are screenshotted.
 func TestBrowserAdmin(t *testing.T) {
 	e := newEnv(t)
 	quarantineFile(e, "don-bi-hong.pdf", "A")
+	gone := e.document(docSpec{unit: "A", kind: "cong_van", pages: []string{"CÔNG VĂN\nV/v gửi nhầm"}})
+	if _, err := e.svc.Retract(e.ctx, e.actor(uLeader), gone.ID, "Gửi nhầm đơn vị"); err != nil {
+		t.Fatal(err)
+	}
 	srv := e.pageServer()
 
 	b := newBrowserSession(t, "admin-", 3*time.Minute, 1280, 900)
@@ -62,6 +68,15 @@ func TestBrowserAdmin(t *testing.T) {
 	do("open the audit trail", chromedp.Navigate(srv.URL+"/admin/audit"), chromedp.WaitVisible(chromedp.CSS("#h-verify")))
 	do("verify the chain", chromedp.Click(chromedp.CSS(`form[action^="/admin/audit/verify"] button`)), chromedp.WaitVisible(chromedp.CSS(".alert, .notice")))
 	page("audit", "Nhật ký")
+	// The retracted documents, and a purge through its confirmation step.
+	do("open the retracted documents", chromedp.Click(chromedp.CSS(`nav a[href="/admin/retractions"]`)), chromedp.WaitVisible(chromedp.CSS("#h-retracted")))
+	page("retractions", "Tài liệu đã thu hồi")
+	do("open the purge step", chromedp.Click(chromedp.CSS(`a[href="/admin/retractions/`+gone.ID+`/purge"]`)), chromedp.WaitVisible(chromedp.CSS("#h-purge")))
+	page("purge", "Xoá hẳn tài liệu")
+	do("confirm the purge", chromedp.Focus(chromedp.CSS(`form[action$="/purge"] button`)), chromedp.KeyEvent("\r"), chromedp.WaitVisible(chromedp.CSS(".notice")))
+	if list, _, err := e.svc.Retractions(e.ctx, e.actor(uAdmin), cases.RetractionFilter{}); err != nil || len(list) != 1 || list[0].PurgedAt.IsZero() {
+		t.Errorf("after the purge in the browser: %+v %v", list, err)
+	}
 	do("open the unit tree", chromedp.Navigate(srv.URL+"/admin/units"), chromedp.WaitVisible(chromedp.CSS("table.list")))
 	page("units", "Cây đơn vị")
 	// A unit added with the keyboard: a first try without a name shows the

@@ -196,15 +196,23 @@ func crawlRoles() []string {
 // TestPagesCrawl: for every role, every link and every form of the staff pages
 // answers a page, a redirect, 403 or 404, never an error; nobody reaches a case
 // outside their scope, and an administrator sees no case. The crawler reaches
-// the forms of a clerk and of a leader.
+// the forms of a clerk and of a leader, the list of retracted documents of a
+// leader and an administrator, and the administrator's purge step.
 func TestPagesCrawl(t *testing.T) {
 	e := newEnv(t)
 	codes := pageWorld(e)
 	quarantineFile(e, "hong.pdf", "A")
+	// A document retracted by the unit's leader: its purge is the
+	// administrator's (who crawls last).
+	gone := e.document(docSpec{unit: "A", caseCode: codes["complaint"], kind: "cong_van", pages: []string{"CÔNG VĂN\nV/v gửi nhầm"}, finish: true})
+	if _, err := e.svc.Retract(e.ctx, e.actor(uLeader), gone.ID, "Gửi nhầm đơn vị"); err != nil {
+		t.Fatal(err)
+	}
 	srv := e.pageServer()
 	forms := map[string][]string{
 		uLeader: {"/cases/new", "/petitions/new", "/visits/new", "/cases/" + codes["denunciation"] + "/extension",
-			"/cases/" + codes["denunciation"] + "/grant", "/cases/" + codes["complaint"] + "/upload"},
+			"/cases/" + codes["denunciation"] + "/grant", "/cases/" + codes["complaint"] + "/upload", "/admin/retractions"},
+		uAdmin: {"/admin/retractions/" + gone.ID + "/purge"},
 		uClerk: {"/cases/new", "/petitions/new", "/visits/new", "/cases/" + codes["complaint"] + "/upload"},
 	}
 	// The administrator crawls last: their forms disable accounts and reset
@@ -253,7 +261,7 @@ func TestPagesCrawl(t *testing.T) {
 			if user == uClerk && viewer == 0 {
 				t.Errorf("%s never reached the document viewer: %v", user, ok)
 			}
-			for _, p := range map[string][]string{uAdmin: {"/admin/ingest", "/admin/units", "/admin/users", "/admin/audit", "/admin/units/A"},
+			for _, p := range map[string][]string{uAdmin: {"/admin/ingest", "/admin/units", "/admin/users", "/admin/audit", "/admin/units/A", "/admin/retractions"},
 				uInspector: {"/admin/audit"}}[user] {
 				if !slices.Contains(ok, p) {
 					t.Errorf("%s did not reach %s", user, p)
@@ -280,26 +288,26 @@ func newPageClientAs(t *testing.T, srv *httptest.Server, user string) *pageClien
 // page for every user (the crawler walks fewer of them under the race
 // detector): the case pages of unit A and of unit B, the reveal of a protected
 // identity (only the granted user sees it), the triage inbox, the case list,
-// the administration and the audit trail. Each answer is exactly the page, 403
+// the administration, the audit trail and the list of retracted documents. Each answer is exactly the page, 403
 // or the 404 page.
 func TestPagesRoleScope(t *testing.T) {
 	e := newEnv(t)
 	codes := pageWorld(e)
 	srv := e.pageServer()
 	caseA, caseB, secret := "/cases/"+codes["complaint"], "/cases/"+codes["other"], "/cases/"+codes["denunciation"]+"?reveal=1"
-	paths := []string{caseA, caseB, secret, "/triage", "/cases", "/admin/users", "/admin/units/A", "/admin/audit"}
+	paths := []string{caseA, caseB, secret, "/triage", "/cases", "/admin/users", "/admin/units/A", "/admin/audit", "/admin/retractions"}
 	for _, tc := range []struct {
 		user string
 		want []int // in the order of paths
 	}{
-		{uAdmin, []int{403, 403, 403, 403, 403, 200, 200, 200}},
-		{uClerk, []int{200, 404, 200, 200, 200, 403, 403, 403}},
-		{uHandler, []int{200, 404, 200, 200, 200, 403, 403, 403}},
-		{uGranted, []int{200, 404, 200, 200, 200, 403, 403, 403}},
-		{uLeader, []int{200, 404, 200, 200, 200, 403, 403, 403}},
-		{uInspector, []int{200, 404, 200, 403, 200, 403, 403, 200}},
-		{uHandlerB, []int{404, 200, 404, 200, 200, 403, 403, 403}},
-		{uLeaderP, []int{200, 200, 200, 200, 200, 403, 403, 403}},
+		{uAdmin, []int{403, 403, 403, 403, 403, 200, 200, 200, 200}},
+		{uClerk, []int{200, 404, 200, 200, 200, 403, 403, 403, 403}},
+		{uHandler, []int{200, 404, 200, 200, 200, 403, 403, 403, 403}},
+		{uGranted, []int{200, 404, 200, 200, 200, 403, 403, 403, 403}},
+		{uLeader, []int{200, 404, 200, 200, 200, 403, 403, 403, 200}},
+		{uInspector, []int{200, 404, 200, 403, 200, 403, 403, 200, 403}},
+		{uHandlerB, []int{404, 200, 404, 200, 200, 403, 403, 403, 403}},
+		{uLeaderP, []int{200, 200, 200, 200, 200, 403, 403, 403, 200}},
 	} {
 		c := newPageClientAs(t, srv, tc.user)
 		for i, p := range paths {

@@ -97,6 +97,10 @@ type docView struct {
 	LinkCase   string
 	Stored     bool
 	CanPublish bool // a leader, and a decision or acceptance act of a case: the publish page
+	// CanRetract: a leader (cases.PermDocumentRetract) sees the "Thu hồi" form;
+	// RetractReason is what they typed when it came back refused.
+	CanRetract    bool
+	RetractReason string
 }
 
 // handleDocumentPage shows a document in the viewer. A document the user may not
@@ -134,7 +138,8 @@ func (p *pages) loadDocView(r *http.Request) (*docView, error) {
 	}
 	dv := &docView{Doc: d, Q: q, CanFile: cases.Can(a.User.Role, cases.PermDocumentLink), Kinds: ingest.Kinds(),
 		Header: d.Meta, HeaderKind: d.Kind, Stored: d.Status == ingest.StatusStored, Problems: map[string]string{},
-		CanPublish: cases.Can(a.User.Role, cases.PermPublish) && d.CaseCode != "" && cases.Publishable(d.Kind) && d.Status == ingest.StatusStored}
+		CanPublish: cases.Can(a.User.Role, cases.PermPublish) && d.CaseCode != "" && cases.Publishable(d.Kind) && d.Status == ingest.StatusStored,
+		CanRetract: cases.Can(a.User.Role, cases.PermDocumentRetract)}
 	if q != "" {
 		dv.QueryPart = "?q=" + url.QueryEscape(q)
 	}

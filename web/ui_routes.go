@@ -51,7 +51,8 @@ func addPageRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, lim
 			}
 			addFormRoutes(r, p)
 			addAdminPageRoutes(r, p)
-			addPortalStaffPages(r, p) // ui_portalforms.go: questions, reception schedule
+			addRetractionPageRoutes(r, p) // ui_retractions.go
+			addPortalStaffPages(r, p)     // ui_portalforms.go: questions, reception schedule
 		})
 	})
 	r.Group(func(r chi.Router) {

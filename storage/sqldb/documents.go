@@ -356,6 +356,9 @@ func (db *DB) Retractions(ctx context.Context, f cases.RetractionFilter) ([]case
 		w, a := inList("documents.unit_code", f.UnitCodes)
 		where, args = append(where, w), append(args, a...)
 	}
+	if f.DocumentID != "" {
+		where, args = append(where, "r.document_id = ?"), append(args, f.DocumentID)
+	}
 	if f.Purged != nil {
 		if *f.Purged {
 			where = append(where, "r.purged_at IS NOT NULL")
@@ -365,12 +368,12 @@ func (db *DB) Retractions(ctx context.Context, f cases.RetractionFilter) ([]case
 	}
 	return listPage(ctx, db, "document_retractions r, documents",
 		`documents.id, documents.unit_code, documents.case_code, documents.kind, documents.pages, documents.size,
-		r.reason, r.username, r.retracted_at, r.purged_at, r.purged_by`,
+		r.reason, r.username, r.retracted_at, r.purged_at, r.purged_by, documents.sha256, documents.pipeline`,
 		where, args, "r.retracted_at DESC, documents.id", listLimit(f.Limit, 50), max(f.Offset, 0), func(row rowScanner) (cases.Retraction, error) {
 			var r cases.Retraction
 			var purged sql.NullTime
 			err := row.Scan(&r.DocumentID, &r.UnitCode, &r.CaseCode, &r.Kind, &r.Pages, &r.Size,
-				&r.Reason, &r.By, &r.At, &purged, &r.PurgedBy)
+				&r.Reason, &r.By, &r.At, &purged, &r.PurgedBy, &r.SHA256, &r.Pipeline)
 			r.At = r.At.UTC()
 			if purged.Valid {
 				r.PurgedAt = purged.Time.UTC()
