@@ -79,8 +79,9 @@ func (k PINKey) mac(salt []byte, pin string) []byte {
 
 var b64 = base64.RawURLEncoding
 
-// verifier makes the keyed verifier of pin.
-func (k PINKey) verifier(pin string) string {
+// Verifier makes the keyed verifier of pin (what a case or an online petition
+// stores; tools and benchmarks that seed cases use it too).
+func (k PINKey) Verifier(pin string) string {
 	salt := make([]byte, 16)
 	_, _ = rand.Read(salt)
 	return pinHMACPrefix + "k=" + k.ID() + "$" + b64.EncodeToString(salt) + "$" + b64.EncodeToString(k.mac(salt, pin))
@@ -113,7 +114,7 @@ func LegacyPINVerifier(v string) bool { return strings.HasPrefix(v, "$argon2id$"
 // a PIN key, argon2id otherwise (a service with no key: tests, tools).
 func (s *Service) newPINVerifier(pin string) (string, error) {
 	if len(s.PINKey) > 0 {
-		return s.PINKey.verifier(pin), nil
+		return s.PINKey.Verifier(pin), nil
 	}
 	return argon2id.CreateHash(pin, argonPIN)
 }
@@ -125,7 +126,7 @@ func (s *Service) newPINVerifier(pin string) (string, error) {
 func (s *Service) checkPIN(pin, v string) (ok, rehash bool) {
 	if len(s.PINKey) > 0 {
 		if v == "" {
-			s.PINKey.check(pin, s.PINKey.verifier(newPIN()+"-none"))
+			s.PINKey.check(pin, s.PINKey.Verifier(newPIN()+"-none"))
 			return false, false
 		}
 		if !LegacyPINVerifier(v) {
@@ -158,7 +159,7 @@ func (s *Service) rehash(ctx context.Context, set func(PINRehasher, string) erro
 	if !ok || len(s.PINKey) == 0 {
 		return
 	}
-	_ = set(r, s.PINKey.verifier(pin))
+	_ = set(r, s.PINKey.Verifier(pin))
 }
 
 // PINKeySource says where the PIN key comes from: the same rules as the audit
