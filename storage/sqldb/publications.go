@@ -137,7 +137,7 @@ func (db *DB) Publications(ctx context.Context, f cases.PublicationFilter) ([]ca
 			where = append(where, `search_words @@ to_tsquery('simple', ?)`)
 			args = append(args, strings.Join(terms, " & "))
 		} else {
-			where = append(where, `word_seq IN (SELECT rowid FROM publications_words WHERE publications_words MATCH ?)`)
+			where = append(where, `+word_seq IN (SELECT rowid FROM publications_words WHERE publications_words MATCH ?)`)
 			args = append(args, strings.Join(terms, " AND "))
 		}
 	}

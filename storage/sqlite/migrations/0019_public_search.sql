@@ -7,7 +7,6 @@
 -- finds the copies, kept by triggers in step with the table. It holds only the
 -- public copies' text: the staff index is never read by the portal.
 DROP INDEX publications_posted;
-CREATE INDEX publications_posted ON publications (published_at, id, document_id) WHERE unpublished_at = '';
 CREATE INDEX publications_posted_unit ON publications (unit_code, published_at, id, document_id) WHERE unpublished_at = '';
 CREATE INDEX publications_posted_kind ON publications (kind, published_at, id, document_id) WHERE unpublished_at = '';
 CREATE INDEX publications_posted_year ON publications (year, published_at, id, document_id) WHERE unpublished_at = '';
@@ -17,6 +16,7 @@ CREATE INDEX publications_posted_year ON publications (year, published_at, id, d
 ALTER TABLE publications ADD COLUMN word_seq INTEGER;
 UPDATE publications SET word_seq = rowid;
 CREATE UNIQUE INDEX publications_word_seq ON publications (word_seq);
+CREATE INDEX publications_posted ON publications (published_at, id, document_id, word_seq) WHERE unpublished_at = '';
 CREATE VIRTUAL TABLE publications_words USING fts5 (search_text, content = '', contentless_delete = 1,
 	detail = 'none', prefix = '1 2 3');
 INSERT INTO publications_words (rowid, search_text) SELECT word_seq, search_text FROM publications;
