@@ -97,3 +97,14 @@ bench-backup:
 .PHONY: bench-web
 bench-web:
 	go test -v -run '^$$' -bench '^BenchmarkWeb$$' -benchtime 1x -timeout 90m ./web
+
+# The citizens' portal (issue 13): KNTC_BENCH_DOCS published documents (default
+# 100,000) and KNTC_BENCH_CASES cases (default 20,000) on SQLite, and on PostgreSQL
+# too when KNTC_TEST_POSTGRES_URL is set; kntc's handler over HTTP in-process,
+# KNTC_BENCH_CONCURRENCY clients (default 4 × cores) for KNTC_BENCH_SECONDS
+# (default 10) a scenario: case lookup, published list, public search; prints
+# req/s and p50/p95/p99 against GET /healthz and the argon2id lookup of the same
+# run, with the load average.
+.PHONY: bench-portal
+bench-portal:
+	go test -v -run '^$$' -bench '^BenchmarkPortal$$' -benchtime 1x -timeout 90m ./web

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alexedwards/argon2id"
-
 	"kntc/auth"
 	"kntc/ingest"
 	"kntc/internal/enum"
@@ -95,7 +93,7 @@ func (s *Service) createCase(ctx context.Context, a Actor, in NewCase, maxPartie
 		return Case{}, "", err
 	}
 	pin := newPIN()
-	h, err := argon2id.CreateHash(pin, argonPIN)
+	h, err := s.newPINVerifier(pin)
 	if err != nil {
 		return Case{}, "", err
 	}

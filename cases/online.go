@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alexedwards/argon2id"
-
 	"kntc/auth"
 	"kntc/internal/errs"
 	"kntc/internal/textin"
@@ -188,7 +186,7 @@ func (s *Service) SubmitOnline(ctx context.Context, in OnlinePetition) (OnlineRe
 		}
 	}
 	pin := newPIN()
-	hash, err := argon2id.CreateHash(pin, argonPIN)
+	hash, err := s.newPINVerifier(pin)
 	if err != nil {
 		return OnlineReceipt{}, err
 	}
@@ -232,16 +230,11 @@ const (
 // the same ErrNotFound for a wrong code or PIN. A petition that opened a case
 // shows that case; before, the petition's own stage.
 func (s *Service) onlineLookup(ctx context.Context, code, pin string) (PublicCase, error) {
-	hash := dummyPINHash()
-	o, err := s.Store.OnlinePetitionByCode(ctx, code)
-	if err != nil && !errors.Is(err, errs.ErrNotFound) {
+	o, ok, err := s.onlineCheck(ctx, code, pin)
+	if err != nil {
 		return PublicCase{}, err
 	}
-	if err == nil {
-		hash = o.PINHash
-	}
-	ok, cerr := argon2id.ComparePasswordAndHash(pin, hash)
-	if !ok || cerr != nil || o.PetitionID == 0 {
+	if !ok {
 		return PublicCase{}, notFound("case")
 	}
 	p, err := s.Store.Petition(ctx, o.PetitionID)
@@ -271,6 +264,24 @@ func (s *Service) onlineLookup(ctx context.Context, code, pin string) (PublicCas
 	return pc, nil
 }
 
+// onlineCheck finds the online petition of code and checks pin against it, with
+// the same work for an unknown code (checkPIN); a right PIN against a legacy
+// verifier replaces it with the keyed one.
+func (s *Service) onlineCheck(ctx context.Context, code, pin string) (OnlineRecord, bool, error) {
+	o, err := s.Store.OnlinePetitionByCode(ctx, code)
+	if err != nil && !errors.Is(err, errs.ErrNotFound) {
+		return OnlineRecord{}, false, err
+	}
+	ok, rehash := s.checkPIN(pin, o.PINHash)
+	if !ok || o.PetitionID == 0 {
+		return OnlineRecord{}, false, nil
+	}
+	if rehash {
+		s.rehash(ctx, func(r PINRehasher, v string) error { return r.RehashOnlinePIN(ctx, o.PetitionID, o.PINHash, v) }, pin)
+	}
+	return o, true, nil
+}
+
 // OnlineOf returns the online record of a petition the actor may read.
 func (s *Service) OnlineOf(ctx context.Context, a Actor, petitionID int64) (OnlineRecord, error) {
 	if _, err := s.Petition(ctx, a, petitionID); err != nil {
@@ -285,16 +296,11 @@ func (s *Service) OnlineOf(ctx context.Context, a Actor, petitionID int64) (Onli
 // PIN (the PIN as given: it is not stored); a wrong code or PIN is ErrNotFound
 // after the same work.
 func (s *Service) OnlineReceiptOf(ctx context.Context, code, pin string) (OnlineReceipt, error) {
-	hash := dummyPINHash()
-	o, err := s.Store.OnlinePetitionByCode(ctx, code)
-	if err != nil && !errors.Is(err, errs.ErrNotFound) {
+	o, ok, err := s.onlineCheck(ctx, code, pin)
+	if err != nil {
 		return OnlineReceipt{}, err
 	}
-	if err == nil {
-		hash = o.PINHash
-	}
-	ok, cerr := argon2id.ComparePasswordAndHash(pin, hash)
-	if !ok || cerr != nil || o.PetitionID == 0 {
+	if !ok {
 		return OnlineReceipt{}, notFound("online petition")
 	}
 	p, err := s.Store.Petition(ctx, o.PetitionID)

@@ -13,7 +13,8 @@ import (
 	"kntc/internal/errs"
 )
 
-// argonPIN: a PIN is short, so its hash must be slow; the portal also limits tries.
+// argonPIN: the legacy verifier's parameters (pinkey.go): still what a service
+// without a PIN key makes, and what old verifiers are checked with.
 var argonPIN = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
 // PINDigits is the length of a citizen's lookup PIN.
@@ -25,13 +26,14 @@ func newPIN() string {
 }
 
 // Lookup is the citizen's view of a case: code and PIN must match; any mismatch is
-// ErrNotFound after the same work (one argon2id comparison, against a dummy hash
-// for an unknown code), so neither the answer nor its time tells a wrong PIN from
-// a wrong code.
+// ErrNotFound after the same work (one verifier check, against a made-up verifier
+// for an unknown code: checkPIN), so neither the answer nor its time tells a wrong
+// PIN from a wrong code. A right PIN against a legacy (argon2id) verifier replaces
+// it with the keyed one.
 func (s *Service) Lookup(ctx context.Context, code, pin string) (Case, error) {
 	code = strings.ToUpper(strings.TrimSpace(code))
 	pin = strings.TrimSpace(pin)
-	hash := dummyPINHash()
+	hash := ""
 	var c Case
 	if ValidCode(code) {
 		var err error
@@ -45,9 +47,12 @@ func (s *Service) Lookup(ctx context.Context, code, pin string) (Case, error) {
 			c = Case{}
 		}
 	}
-	ok, err := argon2id.ComparePasswordAndHash(pin, hash)
-	if !ok || err != nil || c.ID == 0 {
+	ok, rehash := s.checkPIN(pin, hash)
+	if !ok || c.ID == 0 {
 		return Case{}, notFound("case")
+	}
+	if rehash {
+		s.rehash(ctx, func(r PINRehasher, v string) error { return r.RehashCasePIN(ctx, c.ID, hash, v) }, pin)
 	}
 	return c, nil
 }
@@ -62,7 +67,7 @@ func (s *Service) ResetPIN(ctx context.Context, a Actor, code string) (string, e
 		return "", err
 	}
 	pin := newPIN()
-	if c.PINHash, err = argon2id.CreateHash(pin, argonPIN); err != nil {
+	if c.PINHash, err = s.newPINVerifier(pin); err != nil {
 		return "", err
 	}
 	return pin, s.updateCase(ctx, a, &c, nil, ActionUpdate, "pin reset")

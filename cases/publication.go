@@ -103,6 +103,10 @@ type PublicationFilter struct {
 	Words  []string
 	Limit  int // 0 means 20; at most 100
 	Offset int
+	// CountUpTo, when > 0, stops counting there: the count returned is then at
+	// most CountUpTo (the portal shows no page past its 500th, so counting all
+	// 100,000 copies of a common word on every request would be work for nothing).
+	CountUpTo int
 }
 
 // PublicationStore keeps publications. Missing rows are errs.ErrNotFound; a second

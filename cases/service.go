@@ -17,7 +17,10 @@ type Service struct {
 	Docs     ingest.DocumentStore
 	Accounts *auth.Service
 	Sealer   *Sealer
-	AuditKey []byte           // checks the keyed audit chain (LoadAuditKey)
+	AuditKey []byte // checks the keyed audit chain (LoadAuditKey)
+	// PINKey, when set, keys the citizens' lookup PIN verifiers (pinkey.go);
+	// without it they are argon2id, as before the key existed.
+	PINKey   PINKey
 	Now      func() time.Time // time.Now when nil
 	SoonDays int              // the due-soon window in days; 0 means 5
 	// WORM, when set, keeps the archive copy of a document that decides a case

@@ -58,6 +58,9 @@ var denouncer2 = cases.Person{
 
 // secretIn returns the piece of a denouncer's identity that s holds, written
 // with or without diacritics, in any case; "" when none.
+// testPINKey keys the lookup PINs' verifiers, as kntc serve does (DATA/pin.key).
+var testPINKey = cases.PINKey(bytes.Repeat([]byte{0x3c}, 32))
+
 func secretIn(s string) string {
 	folded := strings.ToLower(viet.Fold(s))
 	for _, piece := range []string{"luu thi diem huong", "diem huong", denouncer.IDNumber, denouncer.Phone, "trung nu vuong",
@@ -173,7 +176,7 @@ func newEnvWith(t testing.TB, cfg web.Config) *env {
 	e := &env{
 		t: t, ctx: ctx, db: db, blobs: blobs, index: ix, accounts: accounts,
 		svc: &cases.Service{Store: db, Docs: db, Accounts: accounts, Sealer: sealer, AuditKey: testAuditKey, Publications: db, Blobs: blobs,
-			Now: func() time.Time { return testNow }},
+			PINKey: testPINKey, Now: func() time.Time { return testNow }},
 		logs: &testenv.Buffer{}, units: map[string]auth.Unit{}, users: map[string]*testUser{},
 	}
 	spool := filepath.Join(dir, "spool")

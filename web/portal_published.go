@@ -22,6 +22,10 @@ var publishedKinds = []ingest.Kind{ingest.KindQuyetDinhGiaiQuyetKhieuNai, ingest
 // publishedPerPage is the length of a page of the list.
 const publishedPerPage = 20
 
+// publishedMaxPages is the last page the list shows: past it, a visitor narrows
+// the search (and the count stops there).
+const publishedMaxPages = 500
+
 type pubOption struct {
 	Value, Label string
 	Selected     bool
@@ -39,6 +43,7 @@ type publishedView struct {
 	Years       []pubOption
 	Rows        []publishedRow
 	Total       int
+	More        bool // more than Total: counting stopped at the last page shown
 	Page, Pages int
 	PrevURL     string
 	NextURL     string
@@ -56,8 +61,9 @@ func (p *portal) handlePublished() http.Handler {
 		}
 		unit, kind, year := q.Get("unit"), q.Get("kind"), q.Get("year")
 		page, _ := strconv.Atoi(q.Get("page"))
-		page = min(max(page, 1), 500)
-		f := cases.PublicationFilter{Limit: publishedPerPage, Offset: (page - 1) * publishedPerPage}
+		page = min(max(page, 1), publishedMaxPages)
+		f := cases.PublicationFilter{Limit: publishedPerPage, Offset: (page - 1) * publishedPerPage,
+			CountUpTo: publishedMaxPages*publishedPerPage + 1}
 		pv := publishedView{Q: text, Page: page}
 		units, err := p.deps.Accounts.Store.Units(r.Context())
 		if err != nil {
@@ -95,7 +101,10 @@ func (p *portal) handlePublished() http.Handler {
 			p.render(w, r, http.StatusInternalServerError, "no-store", "published", v)
 			return
 		}
-		pv.Total, pv.Pages = total, (total+publishedPerPage-1)/publishedPerPage
+		pv.Total, pv.Pages = total, min((total+publishedPerPage-1)/publishedPerPage, publishedMaxPages)
+		if pv.More = total > publishedMaxPages*publishedPerPage; pv.More {
+			pv.Total = publishedMaxPages * publishedPerPage
+		}
 		for _, pub := range list {
 			pv.Rows = append(pv.Rows, publishedRow{ID: pub.ID, Label: pub.Kind.Label(), Number: pub.Number, Date: pub.Date,
 				Unit: pub.UnitName, Published: uiDate(pub.PublishedAt.In(vietnam)), Pages: pub.Pages})

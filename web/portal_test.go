@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -333,6 +334,21 @@ func TestPortalLockout(t *testing.T) {
 		if !got[scope] {
 			t.Errorf("no audited lockout %s: %v", scope, got)
 		}
+	}
+	// The PIN key (the verifiers' pepper) is in no log line and no audit entry.
+	c, err := e.db.CaseByCode(e.ctx, kn)
+	if err != nil || !strings.HasPrefix(c.PINHash, "$kntc-pin-hmac$v=1$k="+testPINKey.ID()+"$") {
+		t.Fatalf("the case's verifier %q, %v: want the keyed one", c.PINHash, err)
+	}
+	pepper := hex.EncodeToString(testPINKey)
+	b64 := base64.StdEncoding.EncodeToString(testPINKey)
+	for _, en := range entries {
+		if strings.Contains(strings.ToLower(en.Detail), pepper[:16]) || strings.Contains(en.Detail, b64[:16]) || strings.Contains(en.Detail, knPIN) {
+			t.Errorf("audit entry holds the PIN key or the PIN: %s", en.Detail)
+		}
+	}
+	if logs := e.logs.String(); strings.Contains(strings.ToLower(logs), pepper[:16]) || strings.Contains(logs, b64[:16]) || strings.Contains(logs, knPIN) {
+		t.Errorf("the logs hold the PIN key or the PIN:\n%s", logs)
 	}
 }
 

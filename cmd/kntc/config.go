@@ -64,6 +64,7 @@ type Config struct {
 	SealKeyID   string // KNTC_SEAL_KEY_ID
 	SealOldKeys string // KNTC_SEAL_OLD_KEYS: retired keys, "id:key,id:key"
 	AuditKey    string // KNTC_AUDIT_KEY: HMAC key of the audit chain and its anchors
+	PINKey      string // KNTC_PIN_KEY: HMAC key of the citizens' lookup PIN verifiers
 	ObjectLock  string // KNTC_S3_OBJECT_LOCK: auto, off, governance or compliance
 	DueSoonDays int    // KNTC_DUE_SOON_DAYS
 
@@ -150,6 +151,7 @@ func configVars(c *Config) []configVar {
 		{"KNTC_SEAL_KEY_ID", "seal-key-id", "k1", "name of KNTC_SEAL_KEY, stored with every sealed value so keys can be rotated", &c.SealKeyID, false},
 		{"KNTC_SEAL_OLD_KEYS", "seal-old-keys", "", "retired sealing keys still needed to open old values: id:key,id:key (or KNTC_SEAL_OLD_KEYS_FILE)", &c.SealOldKeys, true},
 		{"KNTC_AUDIT_KEY", "audit-key", "", "HMAC-SHA256 key (64 hex digits or base64 of 32 bytes) chaining the audit trail and signing its anchors; keep it away from the database and object-store administrators (or KNTC_AUDIT_KEY_FILE; default: generated once into DATA/audit.key — every server of one database must share it)", &c.AuditKey, true},
+		{"KNTC_PIN_KEY", "pin-key", "", "HMAC-SHA256 key (64 hex digits or base64 of 32 bytes) of the citizens' lookup PIN verifiers, a pepper: keep it out of the database and its backups (or KNTC_PIN_KEY_FILE; default: generated once into DATA/pin.key — every server of one database must share it; losing it means resetting the PINs)", &c.PINKey, true},
 		{"KNTC_S3_OBJECT_LOCK", "s3-object-lock", "auto", "audit anchors on S3 under object lock: auto (when the bucket has object locking), off, governance or compliance (these two also create the bucket with object locking)", &c.ObjectLock, false},
 		{"KNTC_DUE_SOON_DAYS", "due-soon-days", "5", "a case's deadline is 'due soon' this many days ahead", &c.DueSoonDays, false},
 		{"KNTC_ROLE", "role", "all", "what kntc serve does: all; web (pages, API, search; no OCR, no hot folders); worker (hot folders and OCR jobs; only /healthz and /metrics on --addr)", &c.Role, false},
@@ -330,6 +332,11 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("audit-key: %w", err))
 		}
 	}
+	if c.PINKey != "" {
+		if _, err := cases.ParseKey(c.PINKey); err != nil {
+			errs = append(errs, fmt.Errorf("pin-key: %w", err))
+		}
+	}
 	switch c.ObjectLock {
 	case "auto", "off", "governance", "compliance":
 	default:
@@ -436,6 +443,7 @@ func (c *Config) quarantineDir() string {
 }
 func (c *Config) indexDir() string    { return filepath.Join(c.DataDir, "index") }
 func (c *Config) sealKeyPath() string { return filepath.Join(c.DataDir, "seal.key") }
+func (c *Config) pinKeyPath() string  { return filepath.Join(c.DataDir, "pin.key") }
 func (c *Config) auditKeyPath() string {
 	return filepath.Join(c.DataDir, "audit.key")
 }

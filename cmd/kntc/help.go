@@ -16,7 +16,7 @@ import (
 
 // settingGroups says which group each configuration flag is listed under.
 var settingGroups = map[string]string{
-	"data-dir": "data", "database-url": "data", "audit-key": "data", "root-unit-code": "data", "root-unit-name": "data",
+	"data-dir": "data", "database-url": "data", "audit-key": "data", "pin-key": "data", "root-unit-code": "data", "root-unit-name": "data",
 	"s3-endpoint": "store", "s3-bucket": "store", "s3-access-key": "store", "s3-secret-key": "store", "s3-region": "store",
 	"s3-use-ssl": "store", "s3-object-lock": "store", "retention-years": "store", "seal-key": "store", "seal-key-id": "store", "seal-old-keys": "store",
 	"log-format": "log", "log-level": "log",

@@ -261,3 +261,17 @@ func (db *DB) DeleteReceptionDay(ctx context.Context, id int64, rec cases.Record
 		return db.appendAudit(ctx, tx, rec)
 	})
 }
+
+var _ cases.PINRehasher = (*DB)(nil)
+
+// RehashCasePIN implements cases.PINRehasher.
+func (db *DB) RehashCasePIN(ctx context.Context, id int64, old, new string) error {
+	_, err := db.sql.ExecContext(ctx, db.q(`UPDATE cases SET pin_hash = ? WHERE id = ? AND pin_hash = ?`), new, id, old)
+	return db.classify("rehash the PIN of case "+strconv.FormatInt(id, 10), err)
+}
+
+// RehashOnlinePIN implements cases.PINRehasher.
+func (db *DB) RehashOnlinePIN(ctx context.Context, petitionID int64, old, new string) error {
+	_, err := db.sql.ExecContext(ctx, db.q(`UPDATE online_petitions SET pin_hash = ? WHERE petition_id = ? AND pin_hash = ?`), new, petitionID, old)
+	return db.classify("rehash the PIN of online petition "+strconv.FormatInt(petitionID, 10), err)
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -116,22 +117,50 @@ func (db *DB) Publications(ctx context.Context, f cases.PublicationFilter) ([]ca
 			args = append(args, c.v)
 		}
 	}
+	// Every word must start a word of the public text: a prefix query on the
+	// full-text index of the folded text (migration 19), FTS5 on SQLite, a GIN
+	// tsvector on PostgreSQL.
+	var terms []string
 	for _, w := range f.Words {
 		w = viet.FoldWords(w)
-		if w == "" || strings.Contains(w, " ") {
+		if w == "" || strings.ContainsFunc(w, func(r rune) bool { return !('a' <= r && r <= 'z' || '0' <= r && r <= '9') }) {
 			continue
 		}
-		// Folded words are ASCII letters and digits only: nothing to escape.
-		where = append(where, `search_text LIKE ?`)
-		args = append(args, "% "+w+"%")
+		if db.Dialect() == "postgres" {
+			terms = append(terms, w+":*")
+		} else {
+			terms = append(terms, `"`+w+`"*`)
+		}
+	}
+	if len(terms) > 0 {
+		if db.Dialect() == "postgres" {
+			where = append(where, `search_words @@ to_tsquery('simple', ?)`)
+			args = append(args, strings.Join(terms, " & "))
+		} else {
+			where = append(where, `+word_seq IN (SELECT rowid FROM publications_words WHERE publications_words MATCH ?)`)
+			args = append(args, strings.Join(terms, " AND "))
+		}
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 20
 	}
 	limit = min(limit, 100)
-	return listPage(ctx, db, "publications", publicationColumns, where, args, "published_at DESC, id DESC", limit, f.Offset,
-		func(r rowScanner) (cases.Publication, error) { return scanPublication(r, false) })
+	scan := func(r rowScanner) (cases.Publication, error) { return scanPublication(r, false) }
+	if f.CountUpTo <= 0 {
+		return listPage(ctx, db, "publications", publicationColumns, where, args, "published_at DESC, id DESC", limit, f.Offset, scan)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := db.sql.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM (SELECT 1 FROM publications`+cond+` LIMIT ?) AS upto`),
+		append(slices.Clip(args), f.CountUpTo)...).Scan(&total); err != nil {
+		return nil, 0, db.classify("count publications", err)
+	}
+	out, err := listRows(ctx, db, "publications", publicationColumns, where, args, "published_at DESC, id DESC", limit, f.Offset, scan)
+	return out, total, err
 }
 
 // Unpublish implements cases.PublicationStore.
