@@ -91,7 +91,7 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 	fmt.Fprintf(stdout, "Đã sao lưu (backed up) %s: %s, %d đối tượng (objects), %s; mới (new) %d đối tượng, %s; đã ghi (written) %s; trong %s\n",
 		m.Name, kind, len(m.Objects), humanBytes(m.Bytes), m.NewObjects, humanBytes(m.NewBytes), humanBytes(m.StoredBytes), time.Since(m.Time).Round(time.Millisecond))
 	if keysInDataDir(cfg) {
-		fmt.Fprintln(stdout, "Lưu ý: khóa niêm phong và khóa nhật ký nằm trong thư mục dữ liệu và KHÔNG có trong bản sao lưu; hãy giữ một bản của seal.key và audit.key ở nơi khác. (Note: the sealing and audit keys are in the data directory and NOT in the backup; keep a copy of seal.key and audit.key elsewhere.)")
+		fmt.Fprintln(stdout, "Lưu ý: khóa niêm phong, khóa nhật ký và khóa mã PIN nằm trong thư mục dữ liệu và KHÔNG có trong bản sao lưu; hãy giữ một bản của seal.key, audit.key và pin.key ở nơi khác. (Note: the sealing, audit and PIN keys are in the data directory and NOT in the backup; keep a copy of seal.key, audit.key and pin.key elsewhere.)")
 	}
 	return nil
 }
@@ -371,7 +371,7 @@ func checkDump(ctx context.Context, db backup.DBEntry, path string) error {
 }
 
 func runRestore(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("restore", "", "Restores a backup from --from into an empty data directory (SQLite and local\nobjects) or an empty PostgreSQL database and bucket, as configured; a target\nthat holds a database or objects is refused. Every file is checked as it is\nread; a damaged file or a wrong key stops the restore, naming the file, and\nwhat was written is removed. Then the search index is rebuilt, the audit trail\nverified and a summary printed. The sealing and audit keys are not in backups:\nconfigure the same ones (or copy seal.key and audit.key into the data directory).", stderr)
+	fs := newFlagSet("restore", "", "Restores a backup from --from into an empty data directory (SQLite and local\nobjects) or an empty PostgreSQL database and bucket, as configured; a target\nthat holds a database or objects is refused. Every file is checked as it is\nread; a damaged file or a wrong key stops the restore, naming the file, and\nwhat was written is removed. Then the search index is rebuilt, the audit trail\nverified and a summary printed. The sealing, audit and PIN keys are not in\nbackups: configure the same ones (or copy seal.key, audit.key and pin.key into\nthe data directory; without the PIN key, citizens' PINs no longer open).", stderr)
 	from := fs.String("from", "", "the repository: a directory or s3://HOST:PORT/BUCKET (default --backup-to)")
 	at := fs.String("at", "", "restore the newest backup taken at or before this time (default: the newest)")
 	ignoreKeys := fs.Bool("ignore-keys", false, "restore even though the configured sealing or audit key is not the backup's (sealed values will not open, the audit trail will not verify)")
