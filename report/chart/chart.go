@@ -298,7 +298,9 @@ func scale(most float64) (step, top float64) {
 func number(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // textWidth estimates the width of s in a sans-serif font of size size.
-func textWidth(s string, size float64) float64 { return float64(utf8.RuneCountInString(s)) * size * 0.56 }
+func textWidth(s string, size float64) float64 {
+	return float64(utf8.RuneCountInString(s)) * size * 0.56
+}
 
 // clip shortens s to fit w, ending it with "…".
 func clip(s string, w, size float64) string {
