@@ -120,7 +120,7 @@ const (
 	width       = 760.0
 	titleSize   = 16.0
 	textSize    = 12.0
-	labelWidth  = 190.0 // the categories' labels, left of the bars
+	labelWidth  = 230.0 // the categories' labels, left of the bars
 	marginRight = 56.0  // room for a bar's total
 	rowGap      = 8.0
 	barHeight   = 18.0
