@@ -354,7 +354,11 @@ func (p *pdfPage) charts(charts []chart.Chart) {
 	w := (pageW - 2*pdfMargin - gap) / 2
 	col, rowBottom := 0, y
 	for _, c := range charts {
-		h := c.Height * w / c.Width
+		cw := w
+		h := c.Height * cw / c.Width
+		if most := bottom - pdfMargin - 12; h > most { // a long chart (many units): narrower, to fit a page
+			cw, h = cw*most/h, most
+		}
 		if col == 0 && y+h > bottom {
 			pdf.AddPage()
 			y, rowBottom = pdfMargin, pdfMargin
@@ -369,8 +373,8 @@ func (p *pdfPage) charts(charts []chart.Chart) {
 		}
 		pdf.SetDrawColor(191, 191, 191)
 		pdf.SetLineWidth(0.2)
-		pdf.Rect(x, y, w, h, "D")
-		c.DrawPDF(pdf, pdfFamily, x, y, w)
+		pdf.Rect(x, y, cw, h, "D")
+		c.DrawPDF(pdf, pdfFamily, x, y, cw)
 		rowBottom = max(rowBottom, y+h)
 		if col == 1 {
 			y, col = rowBottom+gap, 0

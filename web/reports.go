@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -194,6 +195,39 @@ func handleReportCell(logger *slog.Logger, reports *report.Service) http.Handler
 		r2 := r.Clone(r.Context())
 		r2.URL.RawQuery = q.Encode()
 		inner.ServeHTTP(w, r2)
+	})
+}
+
+// handleReportChart is GET /reports/charts/{chart}?unit=&period= (or
+// from=&to=): one of the leaders' charts (report.ChartMonths, ChartCases,
+// ChartOverdue, ChartResults, without the "chart-" prefix) of the unit tree
+// as an SVG image, with the forms' rights and scope.
+func handleReportChart(logger *slog.Logger, reports *report.Service) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		id := "chart-" + chi.URLParam(r, "chart")
+		if !slices.Contains([]string{report.ChartMonths, report.ChartCases, report.ChartOverdue, report.ChartResults}, id) {
+			respondError(w, r, logger, fmt.Errorf("biểu đồ %q không có; dùng months, cases, overdue, results (unknown chart): %w",
+				chi.URLParam(r, "chart"), errs.ErrNotFound))
+			return
+		}
+		p, err := report.PeriodOf(q.Get("period"), q.Get("from"), q.Get("to"))
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		data, err := reports.ChartData(r.Context(), currentActor(r.Context()), strings.TrimSpace(q.Get("unit")), p)
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		for _, c := range data.Charts() {
+			if c.ID == id {
+				w.Header().Set("Content-Type", "image/svg+xml; charset=utf-8")
+				_ = c.WriteSVG(w)
+				return
+			}
+		}
 	})
 }
 
