@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -163,7 +164,7 @@ func TestReportAPI(t *testing.T) {
 	// A chart as an SVG image, well-formed, in Vietnamese.
 	svg := e.get(uLeader, "/api/v1/reports/charts/results?unit=A&period=2026-Q1", 200)
 	for dec := xml.NewDecoder(bytes.NewReader(svg)); ; {
-		if _, err := dec.Token(); err == io.EOF {
+		if _, err := dec.Token(); errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
 			t.Fatalf("chart SVG: %v\n%s", err, svg)
