@@ -307,6 +307,9 @@ func endpoints(e *env, w *world) []endpoint {
 		{name: "GET /reports/{form}/cells/{ms}", roles: "LI", targets: caseTargets, okAll: 200, req: func(_, target string) call {
 			return call{method: "GET", path: "/api/v1/reports/02-XLD/cells/1?period=2026-Q1&unit=" + target}
 		}},
+		{name: "GET /reports/charts/{chart}", roles: "LI", targets: caseTargets, okAll: 200, req: func(_, target string) call {
+			return call{method: "GET", path: "/api/v1/reports/charts/overdue?period=2026-Q1&unit=" + target}
+		}},
 		{name: "GET /cases/{code}/events", roles: "CHLI", targets: caseTargets, okAll: 200, req: func(_, target string) call {
 			return call{method: "GET", path: "/api/v1/cases/" + code(target) + "/events"}
 		}},

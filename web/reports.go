@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -96,7 +97,8 @@ func newReportJSON(r *report.Report) reportJSON {
 func ReportJSON(r *report.Report) any { return newReportJSON(r) }
 
 // handleReport fills a form: GET /reports/{form}?unit=&period= (or from=&to=),
-// format=json (default) or xlsx; cell=ROW,COLUMN lists what one number counts
+// format=json (default), xlsx or pdf (the form to sign and the charts);
+// cell=ROW,COLUMN lists what one number counts
 // (ROW a unit code of the report or "total").
 func handleReport(logger *slog.Logger, reports *report.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -112,8 +114,8 @@ func handleReport(logger *slog.Logger, reports *report.Service) http.Handler {
 			return
 		}
 		format := q.Get("format")
-		if format != "" && format != "json" && format != "xlsx" {
-			respondError(w, r, logger, errs.Errorf(errs.Invalid, "format %q: dùng json hoặc xlsx (use json or xlsx)", format))
+		if format != "" && format != "json" && format != "xlsx" && format != "pdf" {
+			respondError(w, r, logger, errs.Errorf(errs.Invalid, "format %q: dùng json, xlsx hoặc pdf (use json, xlsx or pdf)", format))
 			return
 		}
 		// The form's numbers are counted in the database; a drill-down lists the
@@ -153,6 +155,25 @@ func handleReport(logger *slog.Logger, reports *report.Service) http.Handler {
 			_, _ = w.Write(buf.Bytes())
 			return
 		}
+		if format == "pdf" {
+			// The form to sign, and the leaders' charts of the same tree and
+			// period on the pages after it.
+			data, err := reports.ChartData(r.Context(), currentActor(r.Context()), rep.Unit.Code, p)
+			if err != nil {
+				respondError(w, r, logger, err)
+				return
+			}
+			var buf bytes.Buffer
+			if err := report.WritePDF(&buf, rep, data.Charts()); err != nil {
+				respondError(w, r, logger, err)
+				return
+			}
+			w.Header().Set("Content-Type", "application/pdf")
+			w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", report.PDFName(rep)))
+			w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+			_, _ = w.Write(buf.Bytes())
+			return
+		}
 		writeJSON(w, http.StatusOK, newReportJSON(rep))
 	})
 }
@@ -174,6 +195,39 @@ func handleReportCell(logger *slog.Logger, reports *report.Service) http.Handler
 		r2 := r.Clone(r.Context())
 		r2.URL.RawQuery = q.Encode()
 		inner.ServeHTTP(w, r2)
+	})
+}
+
+// handleReportChart is GET /reports/charts/{chart}?unit=&period= (or
+// from=&to=): one of the leaders' charts (report.ChartMonths, ChartCases,
+// ChartOverdue, ChartResults, without the "chart-" prefix) of the unit tree
+// as an SVG image, with the forms' rights and scope.
+func handleReportChart(logger *slog.Logger, reports *report.Service) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		id := "chart-" + chi.URLParam(r, "chart")
+		if !slices.Contains([]string{report.ChartMonths, report.ChartCases, report.ChartOverdue, report.ChartResults}, id) {
+			respondError(w, r, logger, fmt.Errorf("biểu đồ %q không có; dùng months, cases, overdue, results (unknown chart): %w",
+				chi.URLParam(r, "chart"), errs.ErrNotFound))
+			return
+		}
+		p, err := report.PeriodOf(q.Get("period"), q.Get("from"), q.Get("to"))
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		data, err := reports.ChartData(r.Context(), currentActor(r.Context()), strings.TrimSpace(q.Get("unit")), p)
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		for _, c := range data.Charts() {
+			if c.ID == id {
+				w.Header().Set("Content-Type", "image/svg+xml; charset=utf-8")
+				_ = c.WriteSVG(w)
+				return
+			}
+		}
 	})
 }
 

@@ -2,6 +2,9 @@ package web_test
 
 import (
 	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -128,7 +131,10 @@ func TestReportAPI(t *testing.T) {
 		{"no period", uLeader, "/api/v1/reports/01-TCD", 422},
 		{"both", uLeader, "/api/v1/reports/01-TCD?period=2026&from=2026-01-01&to=2026-02-01", 422},
 		{"bad cell", uLeader, "/api/v1/reports/01-TCD?period=2026-Q1&cell=A,99", 422},
-		{"bad format", uLeader, "/api/v1/reports/01-TCD?period=2026-Q1&format=pdf", 422},
+		{"unknown chart", uLeader, "/api/v1/reports/charts/pie?period=2026-Q1", 404},
+		{"chart, handler", uHandler, "/api/v1/reports/charts/months?period=2026-Q1", 403},
+		{"chart, another unit", uLeader, "/api/v1/reports/charts/months?unit=B&period=2026-Q1", 404},
+		{"bad format", uLeader, "/api/v1/reports/01-TCD?period=2026-Q1&format=docx", 422},
 	} {
 		t.Run(tc.name, func(t *testing.T) { e.get(tc.user, tc.path, tc.want) })
 	}
@@ -149,6 +155,23 @@ func TestReportAPI(t *testing.T) {
 	}
 	if !strings.Contains(text.String(), "TỔNG HỢP KẾT QUẢ GIẢI QUYẾT TỐ CÁO") || !strings.Contains(text.String(), "Tổng cộng") {
 		t.Errorf("workbook text:\n%s", text.String())
+	}
+	// The PDF to sign, with the charts on the pages after the form.
+	pdf := e.get(uLeader, "/api/v1/reports/04-GQTC?unit=A&period=2026-Q1&format=pdf", 200)
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) || !bytes.Contains(pdf, []byte("/FontFile2")) {
+		t.Errorf("not a PDF with an embedded font: %.40q", pdf)
+	}
+	// A chart as an SVG image, well-formed, in Vietnamese.
+	svg := e.get(uLeader, "/api/v1/reports/charts/results?unit=A&period=2026-Q1", 200)
+	for dec := xml.NewDecoder(bytes.NewReader(svg)); ; {
+		if _, err := dec.Token(); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatalf("chart SVG: %v\n%s", err, svg)
+		}
+	}
+	if !bytes.Contains(svg, []byte(`role="img"`)) || !bytes.Contains(svg, []byte("Kết quả giải quyết")) || bytes.Contains(svg, []byte("style=")) {
+		t.Errorf("chart SVG: %s", svg)
 	}
 	for _, ex := range e.seen {
 		if s := secretIn(string(ex.body)); s != "" {

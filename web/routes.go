@@ -95,6 +95,7 @@ func addRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps) {
 
 			r.Method("GET", "/reports/{form}", handleReport(logger, &report.Service{Cases: deps.Cases}))
 			r.Method("GET", "/reports/{form}/cells/{ms}", handleReportCell(logger, &report.Service{Cases: deps.Cases}))
+			r.Method("GET", "/reports/charts/{chart}", handleReportChart(logger, &report.Service{Cases: deps.Cases}))
 
 			r.Group(func(r chi.Router) {
 				r.Use(func(next http.Handler) http.Handler { return requireAdministrator(logger, next) })
