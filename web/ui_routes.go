@@ -49,6 +49,7 @@ func addPageRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, lim
 			addFormRoutes(r, p)
 			addAdminPageRoutes(r, p)
 			addPortalStaffPages(r, p) // ui_portalforms.go: questions, reception schedule
+			addReportPages(r, p)      // ui_reports.go: statistics
 		})
 	})
 	r.Group(func(r chi.Router) {
