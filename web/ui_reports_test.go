@@ -184,6 +184,31 @@ func TestPagesReports(t *testing.T) {
 		t.Error("a handler's menu offers the statistics")
 	}
 
+	// A rule the numbers break is listed above the table with its row: the
+	// complaint moved to district B counts in B's column 2, its petition stays in
+	// A's column 1 (03/GQKN c2 <= c1 fails on row B).
+	if body := get(leader, "/reports?form=03-GQKN&period=2026-Q1", 200); !strings.Contains(body, "thỏa cả") || strings.Contains(body, `role="alert"`) {
+		t.Errorf("03/GQKN before the move: the checks should all hold")
+	}
+	c, err := e.svc.Case(e.ctx, e.actor(uLeaderP), kn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unitB := e.units["B"].ID
+	if _, err := e.svc.UpdateCase(e.ctx, e.actor(uLeaderP), kn, cases.CasePatch{Version: c.Version, UnitID: &unitB}); err != nil {
+		t.Fatal(err)
+	}
+	body = get(newPageClientAs(t, srv, uLeaderP), "/reports?form=03-GQKN&period=2026-Q1", 200)
+	at := strings.Index(body, `<div class="alert" role="alert" id="checks">`)
+	if at < 0 {
+		t.Fatalf("03/GQKN after the move: no failed check shown")
+	}
+	alert := body[at:]
+	alert = alert[:strings.Index(alert, "</div>")]
+	if !strings.Contains(alert, `<a href="#row-B">UBND huyện B</a>: <code>c2 &lt;= c1</code> — vế trái 1, vế phải 0`) {
+		t.Errorf("the failed check, where: %s", alert)
+	}
+
 	// English.
 	leader.get("/lang?to=en&back=/")
 	body = get(leader, "/reports?form=03-GQKN&period=2026-Q1", 200)
