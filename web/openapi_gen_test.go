@@ -212,7 +212,7 @@ var apiOps = []apiOp{
 	{method: "GET", path: "/api/v1/reports/{form}", tag: "thống kê", summary: "Biểu số liệu TT 06/2025/TT-TTCP của đơn vị và đơn vị cấp dưới; lãnh đạo, thanh tra (a statistical form for a unit tree; leaders and inspectors)",
 		query: []apiParam{qUnit, qString("period", "Kỳ: 2026-Q1…Q4, 2026-H1, 2026-9M, 2026 (cut-off 15/12 năm trước – 14/…) (the period)."),
 			qDate("from", "Từ ngày, thay cho period (from, instead of period)."), qDate("to", "Đến ngày, gồm cả ngày này (to, included)."),
-			{"format", "json (mặc định) hoặc xlsx (json or an Excel workbook laid out like the form).", map[string]any{"type": "string", "enum": []string{"json", "xlsx"}, "default": "json"}},
+			{"format", "json (mặc định), xlsx hoặc pdf: bảng tính theo mẫu biểu; bản PDF để ký (A4 ngang, kèm biểu đồ) (json, an Excel workbook laid out like the form, or a PDF to sign, A4 landscape, with the charts).", map[string]any{"type": "string", "enum": []string{"json", "xlsx", "pdf"}, "default": "json"}},
 			qString("cell", "DÒNG,CỘT: liệt kê hồ sơ, đơn, lượt tiếp mà một số đếm, ví dụ total,5 (ROW,COLUMN: what one number counts).")},
 		status: 200, resp: reportJSON{}},
 	{method: "GET", path: "/api/v1/reports/{form}/cells/{ms}", tag: "thống kê", summary: "Những hồ sơ, đơn, lượt tiếp mà một số của biểu đếm (what one number of a form counts: case codes, don-ID, tiep-ID; never a person)",

@@ -96,7 +96,8 @@ func newReportJSON(r *report.Report) reportJSON {
 func ReportJSON(r *report.Report) any { return newReportJSON(r) }
 
 // handleReport fills a form: GET /reports/{form}?unit=&period= (or from=&to=),
-// format=json (default) or xlsx; cell=ROW,COLUMN lists what one number counts
+// format=json (default), xlsx or pdf (the form to sign and the charts);
+// cell=ROW,COLUMN lists what one number counts
 // (ROW a unit code of the report or "total").
 func handleReport(logger *slog.Logger, reports *report.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -112,8 +113,8 @@ func handleReport(logger *slog.Logger, reports *report.Service) http.Handler {
 			return
 		}
 		format := q.Get("format")
-		if format != "" && format != "json" && format != "xlsx" {
-			respondError(w, r, logger, errs.Errorf(errs.Invalid, "format %q: dùng json hoặc xlsx (use json or xlsx)", format))
+		if format != "" && format != "json" && format != "xlsx" && format != "pdf" {
+			respondError(w, r, logger, errs.Errorf(errs.Invalid, "format %q: dùng json, xlsx hoặc pdf (use json, xlsx or pdf)", format))
 			return
 		}
 		// The form's numbers are counted in the database; a drill-down lists the
@@ -149,6 +150,25 @@ func handleReport(logger *slog.Logger, reports *report.Service) http.Handler {
 			name := fmt.Sprintf("%s_%s_%s.xlsx", f.Slug(), rep.Unit.Code, periodLabel(rep.Period))
 			w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 			w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
+			w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+			_, _ = w.Write(buf.Bytes())
+			return
+		}
+		if format == "pdf" {
+			// The form to sign, and the leaders' charts of the same tree and
+			// period on the pages after it.
+			data, err := reports.ChartData(r.Context(), currentActor(r.Context()), rep.Unit.Code, p)
+			if err != nil {
+				respondError(w, r, logger, err)
+				return
+			}
+			var buf bytes.Buffer
+			if err := report.WritePDF(&buf, rep, data.Charts()); err != nil {
+				respondError(w, r, logger, err)
+				return
+			}
+			w.Header().Set("Content-Type", "application/pdf")
+			w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", report.PDFName(rep)))
 			w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 			_, _ = w.Write(buf.Bytes())
 			return

@@ -128,7 +128,7 @@ func TestReportAPI(t *testing.T) {
 		{"no period", uLeader, "/api/v1/reports/01-TCD", 422},
 		{"both", uLeader, "/api/v1/reports/01-TCD?period=2026&from=2026-01-01&to=2026-02-01", 422},
 		{"bad cell", uLeader, "/api/v1/reports/01-TCD?period=2026-Q1&cell=A,99", 422},
-		{"bad format", uLeader, "/api/v1/reports/01-TCD?period=2026-Q1&format=pdf", 422},
+		{"bad format", uLeader, "/api/v1/reports/01-TCD?period=2026-Q1&format=docx", 422},
 	} {
 		t.Run(tc.name, func(t *testing.T) { e.get(tc.user, tc.path, tc.want) })
 	}
@@ -149,6 +149,11 @@ func TestReportAPI(t *testing.T) {
 	}
 	if !strings.Contains(text.String(), "TỔNG HỢP KẾT QUẢ GIẢI QUYẾT TỐ CÁO") || !strings.Contains(text.String(), "Tổng cộng") {
 		t.Errorf("workbook text:\n%s", text.String())
+	}
+	// The PDF to sign, with the charts on the pages after the form.
+	pdf := e.get(uLeader, "/api/v1/reports/04-GQTC?unit=A&period=2026-Q1&format=pdf", 200)
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) || !bytes.Contains(pdf, []byte("/FontFile2")) {
+		t.Errorf("not a PDF with an embedded font: %.40q", pdf)
 	}
 	for _, ex := range e.seen {
 		if s := secretIn(string(ex.body)); s != "" {

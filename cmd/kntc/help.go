@@ -84,7 +84,7 @@ var commandHelpVI = map[string]string{
 	"document retract":   "Rút bỏ một tài liệu đưa vào nhầm (tệp sai, đơn của công dân khác): tài liệu rời mọi danh sách, kết quả tìm kiếm, hồ sơ và cổng thông tin; cần nêu lý do.",
 	"document purge":     "Xoá các tệp của một tài liệu đã rút (bản gốc, bản lưu trữ, kết quả nhận dạng, ảnh xem trước) và xoá trắng nội dung văn bản của nó; không bao giờ xoá quyết định đang trong thời hạn lưu giữ không sửa xoá.",
 	"document retracted": "Liệt kê các tài liệu đã rút, mới nhất trước, và cho biết đã xoá tệp hay chưa.",
-	"report":             "Lập một biểu số liệu của Thông tư 06/2025/TT-TTCP (01-TCD, 02-XLD, 03-GQKN, 04-GQTC, 05-KQTH, 06-QLKNTC) cho đơn vị và các đơn vị cấp dưới, mỗi đơn vị một dòng và dòng tổng; kỳ báo cáo tính từ ngày 15 tháng trước kỳ đến ngày 14 tháng cuối kỳ. Cột kntc chưa có dữ liệu để trống và ghi lý do; các quy tắc kiểm tra không đạt được liệt kê. Với --xlsx ghi thêm tệp Excel theo mẫu biểu.",
+	"report":             "Lập một biểu số liệu của Thông tư 06/2025/TT-TTCP (01-TCD, 02-XLD, 03-GQKN, 04-GQTC, 05-KQTH, 06-QLKNTC) cho đơn vị và các đơn vị cấp dưới, mỗi đơn vị một dòng và dòng tổng; kỳ báo cáo tính từ ngày 15 tháng trước kỳ đến ngày 14 tháng cuối kỳ. Cột kntc chưa có dữ liệu để trống và ghi lý do; các quy tắc kiểm tra không đạt được liệt kê. Với --xlsx ghi thêm tệp Excel theo mẫu biểu; với --pdf ghi bản PDF để ký (A4 ngang, phông chữ nhúng), các biểu đồ ở trang sau.",
 }
 
 // printUsage writes a command's help: usage line, summary in Vietnamese and

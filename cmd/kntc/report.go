@@ -17,16 +17,18 @@ import (
 )
 
 // runReport fills one form of Thông tư 06/2025/TT-TTCP for the administrator's
-// scripts: a table on standard output (or --json), and with --xlsx the workbook.
+// scripts: a table on standard output (or --json), with --xlsx the workbook, with
+// --pdf the PDF to sign followed by the leaders' charts.
 // The command line reads as the system (every unit), like the other
 // maintenance commands of a machine's operator; the numbers carry no identity.
 func runReport(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("report", "FORM", "Fills a statistical form (01-TCD 02-XLD 03-GQKN 04-GQTC 05-KQTH 06-QLKNTC) of\nThông tư 06/2025/TT-TTCP for a unit and the units below it, one row each and\nthe total; columns kntc has no data for stay empty and say why; the checks\nthat fail are listed.\n\nExample: kntc report 02-XLD --unit HT --period 2026-Q1 --xlsx 02-XLD.xlsx", stderr)
+	fs := newFlagSet("report", "FORM", "Fills a statistical form (01-TCD 02-XLD 03-GQKN 04-GQTC 05-KQTH 06-QLKNTC) of\nThông tư 06/2025/TT-TTCP for a unit and the units below it, one row each and\nthe total; columns kntc has no data for stay empty and say why; the checks\nthat fail are listed.\n\nExample: kntc report 02-XLD --unit HT --period 2026-Q1 --xlsx 02-XLD.xlsx --pdf 02-XLD.pdf", stderr)
 	unit := fs.String("unit", "", "the unit's code (the root unit by default)")
 	period := fs.String("period", "", "2026-Q1…Q4, 2026-H1, 2026-9M or 2026 (data from 15/12 of the year before to the 14th)")
 	from := fs.String("from", "", "first day YYYY-MM-DD, instead of --period")
 	to := fs.String("to", "", "last day YYYY-MM-DD (included)")
 	xlsx := fs.String("xlsx", "", "also write the workbook to this file")
+	pdfFile := fs.String("pdf", "", "also write the PDF to sign (A4 landscape, with the charts) to this file")
 	asJSON := fs.Bool("json", false, "print the report as JSON instead of a table")
 	cfg, pos, err := parseConfigArgs(fs, getenv, args, "FORM")
 	if err != nil {
@@ -60,7 +62,16 @@ func runReport(ctx context.Context, args []string, getenv func(string) string, _
 		return err
 	}
 	if *xlsx != "" {
-		if err := writeWorkbook(*xlsx, rep); err != nil {
+		if err := writeFile(*xlsx, func(w io.Writer) error { return report.WriteXLSX(w, rep) }); err != nil {
+			return err
+		}
+	}
+	if *pdfFile != "" {
+		data, err := svc.ChartData(ctx, cases.System, code, p)
+		if err != nil {
+			return err
+		}
+		if err := writeFile(*pdfFile, func(w io.Writer) error { return report.WritePDF(w, rep, data.Charts()) }); err != nil {
 			return err
 		}
 	}
@@ -72,7 +83,8 @@ func runReport(ctx context.Context, args []string, getenv func(string) string, _
 	return printReport(stdout, rep)
 }
 
-func writeWorkbook(path string, rep *report.Report) (err error) {
+// writeFile creates path and has write fill it.
+func writeFile(path string, write func(io.Writer) error) (err error) {
 	out, err := os.Create(path)
 	if err != nil {
 		return err
@@ -82,7 +94,7 @@ func writeWorkbook(path string, rep *report.Report) (err error) {
 			err = cerr
 		}
 	}()
-	return report.WriteXLSX(out, rep)
+	return write(out)
 }
 
 // printReport writes the form turned on its side: a line per column, a column per

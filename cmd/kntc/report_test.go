@@ -31,7 +31,8 @@ func TestReportCommand(t *testing.T) {
 		}
 	}
 	xlsx := filepath.Join(t.TempDir(), "01-TCD.xlsx")
-	out, err := kntc("report", "01-TCD", "--period", "2026-Q1", "--xlsx", xlsx)
+	pdf := filepath.Join(t.TempDir(), "01-TCD.pdf")
+	out, err := kntc("report", "01-TCD", "--period", "2026-Q1", "--xlsx", xlsx, "--pdf", pdf)
 	if err != nil {
 		t.Fatalf("report: %v\n%s", err, out)
 	}
@@ -52,6 +53,9 @@ func TestReportCommand(t *testing.T) {
 	defer x.Close()
 	if v, _ := x.GetCellValue("01-TCD", "A12"); v != "Thị xã Hòa Thành" {
 		t.Errorf("workbook A12 = %q", v)
+	}
+	if b, err := os.ReadFile(pdf); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) || !bytes.Contains(b, []byte("/FontFile2")) {
+		t.Errorf("--pdf wrote no PDF with an embedded font (%v)", err)
 	}
 	out, err = kntc("report", "03-GQKN", "--unit", "HT", "--from", "2026-01-01", "--to", "2026-01-31", "--json")
 	if err != nil || !strings.Contains(out, `"form": "03/GQKN"`) || !strings.Contains(out, `"unit": "HT"`) || !strings.Contains(out, `"13": 0`) {
