@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -164,33 +165,32 @@ type reportEmptyView struct {
 
 // reportPage is what the statistics page shows.
 type reportPage struct {
-	Choice     reportChoice
-	Forms      []option
-	Units      []option
-	Years      []string
-	Kinds      []option
-	Form       report.Form
-	Shown      bool // the report was built (the choice was valid)
-	From, To   time.Time
-	UnitName   string
-	Heads      [][]report.HeadingCell
-	Depth      int
-	MS         []string
-	Rows       []reportRowView
-	Checks     []reportCheckView
-	Checked    int
-	Empty      []reportEmptyView
-	XLSX, PDF  string
-	ChoiceURL  string
-	Guidance   []string
-	Charts     []reportChart
-	ChartsNote bool // the charts section says why it is empty
+	Choice    reportChoice
+	Forms     []option
+	Units     []option
+	Years     []string
+	Kinds     []option
+	Form      report.Form
+	Shown     bool // the report was built (the choice was valid)
+	From, To  time.Time
+	UnitName  string
+	Heads     [][]report.HeadingCell
+	Depth     int
+	MS        []string
+	Rows      []reportRowView
+	Checks    []reportCheckView
+	Checked   int
+	Empty     []reportEmptyView
+	XLSX, PDF string
+	ChoiceURL string
+	Guidance  []string
+	Charts    []reportChart
 }
 
 // reportChart is one of the leaders' charts, drawn on the server as SVG.
 type reportChart struct {
 	Title string
-	SVG   any // template.HTML from the chart package
+	SVG   template.HTML // from report/chart: escaped there, no style attribute
 }
 
 // reportNumber writes v in the page's language: a decimal comma in Vietnamese.
@@ -272,7 +272,10 @@ func (p *pages) handleReportPage(reports *report.Service) http.Handler {
 		}
 		if rep != nil {
 			p.fillReportPage(&d, v.L, rep, c)
-			p.fillCharts(r, &d, v.L, a, rep)
+			if err := p.fillCharts(r, reports, &d, a, rep); err != nil {
+				p.fail(w, r, err)
+				return
+			}
 		}
 		v.Data = d
 		p.render(w, r, status, "reports", v)
@@ -361,11 +364,18 @@ func (p *pages) fillReportPage(d *reportPage, l *printer, rep *report.Report, c 
 	}
 }
 
-// fillCharts draws the leaders' charts for the report's unit tree and
-// period. The chart package (report/chart) is not in this branch yet: the
-// section says so.
-func (p *pages) fillCharts(_ *http.Request, d *reportPage, _ *printer, _ cases.Actor, _ *report.Report) {
-	d.ChartsNote = true
+// fillCharts draws the leaders' charts (report/chart) for the report's unit
+// tree and period, as SVG inline in the page: presentation attributes only,
+// which the pages' CSP lets through.
+func (p *pages) fillCharts(r *http.Request, reports *report.Service, d *reportPage, a cases.Actor, rep *report.Report) error {
+	data, err := reports.ChartData(r.Context(), a, rep.Unit.Code, rep.Period)
+	if err != nil {
+		return err
+	}
+	for _, c := range data.Charts() {
+		d.Charts = append(d.Charts, reportChart{Title: c.Title, SVG: template.HTML(c.SVG())}) //nolint:gosec // the chart package escapes every text it writes
+	}
+	return nil
 }
 
 // reportItem is one thing a number counts, as the drill-down lists it: a case,
@@ -565,8 +575,9 @@ func (p *pages) reportItem(r *http.Request, a cases.Actor, ref string) (reportIt
 	}
 }
 
-// handleReportFile gives a form as a file: /reports/{form}/file?format=xlsx
-// (the workbook the API gives) with the page's unit and period.
+// handleReportFile gives a form as a file: /reports/{form}/file?format=xlsx or
+// pdf (the workbook and the PDF to sign the API gives) with the page's unit and
+// period.
 func (p *pages) handleReportFile(reports *report.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -587,9 +598,8 @@ func (p *pages) handleReportFile(reports *report.Service) http.Handler {
 			p.fail(w, r, fmt.Errorf("%w: %w", err, errs.ErrNotFound))
 			return
 		}
-		// TODO(integrator): format=pdf once the PDF writer (branch reportpdf)
-		// is merged; until then the PDF link answers 404.
-		if q.Get("format") != "xlsx" {
+		format := q.Get("format")
+		if format != "xlsx" && format != "pdf" {
 			p.fail(w, r, errs.ErrNotFound)
 			return
 		}
@@ -598,17 +608,26 @@ func (p *pages) handleReportFile(reports *report.Service) http.Handler {
 			p.fail(w, r, err)
 			return
 		}
-		var buf bytes.Buffer
-		if err := report.WriteXLSX(&buf, rep); err != nil {
+		var body []byte
+		var ctype, name string
+		if format == "pdf" {
+			body, err = reportPDF(ctx, reports, a, rep)
+			ctype, name = "application/pdf", report.PDFName(rep)
+		} else {
+			var buf bytes.Buffer
+			err = report.WriteXLSX(&buf, rep)
+			body, ctype = buf.Bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+			name = fmt.Sprintf("%s_%s_%s.xlsx", f.Slug(), rep.Unit.Code, periodLabel(rep.Period))
+		}
+		if err != nil {
 			p.fail(w, r, err)
 			return
 		}
-		name := fmt.Sprintf("%s_%s_%s.xlsx", f.Slug(), rep.Unit.Code, periodLabel(rep.Period))
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Type", ctype)
 		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
-		w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.Header().Set("Cache-Control", "no-store")
-		_, _ = w.Write(buf.Bytes())
+		_, _ = w.Write(body)
 	})
 }
 

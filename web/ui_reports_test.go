@@ -115,7 +115,8 @@ func TestPagesReports(t *testing.T) {
 		`<th scope="col" rowspan="2">Tổng số vụ việc</th>`, `<th scope="col" rowspan="2" class="label">Đơn vị</th>`,
 		`<td>2=3&#43;4&#43;5&#43;6</td>`, `id="row-A"`, `id="row-total"`, "Tổng cộng",
 		`href="/reports/03-GQKN/file?format=xlsx&amp;period=2026-Q1&amp;unit=A"`,
-		`class="table-wrap report-wrap" tabindex="0" role="region"`, "Biểu đồ"} {
+		`class="table-wrap report-wrap" tabindex="0" role="region"`, "Biểu đồ",
+		`href="/reports/03-GQKN/file?format=pdf&amp;period=2026-Q1&amp;unit=A"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("03/GQKN page: no %q", want)
 		}
@@ -147,13 +148,25 @@ func TestPagesReports(t *testing.T) {
 		}
 	}
 
-	// Files: the workbook; the PDF is not there yet (404).
+	// Files: the workbook and the PDF to sign.
 	code, xl, res := leader.get("/reports/03-GQKN/file?format=xlsx&period=2026-Q1&unit=A")
 	if code != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/vnd.openxmlformats") || !strings.HasPrefix(xl, "PK") {
 		t.Errorf("workbook: %d %s", code, res.Header.Get("Content-Type"))
 	}
-	if code, _, _ := leader.get("/reports/03-GQKN/file?format=pdf&period=2026-Q1&unit=A"); code != 404 && code != 200 {
-		t.Errorf("PDF: %d, want 404 until the PDF writer is merged, or 200", code)
+	if code, pdf, res := leader.get("/reports/03-GQKN/file?format=pdf&period=2026-Q1&unit=A"); code != 200 ||
+		res.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf, "%PDF-") {
+		t.Errorf("PDF: %d %s", code, res.Header.Get("Content-Type"))
+	}
+	// The leaders' charts, drawn on the server as SVG in the page: presentation
+	// attributes, no style attribute (the CSP refuses inline style).
+	for _, want := range []string{`<svg xmlns="http://www.w3.org/2000/svg" class="chart"`, `role="img" aria-labelledby="chart-months-title chart-months-desc"`,
+		`aria-labelledby="chart-results-title chart-results-desc"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the charts: no %q", want)
+		}
+	}
+	if strings.Contains(body, " style=") {
+		t.Error("a style attribute on the report page")
 	}
 
 	// Refusals.
