@@ -189,8 +189,7 @@ type reportPage struct {
 
 // reportChart is one of the leaders' charts, drawn on the server as SVG.
 type reportChart struct {
-	Title string
-	SVG   template.HTML // from report/chart: escaped there, no style attribute
+	SVG template.HTML // from report/chart: escaped there, no style attribute
 }
 
 // reportNumber writes v in the page's language: a decimal comma in Vietnamese.
@@ -373,7 +372,7 @@ func (p *pages) fillCharts(r *http.Request, reports *report.Service, d *reportPa
 		return err
 	}
 	for _, c := range data.Charts() {
-		d.Charts = append(d.Charts, reportChart{Title: c.Title, SVG: template.HTML(c.SVG())}) //nolint:gosec // the chart package escapes every text it writes
+		d.Charts = append(d.Charts, reportChart{SVG: template.HTML(c.SVG())}) //nolint:gosec // the chart package escapes every text it writes
 	}
 	return nil
 }
