@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"encoding/xml"
+	"errors"
 	"io"
 	"maps"
 	"slices"
@@ -111,7 +112,7 @@ func TestChartsOnDatabases(t *testing.T) {
 			dec := xml.NewDecoder(strings.NewReader(svg))
 			for {
 				_, err := dec.Token()
-				if err == io.EOF {
+				if errors.Is(err, io.EOF) {
 					break
 				}
 				if err != nil {
