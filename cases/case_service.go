@@ -180,6 +180,22 @@ func (s *Service) Case(ctx context.Context, a Actor, code string) (Case, error) 
 	return s.visibleCase(ctx, a, code)
 }
 
+// CaseByID returns the case with ID id if the actor may see it: the case a
+// petition or a visit opened, which they name by its ID.
+func (s *Service) CaseByID(ctx context.Context, a Actor, id int64) (Case, error) {
+	if err := a.require(PermCaseRead); err != nil {
+		return Case{}, err
+	}
+	c, err := s.Store.Case(ctx, id)
+	if err != nil {
+		return Case{}, err
+	}
+	if !a.seesUnit(c.UnitID) {
+		return Case{}, notFound("case")
+	}
+	return c, nil
+}
+
 // Cases lists the cases in the actor's scope.
 func (s *Service) Cases(ctx context.Context, a Actor, f CaseFilter) ([]Case, int, error) {
 	if err := a.require(PermCaseRead); err != nil {

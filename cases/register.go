@@ -527,6 +527,27 @@ func (s *Service) Reception(ctx context.Context, a Actor, id int64) (Reception, 
 	return r, nil
 }
 
+// PetitionListed returns one petition as a list shows it: a sealed sender stays
+// sealed for everyone (granted or not), so nothing is opened and no read of it
+// is recorded. A report's drill-down lists petitions with it.
+func (s *Service) PetitionListed(ctx context.Context, a Actor, id int64) (Petition, error) {
+	p, err := loadOrigin(ctx, a, PermPetitionRead, s.Store.Petition, id)
+	if err != nil {
+		return Petition{}, err
+	}
+	return redactPetition(p), nil
+}
+
+// ReceptionListed returns one visit of the log as a list shows it: sealed
+// visitors stay sealed, nothing is opened or recorded (as PetitionListed).
+func (s *Service) ReceptionListed(ctx context.Context, a Actor, id int64) (Reception, error) {
+	r, err := loadOrigin(ctx, a, PermReceptionRead, s.Store.Reception, id)
+	if err != nil {
+		return Reception{}, err
+	}
+	return redactReception(r), nil
+}
+
 // Receptions lists the log in the actor's scope, denouncers redacted.
 func (s *Service) Receptions(ctx context.Context, a Actor, f ReceptionFilter) ([]Reception, int, error) {
 	if err := a.require(PermReceptionRead); err != nil {

@@ -230,6 +230,17 @@ func petitionInPeriod(p cases.Petition, per Period) bool {
 	return p.ReceivedOn.Before(per.From) && (p.HandledOn.IsZero() || !p.HandledOn.Before(per.From))
 }
 
+// xldCompetent reports whether 02/XLD counts p in its column 4 (competent,
+// admissible, handled in the period).
+func xldCompetent(p cases.Petition, per Period) bool {
+	if !petitionInPeriod(p, per) || p.Handling == "" || p.HandledOn.IsZero() || p.HandledOn.After(per.To) {
+		return false
+	}
+	admissible := p.Admissibility == cases.Admissible || p.Admissibility == "" && p.Handling == cases.HandlingAccept
+	competent := p.Competence == cases.Competent || p.Competence == "" && p.Handling == cases.HandlingAccept
+	return admissible && competent
+}
+
 // formXLD is 02/XLD from the petition register.
 func formXLD(d *data) *Report {
 	s := newOracleSheet(mustForm("02/XLD"), d)
@@ -316,18 +327,6 @@ func stateAt(d *data, c cases.Case, t time.Time) caseState {
 	return stateScreening
 }
 
-// pendingAt reports whether a case was still waiting for its resolution at the
-// end of day t: received, not decided, not withdrawn, not guided or transferred.
-func pendingAt(d *data, c cases.Case, t time.Time) bool {
-	switch stateAt(d, c, t) {
-	case stateScreening:
-		return true
-	case stateAccepted:
-		return c.DecidedOn.IsZero() || c.DecidedOn.After(t)
-	}
-	return false
-}
-
 // decided reports whether c's decision (not a withdrawal) was issued by day t.
 func decided(c cases.Case, t time.Time) bool {
 	return !c.DecidedOn.IsZero() && !c.DecidedOn.After(t) && c.Result != cases.ResultWithdrawn && c.Result != cases.ResultNone
@@ -346,13 +345,19 @@ func formResolution(d *data, xld *Report, kind cases.Kind) *Report {
 		s.r.Rows[i].Refs[0] = slices.Clone(xld.Rows[i].Refs[kindCol-1])
 	}
 	per := d.period
-	dayBefore := per.From.AddDate(0, 0, -1)
+	// Columns 2–6 count the cases of the petitions column 1 counts (02/XLD's
+	// column 6 or 12), so that column 2 <= column 1.
+	ofCounted := map[int64]bool{}
+	for _, p := range d.petitions {
+		if p.Kind == kind && p.CaseID != 0 && xldCompetent(p, per) {
+			ofCounted[p.CaseID] = true
+		}
+	}
 	for _, c := range d.cases {
 		if c.Kind != kind {
 			continue
 		}
-		inScope := per.Contains(c.ReceivedOn) || c.ReceivedOn.Before(per.From) && pendingAt(d, c, dayBefore)
-		if inScope {
+		if ofCounted[c.ID] {
 			col := 0
 			switch stateAt(d, c, per.To) {
 			case stateScreening:

@@ -92,25 +92,10 @@ func WriteXLSX(w io.Writer, r *Report) error {
 	// columns that share it; a leaf reaches down to the MS row.
 	try(set(1, rowHeading, r.Form.RowLabel))
 	try(merge(1, rowHeading, 1, msRow-1))
-	for level := range depth {
-		for i := 0; i < n; {
-			h := r.Form.Columns[i].Heading
-			if level >= len(h) {
-				i++
-				continue
-			}
-			j := i
-			if level < len(h)-1 { // a group: extend over the columns sharing the path
-				for j+1 < n && slices.Equal(prefix(r.Form.Columns[j+1].Heading, level+1), h[:level+1]) && len(r.Form.Columns[j+1].Heading) > level+1 {
-					j++
-				}
-				try(set(i+2, rowHeading+level, h[level]))
-				try(merge(i+2, rowHeading+level, j+2, rowHeading+level))
-			} else { // a leaf
-				try(set(i+2, rowHeading+level, h[level]))
-				try(merge(i+2, rowHeading+level, i+2, msRow-1))
-			}
-			i = j + 1
+	for _, level := range r.Form.HeadingRows() {
+		for _, h := range level {
+			try(set(h.Col+1, rowHeading+h.Level, h.Text))
+			try(merge(h.Col+1, rowHeading+h.Level, h.Col+h.ColSpan, rowHeading+h.Level+h.RowSpan-1))
 		}
 	}
 	try(x.SetCellStyle(sheet, cell(1, rowHeading), cell(last, msRow), head))

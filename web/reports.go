@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -158,20 +159,15 @@ func handleReport(logger *slog.Logger, reports *report.Service) http.Handler {
 		if format == "pdf" {
 			// The form to sign, and the leaders' charts of the same tree and
 			// period on the pages after it.
-			data, err := reports.ChartData(r.Context(), currentActor(r.Context()), rep.Unit.Code, p)
+			body, err := reportPDF(r.Context(), reports, currentActor(r.Context()), rep)
 			if err != nil {
-				respondError(w, r, logger, err)
-				return
-			}
-			var buf bytes.Buffer
-			if err := report.WritePDF(&buf, rep, data.Charts()); err != nil {
 				respondError(w, r, logger, err)
 				return
 			}
 			w.Header().Set("Content-Type", "application/pdf")
 			w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", report.PDFName(rep)))
-			w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-			_, _ = w.Write(buf.Bytes())
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			_, _ = w.Write(body)
 			return
 		}
 		writeJSON(w, http.StatusOK, newReportJSON(rep))
@@ -229,6 +225,20 @@ func handleReportChart(logger *slog.Logger, reports *report.Service) http.Handle
 			}
 		}
 	})
+}
+
+// reportPDF is rep as the PDF to sign, with the leaders' charts of the same
+// tree and period on the pages after it (the API and the staff page give it).
+func reportPDF(ctx context.Context, reports *report.Service, a cases.Actor, rep *report.Report) ([]byte, error) {
+	data, err := reports.ChartData(ctx, a, rep.Unit.Code, rep.Period)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := report.WritePDF(&buf, rep, data.Charts()); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 func periodLabel(p report.Period) string {

@@ -162,6 +162,7 @@ func newPages(logger *slog.Logger, cfg Config, deps Deps, limiter *loginLimiter)
 		"datetime": uiDateTime,
 		"static":   func(name string) string { return p.urls[name] },
 		"neg":      func(n int) int { return -n },
+		"add":      func(a, b int) int { return a + b },
 		"dueCount": func(c cases.Case) string { return string(cases.DueCount(c)) },
 		// isoToDate writes a YYYY-MM-DD date (a document's header date) as
 		// dd/mm/yyyy; anything else as it is.

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"kntc/cases"
 )
 
 // TestBrowser drives a real headless Chromium (one for the whole test) through
@@ -16,6 +18,11 @@ import (
 func TestBrowser(t *testing.T) {
 	e := newEnv(t)
 	codes := pageWorld(e)
+	// A visit in district A: the statistics page's 01/TCD has numbers to drill into.
+	if _, err := e.svc.RecordReception(e.ctx, e.actor(uClerk), cases.Reception{UnitID: e.units["A"].ID, Kind: cases.KindComplaint,
+		Visitors: []cases.Person{{Name: "Phạm Văn Hỏi"}}, GroupSize: 6, Content: "Đoàn công dân hỏi về bồi thường", Outcome: cases.OutcomeAnswered}); err != nil {
+		t.Fatal(err)
+	}
 	srv := e.pageServer()
 
 	b := newBrowserSession(t, "", 90*time.Second, 1280, 900)
@@ -73,4 +80,15 @@ func TestBrowser(t *testing.T) {
 
 	do("switch to English", chromedp.Click(chromedp.CSS("a.lang")), chromedp.WaitVisible(chromedp.CSS("h1")))
 	page("english-not-found", "Not found")
+
+	// A leader's statistics: the form as a table, then what one number counts.
+	do("sign in as the unit's leader",
+		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "leader.a"),
+		chromedp.SendKeys(chromedp.CSS("#password"), "mật-khẩu-thử-nghiệm\r"),
+		chromedp.WaitVisible(chromedp.CSS(".tiles")))
+	do("open the statistics", chromedp.Click(chromedp.CSS(`nav a[href="/reports"]`)), chromedp.WaitVisible(chromedp.CSS("table.report")))
+	page("report", "Statistics")
+	do("open what a number counts", chromedp.Click(chromedp.CSS(`table.report tbody td a`)), chromedp.WaitVisible(chromedp.CSS("table.list")))
+	page("report-cell", "01/TCD")
 }

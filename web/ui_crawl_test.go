@@ -208,6 +208,11 @@ func TestPagesCrawl(t *testing.T) {
 	if _, err := e.svc.Retract(e.ctx, e.actor(uLeader), gone.ID, "Gửi nhầm đơn vị"); err != nil {
 		t.Fatal(err)
 	}
+	// A visit in district A: 01/TCD's numbers link to what they count.
+	if _, err := e.svc.RecordReception(e.ctx, e.actor(uClerk), cases.Reception{UnitID: e.units["A"].ID, Kind: cases.KindComplaint,
+		Visitors: []cases.Person{{Name: "Phạm Văn Hỏi"}}, GroupSize: 6, Content: "Đoàn công dân hỏi về bồi thường", Outcome: cases.OutcomeAnswered}); err != nil {
+		t.Fatal(err)
+	}
 	srv := e.pageServer()
 	forms := map[string][]string{
 		uLeader: {"/cases/new", "/petitions/new", "/visits/new", "/cases/" + codes["denunciation"] + "/extension",
@@ -261,6 +266,14 @@ func TestPagesCrawl(t *testing.T) {
 			if user == uClerk && viewer == 0 {
 				t.Errorf("%s never reached the document viewer: %v", user, ok)
 			}
+			// The statistics and a drill-down, for those who read reports.
+			reports := []string{"/reports", "/reports?", "/reports/01-TCD/cells/"}
+			for _, p := range reports {
+				reached := slices.ContainsFunc(ok, func(o string) bool { return strings.HasPrefix(o, p) })
+				if reads := user == uLeader || user == uInspector || user == uLeaderP; reached != reads {
+					t.Errorf("%s reached %s: %t", user, p, reached)
+				}
+			}
 			for _, p := range map[string][]string{uAdmin: {"/admin/ingest", "/admin/units", "/admin/users", "/admin/audit", "/admin/units/A", "/admin/retractions"},
 				uInspector: {"/admin/audit"}}[user] {
 				if !slices.Contains(ok, p) {
@@ -295,19 +308,20 @@ func TestPagesRoleScope(t *testing.T) {
 	codes := pageWorld(e)
 	srv := e.pageServer()
 	caseA, caseB, secret := "/cases/"+codes["complaint"], "/cases/"+codes["other"], "/cases/"+codes["denunciation"]+"?reveal=1"
-	paths := []string{caseA, caseB, secret, "/triage", "/cases", "/admin/users", "/admin/units/A", "/admin/audit", "/admin/retractions"}
+	paths := []string{caseA, caseB, secret, "/triage", "/cases", "/admin/users", "/admin/units/A", "/admin/audit", "/admin/retractions",
+		"/reports?form=03-GQKN&period=2026-Q1", "/reports/01-TCD/cells/5?period=2026-Q1&unit=B"}
 	for _, tc := range []struct {
 		user string
 		want []int // in the order of paths
 	}{
-		{uAdmin, []int{403, 403, 403, 403, 403, 200, 200, 200, 200}},
-		{uClerk, []int{200, 404, 200, 200, 200, 403, 403, 403, 403}},
-		{uHandler, []int{200, 404, 200, 200, 200, 403, 403, 403, 403}},
-		{uGranted, []int{200, 404, 200, 200, 200, 403, 403, 403, 403}},
-		{uLeader, []int{200, 404, 200, 200, 200, 403, 403, 403, 200}},
-		{uInspector, []int{200, 404, 200, 403, 200, 403, 403, 200, 403}},
-		{uHandlerB, []int{404, 200, 404, 200, 200, 403, 403, 403, 403}},
-		{uLeaderP, []int{200, 200, 200, 200, 200, 403, 403, 403, 200}},
+		{uAdmin, []int{403, 403, 403, 403, 403, 200, 200, 200, 200, 403, 403}},
+		{uClerk, []int{200, 404, 200, 200, 200, 403, 403, 403, 403, 403, 403}},
+		{uHandler, []int{200, 404, 200, 200, 200, 403, 403, 403, 403, 403, 403}},
+		{uGranted, []int{200, 404, 200, 200, 200, 403, 403, 403, 403, 403, 403}},
+		{uLeader, []int{200, 404, 200, 200, 200, 403, 403, 403, 200, 200, 404}},
+		{uInspector, []int{200, 404, 200, 403, 200, 403, 403, 200, 403, 200, 404}},
+		{uHandlerB, []int{404, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403}},
+		{uLeaderP, []int{200, 200, 200, 200, 200, 403, 403, 403, 200, 200, 200}},
 	} {
 		c := newPageClientAs(t, srv, tc.user)
 		for i, p := range paths {

@@ -53,6 +53,7 @@ func addPageRoutes(r chi.Router, logger *slog.Logger, cfg Config, deps Deps, lim
 			addAdminPageRoutes(r, p)
 			addRetractionPageRoutes(r, p) // ui_retractions.go
 			addPortalStaffPages(r, p)     // ui_portalforms.go: questions, reception schedule
+			addReportPages(r, p)          // ui_reports.go: statistics
 		})
 	})
 	r.Group(func(r chi.Router) {

@@ -212,11 +212,7 @@ func (db *DB) reportSourceOf(q report.CountQuery) (reportSource, error) {
 	case "02/XLD":
 		// Counted: received in the period, or before it and not handled by its
 		// first day; handled: a handling set by its last day.
-		in := `((p.received_on >= ` + from + ` AND p.received_on <= ` + to + `) OR (p.received_on < ` + from +
-			` AND (p.handled_on = '' OR p.handled_on >= ` + from + `)))`
-		handled := `(p.handling <> '' AND p.handled_on <> '' AND p.handled_on <= ` + to + `)`
-		admissible := `(p.admissibility = '` + string(cases.Admissible) + `' OR p.admissibility = '' AND p.handling = '` + string(cases.HandlingAccept) + `')`
-		competent := `(p.competence = '` + string(cases.Competent) + `' OR p.competence = '' AND p.handling = '` + string(cases.HandlingAccept) + `')`
+		in, handled, admissible, competent := petitionStages(from, to)
 		// stage: 2 handled, 3 admissible and not competent, 4 competent.
 		stage := `(CASE WHEN NOT ` + handled + ` THEN 1 WHEN NOT ` + admissible + ` THEN 2 WHEN NOT ` + competent + ` THEN 3 ELSE 4 END)`
 		k := `(CASE p.kind WHEN '` + string(cases.KindComplaint) + `' THEN 1 WHEN '` + string(cases.KindDenunciation) + `' THEN 2 ELSE 3 END)`
@@ -254,6 +250,19 @@ func (db *DB) reportSourceOf(q report.CountQuery) (reportSource, error) {
 		return db.enforcementSource(q), nil
 	}
 	return reportSource{}, fmt.Errorf("form %q: no columns counted: %w", q.Form, errs.ErrNotFound)
+}
+
+// petitionStages are 02/XLD's conditions on a petition p of the tree, for the
+// period from–to (SQL day literals): counted (received in the period, or before
+// it and not handled by its first day), handled by its last day, admissible,
+// competent. 03/GQKN and 04/GQTC read the same ones for their cases.
+func petitionStages(from, to string) (in, handled, admissible, competent string) {
+	in = `((p.received_on >= ` + from + ` AND p.received_on <= ` + to + `) OR (p.received_on < ` + from +
+		` AND (p.handled_on = '' OR p.handled_on >= ` + from + `)))`
+	handled = `(p.handling <> '' AND p.handled_on <> '' AND p.handled_on <= ` + to + `)`
+	admissible = `(p.admissibility = '` + string(cases.Admissible) + `' OR p.admissibility = '' AND p.handling = '` + string(cases.HandlingAccept) + `')`
+	competent = `(p.competence = '` + string(cases.Competent) + `' OR p.competence = '' AND p.handling = '` + string(cases.HandlingAccept) + `')`
+	return in, handled, admissible, competent
 }
 
 // caseFrom is the cases of the tree that meet where, each with its row_no and
@@ -301,13 +310,18 @@ func (db *DB) resolutionSource(q report.CountQuery) reportSource {
 		kind = cases.KindComplaint
 	}
 	from, to := dayLit(q.From), dayLit(q.To)
-	before := dayLit(q.From.AddDate(0, 0, -1))
-	// In the form: received in the period, or before it and still waiting
-	// for the decision on the day before it; then its state on the last day.
-	prev := caseStateAt(before)
-	pending := fmt.Sprintf(`(%[1]s = %[2]d OR %[1]s = %[3]d AND (c.decided_on = '' OR c.decided_on > %[4]s))`, prev, stScreening, stAccepted, before)
-	inScope := `((c.received_on >= ` + from + ` AND c.received_on <= ` + to + `) OR (c.received_on < ` + from + ` AND ` + pending + `))`
-	state := `(CASE WHEN ` + inScope + ` THEN ` + caseStateAt(to) + ` ELSE 0 END)`
+	// In columns 2–6: the cases (vụ việc) of the petitions column 1 counts —
+	// 02/XLD's column 6 (12): the period's competent, admissible complaints
+	// (denunciations) of the tree, handled by its last day — so that column 2
+	// <= column 1 as the circular prints it; then each case's state on the
+	// last day. A case carried over whose petition was handled in an earlier
+	// period, or opened with no petition, is not in 2–6 (its decision of the
+	// period still is in 7–).
+	in, handled, admissible, competent := petitionStages(from, to)
+	counted := ` LEFT JOIN (SELECT DISTINCT p.case_id FROM petitions p JOIN ur ON ur.unit_id = p.unit_id
+		WHERE p.kind = '` + string(kind) + `' AND p.case_id > 0 AND p.received_on <= ` + to + ` AND ` + in + ` AND ` + handled +
+		` AND ` + admissible + ` AND ` + competent + db.fence() + `) pk ON pk.case_id = c.id`
+	state := `(CASE WHEN pk.case_id IS NOT NULL THEN ` + caseStateAt(to) + ` ELSE 0 END)`
 	// The decisions of the period, by result; a second complaint's upholds
 	// (sai) or annuls (đúng, đúng một phần) the first.
 	var dc strings.Builder
@@ -344,7 +358,7 @@ func (db *DB) resolutionSource(q report.CountQuery) reportSource {
 	return reportSource{
 		facts: `c.row_no AS row_no, c.id AS id, c.code AS ref, ` + state + ` AS state, ` + dc.String() + ` AS dc,
 			CASE WHEN c.outcome <> '{}' THEN 1 ELSE 0 END AS has_outcome, ` + facts,
-		from: db.caseFrom(`c.kind = '`+string(kind)+`'`, join), where: `1 = 1`, cols: cols}
+		from: db.caseFrom(`c.kind = '`+string(kind)+`'`, join+counted), where: `1 = 1`, cols: cols}
 }
 
 // enforcementSource is 05/KQTH: the decisions to carry out in the period (issued
