@@ -100,6 +100,18 @@ type layout struct {
 	gutter float64 // narrowest gutter, widest gap within a line
 	found  bool    // some region was found
 	zones  int
+	// sides are the two-column regions found, in the order they were found (top
+	// down on each level): for the header parser (HeaderBlocks).
+	sides []sides
+}
+
+// sides is a two-column region: its left and right pieces, its depth (0: on the
+// page itself) and its extent from the top of its first row to the bottom of its
+// last.
+type sides struct {
+	left, right []*seg
+	depth       int
+	y0, y1      float64
 }
 
 func newLayout(words []ingest.Word) *layout {
@@ -408,6 +420,7 @@ func (l *layout) order(segs []*seg, key string, depth int) []item {
 						}
 					}
 				}
+				l.sides = append(l.sides, sides{left, right, depth, top(rows[best.start]), bottom(rows[best.end-1])})
 				zk := fmt.Sprintf("%sz%d", key, l.zones)
 				out = append(out, l.order(left, zk+"L/", depth+1)...)
 				out = append(out, l.order(right, zk+"R/", depth+1)...)
