@@ -344,13 +344,47 @@ func (l *layout) extend(rows [][]*seg, i int, gutters []gap, need int, loose fun
 	if loose != nil && loose(r.full) {
 		return r
 	}
-	// Rows under the last full one stay while they follow closely.
+	// Rows under the last full one stay while they follow closely, or, a little
+	// further down, while they are centred on their column as a header's column is
+	// (the "Số: …" under an issuer of four lines, past the rule under it; the
+	// "Kính gửi:" that starts the body stands at the margin).
+	centres := make([]float64, len(gs)+1)
+	counts := make([]int, len(gs)+1)
+	for _, row := range rows[r.start : lastFull+1] {
+		for _, s := range row {
+			c := l.column(gs, s)
+			centres[c] += s.cx()
+			counts[c]++
+		}
+	}
+	centred := func(row []*seg) bool {
+		for _, s := range row {
+			c := l.column(gs, s)
+			if counts[c] < 2 || math.Abs(s.cx()-centres[c]/float64(counts[c])) > l.h/2 {
+				return false
+			}
+		}
+		return true
+	}
 	end := lastFull + 1
-	for end < r.end && top(rows[end])-bottom(rows[end-1]) <= l.h {
+	for end < r.end {
+		gap := top(rows[end]) - bottom(rows[end-1])
+		if gap > l.h && (gap > 2*l.h || !centred(rows[end])) {
+			break
+		}
 		end++
 	}
 	r.end = end
 	return r
+}
+
+// column is the column of gutters gs that s is in (by its centre).
+func (l *layout) column(gs []gap, s *seg) int {
+	c := 0
+	for c < len(gs) && s.cx() >= (gs[c].x0+gs[c].x1)/2 {
+		c++
+	}
+	return c
 }
 
 func top(row []*seg) float64 {
