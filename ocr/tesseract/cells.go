@@ -212,4 +212,3 @@ func maxY(ws []ingest.Word) int {
 	}
 	return y
 }
-
