@@ -33,6 +33,10 @@ type Processor struct {
 	// ReadHeader, when set, reads the document header (number, date, issuer, type,
 	// subject) and the document kind from the first page's text.
 	ReadHeader func(firstPage string) (meta Metadata, kind Kind)
+	// ReadPageHeader, when set, is used instead of ReadHeader: it reads the header
+	// from the first page's words in reading order (the page's layout: the header's
+	// two columns), with its text for pages where the layout shows none.
+	ReadPageHeader func(text string, words []Word) (meta Metadata, kind Kind)
 	// ConvertPDF, when set, makes the archive copy of a born-digital PDF (every page
 	// carries its own text) from the file itself, keeping its text and vector
 	// content, instead of from page images. It writes dst.
@@ -280,8 +284,14 @@ func (p *Processor) run(ctx context.Context, d *Document) error {
 	if split, err := p.split(ctx, d, f, results); split || err != nil {
 		return err // a scan batch cut at its cover sheets: its parts have their own jobs
 	}
-	if p.ReadHeader != nil && d.Meta == (Metadata{}) {
-		meta, kind := p.ReadHeader(results[0].Text)
+	if (p.ReadHeader != nil || p.ReadPageHeader != nil) && d.Meta == (Metadata{}) {
+		var meta Metadata
+		var kind Kind
+		if p.ReadPageHeader != nil {
+			meta, kind = p.ReadPageHeader(results[0].Text, results[0].Words)
+		} else {
+			meta, kind = p.ReadHeader(results[0].Text)
+		}
 		d.Meta = meta
 		if d.Kind == "" { // a kind already known (a cover sheet said it) is kept
 			d.Kind = kind

@@ -65,7 +65,14 @@ const issuerMaxLines = 8
 // page's own spelling. ParseHeader never fails: what it cannot read is "", and a
 // page that is not a recognised kind is KindKhac. It is safe for concurrent use.
 func ParseHeader(pageText string) Header {
-	lines := headerLines(pageText)
+	h, vv := parseLines(headerLines(pageText))
+	return finish(h, vv)
+}
+
+// parseLines reads the header fields from the page's lines, as they are: the
+// type is not yet taken from the symbol, the kind not set (finish does that). vv
+// reports a "V/v" or "Về việc" line.
+func parseLines(lines []hline) (h Header, vv bool) {
 	end := len(lines)
 	if end > headerMaxLines {
 		end = headerMaxLines
@@ -77,7 +84,6 @@ func ParseHeader(pageText string) Header {
 		}
 	}
 
-	var h Header
 	dated := false
 	numIdx, typeIdx, vvIdx := end, end, end
 	for i := 0; i < end; i++ {
@@ -140,13 +146,19 @@ func ParseHeader(pageText string) Header {
 		}
 	}
 	h.Issuer = fixIssuer(strings.Join(issuer, " "))
+	return h, vvIdx < end
+}
 
+// finish completes fields read by parseLines: the type from the symbol's code (a
+// "V/v" subject, vv, makes a công văn), the kind, no issuer on a citizen's paper,
+// the year repaired from the number; everything NFC.
+func finish(h Header, vv bool) Header {
 	if h.Type == "" {
 		code := symbolTypeCode(h.Number)
 		switch t, ok := typeCodes[code]; {
 		case ok:
 			h.Type = t
-		case code == "CV" || vvIdx < end:
+		case code == "CV" || vv:
 			h.Type = typeCongVan
 		}
 	}

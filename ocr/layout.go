@@ -100,6 +100,18 @@ type layout struct {
 	gutter float64 // narrowest gutter, widest gap within a line
 	found  bool    // some region was found
 	zones  int
+	// sides are the two-column regions found, in the order they were found (top
+	// down on each level): for the header parser (HeaderBlocks).
+	sides []sides
+}
+
+// sides is a two-column region: its left and right pieces, its depth (0: on the
+// page itself) and its extent from the top of its first row to the bottom of its
+// last.
+type sides struct {
+	left, right []*seg
+	depth       int
+	y0, y1      float64
 }
 
 func newLayout(words []ingest.Word) *layout {
@@ -332,13 +344,47 @@ func (l *layout) extend(rows [][]*seg, i int, gutters []gap, need int, loose fun
 	if loose != nil && loose(r.full) {
 		return r
 	}
-	// Rows under the last full one stay while they follow closely.
+	// Rows under the last full one stay while they follow closely, or, a little
+	// further down, while they are centred on their column as a header's column is
+	// (the "Số: …" under an issuer of four lines, past the rule under it; the
+	// "Kính gửi:" that starts the body stands at the margin).
+	centres := make([]float64, len(gs)+1)
+	counts := make([]int, len(gs)+1)
+	for _, row := range rows[r.start : lastFull+1] {
+		for _, s := range row {
+			c := l.column(gs, s)
+			centres[c] += s.cx()
+			counts[c]++
+		}
+	}
+	centred := func(row []*seg) bool {
+		for _, s := range row {
+			c := l.column(gs, s)
+			if counts[c] < 2 || math.Abs(s.cx()-centres[c]/float64(counts[c])) > l.h/2 {
+				return false
+			}
+		}
+		return true
+	}
 	end := lastFull + 1
-	for end < r.end && top(rows[end])-bottom(rows[end-1]) <= l.h {
+	for end < r.end {
+		gap := top(rows[end]) - bottom(rows[end-1])
+		if gap > l.h && (gap > 2*l.h || !centred(rows[end])) {
+			break
+		}
 		end++
 	}
 	r.end = end
 	return r
+}
+
+// column is the column of gutters gs that s is in (by its centre).
+func (l *layout) column(gs []gap, s *seg) int {
+	c := 0
+	for c < len(gs) && s.cx() >= (gs[c].x0+gs[c].x1)/2 {
+		c++
+	}
+	return c
 }
 
 func top(row []*seg) float64 {
@@ -408,6 +454,7 @@ func (l *layout) order(segs []*seg, key string, depth int) []item {
 						}
 					}
 				}
+				l.sides = append(l.sides, sides{left, right, depth, top(rows[best.start]), bottom(rows[best.end-1])})
 				zk := fmt.Sprintf("%sz%d", key, l.zones)
 				out = append(out, l.order(left, zk+"L/", depth+1)...)
 				out = append(out, l.order(right, zk+"R/", depth+1)...)

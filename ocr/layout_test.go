@@ -289,3 +289,29 @@ func TestReadingOrderLineAcrossGutter(t *testing.T) {
 		t.Errorf("with a speck in the gutter: got\n%s\nwant\n%s", s, want)
 	}
 }
+
+// TestReadingOrderHeaderNumberUnderLongIssuer: an issuer of four lines puts the
+// "Số: …" under them, past the rule under the issuer, with nothing on the right:
+// centred on the left column, it is still the left column's, read before the
+// motto; the body's "Kính gửi:" at the margin after a blank line is not.
+func TestReadingOrderHeaderNumberUnderLongIssuer(t *testing.T) {
+	ws := slices.Concat(
+		page(1, []int{100, 150, 200, 250, 350},
+			[]run{{150, "ỦY BAN NHÂN DÂN TỈNH"}, {800, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"}},
+			[]run{{200, "TÂY NINH"}, {850, "Độc lập - Tự do - Hạnh phúc"}},
+			[]run{{170, "SỞ TÀI NGUYÊN"}, {830, "Tây Ninh, ngày 16 tháng 8 năm 2016"}},
+			[]run{{180, "VÀ MÔI TRƯỜNG"}},
+			[]run{{160, "Số: 692/QĐ-STNMT"}}),
+		page(2, []int{480, 530},
+			[]run{{100, "Kính gửi: Ủy ban nhân dân tỉnh"}},
+			[]run{{100, "Căn cứ Luật Khiếu nại ngày 11 tháng 11 năm 2011"}}),
+	)
+	want := "ỦY BAN NHÂN DÂN TỈNH\nTÂY NINH\nSỞ TÀI NGUYÊN\nVÀ MÔI TRƯỜNG\nSố: 692/QĐ-STNMT\n\n" +
+		"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nTây Ninh, ngày 16 tháng 8 năm 2016\n\n" +
+		"Kính gửi: Ủy ban nhân dân tỉnh\nCăn cứ Luật Khiếu nại ngày 11 tháng 11 năm 2011"
+	got := ocr.ReadingOrder(ws)
+	if s := text(got); s != want {
+		t.Errorf("got\n%s\nwant\n%s", s, want)
+	}
+	sameBoxes(t, got, ws)
+}

@@ -107,7 +107,7 @@ func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logg
 		p.proc = &ingest.Processor{
 			Docs: st.db, Blobs: st.blobs, OCR: reader, Rotate: ocr.Rotate,
 			Open:    openPages(lim, conv, logger),
-			Archive: archiver, ConvertPDF: convertPDF, ReadHeader: readHeader, Quarantine: &ingest.Quarantine{Dir: cfg.quarantineDir()},
+			Archive: archiver, ConvertPDF: convertPDF, ReadPageHeader: readHeader, Quarantine: &ingest.Quarantine{Dir: cfg.quarantineDir()},
 			EncodeArchive: encodeArchivePage, Cover: detectCover, CopyPDFPages: copyPDFPages(lim),
 			Logger: logger, Slots: slots, PageTimeout: cfg.PageTimeout, MaxPages: cfg.MaxPages, Pipeline: pipelineVersion,
 			Memory: ingest.NewMemoryGate(cfg.DecodeMemory),
@@ -328,9 +328,10 @@ func copyPDFPages(lim pages.Limits) ingest.PDFCopier {
 	}
 }
 
-// readHeader reads the header of a document's first page.
-func readHeader(text string) (ingest.Metadata, ingest.Kind) {
-	h := ocr.ParseHeader(text)
+// readHeader reads the header of a document's first page: from its layout when
+// it has words (ocr.ParsePageHeader), else from its text.
+func readHeader(text string, words []ingest.Word) (ingest.Metadata, ingest.Kind) {
+	h := ocr.ParsePageHeader(text, words)
 	return ingest.Metadata{Number: h.Number, Date: h.Date, Issuer: h.Issuer, Type: h.Type, Subject: h.Subject}, h.Kind
 }
 

@@ -49,7 +49,8 @@ const benchHeaders = 40
 // reports with a ruled table, clean and speckled), with their header rate and, for
 // tables, how many cells are read in row order (ocrtest.CellsInOrder). Then, per header field,
 // the share of those pages, and of the pages made from every sample with a header,
-// on which ocr.ParseHeader of the reading gets the field right. KNTC_BENCH_VARIANTS
+// on which the header parser (raw: ocr.ParseHeader of the text; kntc:
+// ocr.ParsePageHeader of its words and text) gets the field right. KNTC_BENCH_VARIANTS
 // (names separated by commas) measures only those variants; the header fields come
 // with two-column. It needs the sample texts (KNTC_SAMPLES_DIR) and says so in one
 // line without them. Run it once:
@@ -144,7 +145,7 @@ func BenchmarkOCRVariants(b *testing.B) {
 				r = read(b, kntc, img, 300)
 				kn.add(r, want)
 				unt.add(reading{text: untoned}, want)
-				kntcRate.add(hc.Name, hc.Want, ocr.ParseHeader(r.text))
+				kntcRate.add(hc.Name, hc.Want, ocr.ParsePageHeader(r.text, r.words))
 			}
 			row("two-column", raw.mean(), unt.mean(), kn.mean())
 		}
@@ -171,14 +172,14 @@ func BenchmarkOCRVariants(b *testing.B) {
 				want := noCells(strings.Join(lines, "\n"))
 				page, dpi := ls.variant(img, int64(i+1))
 				r := read(b, e, page, dpi)
-				raw.add(reading{noCells(r.text), r.sec}, want)
+				raw.add(reading{text: noCells(r.text), sec: r.sec}, want)
 				rawRate.add(c.Name, c.Want, ocr.ParseHeader(r.text))
 				f, t := ocrtest.CellsInOrder(r.text, tab)
 				rawCells += f
 				r = read(b, kntc, page, dpi)
-				kn.add(reading{noCells(r.text), r.sec}, want)
+				kn.add(reading{text: noCells(r.text), sec: r.sec}, want)
 				unt.add(reading{text: untoned}, want)
-				kntcRate.add(c.Name, c.Want, ocr.ParseHeader(r.text))
+				kntcRate.add(c.Name, c.Want, ocr.ParsePageHeader(r.text, r.words))
 				f, _ = ocrtest.CellsInOrder(r.text, tab)
 				kntcCells += f
 				cells += t
@@ -213,9 +214,10 @@ func BenchmarkOCRVariants(b *testing.B) {
 				b.Fatal(err)
 			}
 			rawSamples.add(s.Name, s.Want, ocr.ParseHeader(read(b, e, img, 300).text))
-			kntcSamples.add(s.Name, s.Want, ocr.ParseHeader(read(b, kntc, img, 300).text))
+			r := read(b, kntc, img, 300)
+			kntcSamples.add(s.Name, s.Want, ocr.ParsePageHeader(r.text, r.words))
 		}
-		fmt.Fprintf(&table, "\nheader fields right (ocr.ParseHeader of the reading):\n")
+		fmt.Fprintf(&table, "\nheader fields right (raw: ocr.ParseHeader of the text; kntc: ocr.ParsePageHeader of the words):\n")
 		fmt.Fprintf(&table, "%-8s | %14s %14s | %14s %14s\n", "field", "raw generated", "kntc generated", "raw samples", "kntc samples")
 		for _, f := range headerFields {
 			fmt.Fprintf(&table, "%-8s | %14s %14s | %14s %14s\n", f, rawRate.show(f), kntcRate.show(f), rawSamples.show(f), kntcSamples.show(f))
@@ -229,8 +231,9 @@ func BenchmarkOCRVariants(b *testing.B) {
 }
 
 type reading struct {
-	text string
-	sec  float64
+	text  string
+	sec   float64
+	words []ingest.Word
 }
 
 func read(b *testing.B, r ingest.Recognizer, img image.Image, dpi int) reading {
@@ -240,7 +243,7 @@ func read(b *testing.B, r ingest.Recognizer, img image.Image, dpi int) reading {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return reading{norm.NFC.String(rec.Text), time.Since(t0).Seconds()}
+	return reading{norm.NFC.String(rec.Text), time.Since(t0).Seconds(), rec.Words}
 }
 
 // score sums error rates and times over pages; mean divides by the page count.

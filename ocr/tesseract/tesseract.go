@@ -129,6 +129,12 @@ func (e *Engine) Recognize(ctx context.Context, page image.Image, dpi int) (inge
 
 // boxes runs Tesseract on g and returns its words.
 func (e *Engine) boxes(ctx context.Context, g *image.Gray, dpi int) ([]gosseract.BoundingBox, error) {
+	return e.boxesAs(ctx, g, dpi, gosseract.PSM_AUTO)
+}
+
+// boxesAs runs Tesseract on g in the page segmentation mode psm and returns its
+// words; the instance goes back to automatic segmentation.
+func (e *Engine) boxesAs(ctx context.Context, g *image.Gray, dpi int, psm gosseract.PageSegMode) ([]gosseract.BoundingBox, error) {
 	if dpi < 70 || dpi > 2400 {
 		dpi = 300 // unknown: the usual scanner setting
 	}
@@ -140,6 +146,12 @@ func (e *Engine) boxes(ctx context.Context, g *image.Gray, dpi int) ([]gosseract
 		return nil, fmt.Errorf("waiting for an OCR slot: %w", ctx.Err())
 	}
 	defer func() { e.slots <- c }()
+	if psm != gosseract.PSM_AUTO {
+		if err := c.SetPageSegMode(psm); err != nil {
+			return nil, fmt.Errorf("page segmentation: %w", err)
+		}
+		defer func() { _ = c.SetPageSegMode(gosseract.PSM_AUTO) }()
+	}
 	if err := c.SetVariable("user_defined_dpi", strconv.Itoa(dpi)); err != nil {
 		return nil, fmt.Errorf("set dpi: %w", err)
 	}

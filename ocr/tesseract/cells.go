@@ -1,0 +1,214 @@
+package tesseract
+
+import (
+	"context"
+	"image"
+	"image/draw"
+	"slices"
+	"unicode"
+
+	"github.com/otiai10/gosseract/v2"
+
+	"kntc/ingest"
+)
+
+// rereadCells reads again, each on its own as one line, the table cells that the
+// page's reading left empty or with a few characters only (ocr.ReadingOrder set
+// the words' Cell): a row number standing alone in its narrow column is what
+// Tesseract's page segmentation loses or misreads ("hổ", "Su", a 2 for a 5), with
+// the rules taken out and nothing around it to make a line of. The cell is the
+// width between its neighbours' text and the height of its row; its reading
+// replaces the cell's words when it is confident. words are in reading order on
+// g; the result keeps that order and every other word as it is.
+func (r *Reader) rereadCells(ctx context.Context, g *image.Gray, dpi int, words []ingest.Word) ([]ingest.Word, error) {
+	type span struct{ x0, x1, y0, y1 int }
+	out := make([]ingest.Word, 0, len(words))
+	for i := 0; i < len(words); {
+		j := i + 1
+		for j < len(words) && words[j].Block == words[i].Block {
+			j++
+		}
+		block := words[i:j]
+		i = j
+		if !slices.ContainsFunc(block, func(w ingest.Word) bool { return w.Cell > 0 }) {
+			out = append(out, block...)
+			continue
+		}
+		// The columns' extents over the table, and the line height.
+		cols := map[int]*span{}
+		n := 0
+		var hs []int
+		for _, w := range block {
+			n = max(n, w.Cell)
+			hs = append(hs, w.Y1-w.Y0)
+			c, ok := cols[w.Cell]
+			if !ok {
+				cols[w.Cell] = &span{w.X0, w.X1, 0, 0}
+				continue
+			}
+			c.x0, c.x1 = min(c.x0, w.X0), max(c.x1, w.X1)
+		}
+		slices.Sort(hs)
+		h := hs[len(hs)/2]
+		// Rows: a line each; noise lines placed among them (words without a cell)
+		// stay as they are.
+		var lines [][]ingest.Word
+		for k := 0; k < len(block); {
+			m := k + 1
+			for m < len(block) && block[m].Line == block[k].Line {
+				m++
+			}
+			lines = append(lines, block[k:m])
+			k = m
+		}
+		isRow := func(line []ingest.Word) bool {
+			return slices.ContainsFunc(line, func(w ingest.Word) bool { return w.Cell > 0 })
+		}
+		var rows [][]ingest.Word
+		for _, line := range lines {
+			if isRow(line) {
+				rows = append(rows, line)
+			}
+		}
+		ri := -1
+		for _, row := range lines {
+			if !isRow(row) {
+				out = append(out, row...)
+				continue
+			}
+			ri++
+			y0, y1 := row[0].Y0, row[0].Y1
+			for _, w := range row {
+				y0, y1 = min(y0, w.Y0), max(y1, w.Y1)
+			}
+			// Not into the rows above and below.
+			top, bot := y0-h/2, y1+h/2
+			if ri > 0 {
+				top = max(top, maxY(rows[ri-1]))
+			}
+			if ri+1 < len(rows) {
+				bot = min(bot, minY(rows[ri+1]))
+			}
+			cells := [][]ingest.Word{nil}
+			for c := 1; c <= n; c++ {
+				var cw []ingest.Word
+				for _, w := range row {
+					if w.Cell == c {
+						cw = append(cw, w)
+					}
+				}
+				cells = append(cells, cw)
+			}
+			for _, w := range row {
+				if w.Cell == 0 {
+					cells[0] = append(cells[0], w) // a mark next to the row
+				}
+			}
+			for c := 1; c <= n; c++ {
+				cw := cells[c]
+				if alnum(cw) > shortCell || cols[c] == nil {
+					continue
+				}
+				// Between the neighbouring columns' text.
+				x0, x1 := cols[c].x0-h, cols[c].x1+h
+				if p := cols[c-1]; c > 1 && p != nil {
+					x0 = max(x0, p.x1+h/4)
+				}
+				if q := cols[c+1]; q != nil {
+					x1 = min(x1, q.x0-h/4)
+				}
+				for _, w := range cw {
+					x0, x1 = min(x0, w.X0), max(x1, w.X1)
+				}
+				rect := image.Rect(x0, top, x1, bot).Intersect(g.Bounds())
+				if rect.Dx() < h/2 || rect.Dy() < h/2 {
+					continue
+				}
+				got, err := r.readLine(ctx, g, rect, dpi)
+				if err != nil {
+					return nil, err
+				}
+				if len(got) == 0 || alnum(got) == 0 || meanConf(got) < cellConfidence || meanConf(got) <= meanConf(cw) && len(cw) > 0 {
+					continue
+				}
+				for k := range got {
+					got[k].Cell, got[k].Block, got[k].Par, got[k].Line = c, row[0].Block, row[0].Par, row[0].Line
+				}
+				cells[c] = got
+			}
+			for _, cw := range cells {
+				out = append(out, cw...)
+			}
+		}
+	}
+	return out, nil
+}
+
+// shortCell is the most letters and digits a cell may hold to be read again.
+const shortCell = 3
+
+// cellConfidence is the least mean confidence a cell's own reading needs.
+const cellConfidence = 60
+
+// readLine reads rect of g as one line of text, on a white margin, and returns its
+// words in g's pixels.
+func (r *Reader) readLine(ctx context.Context, g *image.Gray, rect image.Rectangle, dpi int) ([]ingest.Word, error) {
+	const margin = 20
+	crop := image.NewGray(image.Rect(0, 0, rect.Dx()+2*margin, rect.Dy()+2*margin))
+	for k := range crop.Pix {
+		crop.Pix[k] = 0xff
+	}
+	draw.Draw(crop, image.Rect(margin, margin, margin+rect.Dx(), margin+rect.Dy()), g, rect.Min, draw.Src)
+	boxes, err := r.engine.boxesAs(ctx, crop, dpi, gosseract.PSM_SINGLE_LINE)
+	if err != nil {
+		return nil, err
+	}
+	ws := toWords(boxes)
+	dx, dy := rect.Min.X-margin, rect.Min.Y-margin
+	for k := range ws {
+		ws[k].X0 += dx
+		ws[k].X1 += dx
+		ws[k].Y0 += dy
+		ws[k].Y1 += dy
+	}
+	return ws, nil
+}
+
+func alnum(ws []ingest.Word) int {
+	n := 0
+	for _, w := range ws {
+		for _, c := range w.Text {
+			if unicode.IsLetter(c) || unicode.IsDigit(c) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func meanConf(ws []ingest.Word) float64 {
+	if len(ws) == 0 {
+		return 0
+	}
+	var s float64
+	for _, w := range ws {
+		s += w.Confidence
+	}
+	return s / float64(len(ws))
+}
+
+func minY(ws []ingest.Word) int {
+	y := ws[0].Y0
+	for _, w := range ws {
+		y = min(y, w.Y0)
+	}
+	return y
+}
+
+func maxY(ws []ingest.Word) int {
+	y := ws[0].Y1
+	for _, w := range ws {
+		y = max(y, w.Y1)
+	}
+	return y
+}
