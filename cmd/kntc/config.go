@@ -54,6 +54,7 @@ type Config struct {
 	OCRLang        string        // KNTC_OCR_LANG
 	PageTimeout    time.Duration // KNTC_PAGE_TIMEOUT
 	MaxAttempts    int           // KNTC_MAX_ATTEMPTS
+	MaxInterrupted int           // KNTC_MAX_INTERRUPTIONS: attempts a file may end by killing its worker
 	MaxFileSize    int64         // KNTC_MAX_FILE_SIZE
 	MaxPages       int           // KNTC_MAX_PAGES
 	MaxPixels      int64         // KNTC_MAX_PIXELS
@@ -142,6 +143,7 @@ func configVars(c *Config) []configVar {
 		{"KNTC_OCR_LANG", "ocr-lang", "vie", "Tesseract language model(s), e.g. vie or vie+eng", &c.OCRLang, false},
 		{"KNTC_PAGE_TIMEOUT", "page-timeout", "5m", "OCR time limit per page", &c.PageTimeout, false},
 		{"KNTC_MAX_ATTEMPTS", "max-attempts", "5", "tries per document before it is quarantined", &c.MaxAttempts, false},
+		{"KNTC_MAX_INTERRUPTIONS", "max-interruptions", "3", "attempts at a document that may end with its worker process dying (a crash, a power cut) before the file is quarantined unopened", &c.MaxInterrupted, false},
 		{"KNTC_MAX_FILE_SIZE", "max-file-size", "524288000", "largest accepted file in bytes", &c.MaxFileSize, false},
 		{"KNTC_MAX_PAGES", "max-pages", "2000", "most pages per file", &c.MaxPages, false},
 		{"KNTC_MAX_PIXELS", "max-pixels", "150000000", "most pixels per page (decompression bombs)", &c.MaxPixels, false},
@@ -312,6 +314,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxAttempts < 1 || c.MaxAttempts > 100 {
 		errs = append(errs, fmt.Errorf("max-attempts %d: 1 to 100", c.MaxAttempts))
+	}
+	if c.MaxInterrupted < 1 || c.MaxInterrupted > 100 {
+		errs = append(errs, fmt.Errorf("max-interruptions %d: 1 to 100", c.MaxInterrupted))
 	}
 	if c.MaxFileSize < 1 || c.MaxPages < 1 || c.MaxPixels < 1 {
 		errs = append(errs, errors.New("max-file-size, max-pages and max-pixels must be positive"))

@@ -109,7 +109,7 @@ func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logg
 			Open:    openPages(lim, conv, logger),
 			Archive: archiver, ConvertPDF: convertPDF, ReadPageHeader: readHeader, Quarantine: &ingest.Quarantine{Dir: cfg.quarantineDir()},
 			EncodeArchive: encodeArchivePage, Cover: detectCover, CopyPDFPages: copyPDFPages(lim),
-			Logger: logger, Slots: slots, PageTimeout: cfg.PageTimeout, MaxPages: cfg.MaxPages, Pipeline: pipelineVersion,
+			Logger: logger, Slots: slots, PageTimeout: cfg.PageTimeout, MaxPages: cfg.MaxPages, MaxInterrupted: cfg.MaxInterrupted, Pipeline: pipelineVersion,
 			Memory: ingest.NewMemoryGate(cfg.DecodeMemory),
 		}
 		if p.follow != nil {
