@@ -2,13 +2,9 @@ package cases
 
 import (
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"fmt"
 	"log/slog"
-	"os"
 )
 
 // AuditKeySource says where the audit key comes from.
@@ -36,35 +32,10 @@ type AuditKeySource struct {
 // separate from the sealing key: the inspectorate may be given it to check the
 // trail without being able to open denouncers' identities.
 func LoadAuditKey(src AuditKeySource, logger *slog.Logger) ([]byte, error) {
-	fileKey, err := readAuditKeyFile(src.Path)
-	if err != nil {
-		return nil, err
-	}
-	if src.Value != "" {
-		key, err := ParseKey(src.Value)
-		if err != nil {
-			return nil, fmt.Errorf("audit-key: %w", err)
-		}
-		if fileKey != nil && !hmac.Equal(fileKey, key) {
-			logger.Warn("the audit key file differs from the configured audit key: audit entries and anchors made with the file's key will not verify", "path", src.Path)
-		}
-		return key, nil
-	}
-	if fileKey == nil {
-		if !src.Create {
-			return nil, nil
-		}
-		fileKey = make([]byte, 32)
-		_, _ = rand.Read(fileKey)
-		if err := writeAuditKeyFile(src.Path, fileKey); err != nil {
-			return nil, err
-		}
-		logger.Warn("no audit key configured: generated one for the audit trail; back it up apart from the database and the object store", "path", src.Path)
-	}
-	if src.Shared {
-		logger.Warn("audit key read from the data directory while the database is shared: every kntc server of this database must use the same key (set KNTC_AUDIT_KEY)", "path", src.Path)
-	}
-	return fileKey, nil
+	return loadKey(src, keyWords{what: "audit key", flag: "audit-key", env: "KNTC_AUDIT_KEY",
+		differs:   "the audit key file differs from the configured audit key: audit entries and anchors made with the file's key will not verify",
+		generated: "no audit key configured: generated one for the audit trail; back it up apart from the database and the object store",
+	}, logger)
 }
 
 // AuditKeyID names a key without revealing it (a fingerprint), so anchors and
@@ -73,29 +44,4 @@ func AuditKeyID(key []byte) string {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte("kntc audit key id"))
 	return hex.EncodeToString(m.Sum(nil))[:16]
-}
-
-// readAuditKeyFile reads a key file of 64 hex digits; a missing file (or no path)
-// is (nil, nil).
-func readAuditKeyFile(path string) ([]byte, error) {
-	if path == "" {
-		return nil, nil
-	}
-	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read audit key: %w", err)
-	}
-	key, err := ParseKey(string(b))
-	if err != nil {
-		return nil, fmt.Errorf("audit key file %s is damaged: want 64 hex digits: %w", path, err)
-	}
-	return key, nil
-}
-
-// writeAuditKeyFile writes the key durably, never over an existing file.
-func writeAuditKeyFile(path string, key []byte) error {
-	return writeKeyFile(path, "audit key", hex.EncodeToString(key))
 }

@@ -7,10 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
-	"fmt"
 	"log/slog"
-	"os"
 	"strings"
 
 	"github.com/alexedwards/argon2id"
@@ -174,42 +171,9 @@ type PINKeySource = AuditKeySource
 // not hold it. Losing it makes every keyed verifier useless (the PINs must then be
 // reset). The key is never logged, only its fingerprint.
 func LoadPINKey(src PINKeySource, logger *slog.Logger) (PINKey, error) {
-	var fileKey []byte
-	if src.Path != "" {
-		b, err := os.ReadFile(src.Path)
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-		case err != nil:
-			return nil, fmt.Errorf("read PIN key: %w", err)
-		default:
-			if fileKey, err = ParseKey(string(b)); err != nil {
-				return nil, fmt.Errorf("PIN key file %s is damaged: want 64 hex digits: %w", src.Path, err)
-			}
-		}
-	}
-	if src.Value != "" {
-		key, err := ParseKey(src.Value)
-		if err != nil {
-			return nil, fmt.Errorf("pin-key: %w", err)
-		}
-		if fileKey != nil && !hmac.Equal(fileKey, key) {
-			logger.Warn("the PIN key file differs from the configured PIN key: PINs issued under the file's key will not verify", "path", src.Path)
-		}
-		return key, nil
-	}
-	if fileKey == nil {
-		if !src.Create {
-			return nil, nil
-		}
-		fileKey = make([]byte, 32)
-		_, _ = rand.Read(fileKey)
-		if err := writeKeyFile(src.Path, "PIN key", hex.EncodeToString(fileKey)); err != nil {
-			return nil, err
-		}
-		logger.Warn("no PIN key configured: generated one for the citizens' lookup PINs; keep it apart from the database and its backups", "path", src.Path, "key", PINKey(fileKey))
-	}
-	if src.Shared {
-		logger.Warn("PIN key read from the data directory while the database is shared: every kntc server of this database must use the same key (set KNTC_PIN_KEY)", "path", src.Path)
-	}
-	return fileKey, nil
+	return loadKey(src, keyWords{what: "PIN key", flag: "pin-key", env: "KNTC_PIN_KEY",
+		differs:        "the PIN key file differs from the configured PIN key: PINs issued under the file's key will not verify",
+		generated:      "no PIN key configured: generated one for the citizens' lookup PINs; keep it apart from the database and its backups",
+		generatedAttrs: func(key []byte) []any { return []any{"key", PINKey(key)} },
+	}, logger)
 }
