@@ -13,7 +13,9 @@ import (
 // The portal's published decisions (công khai): the posted public copies, newest
 // first, searched in their own text only (the public copy's, as a reader extracts
 // it; never the staff index), with or without diacritics, filtered by unit, kind
-// and year. Not cached beyond revalidation: a copy taken down leaves at once.
+// and year. Not cached by browsers beyond revalidation, and cached by the portal
+// only under the generation it checks on every request: a copy taken down leaves
+// at once.
 
 // publishedKinds are the kinds a visitor filters by.
 var publishedKinds = []ingest.Kind{ingest.KindQuyetDinhGiaiQuyetKhieuNai, ingest.KindKetLuanNoiDungToCao,
@@ -50,9 +52,12 @@ type publishedView struct {
 	Filtered    bool
 }
 
-// handlePublished answers GET /cong-dan/cong-khai.
+// handlePublished answers GET /cong-dan/cong-khai. The list without words is
+// served from the portal's cache when the portal generation has not changed
+// since it was rendered (portal_cache.go).
 func (p *portal) handlePublished() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
 		v := p.view("published.title")
 		q := r.URL.Query()
 		text := textin.Strip(q.Get("q"))
@@ -65,9 +70,14 @@ func (p *portal) handlePublished() http.Handler {
 		f := cases.PublicationFilter{Limit: publishedPerPage, Offset: (page - 1) * publishedPerPage,
 			CountUpTo: publishedMaxPages*publishedPerPage + 1}
 		pv := publishedView{Q: text, Page: page}
-		units, err := p.deps.Accounts.Store.Units(r.Context())
+		// The generation first: all read after it is at least as new as it.
+		gen, cacheable, err := p.deps.Cases.PortalGeneration(ctx)
 		if err != nil {
-			p.logger.ErrorContext(r.Context(), "portal published: units", "error", err)
+			p.logger.WarnContext(ctx, "portal published: generation", "error", err)
+		}
+		units, err := p.publishedUnits(ctx, gen, cacheable)
+		if err != nil {
+			p.logger.ErrorContext(ctx, "portal published: units", "error", err)
 			v.Error = v.L.T("portal.error.500")
 			p.render(w, r, http.StatusInternalServerError, "no-store", "published", v)
 			return
@@ -86,7 +96,8 @@ func (p *portal) handlePublished() http.Handler {
 			}
 			pv.Kinds = append(pv.Kinds, o)
 		}
-		for _, y := range p.deps.Cases.PublicationYears() {
+		years := p.deps.Cases.PublicationYears()
+		for _, y := range years {
 			o := pubOption{Value: y, Label: y, Selected: y == year}
 			if o.Selected {
 				f.Year, _ = strconv.Atoi(y)
@@ -94,12 +105,36 @@ func (p *portal) handlePublished() http.Handler {
 			pv.Years = append(pv.Years, o)
 		}
 		pv.Filtered = text != "" || f.UnitCode != "" || f.Kind != "" || f.Year != 0
-		list, total, err := p.deps.Cases.PublishedList(r.Context(), f, text)
+		cached := cacheable && text == ""
+		fk := publishedFilter{unit: f.UnitCode, kind: f.Kind, year: f.Year}
+		pk := publishedPageKey{publishedFilter: fk, page: page}
+		if len(years) > 0 {
+			pk.thisYear, _ = strconv.Atoi(years[0])
+		}
+		if cached {
+			if b, ok := p.published.page(gen, pk); ok {
+				p.write(w, http.StatusOK, "no-cache", v.L.lang, b)
+				return
+			}
+		}
+		total, counted := 0, false
+		if cached {
+			if total, counted = p.published.count(gen, fk); counted {
+				f.CountUpTo = -1
+			}
+		}
+		list, n, err := p.deps.Cases.PublishedList(ctx, f, text)
 		if err != nil {
-			p.logger.ErrorContext(r.Context(), "portal published", "error", err)
+			p.logger.ErrorContext(ctx, "portal published", "error", err)
 			v.Error = v.L.T("portal.error.500")
 			p.render(w, r, http.StatusInternalServerError, "no-store", "published", v)
 			return
+		}
+		if !counted {
+			total = n
+			if cached {
+				p.published.putCount(gen, fk, n)
+			}
 		}
 		pv.Total, pv.Pages = total, min((total+publishedPerPage-1)/publishedPerPage, publishedMaxPages)
 		if pv.More = total > publishedMaxPages*publishedPerPage; pv.More {
@@ -126,6 +161,14 @@ func (p *portal) handlePublished() http.Handler {
 			pv.NextURL = link(page + 1)
 		}
 		v.Data = pv
-		p.render(w, r, http.StatusOK, "no-cache", "published", v)
+		b, ok := p.renderPage(r, "published", v)
+		if !ok {
+			p.render(w, r, http.StatusInternalServerError, "no-store", "published", v)
+			return
+		}
+		if cached {
+			p.published.putPage(gen, pk, b)
+		}
+		p.write(w, http.StatusOK, "no-cache", v.L.lang, b)
 	})
 }
