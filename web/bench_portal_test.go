@@ -42,8 +42,10 @@ import (
 // KNTC_BENCH_SECONDS (default 10) per scenario: the case lookup (code + PIN,
 // keyed verifiers, a thousand cases in turn), the published list (first page,
 // filters, a far page) and the public search (words with and without
-// diacritics, common and rare, with a filter). It prints requests a second and
-// p50/p95/p99 of the client-side time against two baselines of the same run:
+// diacritics, common and rare, with a filter); KNTC_BENCH_SCENARIOS (words
+// separated by commas) runs only the scenarios whose name holds one of them. It
+// prints requests a second, p50/p95/p99 of the client-side time and the
+// process's CPU a request (server and clients) against two baselines of the same run:
 // GET /healthz, and the lookup against legacy argon2id verifiers (a server
 // without a PIN key, so they are not replaced). Targets: lookup and list ≥ 1,000
 // requests/s with p99 ≤ 50 ms, search p95 ≤ 50 ms; reported, not asserted (a
@@ -250,7 +252,11 @@ func (pw *benchPortalWorld) measure(b *testing.B, engine, keyedURL, legacyURL st
 	}
 	fmt.Fprintf(os.Stderr, "bench-portal %s: %d clients, %d cores (GOMAXPROCS), load average %s\n", engine, conc, runtime.GOMAXPROCS(0), loadAvg())
 	fmt.Fprintf(os.Stderr, "bench-portal %s: %-28s %8s %9s %8s %8s %8s %7s %s\n", engine, "scenario", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "CPU ms", "verdict")
+	only := strings.FieldsFunc(os.Getenv("KNTC_BENCH_SCENARIOS"), func(r rune) bool { return r == ',' })
 	for _, sc := range scenarios {
+		if len(only) > 0 && !slices.ContainsFunc(only, func(s string) bool { return strings.Contains(sc.name, strings.TrimSpace(s)) }) {
+			continue
+		}
 		for _, r := range sc.reqs[:min(3, len(sc.reqs))] { // warm up, and check once
 			benchPortalDo(b, client, sc.base, r)
 		}

@@ -26,6 +26,8 @@ type publishedCache struct {
 	units  []auth.Unit // nil: not read under gen
 	counts map[publishedFilter]int
 	pages  map[publishedPageKey][]byte
+	// flights are the pages being built, by generation (whatever the cache's).
+	flights map[flightKey]*flight
 }
 
 // publishedFilter is a list's filter as applied (a unit, kind or year the
@@ -94,24 +96,65 @@ func (c *publishedCache) putCount(gen int64, f publishedFilter, n int) {
 	c.counts[f] = n
 }
 
-func (c *publishedCache) page(gen int64, k publishedPageKey) ([]byte, bool) {
+// fill returns page k as cached under gen, or as build makes it (and then
+// caches it). While one request builds a page, the others that want it wait for
+// it rather than build it too: after a change every visitor misses at once, and
+// a count takes tens of milliseconds.
+func (c *publishedCache) fill(ctx context.Context, gen int64, k publishedPageKey, build func() ([]byte, error)) ([]byte, error) {
+	fk := flightKey{gen, k}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	b, ok := c.pages[k]
-	return b, ok && c.gen == gen
-}
-
-func (c *publishedCache) putPage(gen int64, k publishedPageKey, b []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.use(gen)
-	if len(c.pages) >= publishedCachePages {
-		for k := range c.pages {
-			delete(c.pages, k)
-			break
+	if b, ok := c.pages[k]; ok && c.gen == gen {
+		c.mu.Unlock()
+		return b, nil
+	}
+	if f, ok := c.flights[fk]; ok {
+		c.mu.Unlock()
+		select {
+		case <-f.done:
+			if f.err == nil {
+				return f.page, nil
+			}
+			return build() // its builder failed: try once more
+		case <-ctx.Done():
+			return nil, ctx.Err()
 		}
 	}
-	c.pages[k] = b
+	if c.flights == nil {
+		c.flights = map[flightKey]*flight{}
+	}
+	f := &flight{done: make(chan struct{})}
+	c.flights[fk] = f
+	c.mu.Unlock()
+
+	f.page, f.err = build()
+	c.mu.Lock()
+	delete(c.flights, fk)
+	if f.err == nil {
+		c.use(gen)
+		if len(c.pages) >= publishedCachePages {
+			for k := range c.pages { // any one: the map's order is random enough
+				delete(c.pages, k)
+				break
+			}
+		}
+		c.pages[k] = f.page
+	}
+	c.mu.Unlock()
+	close(f.done)
+	return f.page, f.err
+}
+
+// flightKey names a page being built.
+type flightKey struct {
+	gen int64
+	k   publishedPageKey
+}
+
+// flight is a page being built: page and err are set before done is closed.
+type flight struct {
+	done chan struct{}
+	page []byte
+	err  error
 }
 
 // publishedUnits are the units the list's filter offers: cached under gen when

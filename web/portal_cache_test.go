@@ -46,7 +46,9 @@ func TestPortalPublishedCacheTwoServers(t *testing.T) {
 			}
 		}
 	}
-	each("posted", func(b string) bool { return strings.Contains(b, pw.posted.ID) && strings.Contains(b, "số 3/QĐ-UBND") })
+	each("posted", func(b string) bool {
+		return strings.Contains(b, pw.posted.ID) && strings.Contains(b, "số 3/QĐ-UBND")
+	})
 
 	// A change behind the generation's back is not seen: the pages come from
 	// the cache. Once the generation moves, it is.
@@ -63,7 +65,9 @@ func TestPortalPublishedCacheTwoServers(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	each("cached", func(b string) bool { return strings.Contains(b, "số 3/QĐ-UBND") && !strings.Contains(b, "77/QĐ-UBND") })
+	each("cached", func(b string) bool {
+		return strings.Contains(b, "số 3/QĐ-UBND") && !strings.Contains(b, "77/QĐ-UBND")
+	})
 	if _, err := e.db.SQL().ExecContext(e.ctx, `UPDATE portal_generation SET n = n + 1`); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -105,70 +106,79 @@ func (p *portal) handlePublished() http.Handler {
 			pv.Years = append(pv.Years, o)
 		}
 		pv.Filtered = text != "" || f.UnitCode != "" || f.Kind != "" || f.Year != 0
-		cached := cacheable && text == ""
-		fk := publishedFilter{unit: f.UnitCode, kind: f.Kind, year: f.Year}
-		pk := publishedPageKey{publishedFilter: fk, page: page}
-		if len(years) > 0 {
-			pk.thisYear, _ = strconv.Atoi(years[0])
+		build := func(counted bool, total int) ([]byte, int, error) {
+			return p.buildPublished(r, v, pv, f, year, counted, total)
 		}
-		if cached {
-			if b, ok := p.published.page(gen, pk); ok {
-				p.write(w, http.StatusOK, "no-cache", v.L.lang, b)
-				return
+		var body []byte
+		if cacheable && text == "" {
+			fk := publishedFilter{unit: f.UnitCode, kind: f.Kind, year: f.Year}
+			pk := publishedPageKey{publishedFilter: fk, page: pv.Page}
+			if len(years) > 0 {
+				pk.thisYear, _ = strconv.Atoi(years[0])
 			}
+			body, err = p.published.fill(ctx, gen, pk, func() ([]byte, error) {
+				total, counted := p.published.count(gen, fk)
+				b, n, err := build(counted, total)
+				if err == nil && !counted {
+					p.published.putCount(gen, fk, n)
+				}
+				return b, err
+			})
+		} else {
+			body, _, err = build(false, 0)
 		}
-		total, counted := 0, false
-		if cached {
-			if total, counted = p.published.count(gen, fk); counted {
-				f.CountUpTo = -1
-			}
-		}
-		list, n, err := p.deps.Cases.PublishedList(ctx, f, text)
 		if err != nil {
 			p.logger.ErrorContext(ctx, "portal published", "error", err)
 			v.Error = v.L.T("portal.error.500")
 			p.render(w, r, http.StatusInternalServerError, "no-store", "published", v)
 			return
 		}
-		if !counted {
-			total = n
-			if cached {
-				p.published.putCount(gen, fk, n)
-			}
-		}
-		pv.Total, pv.Pages = total, min((total+publishedPerPage-1)/publishedPerPage, publishedMaxPages)
-		if pv.More = total > publishedMaxPages*publishedPerPage; pv.More {
-			pv.Total = publishedMaxPages * publishedPerPage
-		}
-		for _, pub := range list {
-			pv.Rows = append(pv.Rows, publishedRow{ID: pub.ID, Label: pub.Kind.Label(), Number: pub.Number, Date: pub.Date,
-				Unit: pub.UnitName, Published: uiDate(pub.PublishedAt.In(vietnam)), Pages: pub.Pages})
-		}
-		link := func(n int) string {
-			u := url.Values{}
-			for k, val := range map[string]string{"q": text, "unit": f.UnitCode, "kind": string(f.Kind), "year": year} {
-				if val != "" && (k != "year" || f.Year != 0) {
-					u.Set(k, val)
-				}
-			}
-			u.Set("page", strconv.Itoa(n))
-			return portalPrefix + "/cong-khai?" + u.Encode()
-		}
-		if page > 1 {
-			pv.PrevURL = link(page - 1)
-		}
-		if page < pv.Pages {
-			pv.NextURL = link(page + 1)
-		}
-		v.Data = pv
-		b, ok := p.renderPage(r, "published", v)
-		if !ok {
-			p.render(w, r, http.StatusInternalServerError, "no-store", "published", v)
-			return
-		}
-		if cached {
-			p.published.putPage(gen, pk, b)
-		}
-		p.write(w, http.StatusOK, "no-cache", v.L.lang, b)
+		p.write(w, http.StatusOK, "no-cache", v.L.lang, body)
 	})
+}
+
+// buildPublished renders the list's page for filter f (its total already
+// counted when counted is set) and returns it with the total.
+func (p *portal) buildPublished(r *http.Request, v portalView, pv publishedView, f cases.PublicationFilter, year string,
+	counted bool, total int) ([]byte, int, error) {
+	if counted {
+		f.CountUpTo = -1
+	}
+	list, n, err := p.deps.Cases.PublishedList(r.Context(), f, pv.Q)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !counted {
+		total = n
+	}
+	pv.Total, pv.Pages = total, min((total+publishedPerPage-1)/publishedPerPage, publishedMaxPages)
+	if pv.More = total > publishedMaxPages*publishedPerPage; pv.More {
+		pv.Total = publishedMaxPages * publishedPerPage
+	}
+	for _, pub := range list {
+		pv.Rows = append(pv.Rows, publishedRow{ID: pub.ID, Label: pub.Kind.Label(), Number: pub.Number, Date: pub.Date,
+			Unit: pub.UnitName, Published: uiDate(pub.PublishedAt.In(vietnam)), Pages: pub.Pages})
+	}
+	link := func(n int) string {
+		u := url.Values{}
+		for k, val := range map[string]string{"q": pv.Q, "unit": f.UnitCode, "kind": string(f.Kind), "year": year} {
+			if val != "" && (k != "year" || f.Year != 0) {
+				u.Set(k, val)
+			}
+		}
+		u.Set("page", strconv.Itoa(n))
+		return portalPrefix + "/cong-khai?" + u.Encode()
+	}
+	if pv.Page > 1 {
+		pv.PrevURL = link(pv.Page - 1)
+	}
+	if pv.Page < pv.Pages {
+		pv.NextURL = link(pv.Page + 1)
+	}
+	v.Data = pv
+	b, ok := p.renderPage(r, "published", v)
+	if !ok {
+		return nil, 0, errors.New("render the published list")
+	}
+	return b, total, nil
 }

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -108,5 +109,57 @@ func testPortalGeneration(t *testing.T, db *sqldb.DB) {
 	}
 	if n := gen(); n != before {
 		t.Errorf("after a rollback the generation is %d, want %d", n, before)
+	}
+}
+
+// testPublicDocuments: a case's documents as the lookup lists them are its
+// posted copies whose document stands, newest first, the same as the
+// publications list of the case says, and at most the limit.
+func testPublicDocuments(t *testing.T, db *sqldb.DB) {
+	ctx := t.Context()
+	w := newCaseWorld(t, db)
+	c := w.createCase(t, cases.KindComplaint, day(2026, 3, 2), nil)
+	other := w.createCase(t, cases.KindComplaint, day(2026, 3, 3), nil)
+	rec := cases.Record{UserID: w.leader.ID, Username: w.leader.Username, Action: cases.ActionPublish, Object: "case:" + c.Code}
+	var pubs []cases.Publication
+	for n := range 5 {
+		d := sampleDocument()
+		d.SHA256 = fmt.Sprintf("%064d", 800+n)
+		d.CaseCode = c.Code
+		if n == 4 {
+			d.CaseCode = other.Code
+		}
+		must(t, "create document", db.CreateDocument(ctx, &d))
+		p := cases.Publication{ID: fmt.Sprintf("doc%02d", n), CaseCode: d.CaseCode, CaseKind: c.Kind, UnitCode: "TTT", UnitName: "Thanh tra tỉnh",
+			DocumentID: d.ID, Kind: ingest.KindQuyetDinhThuLy, Number: fmt.Sprintf("%d/QĐ-UBND", n), Date: "2026-03-09", Year: 2026,
+			Key: "public/aa/x.pdf", SHA256: fmt.Sprintf("%064d", n), Size: 1234, Pages: n + 1, Text: "Thụ lý",
+			PublishedAt: time.Date(2026, 3, 20+n%3, 3, 4, 5, 0, time.UTC), PublishedBy: w.leader.ID, MinUntil: day(2026, 4, 4)}
+		must(t, "publish", db.CreatePublication(ctx, &p, rec))
+		pubs = append(pubs, p)
+	}
+	pubs[1].UnpublishedAt, pubs[1].UnpublishedBy, pubs[1].Reason, pubs[1].Ground = time.Now(), w.leader.ID, "hủy", cases.GroundAnnulled
+	must(t, "unpublish", db.Unpublish(ctx, &pubs[1], rec))
+	d2, err := db.Document(ctx, pubs[2].DocumentID)
+	must(t, "document", err)
+	must(t, "retract", db.RetractDocument(ctx, &d2, "nhầm", cases.Record{Username: "test", Action: cases.ActionRetract, Object: "document:" + d2.ID}))
+
+	want := func(limit int) []cases.PublicDocument {
+		list, _, err := db.Publications(ctx, cases.PublicationFilter{CaseCode: c.Code, LiveOnly: true, Limit: limit})
+		must(t, "publications of the case", err)
+		var out []cases.PublicDocument
+		for _, p := range list {
+			out = append(out, cases.PublicDocument{ID: p.ID, Kind: p.Kind, Number: p.Number, Date: p.Date, Pages: p.Pages})
+		}
+		return out
+	}
+	for _, limit := range []int{100, 1} {
+		got, err := db.PublicDocuments(ctx, c.Code, limit)
+		must(t, "public documents", err)
+		if w := want(limit); !reflect.DeepEqual(got, w) || len(w) != min(limit, 2) {
+			t.Errorf("limit %d: %+v, want %+v (two: doc03, doc00)", limit, got, w)
+		}
+	}
+	if got, err := db.PublicDocuments(ctx, "KN-2026-999999", 100); err != nil || len(got) != 0 {
+		t.Errorf("an unknown case: %v %v", got, err)
 	}
 }

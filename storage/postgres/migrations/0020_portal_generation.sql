@@ -24,3 +24,8 @@ CREATE TRIGGER portal_generation_retractions AFTER INSERT OR UPDATE OR DELETE OR
 	FOR EACH STATEMENT EXECUTE FUNCTION portal_generation_bump();
 CREATE TRIGGER portal_generation_units AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON units
 	FOR EACH STATEMENT EXECUTE FUNCTION portal_generation_bump();
+-- The lookup lists a case's posted copies (cases.PublicDocumentStore) from this
+-- index alone, never the table's rows: unpublished_at is in it so that SQLite
+-- sees it as covering.
+CREATE INDEX publications_posted_case ON publications (case_code, published_at, id, document_id, kind, number,
+	doc_date, pages, unpublished_at) WHERE unpublished_at = '';

@@ -39,3 +39,8 @@ END;
 CREATE TRIGGER portal_generation_units_delete AFTER DELETE ON units BEGIN
 	UPDATE portal_generation SET n = n + 1;
 END;
+-- The lookup lists a case's posted copies (cases.PublicDocumentStore) from this
+-- index alone, never the table's rows: unpublished_at is in it so that SQLite
+-- sees it as covering.
+CREATE INDEX publications_posted_case ON publications (case_code, published_at, id, document_id, kind, number,
+	doc_date, pages, unpublished_at) WHERE unpublished_at = '';

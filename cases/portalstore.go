@@ -22,3 +22,10 @@ func (s *Service) PortalGeneration(ctx context.Context) (gen int64, ok bool, err
 	gen, err = g.PortalGeneration(ctx)
 	return gen, err == nil, err
 }
+
+// PublicDocumentStore is a PublicationStore that lists a case's posted copies as
+// the portal shows them (PublicDocument), newest first, at most limit: the
+// lookup's list, read from an index alone.
+type PublicDocumentStore interface {
+	PublicDocuments(ctx context.Context, caseCode string, limit int) ([]PublicDocument, error)
+}
