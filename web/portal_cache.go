@@ -108,13 +108,14 @@ func (c *publishedCache) fill(ctx context.Context, gen int64, k publishedPageKey
 		return b, nil
 	}
 	if f, ok := c.flights[fk]; ok {
+		f.waiters++
 		c.mu.Unlock()
 		select {
 		case <-f.done:
 			if f.err == nil {
 				return f.page, nil
 			}
-			return build() // its builder failed: try once more
+			return c.fill(ctx, gen, k, build) // its builder failed (or its client left): try again
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
@@ -152,9 +153,10 @@ type flightKey struct {
 
 // flight is a page being built: page and err are set before done is closed.
 type flight struct {
-	done chan struct{}
-	page []byte
-	err  error
+	done    chan struct{}
+	page    []byte
+	err     error
+	waiters int // how many requests wait for it (under the cache's mu)
 }
 
 // publishedUnits are the units the list's filter offers: cached under gen when
