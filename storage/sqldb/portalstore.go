@@ -13,7 +13,7 @@ var (
 
 // PortalGeneration implements cases.PortalGenerationStore: the number that
 // triggers change with every write to publications, document_retractions and
-// units (migration 20), in the writer's transaction.
+// units (migration 21), in the writer's transaction.
 func (db *DB) PortalGeneration(ctx context.Context) (int64, error) {
 	var n int64
 	err := db.sql.QueryRowContext(ctx, `SELECT n FROM portal_generation WHERE id = 1`).Scan(&n)
@@ -22,7 +22,7 @@ func (db *DB) PortalGeneration(ctx context.Context) (int64, error) {
 
 // PublicDocuments implements cases.PublicDocumentStore: the posted copies of a
 // case whose document stands, from the covering index publications_posted_case
-// (migration 20), with no table row read.
+// (migration 21), with no table row read.
 func (db *DB) PublicDocuments(ctx context.Context, caseCode string, limit int) ([]cases.PublicDocument, error) {
 	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT id, kind, number, doc_date, pages FROM publications
 		WHERE unpublished_at = '' AND case_code = ?
