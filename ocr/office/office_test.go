@@ -229,7 +229,8 @@ func flat(s string) string { return strings.Join(strings.Fields(norm.NFC.String(
 // TestToPDFA converts the officetest.Letter in every office format, made in the test
 // (.docx, .odt, .ods and .rtf written by hand; .doc, .xlsx and .xls by LibreOffice
 // from them), with its TCVN3 and VNI runs: each comes out as a PDF/A passing the
-// checker, its text the source's in Unicode NFC, its header read from that text.
+// checker, its text the source's in Unicode NFC (the TCVN3 words with ư too, which
+// LibreOffice would have dropped as soft hyphens), its header read from that text.
 func TestToPDFA(t *testing.T) {
 	soffice := requireLibreOffice(t)
 	dir := t.TempDir()
