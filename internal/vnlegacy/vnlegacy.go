@@ -326,6 +326,9 @@ func (sp speller) detect(s string) Encoding {
 			legacy.WriteString(line)
 			continue
 		}
+		if !strings.ContainsFunc(line, oddLatin1) {
+			continue // Unicode throughout: the quick answer for most lines
+		}
 		for _, p := range sp.legacyParts(line) {
 			if p.legacy {
 				legacy.WriteString(p.text)
@@ -438,6 +441,14 @@ func innerCapital(w string) bool {
 	return false
 }
 
+// oddLatin1 reports whether r is a Latin-1 character that Unicode Vietnamese does
+// not use. A legacy part of a line nearly always has one (TCVN3 writes ®, ¸, µ, Õ…,
+// VNI ñ, ø, ï, û…), a line of Unicode seldom: only a line with one is cut into
+// parts.
+func oddLatin1(r rune) bool {
+	return r >= 0xA0 && r <= 0xFF && !strings.ContainsRune("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý", r)
+}
+
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
@@ -477,14 +488,17 @@ func Convert(s string) (string, Encoding) {
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/4)
 	convert := func(text string, strict bool) string {
-		enc := e
-		if own := sp.detect(text); own != Unicode {
-			enc = own
-		}
-		conv := enc.convert(text)
+		conv := e.convert(text)
 		before, _ := sp.syllables(text)
 		after, _ := sp.syllables(conv)
-		if after > before || !strict && after == before {
+		if after > before {
+			return conv
+		}
+		// Not the text's encoding: perhaps one of its own (a VNI line in TCVN3).
+		if own := sp.detect(text); own != Unicode && own != e {
+			return own.convert(text)
+		}
+		if !strict && after == before {
 			return conv
 		}
 		return text
@@ -492,6 +506,10 @@ func Convert(s string) (string, Encoding) {
 	for line := range strings.Lines(s) {
 		if !strings.ContainsFunc(line, unicodeOnly) {
 			b.WriteString(convert(line, false))
+			continue
+		}
+		if !strings.ContainsFunc(line, oddLatin1) {
+			b.WriteString(line)
 			continue
 		}
 		for _, p := range sp.legacyParts(line) {
