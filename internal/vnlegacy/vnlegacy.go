@@ -5,10 +5,11 @@
 // the text reaches kntc: "QuyÕt ®Þnh" (TCVN3) or "Quyeát ñònh" (VNI) for
 // "Quyết định".
 //
-// Detection never changes genuine Unicode Vietnamese: a line holding any letter
+// Detection never changes genuine Unicode Vietnamese: a word holding any letter
 // only Unicode has (ă, đ, ơ, ư and the precomposed letters with tones, U+1EA0–
-// U+1EF9) is left alone, and an encoding is chosen only when converting makes
-// clearly more words spell Vietnamese syllables than it breaks.
+// U+1EF9) is left alone, with the Unicode-looking words next to it, and an
+// encoding is chosen only when converting makes clearly more words spell
+// Vietnamese syllables than it breaks.
 //
 // The tables are written from the published definitions: TCVN 5712:1993, the
 // VN3 repertoire the ABC fonts use (lower-case letters with marks, and Ă Â Ê Ô Ơ
