@@ -23,8 +23,8 @@ import (
 // ReadingOrder. Ink is a pixel darker than 192 (a faint speck Tesseract still saw
 // counts; it is dropped for its size, not its shade). A box whose ink is all small
 // (a word that is a speck, a lone "." or "-") is left as it is: the noise filters
-// judge it by its text. Only X0 and X1 change; the result shares no memory with
-// words.
+// judge it by its text. Only the side trimmed moves, to the letters' ink (X0 or
+// X1); the result shares no memory with words.
 func TrimSpecks(g *image.Gray, words []ingest.Word) []ingest.Word {
 	out := slices.Clone(words)
 	if g == nil || len(words) == 0 {
@@ -48,7 +48,13 @@ func TrimSpecks(g *image.Gray, words []ingest.Word) []ingest.Word {
 		if lo == 0 && hi == len(runs) || small(runs[lo]) {
 			continue // nothing to trim, or only specks in the box
 		}
-		w.X0, w.X1 = runs[lo].x0, runs[hi-1].x1
+		// The side trimmed ends at the letters' ink; the other keeps Tesseract's edge.
+		if lo > 0 {
+			w.X0 = runs[lo].x0
+		}
+		if hi < len(runs) {
+			w.X1 = runs[hi-1].x1
+		}
 	}
 	return out
 }
