@@ -70,33 +70,42 @@ type inkRun struct {
 // columns, left to right.
 func inkRuns(g *image.Gray, r image.Rectangle, gapMin int) []inkRun {
 	r = r.Intersect(g.Bounds())
+	// Per column of the box: its ink pixels and their top and bottom (row by
+	// row, in the image's memory order).
+	n := make([]int, r.Dx())
+	top := make([]int, r.Dx())
+	bot := make([]int, r.Dx())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		row := g.Pix[g.PixOffset(r.Min.X, y):]
+		for i := range n {
+			if row[i] < 192 {
+				if n[i] == 0 {
+					top[i] = y
+				}
+				n[i]++
+				bot[i] = y + 1
+			}
+		}
+	}
 	var runs []inkRun
 	cur := inkRun{x0: -1}
 	blank := 0
-	for x := r.Min.X; x < r.Max.X; x++ {
-		n, y0, y1 := 0, 0, 0
-		for y := r.Min.Y; y < r.Max.Y; y++ {
-			if g.Pix[g.PixOffset(x, y)] < 192 {
-				if n == 0 {
-					y0 = y
-				}
-				n, y1 = n+1, y+1
-			}
-		}
-		if n == 0 {
+	for i, k := range n {
+		if k == 0 {
 			blank++
 			continue
 		}
+		x := r.Min.X + i
 		if cur.x0 >= 0 && blank >= gapMin {
 			runs = append(runs, cur)
 			cur = inkRun{x0: -1}
 		}
 		if cur.x0 < 0 {
-			cur = inkRun{x0: x, y0: y0, y1: y1}
+			cur = inkRun{x0: x, y0: top[i], y1: bot[i]}
 		}
 		cur.x1 = x + 1
-		cur.y0, cur.y1 = min(cur.y0, y0), max(cur.y1, y1)
-		cur.ink += n
+		cur.y0, cur.y1 = min(cur.y0, top[i]), max(cur.y1, bot[i])
+		cur.ink += k
 		blank = 0
 	}
 	if cur.x0 >= 0 {
