@@ -131,9 +131,17 @@ func (r *Reader) rereadCells(ctx context.Context, g *image.Gray, dpi int, words 
 				if rect.Dx() < h/2 || rect.Dy() < h/2 {
 					continue
 				}
-				got, err := r.readLine(ctx, g, rect, dpi)
+				got, err := r.readLine(ctx, g, rect, dpi, false)
 				if err != nil {
 					return nil, err
+				}
+				if alnum(got) == 0 || meanConf(got) < cellConfidence {
+					// Once more, thresholded: the faint remains of a rule across a
+					// speckled cell made Tesseract read a lone 7 as ":". Only then:
+					// read thresholded first, a speckled page's lone 1 was lost.
+					if got, err = r.readLine(ctx, g, rect, dpi, true); err != nil {
+						return nil, err
+					}
 				}
 				if len(got) == 0 || alnum(got) == 0 || meanConf(got) < cellConfidence || meanConf(got) <= meanConf(cw) && len(cw) > 0 {
 					continue
@@ -167,28 +175,27 @@ const shortCell = 3
 const cellConfidence = 60
 
 // readLine reads rect of g as one line of text, on a white margin, and returns its
-// words in g's pixels.
-func (r *Reader) readLine(ctx context.Context, g *image.Gray, rect image.Rectangle, dpi int) ([]ingest.Word, error) {
+// words in g's pixels; thresholded, what is lighter than halfway from the
+// rect's darkest pixel to white is paper.
+func (r *Reader) readLine(ctx context.Context, g *image.Gray, rect image.Rectangle, dpi int, threshold bool) ([]ingest.Word, error) {
 	const margin = 20
 	crop := image.NewGray(image.Rect(0, 0, rect.Dx()+2*margin, rect.Dy()+2*margin))
 	for k := range crop.Pix {
 		crop.Pix[k] = 0xff
 	}
 	draw.Draw(crop, image.Rect(margin, margin, margin+rect.Dx(), margin+rect.Dy()), g, rect.Min, draw.Src)
-	// Ink is what is darker than halfway from the cell's darkest pixel to white:
-	// the faint remains of the table's rules across the cell and faint specks go
-	// (Tesseract's own threshold, on a cell of mostly paper, keeps them, and reads
-	// a lone "7" under a rule's remains as ":").
-	darkest := uint8(0xff)
-	for _, v := range crop.Pix {
-		darkest = min(darkest, v)
-	}
-	cut := uint8((int(darkest) + 0xff) / 2)
-	for k, v := range crop.Pix {
-		if v < cut {
-			crop.Pix[k] = 0
-		} else {
-			crop.Pix[k] = 0xff
+	if threshold {
+		darkest := uint8(0xff)
+		for _, v := range crop.Pix {
+			darkest = min(darkest, v)
+		}
+		cut := uint8((int(darkest) + 0xff) / 2)
+		for k, v := range crop.Pix {
+			if v < cut {
+				crop.Pix[k] = 0
+			} else {
+				crop.Pix[k] = 0xff
+			}
 		}
 	}
 	boxes, err := r.engine.boxesAs(ctx, crop, dpi, gosseract.PSM_SINGLE_LINE)
