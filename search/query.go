@@ -50,8 +50,9 @@ type Query struct {
 	// Facets asks for the counts per kind, issuer, year, unit, case and status.
 	Facets bool
 	// FacetNames, when not empty, narrows Facets to these facets (names as in
-	// Result.Facets; others are ignored): a facet costs a look at every matching
-	// page, so a page that shows three of them counts only those.
+	// Result.Facets; others are ignored): a facet costs an intersection per value,
+	// and one with many values (the case facet) a look at every matching page, so
+	// a page that shows three of them counts only those.
 	FacetNames []string
 }
 
