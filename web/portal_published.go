@@ -27,9 +27,10 @@ const publishedPerPage = 20
 const publishedMaxPages = 500
 
 // publishedSearchMaxPages is publishedMaxPages of a search by words: its count
-// stops at 1,000 matches ("more than 1,000"), which keeps a common word's
-// search to a walk of the index's newest entries (make bench-portal).
-const publishedSearchMaxPages = 50
+// stops at 200 matches ("more than 200"; a visitor adds a word or a filter),
+// which keeps a search to a walk of the newest entries of the index, whatever
+// the words (make bench-portal).
+const publishedSearchMaxPages = 10
 
 type pubOption struct {
 	Value, Label string

@@ -1,7 +1,7 @@
 -- The portal's search at 100,000 copies (issue 13, make bench-portal: p95 ≤ 50 ms).
 -- A search walks the posted copies newest first (the partial indexes of
 -- migration 19) and tests each copy's words until it has the page and the capped
--- count (1,001 matches); a rare word's few copies come from the GIN index
+-- count (201 matches); a rare word's few copies come from the GIN index
 -- instead. The test read the tsvector from the TOAST table: a row holds the
 -- text twice and its words, so the largest value, the tsvector with every word's
 -- positions, was stored apart, three more index and page reads a copy tested.
