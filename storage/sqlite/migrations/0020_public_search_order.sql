@@ -15,7 +15,10 @@
 --    character here, not in a folded word), so no word a visitor types is one of
 --    them or starts one.
 -- Triggers keep the entries in step, in the transaction that changes the row:
--- unpublishing a copy or retracting its document takes _p away at once.
+-- unpublishing a copy or retracting its document takes _p away at once. FTS5
+-- writes keys in rising order without flushing its pending terms (copies are
+-- published in time order; the index is filled here in key order): a key lower
+-- than the last one written flushes them, a small segment per row.
 DROP TRIGGER publications_words_insert;
 DROP TRIGGER publications_words_update;
 DROP TRIGGER publications_words_delete;
@@ -34,7 +37,7 @@ INSERT INTO publications_words (rowid, words)
 	SELECT word_seq, search_text || ' _u' || hex(unit_code) || ' _k' || hex(kind) || ' _y' || year
 		|| CASE WHEN unpublished_at = '' AND NOT EXISTS (SELECT 1 FROM document_retractions r
 			WHERE r.document_id = publications.document_id) THEN ' _p' ELSE '' END
-	FROM publications;
+	FROM publications ORDER BY word_seq;
 CREATE TRIGGER publications_words_insert AFTER INSERT ON publications BEGIN
 	UPDATE publications SET word_seq = (
 		SELECT COALESCE(MAX(p.word_seq) + 1, t.base) FROM
