@@ -122,22 +122,24 @@ func (db *DB) searchPublications(ctx context.Context, f cases.PublicationFilter,
 		ids = `SELECT seq, COUNT(*) OVER () FROM (` + matches + `) AS m ORDER BY seq DESC LIMIT ? OFFSET ?`
 		count = `SELECT COUNT(*) FROM (` + matches + `) AS m`
 	}
-	rows, err := db.sql.QueryContext(ctx, db.q(ids), append(idArgs[:len(idArgs):len(idArgs)], limit, offset)...)
-	if err != nil {
-		return nil, 0, db.classify("search publications", err)
-	}
-	var keys []any
-	total := 0
-	for rows.Next() {
-		var k any
-		if err := rows.Scan(&k, &total); err != nil {
-			rows.Close()
-			return nil, 0, db.classify("search publications", err)
+	keys, total, err := func() ([]any, int, error) {
+		rows, err := db.sql.QueryContext(ctx, db.q(ids), append(idArgs[:len(idArgs):len(idArgs)], limit, offset)...)
+		if err != nil {
+			return nil, 0, err
 		}
-		keys = append(keys, k)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		var keys []any
+		total := 0
+		for rows.Next() {
+			var k any
+			if err := rows.Scan(&k, &total); err != nil {
+				return nil, 0, err
+			}
+			keys = append(keys, k)
+		}
+		return keys, total, rows.Err()
+	}()
+	if err != nil {
 		return nil, 0, db.classify("search publications", err)
 	}
 	if len(keys) == 0 {
