@@ -101,7 +101,8 @@ type PublicationFilter struct {
 	CaseCode   string
 	DocumentID string
 	// Words keeps publications whose public text has every one of these folded words
-	// (viet.FoldWords) as a word or a word's start.
+	// (viet.FoldWords) as a word, the last one as a word or a word's start (the
+	// visitor may not have finished typing it). Newest first, as without words.
 	Words  []string
 	Limit  int // 0 means 20; at most 100
 	Offset int

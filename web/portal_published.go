@@ -26,6 +26,12 @@ const publishedPerPage = 20
 // the search (and the count stops there).
 const publishedMaxPages = 500
 
+// publishedSearchMaxPages is publishedMaxPages of a search by words: its count
+// stops at 200 matches ("more than 200"; a visitor adds a word or a filter),
+// which keeps a search to a walk of the newest entries of the index, whatever
+// the words (make bench-portal).
+const publishedSearchMaxPages = 10
+
 type pubOption struct {
 	Value, Label string
 	Selected     bool
@@ -60,10 +66,14 @@ func (p *portal) handlePublished() http.Handler {
 			text = string([]rune(text)[:200])
 		}
 		unit, kind, year := q.Get("unit"), q.Get("kind"), q.Get("year")
+		maxPages := publishedMaxPages
+		if text != "" {
+			maxPages = publishedSearchMaxPages
+		}
 		page, _ := strconv.Atoi(q.Get("page"))
-		page = min(max(page, 1), publishedMaxPages)
+		page = min(max(page, 1), maxPages)
 		f := cases.PublicationFilter{Limit: publishedPerPage, Offset: (page - 1) * publishedPerPage,
-			CountUpTo: publishedMaxPages*publishedPerPage + 1}
+			CountUpTo: maxPages*publishedPerPage + 1}
 		pv := publishedView{Q: text, Page: page}
 		units, err := p.deps.Accounts.Store.Units(r.Context())
 		if err != nil {
@@ -101,9 +111,9 @@ func (p *portal) handlePublished() http.Handler {
 			p.render(w, r, http.StatusInternalServerError, "no-store", "published", v)
 			return
 		}
-		pv.Total, pv.Pages = total, min((total+publishedPerPage-1)/publishedPerPage, publishedMaxPages)
-		if pv.More = total > publishedMaxPages*publishedPerPage; pv.More {
-			pv.Total = publishedMaxPages * publishedPerPage
+		pv.Total, pv.Pages = total, min((total+publishedPerPage-1)/publishedPerPage, maxPages)
+		if pv.More = total > maxPages*publishedPerPage; pv.More {
+			pv.Total = maxPages * publishedPerPage
 		}
 		for _, pub := range list {
 			pv.Rows = append(pv.Rows, publishedRow{ID: pub.ID, Label: pub.Kind.Label(), Number: pub.Number, Date: pub.Date,
