@@ -26,9 +26,11 @@ import (
 // or of its acceptance decision, that the citizens' portal lists, searches and
 // serves. The copy is made from the archive copy's page images with the chosen
 // rectangles burnt black and a new text layer of the words that remain
-// (kntc/ocr/redact), checked before it goes out, and stored as its own object; the
-// archive copy is never touched. A publication is posted for at least
-// MinPostingDays; taking it down earlier needs a ground (UnpublishGrounds).
+// (kntc/ocr/redact; OCR's words on a scanned page, the text layer's on a typed
+// one: a born-digital PDF, an office file), checked before it goes out, and
+// stored as its own object; the archive copy is never touched. A publication is
+// posted for at least MinPostingDays; taking it down earlier needs a ground
+// (UnpublishGrounds).
 
 // MinPostingDays is how long a decision stays posted at least (the provincial
 // regulation on the portal: decisions on complaints and conclusions on
@@ -99,7 +101,8 @@ type PublicationFilter struct {
 	CaseCode   string
 	DocumentID string
 	// Words keeps publications whose public text has every one of these folded words
-	// (viet.FoldWords) as a word or a word's start.
+	// (viet.FoldWords) as a word, the last one as a word or a word's start (the
+	// visitor may not have finished typing it). Newest first, as without words.
 	Words  []string
 	Limit  int // 0 means 20; at most 100
 	Offset int
@@ -236,41 +239,106 @@ func (s *Service) prepare(ctx context.Context, a Actor, docID string) (publishin
 	return pb, nil
 }
 
-// redactPages reads the document's pages and their OCR words.
+// pageWordsJSON is a page's words as the object store keeps them: ingest's page
+// JSON (its OCR words), and the words read from a typed page's text layer.
+type pageWordsJSON struct {
+	Width  int           `json:"width"`
+	Height int           `json:"height"`
+	DPI    int           `json:"dpi"`
+	Words  []ingest.Word `json:"words"`
+}
+
+// textWordsVersion names how the words of typed pages are read (redact.TextPages);
+// a better reading gets a new version and is cached beside the old one.
+const textWordsVersion = "text-words-v1"
+
+// textWordsKey is where the words read from page n's text layer are cached: beside
+// the archive copy they come from, under its content address and pipeline.
+func textWordsKey(d ingest.Document, n int) string {
+	return fmt.Sprintf("derived/%s/%s/%s/%s/page-%04d.json", d.SHA256[:2], d.SHA256, d.Pipeline, textWordsVersion, n)
+}
+
+// redactPages reads the document's pages with their words: a scanned page's OCR
+// words, and for a page that carried its own text (a born-digital PDF, an office
+// file), which OCR never read, the words of the archive copy's text layer in the
+// pixels of its page image (redact.TextPages), read once and cached.
 func (s *Service) redactPages(ctx context.Context, d ingest.Document) ([]redact.Page, error) {
 	pages, err := s.Docs.Pages(ctx, d.ID)
 	if err != nil {
 		return nil, err
 	}
-	var out []redact.Page
-	for _, pg := range pages {
-		if pg.WordsKey == "" {
-			return nil, errs.Errorf(errs.Conflict, "trang %d không có hộp chữ nhận dạng (OCR); chỉ công khai được văn bản quét (page %d has no OCR word boxes: only scanned documents can be published)", pg.Number, pg.Number)
+	out := make([]redact.Page, len(pages))
+	var typed []int // indexes into pages of the typed pages not cached yet
+	for i, pg := range pages {
+		key := pg.WordsKey
+		if pg.Source == "text" {
+			key = textWordsKey(d, pg.Number)
+		} else if key == "" {
+			return nil, errs.Errorf(errs.Conflict, "trang %d không có hộp chữ nhận dạng (OCR) (page %d has no OCR word boxes)", pg.Number, pg.Number)
 		}
-		var pw struct {
-			Width  int           `json:"width"`
-			Height int           `json:"height"`
-			DPI    int           `json:"dpi"`
-			Words  []ingest.Word `json:"words"`
+		pw, err := s.pageWords(ctx, key)
+		if pg.Source == "text" && errors.Is(err, errs.ErrNotFound) {
+			typed = append(typed, i)
+			continue
 		}
-		rc, err := s.Blobs.Get(ctx, pg.WordsKey, 0, -1)
-		if err != nil {
-			return nil, fmt.Errorf("words of page %d of %s: %w", pg.Number, d.ID, err)
-		}
-		err = json.NewDecoder(io.LimitReader(rc, 32<<20)).Decode(&pw)
-		rc.Close()
 		if err != nil {
 			return nil, fmt.Errorf("words of page %d of %s: %w", pg.Number, d.ID, err)
 		}
 		if pw.Width <= 0 || pw.Height <= 0 {
 			return nil, errs.Errorf(errs.Conflict, "trang %d không có kích thước ảnh (page %d has no image size)", pg.Number, pg.Number)
 		}
-		out = append(out, redact.Page{Number: pg.Number, Width: pw.Width, Height: pw.Height, DPI: max(pw.DPI, pg.DPI), Words: pw.Words})
+		out[i] = redact.Page{Number: pg.Number, Width: pw.Width, Height: pw.Height, DPI: max(pw.DPI, pg.DPI), Words: pw.Words}
 	}
 	if len(out) == 0 {
 		return nil, errs.Errorf(errs.Conflict, "văn bản không có trang nào (the document has no pages)")
 	}
+	if len(typed) > 0 {
+		path, err := s.archiveFile(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		defer os.Remove(path)
+		nums := make([]int, len(typed))
+		for k, i := range typed {
+			nums[k] = pages[i].Number
+		}
+		read, err := redact.TextPages(ctx, path, nums)
+		if err != nil {
+			return nil, fmt.Errorf("words of the text layer of %s: %w", d.ID, err)
+		}
+		for k, i := range typed {
+			p := read[k]
+			body, err := json.Marshal(pageWordsJSON{Width: p.Width, Height: p.Height, DPI: p.DPI, Words: p.Words})
+			if err != nil {
+				return nil, err
+			}
+			if _, err := s.Blobs.Put(ctx, textWordsKey(d, p.Number), bytes.NewReader(body), int64(len(body)), ""); err != nil {
+				return nil, fmt.Errorf("cache the words of page %d of %s: %w", p.Number, d.ID, err)
+			}
+			out[i] = p
+		}
+	}
+	for i, pg := range pages {
+		// A typed page whose text the pipeline read but whose text layer gives no
+		// word boxes (a font without a Unicode map): nothing could be found, let
+		// alone checked, on it, so it is not published blind.
+		if pg.Source == "text" && len(out[i].Words) == 0 && strings.TrimSpace(pg.Text) != "" {
+			return nil, errs.Errorf(errs.Conflict, "trang %d có chữ nhưng lớp chữ của bản lưu trữ không cho biết vị trí từng chữ; không thể đề xuất và kiểm tra vùng che (page %d has text but its text layer gives no word positions: redaction cannot be proposed or checked)", pg.Number, pg.Number)
+		}
+	}
 	return out, nil
+}
+
+// pageWords reads a page's words object.
+func (s *Service) pageWords(ctx context.Context, key string) (pageWordsJSON, error) {
+	var pw pageWordsJSON
+	rc, err := s.Blobs.Get(ctx, key, 0, -1)
+	if err != nil {
+		return pw, err
+	}
+	defer rc.Close()
+	err = json.NewDecoder(io.LimitReader(rc, 32<<20)).Decode(&pw)
+	return pw, err
 }
 
 // RedactionProposal proposes what to black out on a document before publishing
@@ -404,11 +472,12 @@ func (s *Service) Publish(ctx context.Context, a Actor, docID string, rects []re
 	return p, nil
 }
 
-// coveredText is what OCR read under a rectangle: the words it touches, joined.
+// coveredText is what was read under a rectangle: the words it hides (the ones
+// the public copy's text layer leaves out), joined.
 func coveredText(p redact.Page, r redact.Rect) string {
 	var parts []string
 	for _, w := range p.Words {
-		if w.X0 < r.X1 && r.X0 < w.X1 && w.Y0 < r.Y1 && r.Y0 < w.Y1 {
+		if redact.Hides(r, w) {
 			parts = append(parts, w.Text)
 		}
 	}

@@ -115,19 +115,7 @@ type sides struct {
 }
 
 func newLayout(words []ingest.Word) *layout {
-	var hs []int
-	for _, w := range words {
-		if l, d := alnumCount(w.Text); l+d >= 2 {
-			hs = append(hs, w.Y1-w.Y0)
-		}
-	}
-	if len(hs) == 0 {
-		for _, w := range words {
-			hs = append(hs, w.Y1-w.Y0)
-		}
-	}
-	slices.Sort(hs)
-	l := &layout{h: math.Max(1, float64(hs[len(hs)/2]))}
+	l := &layout{h: lineHeightOf(words)}
 	l.gutter = l.h
 	lines := splitLines(words)
 	slope := skew(lines, l.h)

@@ -24,7 +24,9 @@ var facetCodes = map[string]byte{fieldKind: 'k', fieldIssuer: 'i', fieldYear: 'y
 func facetTerm(name, value string) string { return string(facetCodes[name]) + value }
 
 // facetCounter counts the facets of every hit of one search while bleve's
-// top-N collector ranks them: it wraps the collector's document-match handler
+// top-N collector ranks them, for the queries the bitmaps do not evaluate (a
+// fuzzy word; bitmaps.go counts the others, from fieldFacets too for a facet
+// with many values). It wraps the collector's document-match handler
 // (search.MakeDocumentMatchHandlerKey), so the hits are read once, each shard
 // visits the one facets field of its own hits with its own reader, and the
 // counts are exact sums over the shards. bleve's own term facets cost a visit

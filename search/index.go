@@ -114,6 +114,9 @@ type Index struct {
 	shards []bleve.Index
 	all    bleve.IndexAlias // searches every shard
 	mu     sync.Mutex       // held by writers
+	// collectOnly makes every search count with bleve's collector, as before the
+	// bitmaps (bitmaps.go): the tests compare the two.
+	collectOnly bool
 }
 
 // shardCount is part of the schema: another count needs a rebuild.

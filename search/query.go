@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -49,8 +50,9 @@ type Query struct {
 	// Facets asks for the counts per kind, issuer, year, unit, case and status.
 	Facets bool
 	// FacetNames, when not empty, narrows Facets to these facets (names as in
-	// Result.Facets; others are ignored): a facet costs a look at every matching
-	// page, so a page that shows three of them counts only those.
+	// Result.Facets; others are ignored): a facet costs an intersection per value,
+	// and one with many values (the case facet) a look at every matching page, so
+	// a page that shows three of them counts only those.
 	FacetNames []string
 }
 
@@ -336,20 +338,47 @@ func build(q Query, clauses []Clause, df func(field, term string) uint64) (plan,
 				return plan{}, errs.Errorf(errs.Invalid, "search: date %s is outside %d–%d", t.Format(time.DateOnly), minYear, maxYear)
 			}
 		}
-		var lo, hi *float64
-		if !q.From.IsZero() {
-			lo = new(float64(days(q.From)))
-		}
-		if !q.To.IsZero() {
-			hi = new(float64(days(q.To)))
-		}
-		inclusive := true
-		r := bquery.NewNumericRangeInclusiveQuery(lo, hi, &inclusive, &inclusive)
-		r.SetField(fieldDate)
-		r.SetBoost(0)
-		p.filters = append(p.filters, r)
+		p.filters = append(p.filters, dateFilter(q.From, q.To))
 	}
 	return p, nil
+}
+
+// dateFilter matches the pages dated from from to to, inclusive (either may be
+// zero: unbounded).
+func dateFilter(from, to time.Time) bquery.Query {
+	if years := wholeYears(from, to); years != nil {
+		// The year facet's terms: one term a year instead of the dozens of
+		// prefix-coded terms of a range of days.
+		return filterTerms(fieldYear, years)
+	}
+	var lo, hi *float64
+	if !from.IsZero() {
+		lo = new(float64(days(from)))
+	}
+	if !to.IsZero() {
+		hi = new(float64(days(to)))
+	}
+	inclusive := true
+	r := bquery.NewNumericRangeInclusiveQuery(lo, hi, &inclusive, &inclusive)
+	r.SetField(fieldDate)
+	r.SetBoost(0)
+	return r
+}
+
+// wholeYears returns the years from's to to's when the range is whole years
+// (the 1st of January to the 31st of December, as the search page's year filter
+// asks), at most ten, else nil. A page is dated in those years exactly when its
+// date is in the range: the year is indexed from the same date (addEntry).
+func wholeYears(from, to time.Time) []string {
+	if from.IsZero() || to.IsZero() || from.Month() != time.January || from.Day() != 1 ||
+		to.Month() != time.December || to.Day() != 31 || to.Year() < from.Year() || to.Year()-from.Year() >= 10 {
+		return nil
+	}
+	var out []string
+	for y := from.Year(); y <= to.Year(); y++ {
+		out = append(out, strconv.Itoa(y))
+	}
+	return out
 }
 
 // grantedCases returns the case codes of a grant as indexed, without empty codes:

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -63,6 +64,10 @@ var facetFields = []string{fieldKind, fieldIssuer, fieldYear, fieldUnit, fieldCa
 // that order, first (see nearQueries). A query typed without diacritics has a
 // single tier. The top hits are collected first without highlighting; only then
 // is the stored text of those few pages read and the snippets cut from it.
+//
+// Total and Facets, and the hits when they are not ranked (sorted by date, or no
+// query text), are found on the postings bitmaps (bitmaps.go) at the cost of a
+// few intersections, however many pages match; bleve's collector only ranks.
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	start := time.Now()
 	if err := ctx.Err(); err != nil {
@@ -138,21 +143,43 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		return res, nil
 	}
 
-	var hits search.DocumentMatchCollection
-	var all *bleve.SearchResult // the whole result: Total and Facets
+	// Total and Facets come from the bitmaps (see bitmaps.go), and so do the hits
+	// when they are not ranked; bleve's collector ranks, and counts only a query
+	// the bitmaps cannot evaluate.
+	var found []found
+	var all *tally
 	switch {
 	case !p.text || byDate || limit == 0 || p.tierA == nil:
 		// One pass: no ranking, or a single tier.
 		scored := p.text && !byDate && limit > 0
 		bq := p.query(p.tierB, nil)
-		if scored {
-			bq = p.ranked(p.tierB, nil)
+		window := 0
+		if !scored {
+			window = limit
 		}
-		all, err = run(bq, q.Offset, limit, scored, q.Facets)
-		if err != nil {
+		all, err = ix.tally(bq, facets, q.Offset, window)
+		switch {
+		case err == nil && scored:
+			res, err := run(p.ranked(p.tierB, nil), q.Offset, limit, true, false)
+			if err != nil {
+				return Result{}, err
+			}
+			found = foundOf(res.Hits)
+		case err == nil:
+			found = all.hits
+		case errors.Is(err, errNoBitmaps):
+			bq := p.query(p.tierB, nil)
+			if scored {
+				bq = p.ranked(p.tierB, nil)
+			}
+			res, err := run(bq, q.Offset, limit, scored, q.Facets)
+			if err != nil {
+				return Result{}, err
+			}
+			all, found = &tally{total: int(res.Total)}, foundOf(res.Hits)
+		default:
 			return Result{}, err
 		}
-		hits = all.Hits
 	default:
 		// Tier A for the hits, tier B counted for Total and Facets, and the pages
 		// only tier B finds when tier A has too few.
@@ -160,38 +187,107 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
-		hits = a.Hits
-		all, err = run(p.query(p.tierB, nil), 0, 0, false, q.Facets)
-		if err != nil {
-			return Result{}, err
-		}
-		countA := int(a.Total)
-		if len(hits) < limit && int(all.Total) > countA {
-			from := max(0, q.Offset-countA)
-			rest, err := run(p.ranked(p.tierB, p.tierA), from, limit-len(hits), true, false)
+		found = foundOf(a.Hits)
+		all, err = ix.tally(p.query(p.tierB, nil), facets, 0, 0)
+		if errors.Is(err, errNoBitmaps) {
+			res, err := run(p.query(p.tierB, nil), 0, 0, false, q.Facets)
 			if err != nil {
 				return Result{}, err
 			}
-			hits = append(hits, rest.Hits...)
+			all = &tally{total: int(res.Total)}
+		} else if err != nil {
+			return Result{}, err
+		}
+		countA := int(a.Total)
+		if len(found) < limit && all.total > countA {
+			from := max(0, q.Offset-countA)
+			rest, err := run(p.ranked(p.tierB, p.tierA), from, limit-len(found), true, false)
+			if err != nil {
+				return Result{}, err
+			}
+			found = append(found, foundOf(rest.Hits)...)
 		}
 	}
 
-	out.Total = int(all.Total)
+	out.Total = all.total
 	m := newMatcher(clauses, q.Fuzzy)
-	for _, h := range hits {
-		docID, page, ok := splitPageID(h.ID)
+	for _, h := range found {
+		docID, page, ok := splitPageID(h.id)
 		if !ok {
 			// Only pages match: every query requires a page field. Guard anyway.
 			continue
 		}
-		text, _ := h.Fields[fieldText].(string)
-		out.Hits = append(out.Hits, Hit{DocumentID: docID, Page: page, Score: h.Score, Highlights: m.snippets(text)})
+		out.Hits = append(out.Hits, Hit{DocumentID: docID, Page: page, Score: h.score, Highlights: m.snippets(h.text)})
 	}
-	if fc != nil {
+	switch {
+	case fc != nil:
 		out.Facets = fc.result()
+	case all.facets != nil:
+		out.Facets = all.facets
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// found is a hit before its snippets are cut: its bleve ID, score and stored text.
+type found struct {
+	id, text string
+	score    float64
+}
+
+func foundOf(hits search.DocumentMatchCollection) []found {
+	out := make([]found, 0, len(hits))
+	for _, h := range hits {
+		text, _ := h.Fields[fieldText].(string)
+		out = append(out, found{id: h.ID, score: h.Score, text: text})
+	}
+	return out
+}
+
+// tally is what the bitmaps find for a query: its Total, its facets (when
+// asked) and a window of its pages newest first (when asked).
+type tally struct {
+	total  int
+	facets map[string][]FacetCount
+	hits   []found
+}
+
+// tally evaluates bq on the bitmaps of every shard: its matches' count, the
+// named facets, and the window [offset, offset+limit) newest first when limit >
+// 0. It returns errNoBitmaps when bq has a node the bitmaps do not evaluate.
+func (ix *Index) tally(bq bquery.Query, facets []string, offset, limit int) (*tally, error) {
+	if ix.collectOnly {
+		return nil, errNoBitmaps
+	}
+	snap, err := openSnapshot(ix.shards)
+	if err != nil {
+		return nil, err
+	}
+	defer snap.Close()
+	m, err := evalAll(snap, bq)
+	if err != nil {
+		return nil, err
+	}
+	t := &tally{total: m.total()}
+	if len(facets) > 0 {
+		if t.facets, err = m.facets(facets); err != nil {
+			return nil, fmt.Errorf("search: count facets: %w", err)
+		}
+	}
+	if limit > 0 {
+		refs, err := m.newest(offset, limit)
+		if err != nil {
+			return nil, fmt.Errorf("search: pages by date: %w", err)
+		}
+		for _, r := range refs {
+			text, err := r.text()
+			if err != nil {
+				return nil, fmt.Errorf("search: stored text of %s: %w", r.storedRef, err)
+			}
+			t.hits = append(t.hits, found{id: r.storedRef, text: text})
+		}
+	}
+	return t, nil
 }
 
 // sortFacetCounts orders a facet's values most frequent first, ties by value.

@@ -116,7 +116,10 @@ func (d *benchData) publish(b *testing.B, w *benchWorld) *benchPortalWorld {
 	db := w.db
 	kinds := []string{"quyet_dinh_giai_quyet_khieu_nai", "ket_luan_noi_dung_to_cao", "quyet_dinh_thu_ly", "thong_bao_thu_ly_khieu_nai", "thong_bao_thu_ly_to_cao"}
 	benchInsert(b, db, "publications", `id, case_code, case_kind, unit_code, unit_name, document_id, kind, number, doc_date, year,
-		object_key, sha256, size, pages, body, search_text, rects, published_at, published_by, min_until`, d.nDocs, func(i int) []any {
+		object_key, sha256, size, pages, body, search_text, rects, published_at, published_by, min_until`, d.nDocs, func(j int) []any {
+		// Oldest first, as copies are published: the SQLite index takes its keys
+		// (the publication time) in rising order without a flush a row.
+		i := d.nDocs - 1 - j
 		c := max(d.docCase(i), 0)
 		ui := d.caseUnit(c)
 		at := d.now.Add(-time.Duration(i*(3*365*24*60/d.nDocs)) * time.Minute)

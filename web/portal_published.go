@@ -29,6 +29,12 @@ const publishedPerPage = 20
 // the search (and the count stops there).
 const publishedMaxPages = 500
 
+// publishedSearchMaxPages is publishedMaxPages of a search by words: its count
+// stops at 200 matches ("more than 200"; a visitor adds a word or a filter),
+// which keeps a search to a walk of the newest entries of the index, whatever
+// the words (make bench-portal).
+const publishedSearchMaxPages = 10
+
 type pubOption struct {
 	Value, Label string
 	Selected     bool
@@ -66,10 +72,14 @@ func (p *portal) handlePublished() http.Handler {
 			text = string([]rune(text)[:200])
 		}
 		unit, kind, year := q.Get("unit"), q.Get("kind"), q.Get("year")
+		maxPages := publishedMaxPages
+		if text != "" {
+			maxPages = publishedSearchMaxPages
+		}
 		page, _ := strconv.Atoi(q.Get("page"))
-		page = min(max(page, 1), publishedMaxPages)
+		page = min(max(page, 1), maxPages)
 		f := cases.PublicationFilter{Limit: publishedPerPage, Offset: (page - 1) * publishedPerPage,
-			CountUpTo: publishedMaxPages*publishedPerPage + 1}
+			CountUpTo: maxPages*publishedPerPage + 1}
 		pv := publishedView{Q: text, Page: page}
 		// The generation first: all read after it is at least as new as it.
 		gen, cacheable, err := p.deps.Cases.PortalGeneration(ctx)
@@ -107,7 +117,7 @@ func (p *portal) handlePublished() http.Handler {
 		}
 		pv.Filtered = text != "" || f.UnitCode != "" || f.Kind != "" || f.Year != 0
 		build := func(counted bool, total int) ([]byte, int, error) {
-			return p.buildPublished(r, v, pv, f, year, counted, total)
+			return p.buildPublished(r, v, pv, f, year, maxPages, counted, total)
 		}
 		var body []byte
 		if cacheable && text == "" {
@@ -137,10 +147,11 @@ func (p *portal) handlePublished() http.Handler {
 	})
 }
 
-// buildPublished renders the list's page for filter f (its total already
-// counted when counted is set) and returns it with the total.
+// buildPublished renders the list's page for filter f, of at most maxPages
+// pages (its total already counted when counted is set), and returns it with
+// the total.
 func (p *portal) buildPublished(r *http.Request, v portalView, pv publishedView, f cases.PublicationFilter, year string,
-	counted bool, total int) ([]byte, int, error) {
+	maxPages int, counted bool, total int) ([]byte, int, error) {
 	if counted {
 		f.CountUpTo = -1
 	}
@@ -151,9 +162,9 @@ func (p *portal) buildPublished(r *http.Request, v portalView, pv publishedView,
 	if !counted {
 		total = n
 	}
-	pv.Total, pv.Pages = total, min((total+publishedPerPage-1)/publishedPerPage, publishedMaxPages)
-	if pv.More = total > publishedMaxPages*publishedPerPage; pv.More {
-		pv.Total = publishedMaxPages * publishedPerPage
+	pv.Total, pv.Pages = total, min((total+publishedPerPage-1)/publishedPerPage, maxPages)
+	if pv.More = total > maxPages*publishedPerPage; pv.More {
+		pv.Total = maxPages * publishedPerPage
 	}
 	for _, pub := range list {
 		pv.Rows = append(pv.Rows, publishedRow{ID: pub.ID, Label: pub.Kind.Label(), Number: pub.Number, Date: pub.Date,

@@ -30,7 +30,8 @@ type rectJSON struct {
 	X1     int    `json:"x1"`
 	Y1     int    `json:"y1"`
 	Reason string `json:"reason,omitempty"`
-	// Text is what OCR read under it; never sent for a denouncer's rectangle.
+	// Text is what was read under it (OCR, or the text layer of a typed page);
+	// never sent for a denouncer's rectangle.
 	Text string `json:"text,omitempty"`
 }
 

@@ -78,8 +78,8 @@ func (p *pages) loadPublishView(r *http.Request, id string, kept map[int]bool, e
 	return pv, pr.Rects, nil
 }
 
-// publishFail answers a document that cannot be published now (not decided, not
-// scanned, …) with the error page saying why; anything else as p.fail does.
+// publishFail answers a document that cannot be published now (not decided, no
+// word positions on a page, …) with the error page saying why; anything else as p.fail does.
 func (p *pages) publishFail(w http.ResponseWriter, r *http.Request, err error) {
 	if c := errs.CodeOf(err); c != errs.Conflict && c != errs.Invalid {
 		p.fail(w, r, err)

@@ -117,8 +117,9 @@ func (p *pages) handleSearchPage() http.Handler {
 				f.Issuers = append(f.Issuers, i)
 			}
 		}
-		// Only the facets the page shows are counted: each costs a look at every
-		// matching page, and the case facet alone has as many values as cases.
+		// Only the facets the page shows are counted: each costs an intersection
+		// per value, and the case facet, with as many values as cases, a look at
+		// every matching page.
 		q := search.Query{Text: f.Q, Kinds: f.Kinds, Issuers: f.Issuers, Facets: true,
 			FacetNames: []string{"kind", "issuer", "year"}, Limit: searchPageSize}
 		if y := qv.Get("year"); y != "" {

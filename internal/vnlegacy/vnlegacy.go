@@ -5,10 +5,11 @@
 // the text reaches kntc: "QuyÕt ®Þnh" (TCVN3) or "Quyeát ñònh" (VNI) for
 // "Quyết định".
 //
-// Detection never changes genuine Unicode Vietnamese: a line holding any letter
+// Detection never changes genuine Unicode Vietnamese: a word holding any letter
 // only Unicode has (ă, đ, ơ, ư and the precomposed letters with tones, U+1EA0–
-// U+1EF9) is left alone, and an encoding is chosen only when converting makes
-// clearly more words spell Vietnamese syllables than it breaks.
+// U+1EF9) is left alone, with the Unicode-looking words next to it, and an
+// encoding is chosen only when converting makes clearly more words spell
+// Vietnamese syllables than it breaks.
 //
 // The tables are written from the published definitions: TCVN 5712:1993, the
 // VN3 repertoire the ABC fonts use (lower-case letters with marks, and Ă Â Ê Ô Ơ
@@ -95,6 +96,7 @@ func FromTCVN3(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/4)
 	for line := range strings.Lines(s) {
+		line = hyphenU(line)
 		loud := capitals(line) >= 2 // a heading set in an H font throughout
 		forWords(line, func(w string, isWord bool) {
 			if !isWord {
@@ -109,6 +111,44 @@ func FromTCVN3(s string) string {
 		})
 	}
 	return norm.NFC.String(b.String())
+}
+
+// hyphenU puts back the ư of TCVN3 text read as a hyphen. TCVN3's ư is byte 0xAD,
+// the soft hyphen of Latin-1, which a PDF font without its own Unicode table
+// names "hyphen": pdftotext then gives "L-u" for "Lưu" and "ng-êi" for "người".
+// A hyphen within a word is taken for ư when the word then spells a syllable; a
+// hyphen between words or parts ("Q§-UBND", "Tù do - H¹nh phóc") stays.
+func hyphenU(line string) string {
+	if !strings.Contains(line, "-") {
+		return line
+	}
+	var b strings.Builder
+	for i := 0; i < len(line); {
+		j := i
+		for j < len(line) {
+			r, n := utf8.DecodeRuneInString(line[j:])
+			if r != '-' && !isLegacyRune(r) {
+				break
+			}
+			j += n
+		}
+		if j == i {
+			_, n := utf8.DecodeRuneInString(line[i:])
+			b.WriteString(line[i : i+n])
+			i += n
+			continue
+		}
+		tok := line[i:j]
+		if strings.Contains(tok, "-") && strings.ContainsFunc(tok, isLegacyRune) {
+			alt := strings.ReplaceAll(tok, "-", "\u00ad")
+			if viet.IsSyllable(norm.NFC.String(strings.Map(fromTCVN3, alt))) {
+				tok = alt
+			}
+		}
+		b.WriteString(tok)
+		i = j
+	}
+	return b.String()
 }
 
 // capitals returns the number of ASCII capitals in s when it has no ASCII
@@ -205,8 +245,11 @@ func isLegacyRune(r rune) bool {
 	return r > 0xA0 && r <= 0xFF || unicode.IsLetter(r)
 }
 
-// unicodeOnly reports whether r is a Vietnamese letter that no legacy text read as
-// Latin-1 contains: ă, đ, ĩ, ũ, ơ, ư and the letters of U+1EA0–U+1EF9.
+// UnicodeOnly reports whether r is a Vietnamese letter (or combining mark) that no
+// legacy text read as Latin-1 contains: ă, đ, ĩ, ũ, ơ, ư and the letters of
+// U+1EA0–U+1EF9.
+func UnicodeOnly(r rune) bool { return unicodeOnly(r) }
+
 func unicodeOnly(r rune) bool {
 	switch r {
 	case 'ă', 'Ă', 'đ', 'Đ', 'ĩ', 'Ĩ', 'ũ', 'Ũ', 'ơ', 'Ơ', 'ư', 'Ư':
@@ -258,12 +301,7 @@ func (sp speller) syllables(s string) (valid, candidates int) {
 			return
 		}
 		candidates++
-		ok, seen := sp[w]
-		if !seen {
-			ok = viet.IsSyllable(w)
-			sp[w] = ok
-		}
-		if ok {
+		if sp.syllable(w) {
 			valid++
 		}
 	})
@@ -275,8 +313,9 @@ func (sp speller) syllables(s string) (valid, candidates int) {
 const minGain = 2
 
 // Detect returns the legacy encoding of s, or Unicode when s is not clearly in
-// one. Lines holding a Unicode-only Vietnamese letter are not looked at: they are
-// Unicode whatever the rest is.
+// one. Words holding a Unicode-only Vietnamese letter are Unicode whatever the
+// rest is, and so are the Unicode-looking words next to them (see legacyParts):
+// only the rest of a line holding one is looked at.
 func Detect(s string) Encoding {
 	return speller{}.detect(s)
 }
@@ -286,6 +325,16 @@ func (sp speller) detect(s string) Encoding {
 	for line := range strings.Lines(s) {
 		if !strings.ContainsFunc(line, unicodeOnly) {
 			legacy.WriteString(line)
+			continue
+		}
+		if !strings.ContainsFunc(line, oddLatin1) {
+			continue // Unicode throughout: the quick answer for most lines
+		}
+		for _, p := range sp.legacyParts(line) {
+			if p.legacy {
+				legacy.WriteString(p.text)
+				legacy.WriteByte('\n')
+			}
 		}
 	}
 	s = legacy.String()
@@ -320,11 +369,117 @@ func (e Encoding) convert(s string) string {
 	return s
 }
 
+// part is a piece of a line: text that may be legacy, or Unicode to keep.
+type part struct {
+	text   string
+	legacy bool
+}
+
+// legacyParts cuts a line holding a Unicode-only letter into the parts that may
+// be legacy text and those that are Unicode, in order. A line can join runs of
+// both (a Unicode "Căn cứ Luật Khiếu nại" before a TCVN3 "ngµy 11 th¸ng 11"): a
+// word with a Unicode-only letter is Unicode, and so are the words next to such a
+// word, up to the first one that does not spell a syllable as it is and is not
+// plain ASCII ("tháng", "có" and "11" go with "năm"; "ngµy" and "kÕt" do not).
+// Legacy words that spell a syllable next to a Unicode word ("mét" for "một")
+// are taken for Unicode: a text layer cannot tell them apart.
+func (sp speller) legacyParts(line string) []part {
+	type piece struct {
+		text       string
+		word, uni  bool
+		unicodeish bool // Unicode-only, or could be Unicode next to a Unicode word
+	}
+	var ps []piece
+	forWords(line, func(w string, isWord bool) {
+		p := piece{text: w, word: isWord}
+		if isWord {
+			p.uni = strings.ContainsFunc(w, unicodeOnly)
+			p.unicodeish = p.uni || isASCII(w) || sp.syllable(w) && !innerCapital(w)
+		} else {
+			p.unicodeish = true
+		}
+		ps = append(ps, p)
+	})
+	keep := make([]bool, len(ps)) // Unicode: left as it is
+	for i, p := range ps {
+		keep[i] = p.uni
+	}
+	// Spread Unicode from each Unicode-only word over its Unicode-looking
+	// neighbours, both ways.
+	for i := 1; i < len(ps); i++ {
+		if keep[i-1] && ps[i].unicodeish {
+			keep[i] = true
+		}
+	}
+	for i := len(ps) - 2; i >= 0; i-- {
+		if keep[i+1] && ps[i].unicodeish {
+			keep[i] = true
+		}
+	}
+	var parts []part
+	for i, p := range ps {
+		legacy := !keep[i]
+		if n := len(parts); n > 0 && parts[n-1].legacy == legacy {
+			parts[n-1].text += p.text
+			continue
+		}
+		parts = append(parts, part{p.text, legacy})
+	}
+	return parts
+}
+
+// innerCapital reports whether a capital beyond ASCII follows a small letter in
+// w: TCVN3 writes small letters with capitals of Latin-1 ("kÕt" for "kết"),
+// Vietnamese words never have one there.
+func innerCapital(w string) bool {
+	small := false
+	for _, r := range w {
+		if small && r >= utf8.RuneSelf && unicode.IsUpper(r) {
+			return true
+		}
+		small = small || unicode.IsLower(r)
+	}
+	return false
+}
+
+// oddLatin1 reports whether r is a Latin-1 character that Unicode Vietnamese does
+// not use. A legacy part of a line nearly always has one (TCVN3 writes ®, ¸, µ, Õ…,
+// VNI ñ, ø, ï, û…), a line of Unicode seldom: only a line with one is cut into
+// parts.
+func oddLatin1(r rune) bool {
+	return r >= 0xA0 && r <= 0xFF && !strings.ContainsRune("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý", r)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// syllable reports whether w spells a Vietnamese syllable, remembering the
+// answer.
+func (sp speller) syllable(w string) bool {
+	ok, seen := sp[w]
+	if !seen {
+		ok = viet.IsSyllable(w)
+		sp[w] = ok
+	}
+	return ok
+}
+
 // Convert returns s in Unicode NFC and the legacy encoding it was found in
-// (Unicode when none). A text may mix encodings (a heading typed in Unicode above
-// a body in TCVN3): the encoding is detected on the whole text, and then each line
-// without Unicode-only letters is converted unless converting it would leave
-// fewer of its words spelling syllables.
+// (Unicode when none). A text may mix encodings and Unicode, line by line (a
+// heading typed in Unicode above a body in TCVN3) and within a line (a PDF's
+// text layer has no fonts to tell its runs apart). The encoding is detected on
+// the whole text; then each line without Unicode-only letters, and each legacy
+// part of a line with some (legacyParts), is converted: in its own encoding when
+// it alone says clearly which, else in the text's. A whole line is converted
+// unless that would leave fewer of its words spelling syllables; a part of a
+// line only when that makes more of them syllables, so that Unicode words are
+// never changed.
 func Convert(s string) (string, Encoding) {
 	sp := speller{}
 	e := sp.detect(s)
@@ -333,18 +488,37 @@ func Convert(s string) (string, Encoding) {
 	}
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/4)
+	convert := func(text string, strict bool) string {
+		conv := e.convert(text)
+		before, _ := sp.syllables(text)
+		after, _ := sp.syllables(conv)
+		if after > before {
+			return conv
+		}
+		// Not the text's encoding: perhaps one of its own (a VNI line in TCVN3).
+		if own := sp.detect(text); own != Unicode && own != e {
+			return own.convert(text)
+		}
+		if !strict && after == before {
+			return conv
+		}
+		return text
+	}
 	for line := range strings.Lines(s) {
-		if strings.ContainsFunc(line, unicodeOnly) {
+		if !strings.ContainsFunc(line, unicodeOnly) {
+			b.WriteString(convert(line, false))
+			continue
+		}
+		if !strings.ContainsFunc(line, oddLatin1) {
 			b.WriteString(line)
 			continue
 		}
-		conv := e.convert(line)
-		before, _ := sp.syllables(line)
-		after, _ := sp.syllables(conv)
-		if after >= before {
-			b.WriteString(conv)
-		} else {
-			b.WriteString(line)
+		for _, p := range sp.legacyParts(line) {
+			if p.legacy {
+				b.WriteString(convert(p.text, true))
+			} else {
+				b.WriteString(p.text)
+			}
 		}
 	}
 	return norm.NFC.String(b.String()), e

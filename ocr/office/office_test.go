@@ -18,6 +18,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"kntc/internal/testenv"
+	"kntc/internal/vnlegacy"
+	"kntc/internal/vnlegacy/vnlegacytest"
 	"kntc/ocr"
 	"kntc/ocr/office"
 	"kntc/ocr/office/officetest"
@@ -229,7 +231,8 @@ func flat(s string) string { return strings.Join(strings.Fields(norm.NFC.String(
 // TestToPDFA converts the officetest.Letter in every office format, made in the test
 // (.docx, .odt, .ods and .rtf written by hand; .doc, .xlsx and .xls by LibreOffice
 // from them), with its TCVN3 and VNI runs: each comes out as a PDF/A passing the
-// checker, its text the source's in Unicode NFC, its header read from that text.
+// checker, its text the source's in Unicode NFC (the TCVN3 words with ư too, which
+// LibreOffice would have dropped as soft hyphens), its header read from that text.
 func TestToPDFA(t *testing.T) {
 	soffice := requireLibreOffice(t)
 	dir := t.TempDir()
@@ -312,6 +315,92 @@ func TestToPDFA(t *testing.T) {
 				t.Errorf("header: %+v", h)
 			}
 		})
+	}
+}
+
+// sampleParas sets a sample text's lines in legacy fonts as an office file of the
+// .VnTime years would: most lines in TCVN3 (.VnTime; headings in capitals in
+// .VnTimeH), every third line and those with capitals TCVN3 cannot write in VNI,
+// every fifth in Unicode, and every seventh half Unicode, half TCVN3.
+func sampleParas(text string) []officetest.Para {
+	var paras []officetest.Para
+	i := 0
+	for line := range strings.Lines(text) {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		i++
+		tcvn := vnlegacy.FromTCVN3(vnlegacytest.ToTCVN3(line)) == line
+		var runs []officetest.Run
+		switch words := strings.Fields(line); {
+		case i%7 == 0 && len(words) >= 4 && tcvn:
+			h := len(words) / 2
+			runs = []officetest.Run{{Font: "Times New Roman", Text: strings.Join(words[:h], " ") + " "}, {Font: ".VnTime", Text: strings.Join(words[h:], " ")}}
+		case i%5 == 0:
+			runs = []officetest.Run{{Font: "Times New Roman", Text: line}}
+		case line == strings.ToUpper(line) && strings.ToLower(line) != line:
+			runs = []officetest.Run{{Font: ".VnTimeH", Text: line}}
+		case tcvn && i%3 != 0:
+			runs = []officetest.Run{{Font: ".VnTime", Text: line}}
+		default:
+			runs = []officetest.Run{{Font: "VNI-Times", Text: line}}
+		}
+		paras = append(paras, officetest.Para{Runs: runs})
+	}
+	return paras
+}
+
+// TestSampleToPDFA converts a sample text typed in TCVN3 and VNI (sampleParas), a
+// .docx made in the test, to PDF/A: it passes the checker and its text is the
+// sample's in NFC, every "ư" (TCVN3's soft hyphen byte) included.
+func TestSampleToPDFA(t *testing.T) {
+	soffice := requireLibreOffice(t)
+	dir := testenv.RequireSamples(t)
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
+	var text string
+	for _, p := range paths { // the shortest: LibreOffice is slow
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if text == "" || len(b) < len(text) {
+			text = norm.NFC.String(string(b))
+		}
+	}
+	if text == "" {
+		t.Fatalf("no sample texts in %s", dir)
+	}
+	paras := sampleParas(text)
+	var tcvn, vni, uw int
+	for _, p := range paras {
+		for _, r := range p.Runs {
+			switch e, _ := vnlegacy.ByFont(r.Font); e {
+			case vnlegacy.TCVN3:
+				tcvn++
+				uw += strings.Count(r.Stored(), "\u00ad")
+			case vnlegacy.VNI:
+				vni++
+			}
+		}
+	}
+	src := write(t, "mau.docx", officetest.DOCX(t, paras))
+	dst := filepath.Join(t.TempDir(), "out.pdf")
+	conv := &office.Converter{Program: soffice, Timeout: 10 * time.Minute}
+	res, err := conv.ToPDFA(context.Background(), src, office.DOCX, dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Problems) > 0 {
+		t.Errorf("not PDF/A: %v", res.Problems)
+	}
+	got, want := pdfText(t, dst), flat(officetest.Text(paras))
+	if got != want {
+		t.Errorf("text:\n%s\nwant:\n%s", got, want)
+	}
+	t.Logf("%d paragraphs, %d TCVN3 runs (%d ư), %d VNI runs; converted %+v", len(paras), tcvn, uw, vni, res.Legacy)
+	if uw == 0 || res.Legacy.TCVN3 < tcvn || res.Legacy.VNI < vni {
+		t.Errorf("runs converted %+v, want %d TCVN3 (with ư) and %d VNI", res.Legacy, tcvn, vni)
 	}
 }
 

@@ -38,6 +38,7 @@ func seeds(tb testing.TB) [][]byte {
 		imagePDF(16*72/200.0, 8*72/200.0, "", "/Width 16 /Height 8 /ImageMask true /Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns 16 /Rows 8 >>", g4Stripe()),
 		textPDF("Thong bao thu ly to cao so 12/TB-UBND"),
 		textPDFPages(2),
+		mixedPDF([][]mixedRun{{{"Times-Roman", "Căn cứ "}, {"ABCDEF+.VnTime", "ngày 11 tháng 11 của ông Lưu"}, {"VNI-Times,Bold", "người dân"}}}),
 	}
 }
 

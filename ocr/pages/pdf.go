@@ -13,6 +13,7 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 
+	"kntc/internal/vnlegacy"
 	"kntc/ocr"
 )
 
@@ -46,6 +47,7 @@ type pdfPage struct {
 	box    pdfRect // visible area (crop box within media box), unrotated, in points
 	rotate int     // clockwise, 0/90/180/270
 	fonts  bool    // the page may have a text layer: ask pdftotext
+	legacy bool    // a font's name announces a legacy Vietnamese encoding (.VnTime, VNI-Times)
 	dpi    int     // resolution to render at when img is nil
 	img    *pdfImage
 }
@@ -276,6 +278,7 @@ func (w *pageWalker) plan(ctx context.Context, d types.Dict, inh inherited, num 
 	}
 	res := w.dict(inh.resources)
 	p.fonts = w.mayHaveText(res)
+	p.legacy = p.fonts && w.legacyFonts(res, 0)
 	pi := pageInfo{pdf: p}
 
 	// Rendering resolution: 300 dpi, or less when the page is so large that it would
@@ -320,6 +323,28 @@ func (w *pageWalker) mayHaveText(res types.Dict) bool {
 	for _, o := range w.dict(res["XObject"]) {
 		if sd, ok := w.deref(o).(types.StreamDict); ok && w.name(sd.Dict["Subtype"]) == "Form" {
 			return true
+		}
+	}
+	return false
+}
+
+// legacyFonts reports whether resources res, or those of the form XObjects they
+// hold, have a font whose name announces a legacy Vietnamese encoding
+// (vnlegacy.ByFont: ".VnTime", "ABCDEF+VnTimeH", "VNI-Times").
+func (w *pageWalker) legacyFonts(res types.Dict, depth int) bool {
+	if res == nil || depth > 3 {
+		return false
+	}
+	for _, o := range w.dict(res["Font"]) {
+		if e, _ := vnlegacy.ByFont(w.name(w.dict(o)["BaseFont"])); e != vnlegacy.Unicode {
+			return true
+		}
+	}
+	for _, o := range w.dict(res["XObject"]) {
+		if sd, ok := w.deref(o).(types.StreamDict); ok && w.name(sd.Dict["Subtype"]) == "Form" {
+			if w.legacyFonts(w.dict(sd.Dict["Resources"]), depth+1) {
+				return true
+			}
 		}
 	}
 	return false
@@ -649,7 +674,7 @@ func (f *File) pagePDF(ctx context.Context, pi *pageInfo) (Page, error) {
 		page.WidthPt, page.HeightPt = page.HeightPt, page.WidthPt
 	}
 	if p.fonts {
-		text, err := f.pdfText(ctx, p.num)
+		text, err := f.pdfText(ctx, p.num, p.legacy)
 		if err != nil {
 			return Page{}, err
 		}

@@ -126,8 +126,10 @@ func (f *File) render(ctx context.Context, num, dpi int) (image.Image, error) {
 	return img, nil
 }
 
-// pdfText returns the usable text layer of page num (1-based), or "".
-func (f *File) pdfText(ctx context.Context, num int) (string, error) {
+// pdfText returns the usable text layer of page num (1-based), or "". When the
+// page has a font named for a legacy Vietnamese encoding (legacy), the words
+// set in such fonts are converted by their font first (legacyByFont).
+func (f *File) pdfText(ctx context.Context, num int, legacy bool) (string, error) {
 	n := strconv.Itoa(num)
 	args := []string{"-f", n, "-l", n, "-enc", "UTF-8", "-q", f.path, "-"}
 	var b []byte
@@ -145,7 +147,15 @@ func (f *File) pdfText(ctx context.Context, num int) (string, error) {
 	case err != nil:
 		return "", err
 	}
-	return usableText(string(b)), nil
+	text := strings.ToValidUTF8(string(b), "")
+	if legacy {
+		frags, err := f.fragments(ctx, num)
+		if err != nil {
+			return "", err
+		}
+		text = legacyByFont(text, frags)
+	}
+	return usableText(text), nil
 }
 
 // usableText normalises a text layer to NFC and returns it, or "" when it is too
@@ -155,7 +165,7 @@ func (f *File) pdfText(ctx context.Context, num int) (string, error) {
 // kept). What is still Latin-1 symbols and letters that Vietnamese does not use is
 // worse than OCR for search, so it is dropped.
 func usableText(s string) string {
-	s, _ = vnlegacy.Convert(strings.ToValidUTF8(s, ""))
+	s, _ = vnlegacy.Convert(strings.ToValidUTF8(s, "")) // what fonts did not tell
 	s = strings.TrimFunc(viet.NFC(s), unicode.IsSpace)
 	letters, odd := 0, 0
 	for _, r := range s {

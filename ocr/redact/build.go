@@ -83,7 +83,7 @@ func CheckRects(pages []Page, rects []Rect) error {
 // is decoded, the rectangles are burnt black into its pixels, a white band with
 // Stamp and the date is added above it, and the page is written anew (no original
 // image stream, no old text layer) with an invisible text layer of the OCR words
-// that no rectangle touches. pages are the archive's pages with their words, in
+// that no rectangle hides (Hides). pages are the archive's pages with their words, in
 // order.
 func Build(ctx context.Context, archivePath string, pages []Page, rects []Rect, o Options) (Result, error) {
 	if err := CheckRects(pages, rects); err != nil {
@@ -177,15 +177,25 @@ func redactPage(src image.Image, p Page, rects []Rect, stamp string) (*image.Gra
 	return out, g, append(head, words...), nil
 }
 
-// touches reports whether a word's box meets any of the rectangles: a word half
-// under a rectangle is dropped from the text layer altogether.
+// touches reports whether any of the rectangles hides a word (Hides).
 func touches(w ingest.Word, rects []Rect) bool {
 	for _, r := range rects {
-		if w.X0 < r.X1 && r.X0 < w.X1 && w.Y0 < r.Y1 && r.Y0 < w.Y1 {
+		if Hides(r, w) {
 			return true
 		}
 	}
 	return false
+}
+
+// Hides reports whether rectangle r hides word w, which then leaves the public
+// copy's text layer: r overlaps w across and reaches w's middle row. A word half
+// under a rectangle, cut across or down its middle, is hidden altogether; a word
+// whose top or bottom edge alone a rectangle grazes (the padding of a rectangle
+// on the line above or below, where lines are set close) stays legible on the
+// page and stays in the text layer.
+func Hides(r Rect, w ingest.Word) bool {
+	mid := (w.Y0 + w.Y1) / 2
+	return w.X0 < r.X1 && r.X0 < w.X1 && r.Y0 <= mid && mid < r.Y1
 }
 
 func fill(img *image.Gray, r image.Rectangle) {

@@ -1,5 +1,6 @@
-// Package redact makes the public copy of a scanned decision (bản công khai): it
-// finds on the page images, through the OCR word boxes, what must not be published
+// Package redact makes the public copy of a decision (bản công khai), scanned or
+// typed: it finds on the page images, through the word boxes (OCR's for a scanned
+// page, the text layer's for a typed one: TextPages), what must not be published
 // (ID numbers, phone numbers, e-mail addresses, the names and addresses it is told
 // of), burns the chosen rectangles black in the pixels, rebuilds the PDF/A with a
 // new invisible text layer of the words that remain and a "BẢN CÔNG KHAI" band, and
@@ -42,7 +43,8 @@ type Rect struct {
 	Text string `json:"-"`
 }
 
-// Page is one page of the document with its OCR words.
+// Page is one page of the document with its words: OCR's, or its text layer's
+// (TextPages).
 type Page struct {
 	Number int
 	Width  int // pixels of the page image the words are in
@@ -100,7 +102,8 @@ func proposePage(p Page, terms []Term) []Rect {
 			termDigits[d] = t.Reason
 		}
 	}
-	for _, run := range numberRuns(p.Words) {
+	runs := numberRuns(p.Words)
+	for _, run := range append(runs, wrappedRuns(p.Words, runs)...) {
 		if reason := classify(run, termDigits); reason != "" {
 			add(run.words, reason)
 		}
@@ -226,6 +229,32 @@ func numberRuns(words []ingest.Word) []run {
 	}
 	if cur != nil {
 		out = append(out, *cur)
+	}
+	return out
+}
+
+// wrappedRuns returns the numbers a line break cuts in two ("0987 246" at the end
+// of a line, "135," at the start of the next, as justified text wraps them): each
+// run that ends its line joined with the run that starts the next one. They are
+// looked at besides the runs themselves, so that joining two numbers that merely
+// follow each other never hides either.
+func wrappedRuns(words []ingest.Word, runs []run) []run {
+	var out []run
+	for i := 1; i < len(runs); i++ {
+		a, b := runs[i-1], runs[i]
+		last, first := a.words[len(a.words)-1], b.words[0]
+		wl, wf := words[last], words[first]
+		if first != last+1 || [3]int{wl.Block, wl.Par, wl.Line} == [3]int{wf.Block, wf.Par, wf.Line} {
+			continue
+		}
+		if t := strings.TrimSpace(wl.Text); strings.HasSuffix(t, ",") || strings.HasSuffix(t, ";") {
+			continue
+		}
+		if _, label := numericPart(wf.Text); label {
+			continue
+		}
+		out = append(out, run{words: append(slices.Clone(a.words), b.words...), digits: a.digits + b.digits,
+			dotted: a.dotted || b.dotted, plus: a.plus})
 	}
 	return out
 }

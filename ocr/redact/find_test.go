@@ -74,6 +74,33 @@ func TestProposeAcrossLines(t *testing.T) {
 	}
 }
 
+// TestProposeNumberAcrossLines: a phone number justified text wraps onto the next
+// line is found, a rectangle on each line; two numbers that merely follow each
+// other across a line break are still found each alone.
+func TestProposeNumberAcrossLines(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		a, b  string
+		terms []redact.Term
+		want  []string
+	}{
+		{"phone", "điện thoại 0987 246", "135, gửi đơn", nil, []string{"0987 246", "135,"}},
+		{"a party's phone", "điện thoại 0987", "246 135 gửi đơn", []redact.Term{{Text: "0987246135", Reason: "denouncer"}}, []string{"0987", "246 135"}},
+		{"a year, then a phone", "năm 2026", "0912 345 678 là", nil, []string{"0912 345 678"}},
+		{"after a comma", "số 12,", "345 678 đồng", nil, nil},
+	} {
+		words := append(line(1, tc.a), line(2, tc.b)...)
+		got := redact.Propose([]redact.Page{{Number: 1, Width: 2000, Height: 500, Words: words}}, tc.terms)
+		var covers []string
+		for _, r := range got {
+			covers = append(covers, r.Text)
+		}
+		if strings.Join(covers, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("%s: got %+v, want rectangles over %q", tc.name, got, tc.want)
+		}
+	}
+}
+
 // TestCheckRects: rectangles off their page, inverted, or too many are refused.
 func TestCheckRects(t *testing.T) {
 	pages := []redact.Page{{Number: 1, Width: 100, Height: 200}}
@@ -106,6 +133,29 @@ func TestParts(t *testing.T) {
 	} {
 		if got := strings.Join(redact.Parts(in), "|"); got != want {
 			t.Errorf("Parts(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestHides: a rectangle hides a word it cuts across or down the middle; one
+// that only grazes its top or bottom edge (the padding of a rectangle on the
+// next line, where lines are set close) leaves it in the text layer.
+func TestHides(t *testing.T) {
+	w := ingest.Word{Text: "chức", X0: 100, Y0: 100, X1: 200, Y1: 140}
+	for _, tc := range []struct {
+		name string
+		r    redact.Rect
+		want bool
+	}{
+		{"over it", redact.Rect{X0: 90, Y0: 95, X1: 210, Y1: 145}, true},
+		{"its left half", redact.Rect{X0: 50, Y0: 90, X1: 150, Y1: 150}, true},
+		{"its lower half", redact.Rect{X0: 0, Y0: 120, X1: 300, Y1: 200}, true},
+		{"its bottom edge", redact.Rect{X0: 0, Y0: 130, X1: 300, Y1: 200}, false},
+		{"its top edge", redact.Rect{X0: 0, Y0: 50, X1: 300, Y1: 110}, false},
+		{"beside it", redact.Rect{X0: 200, Y0: 100, X1: 300, Y1: 140}, false},
+	} {
+		if got := redact.Hides(tc.r, w); got != tc.want {
+			t.Errorf("%s: Hides = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -82,7 +82,8 @@ func verify(ctx context.Context, res Result, rects []Rect, secrets []Secret) (st
 // checkText reports the first secret the text holds.
 func checkText(text string, secrets []Secret) error {
 	words := " " + viet.FoldWords(text) + " "
-	nums := digitRuns(text)
+	// A number a line break cuts in two is looked for whole as well.
+	nums := digitRuns(text) + digitRuns(strings.ReplaceAll(text, "\n", " "))
 	for _, s := range secrets {
 		d := digits(s.Text)
 		if len(d) >= 6 && len(d)*2 >= len(strings.ReplaceAll(s.Text, " ", "")) {

@@ -34,13 +34,19 @@ func (r *Reader) rereadCells(ctx context.Context, g *image.Gray, dpi int, words 
 			out = append(out, block...)
 			continue
 		}
-		// The columns' extents over the table, and the line height.
+		// The columns' extents over the table, and the line height. A mark without
+		// a letter or digit does not widen its column: a ":" read from a row
+		// number's ink goes with the next cell's text, and would narrow the
+		// number's column to nothing.
 		cols := map[int]*span{}
 		n := 0
 		var hs []int
 		for _, w := range block {
 			n = max(n, w.Cell)
 			hs = append(hs, w.Y1-w.Y0)
+			if alnum([]ingest.Word{w}) == 0 {
+				continue
+			}
 			c, ok := cols[w.Cell]
 			if !ok {
 				cols[w.Cell] = &span{w.X0, w.X1, 0, 0}
@@ -50,6 +56,7 @@ func (r *Reader) rereadCells(ctx context.Context, g *image.Gray, dpi int, words 
 		}
 		slices.Sort(hs)
 		h := hs[len(hs)/2]
+
 		// Rows: a line each; noise lines placed among them (words without a cell)
 		// stay as they are.
 		var lines [][]ingest.Word
@@ -124,9 +131,17 @@ func (r *Reader) rereadCells(ctx context.Context, g *image.Gray, dpi int, words 
 				if rect.Dx() < h/2 || rect.Dy() < h/2 {
 					continue
 				}
-				got, err := r.readLine(ctx, g, rect, dpi)
+				got, err := r.readLine(ctx, g, rect, dpi, false)
 				if err != nil {
 					return nil, err
+				}
+				if alnum(got) == 0 || meanConf(got) < cellConfidence {
+					// Once more, thresholded: the faint remains of a rule across a
+					// speckled cell made Tesseract read a lone 7 as ":". Only then:
+					// read thresholded first, a speckled page's lone 1 was lost.
+					if got, err = r.readLine(ctx, g, rect, dpi, true); err != nil {
+						return nil, err
+					}
 				}
 				if len(got) == 0 || alnum(got) == 0 || meanConf(got) < cellConfidence || meanConf(got) <= meanConf(cw) && len(cw) > 0 {
 					continue
@@ -135,6 +150,15 @@ func (r *Reader) rereadCells(ctx context.Context, g *image.Gray, dpi int, words 
 					got[k].Cell, got[k].Block, got[k].Par, got[k].Line = c, row[0].Block, row[0].Par, row[0].Line
 				}
 				cells[c] = got
+				// Marks of the other cells or next to the row inside the cell read
+				// again (a "b" or ":" read from the number) were that ink too.
+				for o := range cells {
+					if o != c {
+						cells[o] = slices.DeleteFunc(cells[o], func(w ingest.Word) bool {
+							return stray(w.Text) && image.Pt((w.X0+w.X1)/2, (w.Y0+w.Y1)/2).In(rect)
+						})
+					}
+				}
 			}
 			for _, cw := range cells {
 				out = append(out, cw...)
@@ -151,14 +175,29 @@ const shortCell = 3
 const cellConfidence = 60
 
 // readLine reads rect of g as one line of text, on a white margin, and returns its
-// words in g's pixels.
-func (r *Reader) readLine(ctx context.Context, g *image.Gray, rect image.Rectangle, dpi int) ([]ingest.Word, error) {
+// words in g's pixels; thresholded, what is lighter than halfway from the
+// rect's darkest pixel to white is paper.
+func (r *Reader) readLine(ctx context.Context, g *image.Gray, rect image.Rectangle, dpi int, threshold bool) ([]ingest.Word, error) {
 	const margin = 20
 	crop := image.NewGray(image.Rect(0, 0, rect.Dx()+2*margin, rect.Dy()+2*margin))
 	for k := range crop.Pix {
 		crop.Pix[k] = 0xff
 	}
 	draw.Draw(crop, image.Rect(margin, margin, margin+rect.Dx(), margin+rect.Dy()), g, rect.Min, draw.Src)
+	if threshold {
+		darkest := uint8(0xff)
+		for _, v := range crop.Pix {
+			darkest = min(darkest, v)
+		}
+		cut := uint8((int(darkest) + 0xff) / 2)
+		for k, v := range crop.Pix {
+			if v < cut {
+				crop.Pix[k] = 0
+			} else {
+				crop.Pix[k] = 0xff
+			}
+		}
+	}
 	boxes, err := r.engine.boxesAs(ctx, crop, dpi, gosseract.PSM_SINGLE_LINE)
 	if err != nil {
 		return nil, err
@@ -172,6 +211,21 @@ func (r *Reader) readLine(ctx context.Context, g *image.Gray, rect image.Rectang
 		ws[k].Y1 += dy
 	}
 	return ws, nil
+}
+
+// stray reports whether an OCR token is a mark rather than text: no digit, and
+// at most one letter.
+func stray(tok string) bool {
+	letters := 0
+	for _, c := range tok {
+		switch {
+		case unicode.IsDigit(c):
+			return false
+		case unicode.IsLetter(c):
+			letters++
+		}
+	}
+	return letters <= 1
 }
 
 func alnum(ws []ingest.Word) int {

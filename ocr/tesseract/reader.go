@@ -144,20 +144,22 @@ func (r *Reader) Recognize(ctx context.Context, page image.Image, dpi int) (inge
 			}
 		}
 	}
-	// Tone and vowel marks read as their neighbours ("nhần dần" for "nhân dân",
-	// "Điêu" for "Điều"), from the sentence around them; same words, same boxes.
-	words = ocr.ReadingOrder(words)
+	// The page as it was read (its words' pixels).
+	in := g
+	if rotation != 0 {
+		in = ocr.Rotate(g, rotation).(*image.Gray)
+	}
+	// A speck Tesseract took into a word would widen it into the gutter between
+	// columns: the layout is found from boxes trimmed of such specks.
+	words = ocr.ReadingOrder(ocr.TrimSpecks(in, words))
 	if slices.ContainsFunc(words, func(w ingest.Word) bool { return w.Cell > 0 }) {
-		// Table cells Tesseract's page reading lost or misread, read again alone,
-		// on the page as it was read (its words' pixels).
-		in := g
-		if rotation != 0 {
-			in = ocr.Rotate(g, rotation).(*image.Gray)
-		}
+		// Table cells Tesseract's page reading lost or misread, read again alone.
 		if words, err = r.rereadCells(ctx, in, p.DPI, words); err != nil {
 			return ingest.Recognition{}, fmt.Errorf("recognize: %w", err)
 		}
 	}
+	// Tone and vowel marks read as their neighbours ("nhần dần" for "nhân dân",
+	// "Điêu" for "Điều"), from the sentence around them; same words, same boxes.
 	words = r.correct(ocr.DropNoiseWords(words))
 	// Back from the prepared page, turned, to the page as given, turned: the turn
 	// undone, then the straightening and the scale (clean.Page.Original), then the

@@ -117,35 +117,14 @@ func (db *DB) Publications(ctx context.Context, f cases.PublicationFilter) ([]ca
 			args = append(args, c.v)
 		}
 	}
-	// Every word must start a word of the public text: a prefix query on the
-	// full-text index of the folded text (migration 19), FTS5 on SQLite, a GIN
-	// tsvector on PostgreSQL.
-	var terms []string
-	for _, w := range f.Words {
-		w = viet.FoldWords(w)
-		if w == "" || strings.ContainsFunc(w, func(r rune) bool { return !('a' <= r && r <= 'z' || '0' <= r && r <= '9') }) {
-			continue
-		}
-		if db.Dialect() == "postgres" {
-			terms = append(terms, w+":*")
-		} else {
-			terms = append(terms, `"`+w+`"*`)
-		}
-	}
-	if len(terms) > 0 {
-		if db.Dialect() == "postgres" {
-			where = append(where, `search_words @@ to_tsquery('simple', ?)`)
-			args = append(args, strings.Join(terms, " & "))
-		} else {
-			where = append(where, `+word_seq IN (SELECT rowid FROM publications_words WHERE publications_words MATCH ?)`)
-			args = append(args, strings.Join(terms, " AND "))
-		}
-	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 20
 	}
 	limit = min(limit, 100)
+	if len(f.Words) > 0 {
+		return db.searchPublications(ctx, f, where, args, limit)
+	}
 	scan := func(r rowScanner) (cases.Publication, error) { return scanPublication(r, false) }
 	if f.CountUpTo < 0 { // no count wanted
 		out, err := listRows(ctx, db, "publications", publicationColumns, where, args, "published_at DESC, id DESC", limit, f.Offset, scan)

@@ -97,6 +97,14 @@ func testPublications(t *testing.T, db *sqldb.DB) {
 		{"two words", cases.PublicationFilter{Words: []string{"dat", "nong"}}, []string{p3.ID}},
 		{"word start", cases.PublicationFilter{Words: []string{"boi"}}, []string{p2.ID}},
 		{"not inside a word", cases.PublicationFilter{Words: []string{"uong"}}, []string{}},
+		// Every word but the last must be a whole word; the last may be a word's
+		// start (the visitor may not have finished typing it).
+		{"the last word's start", cases.PublicationFilter{Words: []string{"boi", "thuo"}}, []string{p2.ID}},
+		{"only the last word by its start", cases.PublicationFilter{Words: []string{"bo", "thuong"}}, []string{}},
+		{"words, posted, unit", cases.PublicationFilter{LiveOnly: true, Words: []string{"giai"}, UnitCode: "TTT"}, []string{p3.ID, p1.ID}},
+		{"words, kind, year", cases.PublicationFilter{LiveOnly: true, Words: []string{"thu"}, Kind: ingest.KindQuyetDinhThuLy, Year: 2026}, []string{p3.ID}},
+		{"words, scope", cases.PublicationFilter{Words: []string{"khieu"}, UnitCodes: []string{"HT"}}, []string{p2.ID}},
+		{"words, page 2", cases.PublicationFilter{Words: []string{"khieu"}, Limit: 1, Offset: 1}, []string{p1.ID}},
 	} {
 		if got := ids(tc.f); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
@@ -120,6 +128,16 @@ func testPublications(t *testing.T, db *sqldb.DB) {
 	if got := ids(cases.PublicationFilter{LiveOnly: true}); !slices.Equal(got, []string{p3.ID, p2.ID}) {
 		t.Errorf("posted after unpublishing: %v", got)
 	}
+	if got := ids(cases.PublicationFilter{LiveOnly: true, Words: []string{"dat"}}); !slices.Equal(got, []string{p3.ID}) {
+		t.Errorf("posted copies with a word after unpublishing: %v", got)
+	}
+	if got := ids(cases.PublicationFilter{Words: []string{"dat"}}); !slices.Equal(got, []string{p3.ID, p1.ID}) {
+		t.Errorf("all copies with a word after unpublishing: %v", got)
+	}
+	// The count of a search stops at CountUpTo.
+	if list, total, err := db.Publications(ctx, cases.PublicationFilter{Words: []string{"khieu"}, CountUpTo: 1, Limit: 1}); err != nil || total != 1 || len(list) != 1 {
+		t.Errorf("capped count of a search: %d, %d rows, %v; want 1, 1 row", total, len(list), err)
+	}
 	// The document may be published again.
 	again.ID, again.SHA256 = "pub98", fmt.Sprintf("%064d", 98)
 	must(t, "publish again", db.CreatePublication(ctx, &again, rec(cases.ActionPublish)))
@@ -127,6 +145,14 @@ func testPublications(t *testing.T, db *sqldb.DB) {
 	must(t, "retract", db.RetractDocument(ctx, &d2, "nhầm tài liệu", cases.Record{Username: "test", Action: cases.ActionRetract, Object: "document:" + d2.ID}))
 	if got := ids(cases.PublicationFilter{LiveOnly: true}); !slices.Equal(got, []string{p3.ID, again.ID}) {
 		t.Errorf("posted after a retraction: %v", got)
+	}
+	// Searched: the copy published again (at the same time as the one taken
+	// down) is found, the retracted document's copy is not.
+	if got := ids(cases.PublicationFilter{LiveOnly: true, Words: []string{"dat"}}); !slices.Equal(got, []string{p3.ID, again.ID}) {
+		t.Errorf("posted copies with a word after a retraction: %v", got)
+	}
+	if got := ids(cases.PublicationFilter{LiveOnly: true, Words: []string{"boi"}}); !slices.Equal(got, []string{}) {
+		t.Errorf("a retracted document's copy searched: %v", got)
 	}
 	entries, err := db.AuditEntries(ctx, cases.AuditFilter{Object: "case:" + c.Code})
 	must(t, "audit", err)

@@ -56,18 +56,20 @@ func (r Run) Stored() string {
 
 // Letter is a decision's header with every kind of run: Unicode, TCVN3 in
 // .VnTime and .VnTimeH (a heading font), VNI, TCVN3 through a paragraph style,
-// and TCVN3 in a Unicode font (told by content), mixed in one paragraph.
+// and TCVN3 in a Unicode font (told by content), mixed in one paragraph. Its
+// TCVN3 runs have words with ư, byte 0xAD in TCVN3: the soft hyphen of Latin-1,
+// which LibreOffice would neither draw nor put in the text layer.
 var Letter = []Para{
 	{Runs: []Run{{Font: "Times New Roman", Text: "ỦY BAN NHÂN DÂN"}}},
 	{Runs: []Run{{Font: ".VnTimeH", Text: "HUYỆN CHÂU THÀNH"}}},
 	{Runs: []Run{{Font: "Times New Roman", Text: "Số: 12/QĐ-UBND"}}},
 	{Runs: []Run{{Font: "VNI-Times", Text: "Châu Thành, ngày 05 tháng 3 năm 2024"}}},
 	{Runs: []Run{{Font: ".VnTimeH", Text: "QUYẾT ĐỊNH"}}},
-	{LegacyStyle: true, Runs: []Run{{Text: "Về việc thụ lý giải quyết khiếu nại lần đầu"}}},
+	{LegacyStyle: true, Runs: []Run{{Text: "Về việc thụ lý giải quyết khiếu nại lần đầu của ông Trương Văn Lưu"}}},
 	{Runs: []Run{
 		{Font: "Times New Roman", Text: "Căn cứ Luật Khiếu nại "},
 		{Font: "VNI-Times", Text: "ngày 11 tháng 11 năm 2011 "},
-		{Font: "Arial", Text: "của Quốc hội về khiếu nại và tố cáo", Enc: vnlegacy.TCVN3},
+		{Font: "Arial", Text: "của Quốc hội về khiếu nại và tố cáo của người dân", Enc: vnlegacy.TCVN3},
 	}},
 }
 

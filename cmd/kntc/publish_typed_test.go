@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"kntc/internal/testenv"
+	"kntc/ocr/office/officetest"
+)
+
+// The denouncer the typed-decision test plants (its own, not the scanned test's).
+const (
+	typedName  = "Lê Thị Thanh Vân"
+	typedCCCD  = "052190654321"
+	typedPhone = "0987 246 135"
+)
+
+var typedIdentity = identity{words: []string{"le thi thanh van", "thanh van"}, numbers: []string{typedCCCD, "0987246135", "84987246135"}}
+
+// TestPublishTypedDecisionEndToEnd: a denunciation's conclusion typed in an
+// office file (an .odt, which LibreOffice converts), naming the denouncer with
+// her CCCD and phone, is dropped into the case's hot folder; its PDF/A copy, a
+// born-digital PDF with its own text, is then dropped in as a PDF. Neither was
+// OCRed: the leader still gets a proposal (from the copy's text layer, in the
+// pixels of its page image) and publishes each. pdftotext of each public copy
+// holds none of her name, CCCD or phone with or without diacritics, still holds
+// the rest of the conclusion, the pixels under every rectangle are black, and
+// the archive copies are byte for byte what they were.
+func TestPublishTypedDecisionEndToEnd(t *testing.T) {
+	needPoppler(t)
+	if _, err := exec.LookPath("soffice"); err != nil {
+		testenv.Missing(t, testenv.LibreOffice, "no soffice command (Debian: libreoffice-writer-nogui)")
+	}
+	dir := t.TempDir()
+	env := map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}
+	s := startServe(t, env, "--data-dir", dir, "--stable-delay", "1s")
+	kntc := func(stdin string, args ...string) {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		if err := run(t.Context(), append(args, "--data-dir", dir), envFunc(env), strings.NewReader(stdin), &stdout, &stderr); err != nil {
+			t.Fatalf("kntc %s: %v\n%s%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
+		}
+	}
+	kntc("", "unit", "add", "--code", "PT", "--name", "Ủy ban nhân dân huyện Phú Tân", "--level", "district", "--parent", "TINH")
+	kntc("mật-khẩu-lãnh-đạo\n", "user", "add", "--username", "lanh.dao", "--full-name", "Lãnh đạo", "--role", "leader", "--unit", "PT", "--password-stdin")
+	code, body := s.do(t, "POST", "/api/v1/login", "", map[string]string{"username": "lanh.dao", "password": "mật-khẩu-lãnh-đạo"})
+	if code != http.StatusOK {
+		t.Fatalf("login: %d %v", code, body)
+	}
+	leader := client{t, s, str(body, "token")}
+	tc := leader.call("POST", "/api/v1/cases", map[string]any{"kind": "to_cao", "source": "buu_chinh",
+		"subject": "Tố cáo cán bộ tư pháp xã chậm chứng thực giấy tờ",
+		"parties": []map[string]any{{"role": "petitioner", "name": typedName, "id_number": typedCCCD, "phone": typedPhone},
+			{"role": "respondent", "name": "Đỗ Văn Chậm"}}}, http.StatusCreated)
+	caseCode := str(tc, "code")
+	leader.call("POST", "/api/v1/cases/"+caseCode+"/grants", map[string]any{"user_id": userID(t, leader, "lanh.dao")}, http.StatusCreated)
+
+	line := func(s string) officetest.Para {
+		return officetest.Para{Runs: []officetest.Run{{Font: "Liberation Serif", Text: s}}}
+	}
+	odt := officetest.ODT(t, []officetest.Para{
+		line("ỦY BAN NHÂN DÂN HUYỆN PHÚ TÂN"), line("Số: 08/KL-UBND"), line("Phú Tân, ngày 14 tháng 4 năm 2026"),
+		line("KẾT LUẬN NỘI DUNG TỐ CÁO"),
+		line("Đối với ông Đỗ Văn Chậm, công chức tư pháp xã."),
+		line("Ngày 01 tháng 4 năm 2026, bà " + typedName + ", CCCD số " + typedCCCD + ", điện thoại " + typedPhone + ", gửi đơn tố cáo."),
+		line("Kết luận: nội dung tố cáo là đúng. Yêu cầu Chủ tịch xã kiểm điểm, rút kinh nghiệm."),
+	})
+	hot := filepath.Join(dir, "hotfolder", "PT", caseCode)
+	must(t, os.MkdirAll(hot, 0o755))
+	stored := func(name string, data []byte) string {
+		t.Helper()
+		must(t, os.WriteFile(filepath.Join(hot, name), data, 0o644))
+		var id string
+		waitFor(t, name+" to be stored", func() bool {
+			for _, d := range s.documents(t, leader.token) {
+				if d.Filename == name && d.Status == "stored" {
+					id = d.ID
+					return true
+				}
+			}
+			return false
+		})
+		if d := leader.call("GET", "/api/v1/documents/"+id, nil, http.StatusOK); d["kind"] != "ket_luan_noi_dung_to_cao" {
+			leader.call("PATCH", "/api/v1/documents/"+id, map[string]any{"kind": "ket_luan_noi_dung_to_cao"}, http.StatusOK)
+		}
+		return id
+	}
+	odtID := stored("ket-luan.odt", odt)
+	_, odtArchive := s.get(t, leader.token, "/api/v1/documents/"+odtID+"/pdf")
+	// The office file's PDF/A copy, as a born-digital PDF of its own.
+	pdfID := stored("ket-luan-ban-pdf.pdf", odtArchive)
+
+	for _, doc := range []struct{ name, id string }{{"office", odtID}, {"pdf", pdfID}} {
+		_, archive := s.get(t, leader.token, "/api/v1/documents/"+doc.id+"/pdf")
+		prop := leader.call("GET", "/api/v1/documents/"+doc.id+"/redaction", nil, http.StatusOK)
+		rects, _ := prop["rects"].([]any)
+		reasons := map[string]int{}
+		for _, r := range rects {
+			reasons[r.(map[string]any)["reason"].(string)]++
+		}
+		// Her name, CCCD and phone on one line: at least one rectangle each.
+		if reasons["denouncer"] < 3 {
+			t.Fatalf("%s: proposal %v, want her name, CCCD and phone", doc.name, prop)
+		}
+		page := prop["pages"].([]any)[0].(map[string]any)
+		w, h := int(page["width"].(float64)), int(page["height"].(float64))
+		pub := leader.call("POST", "/api/v1/documents/"+doc.id+"/publication", map[string]any{"rects": rects}, http.StatusCreated)
+		_, pdf := s.get(t, "", "/cong-dan/van-ban/"+str(pub, "id"))
+		text := checkPublicCopy(t, "typed-"+doc.name+".pdf", pdf, w, h, redactRects(rects), typedIdentity.leak, "ket luan noi dung to cao")
+		for _, want := range []string{"Yêu cầu Chủ tịch xã kiểm điểm", "công chức tư pháp xã", "gửi đơn tố cáo"} {
+			if !strings.Contains(strings.Join(strings.Fields(text), " "), want) {
+				t.Errorf("%s: the public copy's text lacks %q:\n%s", doc.name, want, text)
+			}
+		}
+		if _, after := s.get(t, leader.token, "/api/v1/documents/"+doc.id+"/pdf"); !bytes.Equal(after, archive) {
+			t.Errorf("%s: the archive copy changed", doc.name)
+		}
+	}
+	if leak := typedIdentity.leak(s.stderr.String()); leak != "" {
+		t.Errorf("the server's log holds %q", leak)
+	}
+}
