@@ -79,7 +79,15 @@ func (s *Service) publicCase(ctx context.Context, c Case) (PublicCase, error) {
 	if s.Publications == nil {
 		return pc, nil
 	}
-	pubs, _, err := s.Publications.Publications(ctx, PublicationFilter{CaseCode: c.Code, LiveOnly: true, Limit: 100})
+	if ds, ok := s.Publications.(PublicDocumentStore); ok {
+		docs, err := ds.PublicDocuments(ctx, c.Code, 100)
+		if err != nil {
+			return PublicCase{}, err
+		}
+		pc.Documents = docs
+		return pc, nil
+	}
+	pubs, _, err := s.Publications.Publications(ctx, PublicationFilter{CaseCode: c.Code, LiveOnly: true, Limit: 100, CountUpTo: -1})
 	if err != nil {
 		return PublicCase{}, err
 	}

@@ -109,6 +109,8 @@ type PublicationFilter struct {
 	// CountUpTo, when > 0, stops counting there: the count returned is then at
 	// most CountUpTo (the portal shows no page past its 500th, so counting all
 	// 100,000 copies of a common word on every request would be work for nothing).
+	// When < 0, nothing is counted and the count returned is 0 (a caller that
+	// shows no count, or keeps its own).
 	CountUpTo int
 }
 

@@ -49,6 +49,8 @@ type portal struct {
 	pages   *pages
 	tmpl    map[string]*template.Template
 	limiter *portalLimiter
+	// published caches the published list (portal_cache.go).
+	published publishedCache
 	// checks bounds the PIN checks running at once: a keyed verifier's takes a
 	// microsecond, but a legacy argon2id one (cases/pinkey.go) takes 19 MiB, so a
 	// burst of those must wait its turn, not take the memory.
@@ -104,24 +106,42 @@ func (p *portal) view(titleKey string) portalView {
 // render writes page name with status and cache policy; a template error is the
 // plain 500 page.
 func (p *portal) render(w http.ResponseWriter, r *http.Request, status int, cache, name string, v portalView) {
+	b, ok := p.renderPage(r, name, v)
+	if b == nil {
+		http.Error(w, "500", http.StatusInternalServerError)
+		return
+	}
+	if !ok {
+		status, cache = http.StatusInternalServerError, "no-store"
+	}
+	p.write(w, status, cache, v.L.lang, b)
+}
+
+// renderPage renders page name; after a template error it is the plain 500 page
+// and ok is false (nil when even that fails).
+func (p *portal) renderPage(r *http.Request, name string, v portalView) (page []byte, ok bool) {
 	var b bytes.Buffer
 	if err := p.tmpl[name].Execute(&b, v); err != nil {
 		p.logger.ErrorContext(r.Context(), "render portal page", "template", name, "error", err)
 		b.Reset()
-		status, cache = http.StatusInternalServerError, "no-store"
 		v.Title, v.Error, v.Data = v.L.T("portal.error.title"), v.L.T("portal.error.500"), nil
 		if err := p.tmpl["home"].Execute(&b, v); err != nil {
-			http.Error(w, "500", http.StatusInternalServerError)
-			return
+			return nil, false
 		}
+		return b.Bytes(), false
 	}
+	return b.Bytes(), true
+}
+
+// write sends a rendered page with status, cache policy and language.
+func (p *portal) write(w http.ResponseWriter, status int, cache, lang string, page []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", pageCSP)
 	h.Set("Cache-Control", cache)
-	h.Set("Content-Language", v.L.lang)
+	h.Set("Content-Language", lang)
 	w.WriteHeader(status)
-	_, _ = w.Write(b.Bytes())
+	_, _ = w.Write(page)
 }
 
 // handleHome is the portal's first page: what it offers and the lookup form.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,7 +14,9 @@ import (
 // The portal's published decisions (công khai): the posted public copies, newest
 // first, searched in their own text only (the public copy's, as a reader extracts
 // it; never the staff index), with or without diacritics, filtered by unit, kind
-// and year. Not cached beyond revalidation: a copy taken down leaves at once.
+// and year. Not cached by browsers beyond revalidation, and cached by the portal
+// only under the generation it checks on every request: a copy taken down leaves
+// at once.
 
 // publishedKinds are the kinds a visitor filters by.
 var publishedKinds = []ingest.Kind{ingest.KindQuyetDinhGiaiQuyetKhieuNai, ingest.KindKetLuanNoiDungToCao,
@@ -56,9 +59,12 @@ type publishedView struct {
 	Filtered    bool
 }
 
-// handlePublished answers GET /cong-dan/cong-khai.
+// handlePublished answers GET /cong-dan/cong-khai. The list without words is
+// served from the portal's cache when the portal generation has not changed
+// since it was rendered (portal_cache.go).
 func (p *portal) handlePublished() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
 		v := p.view("published.title")
 		q := r.URL.Query()
 		text := textin.Strip(q.Get("q"))
@@ -75,9 +81,14 @@ func (p *portal) handlePublished() http.Handler {
 		f := cases.PublicationFilter{Limit: publishedPerPage, Offset: (page - 1) * publishedPerPage,
 			CountUpTo: maxPages*publishedPerPage + 1}
 		pv := publishedView{Q: text, Page: page}
-		units, err := p.deps.Accounts.Store.Units(r.Context())
+		// The generation first: all read after it is at least as new as it.
+		gen, cacheable, err := p.deps.Cases.PortalGeneration(ctx)
 		if err != nil {
-			p.logger.ErrorContext(r.Context(), "portal published: units", "error", err)
+			p.logger.WarnContext(ctx, "portal published: generation", "error", err)
+		}
+		units, err := p.publishedUnits(ctx, gen, cacheable)
+		if err != nil {
+			p.logger.ErrorContext(ctx, "portal published: units", "error", err)
 			v.Error = v.L.T("portal.error.500")
 			p.render(w, r, http.StatusInternalServerError, "no-store", "published", v)
 			return
@@ -96,7 +107,8 @@ func (p *portal) handlePublished() http.Handler {
 			}
 			pv.Kinds = append(pv.Kinds, o)
 		}
-		for _, y := range p.deps.Cases.PublicationYears() {
+		years := p.deps.Cases.PublicationYears()
+		for _, y := range years {
 			o := pubOption{Value: y, Label: y, Selected: y == year}
 			if o.Selected {
 				f.Year, _ = strconv.Atoi(y)
@@ -104,38 +116,80 @@ func (p *portal) handlePublished() http.Handler {
 			pv.Years = append(pv.Years, o)
 		}
 		pv.Filtered = text != "" || f.UnitCode != "" || f.Kind != "" || f.Year != 0
-		list, total, err := p.deps.Cases.PublishedList(r.Context(), f, text)
+		build := func(counted bool, total int) ([]byte, int, error) {
+			return p.buildPublished(r, v, pv, f, year, maxPages, counted, total)
+		}
+		var body []byte
+		if cacheable && text == "" {
+			fk := publishedFilter{unit: f.UnitCode, kind: f.Kind, year: f.Year}
+			pk := publishedPageKey{publishedFilter: fk, page: pv.Page}
+			if len(years) > 0 {
+				pk.thisYear, _ = strconv.Atoi(years[0])
+			}
+			body, err = p.published.fill(ctx, gen, pk, func() ([]byte, error) {
+				total, counted := p.published.count(gen, fk)
+				b, n, err := build(counted, total)
+				if err == nil && !counted {
+					p.published.putCount(gen, fk, n)
+				}
+				return b, err
+			})
+		} else {
+			body, _, err = build(false, 0)
+		}
 		if err != nil {
-			p.logger.ErrorContext(r.Context(), "portal published", "error", err)
+			p.logger.ErrorContext(ctx, "portal published", "error", err)
 			v.Error = v.L.T("portal.error.500")
 			p.render(w, r, http.StatusInternalServerError, "no-store", "published", v)
 			return
 		}
-		pv.Total, pv.Pages = total, min((total+publishedPerPage-1)/publishedPerPage, maxPages)
-		if pv.More = total > maxPages*publishedPerPage; pv.More {
-			pv.Total = maxPages * publishedPerPage
-		}
-		for _, pub := range list {
-			pv.Rows = append(pv.Rows, publishedRow{ID: pub.ID, Label: pub.Kind.Label(), Number: pub.Number, Date: pub.Date,
-				Unit: pub.UnitName, Published: uiDate(pub.PublishedAt.In(vietnam)), Pages: pub.Pages})
-		}
-		link := func(n int) string {
-			u := url.Values{}
-			for k, val := range map[string]string{"q": text, "unit": f.UnitCode, "kind": string(f.Kind), "year": year} {
-				if val != "" && (k != "year" || f.Year != 0) {
-					u.Set(k, val)
-				}
-			}
-			u.Set("page", strconv.Itoa(n))
-			return portalPrefix + "/cong-khai?" + u.Encode()
-		}
-		if page > 1 {
-			pv.PrevURL = link(page - 1)
-		}
-		if page < pv.Pages {
-			pv.NextURL = link(page + 1)
-		}
-		v.Data = pv
-		p.render(w, r, http.StatusOK, "no-cache", "published", v)
+		p.write(w, http.StatusOK, "no-cache", v.L.lang, body)
 	})
+}
+
+// buildPublished renders the list's page for filter f, of at most maxPages
+// pages (its total already counted when counted is set), and returns it with
+// the total.
+func (p *portal) buildPublished(r *http.Request, v portalView, pv publishedView, f cases.PublicationFilter, year string,
+	maxPages int, counted bool, total int) ([]byte, int, error) {
+	if counted {
+		f.CountUpTo = -1
+	}
+	list, n, err := p.deps.Cases.PublishedList(r.Context(), f, pv.Q)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !counted {
+		total = n
+	}
+	pv.Total, pv.Pages = total, min((total+publishedPerPage-1)/publishedPerPage, maxPages)
+	if pv.More = total > maxPages*publishedPerPage; pv.More {
+		pv.Total = maxPages * publishedPerPage
+	}
+	for _, pub := range list {
+		pv.Rows = append(pv.Rows, publishedRow{ID: pub.ID, Label: pub.Kind.Label(), Number: pub.Number, Date: pub.Date,
+			Unit: pub.UnitName, Published: uiDate(pub.PublishedAt.In(vietnam)), Pages: pub.Pages})
+	}
+	link := func(n int) string {
+		u := url.Values{}
+		for k, val := range map[string]string{"q": pv.Q, "unit": f.UnitCode, "kind": string(f.Kind), "year": year} {
+			if val != "" && (k != "year" || f.Year != 0) {
+				u.Set(k, val)
+			}
+		}
+		u.Set("page", strconv.Itoa(n))
+		return portalPrefix + "/cong-khai?" + u.Encode()
+	}
+	if pv.Page > 1 {
+		pv.PrevURL = link(pv.Page - 1)
+	}
+	if pv.Page < pv.Pages {
+		pv.NextURL = link(pv.Page + 1)
+	}
+	v.Data = pv
+	b, ok := p.renderPage(r, "published", v)
+	if !ok {
+		return nil, 0, errors.New("render the published list")
+	}
+	return b, total, nil
 }

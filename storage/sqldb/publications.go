@@ -126,7 +126,11 @@ func (db *DB) Publications(ctx context.Context, f cases.PublicationFilter) ([]ca
 		return db.searchPublications(ctx, f, where, args, limit)
 	}
 	scan := func(r rowScanner) (cases.Publication, error) { return scanPublication(r, false) }
-	if f.CountUpTo <= 0 {
+	if f.CountUpTo < 0 { // no count wanted
+		out, err := listRows(ctx, db, "publications", publicationColumns, where, args, "published_at DESC, id DESC", limit, f.Offset, scan)
+		return out, 0, err
+	}
+	if f.CountUpTo == 0 {
 		return listPage(ctx, db, "publications", publicationColumns, where, args, "published_at DESC, id DESC", limit, f.Offset, scan)
 	}
 	cond := ""

@@ -50,6 +50,8 @@ func TestDatabase(t *testing.T, open func(t *testing.T) *sqldb.DB) {
 	t.Run("Receptions", func(t *testing.T) { testReceptions(t, migrated(t)) })
 	t.Run("CaseDocuments", func(t *testing.T) { testCaseDocuments(t, migrated(t)) })
 	t.Run("Publications", func(t *testing.T) { testPublications(t, migrated(t)) })
+	t.Run("PortalGeneration", func(t *testing.T) { testPortalGeneration(t, migrated(t)) })
+	t.Run("PublicDocuments", func(t *testing.T) { testPublicDocuments(t, migrated(t)) })
 	t.Run("Suggestions", func(t *testing.T) { testSuggestions(t, migrated(t)) })
 	t.Run("Holidays", func(t *testing.T) { testHolidays(t, migrated(t)) })
 	t.Run("PortalForms", func(t *testing.T) { testPortalForms(t, migrated(t)) })
