@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -60,13 +59,7 @@ func TestStaffPagesEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}
 	s := startServe(t, env, "--data-dir", dir, "--stable-delay", "1s")
-	kntc := func(stdin string, args ...string) {
-		t.Helper()
-		var out bytes.Buffer
-		if err := run(t.Context(), append(args, "--data-dir", dir), envFunc(env), strings.NewReader(stdin), &out, &out); err != nil {
-			t.Fatalf("kntc %s: %v\n%s", strings.Join(args, " "), err, &out)
-		}
-	}
+	kntc := cliRunner(t, dir, env)
 	kntc("", "unit", "add", "--code", "HT", "--name", "Ủy ban nhân dân thị xã Hòa Thành", "--level", "district", "--parent", "TINH")
 	kntc("", "unit", "add", "--code", "GD", "--name", "Ủy ban nhân dân huyện Gò Dầu", "--level", "district", "--parent", "TINH")
 	const pw = "mật-khẩu-thử-nghiệm"

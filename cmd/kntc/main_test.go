@@ -24,6 +24,18 @@ import (
 	"kntc/storage/sqlite"
 )
 
+// cliRunner returns a function running one kntc command on the data directory
+// dir with env, its stdin given; a failing command fails the test with its output.
+func cliRunner(t *testing.T, dir string, env map[string]string) func(stdin string, args ...string) {
+	return func(stdin string, args ...string) {
+		t.Helper()
+		var out bytes.Buffer
+		if err := run(t.Context(), append(args, "--data-dir", dir), envFunc(env), strings.NewReader(stdin), &out, &out); err != nil {
+			t.Fatalf("kntc %s: %v\n%s", strings.Join(args, " "), err, &out)
+		}
+	}
+}
+
 func envFunc(env map[string]string) func(string) string {
 	return func(k string) string { return env[k] }
 }

@@ -55,13 +55,7 @@ func TestPortalEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}
 	s := startServe(t, env, "--data-dir", dir, "--stable-delay", "1s")
-	kntc := func(stdin string, args ...string) {
-		t.Helper()
-		var out bytes.Buffer
-		if err := run(t.Context(), append(args, "--data-dir", dir), envFunc(env), strings.NewReader(stdin), &out, &out); err != nil {
-			t.Fatalf("kntc %s: %v\n%s", strings.Join(args, " "), err, &out)
-		}
-	}
+	kntc := cliRunner(t, dir, env)
 	const unitName = "Ủy ban nhân dân thị xã Hòa Thành"
 	kntc("", "unit", "add", "--code", "HT", "--name", unitName, "--level", "district", "--parent", "TINH")
 	const pw = "mật-khẩu-cổng-thử"

@@ -39,13 +39,7 @@ func TestPublishTypedDecisionEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}
 	s := startServe(t, env, "--data-dir", dir, "--stable-delay", "1s")
-	kntc := func(stdin string, args ...string) {
-		t.Helper()
-		var stdout, stderr bytes.Buffer
-		if err := run(t.Context(), append(args, "--data-dir", dir), envFunc(env), strings.NewReader(stdin), &stdout, &stderr); err != nil {
-			t.Fatalf("kntc %s: %v\n%s%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
-		}
-	}
+	kntc := cliRunner(t, dir, env)
 	kntc("", "unit", "add", "--code", "PT", "--name", "Ủy ban nhân dân huyện Phú Tân", "--level", "district", "--parent", "TINH")
 	kntc("mật-khẩu-lãnh-đạo\n", "user", "add", "--username", "lanh.dao", "--full-name", "Lãnh đạo", "--role", "leader", "--unit", "PT", "--password-stdin")
 	code, body := s.do(t, "POST", "/api/v1/login", "", map[string]string{"username": "lanh.dao", "password": "mật-khẩu-lãnh-đạo"})

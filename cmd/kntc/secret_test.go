@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"net/http"
 	"net/url"
 	"os"
@@ -23,13 +22,7 @@ func TestPreNamedFolderEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}
 	s := startServe(t, env, "--data-dir", dir, "--stable-delay", "1s")
-	kntc := func(stdin string, args ...string) {
-		t.Helper()
-		var stdout, stderr bytes.Buffer
-		if err := run(t.Context(), append(args, "--data-dir", dir), envFunc(env), strings.NewReader(stdin), &stdout, &stderr); err != nil {
-			t.Fatalf("kntc %s: %v\n%s%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
-		}
-	}
+	kntc := cliRunner(t, dir, env)
 	kntc("", "unit", "add", "--code", "HT", "--name", "Ủy ban nhân dân thị xã Hòa Thành", "--level", "district", "--parent", "TINH")
 	for _, u := range []struct{ name, role string }{{"lanh.dao", "leader"}, {"chuyen.vien", "handler"}, {"duoc.giao", "handler"}, {"thanh.tra", "inspector"}} {
 		kntc("mật-khẩu-"+u.name+"\n", "user", "add", "--username", u.name, "--full-name", u.name, "--role", u.role, "--unit", "HT", "--password-stdin")
