@@ -201,7 +201,7 @@ func convertParagraphs(paras []*paragraph, counts *Counts) []edit {
 	sample := func(p *paragraph) string {
 		var b strings.Builder
 		for _, r := range p.runs {
-			if t := r.text(); !legacyFont(r.font) && !strings.ContainsFunc(t, unicodeOnly) {
+			if t := r.text(); !legacyFont(r.font) && !strings.ContainsFunc(t, vnlegacy.UnicodeOnly) {
 				b.WriteString(t)
 			}
 		}
@@ -224,7 +224,7 @@ func convertParagraphs(paras []*paragraph, counts *Counts) []edit {
 			enc, capitals := vnlegacy.ByFont(fontName(r.font))
 			if enc == vnlegacy.Unicode {
 				t := r.text()
-				if strings.ContainsFunc(t, unicodeOnly) {
+				if strings.ContainsFunc(t, vnlegacy.UnicodeOnly) {
 					continue
 				}
 				if enc = vnlegacy.Detect(t); enc == vnlegacy.Unicode {
@@ -262,16 +262,6 @@ func convertAs(e vnlegacy.Encoding, capitals bool, s string) string {
 		s = vnlegacy.FromVNI(s)
 	}
 	return s
-}
-
-// unicodeOnly reports whether r is a Vietnamese letter legacy text read as
-// Latin-1 never holds (vnlegacy's rule).
-func unicodeOnly(r rune) bool {
-	switch r {
-	case 'ă', 'Ă', 'đ', 'Đ', 'ĩ', 'Ĩ', 'ũ', 'Ũ', 'ơ', 'Ơ', 'ư', 'Ư':
-		return true
-	}
-	return 0x1EA0 <= r && r <= 0x1EF9 || 0x0300 <= r && r <= 0x0323
 }
 
 // syllables counts the words of s that spell Vietnamese syllables.
