@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -116,12 +117,19 @@ func TestSeveralNodes(t *testing.T) {
 	waitFor(t, "the first half to be claimed", func() bool { return hotEmpty() && len(ws.documents(t, token)) == files/2 })
 
 	// Killed mid-document: while a job of worker 1 runs.
+	// Worker 1 is frozen (SIGSTOP) while its running jobs are read, so the job
+	// chosen cannot finish between the read and the kill: it is in flight when
+	// the power goes, whatever the machine's speed.
 	var killedDoc string
 	waitFor(t, "worker 1 to read a document", func() bool {
+		must(t, w1.cmd.Process.Signal(syscall.SIGSTOP))
 		err := conn.QueryRow(t.Context(), `SELECT args->>'document_id' FROM river_job
 			WHERE state = 'running' AND attempted_by[array_length(attempted_by, 1)] = $1 LIMIT 1`, id1).Scan(&killedDoc)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			t.Fatalf("read jobs: %v", err)
+		}
+		if killedDoc == "" {
+			must(t, w1.cmd.Process.Signal(syscall.SIGCONT))
 		}
 		return killedDoc != ""
 	})
