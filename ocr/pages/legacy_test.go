@@ -111,3 +111,39 @@ func TestMixedTextLayerByFont(t *testing.T) {
 		t.Errorf("text:\n%s\nwant:\n%s", p.Text, strings.Join(want, "\n"))
 	}
 }
+
+// TestTextWordsByFont: the words redaction reads from a typed page (TextWords)
+// are converted by their fonts as the page's text is, so that a name typed in
+// TCVN3 or VNI beside Unicode runs is found as the name, and the Unicode runs a
+// converter by content could take for TCVN3 ("Khái quát chung") stay as they are.
+func TestTextWordsByFont(t *testing.T) {
+	requirePoppler(t)
+	const (
+		vn  = "ABCDEF+.VnTime"
+		vni = "VNI-Times,Bold"
+		uni = "Times-Roman"
+	)
+	lines := [][]mixedRun{
+		{{uni, "Khái quát chung "}, {vn, "về người tố cáo Trương Văn Lưu"}},
+		{{vni, "Những người được mời "}, {uni, "đến trụ sở tháng 3 năm 2024"}},
+		{{uni, "Người tố cáo: "}, {vn, "bà Nguyễn Thị Hường, thôn Đông"}},
+	}
+	var want []string
+	for _, l := range lines {
+		for _, r := range l {
+			want = append(want, strings.Fields(norm.NFC.String(r.text))...)
+		}
+	}
+	f := MustOpen(t, mixedPDF(lines), pages.Limits{})
+	tl, err := f.TextWords(t.Context(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range tl.Words {
+		got = append(got, w.Text)
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("words:\n%q\nwant:\n%q", got, want)
+	}
+}

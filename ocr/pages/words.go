@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"kntc/ingest"
 	"kntc/internal/viet"
@@ -80,8 +81,35 @@ func (f *File) TextWords(ctx context.Context, i int) (TextLayer, error) {
 			tl.Words = append(tl.Words, w)
 		}
 	}
+	if p.legacy {
+		frags, err := f.fragments(ctx, p.num)
+		if err != nil {
+			return TextLayer{}, err
+		}
+		wordsByFont(tl.Words, frags)
+	}
 	unlegacy(tl.Words)
 	return tl, nil
+}
+
+// wordsByFont converts the words that frags show set in a font named for a
+// legacy encoding by their font, as the page's text is converted (legacyByFont):
+// redaction must read a TCVN3 name as the name, or it would leave it in the
+// pixels. A word whose conversion would not stay one word is kept as it is.
+func wordsByFont(words []ingest.Word, frags []fragment) {
+	texts := make([]string, len(words))
+	for i, w := range words {
+		texts[i] = w.Text
+	}
+	conv := strings.Split(legacyByFont(strings.Join(texts, "\n"), frags), "\n")
+	if len(conv) != len(words) {
+		return
+	}
+	for i, t := range conv {
+		if t != "" && !strings.ContainsFunc(t, unicode.IsSpace) {
+			words[i].Text = viet.NFC(t)
+		}
+	}
 }
 
 func clamp(v, hi int) int { return min(max(v, 0), hi) }
