@@ -250,7 +250,7 @@ type pageWordsJSON struct {
 
 // textWordsVersion names how the words of typed pages are read (redact.TextPages);
 // a better reading gets a new version and is cached beside the old one.
-const textWordsVersion = "text-words-v1"
+const textWordsVersion = "text-words-v2"
 
 // textWordsKey is where the words read from page n's text layer are cached: beside
 // the archive copy they come from, under its content address and pipeline.
