@@ -81,7 +81,126 @@ func Propose(pages []Page, terms []Term) []Rect {
 	for _, p := range pages {
 		out = append(out, proposePage(p, terms)...)
 	}
+	for i := 1; i < len(pages); i++ {
+		out = append(out, acrossPages(pages[i-1], pages[i], terms)...)
+	}
+	out = mergeSame(out)
+	slices.SortStableFunc(out, func(a, b Rect) int { return a.Page - b.Page })
 	return out
+}
+
+// edgeLines is how many lines at the foot of a page and at the head of the next
+// are looked at together for a name or number a page break cuts in two.
+const edgeLines = 2
+
+// acrossPages returns the rectangles for what a page break cuts in two: a name or
+// address that starts on a's last lines and ends on b's first, a number whose
+// digits run on from a's last word to b's first. Lines holding only a page number
+// ("2", "- 2 -") are passed over.
+func acrossPages(a, b Page, terms []Term) []Rect {
+	tail, head := edgeWords(a.Words, false), edgeWords(b.Words, true)
+	if len(tail) == 0 || len(head) == 0 {
+		return nil
+	}
+	// Words of both edges in one list: a's first, then b's.
+	words := make([]ingest.Word, 0, len(tail)+len(head))
+	for _, i := range tail {
+		words = append(words, a.Words[i])
+	}
+	for _, i := range head {
+		w := b.Words[i]
+		w.Block = -1 - w.Block // b's lines never count as a's
+		words = append(words, w)
+	}
+	var out []Rect
+	add := func(idx []int, reason string) {
+		var onA, onB []int
+		for _, k := range idx {
+			if k < len(tail) {
+				onA = append(onA, tail[k])
+			} else {
+				onB = append(onB, head[k-len(tail)])
+			}
+		}
+		if len(onA) == 0 || len(onB) == 0 {
+			return // on one page: proposePage found it
+		}
+		out = append(out, boxes(a, onA, reason)...)
+		out = append(out, boxes(b, onB, reason)...)
+	}
+	termDigits := numberTerms(terms)
+	runs := numberRuns(words)
+	for _, r := range wrappedRuns(words, runs) {
+		if reason := classify(r, termDigits); reason != "" {
+			add(r.words, reason)
+		}
+	}
+	var toks []token
+	for i, w := range words {
+		for _, f := range strings.Fields(viet.FoldWords(w.Text)) {
+			toks = append(toks, token{f, i})
+		}
+	}
+	for _, t := range terms {
+		for _, needle := range termNeedles(t.Text) {
+			for _, idx := range findSeq(toks, needle) {
+				add(idx, t.Reason)
+			}
+		}
+	}
+	return out
+}
+
+// edgeWords returns the indexes of the words on a page's last edgeLines lines
+// (head false) or first edgeLines lines (head true), in reading order, passing
+// over lines that hold only a page number.
+func edgeWords(words []ingest.Word, head bool) []int {
+	type span struct{ from, to int }
+	var lines []span
+	for i, w := range words {
+		if i == 0 || [3]int{w.Block, w.Par, w.Line} != [3]int{words[i-1].Block, words[i-1].Par, words[i-1].Line} {
+			lines = append(lines, span{i, i})
+		}
+		lines[len(lines)-1].to = i + 1
+	}
+	var keep []span
+	for k := range lines {
+		l := lines[k]
+		if !head {
+			l = lines[len(lines)-1-k]
+		}
+		if pageNumberLine(words[l.from:l.to]) {
+			continue
+		}
+		keep = append(keep, l)
+		if len(keep) == edgeLines {
+			break
+		}
+	}
+	if !head {
+		slices.Reverse(keep)
+	}
+	var out []int
+	for _, l := range keep {
+		for i := l.from; i < l.to; i++ {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// pageNumberLine reports whether a line holds only a page number: one to three
+// digits, perhaps between dashes ("- 2 -", "Trang 2" is a word, and stays).
+func pageNumberLine(ws []ingest.Word) bool {
+	var t strings.Builder
+	for _, w := range ws {
+		t.WriteString(w.Text)
+	}
+	s := strings.Trim(t.String(), "-–—.· ")
+	if s == "" || len(s) > 3 {
+		return false
+	}
+	return digits(s) == s
 }
 
 func proposePage(p Page, terms []Term) []Rect {
@@ -96,12 +215,7 @@ func proposePage(p Page, terms []Term) []Rect {
 		}
 	}
 	// Numbers: runs of numeric words on one line.
-	termDigits := map[string]string{}
-	for _, t := range terms {
-		if d := digits(t.Text); len(d) >= 9 && len(d)*2 >= len(strings.ReplaceAll(t.Text, " ", "")) {
-			termDigits[d] = t.Reason
-		}
-	}
+	termDigits := numberTerms(terms)
 	runs := numberRuns(p.Words)
 	for _, run := range append(runs, wrappedRuns(p.Words, runs)...) {
 		if reason := classify(run, termDigits); reason != "" {
@@ -123,6 +237,17 @@ func proposePage(p Page, terms []Term) []Rect {
 		}
 	}
 	return mergeSame(out)
+}
+
+// numberTerms are the terms that are numbers (an ID, a phone), by their digits.
+func numberTerms(terms []Term) map[string]string {
+	out := map[string]string{}
+	for _, t := range terms {
+		if d := digits(t.Text); len(d) >= 9 && len(d)*2 >= len(strings.ReplaceAll(t.Text, " ", "")) {
+			out[d] = t.Reason
+		}
+	}
+	return out
 }
 
 // termNeedles are the folded word sequences a term is looked for as: the whole
@@ -233,30 +358,43 @@ func numberRuns(words []ingest.Word) []run {
 	return out
 }
 
-// wrappedRuns returns the numbers a line break cuts in two ("0987 246" at the end
-// of a line, "135," at the start of the next, as justified text wraps them): each
-// run that ends its line joined with the run that starts the next one. They are
-// looked at besides the runs themselves, so that joining two numbers that merely
-// follow each other never hides either.
+// wrappedRuns returns the numbers line breaks cut in pieces ("0987 246" at the
+// end of a line, "135," at the start of the next, as justified text wraps them;
+// a number set in a narrow column may take three lines): each run that ends its
+// line joined with the run that starts the next one, and that with the one after.
+// They are looked at besides the runs themselves, so that joining numbers that
+// merely follow each other never hides any of them.
 func wrappedRuns(words []ingest.Word, runs []run) []run {
 	var out []run
 	for i := 1; i < len(runs); i++ {
-		a, b := runs[i-1], runs[i]
-		last, first := a.words[len(a.words)-1], b.words[0]
-		wl, wf := words[last], words[first]
-		if first != last+1 || [3]int{wl.Block, wl.Par, wl.Line} == [3]int{wf.Block, wf.Par, wf.Line} {
-			continue
+		cur := runs[i-1]
+		for j := i; j < len(runs) && j <= i+1; j++ {
+			if !wraps(words, runs[j-1], runs[j]) {
+				break
+			}
+			b := runs[j]
+			cur = run{words: append(slices.Clone(cur.words), b.words...), digits: cur.digits + b.digits,
+				dotted: cur.dotted || b.dotted, plus: cur.plus}
+			out = append(out, cur)
 		}
-		if t := strings.TrimSpace(wl.Text); strings.HasSuffix(t, ",") || strings.HasSuffix(t, ";") {
-			continue
-		}
-		if _, label := numericPart(wf.Text); label {
-			continue
-		}
-		out = append(out, run{words: append(slices.Clone(a.words), b.words...), digits: a.digits + b.digits,
-			dotted: a.dotted || b.dotted, plus: a.plus})
 	}
 	return out
+}
+
+// wraps reports whether run b continues run a on the next line: b's first word
+// follows a's last, on another line, and neither a comma or semicolon after a nor
+// a label before b ("ĐT:") ends the number.
+func wraps(words []ingest.Word, a, b run) bool {
+	last, first := a.words[len(a.words)-1], b.words[0]
+	wl, wf := words[last], words[first]
+	if first != last+1 || [3]int{wl.Block, wl.Par, wl.Line} == [3]int{wf.Block, wf.Par, wf.Line} {
+		return false
+	}
+	if t := strings.TrimSpace(wl.Text); strings.HasSuffix(t, ",") || strings.HasSuffix(t, ";") {
+		return false
+	}
+	_, label := numericPart(wf.Text)
+	return !label
 }
 
 // numericPart returns the number in a word: the word without trailing punctuation

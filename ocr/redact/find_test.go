@@ -1,6 +1,7 @@
 package redact_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -157,5 +158,62 @@ func TestHides(t *testing.T) {
 		if got := redact.Hides(tc.r, w); got != tc.want {
 			t.Errorf("%s: Hides = %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestProposeAcrossPages: a name or number a page break cuts in two is found, a
+// rectangle on each page, past the page number the next page starts with; what
+// merely ends one page and starts the next is not joined into a number.
+func TestProposeAcrossPages(t *testing.T) {
+	denouncer := []redact.Term{{Text: "Nguyễn Thị Hường", Reason: "denouncer"}, {Text: "0987246135", Reason: "denouncer"}}
+	for _, tc := range []struct {
+		name   string
+		a, b   []string // the pages' lines
+		terms  []redact.Term
+		want   []string // page:text of each rectangle
+		reason string
+	}{
+		{"a name", []string{"Xét đơn tố cáo của", "bà Nguyễn Thị"}, []string{"- 2 -", "Hường, trú tại xã"}, denouncer,
+			[]string{"1:Nguyễn Thị", "2:Hường,"}, "denouncer"},
+		{"a party's phone", []string{"điện thoại 0987"}, []string{"2", "246 135 gửi đơn"}, denouncer,
+			[]string{"1:0987", "2:246 135"}, "denouncer"},
+		{"an ID number", []string{"CCCD số 079188"}, []string{"123456 cấp ngày 5/3/2021"}, nil,
+			[]string{"1:079188", "2:123456"}, "cccd"},
+		{"a year and an article", []string{"ban hành năm 2026"}, []string{"2", "Điều 5. Hiệu lực"}, nil, nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var pages []redact.Page
+			for n, lines := range [][]string{tc.a, tc.b} {
+				var words []ingest.Word
+				for i, l := range lines {
+					words = append(words, line(i+1, l)...)
+				}
+				pages = append(pages, redact.Page{Number: n + 1, Width: 2000, Height: 500, Words: words})
+			}
+			var got []string
+			for _, r := range redact.Propose(pages, tc.terms) {
+				got = append(got, fmt.Sprintf("%d:%s", r.Page, r.Text))
+				if r.Reason != tc.reason {
+					t.Errorf("%+v: reason %q, want %q", r, r.Reason, tc.reason)
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestProposeNumberOverThreeLines: an ID number a narrow column sets on three
+// lines is found whole.
+func TestProposeNumberOverThreeLines(t *testing.T) {
+	words := append(append(line(1, "CCCD 0791"), line(2, "8812")...), line(3, "3456 cấp")...)
+	got := redact.Propose([]redact.Page{{Number: 1, Width: 2000, Height: 500, Words: words}}, nil)
+	var covers []string
+	for _, r := range got {
+		covers = append(covers, r.Reason+":"+r.Text)
+	}
+	if want := "cccd:0791|cccd:8812|cccd:3456"; strings.Join(covers, "|") != want {
+		t.Errorf("got %q, want %q", covers, want)
 	}
 }

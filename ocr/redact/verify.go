@@ -81,9 +81,12 @@ func verify(ctx context.Context, res Result, rects []Rect, secrets []Secret) (st
 
 // checkText reports the first secret the text holds.
 func checkText(text string, secrets []Secret) error {
-	words := " " + viet.FoldWords(text) + " "
+	// A name or number a page break cuts in two is looked for whole: the pages'
+	// text joined without the stamp each page starts with and its page number.
+	joined := joinPages(text)
+	words := " " + viet.FoldWords(text) + " " + viet.FoldWords(joined) + " "
 	// A number a line break cuts in two is looked for whole as well.
-	nums := digitRuns(text) + digitRuns(strings.ReplaceAll(text, "\n", " "))
+	nums := digitRuns(text) + digitRuns(strings.ReplaceAll(text, "\n", " ")) + digitRuns(joined)
 	for _, s := range secrets {
 		d := digits(s.Text)
 		if len(d) >= 6 && len(d)*2 >= len(strings.ReplaceAll(s.Text, " ", "")) {
@@ -101,6 +104,24 @@ func checkText(text string, secrets []Secret) error {
 		}
 	}
 	return nil
+}
+
+// joinPages returns the text's lines in one line, passing over the stamp's line
+// (the first of every page) and lines holding only a page number.
+func joinPages(text string) string {
+	stamp := viet.FoldWords(Stamp)
+	var keep []string
+	for _, l := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\f' }) {
+		t := strings.TrimSpace(l)
+		if n := strings.Trim(t, "-–—.· "); n != "" && len(n) <= 3 && digits(n) == n {
+			continue
+		}
+		if t == "" || strings.Contains(viet.FoldWords(t), stamp) {
+			continue
+		}
+		keep = append(keep, t)
+	}
+	return strings.Join(keep, " ")
 }
 
 // digitRuns is the text's numbers with the spaces, dots, dashes and brackets
