@@ -128,26 +128,7 @@ func acrossPages(a, b Page, terms []Term) []Rect {
 		out = append(out, boxes(a, onA, reason)...)
 		out = append(out, boxes(b, onB, reason)...)
 	}
-	termDigits := numberTerms(terms)
-	runs := numberRuns(words)
-	for _, r := range wrappedRuns(words, runs) {
-		if reason := classify(r, termDigits); reason != "" {
-			add(r.words, reason)
-		}
-	}
-	var toks []token
-	for i, w := range words {
-		for _, f := range strings.Fields(viet.FoldWords(w.Text)) {
-			toks = append(toks, token{f, i})
-		}
-	}
-	for _, t := range terms {
-		for _, needle := range termNeedles(t.Text) {
-			for _, idx := range findSeq(toks, needle) {
-				add(idx, t.Reason)
-			}
-		}
-	}
+	findTerms(words, terms, add)
 	return out
 }
 
@@ -214,29 +195,34 @@ func proposePage(p Page, terms []Term) []Rect {
 			add([]int{i}, ReasonEmail)
 		}
 	}
-	// Numbers: runs of numeric words on one line.
+	findTerms(p.Words, terms, add)
+	return mergeSame(out)
+}
+
+// findTerms calls add with the words of every number to black out (runs of
+// numeric words on one line, and those line breaks cut: wrappedRuns) and of every
+// occurrence of a name or address term (folded word sequences, across lines).
+func findTerms(words []ingest.Word, terms []Term, add func(words []int, reason string)) {
 	termDigits := numberTerms(terms)
-	runs := numberRuns(p.Words)
-	for _, run := range append(runs, wrappedRuns(p.Words, runs)...) {
+	runs := numberRuns(words)
+	for _, run := range append(runs, wrappedRuns(words, runs)...) {
 		if reason := classify(run, termDigits); reason != "" {
 			add(run.words, reason)
 		}
 	}
-	// Names and addresses: folded word sequences, across lines.
 	var toks []token
-	for i, w := range p.Words {
+	for i, w := range words {
 		for _, f := range strings.Fields(viet.FoldWords(w.Text)) {
 			toks = append(toks, token{f, i})
 		}
 	}
 	for _, t := range terms {
 		for _, needle := range termNeedles(t.Text) {
-			for _, words := range findSeq(toks, needle) {
-				add(words, t.Reason)
+			for _, idx := range findSeq(toks, needle) {
+				add(idx, t.Reason)
 			}
 		}
 	}
-	return mergeSame(out)
 }
 
 // numberTerms are the terms that are numbers (an ID, a phone), by their digits.
