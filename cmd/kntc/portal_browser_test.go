@@ -263,7 +263,7 @@ func TestPortalEndToEnd(t *testing.T) {
 	if !bytes.HasPrefix(pdf, []byte("%PDF")) {
 		t.Fatalf("the download is not a PDF: %.40q", pdf)
 	}
-	checkPublicCopy(t, "portal-public.pdf", pdf, w, h, rects, portalIdentity.leak, "ket luan")
+	checkPublicCopy(t, "portal-public.pdf", pdf, [][2]int{{w, h}}, rects, portalIdentity.leak, "ket luan")
 	if l := portalIdentity.leak(s.stderr.String()); l != "" {
 		t.Errorf("the server's log holds %q", l)
 	}

@@ -65,12 +65,24 @@ func redactRects(list []any) []redactRect {
 	return out
 }
 
-// checkPublicCopy checks the public copy pdf of a one-page w×h scan: pdftotext
-// of it holds nothing leak finds, holds the stamp "BẢN CÔNG KHAI" and the folded
-// words want; its page is the scan under the stamp's band, and every pixel under
+// pageSizes reads the pages' sizes of a proposal (its "pages": width, height).
+func pageSizes(prop map[string]any) [][2]int {
+	var out [][2]int
+	pages, _ := prop["pages"].([]any)
+	for _, p := range pages {
+		m, _ := p.(map[string]any)
+		out = append(out, [2]int{num(m["width"]), num(m["height"])})
+	}
+	return out
+}
+
+// checkPublicCopy checks the public copy pdf of a document whose pages were
+// sizes (width × height, the pixels the rectangles are in): pdftotext of it holds
+// nothing leak finds, holds the stamp "BẢN CÔNG KHAI" and the folded words want;
+// each page is the archive's page under the stamp's band, and every pixel under
 // every rectangle is black. It returns the copy's text. name is the copy's file
 // name among the test artifacts (KNTC_TEST_ARTIFACTS).
-func checkPublicCopy(t *testing.T, name string, pdf []byte, w, h int, rects []redactRect, leak func(string) string, want string) string {
+func checkPublicCopy(t *testing.T, name string, pdf []byte, sizes [][2]int, rects []redactRect, leak func(string) string, want string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), name)
 	must(t, os.WriteFile(path, pdf, 0o644))
@@ -88,23 +100,32 @@ func checkPublicCopy(t *testing.T, name string, pdf []byte, w, h int, rects []re
 	pf, err := pagefile.Open(t.Context(), path, pagefile.Limits{})
 	must(t, err)
 	defer pf.Close()
-	pg, err := pf.Page(t.Context(), 0)
-	must(t, err)
-	band := pg.Image.Bounds().Dy() - h
-	if pg.Image.Bounds().Dx() != w || band <= 0 {
-		t.Fatalf("the public page is %v for a %d×%d scan", pg.Image.Bounds(), w, h)
+	if pf.NumPages() != len(sizes) {
+		t.Fatalf("the public copy has %d pages, the document %d", pf.NumPages(), len(sizes))
 	}
 	if len(rects) == 0 {
 		t.Fatal("no redaction to check")
 	}
-	for _, r := range rects {
-		if r.Page != 1 {
-			t.Fatalf("rectangle %v: not on the one page", r)
+	for n, size := range sizes {
+		pg, err := pf.Page(t.Context(), n)
+		must(t, err)
+		w, h := size[0], size[1]
+		band := pg.Image.Bounds().Dy() - h
+		if pg.Image.Bounds().Dx() != w || band <= 0 {
+			t.Fatalf("public page %d is %v for a %d×%d page", n+1, pg.Image.Bounds(), w, h)
 		}
-		for y := r.Y0; y < r.Y1; y++ {
-			for x := r.X0; x < r.X1; x++ {
-				if v, _, _, _ := pg.Image.At(x, y+band).RGBA(); v != 0 {
-					t.Fatalf("pixel (%d,%d) under %v is not black", x, y, r)
+		for _, r := range rects {
+			if r.Page < 1 || r.Page > len(sizes) {
+				t.Fatalf("rectangle %v: no such page", r)
+			}
+			if r.Page != n+1 {
+				continue
+			}
+			for y := r.Y0; y < r.Y1; y++ {
+				for x := r.X0; x < r.X1; x++ {
+					if v, _, _, _ := pg.Image.At(x, y+band).RGBA(); v != 0 {
+						t.Fatalf("pixel (%d,%d) under %v is not black", x, y, r)
+					}
 				}
 			}
 		}

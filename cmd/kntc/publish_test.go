@@ -192,7 +192,7 @@ func TestPublishRedactedEndToEnd(t *testing.T) {
 	if c, _ := portal("GET", "/cong-dan/van-ban/"+id, nil); c != http.StatusNotFound {
 		t.Errorf("the archive copy's id on the portal: %d", c)
 	}
-	checkPublicCopy(t, "publish-public.pdf", pdf, w, h, redactRects(rects), pubLeak, "ket luan")
+	checkPublicCopy(t, "publish-public.pdf", pdf, [][2]int{{w, h}}, redactRects(rects), pubLeak, "ket luan")
 	if _, after := s.get(t, leader.token, "/api/v1/documents/"+id+"/pdf"); !bytes.Equal(after, archiveBefore) {
 		t.Error("the archive copy changed")
 	}

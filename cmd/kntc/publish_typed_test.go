@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"kntc/internal/testenv"
+	"kntc/internal/viet"
 	"kntc/ocr/office/officetest"
 )
 
@@ -88,8 +89,14 @@ func TestPublishTypedDecisionEndToEnd(t *testing.T) {
 	_, odtArchive := s.get(t, leader.token, "/api/v1/documents/"+odtID+"/pdf")
 	// The office file's PDF/A copy, as a born-digital PDF of its own.
 	pdfID := stored("ket-luan-ban-pdf.pdf", odtArchive)
+	// The typed page followed by two scanned pages of an annex, whose page break
+	// cuts her name in two after "bà Lê Thị", the next page starting with its
+	// number: one document, typed and scanned pages mixed.
+	annex1, _ := page(t, "PHỤ LỤC\nBiên bản làm việc với người tố cáo\nNgày 03 tháng 4 năm 2026, đoàn xác minh\nlàm việc với bà Lê Thị")
+	annex2, _ := page(t, "2\nThanh Vân tại trụ sở Ủy ban nhân dân xã.\nBiên bản kết thúc lúc 10 giờ cùng ngày.")
+	mixedID := stored("ket-luan-va-phu-luc.pdf", mixedPDF(t, odtArchive, imagePDF(t, annex1, annex2)))
 
-	for _, doc := range []struct{ name, id string }{{"office", odtID}, {"pdf", pdfID}} {
+	for _, doc := range []struct{ name, id string }{{"office", odtID}, {"pdf", pdfID}, {"mixed", mixedID}} {
 		_, archive := s.get(t, leader.token, "/api/v1/documents/"+doc.id+"/pdf")
 		prop := leader.call("GET", "/api/v1/documents/"+doc.id+"/redaction", nil, http.StatusOK)
 		rects, _ := prop["rects"].([]any)
@@ -101,11 +108,35 @@ func TestPublishTypedDecisionEndToEnd(t *testing.T) {
 		if reasons["denouncer"] < 3 {
 			t.Fatalf("%s: proposal %v, want her name, CCCD and phone", doc.name, prop)
 		}
-		page := prop["pages"].([]any)[0].(map[string]any)
-		w, h := int(page["width"].(float64)), int(page["height"].(float64))
+		wantPages := map[string]int{"office": 1, "pdf": 1, "mixed": 3}[doc.name]
+		sizes := pageSizes(prop)
+		if len(sizes) != wantPages {
+			t.Fatalf("%s: proposal of %d pages, want %d", doc.name, len(sizes), wantPages)
+		}
+		if doc.name == "mixed" {
+			// Her name cut by the page break: covered on both scanned pages.
+			onPage := map[int]bool{}
+			for _, r := range redactRects(rects) {
+				onPage[r.Page] = true
+			}
+			if !onPage[1] || !onPage[2] || !onPage[3] {
+				t.Errorf("mixed: rectangles on pages %v, want 1, 2 and 3: %v", onPage, rects)
+			}
+		}
 		pub := leader.call("POST", "/api/v1/documents/"+doc.id+"/publication", map[string]any{"rects": rects}, http.StatusCreated)
 		_, pdf := s.get(t, "", "/cong-dan/van-ban/"+str(pub, "id"))
-		text := checkPublicCopy(t, "typed-"+doc.name+".pdf", pdf, w, h, redactRects(rects), typedIdentity.leak, "ket luan noi dung to cao")
+		text := checkPublicCopy(t, "typed-"+doc.name+".pdf", pdf, sizes, redactRects(rects), typedIdentity.leak, "ket luan noi dung to cao")
+		if doc.name == "mixed" {
+			folded := viet.FoldWords(text)
+			for _, want := range []string{"bien ban lam viec voi nguoi to cao", "bien ban ket thuc luc 10 gio"} {
+				if !strings.Contains(strings.Join(strings.Fields(folded), " "), want) {
+					t.Errorf("mixed: the public copy's text lacks %q:\n%s", want, text)
+				}
+			}
+			if strings.Contains(folded, "ba le thi") {
+				t.Errorf("mixed: the first half of her name is left before the page break:\n%s", text)
+			}
+		}
 		for _, want := range []string{"Yêu cầu Chủ tịch xã kiểm điểm", "công chức tư pháp xã", "gửi đơn tố cáo"} {
 			if !strings.Contains(strings.Join(strings.Fields(text), " "), want) {
 				t.Errorf("%s: the public copy's text lacks %q:\n%s", doc.name, want, text)
