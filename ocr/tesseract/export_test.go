@@ -21,3 +21,8 @@ func SetCorrect(r *Reader, f func(words []ingest.Word) []ingest.Word) {
 
 // Correct runs r's tone correction on words.
 func Correct(r *Reader, words []ingest.Word) []ingest.Word { return r.correct(words) }
+
+// RereadWeakLines runs r's second reading of the header zone's weak lines.
+func RereadWeakLines(ctx context.Context, r *Reader, g *image.Gray, dpi int, words []ingest.Word) ([]ingest.Word, error) {
+	return r.rereadWeakLines(ctx, g, dpi, words)
+}

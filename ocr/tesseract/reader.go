@@ -158,6 +158,10 @@ func (r *Reader) Recognize(ctx context.Context, page image.Image, dpi int) (inge
 			return ingest.Recognition{}, fmt.Errorf("recognize: %w", err)
 		}
 	}
+	// Weak lines of the header block, read again alone.
+	if words, err = r.rereadWeakLines(ctx, in, p.DPI, words); err != nil {
+		return ingest.Recognition{}, fmt.Errorf("recognize: %w", err)
+	}
 	// Tone and vowel marks read as their neighbours ("nhần dần" for "nhân dân",
 	// "Điêu" for "Điều"), from the sentence around them; same words, same boxes.
 	words = r.correct(ocr.DropNoiseWords(words))
