@@ -30,7 +30,9 @@ var typedIdentity = identity{words: []string{"le thi thanh van", "thanh van"}, n
 // pixels of its page image) and publishes each. pdftotext of each public copy
 // holds none of her name, CCCD or phone with or without diacritics, still holds
 // the rest of the conclusion, the pixels under every rectangle are black, and
-// the archive copies are byte for byte what they were.
+// the archive copies are byte for byte what they were. Before publishing, the
+// viewer boxes a query's hits on each typed page, from the words the pipeline
+// kept when it stored it, the words publication then reads.
 func TestPublishTypedDecisionEndToEnd(t *testing.T) {
 	needPoppler(t)
 	if _, err := exec.LookPath("soffice"); err != nil {
@@ -89,7 +91,12 @@ func TestPublishTypedDecisionEndToEnd(t *testing.T) {
 	// The office file's PDF/A copy, as a born-digital PDF of its own.
 	pdfID := stored("ket-luan-ban-pdf.pdf", odtArchive)
 
+	pages := staffPages(t, s, "lanh.dao", "mật-khẩu-lãnh-đạo")
 	for _, doc := range []struct{ name, id string }{{"office", odtID}, {"pdf", pdfID}} {
+		// The viewer boxes the hits of a query typed without diacritics on the
+		// typed page, where its copy's text layer has the words: the pipeline read
+		// them when it stored the document (publication has not read them yet).
+		checkTypedBoxes(t, s, pages, leader.token, doc.id, "kiem diem rut kinh nghiem", 5)
 		_, archive := s.get(t, leader.token, "/api/v1/documents/"+doc.id+"/pdf")
 		prop := leader.call("GET", "/api/v1/documents/"+doc.id+"/redaction", nil, http.StatusOK)
 		rects, _ := prop["rects"].([]any)
