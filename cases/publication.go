@@ -239,29 +239,12 @@ func (s *Service) prepare(ctx context.Context, a Actor, docID string) (publishin
 	return pb, nil
 }
 
-// pageWordsJSON is a page's words as the object store keeps them: ingest's page
-// JSON (its OCR words), and the words read from a typed page's text layer.
-type pageWordsJSON struct {
-	Width  int           `json:"width"`
-	Height int           `json:"height"`
-	DPI    int           `json:"dpi"`
-	Words  []ingest.Word `json:"words"`
-}
-
-// textWordsVersion names how the words of typed pages are read (redact.TextPages);
-// a better reading gets a new version and is cached beside the old one.
-const textWordsVersion = "text-words-v2"
-
-// textWordsKey is where the words read from page n's text layer are cached: beside
-// the archive copy they come from, under its content address and pipeline.
-func textWordsKey(d ingest.Document, n int) string {
-	return fmt.Sprintf("derived/%s/%s/%s/%s/page-%04d.json", d.SHA256[:2], d.SHA256, d.Pipeline, textWordsVersion, n)
-}
-
-// redactPages reads the document's pages with their words: a scanned page's OCR
-// words, and for a page that carried its own text (a born-digital PDF, an office
-// file), which OCR never read, the words of the archive copy's text layer in the
-// pixels of its page image (redact.TextPages), read once and cached.
+// redactPages reads the document's pages with their words (ingest.BoxesKey): a
+// scanned page's OCR words, and for a page that carried its own text (a
+// born-digital PDF, an office file), which OCR never read, the words of the
+// archive copy's text layer in the pixels of its page image (redact.TextPages),
+// which the pipeline read when it stored the document, or, for one stored before
+// it did, read here once and kept where the pipeline keeps them.
 func (s *Service) redactPages(ctx context.Context, d ingest.Document) ([]redact.Page, error) {
 	pages, err := s.Docs.Pages(ctx, d.ID)
 	if err != nil {
@@ -270,10 +253,8 @@ func (s *Service) redactPages(ctx context.Context, d ingest.Document) ([]redact.
 	out := make([]redact.Page, len(pages))
 	var typed []int // indexes into pages of the typed pages not cached yet
 	for i, pg := range pages {
-		key := pg.WordsKey
-		if pg.Source == "text" {
-			key = textWordsKey(d, pg.Number)
-		} else if key == "" {
+		key := ingest.BoxesKey(d, pg)
+		if key == "" {
 			return nil, errs.Errorf(errs.Conflict, "trang %d không có hộp chữ nhận dạng (OCR) (page %d has no OCR word boxes)", pg.Number, pg.Number)
 		}
 		pw, err := s.pageWords(ctx, key)
@@ -308,11 +289,11 @@ func (s *Service) redactPages(ctx context.Context, d ingest.Document) ([]redact.
 		}
 		for k, i := range typed {
 			p := read[k]
-			body, err := json.Marshal(pageWordsJSON{Width: p.Width, Height: p.Height, DPI: p.DPI, Words: p.Words})
+			body, err := json.Marshal(ingest.PageWords{Width: p.Width, Height: p.Height, DPI: p.DPI, Words: p.Words})
 			if err != nil {
 				return nil, err
 			}
-			if _, err := s.Blobs.Put(ctx, textWordsKey(d, p.Number), bytes.NewReader(body), int64(len(body)), ""); err != nil {
+			if _, err := s.Blobs.Put(ctx, ingest.TextWordsKey(d.SHA256, d.Pipeline, p.Number), bytes.NewReader(body), int64(len(body)), ""); err != nil {
 				return nil, fmt.Errorf("cache the words of page %d of %s: %w", p.Number, d.ID, err)
 			}
 			out[i] = p
@@ -330,8 +311,8 @@ func (s *Service) redactPages(ctx context.Context, d ingest.Document) ([]redact.
 }
 
 // pageWords reads a page's words object.
-func (s *Service) pageWords(ctx context.Context, key string) (pageWordsJSON, error) {
-	var pw pageWordsJSON
+func (s *Service) pageWords(ctx context.Context, key string) (ingest.PageWords, error) {
+	var pw ingest.PageWords
 	rc, err := s.Blobs.Get(ctx, key, 0, -1)
 	if err != nil {
 		return pw, err

@@ -65,6 +65,13 @@ type Processor struct {
 	// page stage, on the raster decoded for OCR, into a spool file the archive
 	// step takes (pageImagePath); a page without one is decoded again there.
 	EncodeArchive ArchiveEncoder
+	// OpenTextLayer, when set, reads the words of every page that carried its own
+	// text (Source "text": a born-digital PDF, an office file), which OCR never
+	// read, from the archive copy once it is stored, and keeps them under
+	// TextWordsKey, so that the viewer marks search hits on a typed page as on a
+	// scan and publication finds them ready. A document without typed pages never
+	// opens it.
+	OpenTextLayer TextLayerOpener
 
 	// Memory, when set, bounds the memory of the pages being decoded and worked on
 	// at once, across all documents, by each page's size known before decoding
@@ -105,6 +112,53 @@ func ArchiveKey(sha, v string) string {
 func PageKey(sha, v string, n int) string {
 	return fmt.Sprintf("derived/%s/%s/%s/page-%04d.json", sha[:2], sha, v, n)
 }
+
+// TextWordsVersion names how the words of a typed page are read from the archive
+// copy's text layer (redaction's reading: each box shrunk to the ink under it); a
+// better reading gets a new version, stored beside the old one.
+const TextWordsVersion = "text-words-v2"
+
+// TextWordsKey is where the words of page n of the archive copy made by pipeline
+// version v are stored (PageWords JSON) for a page that carried its own text,
+// which OCR never read: beside the archive copy they come from, under its
+// content address.
+func TextWordsKey(sha, v string, n int) string {
+	return fmt.Sprintf("derived/%s/%s/%s/%s/page-%04d.json", sha[:2], sha, v, TextWordsVersion, n)
+}
+
+// BoxesKey is where the words of page pg of d are kept with their boxes in the
+// pixels of the page image its archive copy gives: a scanned page's OCR result
+// (pg.WordsKey), or the words of a typed page's text layer (TextWordsKey), made
+// when the document was stored or, for one stored before, when it was first
+// published. The viewer and publication look a page's words up here alike.
+func BoxesKey(d Document, pg Page) string {
+	if pg.Source == "text" {
+		return TextWordsKey(d.SHA256, d.Pipeline, pg.Number)
+	}
+	return pg.WordsKey
+}
+
+// PageWords is a page's words with their boxes as the object store keeps them
+// under BoxesKey: the fields of the page JSON (pageResult) the words need, and
+// the whole of a typed page's words object.
+type PageWords struct {
+	Width  int    `json:"width"` // pixels of the page image the boxes are in
+	Height int    `json:"height"`
+	DPI    int    `json:"dpi"`
+	Words  []Word `json:"words"`
+}
+
+// TextLayer is an archive copy opened to read the words of its typed pages.
+type TextLayer interface {
+	// Words reads page n's (1-based) words from its text layer, in the pixels of
+	// the page image the copy gives for it. Only one page's pixels are held per
+	// call. Not safe for concurrent use.
+	Words(ctx context.Context, n int) (PageWords, error)
+	Close() error
+}
+
+// TextLayerOpener opens the archive copy (a PDF) at path as a TextLayer.
+type TextLayerOpener func(ctx context.Context, path string) (TextLayer, error)
 
 // pageResult is the JSON kept per page in the object store.
 type pageResult struct {
@@ -298,6 +352,9 @@ func (p *Processor) run(ctx context.Context, d *Document) error {
 		}
 	}
 	if err := p.storeArchive(ctx, d, f, results); err != nil {
+		return err
+	}
+	if err := p.storeTypedWords(ctx, d, f, results); err != nil {
 		return err
 	}
 	d.Pages = n
@@ -695,6 +752,102 @@ func (p *Processor) wordsFor(ctx context.Context, pg PageImage) (Recognition, er
 	pctx, cancel := context.WithTimeout(ctx, p.PageTimeout)
 	defer cancel()
 	return p.OCR.Recognize(pctx, pg.Image, pg.DPI)
+}
+
+// storeTypedWords reads the words of the pages that carried their own text from
+// the archive copy as stored (OpenTextLayer), in the pixels of the page images
+// the viewer and publication make from that same copy, and stores each page's
+// under TextWordsKey. Only typed pages pay: a scanned page has its OCR words. A
+// page is read within the memory budget and on a page slot, as a page to
+// recognise is. A page whose words cannot be read is logged and left without:
+// the document is stored all the same, the viewer marks no hits on that page,
+// and publication reads them itself (and refuses what it cannot check).
+func (p *Processor) storeTypedWords(ctx context.Context, d *Document, f PageFile, results []pageResult) error {
+	if p.OpenTextLayer == nil {
+		return nil
+	}
+	var todo []int // 0-based pages still to read (an earlier attempt may have read some)
+	for i, r := range results {
+		if r.Source != "text" {
+			continue
+		}
+		if _, err := p.Blobs.Stat(ctx, TextWordsKey(d.SHA256, p.Pipeline, i+1)); err == nil {
+			continue
+		}
+		todo = append(todo, i)
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	path := p.Spool.Path(d.ID) + ".words.pdf"
+	if err := p.fetch(ctx, ArchiveKey(d.SHA256, p.Pipeline), path); err != nil {
+		return fmt.Errorf("archive copy of %s for its typed pages' words: %w", d.ID, err)
+	}
+	defer os.Remove(path)
+	tl, err := p.OpenTextLayer(ctx, path)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		p.Logger.Warn("typed pages' words not read: no search hits marked on them", "document_id", d.ID, "error", err)
+		return nil
+	}
+	defer tl.Close()
+	for _, i := range todo {
+		pw, err := p.typedPageWords(ctx, tl, f, i)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil {
+			p.Logger.Warn("typed page's words not read: no search hits marked on it", "document_id", d.ID, "page", i+1, "error", err)
+			continue
+		}
+		body := mustJSON(pw)
+		if _, err := p.Blobs.Put(ctx, TextWordsKey(d.SHA256, p.Pipeline, i+1), bytes.NewReader(body), int64(len(body)), ""); err != nil {
+			return fmt.Errorf("store the words of page %d of %s: %w", i+1, d.ID, err)
+		}
+	}
+	return nil
+}
+
+// typedPageWords reads page i's (0-based) words from tl, within the memory budget
+// of page i of f (the same page, drawn at the same resolution) and on a page slot.
+func (p *Processor) typedPageWords(ctx context.Context, tl TextLayer, f PageFile, i int) (PageWords, error) {
+	release, err := p.holdPage(ctx, f, i)
+	if err != nil {
+		return PageWords{}, err
+	}
+	defer release()
+	select {
+	case p.sem <- struct{}{}:
+	case <-ctx.Done():
+		return PageWords{}, ctx.Err()
+	}
+	defer func() { <-p.sem }()
+	pctx, cancel := context.WithTimeout(ctx, p.PageTimeout)
+	defer cancel()
+	return tl.Words(pctx, i+1)
+}
+
+// fetch copies the object at key into the file at path.
+func (p *Processor) fetch(ctx context.Context, key, path string) error {
+	rc, err := p.Blobs.Get(ctx, key, 0, -1)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, rc)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+	}
+	return err
 }
 
 // putFile stores the file at path under key.

@@ -298,3 +298,56 @@ func TestPagesPublish(t *testing.T) {
 		t.Errorf("a form without its token: %d", code)
 	}
 }
+
+// TestRedactionProposalTypedPageStoredWords: a typed decision (its page carried
+// its own text, OCR never read it) is proposed for redaction from the words the
+// pipeline kept of its copy's text layer when it stored it (ingest.TextWordsKey,
+// the place the viewer reads them from too): its copy is not read again — here
+// it could not be, it is no PDF — and the party's name and phone are proposed
+// where those words are.
+func TestRedactionProposalTypedPageStoredWords(t *testing.T) {
+	e := newEnv(t)
+	c, _, err := e.svc.CreateCase(e.ctx, e.actor(uLeaderP), cases.NewCase{Kind: cases.KindComplaint, Source: cases.SourceInPerson,
+		ReceivedOn: date("2026-03-02"), Subject: "Khiếu nại về bồi thường", UnitID: e.units["A"].ID,
+		Parties: []cases.Party{{Role: cases.RolePetitioner, Person: cases.Person{Name: "Phạm Văn Công Khai", Phone: "0912345678"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := e.document(docSpec{unit: "A", caseCode: c.Code, kind: ingest.KindQuyetDinhGiaiQuyetKhieuNai, number: "21/QĐ-UBND", date: "2026-03-09",
+		pages: []string{pubLine}, finish: true})
+	words, _ := json.Marshal(ingest.PageWords{Width: 1200, Height: 400, DPI: 100, Words: pubWords(pubLine)})
+	if _, err := e.blobs.Put(e.ctx, ingest.TextWordsKey(d.SHA256, d.Pipeline, 1), bytes.NewReader(words), int64(len(words)), ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.SavePage(e.ctx, &ingest.Page{DocumentID: d.ID, Number: 1, Text: pubLine, Confidence: -1,
+		WordsKey: ingest.PageKey(d.SHA256, d.Pipeline, 1), Width: 1240, Height: 1754, DPI: 150, Source: "text"}); err != nil {
+		t.Fatal(err)
+	}
+	code, body := e.do(uLeaderP, call{method: "GET", path: "/api/v1/documents/" + d.ID + "/redaction"})
+	if code != http.StatusOK {
+		t.Fatalf("proposal: %d %s", code, body)
+	}
+	var prop struct {
+		Pages []struct{ Width, Height int } `json:"pages"`
+		Rects []struct {
+			Reason         string
+			X0, Y0, X1, Y1 int
+		} `json:"rects"`
+	}
+	if err := json.Unmarshal(body, &prop); err != nil {
+		t.Fatal(err)
+	}
+	if len(prop.Pages) != 1 || prop.Pages[0].Width != 1200 || prop.Pages[0].Height != 400 || len(prop.Rects) != 2 {
+		t.Fatalf("proposal %s: want the page of the stored words (1200×400) and the name and phone", body)
+	}
+	// The name is words 2–5 of the line (from x 120), the phone words 8–10 (from x 720).
+	for _, x0 := range []int{120, 720} {
+		found := false
+		for _, r := range prop.Rects {
+			found = found || (r.Reason == "party" && r.X0 <= x0 && r.X0 > x0-100 && r.X1 >= x0+90 && r.Y0 <= 100 && r.Y1 >= 130)
+		}
+		if !found {
+			t.Errorf("no party's rectangle from x %d over y 100–130: %+v", x0, prop.Rects)
+		}
+	}
+}

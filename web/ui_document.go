@@ -31,7 +31,8 @@ import (
 
 // The document viewer: page images made from the stored PDF/A copy (each made
 // once and kept in the object store under a derived key), the recognised text
-// beside them, the search terms marked on the images from the OCR word boxes, the
+// beside them, the search terms marked on the images from the word boxes (a
+// scan's OCR words, a typed page's text-layer words: ingest.BoxesKey), the
 // header fields with a correction form, downloads with the browser's session,
 // and the link, unlink and confidential forms for those who file documents.
 
@@ -55,13 +56,6 @@ var renderSlots = make(chan struct{}, 1)
 // viewImageKey is where the viewer's image of page n ("preview" or "thumb") is cached.
 func viewImageKey(d ingest.Document, n int, size string) string {
 	return fmt.Sprintf("derived/%s/%s/%s/view/page-%04d-%s.png", d.SHA256[:2], d.SHA256, d.Pipeline, n, size)
-}
-
-// pageWords is what the viewer reads of a page's OCR result (ingest's page JSON).
-type pageWords struct {
-	Width  int           `json:"width"`
-	Height int           `json:"height"`
-	Words  []ingest.Word `json:"words"`
 }
 
 // hlBox is a matched word's box on the page image, in the page's pixels (the SVG
@@ -162,15 +156,23 @@ func (p *pages) loadDocView(r *http.Request) (*docView, error) {
 		vp := docViewPage{N: pg.Number, Preview: base + strconv.Itoa(pg.Number) + "/preview.png",
 			Thumb: base + strconv.Itoa(pg.Number) + "/thumb.png", Width: pg.Width, Height: pg.Height}
 		vp.Text, vp.Marks = markText(pg.Text, terms)
-		if len(terms) > 0 && pg.WordsKey != "" {
-			if pw, err := p.loadWords(ctx, pg.WordsKey); err == nil {
+		if key := ingest.BoxesKey(d, pg); len(terms) > 0 && key != "" {
+			pw, err := p.loadWords(ctx, key)
+			switch {
+			case err == nil:
+				// The boxes are in the pixels of the archive copy's page image, which
+				// the preview is drawn from: the overlay takes the words' size.
 				vp.Width, vp.Height = pw.Width, pw.Height
 				for _, wd := range pw.Words {
 					if matches(wd.Text, terms) && wd.X1 > wd.X0 && wd.Y1 > wd.Y0 {
 						vp.Boxes = append(vp.Boxes, hlBox{X: wd.X0, Y: wd.Y0, W: wd.X1 - wd.X0, H: wd.Y1 - wd.Y0})
 					}
 				}
-			} else {
+			case pg.Source == "text" && errors.Is(err, errs.ErrNotFound):
+				// A typed page of a document stored before the pipeline kept its
+				// words, and never published (publication keeps them where the
+				// pipeline does): the hits are marked in the text only.
+			default:
 				p.logger.WarnContext(ctx, "viewer: word boxes", "document_id", d.ID, "page", pg.Number, "error", err)
 			}
 		}
@@ -179,9 +181,10 @@ func (p *pages) loadDocView(r *http.Request) (*docView, error) {
 	return dv, nil
 }
 
-// loadWords reads a page's OCR result from the object store (at most 32 MiB).
-func (p *pages) loadWords(ctx context.Context, key string) (pageWords, error) {
-	var pw pageWords
+// loadWords reads a page's words with their boxes from the object store (at most
+// 32 MiB): a scanned page's OCR result, a typed page's text-layer words.
+func (p *pages) loadWords(ctx context.Context, key string) (ingest.PageWords, error) {
+	var pw ingest.PageWords
 	rc, err := p.deps.Blobs.Get(ctx, key, 0, -1)
 	if err != nil {
 		return pw, err

@@ -123,6 +123,72 @@ func TestPagesDocumentViewer(t *testing.T) {
 	}
 }
 
+// typedViewerDocument is viewerDocument as a typed page (a born-digital PDF, an
+// office file) leaves it: the page's own result holds its text and no words, in
+// the size the file's page had; with words, the pipeline kept the words of the
+// archive copy's text layer under ingest.TextWordsKey, in the pixels of the
+// copy's page image (600×800); without, the document was stored before it did.
+func typedViewerDocument(e *env, caseCode string, words bool) ingest.Document {
+	e.t.Helper()
+	d := viewerDocument(e, caseCode)
+	put := func(key string, v any) {
+		body, err := json.Marshal(v)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if _, err := e.blobs.Put(e.ctx, key, bytes.NewReader(body), int64(len(body)), ""); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	key := ingest.PageKey(d.SHA256, d.Pipeline, 1)
+	put(key, map[string]any{"page": 1, "width": 1240, "height": 1654, "dpi": 150, "source": "text", "confidence": -1, "text": viewerText, "words": nil})
+	pg := ingest.Page{DocumentID: d.ID, Number: 1, Text: viewerText, Confidence: -1, WordsKey: key, Width: 1240, Height: 1654, DPI: 150, Source: "text"}
+	if err := e.db.SavePage(e.ctx, &pg); err != nil {
+		e.t.Fatal(err)
+	}
+	if words {
+		put(ingest.TextWordsKey(d.SHA256, d.Pipeline, 1), ingest.PageWords{Width: 600, Height: 800, DPI: 72, Words: viewerWords})
+	}
+	return d
+}
+
+// TestPagesDocumentViewerTypedPage: a typed page, which OCR never read, has its
+// search hits boxed on its image from the words of the archive copy's text layer
+// (ingest.BoxesKey), in that copy's pixels, as a scan's are from its OCR words;
+// one stored before the pipeline kept those words shows its hits in the text
+// only, without a warning in the log.
+func TestPagesDocumentViewerTypedPage(t *testing.T) {
+	e := newEnv(t)
+	codes := pageWorld(e)
+	typed := typedViewerDocument(e, codes["complaint"], true)
+	older := typedViewerDocument(e, codes["complaint"], false)
+	c := newPageClientAs(t, e.pageServer(), uHandler)
+	q := "?q=" + url.QueryEscape("kinh gui huyen")
+
+	code, body, _ := c.get("/documents/" + typed.ID + q)
+	if code != 200 {
+		t.Fatalf("viewer of the typed page: %d\n%s", code, body)
+	}
+	if n := strings.Count(body, `<rect class="hl"`); n != 3 {
+		t.Errorf("%d boxes on the typed page for kinh gui huyen, want 3 (Kính, gửi:, huyện)\n%s", n, body)
+	}
+	if !strings.Contains(body, `<rect class="hl" x="250" y="100" width="80" height="25"/>`) || !strings.Contains(body, `viewBox="0 0 600 800"`) {
+		t.Errorf("the box of huyện is not where the text layer has it, in the copy's pixels:\n%s", body)
+	}
+	if n := strings.Count(body, "<mark>"); n != 3 {
+		t.Errorf("%d marks in the text, want 3", n)
+	}
+
+	code, body, _ = c.get("/documents/" + older.ID + q)
+	if code != 200 || strings.Count(body, "<mark>") != 3 || strings.Contains(body, `class="hl"`) {
+		t.Errorf("viewer of a typed page stored before: %d, %d marks, boxes %t; want 200, 3 marks in the text, no boxes\n%s",
+			code, strings.Count(body, "<mark>"), strings.Contains(body, `class="hl"`), body)
+	}
+	if logs := e.logs.String(); strings.Contains(logs, "viewer: word boxes") {
+		t.Errorf("the viewer warned of a typed page without words:\n%s", logs)
+	}
+}
+
 // TestPagesDocumentImagesCached: a page's thumbnail and preview are drawn from
 // the PDF/A copy once and kept in the object store; asked again they come from
 // there (the render count does not move, and they are served even with the copy

@@ -30,6 +30,7 @@ import (
 	"kntc/ocr/pages"
 	"kntc/ocr/pdfa"
 	"kntc/ocr/pdfa/ghostscript"
+	"kntc/ocr/redact"
 	"kntc/ocr/tesseract"
 	"kntc/search"
 )
@@ -108,7 +109,7 @@ func newPipeline(ctx context.Context, cfg *Config, st *stores, logger *slog.Logg
 			Docs: st.db, Blobs: st.blobs, OCR: reader, Rotate: ocr.Rotate,
 			Open:    openPages(lim, conv, logger),
 			Archive: archiver, ConvertPDF: convertPDF, ReadPageHeader: readHeader, Quarantine: &ingest.Quarantine{Dir: cfg.quarantineDir()},
-			EncodeArchive: encodeArchivePage, Cover: detectCover, CopyPDFPages: copyPDFPages(lim),
+			EncodeArchive: encodeArchivePage, Cover: detectCover, CopyPDFPages: copyPDFPages(lim), OpenTextLayer: openTextLayer,
 			Logger: logger, Slots: slots, PageTimeout: cfg.PageTimeout, MaxPages: cfg.MaxPages, MaxInterrupted: cfg.MaxInterrupted, Pipeline: pipelineVersion,
 			Memory: ingest.NewMemoryGate(cfg.DecodeMemory),
 		}
@@ -333,6 +334,27 @@ func copyPDFPages(lim pages.Limits) ingest.PDFCopier {
 func readHeader(text string, words []ingest.Word) (ingest.Metadata, ingest.Kind) {
 	h := ocr.ParsePageHeader(text, words)
 	return ingest.Metadata{Number: h.Number, Date: h.Date, Issuer: h.Issuer, Type: h.Type, Subject: h.Subject}, h.Kind
+}
+
+// openTextLayer opens an archive copy to read its typed pages' words as
+// publication reads them to redact (redact.TextFile: each box shrunk to its ink),
+// so that what the pipeline keeps is what publication would have read itself.
+func openTextLayer(ctx context.Context, path string) (ingest.TextLayer, error) {
+	tf, err := redact.OpenText(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return textLayer{tf}, nil
+}
+
+type textLayer struct{ *redact.TextFile }
+
+func (t textLayer) Words(ctx context.Context, n int) (ingest.PageWords, error) {
+	p, err := t.Page(ctx, n)
+	if err != nil {
+		return ingest.PageWords{}, err
+	}
+	return ingest.PageWords{Width: p.Width, Height: p.Height, DPI: p.DPI, Words: p.Words}, nil
 }
 
 // convertPDF makes the archive copy of a born-digital PDF: the file itself when it

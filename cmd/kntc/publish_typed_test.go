@@ -31,7 +31,9 @@ var typedIdentity = identity{words: []string{"le thi thanh van", "thanh van"}, n
 // pixels of its page image) and publishes each. pdftotext of each public copy
 // holds none of her name, CCCD or phone with or without diacritics, still holds
 // the rest of the conclusion, the pixels under every rectangle are black, and
-// the archive copies are byte for byte what they were.
+// the archive copies are byte for byte what they were. Before publishing, the
+// viewer boxes a query's hits on each typed page, from the words the pipeline
+// kept when it stored it, the words publication then reads.
 func TestPublishTypedDecisionEndToEnd(t *testing.T) {
 	needPoppler(t)
 	if _, err := exec.LookPath("soffice"); err != nil {
@@ -96,7 +98,12 @@ func TestPublishTypedDecisionEndToEnd(t *testing.T) {
 	annex2, _ := page(t, "2\nThanh Vân tại trụ sở Ủy ban nhân dân xã.\nBiên bản kết thúc lúc 10 giờ cùng ngày.")
 	mixedID := stored("ket-luan-va-phu-luc.pdf", mixedPDF(t, odtArchive, imagePDF(t, annex1, annex2)))
 
+	pages := staffPages(t, s, "lanh.dao", "mật-khẩu-lãnh-đạo")
 	for _, doc := range []struct{ name, id string }{{"office", odtID}, {"pdf", pdfID}, {"mixed", mixedID}} {
+		// The viewer boxes the hits of a query typed without diacritics on the
+		// typed page, where its copy's text layer has the words: the pipeline read
+		// them when it stored the document (publication has not read them yet).
+		checkTypedBoxes(t, s, pages, leader.token, doc.id, "kiem diem rut kinh nghiem", 5)
 		_, archive := s.get(t, leader.token, "/api/v1/documents/"+doc.id+"/pdf")
 		prop := leader.call("GET", "/api/v1/documents/"+doc.id+"/redaction", nil, http.StatusOK)
 		rects, _ := prop["rects"].([]any)
