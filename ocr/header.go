@@ -387,11 +387,7 @@ func splitNumber(rest string) (number, after string) {
 
 // symbolSegment repairs one dash-separated part of a symbol ("QD", "UBND", "TTg").
 func symbolSegment(seg string) string {
-	seg = viet.ReplaceEth(seg)
-	// Tesseract reads the Đ of a code twice now and then ("QĐÐ"); no code has ĐĐ.
-	for strings.Contains(seg, "ĐĐ") {
-		seg = strings.ReplaceAll(seg, "ĐĐ", "Đ")
-	}
+	seg = viet.SingleD(seg) // Tesseract reads the Đ of a code twice now and then ("QĐÐ")
 	if c, ok := symbolCodes[strings.ToUpper(viet.Fold(seg))]; ok {
 		return c
 	}

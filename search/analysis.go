@@ -111,7 +111,7 @@ func forms(raw string) (exact, folded string) {
 		return f[0], f[1]
 	}
 	exact = viet.CanonicalTones(strings.ToLower(viet.NFC(raw)))
-	exact = viet.ReplaceEth(exact)
+	exact = viet.SingleD(exact)
 	folded = viet.Fold(exact)
 	formCache.Lock()
 	if len(formCache.m) >= formCacheMax {

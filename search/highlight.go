@@ -46,7 +46,7 @@ func newMatcher(cs []Clause, fuzzy bool) matcher {
 			mc.words = append(mc.words, queryWord(raw))
 		}
 		if c.Kind == ClausePrefix {
-			mc.typed = viet.ReplaceEth(strings.ToLower(c.Words[0]))
+			mc.typed = viet.SingleD(strings.ToLower(c.Words[0]))
 		}
 		m.clauses = append(m.clauses, mc)
 	}

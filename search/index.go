@@ -37,8 +37,9 @@ import (
 // and sort values), confidential documents indexed by metadata only. 3: the issuer
 // facet holds IssuerName (one name per issuing body however it was written). 4:
 // the facets counted from one doc-values field (fieldFacets); the facet fields
-// are indexed for filters only.
-const schemaVersion = "4"
+// are indexed for filters only. 5: a doubled Đ made one (viet.SingleD: OCR's
+// "QĐÐ-UBND" found by the number "QĐ-UBND").
+const schemaVersion = "5"
 
 // ErrSchema is returned by Open for an index built with another schema version.
 var ErrSchema = errors.New("search index was built with another schema version; rebuild it with kntc reindex")

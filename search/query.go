@@ -422,7 +422,7 @@ func prefixQueries(raw string) (a, b bquery.Query) {
 		return b, b
 	}
 	a = prefixQuery(fieldText, w.exact, 1)
-	if typed := viet.ReplaceEth(strings.ToLower(viet.NFC(raw))); typed != w.exact {
+	if typed := viet.SingleD(strings.ToLower(viet.NFC(raw))); typed != w.exact {
 		a = anyOf(a, prefixQuery(fieldText, typed, 1))
 	}
 	return a, b

@@ -309,3 +309,23 @@ func TestStoredTextUnchanged(t *testing.T) {
 		t.Errorf("snippet %q, want %q", got, want)
 	}
 }
+
+// TestNumberWithDoubledD: a page whose OCR read the Đ of the document's number
+// twice ("QĐÐ-UBND", the second an eth) is found by the number as written, with
+// or without diacritics, and by the code alone; a page with another number is
+// not.
+func TestNumberWithDoubledD(t *testing.T) {
+	ix := mustOpenMem(t)
+	mustPut(t, ix,
+		entry("d-ocr", "HT", "", "quyet_dinh_thu_ly", "", "2015-06-01", "Số: 355/2015/QĐÐ-UBND\nQuyết định thụ lý giải quyết khiếu nại"),
+		entry("d-other", "HT", "", "quyet_dinh_thu_ly", "", "2015-06-02", "Số: 356/2015/QĐ-UBND\nQuyết định thụ lý giải quyết khiếu nại"))
+	for _, q := range []string{"355/2015/QĐ-UBND", "355/2015/QD-UBND", "355/2015/qđ-ubnd", `"355/2015/QĐ-UBND"`} {
+		res := mustSearch(t, ix, search.Query{Text: q, AllUnits: true})
+		if res.Total != 1 || len(res.Hits) != 1 || res.Hits[0].DocumentID != "d-ocr" {
+			t.Errorf("%s: %d hits %+v, want d-ocr alone", q, res.Total, res.Hits)
+		}
+	}
+	if res := mustSearch(t, ix, search.Query{Text: "QĐ-UBND", AllUnits: true}); res.Total != 2 {
+		t.Errorf("QĐ-UBND: %d hits, want both pages", res.Total)
+	}
+}

@@ -79,6 +79,23 @@ func TestSyllablesAndTones(t *testing.T) {
 	}
 }
 
+// TestSingleD: the eth becomes Đ, and a doubled Đ (OCR's "QĐÐ") one letter;
+// words with one Đ are left as they are.
+func TestSingleD(t *testing.T) {
+	for in, want := range map[string]string{
+		"355/2015/QĐÐ-UBND": "355/2015/QĐ-UBND",
+		"QĐĐ-UBND đđã":      "QĐ-UBND đã",
+		"ĐÐđ":               "Đ",
+		"Đơn đề nghị":       "Đơn đề nghị",
+		"QÐ-UBND":           "QĐ-UBND",
+		"":                  "",
+	} {
+		if got := viet.SingleD(in); got != want {
+			t.Errorf("SingleD(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestReplaceEth(t *testing.T) {
 	if got, want := viet.ReplaceEth("QÐ-UBND ð Đđ"), "QĐ-UBND đ Đđ"; got != want {
 		t.Errorf("ReplaceEth = %q, want %q", got, want)

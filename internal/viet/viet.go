@@ -364,6 +364,37 @@ var ethReplacer = strings.NewReplacer("Ð", "Đ", "ð", "đ")
 // in place of Đ/đ, replaced by Đ/đ.
 func ReplaceEth(s string) string { return ethReplacer.Replace(s) }
 
+// SingleD returns s with the eth replaced (ReplaceEth) and every run of Đ/đ made
+// one letter: no Vietnamese word or document code has two, and Tesseract now and
+// then reads the Đ of a code twice ("QĐÐ-UBND" for "QĐ-UBND"), which would keep a
+// search for the document's number from finding it.
+func SingleD(s string) string {
+	s = ReplaceEth(s)
+	double, prev := false, false
+	for _, r := range s {
+		d := r == 'Đ' || r == 'đ'
+		if d && prev {
+			double = true
+			break
+		}
+		prev = d
+	}
+	if !double {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	prev = false
+	for _, r := range s {
+		d := r == 'Đ' || r == 'đ'
+		if !d || !prev {
+			b.WriteRune(r)
+		}
+		prev = d
+	}
+	return b.String()
+}
+
 // FoldKey returns s folded and in lower case, with single spaces: the form in which
 // names, subjects and texts are compared.
 func FoldKey(s string) string {

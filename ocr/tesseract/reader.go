@@ -165,6 +165,10 @@ func (r *Reader) Recognize(ctx context.Context, page image.Image, dpi int) (inge
 	// Tone and vowel marks read as their neighbours ("nhần dần" for "nhân dân",
 	// "Điêu" for "Điều"), from the sentence around them; same words, same boxes.
 	words = r.correct(ocr.DropNoiseWords(words))
+	// The Đ of a code read twice ("QĐÐ-UBND"), or as an eth: one Đ.
+	for i := range words {
+		words[i].Text = viet.SingleD(words[i].Text)
+	}
 	// Back from the prepared page, turned, to the page as given, turned: the turn
 	// undone, then the straightening and the scale (clean.Page.Original), then the
 	// turn done again on the page as given (ocr.Rotate's geometry).
