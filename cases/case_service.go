@@ -78,6 +78,16 @@ func (s *Service) createCase(ctx context.Context, a Actor, in NewCase, maxPartie
 	if c.Kind == KindDenunciation && s.Sealer == nil && len(in.Parties) > 0 {
 		return Case{}, "", errors.New("no sealing key configured: the identity of a denouncer cannot be stored")
 	}
+	// Whoever opens the case typed its protected parties: their identity in the
+	// subject and summary, which every reader of the case (and its list's text
+	// search) reads, is masked as they are sealed.
+	var sealed []Person
+	for _, p := range in.Parties {
+		if secretRole(c.Kind, p.Role) {
+			sealed = append(sealed, p.Person)
+		}
+	}
+	c.Subject, c.Summary = maskIdentities(c.Subject, sealed...), maskIdentities(c.Summary, sealed...)
 	if !a.seesUnit(c.UnitID) {
 		return Case{}, "", notFound(fmt.Sprintf("unit %d", c.UnitID))
 	}

@@ -149,6 +149,11 @@ func (s *Service) CheckOnline(ctx context.Context, in *OnlinePetition) error {
 	} else if err != nil {
 		return err
 	}
+	if in.Kind == KindDenunciation {
+		// Masked before a subject is cut from it (RegisterPetition masks what
+		// is sealed): a name cut in two would not be found.
+		in.Content = maskIdentities(in.Content, in.Petitioner)
+	}
 	if strings.TrimSpace(in.Subject) == "" {
 		in.Subject = subjectOf(in.Content)
 	}

@@ -41,14 +41,13 @@ func (s *Service) PetitionDuplicate(ctx context.Context, a Actor, p Petition) (i
 	if p.DuplicateOf = FindDuplicate(p, earlier); p.DuplicateOf == 0 {
 		return 0, nil
 	}
-	stored := p.DuplicateOf
 	if p.DuplicateOf, err = s.shownDuplicate(ctx, a, p); err != nil || p.DuplicateOf == 0 {
 		return 0, err
 	}
-	if o, err := s.Store.Petition(ctx, stored); err == nil && o.Secret {
+	if o, err := s.Store.Petition(ctx, p.DuplicateOf); err == nil && o.Secret {
 		// A granted user learns that a protected denouncer writes again: recorded,
 		// as when the letter is registered.
-		if err := s.Store.Audit(ctx, a.record(ActionSecretRead, "petition:"+strconv.FormatInt(stored, 10), "duplicate check")); err != nil {
+		if err := s.Store.Audit(ctx, a.record(ActionSecretRead, "petition:"+strconv.FormatInt(p.DuplicateOf, 10), "duplicate check")); err != nil {
 			return 0, err
 		}
 	}

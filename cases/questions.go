@@ -173,6 +173,19 @@ func (s *Service) AnswerQuestion(ctx context.Context, a Actor, id int64, answer 
 	if err := probs.Err(); err != nil {
 		return Question{}, err
 	}
+	if public {
+		// The portal never shows a denouncer (Luật Tố cáo 2018, Điều 47), whoever
+		// wrote the name: the asker about themselves, or staff in the answer —
+		// as a published decision may name no protected identity of its unit.
+		named, err := s.namesProtected(ctx, a, q.UnitID, q.Text+"\n"+answer)
+		if err != nil {
+			return Question{}, err
+		}
+		if named {
+			return Question{}, errs.Errorf(errs.Conflict, "không công khai: câu hỏi hoặc câu trả lời nêu danh tính một người được bảo vệ; "+
+				"hãy trả lời mà không công khai, hoặc bỏ danh tính khỏi câu trả lời (not made public: the question or the answer names a protected person)")
+		}
+	}
 	q.Answer, q.AnsweredBy, q.AnsweredAt, q.Public = answer, a.User.ID, s.now(), public
 	q.Folded = foldQuestion(q)
 	if err := s.Store.UpdateQuestion(ctx, &q, a.record(ActionQuestionAnswer, "question:"+strconv.FormatInt(q.ID, 10),
@@ -180,6 +193,37 @@ func (s *Service) AnswerQuestion(ctx context.Context, a Actor, id int64, answer 
 		return Question{}, err
 	}
 	return q, nil
+}
+
+// namesProtected reports whether text names a protected identity of unit
+// unitID, or, for 0 (a question of no unit), of any unit in the actor's scope.
+func (s *Service) namesProtected(ctx context.Context, a Actor, unitID int64, text string) (bool, error) {
+	units := []int64{unitID}
+	if unitID == 0 {
+		units = a.UnitIDs
+		if units == nil {
+			all, err := s.Accounts.Store.Units(ctx)
+			if err != nil {
+				return false, err
+			}
+			for _, u := range all {
+				units = append(units, u.ID)
+			}
+		}
+	}
+	h := newHaystack(text)
+	for _, u := range units {
+		ids, err := s.protectedIn(ctx, u)
+		if err != nil {
+			return false, err
+		}
+		for _, id := range ids {
+			if h.names(id) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // MaxQueryWords bounds a portal search.

@@ -27,6 +27,7 @@ func (s *Service) RegisterPetition(ctx context.Context, a Actor, p Petition) (Pe
 		p.ReceivedOn = s.today()
 	}
 	p.ID, p.CaseID, p.DuplicateOf, p.CreatedBy = 0, 0, 0, a.User.ID
+	p.Secret, p.Sealed, p.Redacted = false, "", false // sealed below, from the kind
 	if err := petitionProblems(&p, s.today()); err != nil {
 		return Petition{}, err
 	}
@@ -100,6 +101,11 @@ func (s *Service) grantedOn(ctx context.Context, a Actor, caseID int64) (bool, e
 // shownDuplicate is p's DuplicateOf as the actor may see it: a link between a
 // sealed petition and another says that the other's sender is a denouncer (or
 // the reverse), so it is shown only to a user granted the sealed one's case.
+// When the first letter is one the actor may not be told of, they are told what
+// they would be told were it not there — the first of the letters they may be
+// told of — never nothing: a letter plainly repeating a complaint they can read
+// and shown as no duplicate would say that a hidden, sealed letter of the same
+// sender came first, i.e. that its sender is a denouncer.
 func (s *Service) shownDuplicate(ctx context.Context, a Actor, p Petition) (int64, error) {
 	if p.DuplicateOf == 0 {
 		return 0, nil
@@ -113,15 +119,54 @@ func (s *Service) shownDuplicate(ctx context.Context, a Actor, p Petition) (int6
 	if err != nil {
 		return 0, err
 	}
-	if !a.seesUnit(o.UnitID) {
-		return 0, nil
+	if ok, err := s.tellable(ctx, a, o); err != nil || ok {
+		return p.DuplicateOf, err
 	}
-	if o.Secret {
-		if ok, err := s.grantedOn(ctx, a, o.CaseID); err != nil || !ok {
+	earlier, _, err := s.Store.Petitions(ctx, PetitionFilter{UnitIDs: narrow(a, nil), IDKey: p.IDKey, NameKey: p.NameKey, Limit: 1000})
+	if err != nil {
+		return 0, err
+	}
+	var told []Petition
+	for _, e := range earlier {
+		if e.ID == p.ID || p.ID != 0 && e.ID > p.ID {
+			continue
+		}
+		ok, err := s.tellable(ctx, a, e)
+		if err != nil {
 			return 0, err
 		}
+		if !ok {
+			continue
+		}
+		if e.DuplicateOf != 0 {
+			// Its own first letter, as the actor would be told of it.
+			first, err := s.Store.Petition(ctx, e.DuplicateOf)
+			if err != nil {
+				return 0, err
+			}
+			ok, err := s.tellable(ctx, a, first)
+			if err != nil {
+				return 0, err
+			}
+			if !ok {
+				e.DuplicateOf = 0
+			}
+		}
+		told = append(told, e)
 	}
-	return p.DuplicateOf, nil
+	return FindDuplicate(p, told), nil
+}
+
+// tellable reports whether the actor may be told of petition o as another's
+// first letter: one of their units, and not sealed unless they are granted it.
+func (s *Service) tellable(ctx context.Context, a Actor, o Petition) (bool, error) {
+	if !a.seesUnit(o.UnitID) {
+		return false, nil
+	}
+	if o.Secret {
+		return s.grantedOn(ctx, a, o.CaseID)
+	}
+	return true, nil
 }
 
 // petitionSealed keeps confidentiality true after a sealed petition is written:
@@ -206,7 +251,13 @@ func markHandled(p *Petition, today time.Time) {
 	}
 }
 
-// sealPetitioner seals a denunciation's sender; a sealed one stays sealed.
+// sealPetitioner seals a denunciation's sender; a sealed one stays sealed. As
+// it is sealed, the sender's identity is masked out of the letter's subject and
+// content too (a letter sent online is typed by its sender, who often starts
+// with who they are): everyone reading the register reads those. Only then,
+// when whoever writes knows the sender (typed them, or reads them before the
+// letter is sealed): masking a later edit of a sealed letter would tell its
+// editor whether a name they typed is the sender's.
 func (s *Service) sealPetitioner(p *Petition) error {
 	if p.Secret || p.Kind != KindDenunciation {
 		return nil
@@ -218,6 +269,7 @@ func (s *Service) sealPetitioner(p *Petition) error {
 	if err != nil {
 		return err
 	}
+	p.Subject, p.Content = maskIdentities(p.Subject, p.Petitioner), maskIdentities(p.Content, p.Petitioner)
 	p.Secret, p.Sealed, p.Petitioner = true, sealed, Person{}
 	return nil
 }
@@ -373,6 +425,9 @@ func (s *Service) OpenCaseFromPetition(ctx context.Context, a Actor, id int64, i
 		return Case{}, "", Petition{}, err
 	}
 	in = in.orDefaults(NewCase{Kind: p.Kind, Source: p.Source, ReceivedOn: p.ReceivedOn, Subject: p.Subject, Summary: p.Content, UnitID: p.UnitID})
+	if err := sealedOpensDenunciation(p.Secret, in.Kind); err != nil {
+		return Case{}, "", Petition{}, err
+	}
 	if who.Name != "" {
 		in.Parties = append([]Party{{Role: RolePetitioner, Person: who}}, in.Parties...)
 	}
@@ -381,6 +436,14 @@ func (s *Service) OpenCaseFromPetition(ctx context.Context, a Actor, id int64, i
 		return Case{}, "", Petition{}, err
 	}
 	p.CaseID, p.Handling = c.ID, HandlingAccept
+	if c.Kind == KindDenunciation && !p.Secret {
+		// Its sender is the case's denouncer now: sealed in the register too,
+		// or the letter linked to the case would name them to every reader.
+		p.Kind = KindDenunciation
+		if err := s.sealPetitioner(&p); err != nil {
+			return Case{}, "", Petition{}, err
+		}
+	}
 	markHandled(&p, s.today())
 	if err := s.Store.UpdatePetition(ctx, &p, a.record(ActionLink, "petition:"+strconv.FormatInt(id, 10), "case:"+c.Code)); err != nil {
 		return Case{}, "", Petition{}, err
@@ -469,6 +532,9 @@ func (s *Service) RecordReception(ctx context.Context, a Actor, r Reception) (Re
 		return Reception{}, notFound(fmt.Sprintf("unit %d", r.UnitID))
 	}
 	visitors := r.Visitors
+	if r.Kind == KindDenunciation {
+		r.Content = maskIdentities(r.Content, visitors...)
+	}
 	if err := s.sealVisitors(&r); err != nil {
 		return Reception{}, err
 	}
@@ -573,6 +639,9 @@ func (s *Service) OpenCaseFromReception(ctx context.Context, a Actor, id int64, 
 		return Case{}, "", Reception{}, err
 	}
 	in = in.orDefaults(NewCase{Kind: r.Kind, Source: SourceInPerson, ReceivedOn: r.At.In(vietnam), Subject: r.Content, UnitID: r.UnitID})
+	if err := sealedOpensDenunciation(r.Secret, in.Kind); err != nil {
+		return Case{}, "", Reception{}, err
+	}
 	for _, v := range visitors {
 		in.Parties = append(in.Parties, Party{Role: RolePetitioner, Person: v})
 	}
@@ -583,10 +652,32 @@ func (s *Service) OpenCaseFromReception(ctx context.Context, a Actor, id int64, 
 		return Case{}, "", Reception{}, err
 	}
 	r.CaseID, r.Outcome = c.ID, OutcomeCaseOpened
+	if c.Kind == KindDenunciation && !r.Secret {
+		// The visitors are the case's denouncers now: sealed in the log too.
+		r.Kind, r.Content = KindDenunciation, maskIdentities(r.Content, visitors...)
+		if err := s.sealVisitors(&r); err != nil {
+			return Case{}, "", Reception{}, err
+		}
+	}
 	if err := s.Store.UpdateReception(ctx, &r, a.record(ActionLink, "reception:"+strconv.FormatInt(id, 10), "case:"+c.Code)); err != nil {
 		return Case{}, "", Reception{}, err
 	}
 	return c, pin, redactReception(r), nil
+}
+
+// sealedOpensDenunciation refuses to open a case of another kind than a
+// denunciation from a letter or a visit whose people are sealed: they become the
+// case's petitioners, sealed only in a denunciation (secretRole), so a complaint
+// opened from them (the kind given in the request, or the letter reclassified,
+// which stays sealed) would show a denouncer to every reader of the case.
+func sealedOpensDenunciation(sealed bool, k Kind) error {
+	if !sealed || k == KindDenunciation {
+		return nil
+	}
+	var probs errs.Problems
+	probs.Add("kind", "người tố cáo của đơn hoặc lượt tiếp này được giữ bí mật: chỉ mở được hồ sơ tố cáo "+
+		"(the denouncer of this letter or visit is kept secret: it opens only a denunciation case)")
+	return probs.Err()
 }
 
 // origin is a letter (Petition) or a visit (Reception): what a case is opened from.

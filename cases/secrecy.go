@@ -123,6 +123,134 @@ func (h haystack) names(id identity) bool {
 	return false
 }
 
+// maskMark replaces a protected identity in a typed text (maskIdentities).
+const maskMark = "[được giữ bí mật]"
+
+// maskIdentities returns text with every mention of people's identity replaced by
+// maskMark: a name (two words or more) or a full address as whole words, with or
+// without diacritics, across line breaks and punctuation; an ID number or phone
+// as a run of digits holding it, written with spaces, dots, dashes or +84 (as
+// haystack.names finds them). A denouncer writing "Tôi là …, CCCD số …" in the
+// content of their own letter is then not named to those who read the register
+// without a grant.
+func maskIdentities(text string, people ...Person) string {
+	if text == "" {
+		return text
+	}
+	var names [][]string
+	var numbers []string
+	for _, p := range people {
+		for _, n := range needlesOf(p) {
+			if n[0] >= '0' && n[0] <= '9' {
+				numbers = append(numbers, n)
+			} else {
+				names = append(names, strings.Fields(n))
+			}
+		}
+		if a := strings.Fields(wordsKey(p.Address)); len(a) >= minNameWords {
+			names = append(names, a)
+		}
+	}
+	if len(names) == 0 && len(numbers) == 0 {
+		return text
+	}
+	type span struct{ from, to int } // byte offsets, to excluded
+	var spans []span
+	// Words: runs of letters, digits and marks, each with its folded form.
+	type word struct {
+		span
+		key string
+	}
+	var words []word
+	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
+	start := -1
+	for i, r := range text + " " {
+		switch {
+		case isWord(r) && start < 0:
+			start = i
+		case !isWord(r) && start >= 0:
+			words = append(words, word{span{start, i}, viet.FoldKey(text[start:i])})
+			start = -1
+		}
+	}
+	for _, n := range names {
+		for i := 0; i+len(n) <= len(words); i++ {
+			match := true
+			for j := range n {
+				if words[i+j].key != n[j] {
+					match = false
+					break
+				}
+			}
+			if match {
+				spans = append(spans, span{words[i].from, words[i+len(n)-1].to})
+			}
+		}
+	}
+	// Numbers: runs of digits with the spaces, dots and dashes inside them.
+	if len(numbers) > 0 {
+		type pos struct {
+			at int
+			r  rune
+		}
+		var rs []pos
+		for i, r := range text {
+			rs = append(rs, pos{i, r})
+		}
+		digit := func(k int) bool { return k >= 0 && k < len(rs) && rs[k].r >= '0' && rs[k].r <= '9' }
+		for k := 0; k < len(rs); {
+			if !digit(k) {
+				k++
+				continue
+			}
+			from, end := k, k
+			var b strings.Builder
+		scan:
+			for ; k < len(rs); k++ {
+				switch r := rs[k].r; {
+				case r >= '0' && r <= '9':
+					b.WriteRune(r)
+					end = k
+				case (r == ' ' || r == '.' || r == '-') && digit(k-1) && digit(k+1):
+				default:
+					break scan
+				}
+			}
+			run := b.String()
+			for _, n := range numbers {
+				if strings.Contains(run, n) || len(n) > 9 && n[0] == '0' && strings.Contains(run, "84"+n[1:]) {
+					to := len(text)
+					if end+1 < len(rs) {
+						to = rs[end+1].at
+					}
+					spans = append(spans, span{rs[from].at, to})
+					break
+				}
+			}
+		}
+	}
+	if len(spans) == 0 {
+		return text
+	}
+	slices.SortFunc(spans, func(a, b span) int { return a.from - b.from })
+	var out strings.Builder
+	last := 0
+	for _, sp := range spans {
+		if sp.to <= last {
+			continue
+		}
+		if sp.from < last {
+			sp.from = last
+		} else {
+			out.WriteString(text[last:sp.from])
+			out.WriteString(maskMark)
+		}
+		last = sp.to
+	}
+	out.WriteString(text[last:])
+	return out.String()
+}
+
 // protectedIn returns every protected identity of a unit: the sealed parties of
 // its denunciations, the senders of its sealed petitions and its sealed visitors.
 func (s *Service) protectedIn(ctx context.Context, unitID int64) ([]identity, error) {

@@ -103,14 +103,23 @@ func (s *Spool) claim(ctx context.Context, id string, o Origin) (Document, error
 	if o.Filename == "" {
 		o.Filename = filepath.Base(o.Path)
 	}
+	dropped := o // the route as its sub-folders name it, before checkRoute
 	refused, err := s.checkRoute(ctx, &o)
 	if err != nil {
 		return Document{}, fmt.Errorf("claim document %s: %w", id, err)
 	}
-	if s.Vet != nil && refused == nil {
-		if err := s.Vet(ctx, &o); err != nil {
+	if s.Vet != nil {
+		vet := &o
+		if refused != nil {
+			// A refused file is judged by its name and the route it was dropped
+			// in (a denunciation's code under another unit): one carrying a
+			// protected identity goes to quarantine under its ID (Quarantine.Put).
+			vet = &dropped
+		}
+		if err := s.Vet(ctx, vet); err != nil {
 			return Document{}, fmt.Errorf("claim document %s: vet its origin: %w", id, err)
 		}
+		o.Confidential = o.Confidential || vet.Confidential
 	}
 	rec := claimRecord{ID: id, Origin: o}
 	if refused != nil {
@@ -160,7 +169,7 @@ func (s *Spool) checkRoute(ctx context.Context, o *Origin) (refused, err error) 
 func (s *Spool) refuse(ctx context.Context, id string, o Origin, sum string, size int64, reason error) (Document, error) {
 	d := Document{
 		ID: id, Status: StatusQuarantined, SHA256: sum, Size: size, Filename: o.Filename,
-		SourcePath: o.Path, UnitCode: o.UnitCode, Kind: o.Kind, Error: reason.Error(),
+		SourcePath: o.Path, UnitCode: o.UnitCode, Kind: o.Kind, Error: reason.Error(), Confidential: o.Confidential,
 	}
 	if s.Quarantine == nil {
 		return Document{}, fmt.Errorf("no quarantine for document %s: %w", id, reason)

@@ -18,7 +18,11 @@ type Quarantine struct {
 
 // Put moves the spool file src of document d into quarantine/YYYY-MM-DD/ under the
 // name it arrived with (numbered when taken) and writes the reason beside it. It
-// returns the quarantined path.
+// returns the quarantined path. A confidential document's name may name the
+// denouncer (letters are named after their sender): it goes in under its ID
+// instead, since the quarantine's names are listed on the ingestion monitor,
+// written in the audit trail and logged; the reason file beside it still gives
+// the name, for the clerk at the server's disk.
 func (q *Quarantine) Put(d Document, src string, reason error) (string, error) {
 	now := time.Now()
 	if q.Now != nil {
@@ -29,6 +33,9 @@ func (q *Quarantine) Put(d Document, src string, reason error) (string, error) {
 		return "", fmt.Errorf("quarantine %s: %w", d.ID, err)
 	}
 	name := safeName(d.Filename)
+	if d.Confidential || d.SecretCase != "" {
+		name = d.ID + plainExt(name)
+	}
 	if name == "" {
 		name = d.ID
 	}
@@ -68,6 +75,22 @@ func errorText(d Document, reason error, now time.Time) string {
 	fmt.Fprintf(&b, "This file could not be processed. Reason: see above (English in brackets).\n")
 	fmt.Fprintf(&b, "Sửa tệp (ví dụ quét lại) rồi đặt lại vào thư mục nhận. (Fix the file, e.g. scan it again, and drop it into the hot folder again.)\n")
 	return b.String()
+}
+
+// plainExt is name's extension when it is a short one of ASCII letters and
+// digits (".pdf", ".tiff"), else "": whatever follows a name's last dot is not
+// always an extension ("Đơn của ông Nguyễn V. Tâm").
+func plainExt(name string) string {
+	ext := filepath.Ext(name)
+	if len(ext) < 2 || len(ext) > 6 {
+		return ""
+	}
+	for _, r := range ext[1:] {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return ""
+		}
+	}
+	return ext
 }
 
 // safeName keeps a file name usable on disk: no directories, no control characters.

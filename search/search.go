@@ -138,7 +138,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		}
 		res, err := ix.all.SearchInContext(sctx, req)
 		if err != nil {
-			return nil, fmt.Errorf("search %q: %w", q.Text, err)
+			// Never the query: the error is logged, and what was typed may be
+			// the name of someone whose identity is secret.
+			return nil, fmt.Errorf("search: %w", err)
 		}
 		return res, nil
 	}
