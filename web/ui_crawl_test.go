@@ -123,8 +123,8 @@ func linksOf(t testing.TB, body string) []pageLink {
 // crawl follows every link and submits every form a user's pages offer, from
 // the dashboard, up to max requests, signing out last. Every answer must be a
 // page or a redirect, 403 or 404 (or a form's own refusal, 409 or 422); never a
-// 5xx. It returns the paths it answered 200.
-func crawl(t *testing.T, c *pageClient, max int) []string {
+// 5xx. Each answer's body goes to onPage. It returns the paths it answered 200.
+func crawl(t *testing.T, c *pageClient, max int, onPage func(req, body string)) []string {
 	t.Helper()
 	queue := []pageLink{{method: "GET", path: "/"}}
 	seen := map[string]bool{}
@@ -155,6 +155,7 @@ func crawl(t *testing.T, c *pageClient, max int) []string {
 			}
 			code, body, res = c.get(p)
 		}
+		onPage(l.method+" "+l.path, body)
 		switch {
 		case code >= 500:
 			t.Fatalf("%s %s %v: %d\n%s", l.method, l.path, l.form, code, body)
@@ -194,7 +195,9 @@ func crawlRoles() []string {
 }
 
 // TestPagesCrawl: for every role, every link and every form of the staff pages
-// answers a page, a redirect, 403 or 404, never an error; nobody reaches a case
+// answers a page, a redirect, 403 or 404, never an error; no page or answer
+// shows a piece of the denouncer's identity to anyone not granted it (her letter
+// is in the denunciation's file); nobody reaches a case
 // outside their scope, and an administrator sees no case. The crawler reaches
 // the forms of a clerk and of a leader, the list of retracted documents of a
 // leader and an administrator, and the administrator's purge step.
@@ -213,6 +216,11 @@ func TestPagesCrawl(t *testing.T) {
 		Visitors: []cases.Person{{Name: "Phạm Văn Hỏi"}}, GroupSize: 6, Content: "Đoàn công dân hỏi về bồi thường", Outcome: cases.OutcomeAnswered}); err != nil {
 		t.Fatal(err)
 	}
+	// The denouncer's letter, scanned into the denunciation's file: it names her
+	// in full, and the pages around it must not.
+	e.document(docSpec{unit: "A", caseCode: codes["denunciation"], kind: "don_to_cao", finish: true,
+		pages: []string{"ĐƠN TỐ CÁO\nTôi là " + denouncer.Name + ", CCCD số " + denouncer.IDNumber + ", điện thoại " + denouncer.Phone +
+			", trú tại " + denouncer.Address + ".\nTôi tố cáo cán bộ địa chính xã nhận tiền."}})
 	srv := e.pageServer()
 	forms := map[string][]string{
 		uLeader: {"/cases/new", "/petitions/new", "/visits/new", "/cases/" + codes["denunciation"] + "/extension",
@@ -227,7 +235,20 @@ func TestPagesCrawl(t *testing.T) {
 		t.Run(user, func(t *testing.T) {
 			c := newPageClient(t, srv)
 			c.login(user)
-			ok := crawl(t, c, 200)
+			// Nobody but the granted user is ever shown a piece of the
+			// denouncer's identity, on any page or in any form's answer.
+			shown := 0
+			ok := crawl(t, c, 200, func(req, body string) {
+				if leak := secretIn(body); leak != "" {
+					shown++
+					if user != uGranted {
+						t.Errorf("%s: %s shows %q of the denouncer", user, req, leak)
+					}
+				}
+			})
+			if user == uGranted && shown == 0 {
+				t.Errorf("%s, granted, was never shown the denouncer (the check sees nothing)", user)
+			}
 			for _, p := range forms[user] {
 				if !slices.ContainsFunc(ok, func(o string) bool { return strings.HasPrefix(o, p) }) {
 					t.Errorf("%s: the crawler did not reach %s (reached %v)", user, p, ok)
