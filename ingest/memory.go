@@ -126,11 +126,20 @@ func (p *Processor) pageCost(f PageFile, i int) int64 {
 		return 0
 	}
 	pixels, bytes := ps.PageSize(i)
-	work := p.WorkBytesPerPixel
-	if work <= 0 {
-		work = DefaultWorkBytesPerPixel
+	return bytes + pixels*p.workBytesPerPixel()
+}
+
+func (p *Processor) workBytesPerPixel() int64 {
+	if p.WorkBytesPerPixel <= 0 {
+		return DefaultWorkBytesPerPixel
 	}
-	return bytes + pixels*work
+	return p.WorkBytesPerPixel
+}
+
+// pixelsCost is what working on a page image of so many pixels, decoded to four
+// bytes a pixel, is reckoned to cost; 0 when the size is not known.
+func (p *Processor) pixelsCost(pixels int64) int64 {
+	return pixels * (4 + p.workBytesPerPixel())
 }
 
 // holdPage waits until page i of f fits the memory budget; with no budget it

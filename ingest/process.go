@@ -178,16 +178,21 @@ type pageResult struct {
 	CoverKind Kind   `json:"cover_kind,omitempty"`
 }
 
-// Process handles document id. It returns nil when the document is finished (stored,
-// quarantined, duplicate) and an error when it should be tried again. When final is
-// true (the last attempt) a failure quarantines the document instead.
-func (p *Processor) Process(ctx context.Context, id string, final bool) error {
+// init makes the page slots and sets the defaults, once.
+func (p *Processor) init() {
 	p.once.Do(func() {
 		p.sem = make(chan struct{}, max(p.Slots, 1))
 		if p.PageTimeout <= 0 {
 			p.PageTimeout = 5 * time.Minute
 		}
 	})
+}
+
+// Process handles document id. It returns nil when the document is finished (stored,
+// quarantined, duplicate) and an error when it should be tried again. When final is
+// true (the last attempt) a failure quarantines the document instead.
+func (p *Processor) Process(ctx context.Context, id string, final bool) error {
+	p.init()
 	d, err := p.Docs.Document(ctx, id)
 	if errors.Is(err, errs.ErrNotFound) {
 		p.Logger.Warn("job for an unknown document", "document_id", id)
@@ -766,56 +771,110 @@ func (p *Processor) storeTypedWords(ctx context.Context, d *Document, f PageFile
 	if p.OpenTextLayer == nil {
 		return nil
 	}
-	var todo []int // 0-based pages still to read (an earlier attempt may have read some)
+	var typed []typedPage
 	for i, r := range results {
-		if r.Source != "text" {
+		if r.Source == "text" {
+			typed = append(typed, typedPage{n: i + 1, cost: p.pageCost(f, i)})
+		}
+	}
+	_, err := p.readTypedWords(ctx, d.ID, d.SHA256, p.Pipeline, typed, nil, false)
+	return err
+}
+
+// typedPage is a typed page to read the words of: its number (1-based) and what
+// reading it is reckoned to cost against the memory budget.
+type typedPage struct {
+	n    int
+	cost int64
+}
+
+// typedWordsCount is what readTypedWords did with a document's typed pages.
+type typedWordsCount struct {
+	had, read, failed int // pages whose words were stored already, read and stored now, unreadable
+}
+
+// readTypedWords reads the words of the typed pages of document id (the archive
+// copy of sha made by pipeline version v) that have no words object under
+// TextWordsKey yet, and stores them there: the copy is fetched and opened only
+// when one is missing, and pages are read one at a time, each within the memory
+// budget and on a page slot. keep, when set, is asked before each page's words
+// are stored; false stops (the document was taken out meanwhile). yield waits,
+// before each page, until no other page holds a slot (a background pass gives
+// way to the documents being ingested).
+func (p *Processor) readTypedWords(ctx context.Context, id, sha, v string, pages []typedPage, keep func(context.Context) (bool, error), yield bool) (typedWordsCount, error) {
+	var c typedWordsCount
+	var todo []typedPage // an earlier attempt may have read some
+	for _, pg := range pages {
+		if _, err := p.Blobs.Stat(ctx, TextWordsKey(sha, v, pg.n)); err == nil {
+			c.had++
 			continue
 		}
-		if _, err := p.Blobs.Stat(ctx, TextWordsKey(d.SHA256, p.Pipeline, i+1)); err == nil {
-			continue
-		}
-		todo = append(todo, i)
+		todo = append(todo, pg)
 	}
 	if len(todo) == 0 {
-		return nil
+		return c, nil
 	}
-	path := p.Spool.Path(d.ID) + ".words.pdf"
-	if err := p.fetch(ctx, ArchiveKey(d.SHA256, p.Pipeline), path); err != nil {
-		return fmt.Errorf("archive copy of %s for its typed pages' words: %w", d.ID, err)
+	// A name of its own (a background pass and kntc reindex --typed-words may read
+	// one document at once), which Spool.Recover clears should the process die.
+	tmp, err := os.CreateTemp(p.Spool.Dir, id+".words-*.tmp.pdf")
+	if err != nil {
+		return c, fmt.Errorf("archive copy of %s for its typed pages' words: %w", id, err)
 	}
+	path := tmp.Name()
+	tmp.Close()
 	defer os.Remove(path)
+	if err := p.fetch(ctx, ArchiveKey(sha, v), path); err != nil {
+		return c, fmt.Errorf("archive copy of %s for its typed pages' words: %w", id, err)
+	}
 	tl, err := p.OpenTextLayer(ctx, path)
 	if err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return c, ctx.Err()
 		}
-		p.Logger.Warn("typed pages' words not read: no search hits marked on them", "document_id", d.ID, "error", err)
-		return nil
+		p.Logger.Warn("typed pages' words not read: no search hits marked on them", "document_id", id, "error", err)
+		c.failed += len(todo)
+		return c, nil
 	}
 	defer tl.Close()
-	for _, i := range todo {
-		pw, err := p.typedPageWords(ctx, tl, f, i)
+	for _, pg := range todo {
+		if yield {
+			if err := p.waitIdle(ctx); err != nil {
+				return c, err
+			}
+		}
+		pw, err := p.typedPageWords(ctx, tl, pg)
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return c, ctx.Err()
 		}
 		if err != nil {
-			p.Logger.Warn("typed page's words not read: no search hits marked on it", "document_id", d.ID, "page", i+1, "error", err)
+			p.Logger.Warn("typed page's words not read: no search hits marked on it", "document_id", id, "page", pg.n, "error", err)
+			c.failed++
 			continue
 		}
-		body := mustJSON(pw)
-		if _, err := p.Blobs.Put(ctx, TextWordsKey(d.SHA256, p.Pipeline, i+1), bytes.NewReader(body), int64(len(body)), ""); err != nil {
-			return fmt.Errorf("store the words of page %d of %s: %w", i+1, d.ID, err)
+		if keep != nil {
+			ok, err := keep(ctx)
+			if err != nil || !ok {
+				return c, err
+			}
 		}
+		body := mustJSON(pw)
+		if _, err := p.Blobs.Put(ctx, TextWordsKey(sha, v, pg.n), bytes.NewReader(body), int64(len(body)), ""); err != nil {
+			return c, fmt.Errorf("store the words of page %d of %s: %w", pg.n, id, err)
+		}
+		c.read++
 	}
-	return nil
+	return c, nil
 }
 
-// typedPageWords reads page i's (0-based) words from tl, within the memory budget
-// of page i of f (the same page, drawn at the same resolution) and on a page slot.
-func (p *Processor) typedPageWords(ctx context.Context, tl TextLayer, f PageFile, i int) (PageWords, error) {
-	release, err := p.holdPage(ctx, f, i)
-	if err != nil {
-		return PageWords{}, err
+// typedPageWords reads page pg's words from tl, within the memory budget and on a
+// page slot.
+func (p *Processor) typedPageWords(ctx context.Context, tl TextLayer, pg typedPage) (PageWords, error) {
+	release := func() {}
+	if p.Memory != nil {
+		var err error
+		if release, err = p.Memory.Acquire(ctx, pg.cost); err != nil {
+			return PageWords{}, err
+		}
 	}
 	defer release()
 	select {
@@ -826,7 +885,25 @@ func (p *Processor) typedPageWords(ctx context.Context, tl TextLayer, f PageFile
 	defer func() { <-p.sem }()
 	pctx, cancel := context.WithTimeout(ctx, p.PageTimeout)
 	defer cancel()
-	return tl.Words(pctx, i+1)
+	return tl.Words(pctx, pg.n)
+}
+
+// idlePoll is how often a background pass looks whether the page slots are free.
+const idlePoll = time.Second
+
+// waitIdle waits until no page holds a page slot, so that a background pass
+// reads a page only while no document's page is being worked on.
+func (p *Processor) waitIdle(ctx context.Context) error {
+	for len(p.sem) > 0 {
+		t := time.NewTimer(idlePoll)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	return ctx.Err()
 }
 
 // fetch copies the object at key into the file at path.

@@ -60,7 +60,7 @@ var commandHelpVI = map[string]string{
 	"serve":              "Chạy kntc: máy chủ web với API, theo dõi thư mục nhận và nhận dạng chữ (OCR). Khi khởi động, cơ sở dữ liệu được nâng cấp; cơ sở dữ liệu do phiên bản kntc mới hơn tạo thì bị từ chối.",
 	"ingest":             "Đưa tệp, hoặc mọi tệp trong thư mục, vào kntc qua cùng quy trình với thư mục nhận; tệp được sao chép, không bị chuyển đi.",
 	"search":             "Tìm kiếm toàn văn trong chỉ mục (có dấu hoặc không dấu, \"cụm từ\", tiền tố*), khi máy chủ đã dừng.",
-	"reindex":            "Lập lại chỉ mục tìm kiếm từ cơ sở dữ liệu; với --check chỉ báo tài liệu thiếu, cũ hoặc thừa. Hãy dừng kntc serve trước.",
+	"reindex":            "Lập lại chỉ mục tìm kiếm từ cơ sở dữ liệu; với --check chỉ báo tài liệu thiếu, cũ hoặc thừa. Hãy dừng kntc serve trước. Với --typed-words thì đọc chữ các trang đánh máy đã lưu mà chưa có (kntc serve tự làm sau khi nâng cấp); không cần dừng kntc serve.",
 	"verify":             "Kiểm tra nhật ký kiểm toán (chuỗi băm có khóa và các bản neo); với --objects kiểm tra lại mã SHA-256 của mọi bản gốc. Trả mã 1 khi có hư hại.",
 	"audit anchors":      "In mọi bản neo của nhật ký kiểm toán, mỗi dòng một bản, để cơ quan thanh tra lưu giữ.",
 	"audit anchor":       "Ghi ngay một bản neo có ký của đầu chuỗi nhật ký.",

@@ -10,16 +10,24 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"kntc/ingest"
+	"kntc/internal/errs"
 	"kntc/search"
 	"kntc/storage/sqldb"
 )
 
 func runReindex(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("reindex", "", "Rebuilds the search index from the database, with a progress bar; with --check\nonly reports documents missing from, stale in, or unknown to the index. Stop\n`kntc serve` first: the index belongs to one process at a time.", stderr)
+	fs := newFlagSet("reindex", "", "Rebuilds the search index from the database, with a progress bar; with --check\nonly reports documents missing from, stale in, or unknown to the index. Stop\n`kntc serve` first: the index belongs to one process at a time. With\n--typed-words, instead reads the words of stored typed pages that have none\n(serve does so by itself after an upgrade); serve may run.", stderr)
 	check := fs.Bool("check", false, "only compare the index with the database; exit 1 when they differ")
+	typedWords := fs.Bool("typed-words", false, "instead of the index, read the words of every stored typed page that has none (what serve does by itself after an upgrade), from the first document; may run while serve runs")
 	cfg, err := parseConfig(fs, getenv, args)
 	if err != nil {
 		return err
+	}
+	if *typedWords {
+		if *check {
+			return errs.Errorf(errs.Invalid, "--typed-words và --check không dùng cùng nhau (--typed-words and --check: one at a time)")
+		}
+		return backfillTypedWords(ctx, cfg, stdout, stderr)
 	}
 	db, _, err := openDatabase(ctx, cfg, false, cfg.Logger(io.Discard))
 	if err != nil {

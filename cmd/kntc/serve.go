@@ -100,6 +100,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, _ 
 	backupCtx, stopBackups := context.WithCancel(ctx)
 	waitBackups := startBackups(backupCtx, cfg, st, reg, node, logger)
 	defer func() { stopBackups(); waitBackups() }()
+	// The words of typed pages stored before the pipeline read them (typedwords.go).
+	if pl.proc != nil {
+		typedCtx, stopTyped := context.WithCancel(ctx)
+		waitTyped := startTypedWords(typedCtx, st, pl.proc, node, cfg.LeaseTTL, logger)
+		defer func() { stopTyped(); waitTyped() }()
+	}
 	proxies, _ := parseProxies(cfg.TrustedProxies) // checked by Validate
 	tlsOn := cfg.TLSCert != ""
 	var handler http.Handler

@@ -427,3 +427,63 @@ func (db *DB) SHA256Shared(ctx context.Context, sha256, id string) (bool, error)
 		sha256, id).Scan(&n)
 	return n > 0, db.classify("documents holding "+sha256, err)
 }
+
+// TypedDocuments implements ingest.TypedDocumentLister: by the documents' primary
+// key from afterID, each document's typed pages by the pages' (document_id,
+// page_no), so that a pass over every document costs one walk of the key.
+func (db *DB) TypedDocuments(ctx context.Context, afterID string, limit int) ([]ingest.TypedDocument, error) {
+	docs, err := db.typedDocuments(ctx, afterID, limit)
+	if err != nil || len(docs) == 0 {
+		return docs, err
+	}
+	at := make(map[string]int, len(docs))
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		at[d.ID], ids[i] = i, d.ID
+	}
+	in, args := inList("document_id", ids)
+	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT document_id, page_no, width, height FROM pages
+		WHERE `+in+` AND source = 'text' ORDER BY document_id, page_no`), args...)
+	if err != nil {
+		return nil, db.classify("typed pages", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		pg := ingest.Page{Source: "text"}
+		if err := rows.Scan(&pg.DocumentID, &pg.Number, &pg.Width, &pg.Height); err != nil {
+			return nil, db.classify("typed pages", err)
+		}
+		d := &docs[at[pg.DocumentID]]
+		d.Pages = append(d.Pages, pg)
+	}
+	return docs, db.classify("typed pages", rows.Err())
+}
+
+// typedDocuments is TypedDocuments without their pages.
+func (db *DB) typedDocuments(ctx context.Context, afterID string, limit int) ([]ingest.TypedDocument, error) {
+	const op = "documents with typed pages"
+	// The walk must follow the primary key: SQLite, which keeps no statistics,
+	// would rather take the status index (almost every document is stored) and
+	// sort them all for each batch; a unary + keeps it off that index.
+	status := "status = ?"
+	if db.Dialect() != "postgres" {
+		status = "+status = ?"
+	}
+	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT id, sha256, pipeline FROM documents
+		WHERE id > ? AND `+status+` AND `+notRetracted+`
+		AND EXISTS (SELECT 1 FROM pages p WHERE p.document_id = documents.id AND p.source = 'text')
+		ORDER BY id LIMIT ?`), afterID, ingest.StatusStored, limit)
+	if err != nil {
+		return nil, db.classify(op, err)
+	}
+	defer rows.Close()
+	docs := []ingest.TypedDocument{}
+	for rows.Next() {
+		var d ingest.TypedDocument
+		if err := rows.Scan(&d.ID, &d.SHA256, &d.Pipeline); err != nil {
+			return nil, db.classify(op, err)
+		}
+		docs = append(docs, d)
+	}
+	return docs, db.classify(op, rows.Err())
+}

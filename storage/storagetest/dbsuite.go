@@ -32,6 +32,7 @@ func TestDatabase(t *testing.T, open func(t *testing.T) *sqldb.DB) {
 	t.Run("DocumentList", func(t *testing.T) { testDocumentList(t, migrated(t)) })
 	t.Run("Pages", func(t *testing.T) { testPages(t, migrated(t)) })
 	t.Run("ChangedSince", func(t *testing.T) { testChangedSince(t, migrated(t)) })
+	t.Run("TypedDocuments", func(t *testing.T) { testTypedDocuments(t, migrated(t)) })
 	t.Run("ConcurrentWriters", func(t *testing.T) { testConcurrentDocumentWriters(t, migrated(t)) })
 	t.Run("Units", func(t *testing.T) { testUnits(t, migrated(t)) })
 	t.Run("UsersAndTokens", func(t *testing.T) { testUsersAndTokens(t, migrated(t)) })
