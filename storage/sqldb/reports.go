@@ -214,7 +214,7 @@ func (db *DB) reportSourceOf(q report.CountQuery) (reportSource, error) {
 		// first day; handled: a handling set by its last day. The register is
 		// the petitions and the visits cases were opened from (letters).
 		_, handled, admissible, competent := petitionStages(from, to)
-		letters, args := db.letters(q)
+		letters, args := db.letters(q, true, "")
 		// stage: 2 handled, 3 admissible and not competent, 4 competent.
 		stage := `(CASE WHEN NOT ` + handled + ` THEN 1 WHEN NOT ` + admissible + ` THEN 2 WHEN NOT ` + competent + ` THEN 3 ELSE 4 END)`
 		k := `(CASE p.kind WHEN '` + string(cases.KindComplaint) + `' THEN 1 WHEN '` + string(cases.KindDenunciation) + `' THEN 2 ELSE 3 END)`
@@ -222,10 +222,10 @@ func (db *DB) reportSourceOf(q report.CountQuery) (reportSource, error) {
 		original := `(CASE WHEN p.duplicate_of <> 0 THEN p.duplicate_of ELSE p.id END)`
 		in4 := "x.stage = 4"
 		return reportSource{
-			facts: `ur.row_no AS row_no, p.src AS src, p.id AS id, (CASE WHEN p.src = 1 THEN 'tiep-' ELSE 'don-' END) || p.id AS ref, ` +
-				stage + ` AS stage, ` + k + ` AS k, p.handling AS handling, pc.id AS case_id, pc.code AS case_code,
-				COALESCE(pc.round, 1) AS round, ` + original + ` AS original`,
-			from:  letters + ` JOIN ur ON ur.unit_id = p.unit_id LEFT JOIN cases pc ON pc.id = p.case_id AND pc.` + inTree,
+			facts: `p.row_no AS row_no, p.src AS src, p.id AS id, (CASE WHEN p.src = 1 THEN 'tiep-' ELSE 'don-' END) || p.id AS ref, ` +
+				stage + ` AS stage, ` + k + ` AS k, p.handling AS handling, p.tree_case AS case_id, p.tree_code AS case_code,
+				COALESCE(p.tree_round, 1) AS round, ` + original + ` AS original`,
+			from:  letters,
 			where: `1 = 1`, args: args,
 			// The petitions in the order they were entered, then the visits.
 			order: "x.src, x.id",
@@ -282,32 +282,48 @@ func ictBounds(q report.CountQuery) (start, end time.Time) {
 }
 
 // letters is the register 02/XLD counts, aliased p, with the columns
-// petitionStages reads, of the units of the tree, already limited to the
-// letters counted in the period of q (column 1): the petitions, and the visits
-// a case was opened from with no petition (src 1). A complaint or denunciation
-// a citizen presents at a visit is recorded in writing there, and that record
-// is a petition received through citizen reception (02/XLD's guidance); kntc
-// keeps it as the visit itself when a case is opened from it. Such a letter is
-// received on the visit's day (in Vietnam), classified as the visit is, and
-// handled (thụ lý: a case opened, so admissible and competent, as a petition
-// accepted without marks) on the day its case was opened — the Vietnam day of
-// the case's "created" event. A case is opened from one letter or one visit,
-// never both, so nothing is counted twice.
-func (db *DB) letters(q report.CountQuery) (string, []any) {
+// petitionStages reads and each letter's row (row_no), already limited to the
+// letters of the tree counted in the period of q (column 1): the petitions,
+// and the visits a case was opened from with no petition (src 1). A complaint
+// or denunciation a citizen presents at a visit is recorded in writing there,
+// and that record is a petition received through citizen reception (02/XLD's
+// guidance); kntc keeps it as the visit itself when a case is opened from it.
+// Such a letter is received on the visit's day (in Vietnam), classified as the
+// visit is, and handled (thụ lý: a case opened, so admissible and competent, as
+// a petition accepted without marks) on the day its case was opened — the
+// Vietnam day of the case's "created" event. A case is opened from one letter
+// or one visit, never both, so nothing is counted twice. With treeCase, each
+// letter also has its case when the case is in the tree (tree_case, tree_code,
+// tree_round; NULL otherwise). With kind, only the letters of that kind with
+// a case. Each branch joins what it needs itself, so the union is read once,
+// in one pass.
+func (db *DB) letters(q report.CountQuery, treeCase bool, kind cases.Kind) (string, []any) {
 	from, to := dayLit(q.From), dayLit(q.To)
 	in, _, _, _ := petitionStages(from, to)
 	_, end := ictBounds(q)
 	opened := `COALESCE((SELECT ` + db.ictDay("MIN(e.at)") + ` FROM case_events e WHERE e.case_id = r.case_id AND e.type = '` +
 		cases.EventCreated + `'), '')`
 	cols := `p.id, p.unit_id, p.received_on, p.kind, p.handling, p.handled_on, p.admissibility, p.competence, p.duplicate_of, p.case_id`
-	return `(SELECT 0 AS src, ` + cols + ` FROM petitions p
-			WHERE p.unit_id IN (SELECT unit_id FROM ur) AND p.received_on <= ` + to + ` AND ` + in + `
+	pCase, pJoin := "", ""
+	if treeCase {
+		pCase = `, pc.id AS tree_case, pc.code AS tree_code, pc.round AS tree_round`
+		pJoin = ` LEFT JOIN cases pc ON pc.id = p.case_id AND pc.unit_id IN (SELECT unit_id FROM ur)`
+	}
+	pKind, rKind := "", ""
+	if kind != "" {
+		pKind, rKind = ` AND p.kind = '`+string(kind)+`' AND p.case_id > 0`, ` AND r.kind = '`+string(kind)+`'`
+	}
+	// The visits are read by unit and time from the reports' index and
+	// filtered down to those a case was opened from before they meet ur.
+	return `(SELECT 0 AS src, ur.row_no, ` + cols + pCase + ` FROM petitions p JOIN ur ON ur.unit_id = p.unit_id` + pJoin + `
+			WHERE p.received_on <= ` + to + ` AND ` + in + pKind + `
 		UNION ALL
-		SELECT 1, ` + cols + ` FROM (SELECT r.id, r.unit_id, ` + db.ictDay("r.at") + ` AS received_on, r.kind,
+		SELECT 1, ur.row_no, ` + cols + pCase + ` FROM (SELECT r.id, r.unit_id, ` + db.ictDay("r.at") + ` AS received_on, r.kind,
 				'` + string(cases.HandlingAccept) + `' AS handling, ` + opened + ` AS handled_on, '' AS admissibility,
 				'' AS competence, 0 AS duplicate_of, r.case_id
-			FROM receptions r WHERE r.unit_id IN (SELECT unit_id FROM ur) AND r.outcome = '` + cases.OutcomeCaseOpened + `'
-				AND r.case_id IS NOT NULL AND r.at < ?` + db.fence() + `) p
+			FROM receptions r WHERE r.unit_id IN (SELECT unit_id FROM ur) AND r.case_id IS NOT NULL AND r.at < ?
+				AND r.outcome = '` + cases.OutcomeCaseOpened + `'` + rKind + db.fence() + `) p
+			JOIN ur ON ur.unit_id = p.unit_id` + pJoin + `
 			WHERE ` + in + `) p`, []any{ts(end)}
 }
 
@@ -365,9 +381,9 @@ func (db *DB) resolutionSource(q report.CountQuery) reportSource {
 	// with neither petition nor visit, is not in 2–6 (its decision of the
 	// period still is in 7–).
 	_, handled, admissible, competent := petitionStages(from, to)
-	letters, args := db.letters(q)
+	letters, args := db.letters(q, false, kind)
 	counted := ` LEFT JOIN (SELECT DISTINCT p.case_id FROM ` + letters + `
-		WHERE p.kind = '` + string(kind) + `' AND p.case_id > 0 AND ` + handled + ` AND ` + admissible + ` AND ` + competent +
+		WHERE ` + handled + ` AND ` + admissible + ` AND ` + competent +
 		db.fence() + `) pk ON pk.case_id = c.id`
 	state := `(CASE WHEN pk.case_id IS NOT NULL THEN ` + caseStateAt(to) + ` ELSE 0 END)`
 	// The decisions of the period, by result; a second complaint's upholds
