@@ -113,7 +113,9 @@ func (s *Service) createCase(ctx context.Context, a Actor, in NewCase, maxPartie
 		return Case{}, "", err
 	}
 	c.DueOn = cal.DueOn(c)
-	ev := Event{UserID: a.User.ID, Type: EventCreated, To: c.Status}
+	// The service's clock dates the opening, as it dates every later step: the
+	// statistics count a visit's case as handled on that day.
+	ev := Event{UserID: a.User.ID, At: s.now(), Type: EventCreated, To: c.Status}
 	// The parties go in with the case, in one transaction: a case is never left
 	// without the parties it was opened with (the PIN would not have been shown).
 	parties := make([]NewParty, len(in.Parties))

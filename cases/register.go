@@ -659,6 +659,11 @@ func (s *Service) OpenCaseFromReception(ctx context.Context, a Actor, id int64, 
 			return Case{}, "", Reception{}, err
 		}
 	}
+	if r.Kind == "" {
+		// The case classifies what the visitors presented: the statistics count
+		// it as a petition of that kind (02/XLD).
+		r.Kind = c.Kind
+	}
 	if err := s.Store.UpdateReception(ctx, &r, a.record(ActionLink, "reception:"+strconv.FormatInt(id, 10), "case:"+c.Code)); err != nil {
 		return Case{}, "", Reception{}, err
 	}

@@ -180,13 +180,22 @@ func seedProvince(b testing.TB, db *sqldb.DB, n int) (*cases.Service, auth.Unit)
 		}
 		return []any{units[rnd.IntN(len(units))], date(rec), cases.SourcePost, kinds[i%3], "Đơn thử", adm, comp, h, on, now, now}
 	})
-	insert("receptions", "unit_id, at, group_size, kind, content, created_at", 3*n, func(i int) []any {
+	// Every case's opening in its timeline.
+	insert("case_events", "case_id, at, type, from_status, to_status", n, func(i int) []any {
+		return []any{1 + i, start.AddDate(0, 0, rnd.IntN(380)), cases.EventCreated, "", cases.StatusReceived}
+	})
+	// One visit in ten opened a case (02/XLD counts it as a petition).
+	insert("receptions", "unit_id, at, group_size, kind, content, outcome, case_id, created_at", 3*n, func(i int) []any {
 		at := start.Add(time.Duration(rnd.IntN(380*24)) * time.Hour)
 		size := 1
 		if rnd.IntN(20) == 0 {
 			size = 5 + rnd.IntN(10)
 		}
-		return []any{units[rnd.IntN(len(units))], at, size, kinds[i%3], "Công dân trình bày", now}
+		outcome, caseID := cases.OutcomeAnswered, any(nil)
+		if i%10 == 0 {
+			outcome, caseID = cases.OutcomeCaseOpened, 1+rnd.IntN(n)
+		}
+		return []any{units[rnd.IntN(len(units))], at, size, kinds[i%3], "Công dân trình bày", outcome, caseID, now}
 	})
 	// The planner's statistics, as a database in use has them (PostgreSQL's
 	// autovacuum; VACUUM also lets it read the visits from the index alone).

@@ -42,10 +42,11 @@ func TestChartsOnDatabases(t *testing.T) {
 			t.Errorf("results %v", got.Results)
 		}
 		// Cases received in Q1: T1 (tố cáo, decided), K2 (closed, withdrawn), K3
-		// (guided), K4 (just received).
+		// (guided), K4 (just received), K5 (opened from visit R6 of 25/02, in
+		// screening), K6 (opened on 16/03 from visit R3 of 14/03, just received).
 		want := map[cases.Kind]map[cases.Status]int{
 			cases.KindDenunciation: {cases.StatusDecided: 1},
-			cases.KindComplaint:    {cases.StatusClosed: 1, cases.StatusGuided: 1, cases.StatusReceived: 1}}
+			cases.KindComplaint:    {cases.StatusClosed: 1, cases.StatusGuided: 1, cases.StatusReceived: 2, cases.StatusScreening: 1}}
 		if !equalCounts(got.CasesByKindStatus, want) {
 			t.Errorf("cases by kind and status %v, want %v", got.CasesByKindStatus, want)
 		}
@@ -143,7 +144,7 @@ func TestChartsOnDatabases(t *testing.T) {
 				}
 			}
 		}
-		if kinds.Total() != 4 || kinds.Categories[0] != "Khiếu nại" || !strings.Contains(kinds.SVG(), ">Hướng dẫn<") {
+		if kinds.Total() != 6 || kinds.Categories[0] != "Khiếu nại" || !strings.Contains(kinds.SVG(), ">Hướng dẫn<") {
 			t.Errorf("cases chart %v %v", kinds.Categories, kinds.Series)
 		}
 		late := charts[2]

@@ -461,10 +461,10 @@ func layout(s sheet) {
 	case "02/XLD":
 		s.empty(noField, 9, 10, 11, 15, 16, 17, 18, 20, 21, 22)
 		s.empty(noNextRound, 14)
-		s.source(1, "đơn nhận trong kỳ và đơn nhận trước kỳ chưa xử lý xong ở ngày đầu kỳ")
+		s.source(1, "đơn nhận trong kỳ và đơn nhận trước kỳ chưa xử lý xong ở ngày đầu kỳ; gồm cả khiếu nại, tố cáo, kiến nghị trình bày trực tiếp khi tiếp công dân, được ghi lại và mở hồ sơ mà không có đơn riêng (nhận ngày tiếp, xử lý ngày mở hồ sơ)")
 		s.source(2, "đơn ở cột 1 có hướng xử lý ghi trong kỳ (ngày xử lý <= ngày cuối kỳ)")
 		s.source(3, "đơn đã xử lý, đủ điều kiện xử lý (hoặc đã thụ lý)")
-		s.source(5, "vụ việc khác nhau của các đơn ở cột 4: hồ sơ của đơn, hoặc đơn gốc khi đơn trùng")
+		s.source(5, "vụ việc khác nhau của các đơn ở cột 4: hồ sơ của đơn (hoặc của lượt tiếp), hoặc đơn gốc khi đơn trùng")
 		s.source(7, "đơn khiếu nại thuộc thẩm quyền; lần giải quyết theo hồ sơ của đơn (lần 1 khi chưa có hồ sơ)")
 		s.source(13, "mọi đơn tố cáo thuộc thẩm quyền (kntc chưa ghi tố cáo tiếp)")
 		s.source(19, "đơn kiến nghị, phản ánh và đơn nhiều nội dung thuộc thẩm quyền")
@@ -473,7 +473,7 @@ func layout(s sheet) {
 	case "03/GQKN", "04/GQTC":
 		complaint := s.r.Form.Code == "03/GQKN"
 		s.source(1, fmt.Sprintf("= cột %d của biểu 02/XLD", copiedFrom[s.r.Form.Code]))
-		s.source(2, "hồ sơ nhận trong kỳ và hồ sơ kỳ trước chưa giải quyết xong ở ngày đầu kỳ, trừ hồ sơ đã chuyển đơn; tình trạng ở ngày cuối kỳ")
+		s.source(2, "hồ sơ của các đơn ở cột 1 (kể cả hồ sơ mở từ lượt tiếp công dân không có đơn riêng), mỗi hồ sơ một lần; tình trạng ở ngày cuối kỳ")
 		s.source(5, "hồ sơ đã chuyển sang bước hướng dẫn (không thụ lý) đến ngày cuối kỳ")
 		s.source(6, "hồ sơ đóng do rút đơn (đình chỉ) đến ngày cuối kỳ")
 		s.source(7, "quyết định / kết luận có ngày ban hành trong kỳ")

@@ -48,6 +48,9 @@ type data struct {
 	leftOn     map[int64]leftWorkflow
 	petitions  []cases.Petition
 	receptions []cases.Reception
+	// visitLetters are the visits a case was opened from, received by the
+	// period's end, as the petitions 02/XLD counts them (ID the visit's).
+	visitLetters []cases.Petition
 }
 
 type leftWorkflow struct {
@@ -70,7 +73,7 @@ type Source interface {
 }
 
 // loadStreamed fills d from a Source.
-func loadStreamed(ctx context.Context, src Source, d *data, ids []int64, from, to time.Time) error {
+func loadStreamed(ctx context.Context, src Source, events func(context.Context, int64) ([]cases.Event, error), d *data, ids []int64, from, to time.Time) error {
 	err := src.EachCase(ctx, ids, func(c cases.Case) error {
 		d.cases = append(d.cases, c)
 		d.caseByID[c.ID] = c
@@ -96,13 +99,37 @@ func loadStreamed(ctx context.Context, src Source, d *data, ids []int64, from, t
 	if err != nil {
 		return fmt.Errorf("petitions: %w", err)
 	}
-	err = src.EachReception(ctx, ids, from, to, func(r cases.Reception) error {
-		d.receptions = append(d.receptions, r)
+	// Every visit up to the period's end: those of the period for 01/TCD, and
+	// those a case was opened from, which are letters received on the visit's
+	// day and handled on the day the case was opened (its "created" event).
+	var opened []cases.Reception
+	err = src.EachReception(ctx, ids, time.Time{}, to, func(r cases.Reception) error {
+		if !r.At.Before(from) {
+			d.receptions = append(d.receptions, r)
+		}
+		if r.Outcome == cases.OutcomeCaseOpened && r.CaseID != 0 {
+			opened = append(opened, r)
+		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("reception log: %w", err)
 	}
+	for _, r := range opened {
+		l := cases.Petition{ID: r.ID, UnitID: r.UnitID, ReceivedOn: cases.Date(r.At.In(vietnam)), Kind: r.Kind,
+			Handling: cases.HandlingAccept, CaseID: r.CaseID}
+		evs, err := events(ctx, r.CaseID)
+		if err != nil {
+			return fmt.Errorf("timeline of case %d: %w", r.CaseID, err)
+		}
+		for _, e := range evs {
+			if e.Type == cases.EventCreated && (l.HandledOn.IsZero() || cases.Date(e.At.In(vietnam)).Before(l.HandledOn)) {
+				l.HandledOn = cases.Date(e.At.In(vietnam))
+			}
+		}
+		d.visitLetters = append(d.visitLetters, l)
+	}
+	slices.SortFunc(d.visitLetters, func(x, y cases.Petition) int { return cmp.Compare(x.ID, y.ID) })
 	// In ID order: the drill-down lists come out in the order things were entered.
 	slices.SortFunc(d.petitions, func(x, y cases.Petition) int { return cmp.Compare(x.ID, y.ID) })
 	slices.SortFunc(d.receptions, func(x, y cases.Reception) int { return cmp.Compare(x.ID, y.ID) })
@@ -119,7 +146,7 @@ func (s *Service) load(ctx context.Context, units []auth.Unit, fr frame) (*data,
 	if !ok {
 		return nil, fmt.Errorf("the case store %T cannot stream its registers for the reports", s.Cases.Store)
 	}
-	return d, loadStreamed(ctx, src, d, ids, from, to)
+	return d, loadStreamed(ctx, src, s.Cases.Store.Events, d, ids, from, to)
 }
 
 func (d *data) frame() frame {
@@ -245,11 +272,22 @@ func xldCompetent(p cases.Petition, per Period) bool {
 func formXLD(d *data) *Report {
 	s := newOracleSheet(mustForm("02/XLD"), d)
 	seen := map[string]bool{}
+	type letter struct {
+		p   cases.Petition
+		ref string
+	}
+	var letters []letter
 	for _, p := range d.petitions {
+		letters = append(letters, letter{p, petitionRef(p)})
+	}
+	for _, p := range d.visitLetters {
+		letters = append(letters, letter{p, "tiep-" + strconv.FormatInt(p.ID, 10)})
+	}
+	for _, l := range letters {
+		p, ref := l.p, l.ref
 		if !petitionInPeriod(p, d.period) {
 			continue
 		}
-		ref := petitionRef(p)
 		s.add(d, p.UnitID, 1, 1, ref)
 		if p.Handling == "" || p.HandledOn.IsZero() || p.HandledOn.After(d.period.To) {
 			continue
@@ -345,10 +383,11 @@ func formResolution(d *data, xld *Report, kind cases.Kind) *Report {
 		s.r.Rows[i].Refs[0] = slices.Clone(xld.Rows[i].Refs[kindCol-1])
 	}
 	per := d.period
-	// Columns 2–6 count the cases of the petitions column 1 counts (02/XLD's
-	// column 6 or 12), so that column 2 <= column 1.
+	// Columns 2–6 count the cases of the letters column 1 counts (02/XLD's
+	// column 6 or 12: petitions and visits cases were opened from), so that
+	// column 2 <= column 1.
 	ofCounted := map[int64]bool{}
-	for _, p := range d.petitions {
+	for _, p := range slices.Concat(d.petitions, d.visitLetters) {
 		if p.Kind == kind && p.CaseID != 0 && xldCompetent(p, per) {
 			ofCounted[p.CaseID] = true
 		}

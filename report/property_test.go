@@ -19,7 +19,8 @@ import (
 // TestCountsMatchOracle: on a random register (cases in every state, round and
 // result, outcomes, moves out of the workflow, petitions in every handling with
 // duplicates and cases, visits around Vietnam's midnight, some linked to cases
-// of other subtrees), the counts made in SQL equal the old classification in Go
+// of other subtrees, most of those the visits the case was opened from, which
+// 02/XLD counts as letters handled on the day of the case's opening), the counts made in SQL equal the old classification in Go
 // (the oracle) in every column of every row and the total of every form, for
 // several units and periods; and so do the references of every cell, listed by
 // Build and by Cell.
@@ -245,16 +246,29 @@ func seedRandom(t *testing.T, db *sqldb.DB, rnd *rand.Rand) *report.Service {
 		return []any{unit(), rec, cases.SourcePost, kinds[rnd.IntN(len(kinds))], "Đơn thử", adms[rnd.IntN(len(adms))],
 			comps[rnd.IntN(len(comps))], h, on, dup, caseID, now, now}
 	})
-	insertRows(t, db, "receptions", "unit_id, at, group_size, kind, content, case_id, created_at", nVisits, func(int) []any {
+	// Most cases' opening ("created" event, the day a visit's case was opened),
+	// some on another day than they were received.
+	insertRows(t, db, "case_events", "case_id, at, type, from_status, to_status", nCases, func(i int) []any {
+		if rnd.IntN(8) == 0 {
+			return []any{1 + i, moment(), "note", "", ""}
+		}
+		return []any{1 + i, moment(), cases.EventCreated, "", cases.StatusReceived}
+	})
+	outcomes := []string{cases.OutcomeGuided, cases.OutcomeAnswered, cases.OutcomeLetterTaken, cases.OutcomeCaseOpened, ""}
+	insertRows(t, db, "receptions", "unit_id, at, group_size, kind, content, outcome, case_id, created_at", nVisits, func(int) []any {
 		size := rnd.IntN(3)
 		if rnd.IntN(6) == 0 {
 			size = 4 + rnd.IntN(6)
 		}
 		var caseID any
+		outcome := outcomes[rnd.IntN(len(outcomes))] // "mở hồ sơ" without a case: not a letter
 		if rnd.IntN(3) == 0 {
 			caseID = 1 + rnd.IntN(nCases/4) // often the same case
+			if rnd.IntN(6) != 0 {
+				outcome = cases.OutcomeCaseOpened // a letter of 02/XLD
+			}
 		}
-		return []any{unit(), moment(), size, kinds[rnd.IntN(len(kinds))], "Công dân trình bày", caseID, now}
+		return []any{unit(), moment(), size, kinds[rnd.IntN(len(kinds))], "Công dân trình bày", outcome, caseID, now}
 	})
 	svc := &cases.Service{Store: db, Docs: db, Accounts: accounts, AuditKey: db.AuditKey()}
 	return &report.Service{Cases: svc}

@@ -179,6 +179,20 @@ func (p *province) openFrom(t *testing.T, petition, caseName string, round int) 
 	p.codes[caseName] = c.Code
 }
 
+// openFromVisit opens a case from visit (no petition is registered: the
+// complaint recorded at the visit is the letter).
+func (p *province) openFromVisit(t *testing.T, visit, caseName string) {
+	t.Helper()
+	c, _, r, err := p.svc.OpenCaseFromReception(t.Context(), p.leader, p.ids[visit], cases.NewCase{})
+	if err != nil {
+		t.Fatalf("case from %s: %v", visit, err)
+	}
+	if r.CaseID != c.ID || r.Outcome != cases.OutcomeCaseOpened {
+		t.Fatalf("visit %s after opening %s: case %d, outcome %q", visit, c.Code, r.CaseID, r.Outcome)
+	}
+	p.codes[caseName] = c.Code
+}
+
 func (p *province) move(t *testing.T, caseName string, to cases.Status, res cases.Result) {
 	t.Helper()
 	c, err := p.svc.Case(t.Context(), p.leader, p.codes[caseName])
@@ -248,6 +262,12 @@ func (p *province) fill(t *testing.T) {
 	for _, st := range []cases.Status{cases.StatusClassified, cases.StatusScreening, cases.StatusAccepted} {
 		p.move(t, "K2", st, "")
 	}
+	// R6: a complaint presented at a visit of STNMT and recorded there, with
+	// no petition registered; the case K5 is opened from the visit the next day.
+	p.on("2026-02-25")
+	p.visit(t, "R6", "STNMT", time.Date(2026, 2, 25, 9, 0, 0, 0, vn), 1, cases.KindComplaint, false)
+	p.on("2026-02-26")
+	p.openFromVisit(t, "R6", "K5")
 	p.on("2026-03-01")
 	p.move(t, "K1", cases.StatusDecided, cases.ResultWrong) // lần 2: khiếu nại sai = công nhận lần đầu
 	p.petition(t, "P4", "STNMT", "2026-03-01", cases.KindPetition, "Hoàng Văn Bốn", "Phản ánh ô nhiễm nguồn nước kênh tiêu")
@@ -255,6 +275,8 @@ func (p *province) fill(t *testing.T) {
 	p.on("2026-03-02")
 	p.handle(t, "P4", cases.Admissible, cases.Competent, cases.HandlingAccept)
 	p.openFrom(t, "P9", "K3", 1)
+	p.move(t, "K5", cases.StatusClassified, "")
+	p.move(t, "K5", cases.StatusScreening, "") // still screening at the end of Q1
 	p.on("2026-03-03")
 	p.petition(t, "P5", "STNMT", "2026-03-03", cases.KindComplaint, "Ngô Văn Năm", "Khiếu nại quyết định xử phạt hành chính về môi trường")
 	p.on("2026-03-04")
@@ -282,6 +304,9 @@ func (p *province) fill(t *testing.T) {
 	p.visit(t, "R3", "STNMT", time.Date(2026, 3, 14, 23, 30, 0, 0, vn), 1, cases.KindComplaint, false)
 	p.on("2026-03-15")
 	p.visit(t, "R4", "STNMT", time.Date(2026, 3, 15, 0, 30, 0, 0, vn), 1, cases.KindComplaint, false)
+	// A case is opened from R3 (the visit of 14/03) only on 16/03, in Q2.
+	p.on("2026-03-16")
+	p.openFromVisit(t, "R3", "K6")
 
 	// Q2.
 	p.on("2026-03-20")
@@ -356,9 +381,11 @@ func TestFormsOnDatabases(t *testing.T) {
 		// HT with its commune HTX: R1 (1 person) and R2 (a group of 6 at HTX):
 		// 2 visits, 7 people, 2 matters, 1 group of 6.
 		checkRow(t, "01/TCD HT", rowOf(t, r, "HT"), cols{1: 2, 2: 7, 3: 2, 4: 1, 5: 2, 6: 7, 7: 2, 8: 1, 9: 6})
-		// STNMT: R3 at 23:30 on 14/03 is in Q1; R4 at 00:30 on 15/03 is not.
-		checkRow(t, "01/TCD STNMT", rowOf(t, r, "STNMT"), cols{1: 1, 2: 1, 3: 1, 5: 1, 6: 1, 7: 1})
-		checkRow(t, "01/TCD total", r.Total, cols{1: 4, 2: 9, 3: 4, 4: 1, 5: 4, 6: 9, 7: 4, 8: 1, 9: 6})
+		// STNMT: R6 (25/02, case K5) and R3 at 23:30 on 14/03 (case K6) are in
+		// Q1; R4 at 00:30 on 15/03 is not. 2 visits, 2 people, 2 matters (K5, K6).
+		checkRow(t, "01/TCD STNMT", rowOf(t, r, "STNMT"), cols{1: 2, 2: 2, 3: 2, 5: 2, 6: 2, 7: 2})
+		// 1 + 2 + 2 visits; 1 + 7 + 2 people; 1 + 2 + 2 matters; HT's group.
+		checkRow(t, "01/TCD total", r.Total, cols{1: 5, 2: 10, 3: 5, 4: 1, 5: 5, 6: 10, 7: 5, 8: 1, 9: 6})
 		if r.Empty[11] == "" || r.Empty[10] == "" || r.Empty[5] != "" {
 			t.Errorf("01/TCD empty columns: %v", r.Empty)
 		}
@@ -382,18 +409,41 @@ func TestFormsOnDatabases(t *testing.T) {
 		checkRow(t, "02/XLD HT", rowOf(t, r, "HT"), cols{1: 3, 2: 3, 3: 3, 4: 3, 5: 3, 6: 2, 7: 1, 8: 1, 12: 1, 13: 1})
 		// STNMT: P4 (petition, competent), P5 (not competent, transferred), P6
 		// (received, handled only on 20/03: in column 1 alone), P7 (duplicate of P5,
-		// filed as inadmissible: columns 1 and 2).
-		checkRow(t, "02/XLD STNMT", rowOf(t, r, "STNMT"), cols{1: 4, 2: 3, 3: 2, 4: 1, 5: 1, 19: 1, 23: 1, 25: 1})
-		checkRow(t, "02/XLD total", r.Total, cols{1: 8, 2: 7, 3: 6, 4: 5, 5: 5, 6: 3, 7: 2, 8: 1, 12: 1, 13: 1, 19: 1, 23: 1, 25: 1})
+		// filed as inadmissible: columns 1 and 2); and the complaints recorded at
+		// two visits with no petition, each a letter received through citizen
+		// reception: R6 (25/02; case K5 opened on 26/02: handled, admissible,
+		// competent, a first complaint: 1–4, 6, 7, its matter K5 in 5) and R3
+		// (14/03; its case K6 opened only on 16/03: received, not yet handled on
+		// 14/03, column 1 alone). Column 1: 4 + 2; 2: 3 + 1 (R6); 3: 2 + 1; 4: P4
+		// and R6; 5: P4 itself and K5.
+		checkRow(t, "02/XLD STNMT", rowOf(t, r, "STNMT"), cols{1: 6, 2: 4, 3: 3, 4: 2, 5: 2, 6: 1, 7: 1, 19: 1, 23: 1, 25: 1})
+		// TINH + HT + STNMT: 1: 1+3+6, 2: 1+3+4, 3: 1+3+3, 4 and 5: 1+3+2, 6: 1+2+1
+		// (P9, P1, P8, R6), 7: 1+1+1 (P9, P8, R6), 8: P1; 12, 13: P2; 19: P4;
+		// 23, 25: P5.
+		checkRow(t, "02/XLD total", r.Total, cols{1: 10, 2: 8, 3: 7, 4: 6, 5: 6, 6: 4, 7: 3, 8: 1, 12: 1, 13: 1, 19: 1, 23: 1, 25: 1})
+		// The petitions first, then the visits, each in the order entered.
+		st := rowOf(t, r, "STNMT")
+		if got, want := st.Refs[0], []string{"don-" + itoa(p.ids["P4"]), "don-" + itoa(p.ids["P5"]), "don-" + itoa(p.ids["P6"]),
+			"don-" + itoa(p.ids["P7"]), "tiep-" + itoa(p.ids["R6"]), "tiep-" + itoa(p.ids["R3"])}; !slices.Equal(got, want) {
+			t.Errorf("02/XLD STNMT c1 refs %v, want %v", got, want)
+		}
+		if got, want := st.Refs[4], []string{"don-" + itoa(p.ids["P4"]), p.codes["K5"]}; !slices.Equal(got, want) {
+			t.Errorf("02/XLD STNMT c5 refs %v, want %v", got, want)
+		}
 		if len(r.Checks) != 0 {
 			t.Errorf("02/XLD checks failed: %+v", r.Checks)
 		}
-		// Q2: P6 carried over (unhandled on 15/03) and guided on 20/03.
+		// Q2: P6 carried over (unhandled on 15/03) and guided on 20/03; R3
+		// carried over too (received 14/03), handled on 16/03 when K6 was opened
+		// from it: a competent first complaint, its matter K6. R6 was handled in Q1.
 		q2 = build(t, p, p.leader, "02-XLD", "STNMT", "2026-Q2")
 		if len(q2.Rows) != 1 {
 			t.Fatalf("02/XLD STNMT rows %d", len(q2.Rows))
 		}
-		checkRow(t, "02/XLD Q2 STNMT", q2.Total, cols{1: 1, 2: 1, 3: 1, 23: 1, 24: 1})
+		checkRow(t, "02/XLD Q2 STNMT", q2.Total, cols{1: 2, 2: 2, 3: 2, 4: 1, 5: 1, 6: 1, 7: 1, 23: 1, 24: 1})
+		if len(q2.Checks) != 0 {
+			t.Errorf("02/XLD Q2 checks failed: %+v", q2.Checks)
+		}
 
 		// 03/GQKN, Q1.
 		r = build(t, p, p.leader, "03-GQKN", "TINH", "2026-Q1")
@@ -408,10 +458,13 @@ func TestFormsOnDatabases(t *testing.T) {
 		// 2 recommended for discipline of whom 1 official) and K1's (01/03 "sai"
 		// = the first decision upheld).
 		checkRow(t, "03/GQKN HT", rowOf(t, r, "HT"), cols{1: 2, 2: 2, 4: 1, 6: 1, 7: 2, 8: 1, 11: 1, 13: 100, 18: 2, 19: 2, 20: 1})
-		// STNMT: K4 opened without a petition (still in screening on 14/03): no
-		// petition of column 1, so not in 2–6.
-		checkRow(t, "03/GQKN STNMT", rowOf(t, r, "STNMT"), cols{})
-		checkRow(t, "03/GQKN total", r.Total, cols{1: 3, 2: 3, 4: 1, 5: 1, 6: 1, 7: 2, 8: 1, 11: 1, 13: 100, 18: 2, 19: 2, 20: 1})
+		// STNMT: column 1 is R6, the complaint recorded at the visit (02/XLD c6);
+		// its case K5 is in screening on 14/03 (3). K4, opened with neither a
+		// petition nor a visit, has no letter of column 1: not in 2–6; nor has
+		// K6, whose visit R3 was not handled (no case) by 14/03.
+		checkRow(t, "03/GQKN STNMT", rowOf(t, r, "STNMT"), cols{1: 1, 2: 1, 3: 1})
+		// 1: 1+2+1; 2: K3, K1, K2, K5; 3: K5; 4: K1; 5: K3; 6: K2; 7–: HT's.
+		checkRow(t, "03/GQKN total", r.Total, cols{1: 4, 2: 4, 3: 1, 4: 1, 5: 1, 6: 1, 7: 2, 8: 1, 11: 1, 13: 100, 18: 2, 19: 2, 20: 1})
 		// With cases carried over (K0, K1) every check holds, c2 <= c1 included.
 		if len(r.Checks) != 0 || r.Checked == 0 {
 			t.Errorf("03/GQKN checks: %d of %d failed: %+v", len(r.Checks), r.Checked, r.Checks)
@@ -421,6 +474,18 @@ func TestFormsOnDatabases(t *testing.T) {
 		}
 		if got := rowOf(t, r, "HT").Refs[6]; !slices.Contains(got, p.codes["K0"]) {
 			t.Errorf("03/GQKN HT c7 refs %v: K0's decision of the period is counted", got)
+		}
+		if st := rowOf(t, r, "STNMT"); !slices.Equal(st.Refs[0], []string{"tiep-" + itoa(p.ids["R6"])}) ||
+			!slices.Equal(st.Refs[2], []string{p.codes["K5"]}) {
+			t.Errorf("03/GQKN STNMT c1 refs %v, c3 refs %v", st.Refs[0], st.Refs[2])
+		}
+		// Q2 at STNMT: column 1 is R3 (carried over, handled 16/03); its case K6,
+		// opened then and never moved, is in screening on 14/06. K5's visit was
+		// handled in Q1: not counted again.
+		q2 = build(t, p, p.leader, "03-GQKN", "STNMT", "2026-Q2")
+		checkRow(t, "03/GQKN Q2 STNMT", q2.Total, cols{1: 1, 2: 1, 3: 1})
+		if len(q2.Checks) != 0 || !slices.Equal(q2.Total.Refs[2], []string{p.codes["K6"]}) {
+			t.Errorf("03/GQKN Q2 STNMT: checks %+v, c3 refs %v", q2.Checks, q2.Total.Refs[2])
 		}
 
 		// 04/GQTC: T1 accepted in Q1, decided in Q2 "có đúng có sai" with 1 case
@@ -487,7 +552,7 @@ func TestFormsOnDatabases(t *testing.T) {
 		if _, err := p.rep.Build(t.Context(), p.inspector, f, "TINH", per); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("inspector of STNMT on TINH: %v, want not found", err)
 		}
-		if r := build(t, p, p.inspector, "01-TCD", "", "2026-Q1"); r.Unit.Code != "STNMT" || r.Total.Value(5) != 1 {
+		if r := build(t, p, p.inspector, "01-TCD", "", "2026-Q1"); r.Unit.Code != "STNMT" || r.Total.Value(5) != 2 { // R6, R3
 			t.Errorf("inspector's own unit: %s %v", r.Unit.Code, r.Total.Values)
 		}
 
@@ -535,7 +600,7 @@ func checkWorkbook(t *testing.T, b []byte, r *report.Report) {
 	for c, want := range map[string]string{"A6": "Đơn vị", "B6": "Tổng số lượt tiếp", "F6": "Tiếp thường xuyên",
 		"F7": "Số lượt tiếp", "I7": "Trong đó đoàn đông người", "I8": "Số đoàn được tiếp",
 		"K6": "Tiếp định kỳ và đột xuất của Thủ trưởng", "K7": "Thủ trưởng tiếp", "A10": "MS", "B10": "1=5+11+17",
-		"A11": "Ủy ban nhân dân tỉnh", "A12": "Thị xã Hòa Thành", "A14": "Tổng cộng", "C12": "7", "F14": "4", "L14": ""} {
+		"A11": "Ủy ban nhân dân tỉnh", "A12": "Thị xã Hòa Thành", "A14": "Tổng cộng", "C12": "7", "F14": "5", "L14": ""} {
 		if got := get(c); got != want {
 			t.Errorf("cell %s = %q, want %q", c, got, want)
 		}

@@ -271,7 +271,7 @@ func (p *pages) handleReportPage(reports *report.Service) http.Handler {
 		}
 		if rep != nil {
 			p.fillReportPage(&d, v.L, rep, c)
-			if err := p.fillCharts(r, reports, &d, a, rep); err != nil {
+			if err := p.fillCharts(r, reports, &d, v.L, a, rep); err != nil {
 				p.fail(w, r, err)
 				return
 			}
@@ -365,13 +365,15 @@ func (p *pages) fillReportPage(d *reportPage, l *printer, rep *report.Report, c 
 
 // fillCharts draws the leaders' charts (report/chart) for the report's unit
 // tree and period, as SVG inline in the page: presentation attributes only,
-// which the pages' CSP lets through.
-func (p *pages) fillCharts(r *http.Request, reports *report.Service, d *reportPage, a cases.Actor, rep *report.Report) error {
+// which the pages' CSP lets through. Their titles, labels and descriptions
+// are the page's language (the catalogue's chart.*, kind.* and status.*
+// keys); the API's charts and the PDF's stay Vietnamese.
+func (p *pages) fillCharts(r *http.Request, reports *report.Service, d *reportPage, l *printer, a cases.Actor, rep *report.Report) error {
 	data, err := reports.ChartData(r.Context(), a, rep.Unit.Code, rep.Period)
 	if err != nil {
 		return err
 	}
-	for _, c := range data.Charts() {
+	for _, c := range data.ChartsIn(l.T) {
 		d.Charts = append(d.Charts, reportChart{SVG: template.HTML(c.SVG())}) //nolint:gosec // the chart package escapes every text it writes
 	}
 	return nil

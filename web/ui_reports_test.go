@@ -168,6 +168,12 @@ func TestPagesReports(t *testing.T) {
 	if strings.Contains(body, " style=") {
 		t.Error("a style attribute on the report page")
 	}
+	// In the page's language: Vietnamese here.
+	for _, want := range []string{">Số đơn tiếp nhận theo tháng (01/03/2026 – 10/03/2026)</title>", ">Tháng 03/2026<", ">Khiếu nại<"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the Vietnamese charts: no %q", want)
+		}
+	}
 
 	// Refusals.
 	for _, tc := range []struct {
@@ -227,6 +233,19 @@ func TestPagesReports(t *testing.T) {
 	body = get(leader, "/reports?form=03-GQKN&period=2026-Q1", 200)
 	if !strings.Contains(body, "Statistics and reports") || !strings.Contains(body, "Download the Excel workbook") || strings.Contains(body, "⟦") {
 		t.Errorf("English page:\n%s", body)
+	}
+	// The charts follow the page's language: titles, labels, descriptions.
+	for _, want := range []string{">Petitions received per month (15/12/2025 – 14/03/2026)</title>", ">03/2026<",
+		">Cases received by kind and status (15/12/2025 – 14/03/2026)</title>", ">Complaint<", ">Denunciation<",
+		"Results: justified, unjustified, partly justified", ">Complaints (decisions)<", "Overdue cases by unit"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the English charts: no %q", want)
+		}
+	}
+	for _, vi := range []string{"Số đơn tiếp nhận", "Tháng 03/2026", "Vụ việc tiếp nhận theo loại", "Kết quả giải quyết", "quá hạn theo đơn vị", "(quyết định)"} {
+		if strings.Contains(body, vi) {
+			t.Errorf("the English page's charts say %q", vi)
+		}
 	}
 
 	for _, b := range bodies {

@@ -115,6 +115,8 @@ type reportSource struct {
 	facts, from, where string
 	args               []any
 	cols               []reportColumn
+	// order is the drill-down's order over the facts; "" for x.id.
+	order string
 }
 
 // ictDay is the Vietnam-time day of a timestamp column, as YYYY-MM-DD.
@@ -191,9 +193,7 @@ func (db *DB) reportSourceOf(q report.CountQuery) (reportSource, error) {
 	case "01/TCD":
 		// A visit's day is its day in Vietnam; its matter is the case opened
 		// from it (when the case is in the tree), else the visit itself.
-		ict := time.FixedZone("ICT", 7*3600)
-		start := time.Date(q.From.Year(), q.From.Month(), q.From.Day(), 0, 0, 0, 0, ict)
-		end := time.Date(q.To.Year(), q.To.Month(), q.To.Day()+1, 0, 0, 0, 0, ict)
+		start, end := ictBounds(q)
 		return reportSource{
 			facts: `ur.row_no AS row_no, r.id AS id, 'tiep-' || r.id AS ref, rc.id AS case_id, rc.code AS case_code,
 				CASE WHEN r.group_size > 1 THEN r.group_size ELSE 1 END AS people`,
@@ -211,8 +211,10 @@ func (db *DB) reportSourceOf(q report.CountQuery) (reportSource, error) {
 		}, nil
 	case "02/XLD":
 		// Counted: received in the period, or before it and not handled by its
-		// first day; handled: a handling set by its last day.
-		in, handled, admissible, competent := petitionStages(from, to)
+		// first day; handled: a handling set by its last day. The register is
+		// the petitions and the visits cases were opened from (letters).
+		_, handled, admissible, competent := petitionStages(from, to)
+		letters, args := db.letters(q, true, "")
 		// stage: 2 handled, 3 admissible and not competent, 4 competent.
 		stage := `(CASE WHEN NOT ` + handled + ` THEN 1 WHEN NOT ` + admissible + ` THEN 2 WHEN NOT ` + competent + ` THEN 3 ELSE 4 END)`
 		k := `(CASE p.kind WHEN '` + string(cases.KindComplaint) + `' THEN 1 WHEN '` + string(cases.KindDenunciation) + `' THEN 2 ELSE 3 END)`
@@ -220,19 +222,24 @@ func (db *DB) reportSourceOf(q report.CountQuery) (reportSource, error) {
 		original := `(CASE WHEN p.duplicate_of <> 0 THEN p.duplicate_of ELSE p.id END)`
 		in4 := "x.stage = 4"
 		return reportSource{
-			facts: `ur.row_no AS row_no, p.id AS id, 'don-' || p.id AS ref, ` + stage + ` AS stage, ` + k + ` AS k,
-				p.handling AS handling, pc.id AS case_id, pc.code AS case_code, COALESCE(pc.round, 1) AS round, ` + original + ` AS original`,
-			from:  `petitions p JOIN ur ON ur.unit_id = p.unit_id LEFT JOIN cases pc ON pc.id = p.case_id AND pc.` + inTree,
-			where: `p.received_on <= ` + to + ` AND ` + in,
+			facts: `p.row_no AS row_no, p.src AS src, p.id AS id, (CASE WHEN p.src = 1 THEN 'tiep-' ELSE 'don-' END) || p.id AS ref, ` +
+				stage + ` AS stage, ` + k + ` AS k, p.handling AS handling, p.tree_case AS case_id, p.tree_code AS case_code,
+				COALESCE(p.tree_round, 1) AS round, ` + original + ` AS original`,
+			from:  letters,
+			where: `1 = 1`, args: args,
+			// The petitions in the order they were entered, then the visits.
+			order: "x.src, x.id",
 			cols: []reportColumn{
 				{no: 1, when: "1 = 1"},
 				{no: 2, when: "x.stage >= 2"},
 				{no: 3, when: "x.stage >= 3"},
 				{no: 4, when: in4},
-				// A matter: the petition's case, else its original; cases and
-				// petitions are counted apart (they are never the same).
-				{no: 5, when: "1 = 0", distinct: "CASE WHEN " + in4 + " AND x.case_id IS NOT NULL THEN 2 * x.case_id WHEN " + in4 + " THEN 2 * x.original + 1 END",
-					distinctRef: "COALESCE(x.case_code, 'don-' || x.original)"},
+				// A matter: the letter's case, else its original petition, else
+				// the visit; cases, petitions and visits are counted apart (they
+				// are never the same).
+				{no: 5, when: "1 = 0", distinct: "CASE WHEN " + in4 + " AND x.case_id IS NOT NULL THEN 3 * x.case_id WHEN " + in4 +
+					" AND x.src = 1 THEN 3 * x.original + 2 WHEN " + in4 + " THEN 3 * x.original + 1 END",
+					distinctRef: "COALESCE(x.case_code, (CASE WHEN x.src = 1 THEN 'tiep-' ELSE 'don-' END) || x.original)"},
 				{no: 6, when: in4 + " AND x.k = 1"},
 				{no: 7, when: in4 + " AND x.k = 1 AND x.round <> 2"},
 				{no: 8, when: in4 + " AND x.k = 1 AND x.round = 2"},
@@ -263,6 +270,61 @@ func petitionStages(from, to string) (in, handled, admissible, competent string)
 	admissible = `(p.admissibility = '` + string(cases.Admissible) + `' OR p.admissibility = '' AND p.handling = '` + string(cases.HandlingAccept) + `')`
 	competent = `(p.competence = '` + string(cases.Competent) + `' OR p.competence = '' AND p.handling = '` + string(cases.HandlingAccept) + `')`
 	return in, handled, admissible, competent
+}
+
+// ictBounds are the instants the period of q starts and ends at in Vietnam:
+// 00:00 on its first day and 00:00 after its last.
+func ictBounds(q report.CountQuery) (start, end time.Time) {
+	ict := time.FixedZone("ICT", 7*3600)
+	start = time.Date(q.From.Year(), q.From.Month(), q.From.Day(), 0, 0, 0, 0, ict)
+	end = time.Date(q.To.Year(), q.To.Month(), q.To.Day()+1, 0, 0, 0, 0, ict)
+	return start, end
+}
+
+// letters is the register 02/XLD counts, aliased p, with the columns
+// petitionStages reads and each letter's row (row_no), already limited to the
+// letters of the tree counted in the period of q (column 1): the petitions,
+// and the visits a case was opened from with no petition (src 1). A complaint
+// or denunciation a citizen presents at a visit is recorded in writing there,
+// and that record is a petition received through citizen reception (02/XLD's
+// guidance); kntc keeps it as the visit itself when a case is opened from it.
+// Such a letter is received on the visit's day (in Vietnam), classified as the
+// visit is, and handled (thụ lý: a case opened, so admissible and competent, as
+// a petition accepted without marks) on the day its case was opened — the
+// Vietnam day of the case's "created" event. A case is opened from one letter
+// or one visit, never both, so nothing is counted twice. With treeCase, each
+// letter also has its case when the case is in the tree (tree_case, tree_code,
+// tree_round; NULL otherwise). With kind, only the letters of that kind with
+// a case. Each branch joins what it needs itself, so the union is read once,
+// in one pass.
+func (db *DB) letters(q report.CountQuery, treeCase bool, kind cases.Kind) (string, []any) {
+	from, to := dayLit(q.From), dayLit(q.To)
+	in, _, _, _ := petitionStages(from, to)
+	_, end := ictBounds(q)
+	opened := `COALESCE((SELECT ` + db.ictDay("MIN(e.at)") + ` FROM case_events e WHERE e.case_id = r.case_id AND e.type = '` +
+		cases.EventCreated + `'), '')`
+	cols := `p.id, p.unit_id, p.received_on, p.kind, p.handling, p.handled_on, p.admissibility, p.competence, p.duplicate_of, p.case_id`
+	pCase, pJoin := "", ""
+	if treeCase {
+		pCase = `, pc.id AS tree_case, pc.code AS tree_code, pc.round AS tree_round`
+		pJoin = ` LEFT JOIN cases pc ON pc.id = p.case_id AND pc.unit_id IN (SELECT unit_id FROM ur)`
+	}
+	pKind, rKind := "", ""
+	if kind != "" {
+		pKind, rKind = ` AND p.kind = '`+string(kind)+`' AND p.case_id > 0`, ` AND r.kind = '`+string(kind)+`'`
+	}
+	// The visits are read by unit and time from the reports' index and
+	// filtered down to those a case was opened from before they meet ur.
+	return `(SELECT 0 AS src, ur.row_no, ` + cols + pCase + ` FROM petitions p JOIN ur ON ur.unit_id = p.unit_id` + pJoin + `
+			WHERE p.received_on <= ` + to + ` AND ` + in + pKind + `
+		UNION ALL
+		SELECT 1, ur.row_no, ` + cols + pCase + ` FROM (SELECT r.id, r.unit_id, ` + db.ictDay("r.at") + ` AS received_on, r.kind,
+				'` + string(cases.HandlingAccept) + `' AS handling, ` + opened + ` AS handled_on, '' AS admissibility,
+				'' AS competence, 0 AS duplicate_of, r.case_id
+			FROM receptions r WHERE r.unit_id IN (SELECT unit_id FROM ur) AND r.case_id IS NOT NULL AND r.at < ?
+				AND r.outcome = '` + cases.OutcomeCaseOpened + `'` + rKind + db.fence() + `) p
+			JOIN ur ON ur.unit_id = p.unit_id` + pJoin + `
+			WHERE ` + in + `) p`, []any{ts(end)}
 }
 
 // caseFrom is the cases of the tree that meet where, each with its row_no and
@@ -310,17 +372,19 @@ func (db *DB) resolutionSource(q report.CountQuery) reportSource {
 		kind = cases.KindComplaint
 	}
 	from, to := dayLit(q.From), dayLit(q.To)
-	// In columns 2–6: the cases (vụ việc) of the petitions column 1 counts —
+	// In columns 2–6: the cases (vụ việc) of the letters column 1 counts —
 	// 02/XLD's column 6 (12): the period's competent, admissible complaints
-	// (denunciations) of the tree, handled by its last day — so that column 2
-	// <= column 1 as the circular prints it; then each case's state on the
-	// last day. A case carried over whose petition was handled in an earlier
-	// period, or opened with no petition, is not in 2–6 (its decision of the
+	// (denunciations) of the tree, handled by its last day, a petition or a
+	// visit a case was opened from — so that column 2 <= column 1 as the
+	// circular prints it; then each case's state on the last day. A case
+	// carried over whose letter was handled in an earlier period, or opened
+	// with neither petition nor visit, is not in 2–6 (its decision of the
 	// period still is in 7–).
-	in, handled, admissible, competent := petitionStages(from, to)
-	counted := ` LEFT JOIN (SELECT DISTINCT p.case_id FROM petitions p JOIN ur ON ur.unit_id = p.unit_id
-		WHERE p.kind = '` + string(kind) + `' AND p.case_id > 0 AND p.received_on <= ` + to + ` AND ` + in + ` AND ` + handled +
-		` AND ` + admissible + ` AND ` + competent + db.fence() + `) pk ON pk.case_id = c.id`
+	_, handled, admissible, competent := petitionStages(from, to)
+	letters, args := db.letters(q, false, kind)
+	counted := ` LEFT JOIN (SELECT DISTINCT p.case_id FROM ` + letters + `
+		WHERE ` + handled + ` AND ` + admissible + ` AND ` + competent +
+		db.fence() + `) pk ON pk.case_id = c.id`
 	state := `(CASE WHEN pk.case_id IS NOT NULL THEN ` + caseStateAt(to) + ` ELSE 0 END)`
 	// The decisions of the period, by result; a second complaint's upholds
 	// (sai) or annuls (đúng, đúng một phần) the first.
@@ -358,7 +422,7 @@ func (db *DB) resolutionSource(q report.CountQuery) reportSource {
 	return reportSource{
 		facts: `c.row_no AS row_no, c.id AS id, c.code AS ref, ` + state + ` AS state, ` + dc.String() + ` AS dc,
 			CASE WHEN c.outcome <> '{}' THEN 1 ELSE 0 END AS has_outcome, ` + facts,
-		from: db.caseFrom(`c.kind = '`+string(kind)+`'`, join+counted), where: `1 = 1`, cols: cols}
+		from: db.caseFrom(`c.kind = '`+string(kind)+`'`, join+counted), where: `1 = 1`, args: args, cols: cols}
 }
 
 // enforcementSource is 05/KQTH: the decisions to carry out in the period (issued
@@ -548,7 +612,11 @@ func (db *DB) EachRef(ctx context.Context, q report.CountQuery, col, row int, fn
 		where += ` AND x.row_no = ?`
 		args = append(slices.Clone(args), row)
 	}
-	query := unitRows(q.RowOf) + `SELECT ` + sel.String() + ` FROM ` + db.inner(src) + ` WHERE ` + where + ` ORDER BY x.id`
+	order := src.order
+	if order == "" {
+		order = "x.id"
+	}
+	query := unitRows(q.RowOf) + `SELECT ` + sel.String() + ` FROM ` + db.inner(src) + ` WHERE ` + where + ` ORDER BY ` + order
 	what := "list " + q.Form
 	flags := make([]int, len(cols))
 	refs := make([]sql.NullString, len(cols))
