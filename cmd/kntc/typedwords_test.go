@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"kntc/internal/testenv"
-	"kntc/ocr/ocrtest"
 )
 
 // typedWordsObjects lists the words objects of typed pages under the data
@@ -63,21 +62,7 @@ func TestTypedWordsBackfilledAfterUpgrade(t *testing.T) {
 	env := map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}
 	s := startServe(t, env, "--data-dir", dir, "--stable-delay", "1s")
 	token := s.login(t)
-	scan, _ := page(t, "QUYẾT ĐỊNH về việc thụ lý giải quyết khiếu nại lần đầu")
-	files := map[string][]byte{
-		"cong-van.pdf":   ocrtest.TextPDF("CONG VAN ve viec chuyen don khieu nai", "Kinh gui: Chanh Thanh tra tinh"),
-		"quyet-dinh.png": ocrtest.PNG(scan),
-	}
-	for name, data := range files {
-		must(t, os.WriteFile(filepath.Join(dir, "hotfolder", name), data, 0o644))
-	}
-	ids := map[string]string{}
-	for _, d := range s.waitFinished(t, token, len(files), filepath.Join(dir, "hotfolder")) {
-		if d.Status != "stored" {
-			t.Fatalf("%s: %s %s", d.Filename, d.Status, d.Error)
-		}
-		ids[d.Filename] = d.ID
-	}
+	ids := storeTypedAndScan(t, s, dir, token)
 	typed := ids["cong-van.pdf"]
 	backfillDone(t, s) // the first start's pass, over whatever was stored then
 	if n := len(typedWordsObjects(t, dir)); n != 1 {

@@ -187,21 +187,7 @@ func TestViewerMarksHitsOnTypedPages(t *testing.T) {
 	dir := t.TempDir()
 	s := startServe(t, map[string]string{"KNTC_ADMIN_PASSWORD": adminPassword}, "--data-dir", dir, "--stable-delay", "1s")
 	token := s.login(t)
-	scan, _ := page(t, "QUYẾT ĐỊNH về việc thụ lý giải quyết khiếu nại lần đầu")
-	files := map[string][]byte{
-		"cong-van.pdf":   ocrtest.TextPDF("CONG VAN ve viec chuyen don khieu nai", "Kinh gui: Chanh Thanh tra tinh"),
-		"quyet-dinh.png": ocrtest.PNG(scan),
-	}
-	for name, data := range files {
-		must(t, os.WriteFile(filepath.Join(dir, "hotfolder", name), data, 0o644))
-	}
-	ids := map[string]string{}
-	for _, d := range s.waitFinished(t, token, len(files), filepath.Join(dir, "hotfolder")) {
-		if d.Status != "stored" {
-			t.Fatalf("%s: %s %s", d.Filename, d.Status, d.Error)
-		}
-		ids[d.Filename] = d.ID
-	}
+	ids := storeTypedAndScan(t, s, dir, token)
 	c := staffPages(t, s, "lanh.dao.tinh", staffPassword)
 
 	checkTypedBoxes(t, s, c, token, ids["cong-van.pdf"], "chanh thanh tra", 3)
@@ -222,4 +208,27 @@ func TestViewerMarksHitsOnTypedPages(t *testing.T) {
 	if logs := s.stderr.String(); strings.Contains(logs, "words not read") || strings.Contains(logs, "viewer: word boxes") {
 		t.Errorf("the server warned about words:\n%s", logs)
 	}
+}
+
+// storeTypedAndScan drops a born-digital PDF (cong-van.pdf, typed: "Chanh Thanh
+// tra tinh", "khieu nai") and a scan (quyet-dinh.png) into the server's hot
+// folder and returns their document IDs by file name once both are stored.
+func storeTypedAndScan(t *testing.T, s *server, dir, token string) map[string]string {
+	t.Helper()
+	scan, _ := page(t, "QUYẾT ĐỊNH về việc thụ lý giải quyết khiếu nại lần đầu")
+	files := map[string][]byte{
+		"cong-van.pdf":   ocrtest.TextPDF("CONG VAN ve viec chuyen don khieu nai", "Kinh gui: Chanh Thanh tra tinh"),
+		"quyet-dinh.png": ocrtest.PNG(scan),
+	}
+	for name, data := range files {
+		must(t, os.WriteFile(filepath.Join(dir, "hotfolder", name), data, 0o644))
+	}
+	ids := map[string]string{}
+	for _, d := range s.waitFinished(t, token, len(files), filepath.Join(dir, "hotfolder")) {
+		if d.Status != "stored" {
+			t.Fatalf("%s: %s %s", d.Filename, d.Status, d.Error)
+		}
+		ids[d.Filename] = d.ID
+	}
+	return ids
 }
