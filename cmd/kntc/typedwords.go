@@ -70,8 +70,12 @@ func backfillTypedWords(ctx context.Context, cfg *Config, stdout, stderr io.Writ
 		Docs: st.db, Blobs: st.blobs, Spool: &ingest.Spool{Dir: cfg.spoolDir()}, OpenTextLayer: openTextLayer,
 		Logger: logger, Slots: 1, PageTimeout: cfg.PageTimeout, Memory: ingest.NewMemoryGate(cfg.DecodeMemory),
 	}
+	// The count is not known ahead: a spinner, moved by each page read. Not by
+	// the library's own ticker, whose goroutine reads the bar without its lock
+	// (a data race under -race).
 	bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("kntc reindex --typed-words"),
-		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionClearOnFinish())
+		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetSpinnerChangeInterval(0))
 	bf := &ingest.TypedWordsBackfill{Processor: proc, Docs: st.db, FromStart: true, Progress: func(int) { _ = bar.Add(1) }}
 	start := time.Now()
 	res, err := bf.Run(ctx)
